@@ -1,0 +1,215 @@
+"""The inputs of the cost model: name, section, unit, allowed range and default of each.
+
+The order of :data:`PARAMETERS` is part of the random-stream contract: parameter number ``s`` draws
+from stream ``s`` (see :mod:`inferonomics.rng`). Append new parameters at the end so that existing
+seeds keep giving the same samples.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .distributions import Distribution, Fixed, Triangular
+
+INF = math.inf
+BATCH_MAX = 0.0
+"""``workload.batch = "max"`` is passed to the model as this value: the largest batch that fits."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One scalar input of the model.
+
+    ``low``/``high`` bound the values a user may give; ``low_open``/``high_open`` say whether the bound
+    itself is excluded. ``default`` is a number or a :class:`Distribution`, or ``None`` when the value
+    must come from the scenario or the catalog.
+    """
+
+    section: str
+    name: str
+    unit: str
+    low: float
+    high: float
+    doc: str
+    default: float | Distribution | None = None
+    low_open: bool = False
+    high_open: bool = False
+    integer: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"{self.section}.{self.name}"
+
+    def contains(self, x: float) -> bool:
+        above = x > self.low if self.low_open else x >= self.low
+        below = x < self.high if self.high_open else x <= self.high
+        return above and below
+
+    def range_text(self) -> str:
+        left = "(" if self.low_open else "["
+        right = ")" if self.high_open else "]"
+        fmt = lambda v: "inf" if v == INF else "-inf" if v == -INF else f"{v:g}"
+        kind = "an integer" if self.integer else "a number"
+        return f"{kind} in {left}{fmt(self.low)}, {fmt(self.high)}{right}" + (
+            f" ({self.unit})" if self.unit else "")
+
+
+def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_open=False,
+       integer=False):
+    return Parameter(section, name, unit, low, high, doc, default, low_open, high_open, integer)
+
+
+# Default priors. These are deliberately wide; calibration against measurements tightens them.
+DEFAULT_MFU = Triangular(0.25, 0.45, 0.65)
+"""Model FLOPs utilisation of prefill. Large-batch prefill of dense transformers reaches 40-60% of
+dense peak in vLLM/TensorRT-LLM (Kwon et al. 2023; NVIDIA TRT-LLM performance overview)."""
+DEFAULT_MBU = Triangular(0.5, 0.7, 0.85)
+"""Memory-bandwidth utilisation of decode. Databricks ("LLM Inference Performance Engineering: Best
+Practices", 2023) reports MBU around 60% for 7B-class models at small batch on A100/H100."""
+DEFAULT_COMM_EFFICIENCY = Triangular(0.5, 0.7, 0.85)
+"""Achieved fraction of the per-direction link bandwidth in NCCL ring all-reduce (nccl-tests bus
+bandwidth on NVLink is typically 70-85% of the link rate)."""
+DEFAULT_STEP_OVERHEAD_MS = Triangular(0.5, 2.0, 5.0)
+"""Fixed scheduler, sampling and kernel-launch time per forward pass, ms. The vLLM v0.6 performance
+update (vLLM blog, Sept 2024) attributes several ms per step to CPU overheads before that release."""
+DEFAULT_PUE = Triangular(1.08, 1.2, 1.58)
+"""Power usage effectiveness: hyperscale fleets report 1.08-1.12 (Google 2024 environmental report),
+the industry average is 1.56 (Uptime Institute Global Data Center Survey 2024)."""
+DEFAULT_GRID_GCO2_PER_KWH = 480.0
+"""World average carbon intensity of electricity, 2023: 480 gCO2e/kWh (Ember, Global Electricity
+Review 2024)."""
+DEFAULT_HOST_POWER_FRACTION = 0.25
+"""Host power (CPUs, memory, fans, NICs) per accelerator as a fraction of its TDP when the scenario
+gives none. A rough split: an 8x H200 MLPerf node averaged 6,153 W at the wall against 8 x 700 W of
+GPU TDP (MLPerf Inference v4.1, H200 MaxQ Llama-2-70B power run), leaving 1-2 kW for the host."""
+DEFAULT_LINK_LATENCY_US = 1.0
+"""Latency of one step of a ring all-reduce, microseconds. Small-message all-reduce over 8 NVSwitch-
+connected H100s completes in roughly 10-20 us (nccl-tests), about 1 us for each of its 14 steps; an
+estimate until calibration."""
+DEFAULT_LIFETIME_YEARS = 4.0
+"""Depreciation life of datacenter accelerators; hyperscalers use 4-6 years (company 10-K filings)."""
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    # --- model architecture (catalog `models.toml`, or inline) -------------------------------
+    _p("model", "total_params_b", "billions", 0, INF, "All weights of the model.", low_open=True),
+    _p("model", "active_params_b", "billions", 0, INF,
+       "Weights a token passes through (MoE: shared layers plus k experts).", low_open=True),
+    _p("model", "n_layers", "", 1, INF, "Transformer blocks.", integer=True),
+    _p("model", "d_model", "", 1, INF, "Hidden size.", integer=True),
+    _p("model", "n_heads", "", 1, INF, "Query heads.", integer=True),
+    _p("model", "n_kv_heads", "", 1, INF, "Key/value heads (GQA: fewer than query heads).",
+       integer=True),
+    _p("model", "head_dim", "", 1, INF, "Query/key dimension per head.", integer=True),
+    _p("model", "v_head_dim", "", 1, INF, "Value dimension per head.", integer=True),
+    _p("model", "d_ff", "", 0, INF, "FFN width a token passes through (MoE: k x expert width).",
+       integer=True),
+    _p("model", "n_experts", "", 1, INF, "Routed experts per MoE layer; 1 for a dense model.",
+       default=1.0, integer=True),
+    _p("model", "experts_per_token", "", 1, INF, "Routed experts each token uses (top-k).",
+       default=1.0, integer=True),
+    _p("model", "kv_lora_rank", "", 0, INF,
+       "Latent attention (MLA) compressed KV width; 0 for ordinary attention.", default=0.0,
+       integer=True),
+    _p("model", "rope_head_dim", "", 0, INF, "MLA decoupled rotary key width per layer.",
+       default=0.0, integer=True),
+    _p("model", "sliding_window", "tokens", 0, INF,
+       "Attention window of local layers; 0 for none.", default=0.0, integer=True),
+    _p("model", "sliding_window_layers", "fraction", 0, 1,
+       "Fraction of layers that attend only within the window.", default=0.0),
+    # --- hardware (catalog `hardware.toml`, or inline) ---------------------------------------
+    _p("hardware", "count", "devices", 1, 1_000_000,
+       "Devices per replica; weights and heads are split over them (tensor parallel).",
+       default=1.0, integer=True),
+    _p("hardware", "memory_gb", "GB", 0, INF, "Memory per device (decimal GB).", low_open=True),
+    _p("hardware", "memory_bw_gbps", "GB/s", 0, INF, "Memory bandwidth per device.",
+       low_open=True),
+    _p("hardware", "tflops_fp32", "TFLOP/s", 0, INF, "Dense FP32 peak; 0 if not given.",
+       default=0.0),
+    _p("hardware", "tflops_16", "TFLOP/s", 0, INF, "Dense 16-bit matrix peak; 0 if none.",
+       default=0.0),
+    _p("hardware", "tflops_8", "TFLOP/s", 0, INF, "Dense 8-bit (FP8 or INT8) peak; 0 if none.",
+       default=0.0),
+    _p("hardware", "tflops_4", "TFLOP/s", 0, INF, "Dense 4-bit (FP4) peak; 0 if none.",
+       default=0.0),
+    _p("hardware", "tdp_w", "W", 0, INF, "Rated board power.", low_open=True),
+    _p("hardware", "idle_w", "W", 0, INF, "Power when idle."),
+    _p("hardware", "interconnect_gbps", "GB/s", 0, INF,
+       "Scale-up link bandwidth per device, per direction.", default=0.0),
+    _p("hardware", "link_latency_us", "us", 0, INF, "Per-hop latency of the scale-up link.",
+       default=DEFAULT_LINK_LATENCY_US),
+    # --- precision -----------------------------------------------------------------------------
+    _p("precision", "weight_bits", "bits", 1, 32, "Bits per weight, block scales included.",
+       default=16.0),
+    _p("precision", "activation_bits", "bits", 1, 32,
+       "Bits of matmul inputs; picks the peak FLOP/s used.", default=16.0),
+    _p("precision", "kv_bits", "bits", 1, 32, "Bits per cached key/value element.", default=16.0),
+    # --- workload -------------------------------------------------------------------------------
+    _p("workload", "batch", "sequences", 1, INF,
+       'Concurrent sequences per replica, or "max" for the largest that fits.', integer=True),
+    # Token counts are expected values, so they may be fractional; only positivity is physical.
+    _p("workload", "input_tokens", "tokens", 0, INF, "Prompt length per request.", low_open=True),
+    _p("workload", "output_tokens", "tokens", 0, INF, "Generated tokens per request.",
+       low_open=True),
+    _p("workload", "ttft_slo_s", "s", 0, INF, "Time-to-first-token target; inf for none.",
+       default=INF, low_open=True),
+    _p("workload", "tpot_slo_s", "s", 0, INF, "Time-per-output-token target; inf for none.",
+       default=INF, low_open=True),
+    # --- efficiency -----------------------------------------------------------------------------
+    _p("efficiency", "mfu", "fraction", 0, 1, "Achieved fraction of peak FLOP/s.",
+       default=DEFAULT_MFU, low_open=True),
+    _p("efficiency", "mbu", "fraction", 0, 1, "Achieved fraction of peak memory bandwidth.",
+       default=DEFAULT_MBU, low_open=True),
+    _p("efficiency", "comm_efficiency", "fraction", 0, 1,
+       "Achieved fraction of link bandwidth in all-reduce.", default=DEFAULT_COMM_EFFICIENCY,
+       low_open=True),
+    _p("efficiency", "step_overhead_ms", "ms", 0, INF, "Fixed time per forward pass.",
+       default=DEFAULT_STEP_OVERHEAD_MS),
+    _p("efficiency", "memory_usable_fraction", "fraction", 0, 1,
+       "Share of device memory the server may fill (vLLM gpu_memory_utilization 0.9).",
+       default=0.9, low_open=True),
+    # --- energy and carbon ----------------------------------------------------------------------
+    _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE),
+    _p("energy", "host_w", "W", 0, INF,
+       "Host power per device (CPUs, fans, NICs); default a quarter of the device TDP."),
+    _p("energy", "grid_gco2_per_kwh", "gCO2e/kWh", 0, INF, "Carbon intensity of the electricity.",
+       default=DEFAULT_GRID_GCO2_PER_KWH),
+    _p("energy", "embodied_kgco2", "kgCO2e", 0, INF,
+       "Manufacturing emissions per device, amortised over its lifetime.", default=0.0),
+    # --- cost -------------------------------------------------------------------------------------
+    _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour."),
+    _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned)."),
+    _p("cost", "hosting_usd_per_device_hour", "USD/h", 0, INF,
+       "Space, cooling and operations per device-hour (owned).", default=0.0),
+    _p("cost", "usd_per_kwh", "USD/kWh", 0, INF, "Electricity price (owned).", default=0.0),
+    # --- deployment -------------------------------------------------------------------------------
+    _p("deployment", "utilization", "fraction", 0, 1,
+       "Share of paid time the replica serves at this load; the rest it idles.", default=1.0,
+       low_open=True),
+    _p("deployment", "lifetime_years", "years", 0, INF,
+       "Service life over which purchase and embodied carbon are amortised.",
+       default=DEFAULT_LIFETIME_YEARS, low_open=True),
+)
+
+PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}
+PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+INPUT_NAMES: tuple[str, ...] = tuple(p.name for p in PARAMETERS)
+SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMETERS))
+assert len(PARAMETER_BY_NAME) == len(PARAMETERS), "parameter names must be unique"
+
+MODEL_FIELDS = tuple(p.name for p in PARAMETERS if p.section == "model")
+HARDWARE_FIELDS = tuple(p.name for p in PARAMETERS if p.section == "hardware" and p.name != "count")
+
+
+def default_of(param: Parameter) -> Distribution | None:
+    """The library default of ``param`` as a distribution, or None if it has none."""
+    if param.default is None:
+        return None
+    if isinstance(param.default, Distribution):
+        return param.default
+    return Fixed(float(param.default))
+
+
+__all__ = ["Parameter", "PARAMETERS", "PARAMETER_BY_PATH", "PARAMETER_BY_NAME", "INPUT_NAMES",
+           "BATCH_MAX", "default_of"]

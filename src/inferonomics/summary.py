@@ -1,0 +1,206 @@
+"""Mergeable summaries: statistics of millions of samples in memory that does not grow with them.
+
+A :class:`Summary` counts samples by status and, for each metric over the feasible samples, keeps
+count, mean and sum of squared deviations (Welford's update, merged with Chan, Golub & LeVeque's
+formula), minimum, maximum and a :class:`QuantileSketch`. Summaries of disjoint sample ranges merge
+into the summary of their union: counts and sketch buckets exactly, moments to rounding. That is what
+lets threads, chunks and machines work independently.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass, field
+
+from .reference import METRIC_NAMES, STATUS_MEMORY, STATUS_NAMES, STATUS_OK, Outputs
+
+SKETCH_MANTISSA_BITS = 7
+"""Mantissa bits kept in a sketch bucket key: 2**7 = 128 buckets per octave."""
+SKETCH_SHIFT = 52 - SKETCH_MANTISSA_BITS
+SKETCH_RELATIVE_ERROR = 2.0 ** -(SKETCH_MANTISSA_BITS + 1)
+"""Bound on |estimate - exact| / |exact| of a quantile from the sketch: 2**-8, about 0.39%."""
+REPORTED_QUANTILES = {"p5": 0.05, "p50": 0.50, "p95": 0.95}
+
+
+def _double_bits(x: float) -> int:
+    return struct.unpack("<q", struct.pack("<d", x))[0]
+
+
+def _bits_double(b: int) -> float:
+    return struct.unpack("<d", struct.pack("<q", b))[0]
+
+
+def sketch_key(x: float) -> int:
+    """Bucket key of ``|x| > 0``: the float's exponent and top mantissa bits. Buckets are the
+    log-linear cells of the IEEE-754 format itself, so the key needs no logarithm and is the same in
+    every language."""
+    return _double_bits(abs(x)) >> SKETCH_SHIFT
+
+
+def sketch_bucket_value(key: int) -> float:
+    """Midpoint of bucket ``key``: within 2**-8 relative of every value in it."""
+    low = _bits_double(key << SKETCH_SHIFT)
+    high = _bits_double((key + 1) << SKETCH_SHIFT)
+    return 0.5 * (low + high)
+
+
+@dataclass
+class QuantileSketch:
+    """Log-linear histogram of values (in the spirit of DDSketch, Masson et al. 2019, with buckets
+    keyed on the bits of the float). Any quantile comes back within :data:`SKETCH_RELATIVE_ERROR`
+    relative error of the exact order statistic."""
+
+    positive: dict[int, int] = field(default_factory=dict)
+    negative: dict[int, int] = field(default_factory=dict)
+    zeros: int = 0
+
+    def add(self, x: float) -> None:
+        if x > 0:
+            k = sketch_key(x)
+            self.positive[k] = self.positive.get(k, 0) + 1
+        elif x < 0:
+            k = sketch_key(x)
+            self.negative[k] = self.negative.get(k, 0) + 1
+        else:
+            self.zeros += 1
+
+    def merge(self, other: "QuantileSketch") -> None:
+        for mine, theirs in ((self.positive, other.positive), (self.negative, other.negative)):
+            for k, c in theirs.items():
+                mine[k] = mine.get(k, 0) + c
+        self.zeros += other.zeros
+
+    @property
+    def count(self) -> int:
+        return sum(self.positive.values()) + sum(self.negative.values()) + self.zeros
+
+    def quantile(self, q: float) -> float:
+        """The value of rank ``floor(q * (n - 1))`` (0-based) of the added values, to within the
+        relative error bound (numpy's ``method="lower"``)."""
+        n = self.count
+        if n == 0:
+            return math.nan
+        rank = math.floor(q * (n - 1))
+        seen = 0
+        for k in sorted(self.negative, reverse=True):  # most negative first
+            seen += self.negative[k]
+            if seen > rank:
+                return -sketch_bucket_value(k)
+        seen += self.zeros
+        if seen > rank:
+            return 0.0
+        for k in sorted(self.positive):
+            seen += self.positive[k]
+            if seen > rank:
+                return sketch_bucket_value(k)
+        return math.nan  # pragma: no cover - counts add up
+
+
+@dataclass
+class MetricSummary:
+    """Running statistics of one metric."""
+
+    count: int = 0
+    mean: float = 0.0
+    m2: float = 0.0          # sum of squared deviations from the mean
+    min: float = math.inf
+    max: float = -math.inf
+    sketch: QuantileSketch = field(default_factory=QuantileSketch)
+
+    def add(self, x: float) -> None:
+        self.count += 1
+        delta = x - self.mean
+        self.mean += delta / self.count
+        self.m2 += delta * (x - self.mean)
+        self.min = min(self.min, x)
+        self.max = max(self.max, x)
+        self.sketch.add(x)
+
+    def merge(self, other: "MetricSummary") -> None:
+        if other.count == 0:
+            return
+        n = self.count + other.count
+        delta = other.mean - self.mean
+        self.mean += delta * other.count / n
+        self.m2 += other.m2 + delta * delta * self.count * other.count / n
+        self.count = n
+        self.min = min(self.min, other.min)
+        self.max = max(self.max, other.max)
+        self.sketch.merge(other.sketch)
+
+    @property
+    def std(self) -> float:
+        """Sample standard deviation (n - 1 in the denominator)."""
+        return math.sqrt(self.m2 / (self.count - 1)) if self.count > 1 else 0.0
+
+    def quantile(self, q: float) -> float:
+        if self.count == 0:
+            return math.nan
+        # The exact extremes are known; keep estimates inside them.
+        return min(max(self.sketch.quantile(q), self.min), self.max)
+
+    def to_dict(self) -> dict[str, float]:
+        out = {"mean": self.mean, "std": self.std}
+        out.update({name: self.quantile(q) for name, q in REPORTED_QUANTILES.items()})
+        out.update({"min": self.min, "max": self.max})
+        return out
+
+
+@dataclass
+class Summary:
+    """Counts by status and per-metric statistics over the feasible (``status == ok``) samples."""
+
+    status_counts: dict[str, int] = field(
+        default_factory=lambda: {name: 0 for name in STATUS_NAMES.values()})
+    metrics: dict[str, MetricSummary] = field(
+        default_factory=lambda: {name: MetricSummary() for name in METRIC_NAMES})
+
+    def add(self, outputs: Outputs) -> None:
+        self.status_counts[STATUS_NAMES[outputs.status]] += 1
+        if outputs.status != STATUS_OK:
+            return
+        for name in METRIC_NAMES:
+            self.metrics[name].add(getattr(outputs, name))
+
+    def merge(self, other: "Summary") -> "Summary":
+        for name, c in other.status_counts.items():
+            self.status_counts[name] += c
+        for name, m in other.metrics.items():
+            self.metrics[name].merge(m)
+        return self
+
+    @property
+    def samples(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def feasible(self) -> int:
+        return self.status_counts[STATUS_NAMES[STATUS_OK]]
+
+    @property
+    def feasible_fraction(self) -> float:
+        return self.feasible / self.samples if self.samples else 0.0
+
+    @property
+    def infeasible(self) -> dict[str, int]:
+        """Samples that could not run, by reason (``memory``: does not fit; ``latency``: misses a
+        latency target)."""
+        return {k: v for k, v in self.status_counts.items() if k != STATUS_NAMES[STATUS_OK]}
+
+    def __getitem__(self, metric: str) -> MetricSummary:
+        return self.metrics[metric]
+
+    def quantile(self, metric: str, q: float) -> float:
+        return self.metrics[metric].quantile(q)
+
+    def to_dict(self) -> dict:
+        return {
+            "samples": self.samples,
+            "feasible_fraction": self.feasible_fraction,
+            "infeasible": self.infeasible,
+            "metrics": {name: m.to_dict() for name, m in self.metrics.items()} if self.feasible else {},
+        }
+
+
+__all__ = ["Summary", "MetricSummary", "QuantileSketch", "SKETCH_RELATIVE_ERROR", "STATUS_MEMORY"]

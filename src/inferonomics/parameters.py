@@ -55,8 +55,12 @@ class Parameter:
             f" ({self.unit})" if self.unit else "")
 
 
-def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_open=False,
+def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_open=None,
        integer=False):
+    # An unbounded parameter excludes infinity itself unless it says otherwise (latency targets,
+    # where inf means "no target").
+    if high_open is None:
+        high_open = high == INF
     return Parameter(section, name, unit, low, high, doc, default, low_open, high_open, integer)
 
 
@@ -153,9 +157,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("workload", "output_tokens", "tokens", 0, INF, "Generated tokens per request.",
        low_open=True),
     _p("workload", "ttft_slo_s", "s", 0, INF, "Time-to-first-token target; inf for none.",
-       default=INF, low_open=True),
+       default=INF, low_open=True, high_open=False),
     _p("workload", "tpot_slo_s", "s", 0, INF, "Time-per-output-token target; inf for none.",
-       default=INF, low_open=True),
+       default=INF, low_open=True, high_open=False),
     # --- efficiency -----------------------------------------------------------------------------
     _p("efficiency", "mfu", "fraction", 0, 1, "Achieved fraction of peak FLOP/s.",
        default=DEFAULT_MFU, low_open=True),

@@ -14,8 +14,9 @@ BigCrush) carries over to counter mode. Two applications are chained:
     bits       = mix64(sample_key + ((s << 32) | k) * GAMMA)      once per draw
 
 ``mix64`` is a bijection of 64-bit words and ``x -> x * GAMMA`` (odd ``GAMMA``) is one too, so within a
-sample every ``(s, k)`` with ``s, k < 2**32`` yields a different word. Uniforms keep the top 53 bits and
-are centred in their cell, ``u = (bits >> 11 + 0.5) / 2**53``, so ``0 < u < 1`` exactly and ``log(u)``
+sample every ``(s, k)`` with ``s, k < 2**32`` yields a different word. Uniforms keep the top 52 bits and
+are centred in their cell, ``u = (bits >> 12 + 0.5) / 2**52``, so ``2**-53 <= u <= 1 - 2**-53`` exactly
+(with 53 bits the top cell's centre would round to 1.0) and ``log(u)``
 or an inverse CDF never sees 0 or 1. All arithmetic is on unsigned 64-bit integers, modulo ``2**64``;
 the C and numba cores compute the same words bit for bit.
 """
@@ -27,7 +28,8 @@ GAMMA = 0x9E3779B97F4A7C15          # 2**64 / golden ratio, odd: the Weyl increm
 MIX_MUL1 = 0xBF58476D1CE4E5B9       # Stafford Mix13 multipliers
 MIX_MUL2 = 0x94D049BB133111EB
 DRAW_INDEX_BITS = 32                 # k (draw within a stream) occupies the low 32 bits of the counter
-TWO_POW_MINUS_53 = 1.0 / (1 << 53)
+UNIFORM_BITS = 52
+UNIFORM_SCALE = 1.0 / (1 << UNIFORM_BITS)
 MAX_SEED = MASK64
 
 
@@ -56,7 +58,7 @@ def draw_bits(skey: int, stream: int, k: int) -> int:
 
 def bits_to_uniform(bits: int) -> float:
     """Map 64 random bits to a double strictly inside (0, 1)."""
-    return ((bits >> 11) + 0.5) * TWO_POW_MINUS_53
+    return ((bits >> (64 - UNIFORM_BITS)) + 0.5) * UNIFORM_SCALE
 
 
 def uniform(skey: int, stream: int, k: int) -> float:

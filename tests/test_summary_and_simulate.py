@@ -1,0 +1,154 @@
+"""Mergeable summaries and the Monte Carlo driver."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+import inferonomics
+from inferonomics import reference
+from inferonomics.scenario import load_scenario
+from inferonomics.summary import SKETCH_RELATIVE_ERROR, MetricSummary, QuantileSketch, Summary
+
+finite_values = st.lists(st.floats(-1e12, 1e12, allow_nan=False).filter(lambda v: abs(v) > 1e-300 or v == 0),
+                         min_size=1, max_size=400)
+
+
+@given(finite_values, st.floats(0, 1))
+def test_sketch_quantile_is_within_its_relative_error_of_the_exact_order_statistic(values, q):
+    sketch = QuantileSketch()
+    for v in values:
+        sketch.add(v)
+    exact = np.quantile(np.array(values), q, method="lower")
+    assert abs(sketch.quantile(q) - exact) <= SKETCH_RELATIVE_ERROR * abs(exact)
+
+
+@given(finite_values, st.integers(0, 400))
+def test_merged_summaries_equal_the_summary_of_the_union(values, cut):
+    cut = min(cut, len(values))
+    whole, left, right = MetricSummary(), MetricSummary(), MetricSummary()
+    for v in values:
+        whole.add(v)
+    for v in values[:cut]:
+        left.add(v)
+    for v in values[cut:]:
+        right.add(v)
+    left.merge(right)
+    assert left.count == whole.count
+    assert left.sketch == whole.sketch            # buckets merge exactly
+    assert (left.min, left.max) == (whole.min, whole.max)
+    scale = max(1.0, max(abs(v) for v in values))
+    assert left.mean == pytest.approx(whole.mean, rel=1e-12, abs=1e-12 * scale)
+    assert left.m2 == pytest.approx(whole.m2, rel=1e-9, abs=1e-9 * scale * scale)
+
+
+def test_summary_moments_match_numpy():
+    x = np.random.default_rng(1).lognormal(3.0, 0.7, size=5000)
+    m = MetricSummary()
+    for v in x:
+        m.add(float(v))
+    assert m.mean == pytest.approx(x.mean(), rel=1e-12)
+    assert m.std == pytest.approx(x.std(ddof=1), rel=1e-10)
+
+
+def test_same_seed_gives_the_same_summary_and_another_seed_does_not(example_path):
+    a = inferonomics.simulate(example_path, samples=300, seed=11).summary().to_dict()
+    b = inferonomics.simulate(example_path, samples=300, seed=11).summary().to_dict()
+    c = inferonomics.simulate(example_path, samples=300, seed=12).summary().to_dict()
+    assert a == b
+    assert a["metrics"]["usd_per_mtok"]["mean"] != c["metrics"]["usd_per_mtok"]["mean"]
+
+
+def test_sample_i_does_not_depend_on_which_range_evaluates_it(example_path):
+    plan = load_scenario(example_path).resolve()
+    whole = list(reference.simulate(plan.distributions, 3, 0, 40))
+    part = list(reference.simulate(plan.distributions, 3, 25, 40))
+    assert [(i, x, y) for i, x, y in whole[25:]] == part
+
+
+def test_summaries_of_chunks_merge_into_the_summary_of_one_pass(example_path):
+    plan = load_scenario(example_path).resolve()
+    one = Summary()
+    for _, _, y in reference.simulate(plan.distributions, 5, 0, 300):
+        one.add(y)
+    merged = Summary()
+    for start, stop in ((0, 7), (7, 150), (150, 300)):
+        part = Summary()
+        for _, _, y in reference.simulate(plan.distributions, 5, start, stop):
+            part.add(y)
+        merged.merge(part)
+    assert merged.status_counts == one.status_counts
+    for name, m in one.metrics.items():
+        assert merged[name].sketch == m.sketch
+        assert merged[name].mean == pytest.approx(m.mean, rel=1e-12)
+
+
+def test_kept_samples_are_the_reference_evaluated_at_the_drawn_inputs(example_path):
+    pd = pytest.importorskip("pandas")
+    result = inferonomics.simulate(example_path, samples=50, seed=2, keep_samples=True)
+    df = result.to_pandas()
+    assert isinstance(df, pd.DataFrame) and len(df) == 50
+    row = df.iloc[17]
+    inputs = {c[3:]: row[c] for c in df.columns if c.startswith("in.")}
+    y = reference.evaluate(**inputs)
+    assert y.usd_per_mtok == row["usd_per_mtok"]
+    assert row["status"] == "ok"
+    # The summary is over the same samples.
+    assert result.summary()["usd_per_mtok"].mean == pytest.approx(df["usd_per_mtok"].mean(), rel=1e-12)
+
+
+def test_to_pandas_without_kept_samples_explains_how_to_get_them(example_path):
+    result = inferonomics.simulate(example_path, samples=5, seed=2)
+    with pytest.raises(inferonomics.ScenarioError, match="keep_samples=True"):
+        result.to_pandas()
+
+
+def test_uncertain_inputs_are_drawn_and_fixed_ones_are_not(example_path):
+    plan = load_scenario(example_path).resolve()
+    assert {"input_tokens", "output_tokens", "mfu", "mbu", "grid_gco2_per_kwh",
+            "usd_per_device_hour"} <= set(plan.uncertain)
+    assert "pue" not in plan.uncertain           # fixed at 1.2 in the example
+    x = reference.draw_inputs(plan.distributions, 0, 0)
+    assert x["pue"] == 1.2 and x["batch"] == 64 and x["count"] == 8
+
+
+def test_infeasible_samples_are_counted_not_dropped():
+    scenario = {
+        "model": {"id": "llama-2-70b"},
+        "hardware": {"id": "a100-sxm-80gb", "count": 2},
+        "precision": {"weight_bits": 16},
+        "workload": {"batch": 16, "input_tokens": {"dist": "uniform", "low": 100, "high": 20000},
+                     "output_tokens": 200, "tpot_slo_s": 0.2},
+        "cost": {"usd_per_device_hour": 2.0},
+    }
+    s = inferonomics.simulate(scenario, samples=400, seed=1).summary()
+    assert s.samples == 400
+    assert s.status_counts["memory"] > 0 and s.status_counts["ok"] > 0
+    assert s.feasible + sum(s.infeasible.values()) == 400
+    assert s["usd_per_mtok"].count == s.feasible
+    assert all(math.isfinite(v) for v in s["usd_per_mtok"].to_dict().values())
+
+
+def test_deterministic_inputs_give_zero_spread():
+    scenario = {
+        "model": {"id": "llama-3.1-8b"}, "hardware": {"id": "l40s"},
+        "workload": {"batch": 8, "input_tokens": 500, "output_tokens": 100},
+        "efficiency": {"mfu": 0.5, "mbu": 0.7, "step_overhead_ms": 1.0, "comm_efficiency": 0.7},
+        "energy": {"pue": 1.1},
+        "cost": {"usd_per_device_hour": 1.0},
+    }
+    s = inferonomics.simulate(scenario, samples=20, seed=0).summary()
+    m = s["usd_per_mtok"]
+    assert m.std == 0 and m.quantile(0.05) == m.quantile(0.95) == m.mean
+
+
+def test_lognormal_input_reproduces_its_known_mean():
+    # Output tokens drawn lognormal: the Monte Carlo mean of the draw matches median * exp(s^2/2).
+    plan = load_scenario({
+        "model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h100-sxm"},
+        "workload": {"batch": 4, "input_tokens": 100,
+                     "output_tokens": {"dist": "lognormal", "median": 200, "sigma": 0.5}},
+    }).resolve()
+    draws = [reference.draw_inputs(plan.distributions, 4, i)["output_tokens"] for i in range(20000)]
+    assert np.mean(draws) == pytest.approx(200 * math.exp(0.125), rel=0.01)

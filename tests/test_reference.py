@@ -168,7 +168,7 @@ def configurations(draw):
         "sliding_window_layers": draw(st.floats(0, 1)),
         "count": float(draw(st.sampled_from([1, 2, 4, 8, 16, 64]))),
         "memory_gb": draw(st.floats(8, 2000)), "memory_bw_gbps": draw(st.floats(50, 20000)),
-        "tflops_fp32": draw(st.floats(0, 200)), "tflops_16": draw(st.floats(1, 5000)),
+        "tflops_fp32": draw(st.sampled_from([0.0, 1.0, 19.5, 67.0])), "tflops_16": draw(st.floats(1, 5000)),
         "tflops_8": draw(st.sampled_from([0.0, 2000.0])), "tflops_4": 0.0,
         "tdp_w": tdp, "idle_w": draw(st.floats(0, 1)) * tdp,
         "interconnect_gbps": draw(st.floats(1, 2000)), "link_latency_us": draw(st.floats(0, 20)),

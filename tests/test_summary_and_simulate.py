@@ -11,8 +11,8 @@ from inferonomics import reference
 from inferonomics.scenario import load_scenario
 from inferonomics.summary import SKETCH_RELATIVE_ERROR, MetricSummary, QuantileSketch, Summary
 
-finite_values = st.lists(st.floats(-1e12, 1e12, allow_nan=False).filter(lambda v: abs(v) > 1e-300 or v == 0),
-                         min_size=1, max_size=400)
+finite_values = st.lists(st.one_of(st.just(0.0), st.floats(2.0**-64, 2.0**63)), min_size=1,
+                         max_size=400)
 
 
 @given(finite_values, st.floats(0, 1))
@@ -38,7 +38,7 @@ def test_merged_summaries_equal_the_summary_of_the_union(values, cut):
     assert left.count == whole.count
     assert left.sketch == whole.sketch            # buckets merge exactly
     assert (left.min, left.max) == (whole.min, whole.max)
-    scale = max(1.0, max(abs(v) for v in values))
+    scale = max(1.0, max(values))
     assert left.mean == pytest.approx(whole.mean, rel=1e-12, abs=1e-12 * scale)
     assert left.m2 == pytest.approx(whole.m2, rel=1e-9, abs=1e-9 * scale * scale)
 

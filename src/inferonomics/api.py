@@ -170,8 +170,9 @@ def evaluate(**inputs: float) -> Outputs:
     ``batch = "max"`` is accepted. See :func:`inferonomics.reference.evaluate` for the formulas."""
     missing = [n for n in INPUT_NAMES if n not in inputs]
     if missing:
-        raise ScenarioError(missing[0], f"missing input (evaluate() needs all of: "
-                            f"{', '.join(INPUT_NAMES)}; Plan.medians() gives a full set)")
+        raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,
+                            f"missing input {missing[0]!r} ({len(missing)} of {len(INPUT_NAMES)} "
+                            "missing; Plan.medians() gives a full set)")
     checked = {}
     for name, value in inputs.items():
         if name not in PARAMETER_BY_NAME:
@@ -179,9 +180,10 @@ def evaluate(**inputs: float) -> Outputs:
 
             raise ScenarioError(name, f"unknown input{suggest(name, INPUT_NAMES)}")
         param = PARAMETER_BY_NAME[name]
-        if name == "batch" and (value == "max" or value == reference.BATCH_MAX):
+        if name == "batch" and not isinstance(value, bool) and (
+                value == "max" or value == reference.BATCH_MAX):
             checked[name] = reference.BATCH_MAX
             continue
         checked[name] = parse_number(param.path, value, param)
-    check_plan({name: Fixed(value) for name, value in checked.items()}, "hardware")
+    check_plan({name: Fixed(value) for name, value in checked.items()}, "the hardware")
     return reference.evaluate(**checked)

@@ -44,7 +44,10 @@ _user_entries: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
 
 def suggest(name: str, choices) -> str:
     """' (did you mean: a, b?)' for the closest of ``choices``, or '' if none is close."""
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.5)
+    choices = list(choices)
+    # Ids that extend what was typed ("h100" -> "h100-sxm") are the likeliest meaning.
+    prefixed = [c for c in choices if c.startswith(name) and c != name]
+    close = prefixed[:3] or difflib.get_close_matches(name, choices, n=3, cutoff=0.6)
     return f" (did you mean: {', '.join(close)}?)" if close else ""
 
 
@@ -127,6 +130,8 @@ def read_catalog_file(path: str | Path) -> dict[str, dict[str, dict]]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ScenarioError("catalog", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError("catalog", f"{path} is not UTF-8 text (is it a TOML file?)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError("catalog", f"{path} is not valid TOML: {exc}") from None
     out: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}

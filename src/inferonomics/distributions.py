@@ -19,6 +19,9 @@ UniformSource = Callable[[int], float]
 """``u(k)`` returns the k-th uniform in (0, 1) of the stream being drawn from."""
 
 SQRT2 = math.sqrt(2.0)
+# The stream's uniforms lie in [2**-53, 1 - 2**-53] (see rng.py), so an inverse-CDF draw of an
+# unbounded normal never leaves mean +- NORMAL_REACH * sd: that is the support it can produce.
+UNIFORM_MIN = 2.0 ** -53
 MIN_TRUNCATED_MASS = 1e-12           # a truncated normal keeping less probability than this is refused
 PERT_DEFAULT_LAMBDA = 4.0            # Vose (2008), "Risk Analysis", the classic PERT weight of the mode
 GAMMA_MAX_ATTEMPTS = 64              # acceptance is >= 95% for shape >= 1: 64 rejections has p < 1e-80
@@ -72,6 +75,9 @@ def standard_normal_quantile(p: float) -> float:
                 + 5.9983220655588793769e-1) * r + 1.0)
     x = num / den
     return -x if q < 0.0 else x
+
+
+NORMAL_REACH = -standard_normal_quantile(UNIFORM_MIN)   # about 8.2 standard deviations
 
 
 def gamma_marsaglia_tsang(shape: float, u: UniformSource, first_draw: int) -> float:
@@ -205,7 +211,8 @@ class Normal(Distribution):
     def support(self):
         if self.sd == 0.0:
             return (self.mean_, self.mean_)
-        return (self.low, self.high)
+        reach = NORMAL_REACH * self.sd
+        return (max(self.low, self.mean_ - reach), min(self.high, self.mean_ + reach))
 
     def median(self):
         return self._quantile(0.5)
@@ -230,9 +237,13 @@ class LogNormal(Distribution):
         return self.median_ * math.exp(self.sigma * standard_normal_quantile(u(0)))
 
     def support(self):
-        if self.sigma == 0.0:
-            return (self.median_, self.median_)
-        return (0.0, math.inf)
+        """The values a draw can take: ``median * exp(+-sigma * NORMAL_REACH)`` (0 or inf where
+        that underflows or overflows, which the scenario loader then refuses)."""
+        try:
+            high = self.median_ * math.exp(self.sigma * NORMAL_REACH)
+        except OverflowError:
+            high = math.inf
+        return (self.median_ * math.exp(-self.sigma * NORMAL_REACH), high)
 
     def median(self):
         return self.median_

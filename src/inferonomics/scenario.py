@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from . import catalog
-from .distributions import DISTRIBUTION_KEYS, Distribution, Fixed, LogNormal, Normal, make_distribution
+from .distributions import DISTRIBUTION_KEYS, Distribution, Fixed, make_distribution
 from .errors import ScenarioError
 from .parameters import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
@@ -85,16 +85,11 @@ def parse_number(path: str, raw: Any, param: Parameter) -> float:
 
 
 def _support_within(dist: Distribution, param: Parameter) -> bool:
+    """Whether every value ``dist`` can produce (after rounding, for integer inputs) is allowed."""
     low, high = dist.support()
     if param.integer:  # integer inputs are rounded half up after drawing
-        low, high = math.floor(low + 0.5), math.floor(high + 0.5)
-        return param.contains(low) and param.contains(high)
-    # A lognormal never reaches 0 or inf, and an untruncated normal never reaches +-inf.
-    open_ends = isinstance(dist, LogNormal) or (isinstance(dist, Normal) and not dist.truncated)
-    low_ok = param.contains(low) or (open_ends and low == param.low)
-    high_ok = param.contains(high) or (open_ends and high == param.high) or (
-        open_ends and math.isinf(high) and param.high == math.inf)
-    return low_ok and high_ok
+        low, high = (math.floor(v + 0.5) if math.isfinite(v) else v for v in (low, high))
+    return param.contains(low) and param.contains(high)
 
 
 def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distribution:
@@ -112,8 +107,9 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
         if key == "dist":
             continue
         if key not in required and key not in optional:
-            raise ScenarioError(f"{path}.{key}", f"{kind} takes " + ", ".join(required + optional)
-                                + f"{catalog.suggest(key, required + optional)}")
+            raise ScenarioError(f"{path}.{key}", f"unknown key {key!r} for {kind}"
+                                f"{catalog.suggest(key, required + optional)}; {kind} takes "
+                                + ", ".join(required + optional))
         if key in ("values", "weights"):
             if not isinstance(value, list) or not all(_is_number(v) for v in value):
                 raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {_describe(value)}")
@@ -290,10 +286,11 @@ class Scenario:
                                 "fix it with scenario.with_values)")
         model_id = self.values.get("model.id")
         hardware_id = self.values.get("hardware.id")
-        model_entry = (catalog.lookup("models", model_id, self.extra_catalog["models"])
-                       if model_id else self.info["model"])
-        hw_entry = (catalog.lookup("hardware", hardware_id, self.extra_catalog["hardware"])
-                    if hardware_id else self.info["hardware"])
+        # Descriptive keys given next to an id (a name, a price) override the catalog entry's.
+        model_entry = {**(catalog.lookup("models", model_id, self.extra_catalog["models"])
+                          if model_id else {}), **self.info["model"]}
+        hw_entry = {**(catalog.lookup("hardware", hardware_id, self.extra_catalog["hardware"])
+                       if hardware_id else {}), **self.info["hardware"]}
         hw_label = hardware_id or hw_entry.get("name", "inline hardware")
         cost_mode = self._cost_mode(hw_entry, hw_label)
 
@@ -453,8 +450,11 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
             value = info["hardware"][key]
             if not _is_number(value) or value < 0:
                 raise ScenarioError(f"hardware.{key}", f"must be a number >= 0, got {_describe(value)}")
-    return Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
-                    raw=copy.deepcopy(dict(raw)), base_dir=base_dir)
+    scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
+                        raw=copy.deepcopy(dict(raw)), base_dir=base_dir)
+    if not scenario.axes:
+        scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
+    return scenario
 
 
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
@@ -471,6 +471,8 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError("", f"cannot read scenario {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError("", f"scenario {path} is not UTF-8 text (is it a TOML file?)") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

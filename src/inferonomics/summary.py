@@ -20,6 +20,11 @@ SKETCH_MANTISSA_BITS = 7
 SKETCH_SHIFT = 52 - SKETCH_MANTISSA_BITS
 SKETCH_RELATIVE_ERROR = 2.0 ** -(SKETCH_MANTISSA_BITS + 1)
 """Bound on |estimate - exact| / |exact| of a quantile from the sketch: 2**-8, about 0.39%."""
+SKETCH_MIN = 2.0 ** -64
+"""Values below this (zero included) share bucket 0 and are reported as 0."""
+SKETCH_OCTAVES = 128
+"""Octaves covered, from SKETCH_MIN up to 2**64; larger values share the last bucket."""
+SKETCH_BUCKETS = 2 + SKETCH_OCTAVES * (1 << SKETCH_MANTISSA_BITS)
 REPORTED_QUANTILES = {"p5": 0.05, "p50": 0.50, "p95": 0.95}
 
 
@@ -31,15 +36,25 @@ def _bits_double(b: int) -> float:
     return struct.unpack("<d", struct.pack("<q", b))[0]
 
 
-def sketch_key(x: float) -> int:
-    """Bucket key of ``|x| > 0``: the float's exponent and top mantissa bits. Buckets are the
-    log-linear cells of the IEEE-754 format itself, so the key needs no logarithm and is the same in
-    every language."""
-    return _double_bits(abs(x)) >> SKETCH_SHIFT
+SKETCH_KEY_OFFSET = (_double_bits(SKETCH_MIN) >> SKETCH_SHIFT) - 1
 
 
-def sketch_bucket_value(key: int) -> float:
-    """Midpoint of bucket ``key``: within 2**-8 relative of every value in it."""
+def sketch_index(x: float) -> int:
+    """Bucket of ``x``: 0 below :data:`SKETCH_MIN`, else the float's exponent and top mantissa bits
+    (the log-linear cells of the IEEE-754 format itself, so no logarithm is needed and every
+    language computes the same index), capped at the last bucket."""
+    if not x >= SKETCH_MIN:
+        return 0
+    return min((_double_bits(x) >> SKETCH_SHIFT) - SKETCH_KEY_OFFSET, SKETCH_BUCKETS - 1)
+
+
+def sketch_bucket_value(index: int) -> float:
+    """Midpoint of bucket ``index``: within 2**-8 relative of every value in it."""
+    if index == 0:
+        return 0.0
+    if index == SKETCH_BUCKETS - 1:
+        return math.inf  # overflow bucket; callers clamp to the exact maximum
+    key = index + SKETCH_KEY_OFFSET
     low = _bits_double(key << SKETCH_SHIFT)
     high = _bits_double((key + 1) << SKETCH_SHIFT)
     return 0.5 * (low + high)
@@ -47,33 +62,31 @@ def sketch_bucket_value(key: int) -> float:
 
 @dataclass
 class QuantileSketch:
-    """Log-linear histogram of values (in the spirit of DDSketch, Masson et al. 2019, with buckets
-    keyed on the bits of the float). Any quantile comes back within :data:`SKETCH_RELATIVE_ERROR`
-    relative error of the exact order statistic."""
+    """Log-linear histogram of non-negative values (in the spirit of DDSketch, Masson et al. 2019,
+    with buckets keyed on the bits of the float). Any quantile of values in [2**-64, 2**64) comes
+    back within :data:`SKETCH_RELATIVE_ERROR` relative error of the exact order statistic."""
 
-    positive: dict[int, int] = field(default_factory=dict)
-    negative: dict[int, int] = field(default_factory=dict)
-    zeros: int = 0
+    counts: dict[int, int] = field(default_factory=dict)
 
     def add(self, x: float) -> None:
-        if x > 0:
-            k = sketch_key(x)
-            self.positive[k] = self.positive.get(k, 0) + 1
-        elif x < 0:
-            k = sketch_key(x)
-            self.negative[k] = self.negative.get(k, 0) + 1
-        else:
-            self.zeros += 1
+        k = sketch_index(x)
+        self.counts[k] = self.counts.get(k, 0) + 1
 
     def merge(self, other: "QuantileSketch") -> None:
-        for mine, theirs in ((self.positive, other.positive), (self.negative, other.negative)):
-            for k, c in theirs.items():
-                mine[k] = mine.get(k, 0) + c
-        self.zeros += other.zeros
+        for k, c in other.counts.items():
+            self.counts[k] = self.counts.get(k, 0) + c
+
+    @classmethod
+    def from_dense(cls, counts) -> "QuantileSketch":
+        """From a dense array of :data:`SKETCH_BUCKETS` counts (what the native cores fill)."""
+        import numpy as np
+
+        nz = np.flatnonzero(counts)
+        return cls({int(k): int(counts[k]) for k in nz})
 
     @property
     def count(self) -> int:
-        return sum(self.positive.values()) + sum(self.negative.values()) + self.zeros
+        return sum(self.counts.values())
 
     def quantile(self, q: float) -> float:
         """The value of rank ``floor(q * (n - 1))`` (0-based) of the added values, to within the
@@ -83,15 +96,8 @@ class QuantileSketch:
             return math.nan
         rank = math.floor(q * (n - 1))
         seen = 0
-        for k in sorted(self.negative, reverse=True):  # most negative first
-            seen += self.negative[k]
-            if seen > rank:
-                return -sketch_bucket_value(k)
-        seen += self.zeros
-        if seen > rank:
-            return 0.0
-        for k in sorted(self.positive):
-            seen += self.positive[k]
+        for k in sorted(self.counts):
+            seen += self.counts[k]
             if seen > rank:
                 return sketch_bucket_value(k)
         return math.nan  # pragma: no cover - counts add up

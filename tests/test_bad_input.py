@@ -1,0 +1,690 @@
+"""Bad input is refused before anything runs, with a ScenarioError that names the key path and
+what is allowed there (the range, or the closest alternatives)."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import math
+import tomllib
+import uuid
+from pathlib import Path
+
+import pytest
+
+import inferonomics
+from inferonomics import (BackendUnavailable, InferonomicsError, ScenarioError, evaluate,
+                          load_catalog_file, load_scenario, register_hardware, simulate)
+from inferonomics.parameters import BATCH_MAX
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
+with EXAMPLE.open("rb") as _f:
+    BASE = tomllib.load(_f)
+
+# A Llama-2-7B-shaped model and an H100-shaped device, written inline.
+INLINE_MODEL = {"total_params_b": 6.74, "active_params_b": 6.74, "n_layers": 32, "d_model": 4096,
+                "n_heads": 32, "n_kv_heads": 32, "head_dim": 128, "d_ff": 11008}
+INLINE_HARDWARE = {"memory_gb": 80, "memory_bw_gbps": 3350, "tflops_16": 989.4, "tflops_8": 1978.9,
+                   "tdp_w": 700, "idle_w": 70}
+CHIP_SPEC = {"name": "My chip", "memory_gb": 96.0, "memory_bw_gbps": 4000.0, "tflops_16": 1000.0,
+             "tflops_8": 2000.0, "tdp_w": 600.0, "idle_w": 60.0, "interconnect_gbps": 400.0,
+             "usd_per_hour": 3.0}
+MODEL_SPEC = {"name": "My model", **INLINE_MODEL}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------------------
+
+def base() -> dict:
+    return copy.deepcopy(BASE)
+
+
+def scenario_with(path: str, value) -> dict:
+    """The example with ``section.key`` (or a whole ``section``) set to ``value``."""
+    raw = base()
+    section, _, key = path.partition(".")
+    if key:
+        raw.setdefault(section, {})[key] = value
+    else:
+        raw[section] = value
+    return raw
+
+
+def scenario_without(path: str) -> dict:
+    raw = base()
+    section, _, key = path.partition(".")
+    if key:
+        del raw[section][key]
+    else:
+        del raw[section]
+    return raw
+
+
+def load_error(raw) -> ScenarioError:
+    """The error ``load_scenario`` raises for ``raw`` (it must raise at load time)."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(raw)
+    return info.value
+
+
+def resolve_error(raw) -> ScenarioError:
+    """The error raised when ``raw`` is loaded and turned into a Plan."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(raw).resolve()
+    return info.value
+
+
+def assert_refused(err: ScenarioError, path: str, *fragments: str) -> None:
+    assert err.path == path, f"path {err.path!r} != {path!r} ({err})"
+    for fragment in fragments:
+        assert fragment in err.message, f"{fragment!r} not in {err.message!r}"
+    assert str(err) == f"{path}: {err.message}"
+
+
+def unique_id(prefix: str) -> str:
+    """register_* mutates process-wide state: every test gets ids nobody else uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, float) and math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(v)
+
+
+def to_toml(raw: dict) -> str:
+    """TOML for a scenario or catalog: top-level scalars, then one table per dict (one level of
+    [a.b] nesting for catalogs)."""
+    lines = [f"{k} = {toml_value(v)}" for k, v in raw.items() if not isinstance(v, dict)]
+    for name, table in raw.items():
+        if not isinstance(table, dict):
+            continue
+        if table and all(isinstance(v, dict) for v in table.values()) and name in ("hardware",
+                                                                                   "models"):
+            for sub, entry in table.items():
+                lines.append(f"[{name}.{json.dumps(sub)}]")
+                lines += [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+        else:
+            lines.append(f"[{name}]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
+    text = "\n".join(lines) + "\n"
+    assert tomllib.loads(text) == raw
+    return text
+
+
+# ----------------------------------------------------------------------------------------------------
+# The base scenarios are valid (so every refusal below is due to its one change)
+# ----------------------------------------------------------------------------------------------------
+
+def test_example_scenario_resolves():
+    plan = load_scenario(base()).resolve()
+    assert plan.model == "llama-2-70b" and plan.hardware == "h100-sxm"
+
+
+def test_inline_model_and_inline_hardware_resolve():
+    raw = scenario_with("model", dict(INLINE_MODEL))
+    raw["hardware"] = dict(INLINE_HARDWARE, count=1)
+    plan = load_scenario(raw).resolve()
+    assert plan["n_layers"].median() == 32
+    assert plan["memory_gb"].median() == 80
+
+
+def test_scenario_error_is_an_inferonomics_error_and_a_value_error():
+    with pytest.raises(InferonomicsError) as info:
+        load_scenario(scenario_with("workload.bacth", 4))
+    assert isinstance(info.value, ScenarioError)
+    assert isinstance(info.value, ValueError)
+    assert info.value.path == "workload.bacth"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Missing pieces
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("section", ["model", "hardware", "workload"])
+def test_missing_required_section_is_named(section):
+    assert_refused(load_error(scenario_without(section)), section, f"[{section}]")
+
+
+@pytest.mark.parametrize("key", ["batch", "input_tokens", "output_tokens"])
+def test_missing_workload_key_names_every_required_key(key):
+    err = load_error(scenario_without(f"workload.{key}"))
+    assert_refused(err, f"workload.{key}", "missing", "workload.batch", "workload.input_tokens",
+                   "workload.output_tokens")
+
+
+def test_inline_model_missing_a_required_key_says_id_or_architecture():
+    model = dict(INLINE_MODEL)
+    del model["d_ff"]
+    err = load_error(scenario_with("model", model))
+    assert_refused(err, "model.d_ff", "model.id", "d_ff")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Unknown keys
+# ----------------------------------------------------------------------------------------------------
+
+def test_misspelled_key_suggests_the_closest_key():
+    raw = base()
+    raw["workload"]["bacth"] = raw["workload"].pop("batch")
+    assert_refused(load_error(raw), "workload.bacth", "did you mean: batch", "allowed in [workload]")
+
+
+def test_key_in_the_wrong_section_says_where_it_belongs():
+    err = load_error(scenario_with("workload.mfu", 0.5))
+    assert_refused(err, "workload.mfu", "[efficiency]", "efficiency.mfu")
+
+
+@pytest.mark.parametrize("key, suggestion", [("workloads", "did you mean: workload"),
+                                             ("colour", "allowed: name")])
+def test_unknown_top_level_key_lists_the_allowed_keys(key, suggestion):
+    raw = base()
+    raw[key] = {}
+    assert_refused(load_error(raw), key, "unknown top-level key", suggestion, "efficiency",
+                   "deployment")
+
+
+def test_unknown_distribution_name_suggests_the_closest_and_lists_all():
+    err = load_error(scenario_with("workload.input_tokens",
+                                   {"dist": "lognorm", "median": 1000, "sigma": 0.5}))
+    assert_refused(err, "workload.input_tokens.dist", "'lognorm'", "did you mean: lognormal",
+                   "uniform, normal, lognormal, triangular, pert, choice")
+
+
+@pytest.mark.parametrize("extra_key, fragments", [
+    ("sd", ("lognormal takes median, sigma",)),
+    ("sigm", ("lognormal takes median, sigma", "did you mean: sigma")),
+])
+def test_unknown_key_in_a_distribution_table_lists_its_keys(extra_key, fragments):
+    dist = {"dist": "lognormal", "median": 1000, "sigma": 0.5, extra_key: 1}
+    err = load_error(scenario_with("workload.input_tokens", dist))
+    assert_refused(err, f"workload.input_tokens.{extra_key}", *fragments)
+
+
+def test_distribution_table_without_dist_lists_the_kinds():
+    err = load_error(scenario_with("workload.input_tokens", {"median": 1000, "sigma": 0.5}))
+    assert_refused(err, "workload.input_tokens", "`dist`", "lognormal")
+
+
+def test_missing_distribution_parameter_names_the_required_keys():
+    err = load_error(scenario_with("workload.input_tokens", {"dist": "lognormal", "median": 1000}))
+    assert_refused(err, "workload.input_tokens.sigma", "missing", "median, sigma")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Values out of range
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, value, allowed", [
+    ("hardware.count", 0, "an integer in [1, 1e+06]"),
+    ("hardware.count", -1, "an integer in [1, 1e+06]"),
+    ("workload.batch", 0, "an integer in [1,"),
+    ("workload.batch", 2.5, "an integer in [1,"),
+    ("workload.input_tokens", 0, "a number in (0,"),
+    ("workload.input_tokens", -5, "a number in (0,"),
+    ("workload.output_tokens", -1, "a number in (0,"),
+    ("efficiency.mfu", 1.5, "a number in (0, 1]"),
+    ("efficiency.mfu", 0, "a number in (0, 1]"),
+    ("efficiency.mfu", -0.1, "a number in (0, 1]"),
+    ("deployment.utilization", 0, "a number in (0, 1]"),
+    ("precision.weight_bits", 0.5, "a number in [1, 32]"),
+    ("precision.weight_bits", 33, "a number in [1, 32]"),
+    ("energy.pue", 0.9, "a number in [1,"),
+])
+def test_out_of_range_value_names_the_allowed_range(path, value, allowed):
+    err = load_error(scenario_with(path, value))
+    assert_refused(err, path, allowed, f"got {value:g}")
+
+
+def test_out_of_range_value_in_an_inline_model_names_the_allowed_range():
+    err = load_error(scenario_with("model", dict(INLINE_MODEL, n_layers=0)))
+    assert_refused(err, "model.n_layers", "an integer in [1,", "got 0")
+
+
+@pytest.mark.parametrize("path, allowed", [
+    ("workload.batch", "an integer in [1, inf)"),
+    ("model.n_layers", "an integer in [1, inf)"),
+    ("hardware.memory_gb", "a number in (0, inf)"),
+    ("workload.input_tokens", "a number in (0, inf)"),
+    ("energy.pue", "a number in [1, inf)"),
+    ("cost.usd_per_device_hour", "a number in [0, inf)"),
+])
+def test_infinite_value_is_refused_naming_the_open_range(path, allowed):
+    assert_refused(load_error(scenario_with(path, math.inf)), path, allowed, "got inf")
+
+
+def test_infinite_latency_target_means_no_target_and_loads():
+    plan = load_scenario(scenario_with("workload.ttft_slo_s", math.inf)).resolve()
+    assert plan["ttft_slo_s"].median() == math.inf
+
+
+@pytest.mark.parametrize("path", ["workload.batch", "model.n_layers"])
+def test_lognormal_on_an_integer_input_loads(path):
+    dist = {"dist": "lognormal", "median": 32, "sigma": 0.5}
+    plan = load_scenario(scenario_with(path, dist)).resolve()
+    assert plan[path.split(".")[1]].median() == 32
+
+
+def test_normal_truncated_only_below_loads_on_an_unbounded_input():
+    dist = {"dist": "normal", "mean": 1000, "sd": 100, "low": 1}
+    plan = load_scenario(scenario_with("workload.input_tokens", dist)).resolve()
+    assert plan["input_tokens"].median() == pytest.approx(1000)
+
+
+def test_lognormal_with_huge_sigma_never_crashes_simulate():
+    raw = scenario_with("workload.input_tokens", {"dist": "lognormal", "median": 1000, "sigma": 1000})
+    try:
+        simulate(raw, samples=50, seed=0)
+    except ScenarioError as err:
+        assert err.path == "workload.input_tokens"
+
+
+# ----------------------------------------------------------------------------------------------------
+# Impossible distributions
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, dist, fragments", [
+    ("efficiency.mfu", {"dist": "uniform", "low": 0.6, "high": 0.4}, ("low <= high",)),
+    ("efficiency.mfu", {"dist": "triangular", "low": 0.3, "mode": 0.8, "high": 0.6},
+     ("low <= mode <= high",)),
+    ("efficiency.mfu", {"dist": "normal", "mean": 0.5, "sd": -0.1, "low": 0.1, "high": 0.9},
+     ("sd >= 0",)),
+    ("workload.input_tokens", {"dist": "lognormal", "median": 1000, "sigma": -1},
+     ("sigma >= 0",)),
+    ("workload.input_tokens", {"dist": "lognormal", "median": 0, "sigma": 0.5}, ("median > 0",)),
+    ("workload.input_tokens", {"dist": "lognormal", "median": -10, "sigma": 0.5}, ("median > 0",)),
+    ("workload.batch", {"dist": "choice", "values": [1, 2], "weights": [1]},
+     ("2 values but 1 weights",)),
+    ("workload.batch", {"dist": "choice", "values": [1, 2], "weights": [1, -1]},
+     ("weights must be >= 0",)),
+    ("workload.batch", {"dist": "choice", "values": []}, ("at least one value",)),
+    ("efficiency.mfu", {"dist": "normal", "mean": 0.5, "sd": 0.001, "low": 0.8, "high": 0.9},
+     ("almost no probability", "[0.8, 0.9]")),
+])
+def test_impossible_distribution_is_refused_with_its_constraint(path, dist, fragments):
+    assert_refused(load_error(scenario_with(path, dist)), path, *fragments)
+
+
+def test_distribution_leaving_the_allowed_range_names_its_support_and_the_range():
+    err = load_error(scenario_with("efficiency.mfu", {"dist": "uniform", "low": 0.5, "high": 1.5}))
+    assert_refused(err, "efficiency.mfu", "[0.5, 1.5]", "outside the allowed range", "(0, 1]")
+
+
+def test_unbounded_normal_on_a_bounded_input_hints_to_add_bounds():
+    err = load_error(scenario_with("efficiency.mfu", {"dist": "normal", "mean": 0.5, "sd": 0.1}))
+    assert_refused(err, "efficiency.mfu", "(0, 1]", "add low/high bounds")
+
+
+def test_bounded_normal_inside_the_range_loads():
+    dist = {"dist": "normal", "mean": 0.5, "sd": 0.1, "low": 0.2, "high": 0.8}
+    plan = load_scenario(scenario_with("efficiency.mfu", dist)).resolve()
+    assert plan["mfu"].support() == (0.2, 0.8)
+
+
+def test_choice_value_outside_the_range_names_the_range():
+    err = load_error(scenario_with("workload.batch", {"dist": "choice", "values": [8, 0]}))
+    assert_refused(err, "workload.batch.values", "an integer in [1,", "got 0")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Values of the wrong type
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, value, fragments", [
+    ("efficiency.mfu", "fast", ("(0, 1]", "'fast'")),
+    ("efficiency.mfu", True, ("(0, 1]", "got true")),
+    ("hardware.count", False, ("[1, 1e+06]", "got false")),
+    ("workload.batch", "lots", ('"max"', "'lots'")),
+    ("workload.input_tokens", {"dist": "lognormal", "median": "1k", "sigma": 0.5},
+     ("must be a number", "'1k'")),
+])
+def test_non_numeric_value_is_refused_with_the_allowed_range(path, value, fragments):
+    err = load_error(scenario_with(path, value))
+    expected_path = f"{path}.median" if isinstance(value, dict) else path
+    assert_refused(err, expected_path, *fragments)
+
+
+def test_batch_max_loads_as_the_largest_batch_that_fits():
+    plan = load_scenario(scenario_with("workload.batch", "max")).resolve()
+    assert plan["batch"].median() == BATCH_MAX
+
+
+# ----------------------------------------------------------------------------------------------------
+# Catalog ids
+# ----------------------------------------------------------------------------------------------------
+
+def test_unknown_hardware_id_suggests_closest_ids():
+    err = load_error(scenario_with("hardware.id", "h100"))
+    assert_refused(err, "hardware.id", "'h100'", "h100-sxm", "inferonomics catalog hardware")
+
+
+def test_unknown_model_id_suggests_closest_ids():
+    err = load_error(scenario_with("model.id", "llama2-70b"))
+    assert_refused(err, "model.id", "'llama2-70b'", "did you mean: llama-2-70b",
+                   "inferonomics catalog models")
+
+
+def test_bad_id_in_an_id_axis_names_the_element():
+    err = load_error(scenario_with("hardware.id", ["h100-sxm", "h100"]))
+    assert_refused(err, "hardware.id[1]", "'h100'", "h100-sxm")
+
+
+def test_non_string_id_is_refused():
+    assert_refused(load_error(scenario_with("model.id", 70)), "model.id", "catalog id", "got 70")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Sweep axes
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["workload.batch", "hardware.id"])
+def test_empty_list_is_not_a_sweep_axis(path):
+    assert_refused(load_error(scenario_with(path, [])), path, "empty list", "at least one")
+
+
+def test_nested_list_is_not_a_sweep_axis():
+    err = load_error(scenario_with("workload.batch", [[1, 2], 4]))
+    assert_refused(err, "workload.batch[0]", "nested")
+
+
+def test_bad_element_of_a_sweep_axis_names_its_index():
+    err = load_error(scenario_with("workload.batch", [8, 16, 0]))
+    assert_refused(err, "workload.batch[2]", "an integer in [1,", "got 0")
+
+
+def swept() -> dict:
+    raw = scenario_with("workload.batch", [1, 8, 64])
+    raw["hardware"]["id"] = ["h100-sxm", "a100-sxm-80gb"]
+    return raw
+
+
+def test_sweep_axes_and_grid_size_reflect_the_lists():
+    scenario = load_scenario(swept())
+    axes = {axis.path: axis.labels for axis in scenario.axes}
+    assert axes == {"workload.batch": (1, 8, 64), "hardware.id": ("h100-sxm", "a100-sxm-80gb")}
+    assert scenario.grid_size == 6
+
+
+def test_simulate_refuses_a_scenario_with_a_sweep_axis_naming_it():
+    with pytest.raises(ScenarioError) as info:
+        simulate(scenario_with("workload.batch", [1, 8]), samples=10, seed=0)
+    assert_refused(info.value, "workload.batch", "sweep axis", "2 values", "points()")
+
+
+def test_points_yield_one_resolvable_scenario_per_grid_point():
+    points = list(load_scenario(swept()).points())
+    expected = [{"hardware.id": hw, "workload.batch": b}
+                for hw, b in itertools.product(["h100-sxm", "a100-sxm-80gb"], [1, 8, 64])]
+    assert [assignment for assignment, _ in points] == expected
+    for assignment, scenario in points:
+        assert scenario.axes == []
+        plan = scenario.resolve()
+        assert plan.hardware == assignment["hardware.id"]
+        assert plan["batch"].median() == assignment["workload.batch"]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Cost
+# ----------------------------------------------------------------------------------------------------
+
+def test_hardware_without_catalog_price_needs_a_cost():
+    raw = scenario_with("hardware.id", "h200")
+    del raw["cost"]
+    err = resolve_error(raw)
+    assert_refused(err, "cost.usd_per_device_hour", "h200", "cost.usd_per_device_hour",
+                   "cost.purchase_usd")
+
+
+@pytest.mark.parametrize("cost", [
+    {"usd_per_device_hour": 2.9, "usd_per_kwh": 0.1},
+    {"mode": "rent", "usd_per_device_hour": 2.9, "usd_per_kwh": 0.1},
+], ids=["implicit-rent", "explicit-rent"])
+def test_electricity_price_is_refused_for_a_rented_device(cost):
+    err = resolve_error(scenario_with("cost", cost))
+    assert_refused(err, "cost.usd_per_kwh", 'cost.mode = "own"')
+
+
+def test_unknown_cost_mode_lists_the_modes():
+    assert_refused(load_error(scenario_with("cost.mode", "buy")), "cost.mode", '"rent" or "own"',
+                   "'buy'")
+
+
+def test_owned_device_with_purchase_price_runs():
+    raw = scenario_with("cost", {"mode": "own", "purchase_usd": 30000})
+    plan = load_scenario(raw).resolve()
+    assert plan.cost_mode == "own"
+    assert plan["purchase_usd"].median() == 30000
+    assert plan["usd_per_device_hour"].median() == 0
+    result = simulate(raw, samples=50, seed=1)
+    assert result.feasible_fraction > 0
+    assert math.isfinite(result.summary()["usd_per_mtok"].mean)
+    assert result.summary()["usd_per_mtok"].mean > 0
+
+
+def test_hardware_price_next_to_a_catalog_id_is_used_or_refused():
+    raw = base()
+    del raw["cost"]
+    raw["hardware"]["usd_per_hour"] = 5.0
+    try:
+        plan = load_scenario(raw).resolve()
+    except ScenarioError as err:
+        assert err.path == "hardware.usd_per_hour"
+    else:
+        assert plan["usd_per_device_hour"].median() == 5.0
+
+
+# ----------------------------------------------------------------------------------------------------
+# Cross-field checks
+# ----------------------------------------------------------------------------------------------------
+
+def test_active_params_above_total_params_is_refused():
+    err = resolve_error(scenario_with("model", dict(INLINE_MODEL, active_params_b=8.0)))
+    assert_refused(err, "model.active_params_b", "model.total_params_b", "6.74")
+
+
+def test_experts_per_token_above_n_experts_is_refused():
+    model = dict(INLINE_MODEL, total_params_b=46.7, active_params_b=12.9, n_experts=8,
+                 experts_per_token=9)
+    err = resolve_error(scenario_with("model", model))
+    assert_refused(err, "model.experts_per_token", "model.n_experts", "8")
+
+
+def test_idle_power_override_above_catalog_tdp_is_refused():
+    err = resolve_error(scenario_with("hardware.idle_w", 800))
+    assert_refused(err, "hardware.idle_w", "800", "hardware.tdp_w", "700")
+
+
+def test_several_inline_devices_without_interconnect_are_refused():
+    err = resolve_error(scenario_with("hardware", dict(INLINE_HARDWARE, count=8)))
+    assert_refused(err, "hardware.interconnect_gbps", "hardware.count > 1")
+
+
+def test_several_inline_devices_with_interconnect_resolve():
+    plan = load_scenario(scenario_with("hardware", dict(INLINE_HARDWARE, count=8,
+                                                        interconnect_gbps=450))).resolve()
+    assert plan["count"].median() == 8
+
+
+# ----------------------------------------------------------------------------------------------------
+# evaluate()
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def medians() -> dict[str, float]:
+    return load_scenario(EXAMPLE).resolve().medians()
+
+
+def test_evaluate_at_the_medians_of_a_plan_works(medians):
+    out = evaluate(**medians)
+    assert isinstance(out, inferonomics.Outputs)
+    assert out.status == 0
+    assert out.batch == 64
+    assert math.isfinite(out.usd_per_mtok) and out.usd_per_mtok > 0
+
+
+def test_evaluate_missing_input_names_it_and_points_at_medians(medians):
+    inputs = {k: v for k, v in medians.items() if k != "mfu"}
+    with pytest.raises(ScenarioError) as info:
+        evaluate(**inputs)
+    assert info.value.path.endswith("mfu")
+    assert "missing input" in info.value.message and "Plan.medians()" in info.value.message
+
+
+def test_evaluate_unknown_input_suggests_the_closest_name(medians):
+    with pytest.raises(ScenarioError) as info:
+        evaluate(**medians, mfuu=0.5)
+    assert_refused(info.value, "mfuu", "unknown input", "did you mean: mfu")
+
+
+def test_evaluate_out_of_range_input_names_the_range(medians):
+    with pytest.raises(ScenarioError) as info:
+        evaluate(**{**medians, "mfu": 1.5})
+    assert_refused(info.value, "efficiency.mfu", "(0, 1]", "got 1.5")
+
+
+def test_evaluate_refuses_a_boolean_batch(medians):
+    with pytest.raises(ScenarioError) as info:
+        evaluate(**{**medians, "batch": False})
+    assert info.value.path == "workload.batch"
+
+
+# ----------------------------------------------------------------------------------------------------
+# simulate() arguments
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, path, fragment", [
+    ({"samples": 0}, "samples", "an integer in [1,"),
+    ({"samples": -5}, "samples", "an integer in [1,"),
+    ({"samples": True}, "samples", "got True"),
+    ({"samples": 2.5}, "samples", "an integer in [1,"),
+    ({"seed": -1}, "seed", "[0, 2**64)"),
+    ({"seed": 2**64}, "seed", "[0, 2**64)"),
+    ({"seed": "abc"}, "seed", "[0, 2**64)"),
+    ({"seed": True}, "seed", "[0, 2**64)"),
+    ({"threads": 0}, "threads", ">= 1"),
+    ({"backend": "gpu"}, "backend", "reference"),
+])
+def test_simulate_refuses_a_bad_argument_naming_it(kwargs, path, fragment):
+    with pytest.raises(ScenarioError) as info:
+        simulate(base(), **{"samples": 10, "seed": 0, **kwargs})
+    assert_refused(info.value, path, fragment)
+
+
+def test_unavailable_backend_says_why():
+    with pytest.raises(BackendUnavailable) as info:
+        simulate(base(), samples=10, seed=0, backend="c")
+    reason = inferonomics.available_backends()["c"]
+    assert reason != "available"
+    assert "'c'" in str(info.value) and reason in str(info.value)
+    assert isinstance(info.value, InferonomicsError)
+
+
+# ----------------------------------------------------------------------------------------------------
+# User catalogs
+# ----------------------------------------------------------------------------------------------------
+
+def test_registered_hardware_can_be_used_by_a_scenario():
+    chip = unique_id("my-chip")
+    register_hardware(chip, CHIP_SPEC)
+    raw = scenario_with("hardware.id", chip)
+    del raw["cost"]
+    result = simulate(raw, samples=50, seed=2)
+    assert result.plan.hardware == chip
+    assert result.plan["usd_per_device_hour"].median() == 3.0
+    assert result.feasible_fraction > 0
+
+
+def test_catalog_entry_missing_memory_is_refused_naming_the_key():
+    chip = unique_id("my-chip")
+    spec = {k: v for k, v in CHIP_SPEC.items() if k != "memory_gb"}
+    with pytest.raises(ScenarioError) as info:
+        register_hardware(chip, spec)
+    assert info.value.path.endswith(".memory_gb")
+    assert chip in info.value.path
+    assert "memory_gb" in info.value.message
+    # Nothing was registered.
+    assert load_error(scenario_with("hardware.id", chip)).path == "hardware.id"
+
+
+def test_catalog_entry_with_unknown_key_suggests_the_closest():
+    chip = unique_id("my-chip")
+    with pytest.raises(ScenarioError) as info:
+        register_hardware(chip, dict(CHIP_SPEC, memory_gbs=80))
+    assert info.value.path.endswith(".memory_gbs")
+    assert "did you mean: memory_gb" in info.value.message
+
+
+def test_load_catalog_file_registers_hardware_and_models(tmp_path):
+    chip, model = unique_id("file-chip"), unique_id("file-model")
+    path = tmp_path / "mine.toml"
+    path.write_text(to_toml({"hardware": {chip: CHIP_SPEC}, "models": {model: MODEL_SPEC}}))
+    assert load_catalog_file(path) == [chip, model]
+    raw = scenario_with("hardware.id", chip)
+    raw["model"]["id"] = model
+    plan = load_scenario(raw).resolve()
+    assert (plan.hardware, plan.model) == (chip, model)
+    assert plan["memory_gb"].median() == 96.0 and plan["n_layers"].median() == 32
+
+
+def test_scenario_catalog_path_is_relative_to_the_scenario_file(tmp_path, monkeypatch):
+    chip = unique_id("scenario-chip")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "chips.toml").write_text(to_toml({"hardware": {chip: CHIP_SPEC}}))
+    raw = scenario_with("hardware.id", chip)
+    raw = {"catalog": ["specs/chips.toml"], **raw}
+    scenario_file = tmp_path / "scenario.toml"
+    scenario_file.write_text(to_toml(raw))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+
+    assert load_scenario(scenario_file).resolve().hardware == chip
+    # The file's entries belong to that scenario, not to the process.
+    assert load_error(scenario_with("hardware.id", chip)).path == "hardware.id"
+
+
+def test_scenario_catalog_file_that_does_not_exist_is_named(tmp_path):
+    scenario_file = tmp_path / "scenario.toml"
+    scenario_file.write_text(to_toml({"catalog": ["nope.toml"], **base()}))
+    err = load_error(scenario_file)
+    assert_refused(err, "catalog", "nope.toml")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Files
+# ----------------------------------------------------------------------------------------------------
+
+def test_scenario_file_that_is_not_toml_is_refused(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[workload\nbatch = 4\n")
+    err = load_error(path)
+    assert err.path == ""
+    assert "not valid TOML" in err.message and "broken.toml" in err.message
+
+
+def test_scenario_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('name = "caf\u00e9"\n'.encode("latin-1"))
+    err = load_error(path)
+    assert err.path == ""
+    assert "latin1.toml" in err.message and "UTF-8" in err.message
+
+
+def test_catalog_file_that_is_not_utf8_is_refused(tmp_path):
+    (tmp_path / "chips.toml").write_bytes('[hardware.x]\nname = "caf\u00e9"\n'.encode("latin-1"))
+    scenario_file = tmp_path / "scenario.toml"
+    scenario_file.write_text(to_toml({"catalog": ["chips.toml"], **base()}))
+    err = load_error(scenario_file)
+    assert_refused(err, "catalog", "chips.toml", "UTF-8")

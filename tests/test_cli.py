@@ -1,0 +1,263 @@
+"""The command line: `inferonomics run` and `inferonomics catalog`, mostly in-process."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+import subprocess
+import sys
+import tomllib
+import uuid
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from inferonomics import cli
+from inferonomics.catalog import REQUIRED_KEYS
+
+REPO = Path(__file__).parents[1]
+EXAMPLE = REPO / "examples" / "llama-2-70b-h100-fp8.toml"
+with EXAMPLE.open("rb") as _f:
+    BASE = tomllib.load(_f)
+
+SUMMARY_METRICS = ("ttft_s", "tpot_s", "e2e_s", "tokens_per_s", "tokens_per_s_per_device",
+                   "usd_per_mtok", "joules_per_token", "gco2_per_mtok", "batch")
+STATISTICS = ("mean", "std", "p5", "p50", "p95")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------------------
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    rc = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    def refuse(constant):
+        raise ValueError(f"non-JSON constant {constant} in output")
+    return json.loads(text, parse_constant=refuse)
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(v)
+
+
+def write_scenario(path: Path, raw: dict) -> Path:
+    lines = [f"{k} = {toml_value(v)}" for k, v in raw.items() if not isinstance(v, dict)]
+    for section, table in raw.items():
+        if isinstance(table, dict):
+            lines.append(f"[{section}]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
+    text = "\n".join(lines) + "\n"
+    assert tomllib.loads(text) == raw
+    path.write_text(text)
+    return path
+
+
+def example_with(**sections) -> dict:
+    """The example with some ``section={key: value}`` entries replaced."""
+    raw = copy.deepcopy(BASE)
+    for section, changes in sections.items():
+        raw.setdefault(section, {}).update(changes)
+    return raw
+
+
+def assert_one_error_line(rc: int, out: str, err: str, *fragments: str) -> None:
+    assert rc == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("inferonomics: error: ")
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture
+def infeasible_scenario(tmp_path) -> Path:
+    """The largest Llama on one 24 GB L4: nothing fits."""
+    raw = example_with(model={"id": "llama-3.1-405b"}, hardware={"id": "l4", "count": 1},
+                       workload={"batch": 1})
+    return write_scenario(tmp_path / "infeasible.toml", raw)
+
+
+# ----------------------------------------------------------------------------------------------------
+# run
+# ----------------------------------------------------------------------------------------------------
+
+def test_run_json_as_a_subprocess_prints_one_object_with_every_metric():
+    proc = subprocess.run(
+        [sys.executable, "-m", "inferonomics", "run", str(EXAMPLE), "--samples", "200", "--json"],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1
+    data = strict_json(lines[0])
+    assert isinstance(data, dict)
+    assert {"samples", "seed", "backend", "feasible_fraction", "metrics"} <= data.keys()
+    assert data["samples"] == 200 and data["seed"] == 0
+    assert 0 < data["feasible_fraction"] <= 1
+    for metric in SUMMARY_METRICS:
+        stats = data["metrics"][metric]
+        for stat in STATISTICS:
+            assert isinstance(stats[stat], (int, float)) and math.isfinite(stats[stat])
+        assert stats["p5"] <= stats["p50"] <= stats["p95"]
+
+
+def test_run_prints_a_table_with_a_header_and_one_row_per_metric(capsys):
+    rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "200")
+    assert rc == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == BASE["name"]
+    assert "200 samples" in lines[1] and "seed 0" in lines[1]
+    header = next(line for line in lines if line.startswith("metric"))
+    assert re.fullmatch(r"metric\s+mean\s+p5\s+p50\s+p95\s+unit", header)
+    for metric in cli.TABLE_METRICS:
+        row = next((line for line in lines if line.split()[:1] == [metric]), None)
+        assert row is not None, f"no row for {metric}"
+        assert len(row.split()) >= 5
+    usd = next(line for line in lines if line.startswith("usd_per_mtok "))
+    assert usd.endswith("USD/Mtok")
+
+
+def test_run_with_the_same_seed_prints_identical_json(capsys):
+    args = ("run", EXAMPLE, "--samples", "200", "--seed", "7", "--json")
+    rc1, first, _ = run_cli(capsys, *args)
+    rc2, second, _ = run_cli(capsys, *args)
+    assert rc1 == rc2 == 0
+    assert first == second
+    assert strict_json(first)["seed"] == 7
+
+
+def test_run_with_different_seeds_gives_different_means(capsys):
+    means = []
+    for seed in ("1", "2"):
+        rc, out, _ = run_cli(capsys, "run", EXAMPLE, "--samples", "200", "--seed", seed, "--json")
+        assert rc == 0
+        means.append(strict_json(out)["metrics"]["usd_per_mtok"]["mean"])
+    assert means[0] != means[1]
+
+
+def test_bad_scenario_exits_2_with_one_error_line(capsys, tmp_path):
+    raw = copy.deepcopy(BASE)
+    raw["workload"]["bacth"] = raw["workload"].pop("batch")
+    path = write_scenario(tmp_path / "typo.toml", raw)
+    rc, out, err = run_cli(capsys, "run", path, "--samples", "10")
+    assert_one_error_line(rc, out, err, "workload.bacth", "did you mean: batch")
+
+
+def test_missing_scenario_file_exits_2_cleanly(capsys, tmp_path):
+    missing = tmp_path / "no-such-scenario.toml"
+    rc, out, err = run_cli(capsys, "run", missing, "--samples", "10")
+    assert_one_error_line(rc, out, err, "no-such-scenario.toml")
+
+
+def test_scenario_file_that_is_not_utf8_exits_2_cleanly(capsys, tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('name = "caf\u00e9"\n'.encode("latin-1"))
+    rc, out, err = run_cli(capsys, "run", path, "--samples", "10")
+    assert_one_error_line(rc, out, err, "latin1.toml")
+
+
+@pytest.mark.parametrize("samples", ["0", "-3", "many"])
+def test_bad_samples_count_is_rejected_by_argparse(capsys, samples):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["run", str(EXAMPLE), f"--samples={samples}"])
+    assert info.value.code == 2
+    assert "--samples" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**64)])
+def test_seed_outside_the_range_exits_2_naming_seed(capsys, seed):
+    rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "10", f"--seed={seed}")
+    assert_one_error_line(rc, out, err, "seed", "2**64")
+
+
+def test_unavailable_backend_exits_2_saying_why(capsys):
+    rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "10", "--backend", "c")
+    assert_one_error_line(rc, out, err, "'c'", "unavailable")
+
+
+def test_run_with_an_extra_catalog_file_uses_its_hardware(capsys, tmp_path):
+    chip = f"cli-chip-{uuid.uuid4().hex[:10]}"
+    catalog = tmp_path / "chips.toml"
+    catalog.write_text(f'[hardware."{chip}"]\nname = "CLI chip"\nmemory_gb = 96.0\n'
+                       "memory_bw_gbps = 4000.0\ntflops_16 = 1000.0\ntflops_8 = 2000.0\n"
+                       "tdp_w = 600.0\nidle_w = 60.0\ninterconnect_gbps = 400.0\n")
+    path = write_scenario(tmp_path / "chip.toml", example_with(hardware={"id": chip}))
+    rc, out, err = run_cli(capsys, "run", path, "--samples", "20", "--json", "--catalog", catalog)
+    assert rc == 0, err
+    assert strict_json(out)["hardware"] == chip
+
+
+def test_infeasible_scenario_prints_a_plain_line_instead_of_a_table(capsys, infeasible_scenario):
+    rc, out, err = run_cli(capsys, "run", infeasible_scenario, "--samples", "20")
+    assert rc == 0 and err == ""
+    assert "feasible: 0 of 20" in out
+    assert any(line.startswith("no sample is feasible") for line in out.splitlines())
+    assert not any(line.startswith("metric") for line in out.splitlines())
+    assert "nan" not in out.lower()
+
+
+def test_infeasible_scenario_json_has_zero_fraction_and_no_metrics(capsys, infeasible_scenario):
+    rc, out, err = run_cli(capsys, "run", infeasible_scenario, "--samples", "20", "--json")
+    assert rc == 0 and err == ""
+    data = strict_json(out)
+    assert data["feasible_fraction"] == 0
+    assert data["metrics"] == {}
+    assert data["infeasible"]["memory"] == 20
+
+
+# ----------------------------------------------------------------------------------------------------
+# catalog
+# ----------------------------------------------------------------------------------------------------
+
+def shipped_ids(kind: str) -> set[str]:
+    text = resources.files("inferonomics").joinpath("data", f"{kind}.toml").read_text("utf-8")
+    return set(tomllib.loads(text))
+
+
+def test_catalog_hardware_lists_the_shipped_ids(capsys):
+    rc, out, err = run_cli(capsys, "catalog", "hardware")
+    assert rc == 0 and err == ""
+    lines = out.splitlines()
+    assert re.match(r"id\s+memory_gb\s+memory_bw_gbps", lines[0])
+    listed = {line.split()[0] for line in lines[2:] if line.strip() and not line[0].isdigit()}
+    assert "h100-sxm" in listed
+    assert shipped_ids("hardware") <= listed
+
+
+def test_catalog_models_json_has_every_shipped_model_with_its_required_keys(capsys):
+    rc, out, err = run_cli(capsys, "catalog", "models", "--json")
+    assert rc == 0 and err == ""
+    models = strict_json(out)
+    assert {"llama-2-70b", "llama-3.1-405b", "mixtral-8x7b", "deepseek-v3"} <= models.keys()
+    assert shipped_ids("models") <= models.keys()
+    for model_id in shipped_ids("models"):
+        missing = [k for k in REQUIRED_KEYS["models"] if k not in models[model_id]]
+        assert not missing, f"{model_id} lacks {missing}"
+
+
+def test_catalog_of_an_unknown_kind_is_rejected_by_argparse(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["catalog", "gpus"])
+    assert info.value.code == 2
+    assert "hardware" in capsys.readouterr().err

@@ -1,5 +1,5 @@
-"""Build script. Static metadata lives in pyproject.toml; this file only exists so the native
-extension of the C core (csrc/) can be declared, which pyproject.toml cannot do on its own."""
+"""Build script. Static metadata lives in pyproject.toml; this file declares the C core, a cffi
+extension built from csrc/ (see csrc/_build_ffi.py for its environment switches)."""
 from setuptools import setup
 
-setup()
+setup(cffi_modules=["csrc/_build_ffi.py:ffibuilder"])

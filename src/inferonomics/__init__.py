@@ -5,10 +5,11 @@ The public surface::
     load_scenario(path_or_dict) -> Scenario
     simulate(scenario, samples=..., seed=..., backend="reference") -> Result
     evaluate(**inputs) -> Outputs          one sample, explicit inputs
+    evaluate_batch(arrays) -> arrays       many explicit samples, on a native core
     register_hardware / register_model / load_catalog_file
 """
 
-from .api import Result, available_backends, evaluate, simulate
+from .api import Result, available_backends, evaluate, evaluate_batch, simulate
 from .catalog import load_catalog_file, register_hardware, register_model
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
 from .parameters import PARAMETERS
@@ -20,6 +21,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackendUnavailable", "InferonomicsError", "METRIC_NAMES", "Outputs", "PARAMETERS", "Plan",
-    "Result", "Scenario", "ScenarioError", "Summary", "available_backends", "evaluate",
+    "Result", "Scenario", "ScenarioError", "Summary", "available_backends", "evaluate", "evaluate_batch",
     "load_catalog_file", "load_scenario", "register_hardware", "register_model", "simulate",
 ]

@@ -8,12 +8,13 @@ samples and, when asked, their inputs and outputs. Users pick a backend by name 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
-from . import reference
-from .errors import BackendUnavailable, ScenarioError
+from . import backends, reference
+from .backends import SampleTable
+from .errors import ScenarioError
 from .parameters import INPUT_NAMES, PARAMETER_BY_NAME
 from .reference import OUTPUT_NAMES, STATUS_NAMES, Outputs
 from .rng import normalize_seed
@@ -22,60 +23,11 @@ from .scenario import Plan, Scenario, check_plan, load_scenario, parse_number
 from .summary import Summary
 
 MAX_SAMPLES = 10**12
-BACKENDS = ("reference", "c", "numba")
-
-
-@dataclass
-class SampleTable:
-    """Per-sample inputs and outputs, one numpy array per column (stored only on request)."""
-
-    index: np.ndarray
-    inputs: dict[str, np.ndarray]
-    outputs: dict[str, np.ndarray]
-
-
-BackendFn = Callable[[Plan, int, int, int | None, bool], tuple[Summary, SampleTable | None]]
-"""``fn(plan, seed, samples, threads, keep_samples) -> (summary, table or None)``."""
-
-
-def _reference_backend(plan: Plan, seed: int, samples: int, threads: int | None,
-                       keep_samples: bool) -> tuple[Summary, SampleTable | None]:
-    summary = Summary()
-    inputs = {name: np.empty(samples) for name in INPUT_NAMES} if keep_samples else None
-    outputs = {name: np.empty(samples) for name in OUTPUT_NAMES} if keep_samples else None
-    for i, x, y in reference.simulate(plan.distributions, seed, 0, samples):
-        summary.add(y)
-        if keep_samples:
-            for name, value in x.items():
-                inputs[name][i] = value
-            for name, value in y.as_dict().items():
-                outputs[name][i] = value
-    table = SampleTable(np.arange(samples), inputs, outputs) if keep_samples else None
-    return summary, table
-
-
-_BACKENDS: dict[str, BackendFn] = {"reference": _reference_backend}
-_UNAVAILABLE: dict[str, str] = {
-    "c": "the C core is not part of this version yet; use backend='reference'",
-    "numba": "the numba core is not part of this version yet; use backend='reference'",
-}
 
 
 def available_backends() -> dict[str, str]:
     """Every backend name with ``"available"`` or the reason it is not."""
-    return {name: "available" if name in _BACKENDS else _UNAVAILABLE[name] for name in BACKENDS}
-
-
-def _pick_backend(name: str) -> tuple[str, BackendFn]:
-    if name == "auto":
-        for candidate in ("c", "numba", "reference"):
-            if candidate in _BACKENDS:
-                return candidate, _BACKENDS[candidate]
-    if name in _BACKENDS:
-        return name, _BACKENDS[name]
-    if name in _UNAVAILABLE:
-        raise BackendUnavailable(f"backend {name!r} is unavailable: {_UNAVAILABLE[name]}")
-    raise ScenarioError("backend", f"must be one of auto, {', '.join(BACKENDS)}; got {name!r}")
+    return {name: backends.unavailable_reason(name) or "available" for name in backends.BACKENDS}
 
 
 @dataclass
@@ -88,7 +40,7 @@ class Result:
     samples: int
     backend: str
     _summary: Summary = field(repr=False)
-    _table: SampleTable | None = field(default=None, repr=False)
+    _table: "SampleTable | None" = field(default=None, repr=False)
 
     def summary(self) -> Summary:
         """Mergeable summary: counts by status, and mean, std, min, max and quantiles (p5, p50, p95
@@ -145,7 +97,8 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     backend : {"auto", "reference", "c", "numba"}
         Which core evaluates the samples.
     threads : int or None
-        Worker threads for the native cores (``None``: all cores). The reference is single-threaded.
+        Worker threads for the native cores (``None``: every core this process may use). The
+        reference is single-threaded. Results do not depend on it.
     keep_samples : bool
         Store every sample's inputs and outputs (memory grows with ``samples``), for
         :meth:`Result.to_pandas`. Off by default: summaries use bounded memory.
@@ -154,14 +107,12 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not \
             1 <= samples <= MAX_SAMPLES:
         raise ScenarioError("samples", f"must be an integer in [1, {MAX_SAMPLES:g}], got {samples!r}")
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or threads < 1):
-        raise ScenarioError("threads", f"must be an integer >= 1 or None, got {threads!r}")
+    _check_threads(threads)
     seed = normalize_seed(seed)
     plan = scenario.resolve()
-    name, run = _pick_backend(backend)
-    summary, table = run(plan, seed, int(samples), threads, keep_samples)
-    return Result(scenario, plan, seed, int(samples), name, summary, table)
+    chosen = backends.get_backend(backend)
+    summary, table = chosen.simulate(plan, seed, int(samples), threads, keep_samples)
+    return Result(scenario, plan, seed, int(samples), chosen.name, summary, table)
 
 
 def evaluate(**inputs: float) -> Outputs:
@@ -187,3 +138,77 @@ def evaluate(**inputs: float) -> Outputs:
         checked[name] = parse_number(param.path, value, param)
     check_plan({name: Fixed(value) for name, value in checked.items()}, "the hardware")
     return reference.evaluate(**checked)
+
+
+def _check_threads(threads) -> None:
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):
+        raise ScenarioError("threads", f"must be an integer >= 1 or None, got {threads!r}")
+
+
+def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None) -> dict[str, np.ndarray]:
+    """Evaluate the model on explicit arrays of inputs: for callers that bring their own samples
+    (sensitivity-analysis designs, measured configurations).
+
+    ``inputs`` is a mapping from every input name to an array (or scalar) broadcastable to one
+    length ``n``, or a 2-D array of shape ``(n, len(PARAMETERS))`` with columns in
+    :data:`~inferonomics.parameters.PARAMETERS` order. Every value is range-checked before any
+    kernel runs. Returns one array of length ``n`` per output name (``status`` included).
+    """
+    _check_threads(threads)
+    if isinstance(inputs, Mapping):
+        unknown = [k for k in inputs if k not in PARAMETER_BY_NAME]
+        if unknown:
+            from .catalog import suggest
+
+            raise ScenarioError(unknown[0], f"unknown input{suggest(unknown[0], INPUT_NAMES)}")
+        missing = [n for n in INPUT_NAMES if n not in inputs]
+        if missing:
+            raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path, f"missing input {missing[0]!r}")
+        columns = []
+        for name in INPUT_NAMES:
+            value = inputs[name]
+            if name == "batch" and isinstance(value, str) and value == "max":
+                value = reference.BATCH_MAX
+            columns.append(np.asarray(value, dtype=np.float64))
+        try:
+            matrix = np.stack(np.broadcast_arrays(*columns), axis=-1).reshape(-1, len(INPUT_NAMES))
+        except ValueError as exc:
+            raise ScenarioError("inputs", f"input arrays do not broadcast to one length: {exc}") from None
+    else:
+        matrix = np.asarray(inputs, dtype=np.float64)
+        if matrix.ndim != 2 or matrix.shape[1] != len(INPUT_NAMES):
+            raise ScenarioError("inputs", f"a 2-D array needs shape (n, {len(INPUT_NAMES)}), "
+                                f"got {matrix.shape}")
+    for s, name in enumerate(INPUT_NAMES):
+        param = PARAMETER_BY_NAME[name]
+        column = matrix[:, s]
+        ok = np.vectorize(param.contains, otypes=[bool])(column) if column.size else np.array([])
+        if name == "batch":
+            ok |= column == reference.BATCH_MAX
+        if param.integer:
+            ok &= ~np.isfinite(column) | (column == np.floor(column))
+        if not ok.all():
+            bad = int(np.flatnonzero(~ok)[0])
+            raise ScenarioError(f"{param.path}[{bad}]", f"must be {param.range_text()}, got "
+                                f"{column[bad]:g}")
+    for row in _cross_check_rows(matrix):
+        check_plan({name: Fixed(float(row[s])) for s, name in enumerate(INPUT_NAMES)}, "the hardware")
+    chosen = backends.get_backend(backend)
+    out = chosen.evaluate(np.ascontiguousarray(matrix), threads or backends.default_threads())
+    return {name: out[:, o] for o, name in enumerate(OUTPUT_NAMES)}
+
+
+def _cross_check_rows(matrix: np.ndarray) -> list[np.ndarray]:
+    """The first row that breaks a cross-field rule (active > total, k > experts, idle > TDP,
+    several devices without interconnect, no peak for the activation width), if any."""
+    col = {name: matrix[:, s] for s, name in enumerate(INPUT_NAMES)}
+    bad = ((col["active_params_b"] > col["total_params_b"])
+           | (col["experts_per_token"] > col["n_experts"])
+           | (col["idle_w"] > col["tdp_w"])
+           | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
+           | (np.vectorize(reference.peak_tflops, otypes=[float])(
+               col["activation_bits"], col["tflops_fp32"], col["tflops_16"], col["tflops_8"],
+               col["tflops_4"]) <= 0))
+    rows = np.flatnonzero(bad)
+    return [matrix[rows[0]]] if rows.size else []

@@ -12,7 +12,8 @@ import os
 import sys
 
 from . import catalog
-from .api import BACKENDS, simulate
+from .api import simulate
+from .backends import BACKENDS
 from .errors import InferonomicsError
 
 EXIT_USAGE = 2

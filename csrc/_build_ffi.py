@@ -1,0 +1,88 @@
+"""cffi build script of the C core (API mode). setup.py names it in ``cffi_modules``.
+
+Environment switches:
+
+* ``INFERONOMICS_PORTABLE=1``: build for any CPU of the architecture (no ``-march=native``). A local
+  source build defaults to the CPU it is built on; set this when building wheels or images that
+  will run elsewhere.
+* ``INFERONOMICS_REQUIRE_C=1``: a failed C build fails the install (CI sets it, so a broken C build
+  cannot hide behind the pure-Python fallback). Otherwise the package installs without the C core
+  and ``backend="c"`` explains why.
+* ``INFERONOMICS_NO_OPENMP=1``: build without OpenMP even where the compiler has it (serial core).
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from cffi import FFI
+
+HERE = Path(__file__).resolve().parent
+HEADER = HERE / "inferonomics.h"
+# Paths relative to the project root, where setuptools runs the build.
+SOURCES = ["csrc/inferonomics.c"]
+INCLUDE_DIRS = ["csrc"]
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _compiler_accepts(flags: list[str]) -> bool:
+    """Whether the C compiler builds and links a trivial OpenMP-or-not program with ``flags``."""
+    cc = os.environ.get("CC", "cc").split()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp, "probe.c")
+        src.write_text("#include <math.h>\nint main(void){double x=0;\n"
+                       "#pragma omp parallel for reduction(+:x)\nfor(int i=0;i<4;i++)x+=sqrt(i);\n"
+                       "return x<0;}\n")
+        try:
+            done = subprocess.run(cc + flags + [str(src), "-o", str(Path(tmp, "probe")), "-lm"],
+                                  capture_output=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        return done.returncode == 0
+
+
+def compile_flags() -> tuple[list[str], list[str]]:
+    """(compile args, link args) for this machine and these environment switches."""
+    compile_args = ["-O3", "-std=c11", "-fno-math-errno"]
+    link_args: list[str] = []
+    if not _flag("INFERONOMICS_PORTABLE") and _compiler_accepts(["-march=native"]):
+        compile_args.append("-march=native")
+    if not _flag("INFERONOMICS_NO_OPENMP") and _compiler_accepts(["-fopenmp"]):
+        compile_args.append("-fopenmp")
+        link_args.append("-fopenmp")
+    return compile_args, link_args
+
+
+def cdef_text() -> str:
+    """The header's declarations, without preprocessor lines (what cffi's cdef accepts)."""
+    text = HEADER.read_text()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
+    defines = re.findall(r"#define\s+(INF_\w+)\s+(-?\d+)", HEADER.read_text())
+    return "\n".join(f"#define {k} {v}" for k, v in defines) + "\n" + "\n".join(lines)
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(cdef_text())
+_compile_args, _link_args = compile_flags()
+ffibuilder.set_source(
+    "inferonomics._ccore",
+    '#include "inferonomics.h"',
+    sources=SOURCES,
+    include_dirs=INCLUDE_DIRS,
+    extra_compile_args=_compile_args,
+    extra_link_args=_link_args,
+    libraries=["m"],
+    optional=not _flag("INFERONOMICS_REQUIRE_C"),
+)
+
+if __name__ == "__main__":  # standalone build for development: python csrc/_build_ffi.py
+    os.chdir(HERE.parent)
+    ffibuilder.compile(tmpdir="build", verbose=True)
+    sys.exit(0)

@@ -1,0 +1,54 @@
+/* inferonomics C core: the cost model of inferonomics.reference, fused with sampling and summaries.
+ *
+ * Everything here mirrors the Python reference (src/inferonomics/reference.py, distributions.py,
+ * rng.py, summary.py) formula by formula; tests hold the two together. The plan arrays are laid out
+ * by src/inferonomics/encoding.py. Every function checks the lengths it is given and returns a
+ * negative INF_E_* code instead of writing outside them.
+ */
+#ifndef INFERONOMICS_H
+#define INFERONOMICS_H
+
+#include <stdint.h>
+
+#define INF_N_INPUTS 49
+#define INF_N_OUTPUTS 21
+#define INF_N_METRICS 20
+#define INF_N_DIST_PARAMS 8
+#define INF_N_STATUS 3
+#define INF_MOMENTS 5            /* count, mean, m2, min, max */
+#define INF_SKETCH_BUCKETS 16386
+
+#define INF_OK 0
+#define INF_E_LENGTH -1          /* an array is shorter than the call needs */
+#define INF_E_ARGUMENT -2        /* a count or range is out of bounds */
+#define INF_E_MEMORY -3          /* allocation failed */
+
+/* Names of the inputs and outputs, in order; the binding checks them against Python's. */
+const char *inf_input_name(int32_t i);
+const char *inf_output_name(int32_t i);
+int32_t inf_have_openmp(void);
+
+/* Draw the inputs of samples start .. start+n-1 into out[n * INF_N_INPUTS] (sample-major). */
+int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_t *integer,
+                        const double *choice_values, const double *choice_weights, int64_t n_choice,
+                        uint64_t seed, int64_t start, int64_t n, double *out, int64_t out_len);
+
+/* Evaluate explicit inputs[n * INF_N_INPUTS] into outputs[n * INF_N_OUTPUTS]. */
+int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
+                     int64_t outputs_len, int32_t threads);
+
+/* Monte Carlo over samples start .. stop-1 in chunks of `chunk` samples (the last may be short).
+ *   status_counts[INF_N_STATUS]                      += counts by status
+ *   chunk_moments[n_chunks * INF_N_METRICS * 5]      per chunk and metric: count, mean, m2, min, max
+ *   hist[INF_N_METRICS * INF_SKETCH_BUCKETS]         += sketch bucket counts
+ *   keep_inputs / keep_outputs (may be NULL)         per-sample rows, (stop - start) rows each
+ * Chunks are independent, so any thread count gives the same numbers. */
+int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
+                     const double *choice_values, const double *choice_weights, int64_t n_choice,
+                     uint64_t seed, int64_t start, int64_t stop, int64_t chunk, int32_t threads,
+                     int64_t *status_counts, int64_t status_len,
+                     double *chunk_moments, int64_t moments_len,
+                     int64_t *hist, int64_t hist_len,
+                     double *keep_inputs, double *keep_outputs, int64_t keep_rows);
+
+#endif

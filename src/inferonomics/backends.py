@@ -1,0 +1,212 @@
+"""Compute backends behind one contract, and the chunked driver the native cores share.
+
+A backend's ``simulate(plan, seed, samples, threads, keep_samples)`` returns the
+:class:`~inferonomics.summary.Summary` of samples ``0 .. samples-1`` and, when asked, their inputs and
+outputs. The native cores process fixed chunks of :data:`CHUNK_SAMPLES` samples; each chunk's moments
+are merged in chunk order and sketch buckets are integer counts, so the result does not depend on
+the thread count. Memory is bounded: the driver calls a core on spans of :data:`SPAN_CHUNKS` chunks at
+a time and folds each span into the running summary.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import cbinding, reference
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
+from .errors import BackendUnavailable, ScenarioError
+from .parameters import INPUT_NAMES
+from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
+from .summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
+
+CHUNK_SAMPLES = 1 << 16
+"""Samples per chunk: the unit of parallel work and of moment accumulation."""
+SPAN_CHUNKS = 256
+"""Chunks per call into a core (16.7 M samples): bounds the per-chunk moment buffer."""
+N_MOMENTS = 5  # count, mean, m2, min, max
+BACKENDS = ("reference", "c", "numba")
+AUTO_ORDER = ("c", "numba", "reference")
+
+
+@dataclass
+class SampleTable:
+    """Per-sample inputs and outputs, one numpy array per column (stored only on request)."""
+
+    index: np.ndarray
+    inputs: dict[str, np.ndarray]
+    outputs: dict[str, np.ndarray]
+
+
+def default_threads() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Reference: one sample at a time in Python
+# ------------------------------------------------------------------------------------------------
+
+def _reference_simulate(plan, seed, samples, threads, keep_samples):
+    summary = Summary()
+    inputs = np.empty((samples, N_INPUTS)) if keep_samples else None
+    outputs = np.empty((samples, N_OUTPUTS)) if keep_samples else None
+    for i, x, y in reference.simulate(plan.distributions, seed, 0, samples):
+        summary.add(y)
+        if keep_samples:
+            inputs[i] = [x[name] for name in INPUT_NAMES]
+            outputs[i] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return summary, (_table(0, inputs, outputs) if keep_samples else None)
+
+
+def _reference_evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
+    out = np.empty((inputs.shape[0], N_OUTPUTS))
+    for j, row in enumerate(inputs):
+        y = reference.evaluate(**dict(zip(INPUT_NAMES, map(float, row))))
+        out[j] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return out
+
+
+def _reference_draw(plan: EncodedPlan, distributions, seed: int, start: int, n: int) -> np.ndarray:
+    return np.array([[x[name] for name in INPUT_NAMES] for x in
+                     (reference.draw_inputs(distributions, seed, i) for i in range(start, start + n))])
+
+
+def _table(start: int, inputs: np.ndarray, outputs: np.ndarray) -> SampleTable:
+    return SampleTable(np.arange(start, start + inputs.shape[0]),
+                       {name: inputs[:, s] for s, name in enumerate(INPUT_NAMES)},
+                       {name: outputs[:, o] for o, name in enumerate(OUTPUT_NAMES)})
+
+
+# ------------------------------------------------------------------------------------------------
+# Native cores: chunked driver
+# ------------------------------------------------------------------------------------------------
+
+NativeSimulate = Callable[..., None]
+"""``kernel(plan, seed, start, stop, chunk, threads, status, chunk_moments, hist, keep_in, keep_out)``"""
+
+
+def merge_chunk_moments(acc: np.ndarray, chunk_moments: np.ndarray) -> None:
+    """Fold per-chunk ``(count, mean, m2, min, max)`` rows into ``acc`` (one row per metric), in
+    chunk order (Chan, Golub & LeVeque 1979), so the result is independent of how chunks were
+    scheduled."""
+    for c in range(chunk_moments.shape[0]):
+        part = chunk_moments[c]
+        nb = part[:, 0]
+        take = nb > 0
+        if not take.any():
+            continue
+        na = acc[:, 0]
+        n = na + nb
+        safe_n = np.where(take, n, 1.0)
+        delta = part[:, 1] - acc[:, 1]
+        acc[:, 1] = np.where(take, acc[:, 1] + delta * nb / safe_n, acc[:, 1])
+        acc[:, 2] = np.where(take, acc[:, 2] + part[:, 2] + delta * delta * na * nb / safe_n, acc[:, 2])
+        acc[:, 0] = n
+        acc[:, 3] = np.minimum(acc[:, 3], part[:, 3])
+        acc[:, 4] = np.maximum(acc[:, 4], part[:, 4])
+
+
+def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threads: int | None,
+                    keep_samples: bool, chunk: int = CHUNK_SAMPLES,
+                    span_chunks: int = SPAN_CHUNKS) -> tuple[Summary, SampleTable | None]:
+    """Run ``kernel`` over samples ``0 .. samples-1`` span by span and build the summary."""
+    encoded = encode(plan.distributions)
+    threads = threads or default_threads()
+    status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
+    hist = np.zeros((N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
+    acc = np.zeros((N_METRICS, N_MOMENTS))
+    acc[:, 3], acc[:, 4] = np.inf, -np.inf
+    keep_in = np.empty((samples, N_INPUTS)) if keep_samples else None
+    keep_out = np.empty((samples, N_OUTPUTS)) if keep_samples else None
+    span = chunk * span_chunks
+    for start in range(0, samples, span):
+        stop = min(start + span, samples)
+        n_chunks = -(-(stop - start) // chunk)
+        chunk_moments = np.zeros((n_chunks, N_METRICS, N_MOMENTS))
+        kernel(encoded, seed, start, stop, chunk, threads, status, chunk_moments, hist,
+               None if keep_in is None else keep_in[start:stop],
+               None if keep_out is None else keep_out[start:stop])
+        merge_chunk_moments(acc, chunk_moments)
+    return summary_from_arrays(status, acc, hist), (
+        _table(0, keep_in, keep_out) if keep_samples else None)
+
+
+def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarray) -> Summary:
+    summary = Summary()
+    summary.status_counts = {STATUS_NAMES[k]: int(status[k]) for k in sorted(STATUS_NAMES)}
+    for m, name in enumerate(METRIC_NAMES):
+        count = int(moments[m, 0])
+        summary.metrics[name] = MetricSummary(
+            count=count, mean=float(moments[m, 1]), m2=float(moments[m, 2]),
+            min=float(moments[m, 3]), max=float(moments[m, 4]),
+            sketch=QuantileSketch.from_dense(hist[m]))
+    return summary
+
+
+# ------------------------------------------------------------------------------------------------
+# Registry
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    simulate: Callable            # (plan, seed, samples, threads, keep) -> (Summary, table | None)
+    evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
+    draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
+
+
+def _c_backend() -> Backend:
+    return Backend(
+        "c",
+        lambda plan, seed, samples, threads, keep: native_simulate(
+            cbinding.simulate, plan, seed, samples, threads, keep),
+        cbinding.evaluate,
+        lambda encoded, distributions, seed, start, n: cbinding.draw_inputs(encoded, seed, start, n))
+
+
+def _numba_backend() -> Backend:
+    from . import numba_core
+
+    return Backend(
+        "numba",
+        lambda plan, seed, samples, threads, keep: native_simulate(
+            numba_core.simulate, plan, seed, samples, threads, keep),
+        numba_core.evaluate,
+        lambda encoded, distributions, seed, start, n: numba_core.draw_inputs(encoded, seed, start, n))
+
+
+def _numba_unavailable() -> str | None:
+    try:
+        import numba  # noqa: F401
+    except ImportError as exc:
+        return f"numba is not installed ({exc}); pip install numba"
+    return None
+
+
+def unavailable_reason(name: str) -> str | None:
+    """Why backend ``name`` cannot run here, or None if it can."""
+    if name == "reference":
+        return None
+    if name == "c":
+        return cbinding.UNAVAILABLE_REASON
+    if name == "numba":
+        return _numba_unavailable()
+    raise ScenarioError("backend", f"must be one of auto, {', '.join(BACKENDS)}; got {name!r}")
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called ``name`` ("auto": the fastest one available)."""
+    if name == "auto":
+        name = next(n for n in AUTO_ORDER if unavailable_reason(n) is None)
+    reason = unavailable_reason(name)
+    if reason is not None:
+        raise BackendUnavailable(f"backend {name!r} is unavailable: {reason}")
+    if name == "reference":
+        return Backend("reference", _reference_simulate, _reference_evaluate, _reference_draw)
+    return _c_backend() if name == "c" else _numba_backend()

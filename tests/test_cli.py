@@ -191,7 +191,8 @@ def test_seed_outside_the_range_exits_2_naming_seed(capsys, seed):
     assert_one_error_line(rc, out, err, "seed", "2**64")
 
 
-def test_unavailable_backend_exits_2_saying_why(capsys):
+def test_unavailable_backend_exits_2_saying_why(capsys, monkeypatch):
+    monkeypatch.setattr("inferonomics.cbinding.UNAVAILABLE_REASON", "the C core was not built (test)")
     rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "10", "--backend", "c")
     assert_one_error_line(rc, out, err, "'c'", "unavailable")
 

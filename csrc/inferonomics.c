@@ -95,55 +95,120 @@ static inline double uniform(uint64_t skey, uint64_t stream, uint64_t k) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Distributions (distributions.py, encoding.py)
+ * Elementary functions. glibc's exp/log are scalar calls that stop the compiler from vectorising a
+ * loop, so the core has its own branch-free versions (accurate to about 1 ulp, which keeps draws
+ * within 1e-15 of the reference's math.exp / math.log). sqrt is an instruction and exact.
+ * ------------------------------------------------------------------------------------------- */
+static inline double bits_double(uint64_t b) { double d; memcpy(&d, &b, sizeof d); return d; }
+static inline uint64_t double_bits(double d) { uint64_t b; memcpy(&b, &d, sizeof b); return b; }
+
+#define LN2_HI 6.93147180369123816490e-01 /* ln 2 split in two (fdlibm) */
+#define LN2_LO 1.90821492927058770002e-10
+#define LOG2E 1.44269504088896338700
+#define EXP_UNDERFLOW (-745.2)             /* below: 0 */
+#define EXP_OVERFLOW 709.8                 /* above: inf */
+
+/* 2**n for integer-valued n in [-1022, 1023], from the exponent bits. */
+static inline double pow2i(double n) { return bits_double((uint64_t)((int64_t)n + 1023) << 52); }
+
+/* e**x: x = n ln2 + r with |r| <= ln2 / 2, e**r by its Taylor series to r**13 (error < 2e-17),
+ * scaled by 2**n in two halves so subnormal results stay right. */
+static inline double exp_(double x) {
+    double xc = x < EXP_UNDERFLOW ? EXP_UNDERFLOW : (x > EXP_OVERFLOW ? EXP_OVERFLOW : x);
+    double n = floor(xc * LOG2E + 0.5);
+    double r = (xc - n * LN2_HI) - n * LN2_LO;
+    double p = 1.0 / 6227020800.0;                 /* 1/13! */
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    double n1 = floor(0.5 * n), n2 = n - n1;
+    double y = p * pow2i(n1) * pow2i(n2);
+    y = x < EXP_UNDERFLOW ? 0.0 : y;
+    y = x > EXP_OVERFLOW ? INFINITY : y;
+    return x != x ? x : y;
+}
+
+/* ln x for x >= 0: x = m 2**e with sqrt(1/2) <= m < sqrt(2); ln m = 2 atanh(f / (2 + f)), f = m - 1,
+ * as the odd series in s = f / (2 + f) (|s| < 0.172, 11 terms, error < 1e-17) (fdlibm e_log.c). */
+static inline double log_(double x) {
+    uint64_t b = double_bits(x);
+    double e = (double)((int64_t)(b >> 52) - 1023);
+    double m = bits_double((b & 0x000FFFFFFFFFFFFFULL) | 0x3FF0000000000000ULL);
+    int big = m > 1.41421356237309504880;
+    m = big ? 0.5 * m : m;
+    e = big ? e + 1.0 : e;
+    double f = m - 1.0, s = f / (2.0 + f), z = s * s;
+    double r = 1.0 / 23.0;
+    r = r * z + 1.0 / 21.0;
+    r = r * z + 1.0 / 19.0;
+    r = r * z + 1.0 / 17.0;
+    r = r * z + 1.0 / 15.0;
+    r = r * z + 1.0 / 13.0;
+    r = r * z + 1.0 / 11.0;
+    r = r * z + 1.0 / 9.0;
+    r = r * z + 1.0 / 7.0;
+    r = r * z + 1.0 / 5.0;
+    r = r * z + 1.0 / 3.0;
+    double y = e * LN2_HI + ((f - s * (f - z * 2.0 * r)) + e * LN2_LO);
+    y = x == 0.0 ? -INFINITY : y;
+    y = (x < 0.0) | (x != x) ? NAN : y;
+    return x == INFINITY ? INFINITY : y;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Distributions (distributions.py, encoding.py), a column of a block at a time
  * ------------------------------------------------------------------------------------------- */
 enum { K_FIXED, K_UNIFORM, K_NORMAL, K_TRUNCNORM, K_LOGNORMAL, K_TRIANG, K_PERT, K_CHOICE };
 #define GAMMA_MAX_ATTEMPTS 64
 #define GAMMA_SECOND_VARIATE_OFFSET (1u << 16)
 
-/* Wichura (1988) AS241 PPND16, as distributions.standard_normal_quantile. */
-static double normal_quantile(double p) {
-    double q = p - 0.5, r, num, den, x;
-    if (fabs(q) <= 0.425) {
-        r = 0.180625 - q * q;
-        num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
-                    + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
-                  + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-                + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q;
-        den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
-                    + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
-                  + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-                + 4.2313330701600911252e+1) * r + 1.0);
-        return num / den;
-    }
-    r = q < 0.0 ? p : 1.0 - p;
-    r = sqrt(-log(r));
-    if (r <= 5.0) {
-        r = r - 1.6;
-        num = (((((((7.7454501427834140764e-4 * r + 2.2723844989269184583e-2) * r
-                    + 2.4178072517745061177e-1) * r + 1.2704582524523683826e+0) * r
-                  + 3.6478483247632045960e+0) * r + 5.7694972214606914055e+0) * r
-                + 4.6303378461565452959e+0) * r + 1.4234371107496835773e+0);
-        den = (((((((1.0507500716444168432e-9 * r + 5.4759380849953445460e-4) * r
-                    + 1.5198666563616457197e-2) * r + 1.4810397642748007459e-1) * r
-                  + 6.8976733498510000455e-1) * r + 1.6763848301838038494e+0) * r
-                + 2.0531916266377588219e+0) * r + 1.0);
-    } else {
-        r = r - 5.0;
-        num = (((((((2.0103343992922881327e-7 * r + 2.7115555687434875782e-5) * r
-                    + 1.2426609473880784386e-3) * r + 2.6532189526576123093e-2) * r
-                  + 2.9656057182850489123e-1) * r + 1.7848265399172913358e+0) * r
-                + 5.4637849111641143699e+0) * r + 6.6579046435011037772e+0);
-        den = (((((((2.0442631033899397856e-15 * r + 1.4215117583164458887e-7) * r
-                    + 1.8463183175100546818e-5) * r + 7.8686913114561325910e-4) * r
-                  + 1.4875361290850614853e-2) * r + 1.3692988092273580531e-1) * r
-                + 5.9983220655588793769e-1) * r + 1.0);
-    }
-    x = num / den;
-    return q < 0.0 ? -x : x;
+/* Wichura (1988) AS241 PPND16, as distributions.standard_normal_quantile, computed without
+ * branches: the central and both tail approximations are evaluated and the right one selected. */
+static inline double normal_quantile(double p) {
+    double q = p - 0.5, r = 0.180625 - q * q;
+    double num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
+                       + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
+                     + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
+                   + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q;
+    double den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
+                       + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
+                     + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
+                   + 4.2313330701600911252e+1) * r + 1.0);
+    double central = num / den;
+    double t = sqrt(-log_(q < 0.0 ? p : 1.0 - p));
+    double a = t - 1.6, b = t - 5.0;
+    double near_num = (((((((7.7454501427834140764e-4 * a + 2.2723844989269184583e-2) * a
+                            + 2.4178072517745061177e-1) * a + 1.2704582524523683826e+0) * a
+                          + 3.6478483247632045960e+0) * a + 5.7694972214606914055e+0) * a
+                        + 4.6303378461565452959e+0) * a + 1.4234371107496835773e+0);
+    double near_den = (((((((1.0507500716444168432e-9 * a + 5.4759380849953445460e-4) * a
+                            + 1.5198666563616457197e-2) * a + 1.4810397642748007459e-1) * a
+                          + 6.8976733498510000455e-1) * a + 1.6763848301838038494e+0) * a
+                        + 2.0531916266377588219e+0) * a + 1.0);
+    double far_num = (((((((2.0103343992922881327e-7 * b + 2.7115555687434875782e-5) * b
+                           + 1.2426609473880784386e-3) * b + 2.6532189526576123093e-2) * b
+                         + 2.9656057182850489123e-1) * b + 1.7848265399172913358e+0) * b
+                       + 5.4637849111641143699e+0) * b + 6.6579046435011037772e+0);
+    double far_den = (((((((2.0442631033899397856e-15 * b + 1.4215117583164458887e-7) * b
+                           + 1.8463183175100546818e-5) * b + 7.8686913114561325910e-4) * b
+                         + 1.4875361290850614853e-2) * b + 1.3692988092273580531e-1) * b
+                       + 5.9983220655588793769e-1) * b + 1.0);
+    double tail = t <= 5.0 ? near_num / near_den : far_num / far_den;
+    tail = q < 0.0 ? -tail : tail;
+    return fabs(q) <= 0.425 ? central : tail;
 }
 
-/* Marsaglia & Tsang (2000), as distributions.gamma_marsaglia_tsang. */
+/* Marsaglia & Tsang (2000), as distributions.gamma_marsaglia_tsang (a rejection loop: scalar). */
 static double gamma_variate(double shape, uint64_t skey, uint64_t stream, uint64_t first) {
     double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
     for (uint64_t attempt = 0; attempt < GAMMA_MAX_ATTEMPTS; attempt++) {
@@ -151,70 +216,113 @@ static double gamma_variate(double shape, uint64_t skey, uint64_t stream, uint64
         double v = 1.0 + c * x;
         if (v <= 0.0) continue;
         v = v * v * v;
-        if (log(uniform(skey, stream, first + 2 * attempt + 1)) < 0.5 * x * x + d - d * v + d * log(v))
+        if (log_(uniform(skey, stream, first + 2 * attempt + 1)) < 0.5 * x * x + d - d * v + d * log_(v))
             return d * v;
     }
     return d;
 }
 
-static double draw(int32_t kind, const double *p, const double *choice_values,
-                   const double *choice_weights, int64_t n_choice, uint64_t skey, uint64_t stream) {
-    double u, z, width, x;
+/* Column `stream` of a block: the draws of samples whose keys are skey[0..n-1]. */
+static void draw_column(int32_t kind, const double *restrict p, const double *restrict choice_values,
+                        const double *restrict choice_weights, const uint64_t *restrict skey,
+                        uint64_t stream, int n, double *restrict out) {
     switch (kind) {
     case K_FIXED:
-        return p[0];
+        for (int j = 0; j < n; j++) out[j] = p[0];
+        break;
     case K_UNIFORM:
-        return p[0] + (p[1] - p[0]) * uniform(skey, stream, 0);
+        for (int j = 0; j < n; j++) out[j] = p[0] + (p[1] - p[0]) * uniform(skey[j], stream, 0);
+        break;
     case K_NORMAL:
-        return p[0] + p[1] * normal_quantile(uniform(skey, stream, 0));
+        for (int j = 0; j < n; j++) out[j] = p[0] + p[1] * normal_quantile(uniform(skey[j], stream, 0));
+        break;
     case K_TRUNCNORM:
-        u = uniform(skey, stream, 0);
-        if (p[6] != 0.0) z = -normal_quantile(p[4] - u * (p[4] - p[5]));
-        else z = normal_quantile(p[4] + u * (p[5] - p[4]));
-        x = p[0] + p[1] * z;
-        x = x > p[2] ? x : p[2];
-        return x < p[3] ? x : p[3];
+        for (int j = 0; j < n; j++) {
+            double u = uniform(skey[j], stream, 0);
+            double z = p[6] != 0.0 ? -normal_quantile(p[4] - u * (p[4] - p[5]))
+                                   : normal_quantile(p[4] + u * (p[5] - p[4]));
+            double x = p[0] + p[1] * z;
+            x = x > p[2] ? x : p[2];
+            out[j] = x < p[3] ? x : p[3];
+        }
+        break;
     case K_LOGNORMAL:
-        return p[0] * exp(p[1] * normal_quantile(uniform(skey, stream, 0)));
-    case K_TRIANG:
-        u = uniform(skey, stream, 0);
-        width = p[2] - p[0];
-        if (width == 0.0) return p[0];
-        if (u * width < p[1] - p[0]) return p[0] + sqrt(u * width * (p[1] - p[0]));
-        return p[2] - sqrt((1.0 - u) * width * (p[2] - p[1]));
-    case K_PERT: {
-        double g1 = gamma_variate(p[2], skey, stream, 0);
-        double g2 = gamma_variate(p[3], skey, stream, GAMMA_SECOND_VARIATE_OFFSET);
-        return p[0] + (p[1] - p[0]) * g1 / (g1 + g2);
+        for (int j = 0; j < n; j++)
+            out[j] = p[0] * exp_(p[1] * normal_quantile(uniform(skey[j], stream, 0)));
+        break;
+    case K_TRIANG: {
+        double width = p[2] - p[0];
+        for (int j = 0; j < n; j++) {
+            double u = uniform(skey[j], stream, 0);
+            double lower = p[0] + sqrt(u * width * (p[1] - p[0]));
+            double upper = p[2] - sqrt((1.0 - u) * width * (p[2] - p[1]));
+            out[j] = width == 0.0 ? p[0] : (u * width < p[1] - p[0] ? lower : upper);
+        }
+        break;
     }
+    case K_PERT:
+        for (int j = 0; j < n; j++) {
+            double g1 = gamma_variate(p[2], skey[j], stream, 0);
+            double g2 = gamma_variate(p[3], skey[j], stream, GAMMA_SECOND_VARIATE_OFFSET);
+            out[j] = p[0] + (p[1] - p[0]) * g1 / (g1 + g2);
+        }
+        break;
     case K_CHOICE: {
         int64_t offset = (int64_t)p[0], count = (int64_t)p[1];
-        if (offset < 0 || count < 1 || offset + count > n_choice) return NAN; /* refused upstream */
-        double target = uniform(skey, stream, 0) * p[2], cumulative = 0.0;
-        for (int64_t j = 0; j < count; j++) {
-            cumulative += choice_weights[offset + j];
-            if (target < cumulative) return choice_values[offset + j];
+        for (int j = 0; j < n; j++) {
+            double target = uniform(skey[j], stream, 0) * p[2], cumulative = 0.0;
+            double value = choice_values[offset + count - 1];
+            for (int64_t c = 0; c < count; c++) {
+                cumulative += choice_weights[offset + c];
+                if (target < cumulative) { value = choice_values[offset + c]; break; }
+            }
+            out[j] = value;
         }
-        return choice_values[offset + count - 1];
+        break;
     }
     default:
-        return NAN;
+        for (int j = 0; j < n; j++) out[j] = NAN;
     }
 }
 
-static void draw_sample(const int32_t *kinds, const double *params, const int32_t *integer,
-                        const double *choice_values, const double *choice_weights, int64_t n_choice,
-                        uint64_t key, int64_t i, double *in) {
-    uint64_t skey = sample_key(key, (uint64_t)i);
+#define BLOCK 512      /* samples per block: columns of a block stay in L1/L2 */
+
+typedef struct {
+    double in[INF_N_INPUTS][BLOCK];
+    double out[INF_N_OUTPUTS][BLOCK];
+    uint64_t skey[BLOCK];
+} block_t;
+
+typedef struct {
+    const int32_t *kinds;
+    const double *params;
+    const int32_t *integer;
+    const double *choice_values;
+    const double *choice_weights;
+} plan_t;
+
+/* Fixed inputs never change: write them once per block buffer. */
+static void fill_fixed(const plan_t *plan, block_t *b) {
+    for (int s = 0; s < INF_N_INPUTS; s++)
+        if (plan->kinds[s] == K_FIXED)
+            for (int j = 0; j < BLOCK; j++) b->in[s][j] = plan->params[s * INF_N_DIST_PARAMS];
+}
+
+static void draw_block(const plan_t *plan, uint64_t key, int64_t i0, int n, block_t *b) {
+    for (int j = 0; j < n; j++) b->skey[j] = sample_key(key, (uint64_t)(i0 + j));
     for (int s = 0; s < INF_N_INPUTS; s++) {
-        double x = draw(kinds[s], params + s * INF_N_DIST_PARAMS, choice_values, choice_weights,
-                        n_choice, skey, (uint64_t)s);
-        in[s] = integer[s] ? floor(x + 0.5) : x;
+        if (plan->kinds[s] == K_FIXED) continue;
+        draw_column(plan->kinds[s], plan->params + s * INF_N_DIST_PARAMS, plan->choice_values,
+                    plan->choice_weights, b->skey, (uint64_t)s, n, b->in[s]);
+        if (plan->integer[s])
+            for (int j = 0; j < n; j++) b->in[s][j] = floor(b->in[s][j] + 0.5);
     }
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The cost model (reference.evaluate)
+ * The cost model (reference.evaluate), over the samples of a block. The body is straight-line:
+ * where the reference branches, both sides are computed and one selected, so the compiler can
+ * vectorise the loop. A sample that does not fit computes garbage that is then replaced by NaN.
  * ------------------------------------------------------------------------------------------- */
 #define BYTES_PER_GB 1e9
 #define FLOPS_PER_TFLOPS 1e12
@@ -240,195 +348,194 @@ static void draw_sample(const int32_t *kinds, const double *params, const int32_
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 
-static double peak_tflops(double bits, double fp32, double t16, double t8, double t4) {
-    if (bits <= 4 && t4 > 0) return t4;
-    if (bits <= 8 && t8 > 0) return t8;
-    if (bits <= 16 && t16 > 0) return t16;
-    if (fp32 > 0) return fp32;
-    return t16;
+static inline double peak_tflops(double bits, double fp32, double t16, double t8, double t4) {
+    double peak = fp32 > 0 ? fp32 : t16;
+    peak = (bits <= 16) & (t16 > 0) ? t16 : peak;
+    peak = (bits <= 8) & (t8 > 0) ? t8 : peak;
+    return (bits <= 4) & (t4 > 0) ? t4 : peak;
 }
 
-static double windowed_context(double tokens, double window, double layers) {
-    if (window <= 0) return tokens;
-    return (1.0 - layers) * tokens + layers * dmin(tokens, window);
+static inline double windowed_context(double tokens, double window, double layers) {
+    double windowed = (1.0 - layers) * tokens + layers * dmin(tokens, window);
+    return window <= 0 ? tokens : windowed;
 }
 
-static double causal_attention_pairs(double tokens, double window, double layers) {
+static inline double causal_attention_pairs(double tokens, double window, double layers) {
     double full = 0.5 * tokens * tokens;
-    if (window <= 0 || tokens <= window) return full;
     double local = 0.5 * window * window + (tokens - window) * window;
-    return (1.0 - layers) * full + layers * local;
+    double mixed = (1.0 - layers) * full + layers * local;
+    return (window <= 0) | (tokens <= window) ? full : mixed;
 }
 
-static double experts_touched(double n_experts, double k, double tokens) {
-    return n_experts * (1.0 - pow(1.0 - k / n_experts, tokens));
+/* E (1 - (1 - k/E)**tokens), with the power as exp(tokens ln(base)); base = 0 (dense) gives 1. */
+static inline double experts_touched(double n_experts, double k, double tokens) {
+    double base = 1.0 - k / n_experts;
+    double power = base > 0.0 ? exp_(tokens * log_(base)) : 0.0;
+    return n_experts * (1.0 - power);
 }
 
-static double ring_allreduce_s(double bytes, double devices, double link_bytes_per_s, double latency_s) {
-    if (devices <= 1) return 0.0;
+static inline double ring_allreduce_s(double bytes, double devices, double link_bytes_per_s,
+                                      double latency_s) {
     double steps = 2.0 * (devices - 1.0);
-    return steps / devices * bytes / link_bytes_per_s + steps * latency_s;
+    double t = steps / devices * bytes / link_bytes_per_s + steps * latency_s;
+    return devices <= 1 ? 0.0 : t;
 }
 
-static double device_power_w(double idle_w, double tdp_w, double activity) {
+static inline double device_power_w(double idle_w, double tdp_w, double activity) {
     return idle_w + (tdp_w - idle_w) * activity;
 }
 
-static void evaluate_one(const double *x, double *y) {
-    /* units */
-    double total_params = x[I_TOTAL_PARAMS_B] * PARAMS_PER_BILLION;
-    double active_params = x[I_ACTIVE_PARAMS_B] * PARAMS_PER_BILLION;
-    double devices = x[I_COUNT];
-    double memory_bytes = x[I_MEMORY_GB] * BYTES_PER_GB;
-    double memory_bytes_per_s = x[I_MEMORY_BW_GBPS] * BYTES_PER_GB;
-    double link_bytes_per_s = x[I_INTERCONNECT_GBPS] * BYTES_PER_GB * x[I_COMM_EFFICIENCY];
-    double link_latency_s = x[I_LINK_LATENCY_US] * SECONDS_PER_US;
-    double peak_flops = peak_tflops(x[I_ACTIVATION_BITS], x[I_TFLOPS_FP32], x[I_TFLOPS_16],
-                                    x[I_TFLOPS_8], x[I_TFLOPS_4]) * FLOPS_PER_TFLOPS;
-    double achieved_flops_per_device = peak_flops * x[I_MFU];
-    double achieved_bytes_per_s = memory_bytes_per_s * x[I_MBU];
-    double step_overhead_s = x[I_STEP_OVERHEAD_MS] * SECONDS_PER_MS;
-    double weight_bytes_per_param = x[I_WEIGHT_BITS] / BITS_PER_BYTE;
-    double activation_bytes = x[I_ACTIVATION_BITS] / BITS_PER_BYTE;
-    double n_experts = x[I_N_EXPERTS], k = x[I_EXPERTS_PER_TOKEN], n_layers = x[I_N_LAYERS];
-    double window = x[I_SLIDING_WINDOW], window_layers = x[I_SLIDING_WINDOW_LAYERS];
-    double input_tokens = x[I_INPUT_TOKENS], output_tokens = x[I_OUTPUT_TOKENS];
+static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict out)[BLOCK], int n) {
+#define X(name) in[name][j]
+#define Y(name) out[name][j]
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+    for (int j = 0; j < n; j++) {
+        double total_params = X(I_TOTAL_PARAMS_B) * PARAMS_PER_BILLION;
+        double active_params = X(I_ACTIVE_PARAMS_B) * PARAMS_PER_BILLION;
+        double devices = X(I_COUNT);
+        double memory_bytes = X(I_MEMORY_GB) * BYTES_PER_GB;
+        double memory_bytes_per_s = X(I_MEMORY_BW_GBPS) * BYTES_PER_GB;
+        double link_bytes_per_s = X(I_INTERCONNECT_GBPS) * BYTES_PER_GB * X(I_COMM_EFFICIENCY);
+        double link_latency_s = X(I_LINK_LATENCY_US) * SECONDS_PER_US;
+        double peak_flops = peak_tflops(X(I_ACTIVATION_BITS), X(I_TFLOPS_FP32), X(I_TFLOPS_16),
+                                        X(I_TFLOPS_8), X(I_TFLOPS_4)) * FLOPS_PER_TFLOPS;
+        double achieved_flops_per_device = peak_flops * X(I_MFU);
+        double achieved_bytes_per_s = memory_bytes_per_s * X(I_MBU);
+        double step_overhead_s = X(I_STEP_OVERHEAD_MS) * SECONDS_PER_MS;
+        double weight_bytes_per_param = X(I_WEIGHT_BITS) / BITS_PER_BYTE;
+        double activation_bytes = X(I_ACTIVATION_BITS) / BITS_PER_BYTE;
+        double n_experts = X(I_N_EXPERTS), k = X(I_EXPERTS_PER_TOKEN), n_layers = X(I_N_LAYERS);
+        double window = X(I_SLIDING_WINDOW), window_layers = X(I_SLIDING_WINDOW_LAYERS);
+        double input_tokens = X(I_INPUT_TOKENS), output_tokens = X(I_OUTPUT_TOKENS);
 
-    /* weights: dense part plus experts */
-    double expert_params = n_experts > k ? (total_params - active_params) / (n_experts - k) : 0.0;
-    double dense_params = total_params - n_experts * expert_params;
-    double weight_bytes_per_device = total_params * weight_bytes_per_param / devices;
+        /* weights: dense part plus experts */
+        double expert_params = n_experts > k ? (total_params - active_params) / (n_experts - k) : 0.0;
+        double dense_params = total_params - n_experts * expert_params;
+        double weight_bytes_per_device = total_params * weight_bytes_per_param / devices;
 
-    /* KV cache */
-    double kv_values_per_token_layer, kv_shards;
-    if (x[I_KV_LORA_RANK] > 0) {
-        kv_values_per_token_layer = x[I_KV_LORA_RANK] + x[I_ROPE_HEAD_DIM];
-        kv_shards = 1.0;
-    } else {
-        kv_values_per_token_layer = x[I_N_KV_HEADS] * (x[I_HEAD_DIM] + x[I_V_HEAD_DIM]);
-        kv_shards = dmin(devices, x[I_N_KV_HEADS]);
+        /* KV cache */
+        int latent = X(I_KV_LORA_RANK) > 0;
+        double kv_values_per_token_layer = latent ? X(I_KV_LORA_RANK) + X(I_ROPE_HEAD_DIM)
+                                                  : X(I_N_KV_HEADS) * (X(I_HEAD_DIM) + X(I_V_HEAD_DIM));
+        double kv_shards = latent ? 1.0 : dmin(devices, X(I_N_KV_HEADS));
+        double kv_bytes_per_token = n_layers * kv_values_per_token_layer * X(I_KV_BITS) / BITS_PER_BYTE;
+        double mean_context = input_tokens + 0.5 * output_tokens;
+        double cached_context = windowed_context(mean_context, window, window_layers);
+        double kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards;
+
+        /* memory fit */
+        double workspace_bytes = input_tokens * (WORKSPACE_HIDDEN_COPIES * X(I_D_MODEL)
+                                                 + WORKSPACE_FFN_COPIES * X(I_D_FF) / devices)
+                                 * activation_bytes;
+        double free_bytes = X(I_MEMORY_USABLE_FRACTION) * memory_bytes - weight_bytes_per_device
+                            - workspace_bytes;
+        double max_batch = dmax(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0);
+        double resident = X(I_BATCH) == BATCH_MAX ? max_batch : X(I_BATCH);
+        double kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device;
+        double used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device)
+                               / memory_bytes;
+        int fits = (resident >= 1) & (resident <= max_batch);
+
+        double attention_flops_per_pair = FLOPS_PER_MAC * X(I_N_HEADS)
+                                          * (X(I_HEAD_DIM) + X(I_V_HEAD_DIM)) * n_layers;
+
+        /* prefill of one prompt */
+        double prefill_flops = FLOPS_PER_MAC * active_params * input_tokens
+                               + attention_flops_per_pair
+                                 * causal_attention_pairs(input_tokens, window, window_layers);
+        double prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
+                                                      * expert_params)
+                                      * weight_bytes_per_param / devices;
+        double prefill_compute_s = prefill_flops / devices / achieved_flops_per_device;
+        double prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s;
+        double prefill_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
+            input_tokens * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            link_latency_s);
+        double prefill_s = dmax(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s;
+
+        /* one decode step of the batch */
+        double decode_flops = resident * (FLOPS_PER_MAC * active_params
+                                          + attention_flops_per_pair * cached_context);
+        double decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
+                                                     * expert_params)
+                                     * weight_bytes_per_param / devices;
+        double decode_bytes = decode_weight_bytes + kv_bytes_per_device;
+        double decode_compute_s = decode_flops / devices / achieved_flops_per_device;
+        double decode_memory_s = decode_bytes / achieved_bytes_per_s;
+        double decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
+            resident * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            link_latency_s);
+        double decode_step_s = dmax(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s;
+
+        /* steady-state serving */
+        double cycle_s = output_tokens * decode_step_s + resident * prefill_s;
+        double tokens_per_cycle = resident * output_tokens;
+        double tokens_per_s = tokens_per_cycle / cycle_s;
+        double ttft_s = prefill_s;
+        double e2e_s = cycle_s;
+        double tpot_s = (e2e_s - ttft_s) / output_tokens;
+
+        /* energy */
+        double idle_w = X(I_IDLE_W), tdp_w = X(I_TDP_W), host_w = X(I_HOST_W);
+        double utilization = X(I_UTILIZATION), lifetime_years = X(I_LIFETIME_YEARS);
+        double decode_activity = dmax(decode_flops / devices / peak_flops,
+                                      decode_bytes / memory_bytes_per_s) / decode_step_s;
+        double prefill_activity = dmax(prefill_flops / devices / peak_flops,
+                                       prefill_weight_bytes / memory_bytes_per_s) / prefill_s;
+        double device_joules = device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
+                               + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
+                               + host_w * cycle_s;
+        double idle_s = cycle_s * (1.0 - utilization) / utilization;
+        device_joules += (idle_w + host_w) * idle_s;
+        double facility_joules = devices * device_joules * X(I_PUE);
+        double joules_per_token = facility_joules / tokens_per_cycle;
+        double kwh_per_cycle = facility_joules / JOULES_PER_KWH;
+        double power_w_per_device = facility_joules / devices / (cycle_s + idle_s);
+
+        /* cost */
+        double device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR;
+        double usd_per_device_hour_all_in = X(I_USD_PER_DEVICE_HOUR)
+                                            + X(I_PURCHASE_USD) / (lifetime_years * HOURS_PER_YEAR)
+                                            + X(I_HOSTING_USD_PER_DEVICE_HOUR);
+        double usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * X(I_USD_PER_KWH);
+        double usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK;
+        double prefill_share = resident * prefill_s / cycle_s;
+        double usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK;
+        double usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK;
+
+        /* carbon */
+        double operational_g = kwh_per_cycle * X(I_GRID_GCO2_PER_KWH);
+        double embodied_g = X(I_EMBODIED_KGCO2) * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR);
+        double gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK;
+
+        int meets_targets = (ttft_s <= X(I_TTFT_SLO_S)) & (tpot_s <= X(I_TPOT_SLO_S));
+        double nan_unless_fits = fits ? 0.0 : NAN;   /* adding it blanks a metric of a misfit */
+        Y(O_STATUS) = fits ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_MEMORY;
+        Y(O_BATCH) = resident;
+        Y(O_MAX_BATCH) = max_batch;
+        Y(O_TTFT_S) = ttft_s + nan_unless_fits;
+        Y(O_TPOT_S) = tpot_s + nan_unless_fits;
+        Y(O_E2E_S) = e2e_s + nan_unless_fits;
+        Y(O_TOKENS_PER_S) = tokens_per_s + nan_unless_fits;
+        Y(O_TOKENS_PER_S_PER_DEVICE) = tokens_per_s / devices + nan_unless_fits;
+        Y(O_USD_PER_MTOK) = usd_per_mtok + nan_unless_fits;
+        Y(O_USD_PER_MTOK_INPUT) = usd_per_mtok_input + nan_unless_fits;
+        Y(O_USD_PER_MTOK_OUTPUT) = usd_per_mtok_output + nan_unless_fits;
+        Y(O_JOULES_PER_TOKEN) = joules_per_token + nan_unless_fits;
+        Y(O_KWH_PER_MTOK) = kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits;
+        Y(O_GCO2_PER_MTOK) = gco2_per_mtok + nan_unless_fits;
+        Y(O_POWER_W_PER_DEVICE) = power_w_per_device + nan_unless_fits;
+        Y(O_WEIGHT_GB_PER_DEVICE) = weight_bytes_per_device / BYTES_PER_GB;
+        Y(O_KV_GB_PER_DEVICE) = kv_bytes_per_device / BYTES_PER_GB;
+        Y(O_MEMORY_USED_FRACTION) = used_fraction;
+        Y(O_PREFILL_S) = prefill_s + nan_unless_fits;
+        Y(O_DECODE_STEP_S) = decode_step_s + nan_unless_fits;
+        Y(O_DECODE_COMPUTE_BOUND) = (decode_compute_s > decode_memory_s ? 1.0 : 0.0) + nan_unless_fits;
     }
-    double kv_bytes_per_token = n_layers * kv_values_per_token_layer * x[I_KV_BITS] / BITS_PER_BYTE;
-    double mean_context = input_tokens + 0.5 * output_tokens;
-    double cached_context = windowed_context(mean_context, window, window_layers);
-    double kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards;
-
-    /* memory fit */
-    double workspace_bytes = input_tokens * (WORKSPACE_HIDDEN_COPIES * x[I_D_MODEL]
-                                             + WORKSPACE_FFN_COPIES * x[I_D_FF] / devices)
-                             * activation_bytes;
-    double free_bytes = x[I_MEMORY_USABLE_FRACTION] * memory_bytes - weight_bytes_per_device
-                        - workspace_bytes;
-    double max_batch = dmax(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0);
-    double resident = x[I_BATCH] == BATCH_MAX ? max_batch : x[I_BATCH];
-    double kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device;
-    double used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device)
-                           / memory_bytes;
-    if (resident < 1 || resident > max_batch) {
-        for (int o = 0; o < INF_N_OUTPUTS; o++) y[o] = NAN;
-        y[O_STATUS] = STATUS_MEMORY;
-        y[O_BATCH] = resident;
-        y[O_MAX_BATCH] = max_batch;
-        y[O_WEIGHT_GB_PER_DEVICE] = weight_bytes_per_device / BYTES_PER_GB;
-        y[O_KV_GB_PER_DEVICE] = kv_bytes_per_device / BYTES_PER_GB;
-        y[O_MEMORY_USED_FRACTION] = used_fraction;
-        return;
-    }
-
-    double attention_flops_per_pair = FLOPS_PER_MAC * x[I_N_HEADS] * (x[I_HEAD_DIM] + x[I_V_HEAD_DIM])
-                                      * n_layers;
-
-    /* prefill of one prompt */
-    double prefill_flops = FLOPS_PER_MAC * active_params * input_tokens
-                           + attention_flops_per_pair
-                             * causal_attention_pairs(input_tokens, window, window_layers);
-    double prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
-                                                  * expert_params)
-                                  * weight_bytes_per_param / devices;
-    double prefill_compute_s = prefill_flops / devices / achieved_flops_per_device;
-    double prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s;
-    double prefill_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-        input_tokens * x[I_D_MODEL] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-        link_latency_s);
-    double prefill_s = dmax(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s;
-
-    /* one decode step of the batch */
-    double decode_flops = resident * (FLOPS_PER_MAC * active_params
-                                      + attention_flops_per_pair * cached_context);
-    double decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
-                                                 * expert_params)
-                                 * weight_bytes_per_param / devices;
-    double decode_bytes = decode_weight_bytes + kv_bytes_per_device;
-    double decode_compute_s = decode_flops / devices / achieved_flops_per_device;
-    double decode_memory_s = decode_bytes / achieved_bytes_per_s;
-    double decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-        resident * x[I_D_MODEL] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-        link_latency_s);
-    double decode_step_s = dmax(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s;
-
-    /* steady-state serving */
-    double cycle_s = output_tokens * decode_step_s + resident * prefill_s;
-    double tokens_per_cycle = resident * output_tokens;
-    double tokens_per_s = tokens_per_cycle / cycle_s;
-    double ttft_s = prefill_s;
-    double e2e_s = cycle_s;
-    double tpot_s = (e2e_s - ttft_s) / output_tokens;
-
-    /* energy */
-    double idle_w = x[I_IDLE_W], tdp_w = x[I_TDP_W], host_w = x[I_HOST_W];
-    double utilization = x[I_UTILIZATION], lifetime_years = x[I_LIFETIME_YEARS];
-    double decode_activity = dmax(decode_flops / devices / peak_flops,
-                                  decode_bytes / memory_bytes_per_s) / decode_step_s;
-    double prefill_activity = dmax(prefill_flops / devices / peak_flops,
-                                   prefill_weight_bytes / memory_bytes_per_s) / prefill_s;
-    double device_joules = device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
-                           + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
-                           + host_w * cycle_s;
-    double idle_s = cycle_s * (1.0 - utilization) / utilization;
-    device_joules += (idle_w + host_w) * idle_s;
-    double facility_joules = devices * device_joules * x[I_PUE];
-    double joules_per_token = facility_joules / tokens_per_cycle;
-    double kwh_per_cycle = facility_joules / JOULES_PER_KWH;
-    double power_w_per_device = facility_joules / devices / (cycle_s + idle_s);
-
-    /* cost */
-    double device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR;
-    double usd_per_device_hour_all_in = x[I_USD_PER_DEVICE_HOUR]
-                                        + x[I_PURCHASE_USD] / (lifetime_years * HOURS_PER_YEAR)
-                                        + x[I_HOSTING_USD_PER_DEVICE_HOUR];
-    double usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * x[I_USD_PER_KWH];
-    double usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK;
-    double prefill_share = resident * prefill_s / cycle_s;
-    double usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK;
-    double usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK;
-
-    /* carbon */
-    double operational_g = kwh_per_cycle * x[I_GRID_GCO2_PER_KWH];
-    double embodied_g = x[I_EMBODIED_KGCO2] * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR);
-    double gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK;
-
-    int meets_targets = ttft_s <= x[I_TTFT_SLO_S] && tpot_s <= x[I_TPOT_SLO_S];
-    y[O_STATUS] = meets_targets ? STATUS_OK : STATUS_LATENCY;
-    y[O_BATCH] = resident;
-    y[O_MAX_BATCH] = max_batch;
-    y[O_TTFT_S] = ttft_s;
-    y[O_TPOT_S] = tpot_s;
-    y[O_E2E_S] = e2e_s;
-    y[O_TOKENS_PER_S] = tokens_per_s;
-    y[O_TOKENS_PER_S_PER_DEVICE] = tokens_per_s / devices;
-    y[O_USD_PER_MTOK] = usd_per_mtok;
-    y[O_USD_PER_MTOK_INPUT] = usd_per_mtok_input;
-    y[O_USD_PER_MTOK_OUTPUT] = usd_per_mtok_output;
-    y[O_JOULES_PER_TOKEN] = joules_per_token;
-    y[O_KWH_PER_MTOK] = kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK;
-    y[O_GCO2_PER_MTOK] = gco2_per_mtok;
-    y[O_POWER_W_PER_DEVICE] = power_w_per_device;
-    y[O_WEIGHT_GB_PER_DEVICE] = weight_bytes_per_device / BYTES_PER_GB;
-    y[O_KV_GB_PER_DEVICE] = kv_bytes_per_device / BYTES_PER_GB;
-    y[O_MEMORY_USED_FRACTION] = used_fraction;
-    y[O_PREFILL_S] = prefill_s;
-    y[O_DECODE_STEP_S] = decode_step_s;
-    y[O_DECODE_COMPUTE_BOUND] = decode_compute_s > decode_memory_s ? 1.0 : 0.0;
+#undef X
+#undef Y
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -439,21 +546,86 @@ static void evaluate_one(const double *x, double *y) {
 
 static inline int64_t sketch_index(double x, uint64_t key_offset) {
     if (!(x >= SKETCH_MIN)) return 0;
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    int64_t idx = (int64_t)((bits >> SKETCH_SHIFT) - key_offset);
+    int64_t idx = (int64_t)((double_bits(x) >> SKETCH_SHIFT) - key_offset);
     return idx < INF_SKETCH_BUCKETS - 1 ? idx : INF_SKETCH_BUCKETS - 1;
 }
 
-static uint64_t sketch_key_offset(void) {
-    double m = SKETCH_MIN;
-    uint64_t bits;
-    memcpy(&bits, &m, sizeof bits);
-    return (bits >> SKETCH_SHIFT) - 1;
+static uint64_t sketch_key_offset(void) { return (double_bits(SKETCH_MIN) >> SKETCH_SHIFT) - 1; }
+
+/* Per chunk and metric: count, shift (the chunk's first value), sums of (x - shift) and its square,
+ * min, max. Shifted sums keep the variance accurate without a division per sample. */
+typedef struct {
+    int64_t count[INF_N_METRICS];
+    double shift[INF_N_METRICS], s1[INF_N_METRICS], s2[INF_N_METRICS];
+    double min[INF_N_METRICS], max[INF_N_METRICS];
+} moments_t;
+
+static void moments_reset(moments_t *mo) {
+    for (int m = 0; m < INF_N_METRICS; m++) {
+        mo->count[m] = 0;
+        mo->shift[m] = mo->s1[m] = mo->s2[m] = 0.0;
+        mo->min[m] = INFINITY;
+        mo->max[m] = -INFINITY;
+    }
+}
+
+static void moments_write(const moments_t *mo, double *row) {
+    for (int m = 0; m < INF_N_METRICS; m++) {
+        double k = (double)mo->count[m];
+        double *r = row + m * INF_MOMENTS;
+        r[0] = k;
+        r[1] = mo->count[m] ? mo->shift[m] + mo->s1[m] / k : 0.0;
+        r[2] = mo->count[m] ? dmax(mo->s2[m] - mo->s1[m] * mo->s1[m] / k, 0.0) : 0.0;
+        r[3] = mo->min[m];
+        r[4] = mo->max[m];
+    }
+}
+
+/* Fold the feasible samples of a block into the chunk's moments and the thread's histograms. */
+static void fold_block(const block_t *b, int n, moments_t *mo, int64_t *hist, int64_t *status,
+                       uint64_t key_offset) {
+    double ok[BLOCK];
+    int64_t feasible = 0;
+    for (int j = 0; j < n; j++) {
+        int st = (int)b->out[O_STATUS][j];
+        status[st]++;
+        ok[j] = st == 0 ? 1.0 : 0.0;
+        feasible += st == 0;
+    }
+    if (feasible == 0) return;
+    for (int m = 0; m < INF_N_METRICS; m++) {
+        const double *v = b->out[m + 1];
+        if (mo->count[m] == 0)
+            for (int j = 0; j < n; j++)
+                if (ok[j] != 0.0) { mo->shift[m] = v[j]; break; }
+        double shift = mo->shift[m], s1 = 0.0, s2 = 0.0, lo = INFINITY, hi = -INFINITY;
+#ifdef _OPENMP
+#pragma omp simd reduction(+ : s1, s2) reduction(min : lo) reduction(max : hi)
+#endif
+        for (int j = 0; j < n; j++) {
+            double d = ok[j] != 0.0 ? v[j] - shift : 0.0;
+            s1 += d;
+            s2 += d * d;
+            lo = (ok[j] != 0.0) & (v[j] < lo) ? v[j] : lo;
+            hi = (ok[j] != 0.0) & (v[j] > hi) ? v[j] : hi;
+        }
+        mo->count[m] += feasible;
+        mo->s1[m] += s1;
+        mo->s2[m] += s2;
+        mo->min[m] = lo < mo->min[m] ? lo : mo->min[m];
+        mo->max[m] = hi > mo->max[m] ? hi : mo->max[m];
+        int64_t *h = hist + (int64_t)m * INF_SKETCH_BUCKETS;
+        if (lo == hi) {
+            h[sketch_index(lo, key_offset)] += feasible;   /* a constant metric: one update */
+        } else {
+            for (int j = 0; j < n; j++)
+                if (ok[j] != 0.0) h[sketch_index(v[j], key_offset)]++;
+        }
+    }
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Drivers
+ * Entry points
  * ------------------------------------------------------------------------------------------- */
 static int plan_ok(const int32_t *kinds, const double *params, int64_t n_choice) {
     for (int s = 0; s < INF_N_INPUTS; s++) {
@@ -466,7 +638,7 @@ static int plan_ok(const int32_t *kinds, const double *params, int64_t n_choice)
     return 1;
 }
 
-static int set_threads(int32_t threads) {
+static int thread_count(int32_t threads) {
 #ifdef _OPENMP
     return threads > 0 ? threads : omp_get_max_threads();
 #else
@@ -481,10 +653,18 @@ int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_
     if (n < 0 || start < 0) return INF_E_ARGUMENT;
     if (out_len < n * INF_N_INPUTS) return INF_E_LENGTH;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
+    plan_t plan = {kinds, params, integer, choice_values, choice_weights};
+    block_t *b = malloc(sizeof *b);
+    if (!b) return INF_E_MEMORY;
+    fill_fixed(&plan, b);
     uint64_t key = seed_key(seed);
-    for (int64_t j = 0; j < n; j++)
-        draw_sample(kinds, params, integer, choice_values, choice_weights, n_choice, key, start + j,
-                    out + j * INF_N_INPUTS);
+    for (int64_t i0 = 0; i0 < n; i0 += BLOCK) {
+        int m = n - i0 < BLOCK ? (int)(n - i0) : BLOCK;
+        draw_block(&plan, key, start + i0, m, b);
+        for (int j = 0; j < m; j++)
+            for (int s = 0; s < INF_N_INPUTS; s++) out[(i0 + j) * INF_N_INPUTS + s] = b->in[s][j];
+    }
+    free(b);
     return INF_OK;
 }
 
@@ -492,13 +672,34 @@ int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double
                      int64_t outputs_len, int32_t threads) {
     if (n < 0) return INF_E_ARGUMENT;
     if (inputs_len < n * INF_N_INPUTS || outputs_len < n * INF_N_OUTPUTS) return INF_E_LENGTH;
-    int nthreads = set_threads(threads);
+    int nthreads = thread_count(threads), failed = 0;
     (void)nthreads;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(static)
+#pragma omp parallel num_threads(nthreads)
 #endif
-    for (int64_t j = 0; j < n; j++) evaluate_one(inputs + j * INF_N_INPUTS, outputs + j * INF_N_OUTPUTS);
-    return INF_OK;
+    {
+        block_t *b = malloc(sizeof *b);
+        if (!b) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+            failed = 1;
+        }
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (int64_t i0 = 0; i0 < n; i0 += BLOCK) {
+            if (!b) continue;
+            int m = n - i0 < BLOCK ? (int)(n - i0) : BLOCK;
+            for (int j = 0; j < m; j++)
+                for (int s = 0; s < INF_N_INPUTS; s++) b->in[s][j] = inputs[(i0 + j) * INF_N_INPUTS + s];
+            evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+            for (int j = 0; j < m; j++)
+                for (int o = 0; o < INF_N_OUTPUTS; o++) outputs[(i0 + j) * INF_N_OUTPUTS + o] = b->out[o][j];
+        }
+        free(b);
+    }
+    return failed ? INF_E_MEMORY : INF_OK;
 }
 
 int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
@@ -516,8 +717,9 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
     if ((keep_inputs || keep_outputs) && keep_rows < n) return INF_E_LENGTH;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
 
+    const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     const uint64_t key = seed_key(seed), key_offset = sketch_key_offset();
-    const int nthreads = set_threads(threads);
+    const int nthreads = thread_count(threads);
     int failed = 0;
     (void)nthreads;
 
@@ -526,71 +728,52 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
 #endif
     {
         int64_t *my_hist = calloc((size_t)INF_N_METRICS * INF_SKETCH_BUCKETS, sizeof(int64_t));
+        block_t *b = malloc(sizeof *b);
         int64_t my_status[INF_N_STATUS] = {0, 0, 0};
-        double in[INF_N_INPUTS], out[INF_N_OUTPUTS];
-        if (!my_hist) {
+        moments_t mo;
+        if (!my_hist || !b) {
 #ifdef _OPENMP
 #pragma omp atomic write
 #endif
             failed = 1;
+        } else {
+            fill_fixed(&plan, b);
         }
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
         for (int64_t c = 0; c < n_chunks; c++) {
-            if (!my_hist) continue;
+            if (!my_hist || !b) continue;
             int64_t lo = start + c * chunk, hi = lo + chunk < stop ? lo + chunk : stop;
-            /* Per metric: count, shift (first value), sum of (x - shift), sum of squares, min, max.
-             * Shifted sums keep the variance exact enough without a division per sample. */
-            int64_t cnt[INF_N_METRICS] = {0};
-            double shift[INF_N_METRICS], s1[INF_N_METRICS], s2[INF_N_METRICS];
-            double mn[INF_N_METRICS], mx[INF_N_METRICS];
-            for (int m = 0; m < INF_N_METRICS; m++) {
-                shift[m] = s1[m] = s2[m] = 0.0;
-                mn[m] = INFINITY;
-                mx[m] = -INFINITY;
+            moments_reset(&mo);
+            for (int64_t i0 = lo; i0 < hi; i0 += BLOCK) {
+                int m = hi - i0 < BLOCK ? (int)(hi - i0) : BLOCK;
+                draw_block(&plan, key, i0, m, b);
+                evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+                if (keep_inputs)
+                    for (int j = 0; j < m; j++)
+                        for (int s = 0; s < INF_N_INPUTS; s++)
+                            keep_inputs[(i0 - start + j) * INF_N_INPUTS + s] = b->in[s][j];
+                if (keep_outputs)
+                    for (int j = 0; j < m; j++)
+                        for (int o = 0; o < INF_N_OUTPUTS; o++)
+                            keep_outputs[(i0 - start + j) * INF_N_OUTPUTS + o] = b->out[o][j];
+                fold_block(b, m, &mo, my_hist, my_status, key_offset);
             }
-            for (int64_t i = lo; i < hi; i++) {
-                draw_sample(kinds, params, integer, choice_values, choice_weights, n_choice, key, i, in);
-                evaluate_one(in, out);
-                if (keep_inputs) memcpy(keep_inputs + (i - start) * INF_N_INPUTS, in, sizeof in);
-                if (keep_outputs) memcpy(keep_outputs + (i - start) * INF_N_OUTPUTS, out, sizeof out);
-                int status = (int)out[O_STATUS];
-                my_status[status]++;
-                if (status != 0) continue;
-                for (int m = 0; m < INF_N_METRICS; m++) {
-                    double v = out[m + 1];
-                    if (cnt[m] == 0) shift[m] = v;
-                    double d = v - shift[m];
-                    cnt[m]++;
-                    s1[m] += d;
-                    s2[m] += d * d;
-                    mn[m] = v < mn[m] ? v : mn[m];
-                    mx[m] = v > mx[m] ? v : mx[m];
-                    my_hist[(int64_t)m * INF_SKETCH_BUCKETS + sketch_index(v, key_offset)]++;
-                }
-            }
-            double *mom = chunk_moments + c * INF_N_METRICS * INF_MOMENTS;
-            for (int m = 0; m < INF_N_METRICS; m++) {
-                double k = (double)cnt[m];
-                mom[m * INF_MOMENTS + 0] = k;
-                mom[m * INF_MOMENTS + 1] = cnt[m] ? shift[m] + s1[m] / k : 0.0;
-                mom[m * INF_MOMENTS + 2] = cnt[m] ? dmax(s2[m] - s1[m] * s1[m] / k, 0.0) : 0.0;
-                mom[m * INF_MOMENTS + 3] = mn[m];
-                mom[m * INF_MOMENTS + 4] = mx[m];
-            }
+            moments_write(&mo, chunk_moments + c * INF_N_METRICS * INF_MOMENTS);
         }
 #ifdef _OPENMP
 #pragma omp critical
 #endif
         {
-            if (my_hist) {
-                for (int64_t b = 0; b < (int64_t)INF_N_METRICS * INF_SKETCH_BUCKETS; b++)
-                    hist[b] += my_hist[b];
+            if (my_hist && b) {
+                for (int64_t k = 0; k < (int64_t)INF_N_METRICS * INF_SKETCH_BUCKETS; k++)
+                    hist[k] += my_hist[k];
                 for (int st = 0; st < INF_N_STATUS; st++) status_counts[st] += my_status[st];
             }
         }
         free(my_hist);
+        free(b);
     }
     return failed ? INF_E_MEMORY : INF_OK;
 }

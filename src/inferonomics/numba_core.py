@@ -14,13 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_DIST_PARAMS, N_INPUTS,
                        N_METRICS, N_OUTPUTS, EncodedPlan)
 from .parameters import PARAMETER_BY_NAME, PARAMETERS
 from .reference import OUTPUT_NAMES
-from .summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MANTISSA_BITS, SKETCH_MIN
+from .summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
 
 
 def _jit(fn):
@@ -39,7 +42,7 @@ UNIFORM_DROP = U64(12)                     # 64 - 52 bits kept
 UNIFORM_SCALE = 1.0 / float(1 << 52)
 GAMMA_MAX_ATTEMPTS = 64
 GAMMA_SECOND_VARIATE_OFFSET = 1 << 16
-SKETCH_SUB_BUCKETS = float(1 << SKETCH_MANTISSA_BITS)
+SKETCH_SHIFT_U = U64(SKETCH_SHIFT)
 
 # Input and output positions, by name, so the model below reads like the reference.
 _I = {p.name: s for s, p in enumerate(PARAMETERS)}
@@ -85,8 +88,24 @@ ALLREDUCES = float(ALLREDUCES_PER_LAYER)
 
 
 # ------------------------------------------------------------------------------------------------
-# Stream and distributions
+# Stream and elementary functions
 # ------------------------------------------------------------------------------------------------
+
+@intrinsic
+def _bits_of(typingctx, x):
+    """Reinterpret a float64 as uint64 (a no-op for the CPU, and vectorisable)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+    return types.uint64(types.float64), codegen
+
+
+@intrinsic
+def _double_of(typingctx, b):
+    """Reinterpret a uint64 as float64."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.uint64), codegen
+
 
 @_jit
 def mix64(z):
@@ -106,44 +125,117 @@ def uniform(skey, stream, k):
     return (float(bits >> UNIFORM_DROP) + 0.5) * UNIFORM_SCALE
 
 
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+LOG2E = 1.44269504088896338700
+EXP_UNDERFLOW = -745.2
+EXP_OVERFLOW = 709.8
+MANTISSA_MASK = U64(0x000FFFFFFFFFFFFF)
+EXPONENT_ONE = U64(0x3FF0000000000000)
+SHIFT52 = U64(52)
+
+
+@_jit
+def pow2i(n):
+    return _double_of(U64(int(n) + 1023) << SHIFT52)
+
+
+@_jit
+def exp_(x):
+    """e**x without libm, as exp_ in csrc/inferonomics.c (Taylor series to r**13; about 1 ulp)."""
+    xc = min(max(x, EXP_UNDERFLOW), EXP_OVERFLOW)
+    n = math.floor(xc * LOG2E + 0.5)
+    r = (xc - n * LN2_HI) - n * LN2_LO
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    n1 = math.floor(0.5 * n)
+    y = p * pow2i(n1) * pow2i(n - n1)
+    y = 0.0 if x < EXP_UNDERFLOW else y
+    y = math.inf if x > EXP_OVERFLOW else y
+    return x if x != x else y
+
+
+@_jit
+def log_(x):
+    """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's atanh series)."""
+    b = _bits_of(x)
+    e = float(np.int64(b >> SHIFT52) - 1023)
+    m = _double_of((b & MANTISSA_MASK) | EXPONENT_ONE)
+    big = m > 1.41421356237309504880
+    m = 0.5 * m if big else m
+    e = e + 1.0 if big else e
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    r = 1.0 / 23.0
+    r = r * z + 1.0 / 21.0
+    r = r * z + 1.0 / 19.0
+    r = r * z + 1.0 / 17.0
+    r = r * z + 1.0 / 15.0
+    r = r * z + 1.0 / 13.0
+    r = r * z + 1.0 / 11.0
+    r = r * z + 1.0 / 9.0
+    r = r * z + 1.0 / 7.0
+    r = r * z + 1.0 / 5.0
+    r = r * z + 1.0 / 3.0
+    y = e * LN2_HI + ((f - s * (f - z * 2.0 * r)) + e * LN2_LO)
+    y = -math.inf if x == 0.0 else y
+    y = np.nan if (x < 0.0) | (x != x) else y
+    return math.inf if x == math.inf else y
+
+
+# ------------------------------------------------------------------------------------------------
+# Distributions, a column of a block at a time
+# ------------------------------------------------------------------------------------------------
+
 @_jit
 def normal_quantile(p):
+    """AS241 without branches, as normal_quantile in csrc/inferonomics.c."""
     q = p - 0.5
-    if abs(q) <= 0.425:
-        r = 0.180625 - q * q
-        num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
-                    + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
-                  + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-                + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q
-        den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
-                    + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
-                  + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-                + 4.2313330701600911252e+1) * r + 1.0)
-        return num / den
-    r = p if q < 0.0 else 1.0 - p
-    r = math.sqrt(-math.log(r))
-    if r <= 5.0:
-        r = r - 1.6
-        num = (((((((7.7454501427834140764e-4 * r + 2.2723844989269184583e-2) * r
-                    + 2.4178072517745061177e-1) * r + 1.2704582524523683826e+0) * r
-                  + 3.6478483247632045960e+0) * r + 5.7694972214606914055e+0) * r
-                + 4.6303378461565452959e+0) * r + 1.4234371107496835773e+0)
-        den = (((((((1.0507500716444168432e-9 * r + 5.4759380849953445460e-4) * r
-                    + 1.5198666563616457197e-2) * r + 1.4810397642748007459e-1) * r
-                  + 6.8976733498510000455e-1) * r + 1.6763848301838038494e+0) * r
-                + 2.0531916266377588219e+0) * r + 1.0)
-    else:
-        r = r - 5.0
-        num = (((((((2.0103343992922881327e-7 * r + 2.7115555687434875782e-5) * r
-                    + 1.2426609473880784386e-3) * r + 2.6532189526576123093e-2) * r
-                  + 2.9656057182850489123e-1) * r + 1.7848265399172913358e+0) * r
-                + 5.4637849111641143699e+0) * r + 6.6579046435011037772e+0)
-        den = (((((((2.0442631033899397856e-15 * r + 1.4215117583164458887e-7) * r
-                    + 1.8463183175100546818e-5) * r + 7.8686913114561325910e-4) * r
-                  + 1.4875361290850614853e-2) * r + 1.3692988092273580531e-1) * r
-                + 5.9983220655588793769e-1) * r + 1.0)
-    x = num / den
-    return -x if q < 0.0 else x
+    r = 0.180625 - q * q
+    num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
+                + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
+              + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
+            + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q
+    den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
+                + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
+              + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
+            + 4.2313330701600911252e+1) * r + 1.0)
+    central = num / den
+    t = math.sqrt(-log_(p if q < 0.0 else 1.0 - p))
+    a = t - 1.6
+    b = t - 5.0
+    near_num = (((((((7.7454501427834140764e-4 * a + 2.2723844989269184583e-2) * a
+                     + 2.4178072517745061177e-1) * a + 1.2704582524523683826e+0) * a
+                   + 3.6478483247632045960e+0) * a + 5.7694972214606914055e+0) * a
+                 + 4.6303378461565452959e+0) * a + 1.4234371107496835773e+0)
+    near_den = (((((((1.0507500716444168432e-9 * a + 5.4759380849953445460e-4) * a
+                     + 1.5198666563616457197e-2) * a + 1.4810397642748007459e-1) * a
+                   + 6.8976733498510000455e-1) * a + 1.6763848301838038494e+0) * a
+                 + 2.0531916266377588219e+0) * a + 1.0)
+    far_num = (((((((2.0103343992922881327e-7 * b + 2.7115555687434875782e-5) * b
+                    + 1.2426609473880784386e-3) * b + 2.6532189526576123093e-2) * b
+                  + 2.9656057182850489123e-1) * b + 1.7848265399172913358e+0) * b
+                + 5.4637849111641143699e+0) * b + 6.6579046435011037772e+0)
+    far_den = (((((((2.0442631033899397856e-15 * b + 1.4215117583164458887e-7) * b
+                    + 1.8463183175100546818e-5) * b + 7.8686913114561325910e-4) * b
+                  + 1.4875361290850614853e-2) * b + 1.3692988092273580531e-1) * b
+                + 5.9983220655588793769e-1) * b + 1.0)
+    tail = near_num / near_den if t <= 5.0 else far_num / far_den
+    tail = -tail if q < 0.0 else tail
+    return central if abs(q) <= 0.425 else tail
 
 
 @_jit
@@ -156,106 +248,123 @@ def gamma_variate(shape, skey, stream, first):
         if v <= 0.0:
             continue
         v = v * v * v
-        if math.log(uniform(skey, stream, first + 2 * attempt + 1)) < 0.5 * x * x + d - d * v + d * math.log(v):
+        if log_(uniform(skey, stream, first + 2 * attempt + 1)) < 0.5 * x * x + d - d * v + d * log_(v):
             return d * v
     return d
 
 
 @_jit
-def draw(kind, p, choice_values, choice_weights, skey, stream):
+def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
     if kind == KIND_FIXED:
-        return p[0]
-    if kind == KIND_UNIFORM:
-        return p[0] + (p[1] - p[0]) * uniform(skey, stream, 0)
-    if kind == KIND_NORMAL:
-        return p[0] + p[1] * normal_quantile(uniform(skey, stream, 0))
-    if kind == KIND_TRUNCNORM:
-        u = uniform(skey, stream, 0)
-        if p[6] != 0.0:
-            z = -normal_quantile(p[4] - u * (p[4] - p[5]))
-        else:
-            z = normal_quantile(p[4] + u * (p[5] - p[4]))
-        x = p[0] + p[1] * z
-        x = x if x > p[2] else p[2]
-        return x if x < p[3] else p[3]
-    if kind == KIND_LOGNORMAL:
-        return p[0] * math.exp(p[1] * normal_quantile(uniform(skey, stream, 0)))
-    if kind == KIND_TRIANG:
-        u = uniform(skey, stream, 0)
+        for j in range(n):
+            out[j] = p[0]
+    elif kind == KIND_UNIFORM:
+        for j in range(n):
+            out[j] = p[0] + (p[1] - p[0]) * uniform(skey[j], stream, 0)
+    elif kind == KIND_NORMAL:
+        for j in range(n):
+            out[j] = p[0] + p[1] * normal_quantile(uniform(skey[j], stream, 0))
+    elif kind == KIND_TRUNCNORM:
+        for j in range(n):
+            u = uniform(skey[j], stream, 0)
+            z = (-normal_quantile(p[4] - u * (p[4] - p[5])) if p[6] != 0.0
+                 else normal_quantile(p[4] + u * (p[5] - p[4])))
+            x = p[0] + p[1] * z
+            x = x if x > p[2] else p[2]
+            out[j] = x if x < p[3] else p[3]
+    elif kind == KIND_LOGNORMAL:
+        for j in range(n):
+            out[j] = p[0] * exp_(p[1] * normal_quantile(uniform(skey[j], stream, 0)))
+    elif kind == KIND_TRIANG:
         width = p[2] - p[0]
-        if width == 0.0:
-            return p[0]
-        if u * width < p[1] - p[0]:
-            return p[0] + math.sqrt(u * width * (p[1] - p[0]))
-        return p[2] - math.sqrt((1.0 - u) * width * (p[2] - p[1]))
-    if kind == KIND_PERT:
-        g1 = gamma_variate(p[2], skey, stream, 0)
-        g2 = gamma_variate(p[3], skey, stream, GAMMA_SECOND_VARIATE_OFFSET)
-        return p[0] + (p[1] - p[0]) * g1 / (g1 + g2)
-    if kind == KIND_CHOICE:
+        for j in range(n):
+            u = uniform(skey[j], stream, 0)
+            lower = p[0] + math.sqrt(u * width * (p[1] - p[0]))
+            upper = p[2] - math.sqrt((1.0 - u) * width * (p[2] - p[1]))
+            out[j] = p[0] if width == 0.0 else (lower if u * width < p[1] - p[0] else upper)
+    elif kind == KIND_PERT:
+        for j in range(n):
+            g1 = gamma_variate(p[2], skey[j], stream, 0)
+            g2 = gamma_variate(p[3], skey[j], stream, GAMMA_SECOND_VARIATE_OFFSET)
+            out[j] = p[0] + (p[1] - p[0]) * g1 / (g1 + g2)
+    elif kind == KIND_CHOICE:
         offset, count = int(p[0]), int(p[1])
-        target = uniform(skey, stream, 0) * p[2]
-        cumulative = 0.0
-        for j in range(count):
-            cumulative += choice_weights[offset + j]
-            if target < cumulative:
-                return choice_values[offset + j]
-        return choice_values[offset + count - 1]
-    return np.nan
+        for j in range(n):
+            target = uniform(skey[j], stream, 0) * p[2]
+            cumulative = 0.0
+            value = choice_values[offset + count - 1]
+            for c in range(count):
+                cumulative += choice_weights[offset + c]
+                if target < cumulative:
+                    value = choice_values[offset + c]
+                    break
+            out[j] = value
+    else:
+        for j in range(n):
+            out[j] = np.nan
+
+
+BLOCK = 512   # samples per block, as in the C core
 
 
 @_jit
-def draw_sample(kinds, params, integer, choice_values, choice_weights, key, i, out):
-    skey = sample_key(key, i)
+def fill_fixed(kinds, params, x):
     for s in range(N_INPUTS):
-        x = draw(kinds[s], params[s], choice_values, choice_weights, skey, s)
-        out[s] = math.floor(x + 0.5) if integer[s] else x
+        if kinds[s] == KIND_FIXED:
+            x[s, :] = params[s, 0]
+
+
+@_jit
+def draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x):
+    for j in range(n):
+        skey[j] = sample_key(key, i0 + j)
+    for s in range(N_INPUTS):
+        if kinds[s] == KIND_FIXED:
+            continue
+        draw_column(kinds[s], params[s], choice_values, choice_weights, skey, s, n, x[s])
+        if integer[s]:
+            for j in range(n):
+                x[s, j] = math.floor(x[s, j] + 0.5)
 
 
 # ------------------------------------------------------------------------------------------------
-# The cost model (reference.evaluate)
+# The cost model (reference.evaluate), over a block; branches become selects, as in the C core
 # ------------------------------------------------------------------------------------------------
 
 @_jit
 def peak_tflops(bits, fp32, t16, t8, t4):
-    if bits <= 4 and t4 > 0:
-        return t4
-    if bits <= 8 and t8 > 0:
-        return t8
-    if bits <= 16 and t16 > 0:
-        return t16
-    if fp32 > 0:
-        return fp32
-    return t16
+    peak = fp32 if fp32 > 0 else t16
+    peak = t16 if (bits <= 16) & (t16 > 0) else peak
+    peak = t8 if (bits <= 8) & (t8 > 0) else peak
+    return t4 if (bits <= 4) & (t4 > 0) else peak
 
 
 @_jit
 def windowed_context(tokens, window, layers):
-    if window <= 0:
-        return tokens
-    return (1.0 - layers) * tokens + layers * min(tokens, window)
+    windowed = (1.0 - layers) * tokens + layers * min(tokens, window)
+    return tokens if window <= 0 else windowed
 
 
 @_jit
 def causal_attention_pairs(tokens, window, layers):
     full = 0.5 * tokens * tokens
-    if window <= 0 or tokens <= window:
-        return full
     local = 0.5 * window * window + (tokens - window) * window
-    return (1.0 - layers) * full + layers * local
+    mixed = (1.0 - layers) * full + layers * local
+    return full if (window <= 0) | (tokens <= window) else mixed
 
 
 @_jit
 def experts_touched(n_experts, k, tokens):
-    return n_experts * (1.0 - (1.0 - k / n_experts) ** tokens)
+    base = 1.0 - k / n_experts
+    power = exp_(tokens * log_(base)) if base > 0.0 else 0.0
+    return n_experts * (1.0 - power)
 
 
 @_jit
 def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, latency_s):
-    if devices <= 1:
-        return 0.0
     steps = 2.0 * (devices - 1.0)
-    return steps / devices * message_bytes / link_bytes_per_s + steps * latency_s
+    t = steps / devices * message_bytes / link_bytes_per_s + steps * latency_s
+    return 0.0 if devices <= 1 else t
 
 
 @_jit
@@ -264,148 +373,191 @@ def device_power_w(idle_w, tdp_w, activity):
 
 
 @_jit
-def evaluate_one(x, y):
-    total_params = x[I_TOTAL_PARAMS_B] * PARAMS_PER_BILLION
-    active_params = x[I_ACTIVE_PARAMS_B] * PARAMS_PER_BILLION
-    devices = x[I_COUNT]
-    memory_bytes = x[I_MEMORY_GB] * BYTES_PER_GB
-    memory_bytes_per_s = x[I_MEMORY_BW_GBPS] * BYTES_PER_GB
-    link_bytes_per_s = x[I_INTERCONNECT_GBPS] * BYTES_PER_GB * x[I_COMM_EFFICIENCY]
-    link_latency_s = x[I_LINK_LATENCY_US] * SECONDS_PER_US
-    peak_flops = peak_tflops(x[I_ACTIVATION_BITS], x[I_TFLOPS_FP32], x[I_TFLOPS_16], x[I_TFLOPS_8],
-                             x[I_TFLOPS_4]) * FLOPS_PER_TFLOPS
-    achieved_flops_per_device = peak_flops * x[I_MFU]
-    achieved_bytes_per_s = memory_bytes_per_s * x[I_MBU]
-    step_overhead_s = x[I_STEP_OVERHEAD_MS] * SECONDS_PER_MS
-    weight_bytes_per_param = x[I_WEIGHT_BITS] / BITS_PER_BYTE
-    activation_bytes = x[I_ACTIVATION_BITS] / BITS_PER_BYTE
-    n_experts, k, n_layers = x[I_N_EXPERTS], x[I_EXPERTS_PER_TOKEN], x[I_N_LAYERS]
-    window, window_layers = x[I_SLIDING_WINDOW], x[I_SLIDING_WINDOW_LAYERS]
-    input_tokens, output_tokens = x[I_INPUT_TOKENS], x[I_OUTPUT_TOKENS]
+def evaluate_block(x, y, n):
+    for j in range(n):
+        total_params = x[I_TOTAL_PARAMS_B, j] * PARAMS_PER_BILLION
+        active_params = x[I_ACTIVE_PARAMS_B, j] * PARAMS_PER_BILLION
+        devices = x[I_COUNT, j]
+        memory_bytes = x[I_MEMORY_GB, j] * BYTES_PER_GB
+        memory_bytes_per_s = x[I_MEMORY_BW_GBPS, j] * BYTES_PER_GB
+        link_bytes_per_s = x[I_INTERCONNECT_GBPS, j] * BYTES_PER_GB * x[I_COMM_EFFICIENCY, j]
+        link_latency_s = x[I_LINK_LATENCY_US, j] * SECONDS_PER_US
+        peak_flops = peak_tflops(x[I_ACTIVATION_BITS, j], x[I_TFLOPS_FP32, j], x[I_TFLOPS_16, j], x[I_TFLOPS_8, j],
+                                 x[I_TFLOPS_4, j]) * FLOPS_PER_TFLOPS
+        achieved_flops_per_device = peak_flops * x[I_MFU, j]
+        achieved_bytes_per_s = memory_bytes_per_s * x[I_MBU, j]
+        step_overhead_s = x[I_STEP_OVERHEAD_MS, j] * SECONDS_PER_MS
+        weight_bytes_per_param = x[I_WEIGHT_BITS, j] / BITS_PER_BYTE
+        activation_bytes = x[I_ACTIVATION_BITS, j] / BITS_PER_BYTE
+        n_experts, k, n_layers = x[I_N_EXPERTS, j], x[I_EXPERTS_PER_TOKEN, j], x[I_N_LAYERS, j]
+        window, window_layers = x[I_SLIDING_WINDOW, j], x[I_SLIDING_WINDOW_LAYERS, j]
+        input_tokens, output_tokens = x[I_INPUT_TOKENS, j], x[I_OUTPUT_TOKENS, j]
 
-    if n_experts > k:
-        expert_params = (total_params - active_params) / (n_experts - k)
-    else:
-        expert_params = 0.0
-    dense_params = total_params - n_experts * expert_params
-    weight_bytes_per_device = total_params * weight_bytes_per_param / devices
+        expert_params = (total_params - active_params) / (n_experts - k) if n_experts > k else 0.0
+        dense_params = total_params - n_experts * expert_params
+        weight_bytes_per_device = total_params * weight_bytes_per_param / devices
 
-    if x[I_KV_LORA_RANK] > 0:
-        kv_values_per_token_layer = x[I_KV_LORA_RANK] + x[I_ROPE_HEAD_DIM]
-        kv_shards = 1.0
-    else:
-        kv_values_per_token_layer = x[I_N_KV_HEADS] * (x[I_HEAD_DIM] + x[I_V_HEAD_DIM])
-        kv_shards = min(devices, x[I_N_KV_HEADS])
-    kv_bytes_per_token = n_layers * kv_values_per_token_layer * x[I_KV_BITS] / BITS_PER_BYTE
-    mean_context = input_tokens + 0.5 * output_tokens
-    cached_context = windowed_context(mean_context, window, window_layers)
-    kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards
+        latent = x[I_KV_LORA_RANK, j] > 0
+        kv_values_per_token_layer = (x[I_KV_LORA_RANK, j] + x[I_ROPE_HEAD_DIM, j] if latent
+                                     else x[I_N_KV_HEADS, j] * (x[I_HEAD_DIM, j] + x[I_V_HEAD_DIM, j]))
+        kv_shards = 1.0 if latent else min(devices, x[I_N_KV_HEADS, j])
+        kv_bytes_per_token = n_layers * kv_values_per_token_layer * x[I_KV_BITS, j] / BITS_PER_BYTE
+        mean_context = input_tokens + 0.5 * output_tokens
+        cached_context = windowed_context(mean_context, window, window_layers)
+        kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards
 
-    workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * x[I_D_MODEL]
-                                       + WORKSPACE_FFN_COPIES * x[I_D_FF] / devices) * activation_bytes)
-    free_bytes = x[I_MEMORY_USABLE_FRACTION] * memory_bytes - weight_bytes_per_device - workspace_bytes
-    max_batch = max(math.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
-    resident = max_batch if x[I_BATCH] == BATCH_MAX else x[I_BATCH]
-    kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
-    used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
-    if resident < 1 or resident > max_batch:
-        for o in range(N_OUTPUTS):
-            y[o] = np.nan
-        y[0] = STATUS_MEMORY
-        y[1] = resident
-        y[2] = max_batch
-        y[15] = weight_bytes_per_device / BYTES_PER_GB
-        y[16] = kv_bytes_per_device / BYTES_PER_GB
-        y[17] = used_fraction
-        return
+        workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * x[I_D_MODEL, j]
+                                           + WORKSPACE_FFN_COPIES * x[I_D_FF, j] / devices) * activation_bytes)
+        free_bytes = x[I_MEMORY_USABLE_FRACTION, j] * memory_bytes - weight_bytes_per_device - workspace_bytes
+        max_batch = max(math.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
+        resident = max_batch if x[I_BATCH, j] == BATCH_MAX else x[I_BATCH, j]
+        kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
+        used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
+        fits = (resident >= 1) & (resident <= max_batch)
 
-    attention_flops_per_pair = FLOPS_PER_MAC * x[I_N_HEADS] * (x[I_HEAD_DIM] + x[I_V_HEAD_DIM]) * n_layers
+        attention_flops_per_pair = FLOPS_PER_MAC * x[I_N_HEADS, j] * (x[I_HEAD_DIM, j] + x[I_V_HEAD_DIM, j]) * n_layers
 
-    prefill_flops = (FLOPS_PER_MAC * active_params * input_tokens
-                     + attention_flops_per_pair
-                     * causal_attention_pairs(input_tokens, window, window_layers))
-    prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
-                            * expert_params) * weight_bytes_per_param / devices
-    prefill_compute_s = prefill_flops / devices / achieved_flops_per_device
-    prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
-    prefill_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
-        input_tokens * x[I_D_MODEL] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-        link_latency_s)
-    prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
+        prefill_flops = (FLOPS_PER_MAC * active_params * input_tokens
+                         + attention_flops_per_pair
+                         * causal_attention_pairs(input_tokens, window, window_layers))
+        prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
+                                * expert_params) * weight_bytes_per_param / devices
+        prefill_compute_s = prefill_flops / devices / achieved_flops_per_device
+        prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
+        prefill_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
+            input_tokens * x[I_D_MODEL, j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            link_latency_s)
+        prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
 
-    decode_flops = resident * (FLOPS_PER_MAC * active_params + attention_flops_per_pair * cached_context)
-    decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
-                           * expert_params) * weight_bytes_per_param / devices
-    decode_bytes = decode_weight_bytes + kv_bytes_per_device
-    decode_compute_s = decode_flops / devices / achieved_flops_per_device
-    decode_memory_s = decode_bytes / achieved_bytes_per_s
-    decode_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
-        resident * x[I_D_MODEL] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-        link_latency_s)
-    decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
+        decode_flops = resident * (FLOPS_PER_MAC * active_params + attention_flops_per_pair * cached_context)
+        decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
+                               * expert_params) * weight_bytes_per_param / devices
+        decode_bytes = decode_weight_bytes + kv_bytes_per_device
+        decode_compute_s = decode_flops / devices / achieved_flops_per_device
+        decode_memory_s = decode_bytes / achieved_bytes_per_s
+        decode_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
+            resident * x[I_D_MODEL, j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            link_latency_s)
+        decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
 
-    cycle_s = output_tokens * decode_step_s + resident * prefill_s
-    tokens_per_cycle = resident * output_tokens
-    tokens_per_s = tokens_per_cycle / cycle_s
-    ttft_s = prefill_s
-    e2e_s = cycle_s
-    tpot_s = (e2e_s - ttft_s) / output_tokens
+        cycle_s = output_tokens * decode_step_s + resident * prefill_s
+        tokens_per_cycle = resident * output_tokens
+        tokens_per_s = tokens_per_cycle / cycle_s
+        ttft_s = prefill_s
+        e2e_s = cycle_s
+        tpot_s = (e2e_s - ttft_s) / output_tokens
 
-    idle_w, tdp_w, host_w = x[I_IDLE_W], x[I_TDP_W], x[I_HOST_W]
-    utilization, lifetime_years = x[I_UTILIZATION], x[I_LIFETIME_YEARS]
-    decode_activity = max(decode_flops / devices / peak_flops,
-                          decode_bytes / memory_bytes_per_s) / decode_step_s
-    prefill_activity = max(prefill_flops / devices / peak_flops,
-                           prefill_weight_bytes / memory_bytes_per_s) / prefill_s
-    device_joules = (device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
-                     + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
-                     + host_w * cycle_s)
-    idle_s = cycle_s * (1.0 - utilization) / utilization
-    device_joules += (idle_w + host_w) * idle_s
-    facility_joules = devices * device_joules * x[I_PUE]
-    joules_per_token = facility_joules / tokens_per_cycle
-    kwh_per_cycle = facility_joules / JOULES_PER_KWH
-    power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
+        idle_w, tdp_w, host_w = x[I_IDLE_W, j], x[I_TDP_W, j], x[I_HOST_W, j]
+        utilization, lifetime_years = x[I_UTILIZATION, j], x[I_LIFETIME_YEARS, j]
+        decode_activity = max(decode_flops / devices / peak_flops,
+                              decode_bytes / memory_bytes_per_s) / decode_step_s
+        prefill_activity = max(prefill_flops / devices / peak_flops,
+                               prefill_weight_bytes / memory_bytes_per_s) / prefill_s
+        device_joules = (device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
+                         + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
+                         + host_w * cycle_s)
+        idle_s = cycle_s * (1.0 - utilization) / utilization
+        device_joules += (idle_w + host_w) * idle_s
+        facility_joules = devices * device_joules * x[I_PUE, j]
+        joules_per_token = facility_joules / tokens_per_cycle
+        kwh_per_cycle = facility_joules / JOULES_PER_KWH
+        power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
 
-    device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR
-    usd_per_device_hour_all_in = (x[I_USD_PER_DEVICE_HOUR]
-                                  + x[I_PURCHASE_USD] / (lifetime_years * HOURS_PER_YEAR)
-                                  + x[I_HOSTING_USD_PER_DEVICE_HOUR])
-    usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * x[I_USD_PER_KWH]
-    usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
-    prefill_share = resident * prefill_s / cycle_s
-    usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
-    usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK
+        device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR
+        usd_per_device_hour_all_in = (x[I_USD_PER_DEVICE_HOUR, j]
+                                      + x[I_PURCHASE_USD, j] / (lifetime_years * HOURS_PER_YEAR)
+                                      + x[I_HOSTING_USD_PER_DEVICE_HOUR, j])
+        usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * x[I_USD_PER_KWH, j]
+        usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
+        prefill_share = resident * prefill_s / cycle_s
+        usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
+        usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK
 
-    operational_g = kwh_per_cycle * x[I_GRID_GCO2_PER_KWH]
-    embodied_g = x[I_EMBODIED_KGCO2] * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR)
-    gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK
+        operational_g = kwh_per_cycle * x[I_GRID_GCO2_PER_KWH, j]
+        embodied_g = x[I_EMBODIED_KGCO2, j] * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR)
+        gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK
 
-    meets_targets = ttft_s <= x[I_TTFT_SLO_S] and tpot_s <= x[I_TPOT_SLO_S]
-    y[0] = STATUS_OK if meets_targets else STATUS_LATENCY
-    y[1] = resident
-    y[2] = max_batch
-    y[3] = ttft_s
-    y[4] = tpot_s
-    y[5] = e2e_s
-    y[6] = tokens_per_s
-    y[7] = tokens_per_s / devices
-    y[8] = usd_per_mtok
-    y[9] = usd_per_mtok_input
-    y[10] = usd_per_mtok_output
-    y[11] = joules_per_token
-    y[12] = kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
-    y[13] = gco2_per_mtok
-    y[14] = power_w_per_device
-    y[15] = weight_bytes_per_device / BYTES_PER_GB
-    y[16] = kv_bytes_per_device / BYTES_PER_GB
-    y[17] = used_fraction
-    y[18] = prefill_s
-    y[19] = decode_step_s
-    y[20] = 1.0 if decode_compute_s > decode_memory_s else 0.0
+        meets_targets = (ttft_s <= x[I_TTFT_SLO_S, j]) & (tpot_s <= x[I_TPOT_SLO_S, j])
+        nan_unless_fits = 0.0 if fits else np.nan  # adding it blanks a metric of a misfit
+        y[0, j] = (STATUS_OK if meets_targets else STATUS_LATENCY) if fits else STATUS_MEMORY
+        y[1, j] = resident
+        y[2, j] = max_batch
+        y[3, j] = ttft_s + nan_unless_fits
+        y[4, j] = tpot_s + nan_unless_fits
+        y[5, j] = e2e_s + nan_unless_fits
+        y[6, j] = tokens_per_s + nan_unless_fits
+        y[7, j] = tokens_per_s / devices + nan_unless_fits
+        y[8, j] = usd_per_mtok + nan_unless_fits
+        y[9, j] = usd_per_mtok_input + nan_unless_fits
+        y[10, j] = usd_per_mtok_output + nan_unless_fits
+        y[11, j] = joules_per_token + nan_unless_fits
+        y[12, j] = kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits
+        y[13, j] = gco2_per_mtok + nan_unless_fits
+        y[14, j] = power_w_per_device + nan_unless_fits
+        y[15, j] = weight_bytes_per_device / BYTES_PER_GB
+        y[16, j] = kv_bytes_per_device / BYTES_PER_GB
+        y[17, j] = used_fraction
+        y[18, j] = prefill_s + nan_unless_fits
+        y[19, j] = decode_step_s + nan_unless_fits
+        y[20, j] = (1.0 if decode_compute_s > decode_memory_s else 0.0) + nan_unless_fits
 
 
 assert OUTPUT_NAMES[15] == "weight_gb_per_device" and OUTPUT_NAMES[20] == "decode_compute_bound"
+
+
+# ------------------------------------------------------------------------------------------------
+# Summaries
+# ------------------------------------------------------------------------------------------------
+
+@_jit
+def sketch_index(v):
+    """summary.sketch_index: the float's exponent and top mantissa bits."""
+    if not v >= SKETCH_MIN:
+        return 0
+    idx = np.int64(_bits_of(v) >> SKETCH_SHIFT_U) - SKETCH_KEY_OFFSET
+    return idx if idx < SKETCH_BUCKETS - 1 else SKETCH_BUCKETS - 1
+
+
+@_jit
+def fold_block(y, n, ok, count, shift, s1, s2, mn, mx, hist, status):
+    """Fold the feasible samples of a block into the chunk's moments (shifted sums, as in the C
+    core) and the histograms."""
+    feasible = 0
+    for j in range(n):
+        st = int(y[0, j])
+        status[st] += 1
+        ok[j] = st == 0
+        feasible += st == 0
+    if feasible == 0:
+        return
+    for m in range(N_METRICS):
+        v = y[m + 1]
+        if count[m] == 0:
+            for j in range(n):
+                if ok[j]:
+                    shift[m] = v[j]
+                    break
+        a = 0.0
+        b = 0.0
+        lo = np.inf
+        hi = -np.inf
+        for j in range(n):
+            d = v[j] - shift[m] if ok[j] else 0.0
+            a += d
+            b += d * d
+            lo = v[j] if ok[j] & (v[j] < lo) else lo
+            hi = v[j] if ok[j] & (v[j] > hi) else hi
+        count[m] += feasible
+        s1[m] += a
+        s2[m] += b
+        mn[m] = min(mn[m], lo)
+        mx[m] = max(mx[m], hi)
+        if lo == hi:
+            hist[m, sketch_index(lo)] += feasible      # a constant metric: one update
+        else:
+            for j in range(n):
+                if ok[j]:
+                    hist[m, sketch_index(v[j])] += 1
 
 
 # ------------------------------------------------------------------------------------------------
@@ -413,27 +565,17 @@ assert OUTPUT_NAMES[15] == "weight_gb_per_device" and OUTPUT_NAMES[20] == "decod
 # ------------------------------------------------------------------------------------------------
 
 @_jit
-def sketch_index(v):
-    """summary.sketch_index without reinterpreting bits: for a normal double, frexp gives
-    v = f * 2**e with 0.5 <= f < 1, so its biased exponent is e + 1022 and its top mantissa bits are
-    floor((2f - 1) * 2**SKETCH_MANTISSA_BITS), both exact."""
-    if not v >= SKETCH_MIN:
-        return 0
-    f, e = math.frexp(v)
-    key = ((e + 1022) << SKETCH_MANTISSA_BITS) + int((2.0 * f - 1.0) * SKETCH_SUB_BUCKETS)
-    idx = key - SKETCH_KEY_OFFSET
-    return idx if idx < SKETCH_BUCKETS - 1 else SKETCH_BUCKETS - 1
-
-
-@_jit
 def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, start, stop, chunk,
                     first_chunk, last_chunk, status, chunk_moments, hist, keep_inputs,
                     keep_outputs, keep):
     """Chunks ``first_chunk .. last_chunk-1`` of the span ``start .. stop``; ``chunk_moments`` rows
     are indexed by chunk within the span."""
-    x = np.empty(N_INPUTS)
-    y = np.empty(N_OUTPUTS)
-    cnt = np.zeros(N_METRICS, dtype=np.int64)
+    x = np.empty((N_INPUTS, BLOCK))
+    y = np.empty((N_OUTPUTS, BLOCK))
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    ok = np.empty(BLOCK, dtype=np.bool_)
+    fill_fixed(kinds, params, x)
+    count = np.zeros(N_METRICS, dtype=np.int64)
     shift = np.zeros(N_METRICS)
     s1 = np.zeros(N_METRICS)
     s2 = np.zeros(N_METRICS)
@@ -442,52 +584,49 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     for c in range(first_chunk, last_chunk):
         lo = start + c * chunk
         hi = min(lo + chunk, stop)
-        cnt[:] = 0
+        count[:] = 0
         shift[:] = 0.0
         s1[:] = 0.0
         s2[:] = 0.0
         mn[:] = np.inf
         mx[:] = -np.inf
-        for i in range(lo, hi):
-            draw_sample(kinds, params, integer, choice_values, choice_weights, key, i, x)
-            evaluate_one(x, y)
+        for i0 in range(lo, hi, BLOCK):
+            n = min(BLOCK, hi - i0)
+            draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
+            evaluate_block(x, y, n)
             if keep:
-                keep_inputs[i - start, :] = x
-                keep_outputs[i - start, :] = y
-            st = int(y[0])
-            status[st] += 1
-            if st != 0:
-                continue
-            for m in range(N_METRICS):
-                v = y[m + 1]
-                if cnt[m] == 0:
-                    shift[m] = v
-                d = v - shift[m]
-                cnt[m] += 1
-                s1[m] += d
-                s2[m] += d * d
-                mn[m] = min(mn[m], v)
-                mx[m] = max(mx[m], v)
-                hist[m, sketch_index(v)] += 1
+                keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
+                keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
+            fold_block(y, n, ok, count, shift, s1, s2, mn, mx, hist, status)
         for m in range(N_METRICS):
-            k = float(cnt[m])
+            k = float(count[m])
             chunk_moments[c, m, 0] = k
-            chunk_moments[c, m, 1] = shift[m] + s1[m] / k if cnt[m] else 0.0
-            chunk_moments[c, m, 2] = max(s2[m] - s1[m] * s1[m] / k, 0.0) if cnt[m] else 0.0
+            chunk_moments[c, m, 1] = shift[m] + s1[m] / k if count[m] else 0.0
+            chunk_moments[c, m, 2] = max(s2[m] - s1[m] * s1[m] / k, 0.0) if count[m] else 0.0
             chunk_moments[c, m, 3] = mn[m]
             chunk_moments[c, m, 4] = mx[m]
 
 
 @_jit
 def draw_range(kinds, params, integer, choice_values, choice_weights, key, start, out):
-    for j in range(out.shape[0]):
-        draw_sample(kinds, params, integer, choice_values, choice_weights, key, start + j, out[j])
+    x = np.empty((N_INPUTS, BLOCK))
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    fill_fixed(kinds, params, x)
+    for i0 in range(0, out.shape[0], BLOCK):
+        n = min(BLOCK, out.shape[0] - i0)
+        draw_block(kinds, params, integer, choice_values, choice_weights, key, start + i0, n, skey, x)
+        out[i0:i0 + n, :] = x[:, :n].T
 
 
 @_jit
 def evaluate_rows(inputs, outputs):
-    for j in range(inputs.shape[0]):
-        evaluate_one(inputs[j], outputs[j])
+    x = np.empty((N_INPUTS, BLOCK))
+    y = np.empty((N_OUTPUTS, BLOCK))
+    for i0 in range(0, inputs.shape[0], BLOCK):
+        n = min(BLOCK, inputs.shape[0] - i0)
+        x[:, :n] = inputs[i0:i0 + n, :].T
+        evaluate_block(x, y, n)
+        outputs[i0:i0 + n, :] = y[:, :n].T
 
 
 def _key(seed: int) -> np.uint64:

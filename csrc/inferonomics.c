@@ -395,6 +395,9 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         double total_params = X(I_TOTAL_PARAMS_B) * PARAMS_PER_BILLION;
         double active_params = X(I_ACTIVE_PARAMS_B) * PARAMS_PER_BILLION;
         double devices = X(I_COUNT);
+        /* One reciprocal per repeated divisor: divisions dominate this loop; the results
+         * differ from the reference by rounding only. */
+        double inv_devices = 1.0 / devices;
         double memory_bytes = X(I_MEMORY_GB) * BYTES_PER_GB;
         double memory_bytes_per_s = X(I_MEMORY_BW_GBPS) * BYTES_PER_GB;
         double link_bytes_per_s = X(I_INTERCONNECT_GBPS) * BYTES_PER_GB * X(I_COMM_EFFICIENCY);
@@ -413,7 +416,7 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         /* weights: dense part plus experts */
         double expert_params = n_experts > k ? (total_params - active_params) / (n_experts - k) : 0.0;
         double dense_params = total_params - n_experts * expert_params;
-        double weight_bytes_per_device = total_params * weight_bytes_per_param / devices;
+        double weight_bytes_per_device = total_params * weight_bytes_per_param * inv_devices;
 
         /* KV cache */
         int latent = X(I_KV_LORA_RANK) > 0;
@@ -427,7 +430,7 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
 
         /* memory fit */
         double workspace_bytes = input_tokens * (WORKSPACE_HIDDEN_COPIES * X(I_D_MODEL)
-                                                 + WORKSPACE_FFN_COPIES * X(I_D_FF) / devices)
+                                                 + WORKSPACE_FFN_COPIES * X(I_D_FF) * inv_devices)
                                  * activation_bytes;
         double free_bytes = X(I_MEMORY_USABLE_FRACTION) * memory_bytes - weight_bytes_per_device
                             - workspace_bytes;
@@ -447,8 +450,8 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
                                  * causal_attention_pairs(input_tokens, window, window_layers);
         double prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
                                                       * expert_params)
-                                      * weight_bytes_per_param / devices;
-        double prefill_compute_s = prefill_flops / devices / achieved_flops_per_device;
+                                      * weight_bytes_per_param * inv_devices;
+        double prefill_compute_s = prefill_flops * inv_devices / achieved_flops_per_device;
         double prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s;
         double prefill_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
             input_tokens * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
@@ -460,9 +463,9 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
                                           + attention_flops_per_pair * cached_context);
         double decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
                                                      * expert_params)
-                                     * weight_bytes_per_param / devices;
+                                     * weight_bytes_per_param * inv_devices;
         double decode_bytes = decode_weight_bytes + kv_bytes_per_device;
-        double decode_compute_s = decode_flops / devices / achieved_flops_per_device;
+        double decode_compute_s = decode_flops * inv_devices / achieved_flops_per_device;
         double decode_memory_s = decode_bytes / achieved_bytes_per_s;
         double decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
             resident * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
@@ -472,6 +475,7 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         /* steady-state serving */
         double cycle_s = output_tokens * decode_step_s + resident * prefill_s;
         double tokens_per_cycle = resident * output_tokens;
+        double inv_tokens_per_cycle = 1.0 / tokens_per_cycle;
         double tokens_per_s = tokens_per_cycle / cycle_s;
         double ttft_s = prefill_s;
         double e2e_s = cycle_s;
@@ -480,9 +484,10 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         /* energy */
         double idle_w = X(I_IDLE_W), tdp_w = X(I_TDP_W), host_w = X(I_HOST_W);
         double utilization = X(I_UTILIZATION), lifetime_years = X(I_LIFETIME_YEARS);
-        double decode_activity = dmax(decode_flops / devices / peak_flops,
+        double inv_lifetime_hours = 1.0 / (lifetime_years * HOURS_PER_YEAR);
+        double decode_activity = dmax(decode_flops * inv_devices / peak_flops,
                                       decode_bytes / memory_bytes_per_s) / decode_step_s;
-        double prefill_activity = dmax(prefill_flops / devices / peak_flops,
+        double prefill_activity = dmax(prefill_flops * inv_devices / peak_flops,
                                        prefill_weight_bytes / memory_bytes_per_s) / prefill_s;
         double device_joules = device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
                                + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
@@ -490,25 +495,25 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         double idle_s = cycle_s * (1.0 - utilization) / utilization;
         device_joules += (idle_w + host_w) * idle_s;
         double facility_joules = devices * device_joules * X(I_PUE);
-        double joules_per_token = facility_joules / tokens_per_cycle;
+        double joules_per_token = facility_joules * inv_tokens_per_cycle;
         double kwh_per_cycle = facility_joules / JOULES_PER_KWH;
-        double power_w_per_device = facility_joules / devices / (cycle_s + idle_s);
+        double power_w_per_device = facility_joules * inv_devices / (cycle_s + idle_s);
 
         /* cost */
         double device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR;
         double usd_per_device_hour_all_in = X(I_USD_PER_DEVICE_HOUR)
-                                            + X(I_PURCHASE_USD) / (lifetime_years * HOURS_PER_YEAR)
+                                            + X(I_PURCHASE_USD) * inv_lifetime_hours
                                             + X(I_HOSTING_USD_PER_DEVICE_HOUR);
         double usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * X(I_USD_PER_KWH);
-        double usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK;
+        double usd_per_mtok = usd_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK;
         double prefill_share = resident * prefill_s / cycle_s;
         double usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK;
-        double usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK;
+        double usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) * inv_tokens_per_cycle * TOKENS_PER_MTOK;
 
         /* carbon */
         double operational_g = kwh_per_cycle * X(I_GRID_GCO2_PER_KWH);
-        double embodied_g = X(I_EMBODIED_KGCO2) * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR);
-        double gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK;
+        double embodied_g = X(I_EMBODIED_KGCO2) * GRAMS_PER_KG * device_hours * inv_lifetime_hours;
+        double gco2_per_mtok = (operational_g + embodied_g) * inv_tokens_per_cycle * TOKENS_PER_MTOK;
 
         int meets_targets = (ttft_s <= X(I_TTFT_SLO_S)) & (tpot_s <= X(I_TPOT_SLO_S));
         double nan_unless_fits = fits ? 0.0 : NAN;   /* adding it blanks a metric of a misfit */
@@ -519,12 +524,12 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         Y(O_TPOT_S) = tpot_s + nan_unless_fits;
         Y(O_E2E_S) = e2e_s + nan_unless_fits;
         Y(O_TOKENS_PER_S) = tokens_per_s + nan_unless_fits;
-        Y(O_TOKENS_PER_S_PER_DEVICE) = tokens_per_s / devices + nan_unless_fits;
+        Y(O_TOKENS_PER_S_PER_DEVICE) = tokens_per_s * inv_devices + nan_unless_fits;
         Y(O_USD_PER_MTOK) = usd_per_mtok + nan_unless_fits;
         Y(O_USD_PER_MTOK_INPUT) = usd_per_mtok_input + nan_unless_fits;
         Y(O_USD_PER_MTOK_OUTPUT) = usd_per_mtok_output + nan_unless_fits;
         Y(O_JOULES_PER_TOKEN) = joules_per_token + nan_unless_fits;
-        Y(O_KWH_PER_MTOK) = kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits;
+        Y(O_KWH_PER_MTOK) = kwh_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits;
         Y(O_GCO2_PER_MTOK) = gco2_per_mtok + nan_unless_fits;
         Y(O_POWER_W_PER_DEVICE) = power_w_per_device + nan_unless_fits;
         Y(O_WEIGHT_GB_PER_DEVICE) = weight_bytes_per_device / BYTES_PER_GB;
@@ -582,7 +587,7 @@ static void moments_write(const moments_t *mo, double *row) {
 }
 
 /* Fold the feasible samples of a block into the chunk's moments and the thread's histograms. */
-static void fold_block(const block_t *b, int n, moments_t *mo, int64_t *hist, int64_t *status,
+static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, int64_t *status,
                        uint64_t key_offset) {
     double ok[BLOCK];
     int64_t feasible = 0;
@@ -614,9 +619,9 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int64_t *hist, in
         mo->s2[m] += s2;
         mo->min[m] = lo < mo->min[m] ? lo : mo->min[m];
         mo->max[m] = hi > mo->max[m] ? hi : mo->max[m];
-        int64_t *h = hist + (int64_t)m * INF_SKETCH_BUCKETS;
+        int32_t *h = hist + (int64_t)m * INF_SKETCH_BUCKETS;
         if (lo == hi) {
-            h[sketch_index(lo, key_offset)] += feasible;   /* a constant metric: one update */
+            h[sketch_index(lo, key_offset)] += (int32_t)feasible;   /* a constant metric: one update */
         } else {
             for (int j = 0; j < n; j++)
                 if (ok[j] != 0.0) h[sketch_index(v[j], key_offset)]++;
@@ -668,6 +673,43 @@ int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_
     return INF_OK;
 }
 
+int32_t inf_draw_only(const int32_t *kinds, const double *params, const int32_t *integer,
+                      const double *choice_values, const double *choice_weights, int64_t n_choice,
+                      uint64_t seed, int64_t start, int64_t stop, int32_t threads, double *checksum) {
+    if (start < 0 || stop < start) return INF_E_ARGUMENT;
+    if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
+    const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
+    const uint64_t key = seed_key(seed);
+    int nthreads = thread_count(threads), failed = 0;
+    double total = 0.0;
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads) reduction(+ : total)
+#endif
+    {
+        block_t *b = malloc(sizeof *b);
+        if (!b) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+            failed = 1;
+        }
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (int64_t i0 = start; i0 < stop; i0 += BLOCK) {
+            if (!b) continue;
+            int m = stop - i0 < BLOCK ? (int)(stop - i0) : BLOCK;
+            draw_block(&plan, key, i0, m, b);
+            for (int s = 0; s < INF_N_INPUTS; s++)
+                if (kinds[s] != K_FIXED) total += b->in[s][m - 1];
+        }
+        free(b);
+    }
+    *checksum = total;
+    return failed ? INF_E_MEMORY : INF_OK;
+}
+
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
                      int64_t outputs_len, int32_t threads) {
     if (n < 0) return INF_E_ARGUMENT;
@@ -715,6 +757,7 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
         || hist_len < (int64_t)INF_N_METRICS * INF_SKETCH_BUCKETS)
         return INF_E_LENGTH;
     if ((keep_inputs || keep_outputs) && keep_rows < n) return INF_E_LENGTH;
+    if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
 
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
@@ -727,7 +770,9 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
 #pragma omp parallel num_threads(nthreads)
 #endif
     {
-        int64_t *my_hist = calloc((size_t)INF_N_METRICS * INF_SKETCH_BUCKETS, sizeof(int64_t));
+        /* 32-bit counts halve the histogram's cache footprint; a call spans at most
+         * INF_MAX_SPAN < 2**31 samples, so they cannot overflow. */
+        int32_t *my_hist = calloc((size_t)INF_N_METRICS * INF_SKETCH_BUCKETS, sizeof(int32_t));
         block_t *b = malloc(sizeof *b);
         int64_t my_status[INF_N_STATUS] = {0, 0, 0};
         moments_t mo;

@@ -17,6 +17,7 @@
 #define INF_N_STATUS 3
 #define INF_MOMENTS 5            /* count, mean, m2, min, max */
 #define INF_SKETCH_BUCKETS 16386
+#define INF_MAX_SPAN 1073741824  /* samples per inf_simulate call (2**30) */
 
 #define INF_OK 0
 #define INF_E_LENGTH -1          /* an array is shorter than the call needs */
@@ -37,12 +38,19 @@ int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
                      int64_t outputs_len, int32_t threads);
 
+/* Benchmark floor: draw the inputs of samples start .. stop-1 exactly as inf_simulate does and
+ * nothing else; *checksum receives their sum so the work cannot be optimised away. */
+int32_t inf_draw_only(const int32_t *kinds, const double *params, const int32_t *integer,
+                      const double *choice_values, const double *choice_weights, int64_t n_choice,
+                      uint64_t seed, int64_t start, int64_t stop, int32_t threads, double *checksum);
+
 /* Monte Carlo over samples start .. stop-1 in chunks of `chunk` samples (the last may be short).
  *   status_counts[INF_N_STATUS]                      += counts by status
  *   chunk_moments[n_chunks * INF_N_METRICS * 5]      per chunk and metric: count, mean, m2, min, max
  *   hist[INF_N_METRICS * INF_SKETCH_BUCKETS]         += sketch bucket counts
  *   keep_inputs / keep_outputs (may be NULL)         per-sample rows, (stop - start) rows each
- * Chunks are independent, so any thread count gives the same numbers. */
+ * At most INF_MAX_SPAN samples per call. Chunks are independent, so any thread count gives the
+ * same numbers. */
 int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
                      const double *choice_values, const double *choice_weights, int64_t n_choice,
                      uint64_t seed, int64_t start, int64_t stop, int64_t chunk, int32_t threads,

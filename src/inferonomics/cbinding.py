@@ -66,6 +66,13 @@ def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
     return out
 
 
+def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float:
+    """Benchmark floor: draw every input of samples 0 .. samples-1 as simulate does, nothing else."""
+    checksum = ffi.new("double *")
+    _check(lib.inf_draw_only(*_plan_args(plan), seed, 0, samples, threads, checksum), "draw_only")
+    return checksum[0]
+
+
 def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     n = inputs.shape[0]

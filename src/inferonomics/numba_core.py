@@ -32,6 +32,12 @@ def _jit(fn):
     return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
 
 
+def _jit_inline(fn):
+    # Small functions called inside the block loops: inlined into the caller at numba's level so
+    # LLVM sees one loop body it can vectorise.
+    return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fn)
+
+
 U64 = np.uint64
 GAMMA = U64(0x9E3779B97F4A7C15)
 MIX_MUL1 = U64(0xBF58476D1CE4E5B9)
@@ -107,19 +113,19 @@ def _double_of(typingctx, b):
     return types.float64(types.uint64), codegen
 
 
-@_jit
+@_jit_inline
 def mix64(z):
     z = (z ^ (z >> SHIFT30)) * MIX_MUL1
     z = (z ^ (z >> SHIFT27)) * MIX_MUL2
     return z ^ (z >> SHIFT31)
 
 
-@_jit
+@_jit_inline
 def sample_key(key, i):
     return mix64(key ^ (U64(i) * GAMMA))
 
 
-@_jit
+@_jit_inline
 def uniform(skey, stream, k):
     bits = mix64(skey + ((U64(stream) << DRAW_INDEX_BITS) | U64(k)) * GAMMA)
     return (float(bits >> UNIFORM_DROP) + 0.5) * UNIFORM_SCALE
@@ -135,12 +141,12 @@ EXPONENT_ONE = U64(0x3FF0000000000000)
 SHIFT52 = U64(52)
 
 
-@_jit
+@_jit_inline
 def pow2i(n):
     return _double_of(U64(int(n) + 1023) << SHIFT52)
 
 
-@_jit
+@_jit_inline
 def exp_(x):
     """e**x without libm, as exp_ in csrc/inferonomics.c (Taylor series to r**13; about 1 ulp)."""
     xc = min(max(x, EXP_UNDERFLOW), EXP_OVERFLOW)
@@ -167,7 +173,7 @@ def exp_(x):
     return x if x != x else y
 
 
-@_jit
+@_jit_inline
 def log_(x):
     """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's atanh series)."""
     b = _bits_of(x)
@@ -200,7 +206,7 @@ def log_(x):
 # Distributions, a column of a block at a time
 # ------------------------------------------------------------------------------------------------
 
-@_jit
+@_jit_inline
 def normal_quantile(p):
     """AS241 without branches, as normal_quantile in csrc/inferonomics.c."""
     q = p - 0.5
@@ -331,7 +337,7 @@ def draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n
 # The cost model (reference.evaluate), over a block; branches become selects, as in the C core
 # ------------------------------------------------------------------------------------------------
 
-@_jit
+@_jit_inline
 def peak_tflops(bits, fp32, t16, t8, t4):
     peak = fp32 if fp32 > 0 else t16
     peak = t16 if (bits <= 16) & (t16 > 0) else peak
@@ -339,13 +345,13 @@ def peak_tflops(bits, fp32, t16, t8, t4):
     return t4 if (bits <= 4) & (t4 > 0) else peak
 
 
-@_jit
+@_jit_inline
 def windowed_context(tokens, window, layers):
     windowed = (1.0 - layers) * tokens + layers * min(tokens, window)
     return tokens if window <= 0 else windowed
 
 
-@_jit
+@_jit_inline
 def causal_attention_pairs(tokens, window, layers):
     full = 0.5 * tokens * tokens
     local = 0.5 * window * window + (tokens - window) * window
@@ -353,21 +359,21 @@ def causal_attention_pairs(tokens, window, layers):
     return full if (window <= 0) | (tokens <= window) else mixed
 
 
-@_jit
+@_jit_inline
 def experts_touched(n_experts, k, tokens):
     base = 1.0 - k / n_experts
     power = exp_(tokens * log_(base)) if base > 0.0 else 0.0
     return n_experts * (1.0 - power)
 
 
-@_jit
+@_jit_inline
 def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, latency_s):
     steps = 2.0 * (devices - 1.0)
     t = steps / devices * message_bytes / link_bytes_per_s + steps * latency_s
     return 0.0 if devices <= 1 else t
 
 
-@_jit
+@_jit_inline
 def device_power_w(idle_w, tdp_w, activity):
     return idle_w + (tdp_w - idle_w) * activity
 
@@ -378,6 +384,8 @@ def evaluate_block(x, y, n):
         total_params = x[I_TOTAL_PARAMS_B, j] * PARAMS_PER_BILLION
         active_params = x[I_ACTIVE_PARAMS_B, j] * PARAMS_PER_BILLION
         devices = x[I_COUNT, j]
+        # One reciprocal per repeated divisor, as in the C core.
+        inv_devices = 1.0 / devices
         memory_bytes = x[I_MEMORY_GB, j] * BYTES_PER_GB
         memory_bytes_per_s = x[I_MEMORY_BW_GBPS, j] * BYTES_PER_GB
         link_bytes_per_s = x[I_INTERCONNECT_GBPS, j] * BYTES_PER_GB * x[I_COMM_EFFICIENCY, j]
@@ -395,7 +403,7 @@ def evaluate_block(x, y, n):
 
         expert_params = (total_params - active_params) / (n_experts - k) if n_experts > k else 0.0
         dense_params = total_params - n_experts * expert_params
-        weight_bytes_per_device = total_params * weight_bytes_per_param / devices
+        weight_bytes_per_device = total_params * weight_bytes_per_param * inv_devices
 
         latent = x[I_KV_LORA_RANK, j] > 0
         kv_values_per_token_layer = (x[I_KV_LORA_RANK, j] + x[I_ROPE_HEAD_DIM, j] if latent
@@ -407,7 +415,7 @@ def evaluate_block(x, y, n):
         kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards
 
         workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * x[I_D_MODEL, j]
-                                           + WORKSPACE_FFN_COPIES * x[I_D_FF, j] / devices) * activation_bytes)
+                                           + WORKSPACE_FFN_COPIES * x[I_D_FF, j] * inv_devices) * activation_bytes)
         free_bytes = x[I_MEMORY_USABLE_FRACTION, j] * memory_bytes - weight_bytes_per_device - workspace_bytes
         max_batch = max(math.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
         resident = max_batch if x[I_BATCH, j] == BATCH_MAX else x[I_BATCH, j]
@@ -421,8 +429,8 @@ def evaluate_block(x, y, n):
                          + attention_flops_per_pair
                          * causal_attention_pairs(input_tokens, window, window_layers))
         prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
-                                * expert_params) * weight_bytes_per_param / devices
-        prefill_compute_s = prefill_flops / devices / achieved_flops_per_device
+                                * expert_params) * weight_bytes_per_param * inv_devices
+        prefill_compute_s = prefill_flops * inv_devices / achieved_flops_per_device
         prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
         prefill_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
             input_tokens * x[I_D_MODEL, j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
@@ -431,9 +439,9 @@ def evaluate_block(x, y, n):
 
         decode_flops = resident * (FLOPS_PER_MAC * active_params + attention_flops_per_pair * cached_context)
         decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
-                               * expert_params) * weight_bytes_per_param / devices
+                               * expert_params) * weight_bytes_per_param * inv_devices
         decode_bytes = decode_weight_bytes + kv_bytes_per_device
-        decode_compute_s = decode_flops / devices / achieved_flops_per_device
+        decode_compute_s = decode_flops * inv_devices / achieved_flops_per_device
         decode_memory_s = decode_bytes / achieved_bytes_per_s
         decode_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
             resident * x[I_D_MODEL, j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
@@ -442,6 +450,7 @@ def evaluate_block(x, y, n):
 
         cycle_s = output_tokens * decode_step_s + resident * prefill_s
         tokens_per_cycle = resident * output_tokens
+        inv_tokens_per_cycle = 1.0 / tokens_per_cycle
         tokens_per_s = tokens_per_cycle / cycle_s
         ttft_s = prefill_s
         e2e_s = cycle_s
@@ -449,9 +458,10 @@ def evaluate_block(x, y, n):
 
         idle_w, tdp_w, host_w = x[I_IDLE_W, j], x[I_TDP_W, j], x[I_HOST_W, j]
         utilization, lifetime_years = x[I_UTILIZATION, j], x[I_LIFETIME_YEARS, j]
-        decode_activity = max(decode_flops / devices / peak_flops,
+        inv_lifetime_hours = 1.0 / (lifetime_years * HOURS_PER_YEAR)
+        decode_activity = max(decode_flops * inv_devices / peak_flops,
                               decode_bytes / memory_bytes_per_s) / decode_step_s
-        prefill_activity = max(prefill_flops / devices / peak_flops,
+        prefill_activity = max(prefill_flops * inv_devices / peak_flops,
                                prefill_weight_bytes / memory_bytes_per_s) / prefill_s
         device_joules = (device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
                          + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
@@ -459,23 +469,23 @@ def evaluate_block(x, y, n):
         idle_s = cycle_s * (1.0 - utilization) / utilization
         device_joules += (idle_w + host_w) * idle_s
         facility_joules = devices * device_joules * x[I_PUE, j]
-        joules_per_token = facility_joules / tokens_per_cycle
+        joules_per_token = facility_joules * inv_tokens_per_cycle
         kwh_per_cycle = facility_joules / JOULES_PER_KWH
-        power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
+        power_w_per_device = facility_joules * inv_devices / (cycle_s + idle_s)
 
         device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR
         usd_per_device_hour_all_in = (x[I_USD_PER_DEVICE_HOUR, j]
-                                      + x[I_PURCHASE_USD, j] / (lifetime_years * HOURS_PER_YEAR)
+                                      + x[I_PURCHASE_USD, j] * inv_lifetime_hours
                                       + x[I_HOSTING_USD_PER_DEVICE_HOUR, j])
         usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * x[I_USD_PER_KWH, j]
-        usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
+        usd_per_mtok = usd_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK
         prefill_share = resident * prefill_s / cycle_s
         usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
-        usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK
+        usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) * inv_tokens_per_cycle * TOKENS_PER_MTOK
 
         operational_g = kwh_per_cycle * x[I_GRID_GCO2_PER_KWH, j]
-        embodied_g = x[I_EMBODIED_KGCO2, j] * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR)
-        gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK
+        embodied_g = x[I_EMBODIED_KGCO2, j] * GRAMS_PER_KG * device_hours * inv_lifetime_hours
+        gco2_per_mtok = (operational_g + embodied_g) * inv_tokens_per_cycle * TOKENS_PER_MTOK
 
         meets_targets = (ttft_s <= x[I_TTFT_SLO_S, j]) & (tpot_s <= x[I_TPOT_SLO_S, j])
         nan_unless_fits = 0.0 if fits else np.nan  # adding it blanks a metric of a misfit
@@ -486,12 +496,12 @@ def evaluate_block(x, y, n):
         y[4, j] = tpot_s + nan_unless_fits
         y[5, j] = e2e_s + nan_unless_fits
         y[6, j] = tokens_per_s + nan_unless_fits
-        y[7, j] = tokens_per_s / devices + nan_unless_fits
+        y[7, j] = tokens_per_s * inv_devices + nan_unless_fits
         y[8, j] = usd_per_mtok + nan_unless_fits
         y[9, j] = usd_per_mtok_input + nan_unless_fits
         y[10, j] = usd_per_mtok_output + nan_unless_fits
         y[11, j] = joules_per_token + nan_unless_fits
-        y[12, j] = kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits
+        y[12, j] = kwh_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits
         y[13, j] = gco2_per_mtok + nan_unless_fits
         y[14, j] = power_w_per_device + nan_unless_fits
         y[15, j] = weight_bytes_per_device / BYTES_PER_GB
@@ -509,7 +519,7 @@ assert OUTPUT_NAMES[15] == "weight_gb_per_device" and OUTPUT_NAMES[20] == "decod
 # Summaries
 # ------------------------------------------------------------------------------------------------
 
-@_jit
+@_jit_inline
 def sketch_index(v):
     """summary.sketch_index: the float's exponent and top mantissa bits."""
     if not v >= SKETCH_MIN:
@@ -619,6 +629,21 @@ def draw_range(kinds, params, integer, choice_values, choice_weights, key, start
 
 
 @_jit
+def draw_only_range(kinds, params, integer, choice_values, choice_weights, key, start, stop):
+    x = np.empty((N_INPUTS, BLOCK))
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    fill_fixed(kinds, params, x)
+    total = 0.0
+    for i0 in range(start, stop, BLOCK):
+        n = min(BLOCK, stop - i0)
+        draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
+        for s in range(N_INPUTS):
+            if kinds[s] != KIND_FIXED:
+                total += x[s, n - 1]
+    return total
+
+
+@_jit
 def evaluate_rows(inputs, outputs):
     x = np.empty((N_INPUTS, BLOCK))
     y = np.empty((N_OUTPUTS, BLOCK))
@@ -643,6 +668,15 @@ def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
     out = np.empty((n, N_INPUTS))
     draw_range(*_plan_args(plan), _key(seed), start, out)
     return out
+
+
+def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float:
+    """Benchmark floor: draw every input of samples 0 .. samples-1 as simulate does, nothing else."""
+    blocks = _split(-(-samples // BLOCK), threads)
+    bounds = [(a * BLOCK, min(b * BLOCK, samples)) for a, b in blocks]
+    args = _plan_args(plan) + (_key(seed),)
+    with ThreadPoolExecutor(max(len(bounds), 1)) as pool:
+        return sum(pool.map(lambda ab: draw_only_range(*args, ab[0], ab[1]), bounds))
 
 
 def _split(n: int, parts: int) -> list[tuple[int, int]]:

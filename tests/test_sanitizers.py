@@ -1,0 +1,94 @@
+"""The C core built under AddressSanitizer and UBSan, driven by tests/native/sanitize_harness.c:
+agreement with the reference on scenarios of every kind, and no access outside the given arrays.
+Skipped, with the reason, where the compiler or its sanitizer runtimes are missing."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inferonomics import reference
+from inferonomics.encoding import N_INPUTS, N_OUTPUTS, encode
+from inferonomics.parameters import INPUT_NAMES
+from inferonomics.reference import OUTPUT_NAMES
+from inferonomics.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory):
+    cc = os.environ.get("CC", "cc")
+    if shutil.which(cc) is None:
+        pytest.skip(f"no C compiler ({cc}) to build the sanitized harness")
+    exe = tmp_path_factory.mktemp("asan") / "harness"
+    cmd = [cc, "-std=c11", "-O1", "-g", *SANITIZE, "-fopenmp", "-fno-math-errno",
+           "-fno-trapping-math", str(ROOT / "csrc" / "inferonomics.c"),
+           str(ROOT / "tests" / "native" / "sanitize_harness.c"), "-I", str(ROOT / "csrc"),
+           "-lm", "-o", str(exe)]
+    built = subprocess.run(cmd, capture_output=True, text=True)
+    if built.returncode != 0:
+        pytest.skip("cannot build with -fsanitize=address,undefined here (sanitizer runtime "
+                    f"missing?): {built.stderr.strip().splitlines()[-1] if built.stderr else ''}")
+    return exe
+
+
+SCENARIOS = {
+    "example": ROOT / "examples" / "llama-2-70b-h100-fp8.toml",
+    "moe_every_distribution": {
+        "model": {"id": "mixtral-8x7b"}, "hardware": {"id": "h100-sxm", "count": 4},
+        "precision": {"weight_bits": {"dist": "choice", "values": [4, 8, 16], "weights": [1, 2, 1]}},
+        "workload": {"batch": {"dist": "uniform", "low": 1, "high": 300},
+                     "input_tokens": {"dist": "normal", "mean": 2000, "sd": 800, "low": 10, "high": 8000},
+                     "output_tokens": {"dist": "pert", "low": 10, "mode": 200, "high": 2000},
+                     "tpot_slo_s": 0.05},
+        "efficiency": {"mfu": {"dist": "triangular", "low": 0.2, "mode": 0.4, "high": 0.6},
+                       "mbu": {"dist": "normal", "mean": 0.9, "sd": 0.05, "low": 0.8, "high": 0.95}},
+        "cost": {"usd_per_device_hour": {"dist": "lognormal", "median": 3.0, "sigma": 0.3}},
+    },
+    "mla_max_batch_not_fitting": {
+        "model": {"id": "deepseek-v3"}, "hardware": {"id": "mi300x", "count": 8},
+        "precision": {"weight_bits": 8, "kv_bits": 8},
+        "workload": {"batch": "max", "input_tokens": {"dist": "lognormal", "median": 4000, "sigma": 1.0},
+                     "output_tokens": 500},
+    },
+}
+
+
+def run_harness(exe, plan, seed, n):
+    enc = encode(plan.distributions)
+    payload = b"".join([
+        np.int64(enc.choice_values.size).tobytes(), enc.kinds.astype(np.int32).tobytes(),
+        enc.params.tobytes(), enc.integer.astype(np.int32).tobytes(), enc.choice_values.tobytes(),
+        enc.choice_weights.tobytes(), np.uint64(seed).tobytes(), np.int64(n).tobytes()])
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
+               UBSAN_OPTIONS="print_stacktrace=1", OMP_NUM_THREADS="2")
+    done = subprocess.run([str(exe)], input=payload, capture_output=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
+    buf = np.frombuffer(done.stdout, dtype=np.uint8)
+    status = np.frombuffer(buf[:24].tobytes(), dtype=np.int64)
+    rest = np.frombuffer(buf[24:].tobytes(), dtype=np.float64)
+    x = rest[:n * N_INPUTS].reshape(n, N_INPUTS)
+    y = rest[n * N_INPUTS:n * (N_INPUTS + N_OUTPUTS)].reshape(n, N_OUTPUTS)
+    y2 = rest[n * (N_INPUTS + N_OUTPUTS):].reshape(n, N_OUTPUTS)
+    return status, x, y, y2
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_sanitized_c_core_agrees_with_the_reference_and_stays_in_bounds(harness, name):
+    plan = load_scenario(SCENARIOS[name]).resolve()
+    n, seed = 1000, 12345
+    status, x, y, y2 = run_harness(harness, plan, seed, n)
+    assert status.sum() == n
+    np.testing.assert_array_equal(np.isnan(y), np.isnan(y2))
+    np.testing.assert_allclose(y2, y, rtol=0, atol=0, equal_nan=True)   # same code, same numbers
+    for i in range(0, n, 37):
+        xr = reference.draw_inputs(plan.distributions, seed, i)
+        np.testing.assert_allclose(x[i], [xr[k] for k in INPUT_NAMES], rtol=1e-12)
+        yr = reference.evaluate(**xr)
+        np.testing.assert_allclose(y[i], [getattr(yr, k) for k in OUTPUT_NAMES], rtol=1e-9,
+                                   equal_nan=True)

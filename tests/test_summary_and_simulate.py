@@ -86,7 +86,8 @@ def test_summaries_of_chunks_merge_into_the_summary_of_one_pass(example_path):
 
 def test_kept_samples_are_the_reference_evaluated_at_the_drawn_inputs(example_path):
     pd = pytest.importorskip("pandas")
-    result = inferonomics.simulate(example_path, samples=50, seed=2, keep_samples=True)
+    result = inferonomics.simulate(example_path, samples=50, seed=2, keep_samples=True,
+                                  backend="reference")
     df = result.to_pandas()
     assert isinstance(df, pd.DataFrame) and len(df) == 50
     row = df.iloc[17]

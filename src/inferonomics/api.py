@@ -81,7 +81,7 @@ class Result:
 
 
 def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: int | None = None, *,
-             backend: str = "reference", threads: int | None = None,
+             backend: str = "auto", threads: int | None = None,
              keep_samples: bool = False) -> Result:
     """Monte Carlo over a scenario's uncertain inputs.
 
@@ -95,7 +95,8 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
         Seed of the counter-based stream, in [0, 2**64). ``None`` draws one from the OS; the result
         records it. The same seed gives the same samples on every backend and thread count.
     backend : {"auto", "reference", "c", "numba"}
-        Which core evaluates the samples.
+        Which core evaluates the samples; "auto" (the default) takes the fastest available. The
+        samples are the same whichever is chosen.
     threads : int or None
         Worker threads for the native cores (``None``: every core this process may use). The
         reference is single-threaded. Results do not depend on it.

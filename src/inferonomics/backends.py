@@ -11,6 +11,7 @@ a time and folds each span into the running summary.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -204,6 +205,11 @@ def get_backend(name: str) -> Backend:
     """The backend called ``name`` ("auto": the fastest one available)."""
     if name == "auto":
         name = next(n for n in AUTO_ORDER if unavailable_reason(n) is None)
+        if name == "reference":
+            reasons = "; ".join(f"{n}: {unavailable_reason(n)}" for n in ("c", "numba"))
+            warnings.warn(f"no native core is available ({reasons}); using the pure-Python "
+                          "reference, which is about a thousand times slower", RuntimeWarning,
+                          stacklevel=3)
     reason = unavailable_reason(name)
     if reason is not None:
         raise BackendUnavailable(f"backend {name!r} is unavailable: {reason}")

@@ -1,0 +1,36 @@
+"""README.md is part of the contract: its commands and its Python example must work."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_starts_with_the_two_commands_ci_runs():
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
+    assert first_block == ['pip install . && inferonomics run examples/llama-2-70b-h100-fp8.toml',
+                           'pip install ".[test]" && python -m pytest']
+    ci = (ROOT / ".ci" / "run").read_text()
+    for command in first_block:
+        assert command in ci
+
+
+def test_readme_python_example_runs(monkeypatch):
+    pytest.importorskip("pandas")
+    code = re.search(r"### Python\n```python\n(.*?)```", README, re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["s"].feasible_fraction > 0
+    assert len(namespace["out"]["usd_per_mtok"]) == 256
+
+
+def test_readme_documents_every_input():
+    from inferonomics.parameters import PARAMETERS
+
+    for p in PARAMETERS:
+        assert f"`{p.path}`" in README or f"`{p.name}`" in README, p.path

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import math
 import tomllib
 import uuid
@@ -17,6 +16,7 @@ import inferonomics
 from inferonomics import (BackendUnavailable, InferonomicsError, ScenarioError, evaluate,
                           load_catalog_file, load_scenario, register_hardware, simulate)
 from inferonomics.parameters import BATCH_MAX
+from toml_writer import to_toml
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 with EXAMPLE.open("rb") as _f:
@@ -88,40 +88,6 @@ def unique_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, float) and math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(v)
-
-
-def to_toml(raw: dict) -> str:
-    """TOML for a scenario or catalog: top-level scalars, then one table per dict (one level of
-    [a.b] nesting for catalogs)."""
-    lines = [f"{k} = {toml_value(v)}" for k, v in raw.items() if not isinstance(v, dict)]
-    for name, table in raw.items():
-        if not isinstance(table, dict):
-            continue
-        if table and all(isinstance(v, dict) for v in table.values()) and name in ("hardware",
-                                                                                   "models"):
-            for sub, entry in table.items():
-                lines.append(f"[{name}.{json.dumps(sub)}]")
-                lines += [f"{k} = {toml_value(v)}" for k, v in entry.items()]
-        else:
-            lines.append(f"[{name}]")
-            lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
-    text = "\n".join(lines) + "\n"
-    assert tomllib.loads(text) == raw
-    return text
 
 
 # ----------------------------------------------------------------------------------------------------

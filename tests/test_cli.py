@@ -17,6 +17,7 @@ import pytest
 
 from inferonomics import cli
 from inferonomics.catalog import REQUIRED_KEYS
+from toml_writer import to_toml
 
 REPO = Path(__file__).parents[1]
 EXAMPLE = REPO / "examples" / "llama-2-70b-h100-fp8.toml"
@@ -45,29 +46,8 @@ def strict_json(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
-def toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(v)
-
-
 def write_scenario(path: Path, raw: dict) -> Path:
-    lines = [f"{k} = {toml_value(v)}" for k, v in raw.items() if not isinstance(v, dict)]
-    for section, table in raw.items():
-        if isinstance(table, dict):
-            lines.append(f"[{section}]")
-            lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
-    text = "\n".join(lines) + "\n"
-    assert tomllib.loads(text) == raw
-    path.write_text(text)
+    path.write_text(to_toml(raw))
     return path
 
 

@@ -1,6 +1,5 @@
 """README.md is part of the contract: its commands and its Python example must work."""
 
-import os
 import re
 from pathlib import Path
 

@@ -162,24 +162,15 @@ class Backend:
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
 
 
-def _c_backend() -> Backend:
+def _native_backend(name: str, core) -> Backend:
+    """A backend from a core module exposing ``simulate``, ``evaluate`` and ``draw_inputs`` with
+    the contracts of :mod:`inferonomics.cbinding`."""
     return Backend(
-        "c",
+        name,
         lambda plan, seed, samples, threads, keep: native_simulate(
-            cbinding.simulate, plan, seed, samples, threads, keep),
-        cbinding.evaluate,
-        lambda encoded, distributions, seed, start, n: cbinding.draw_inputs(encoded, seed, start, n))
-
-
-def _numba_backend() -> Backend:
-    from . import numba_core
-
-    return Backend(
-        "numba",
-        lambda plan, seed, samples, threads, keep: native_simulate(
-            numba_core.simulate, plan, seed, samples, threads, keep),
-        numba_core.evaluate,
-        lambda encoded, distributions, seed, start, n: numba_core.draw_inputs(encoded, seed, start, n))
+            core.simulate, plan, seed, samples, threads, keep),
+        core.evaluate,
+        lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n))
 
 
 def _numba_unavailable() -> str | None:
@@ -215,4 +206,8 @@ def get_backend(name: str) -> Backend:
         raise BackendUnavailable(f"backend {name!r} is unavailable: {reason}")
     if name == "reference":
         return Backend("reference", _reference_simulate, _reference_evaluate, _reference_draw)
-    return _c_backend() if name == "c" else _numba_backend()
+    if name == "c":
+        return _native_backend("c", cbinding)
+    from . import numba_core  # imported on first use: numba's import costs about half a second
+
+    return _native_backend("numba", numba_core)

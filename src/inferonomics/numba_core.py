@@ -19,7 +19,7 @@ from numba import types
 from numba.extending import intrinsic
 
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
-                       KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_DIST_PARAMS, N_INPUTS,
+                       KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, EncodedPlan)
 from .parameters import PARAMETER_BY_NAME, PARAMETERS
 from .reference import OUTPUT_NAMES

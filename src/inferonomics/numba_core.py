@@ -314,6 +314,16 @@ BLOCK = 512   # samples per block, as in the C core
 
 
 @_jit
+def workspace():
+    """One buffer for a block: N_INPUTS rows of inputs then N_OUTPUTS rows of outputs, BLOCK lanes
+    each; returns it with 2-D views of the input and output rows."""
+    w = np.zeros((N_INPUTS + N_OUTPUTS) * BLOCK)
+    x = w[:N_INPUTS * BLOCK].reshape((N_INPUTS, BLOCK))
+    y = w[N_INPUTS * BLOCK:].reshape((N_OUTPUTS, BLOCK))
+    return w, x, y
+
+
+@_jit
 def fill_fixed(kinds, params, x):
     for s in range(N_INPUTS):
         if kinds[s] == KIND_FIXED:
@@ -379,51 +389,55 @@ def device_power_w(idle_w, tdp_w, activity):
 
 
 @_jit
-def evaluate_block(x, y, n):
-    for j in range(n):
-        total_params = x[I_TOTAL_PARAMS_B, j] * PARAMS_PER_BILLION
-        active_params = x[I_ACTIVE_PARAMS_B, j] * PARAMS_PER_BILLION
-        devices = x[I_COUNT, j]
+def evaluate_block(w):
+    """Evaluate every lane of the workspace ``w`` (see :func:`workspace`). The loop always runs the
+    full block with constant row offsets into one array: that is what lets LLVM prove the rows do
+    not overlap and vectorise it (with separate input and output arrays it does not). Lanes past
+    the samples in use compute on stale inputs and are ignored."""
+    for j in range(BLOCK):
+        total_params = w[I_TOTAL_PARAMS_B * BLOCK + j] * PARAMS_PER_BILLION
+        active_params = w[I_ACTIVE_PARAMS_B * BLOCK + j] * PARAMS_PER_BILLION
+        devices = w[I_COUNT * BLOCK + j]
         # One reciprocal per repeated divisor, as in the C core.
         inv_devices = 1.0 / devices
-        memory_bytes = x[I_MEMORY_GB, j] * BYTES_PER_GB
-        memory_bytes_per_s = x[I_MEMORY_BW_GBPS, j] * BYTES_PER_GB
-        link_bytes_per_s = x[I_INTERCONNECT_GBPS, j] * BYTES_PER_GB * x[I_COMM_EFFICIENCY, j]
-        link_latency_s = x[I_LINK_LATENCY_US, j] * SECONDS_PER_US
-        peak_flops = peak_tflops(x[I_ACTIVATION_BITS, j], x[I_TFLOPS_FP32, j], x[I_TFLOPS_16, j], x[I_TFLOPS_8, j],
-                                 x[I_TFLOPS_4, j]) * FLOPS_PER_TFLOPS
-        achieved_flops_per_device = peak_flops * x[I_MFU, j]
-        achieved_bytes_per_s = memory_bytes_per_s * x[I_MBU, j]
-        step_overhead_s = x[I_STEP_OVERHEAD_MS, j] * SECONDS_PER_MS
-        weight_bytes_per_param = x[I_WEIGHT_BITS, j] / BITS_PER_BYTE
-        activation_bytes = x[I_ACTIVATION_BITS, j] / BITS_PER_BYTE
-        n_experts, k, n_layers = x[I_N_EXPERTS, j], x[I_EXPERTS_PER_TOKEN, j], x[I_N_LAYERS, j]
-        window, window_layers = x[I_SLIDING_WINDOW, j], x[I_SLIDING_WINDOW_LAYERS, j]
-        input_tokens, output_tokens = x[I_INPUT_TOKENS, j], x[I_OUTPUT_TOKENS, j]
+        memory_bytes = w[I_MEMORY_GB * BLOCK + j] * BYTES_PER_GB
+        memory_bytes_per_s = w[I_MEMORY_BW_GBPS * BLOCK + j] * BYTES_PER_GB
+        link_bytes_per_s = w[I_INTERCONNECT_GBPS * BLOCK + j] * BYTES_PER_GB * w[I_COMM_EFFICIENCY * BLOCK + j]
+        link_latency_s = w[I_LINK_LATENCY_US * BLOCK + j] * SECONDS_PER_US
+        peak_flops = peak_tflops(w[I_ACTIVATION_BITS * BLOCK + j], w[I_TFLOPS_FP32 * BLOCK + j], w[I_TFLOPS_16 * BLOCK + j], w[I_TFLOPS_8 * BLOCK + j],
+                                 w[I_TFLOPS_4 * BLOCK + j]) * FLOPS_PER_TFLOPS
+        achieved_flops_per_device = peak_flops * w[I_MFU * BLOCK + j]
+        achieved_bytes_per_s = memory_bytes_per_s * w[I_MBU * BLOCK + j]
+        step_overhead_s = w[I_STEP_OVERHEAD_MS * BLOCK + j] * SECONDS_PER_MS
+        weight_bytes_per_param = w[I_WEIGHT_BITS * BLOCK + j] / BITS_PER_BYTE
+        activation_bytes = w[I_ACTIVATION_BITS * BLOCK + j] / BITS_PER_BYTE
+        n_experts, k, n_layers = w[I_N_EXPERTS * BLOCK + j], w[I_EXPERTS_PER_TOKEN * BLOCK + j], w[I_N_LAYERS * BLOCK + j]
+        window, window_layers = w[I_SLIDING_WINDOW * BLOCK + j], w[I_SLIDING_WINDOW_LAYERS * BLOCK + j]
+        input_tokens, output_tokens = w[I_INPUT_TOKENS * BLOCK + j], w[I_OUTPUT_TOKENS * BLOCK + j]
 
         expert_params = (total_params - active_params) / (n_experts - k) if n_experts > k else 0.0
         dense_params = total_params - n_experts * expert_params
         weight_bytes_per_device = total_params * weight_bytes_per_param * inv_devices
 
-        latent = x[I_KV_LORA_RANK, j] > 0
-        kv_values_per_token_layer = (x[I_KV_LORA_RANK, j] + x[I_ROPE_HEAD_DIM, j] if latent
-                                     else x[I_N_KV_HEADS, j] * (x[I_HEAD_DIM, j] + x[I_V_HEAD_DIM, j]))
-        kv_shards = 1.0 if latent else min(devices, x[I_N_KV_HEADS, j])
-        kv_bytes_per_token = n_layers * kv_values_per_token_layer * x[I_KV_BITS, j] / BITS_PER_BYTE
+        latent = w[I_KV_LORA_RANK * BLOCK + j] > 0
+        kv_values_per_token_layer = (w[I_KV_LORA_RANK * BLOCK + j] + w[I_ROPE_HEAD_DIM * BLOCK + j] if latent
+                                     else w[I_N_KV_HEADS * BLOCK + j] * (w[I_HEAD_DIM * BLOCK + j] + w[I_V_HEAD_DIM * BLOCK + j]))
+        kv_shards = 1.0 if latent else min(devices, w[I_N_KV_HEADS * BLOCK + j])
+        kv_bytes_per_token = n_layers * kv_values_per_token_layer * w[I_KV_BITS * BLOCK + j] / BITS_PER_BYTE
         mean_context = input_tokens + 0.5 * output_tokens
         cached_context = windowed_context(mean_context, window, window_layers)
         kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards
 
-        workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * x[I_D_MODEL, j]
-                                           + WORKSPACE_FFN_COPIES * x[I_D_FF, j] * inv_devices) * activation_bytes)
-        free_bytes = x[I_MEMORY_USABLE_FRACTION, j] * memory_bytes - weight_bytes_per_device - workspace_bytes
+        workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * w[I_D_MODEL * BLOCK + j]
+                                           + WORKSPACE_FFN_COPIES * w[I_D_FF * BLOCK + j] * inv_devices) * activation_bytes)
+        free_bytes = w[I_MEMORY_USABLE_FRACTION * BLOCK + j] * memory_bytes - weight_bytes_per_device - workspace_bytes
         max_batch = max(math.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
-        resident = max_batch if x[I_BATCH, j] == BATCH_MAX else x[I_BATCH, j]
+        resident = max_batch if w[I_BATCH * BLOCK + j] == BATCH_MAX else w[I_BATCH * BLOCK + j]
         kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
         used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
         fits = (resident >= 1) & (resident <= max_batch)
 
-        attention_flops_per_pair = FLOPS_PER_MAC * x[I_N_HEADS, j] * (x[I_HEAD_DIM, j] + x[I_V_HEAD_DIM, j]) * n_layers
+        attention_flops_per_pair = FLOPS_PER_MAC * w[I_N_HEADS * BLOCK + j] * (w[I_HEAD_DIM * BLOCK + j] + w[I_V_HEAD_DIM * BLOCK + j]) * n_layers
 
         prefill_flops = (FLOPS_PER_MAC * active_params * input_tokens
                          + attention_flops_per_pair
@@ -433,7 +447,7 @@ def evaluate_block(x, y, n):
         prefill_compute_s = prefill_flops * inv_devices / achieved_flops_per_device
         prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
         prefill_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
-            input_tokens * x[I_D_MODEL, j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            input_tokens * w[I_D_MODEL * BLOCK + j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
             link_latency_s)
         prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
 
@@ -444,7 +458,7 @@ def evaluate_block(x, y, n):
         decode_compute_s = decode_flops * inv_devices / achieved_flops_per_device
         decode_memory_s = decode_bytes / achieved_bytes_per_s
         decode_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
-            resident * x[I_D_MODEL, j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            resident * w[I_D_MODEL * BLOCK + j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
             link_latency_s)
         decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
 
@@ -456,8 +470,8 @@ def evaluate_block(x, y, n):
         e2e_s = cycle_s
         tpot_s = (e2e_s - ttft_s) / output_tokens
 
-        idle_w, tdp_w, host_w = x[I_IDLE_W, j], x[I_TDP_W, j], x[I_HOST_W, j]
-        utilization, lifetime_years = x[I_UTILIZATION, j], x[I_LIFETIME_YEARS, j]
+        idle_w, tdp_w, host_w = w[I_IDLE_W * BLOCK + j], w[I_TDP_W * BLOCK + j], w[I_HOST_W * BLOCK + j]
+        utilization, lifetime_years = w[I_UTILIZATION * BLOCK + j], w[I_LIFETIME_YEARS * BLOCK + j]
         inv_lifetime_hours = 1.0 / (lifetime_years * HOURS_PER_YEAR)
         decode_activity = max(decode_flops * inv_devices / peak_flops,
                               decode_bytes / memory_bytes_per_s) / decode_step_s
@@ -468,48 +482,48 @@ def evaluate_block(x, y, n):
                          + host_w * cycle_s)
         idle_s = cycle_s * (1.0 - utilization) / utilization
         device_joules += (idle_w + host_w) * idle_s
-        facility_joules = devices * device_joules * x[I_PUE, j]
+        facility_joules = devices * device_joules * w[I_PUE * BLOCK + j]
         joules_per_token = facility_joules * inv_tokens_per_cycle
         kwh_per_cycle = facility_joules / JOULES_PER_KWH
         power_w_per_device = facility_joules * inv_devices / (cycle_s + idle_s)
 
         device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR
-        usd_per_device_hour_all_in = (x[I_USD_PER_DEVICE_HOUR, j]
-                                      + x[I_PURCHASE_USD, j] * inv_lifetime_hours
-                                      + x[I_HOSTING_USD_PER_DEVICE_HOUR, j])
-        usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * x[I_USD_PER_KWH, j]
+        usd_per_device_hour_all_in = (w[I_USD_PER_DEVICE_HOUR * BLOCK + j]
+                                      + w[I_PURCHASE_USD * BLOCK + j] * inv_lifetime_hours
+                                      + w[I_HOSTING_USD_PER_DEVICE_HOUR * BLOCK + j])
+        usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * w[I_USD_PER_KWH * BLOCK + j]
         usd_per_mtok = usd_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK
         prefill_share = resident * prefill_s / cycle_s
         usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
         usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) * inv_tokens_per_cycle * TOKENS_PER_MTOK
 
-        operational_g = kwh_per_cycle * x[I_GRID_GCO2_PER_KWH, j]
-        embodied_g = x[I_EMBODIED_KGCO2, j] * GRAMS_PER_KG * device_hours * inv_lifetime_hours
+        operational_g = kwh_per_cycle * w[I_GRID_GCO2_PER_KWH * BLOCK + j]
+        embodied_g = w[I_EMBODIED_KGCO2 * BLOCK + j] * GRAMS_PER_KG * device_hours * inv_lifetime_hours
         gco2_per_mtok = (operational_g + embodied_g) * inv_tokens_per_cycle * TOKENS_PER_MTOK
 
-        meets_targets = (ttft_s <= x[I_TTFT_SLO_S, j]) & (tpot_s <= x[I_TPOT_SLO_S, j])
+        meets_targets = (ttft_s <= w[I_TTFT_SLO_S * BLOCK + j]) & (tpot_s <= w[I_TPOT_SLO_S * BLOCK + j])
         nan_unless_fits = 0.0 if fits else np.nan  # adding it blanks a metric of a misfit
-        y[0, j] = (STATUS_OK if meets_targets else STATUS_LATENCY) if fits else STATUS_MEMORY
-        y[1, j] = resident
-        y[2, j] = max_batch
-        y[3, j] = ttft_s + nan_unless_fits
-        y[4, j] = tpot_s + nan_unless_fits
-        y[5, j] = e2e_s + nan_unless_fits
-        y[6, j] = tokens_per_s + nan_unless_fits
-        y[7, j] = tokens_per_s * inv_devices + nan_unless_fits
-        y[8, j] = usd_per_mtok + nan_unless_fits
-        y[9, j] = usd_per_mtok_input + nan_unless_fits
-        y[10, j] = usd_per_mtok_output + nan_unless_fits
-        y[11, j] = joules_per_token + nan_unless_fits
-        y[12, j] = kwh_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits
-        y[13, j] = gco2_per_mtok + nan_unless_fits
-        y[14, j] = power_w_per_device + nan_unless_fits
-        y[15, j] = weight_bytes_per_device / BYTES_PER_GB
-        y[16, j] = kv_bytes_per_device / BYTES_PER_GB
-        y[17, j] = used_fraction
-        y[18, j] = prefill_s + nan_unless_fits
-        y[19, j] = decode_step_s + nan_unless_fits
-        y[20, j] = (1.0 if decode_compute_s > decode_memory_s else 0.0) + nan_unless_fits
+        w[(N_INPUTS + 0) * BLOCK + j] = (STATUS_OK if meets_targets else STATUS_LATENCY) if fits else STATUS_MEMORY
+        w[(N_INPUTS + 1) * BLOCK + j] = resident
+        w[(N_INPUTS + 2) * BLOCK + j] = max_batch
+        w[(N_INPUTS + 3) * BLOCK + j] = ttft_s + nan_unless_fits
+        w[(N_INPUTS + 4) * BLOCK + j] = tpot_s + nan_unless_fits
+        w[(N_INPUTS + 5) * BLOCK + j] = e2e_s + nan_unless_fits
+        w[(N_INPUTS + 6) * BLOCK + j] = tokens_per_s + nan_unless_fits
+        w[(N_INPUTS + 7) * BLOCK + j] = tokens_per_s * inv_devices + nan_unless_fits
+        w[(N_INPUTS + 8) * BLOCK + j] = usd_per_mtok + nan_unless_fits
+        w[(N_INPUTS + 9) * BLOCK + j] = usd_per_mtok_input + nan_unless_fits
+        w[(N_INPUTS + 10) * BLOCK + j] = usd_per_mtok_output + nan_unless_fits
+        w[(N_INPUTS + 11) * BLOCK + j] = joules_per_token + nan_unless_fits
+        w[(N_INPUTS + 12) * BLOCK + j] = kwh_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits
+        w[(N_INPUTS + 13) * BLOCK + j] = gco2_per_mtok + nan_unless_fits
+        w[(N_INPUTS + 14) * BLOCK + j] = power_w_per_device + nan_unless_fits
+        w[(N_INPUTS + 15) * BLOCK + j] = weight_bytes_per_device / BYTES_PER_GB
+        w[(N_INPUTS + 16) * BLOCK + j] = kv_bytes_per_device / BYTES_PER_GB
+        w[(N_INPUTS + 17) * BLOCK + j] = used_fraction
+        w[(N_INPUTS + 18) * BLOCK + j] = prefill_s + nan_unless_fits
+        w[(N_INPUTS + 19) * BLOCK + j] = decode_step_s + nan_unless_fits
+        w[(N_INPUTS + 20) * BLOCK + j] = (1.0 if decode_compute_s > decode_memory_s else 0.0) + nan_unless_fits
 
 
 assert OUTPUT_NAMES[15] == "weight_gb_per_device" and OUTPUT_NAMES[20] == "decode_compute_bound"
@@ -580,8 +594,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
                     keep_outputs, keep):
     """Chunks ``first_chunk .. last_chunk-1`` of the span ``start .. stop``; ``chunk_moments`` rows
     are indexed by chunk within the span."""
-    x = np.empty((N_INPUTS, BLOCK))
-    y = np.empty((N_OUTPUTS, BLOCK))
+    w, x, y = workspace()
     skey = np.empty(BLOCK, dtype=np.uint64)
     ok = np.empty(BLOCK, dtype=np.bool_)
     fill_fixed(kinds, params, x)
@@ -603,7 +616,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
         for i0 in range(lo, hi, BLOCK):
             n = min(BLOCK, hi - i0)
             draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
-            evaluate_block(x, y, n)
+            evaluate_block(w)
             if keep:
                 keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
@@ -645,12 +658,11 @@ def draw_only_range(kinds, params, integer, choice_values, choice_weights, key, 
 
 @_jit
 def evaluate_rows(inputs, outputs):
-    x = np.empty((N_INPUTS, BLOCK))
-    y = np.empty((N_OUTPUTS, BLOCK))
+    w, x, y = workspace()
     for i0 in range(0, inputs.shape[0], BLOCK):
         n = min(BLOCK, inputs.shape[0] - i0)
         x[:, :n] = inputs[i0:i0 + n, :].T
-        evaluate_block(x, y, n)
+        evaluate_block(w)
         outputs[i0:i0 + n, :] = y[:, :n].T
 
 

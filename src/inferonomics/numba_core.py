@@ -21,8 +21,14 @@ from numba.extending import intrinsic
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, EncodedPlan)
-from .parameters import PARAMETER_BY_NAME, PARAMETERS
-from .reference import OUTPUT_NAMES
+from .parameters import BATCH_MAX, PARAMETER_BY_NAME, PARAMETERS
+# The model's constants come from the reference, so a change there reaches this core.
+from .reference import (ALLREDUCE_BYTES_PER_VALUE, ALLREDUCES_PER_LAYER, BITS_PER_BYTE,
+                        BYTES_PER_GB, FLOPS_PER_MAC, FLOPS_PER_TFLOPS, GRAMS_PER_KG,
+                        HOURS_PER_YEAR, JOULES_PER_KWH, OUTPUT_NAMES, PARAMS_PER_BILLION,
+                        SECONDS_PER_HOUR, SECONDS_PER_MS, SECONDS_PER_US, STATUS_LATENCY,
+                        STATUS_MEMORY, STATUS_OK, TOKENS_PER_MTOK, WORKSPACE_FFN_COPIES,
+                        WORKSPACE_HIDDEN_COPIES)
 from .summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
 
 
@@ -82,13 +88,6 @@ I_UTILIZATION, I_LIFETIME_YEARS = _I["utilization"], _I["lifetime_years"]
 O_STATUS = _O["status"]
 assert O_STATUS == 0 and len(PARAMETER_BY_NAME) == N_INPUTS
 
-# reference.py constants (imported values, so a change there reaches this core).
-from .reference import (ALLREDUCE_BYTES_PER_VALUE, ALLREDUCES_PER_LAYER, BITS_PER_BYTE,  # noqa: E402
-                        BYTES_PER_GB, FLOPS_PER_MAC, FLOPS_PER_TFLOPS, GRAMS_PER_KG,
-                        HOURS_PER_YEAR, JOULES_PER_KWH, PARAMS_PER_BILLION, SECONDS_PER_HOUR,
-                        SECONDS_PER_MS, SECONDS_PER_US, STATUS_LATENCY, STATUS_MEMORY, STATUS_OK,
-                        TOKENS_PER_MTOK, WORKSPACE_FFN_COPIES, WORKSPACE_HIDDEN_COPIES)
-from .parameters import BATCH_MAX  # noqa: E402
 
 ALLREDUCES = float(ALLREDUCES_PER_LAYER)
 

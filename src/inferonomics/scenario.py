@@ -208,14 +208,10 @@ class Plan:
         return tuple(p.name for p, d in zip(PARAMETERS, self.distributions) if not d.is_fixed)
 
 
-def _support(dist: Distribution) -> tuple[float, float]:
-    return dist.support()
-
-
 def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
     """Cross-field checks that no single value can catch."""
-    lo = {n: _support(d)[0] for n, d in dists.items()}
-    hi = {n: _support(d)[1] for n, d in dists.items()}
+    lo = {n: d.support()[0] for n, d in dists.items()}
+    hi = {n: d.support()[1] for n, d in dists.items()}
     if hi["active_params_b"] > lo["total_params_b"]:
         raise ScenarioError("model.active_params_b",
                             f"can reach {hi['active_params_b']:g} B, above model.total_params_b "

@@ -13,7 +13,7 @@ import math
 import struct
 from dataclasses import dataclass, field
 
-from .reference import METRIC_NAMES, STATUS_MEMORY, STATUS_NAMES, STATUS_OK, Outputs
+from .reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK, Outputs
 
 SKETCH_MANTISSA_BITS = 7
 """Mantissa bits kept in a sketch bucket key: 2**7 = 128 buckets per octave."""
@@ -209,4 +209,4 @@ class Summary:
         }
 
 
-__all__ = ["Summary", "MetricSummary", "QuantileSketch", "SKETCH_RELATIVE_ERROR", "STATUS_MEMORY"]
+__all__ = ["Summary", "MetricSummary", "QuantileSketch", "SKETCH_RELATIVE_ERROR"]

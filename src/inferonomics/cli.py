@@ -46,6 +46,16 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _print_table(rows, left=(0,)) -> None:
+    """Rows of strings as aligned columns (those in ``left`` left-aligned), the first row a header."""
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for j, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) if c in left else cell.rjust(w)
+                        for c, (cell, w) in enumerate(zip(row, widths))).rstrip())
+        if j == 0:
+            print("  ".join("-" * w for w in widths))
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text, 0)
@@ -80,12 +90,7 @@ def _print_run(result) -> None:
         m = summary[name].to_dict()
         rows.append((name, _fmt(m["mean"]), _fmt(m["p5"]), _fmt(m["p50"]), _fmt(m["p95"]),
                      METRIC_UNITS[name]))
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-    for j, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) if c in (0, 5) else cell.rjust(w)
-                        for c, (cell, w) in enumerate(zip(row, widths))).rstrip())
-        if j == 0:
-            print("  ".join("-" * w for w in widths))
+    _print_table(rows, left=(0, 5))
 
 
 def _cmd_run(args) -> int:
@@ -131,12 +136,40 @@ def _cmd_catalog(args) -> int:
         rows.append((eid,) + tuple("" if entry.get(c) is None else
                                    (_fmt(entry[c]) if isinstance(entry[c], float) else str(entry[c]))
                                    for c in cols))
-    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
-    for j, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-        if j == 0:
-            print("  ".join("-" * w for w in widths))
+    _print_table(rows, left=range(len(rows[0])))
     print(f"\n{len(table)} entries; sources: inferonomics catalog {args.kind} --json")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from . import validation
+
+    report = validation.validate(samples=args.samples, seed=args.seed)
+    if args.plot:
+        from .plots import plot_validation
+
+        plot_validation(report, args.plot)
+    if args.json:
+        json.dump(report, sys.stdout, default=_json_default)
+        sys.stdout.write("\n")
+        return 0
+    rows = [("case", "metric", "phase", "split", "measured", "p5", "p50", "p95", "inside")]
+    for c in report["cases"]:
+        rows.append((c["id"], c["metric"], c["phase"], "holdout" if c["holdout"] else "fit",
+                     _fmt(c["measured"]), _fmt(c["p5"]), _fmt(c["p50"]), _fmt(c["p95"]),
+                     "yes" if c["inside"] else ("infeasible" if c["feasible_fraction"] == 0 else "no")))
+    _print_table(rows)
+    print()
+    rows = [("cases", "n", "coverage of 90% interval", "median |log err| (factor)", "worst |log err|")]
+    for name, agg in report["summary"].items():
+        if agg["cases"] == 0:
+            continue
+        rows.append((name, str(agg["cases"]), f"{agg['coverage']:.0%}",
+                     f"{agg['median_log_error']:.3f} (x{agg['median_error_factor']:.2f})",
+                     f"{agg['worst_log_error']:.3f}"))
+    _print_table(rows)
+    if args.plot:
+        print(f"\nplot written to {args.plot}")
     return 0
 
 
@@ -167,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--catalog", action="append", metavar="FILE",
                      help="extra catalog TOML to include (repeatable)")
     cat.set_defaults(func=_cmd_catalog)
+
+    val = sub.add_parser("validate", help="the model against published measurements")
+    val.add_argument("--samples", type=_positive_int, default=4000,
+                     help="Monte Carlo samples per measured case (default 4000)")
+    val.add_argument("--seed", type=_seed, default=0, help="seed of the random stream (default 0)")
+    val.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    val.add_argument("--plot", metavar="FILE", help="write predicted intervals against "
+                     "measurements (log axes) to FILE (.png or .svg; needs matplotlib)")
+    val.set_defaults(func=_cmd_validate)
     return parser
 
 

@@ -24,6 +24,7 @@ enum {
     I_PUE, I_HOST_W, I_GRID_GCO2_PER_KWH, I_EMBODIED_KGCO2,
     I_USD_PER_DEVICE_HOUR, I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH,
     I_UTILIZATION, I_LIFETIME_YEARS,
+    I_POWER_EXPONENT,
     I_COUNT_OF_INPUTS
 };
 
@@ -39,6 +40,7 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "pue", "host_w", "grid_gco2_per_kwh", "embodied_kgco2",
     "usd_per_device_hour", "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh",
     "utilization", "lifetime_years",
+    "power_exponent",
 };
 
 enum {
@@ -381,8 +383,10 @@ static inline double ring_allreduce_s(double bytes, double devices, double link_
     return devices <= 1 ? 0.0 : t;
 }
 
-static inline double device_power_w(double idle_w, double tdp_w, double activity) {
-    return idle_w + (tdp_w - idle_w) * activity;
+/* activity**exponent as exp(exponent ln activity); activity 0 draws idle power. */
+static inline double device_power_w(double idle_w, double tdp_w, double activity, double exponent) {
+    double power = activity > 0.0 ? exp_(exponent * log_(activity)) : 0.0;
+    return idle_w + (tdp_w - idle_w) * power;
 }
 
 static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict out)[BLOCK], int n) {
@@ -489,8 +493,10 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
                                       decode_bytes / memory_bytes_per_s) / decode_step_s;
         double prefill_activity = dmax(prefill_flops * inv_devices / peak_flops,
                                        prefill_weight_bytes / memory_bytes_per_s) / prefill_s;
-        double device_joules = device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
-                               + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
+        double device_joules = device_power_w(idle_w, tdp_w, decode_activity, X(I_POWER_EXPONENT))
+                                   * output_tokens * decode_step_s
+                               + device_power_w(idle_w, tdp_w, prefill_activity, X(I_POWER_EXPONENT))
+                                   * resident * prefill_s
                                + host_w * cycle_s;
         double idle_s = cycle_s * (1.0 - utilization) / utilization;
         device_joules += (idle_w + host_w) * idle_s;

@@ -184,6 +184,7 @@ def configurations(draw):
         "usd_per_device_hour": draw(st.floats(0.01, 100)), "purchase_usd": 0.0,
         "hosting_usd_per_device_hour": 0.0, "usd_per_kwh": 0.0,
         "utilization": draw(st.floats(0.01, 1)), "lifetime_years": draw(st.floats(0.5, 10)),
+        "power_exponent": draw(st.floats(0.1, 4)),
     }
 
 

@@ -85,6 +85,7 @@ I_USD_PER_DEVICE_HOUR, I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_
     _I["usd_per_device_hour"], _I["purchase_usd"], _I["hosting_usd_per_device_hour"],
     _I["usd_per_kwh"])
 I_UTILIZATION, I_LIFETIME_YEARS = _I["utilization"], _I["lifetime_years"]
+I_POWER_EXPONENT = _I["power_exponent"]
 O_STATUS = _O["status"]
 assert O_STATUS == 0 and len(PARAMETER_BY_NAME) == N_INPUTS
 
@@ -383,8 +384,9 @@ def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, latency_s):
 
 
 @_jit_inline
-def device_power_w(idle_w, tdp_w, activity):
-    return idle_w + (tdp_w - idle_w) * activity
+def device_power_w(idle_w, tdp_w, activity, exponent):
+    power = exp_(exponent * log_(activity)) if activity > 0.0 else 0.0
+    return idle_w + (tdp_w - idle_w) * power
 
 
 @_jit
@@ -476,8 +478,11 @@ def evaluate_block(w):
                               decode_bytes / memory_bytes_per_s) / decode_step_s
         prefill_activity = max(prefill_flops * inv_devices / peak_flops,
                                prefill_weight_bytes / memory_bytes_per_s) / prefill_s
-        device_joules = (device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
-                         + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
+        power_exponent = w[I_POWER_EXPONENT * BLOCK + j]
+        device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
+                         * output_tokens * decode_step_s
+                         + device_power_w(idle_w, tdp_w, prefill_activity, power_exponent)
+                         * resident * prefill_s
                          + host_w * cycle_s)
         idle_s = cycle_s * (1.0 - utilization) / utilization
         device_joules += (idle_w + host_w) * idle_s

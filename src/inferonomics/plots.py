@@ -46,6 +46,12 @@ def plot_validation(report: dict, path: str) -> None:
         ax.set_xlabel("measured")
         ax.set_ylabel("predicted (p5-p95, dot = p50)")
         ax.set_title(title)
+        shown = sorted({c["metric"] for c in chosen})
+        if len(shown) > 1:
+            from matplotlib.lines import Line2D
+
+            ax.legend([Line2D([], [], marker=markers[m], ls="", color="grey") for m in shown], shown,
+                      loc="upper left", fontsize=8)
     s = report["summary"]["all"]
     fig.suptitle(f"inferonomics validate: {s['cases']} cases, 90% interval coverage "
                  f"{s['coverage']:.0%}, median p50 error x{math.exp(s['median_log_error']):.2f} "

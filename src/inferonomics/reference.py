@@ -25,8 +25,8 @@ The model, with the literature each piece follows:
 * Serving: continuous batching (Yu et al. 2022, Orca; Kwon et al. 2023, vLLM) keeps ``batch``
   sequences resident. Each finished sequence is replaced by a new one whose prefill stalls the batch,
   so one cycle of ``output_tokens`` decode steps also contains ``batch`` prefills.
-* Power: idle power plus the dynamic range times the utilisation of the busier resource, plus host
-  power, times PUE. Cost: device-hours times the hourly price (rented) or amortised purchase plus
+* Power: idle power plus the dynamic range times the utilisation of the busier resource raised to
+  ``power_exponent``, plus host power, times PUE. Cost: device-hours times the hourly price (rented) or amortised purchase plus
   hosting plus electricity (owned). Carbon: energy times grid intensity plus amortised embodied carbon.
 """
 
@@ -151,9 +151,9 @@ def ring_allreduce_s(message_bytes: float, devices: float, link_bytes_per_s: flo
     return steps / devices * message_bytes / link_bytes_per_s + steps * link_latency_s
 
 
-def device_power_w(idle_w: float, tdp_w: float, activity: float) -> float:
-    """Board power at ``activity`` (0..1, utilisation of the busier of compute and memory)."""
-    return idle_w + (tdp_w - idle_w) * activity
+def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
+    """Board power at ``activity`` (0..1, utilisation of the busier of compute and memory), W."""
+    return idle_w + (tdp_w - idle_w) * activity ** power_exponent
 
 
 def _not_fitting(batch: float, max_batch: float, weight_gb: float, kv_gb: float,
@@ -187,7 +187,9 @@ def evaluate(*,
              usd_per_device_hour: float, purchase_usd: float, hosting_usd_per_device_hour: float,
              usd_per_kwh: float,
              # deployment
-             utilization: float, lifetime_years: float) -> Outputs:
+             utilization: float, lifetime_years: float,
+             # energy, appended
+             power_exponent: float) -> Outputs:
     """Evaluate the cost model for one fully specified configuration.
 
     Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
@@ -289,8 +291,10 @@ def evaluate(*,
                           decode_bytes / memory_bytes_per_s) / decode_step_s
     prefill_activity = max(prefill_flops / devices / peak_flops,
                            prefill_weight_bytes / memory_bytes_per_s) / prefill_s
-    device_joules = (device_power_w(idle_w, tdp_w, decode_activity) * output_tokens * decode_step_s
-                     + device_power_w(idle_w, tdp_w, prefill_activity) * resident * prefill_s
+    device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
+                     * output_tokens * decode_step_s
+                     + device_power_w(idle_w, tdp_w, prefill_activity, power_exponent)
+                     * resident * prefill_s
                      + host_w * cycle_s)
     # Outside the utilised share of time the replica idles, still drawing idle and host power.
     idle_s = cycle_s * (1.0 - utilization) / utilization

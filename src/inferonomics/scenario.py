@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from . import catalog
-from .distributions import DISTRIBUTION_KEYS, Distribution, Fixed, make_distribution
+from .distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
 from .errors import ScenarioError
 from .parameters import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
@@ -344,7 +344,9 @@ class Scenario:
         if name == "v_head_dim":
             return done["head_dim"]
         if name == "host_w":
-            return Fixed(DEFAULT_HOST_POWER_FRACTION * done["tdp_w"].median())
+            tdp = done["tdp_w"].median()
+            f = DEFAULT_HOST_POWER_FRACTION
+            return Triangular(f.low * tdp, f.mode * tdp, f.high * tdp)
         if name == "embodied_kgco2" and "embodied_kgco2" in hw_entry:
             return Fixed(float(hw_entry["embodied_kgco2"]))
         if name == "usd_per_device_hour":

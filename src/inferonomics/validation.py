@@ -58,6 +58,7 @@ class Case:
     assumed: tuple[str, ...]
     source: str
     notes: str
+    input_tokens_range: tuple[float, float] | None = None
 
     @property
     def replicas(self) -> float:
@@ -82,6 +83,11 @@ class Case:
             # Price is irrelevant here; a fixed one keeps hardware without a catalog price valid.
             "cost": {"usd_per_device_hour": 1.0},
         }
+        if self.input_tokens_range is not None:
+            # The source gives no mean prompt length: draw it over its plausible range, so the
+            # interval carries that ignorance instead of hiding it behind a point guess.
+            low, high = self.input_tokens_range
+            raw["workload"]["input_tokens"] = {"dist": "uniform", "low": low, "high": high}
         if self.metric == "joules_per_token_gpu":
             # GPU-only energy (ML.ENERGY, Zeus): no host, no facility overhead.
             raw["energy"] = {"pue": 1.0, "host_w": 0.0}
@@ -100,6 +106,8 @@ def load_cases() -> list[Case]:
         raw.setdefault("assumed", [])
         raw["assumed"] = tuple(raw["assumed"])
         raw.setdefault("notes", "")
+        if "input_tokens_range" in raw:
+            raw["input_tokens_range"] = tuple(raw["input_tokens_range"])
         out.append(Case(**raw))
     return out
 
@@ -126,10 +134,9 @@ class CaseResult:
         return abs(math.log(self.p50 / self.measured)) if self.p50 > 0 else math.inf
 
 
-def evaluate_case(case: Case, samples: int = DEFAULT_SAMPLES, seed: int = 0) -> CaseResult:
+def summarise_case(case: Case, summary) -> CaseResult:
+    """The case's metric from a simulation summary: p5/p50/p95, scaled to the whole system."""
     output, per_replica = METRICS[case.metric]
-    result = simulate(load_scenario(case.scenario_dict()), samples=samples, seed=seed)
-    summary = result.summary()
     scale = case.replicas if per_replica else 1.0
     if summary.feasible == 0:
         nan = math.nan
@@ -138,6 +145,12 @@ def evaluate_case(case: Case, samples: int = DEFAULT_SAMPLES, seed: int = 0) -> 
     return CaseResult(case.id, case.metric, case.phase, case.holdout, case.value,
                       m.quantile(LOWER_Q) * scale, m.quantile(0.5) * scale,
                       m.quantile(UPPER_Q) * scale, summary.feasible_fraction)
+
+
+def evaluate_case(case: Case, samples: int = DEFAULT_SAMPLES, seed: int = 0) -> CaseResult:
+    """Simulate the case with the library's default priors."""
+    result = simulate(load_scenario(case.scenario_dict()), samples=samples, seed=seed)
+    return summarise_case(case, result.summary())
 
 
 def aggregate(results: list[CaseResult]) -> dict[str, float]:

@@ -1,10 +1,10 @@
 /* Drives the C core for tests/test_sanitizers.py, built with -fsanitize=address,undefined.
  *
- * stdin:  n_choice (int64), kinds[49] (int32), params[49*8] (double), integer[49] (int32),
+ * stdin:  n_choice (int64), kinds[N] (int32), params[N*8] (double), integer[N] (int32),
  *         choice_values[n_choice], choice_weights[n_choice] (double), seed (uint64), n (int64)
- * stdout: status_counts[3] (int64), inputs[n*49], outputs[n*21] (double), from inf_simulate's
+ * stdout: status_counts[3] (int64), inputs[n*N], outputs[n*21] (double), from inf_simulate's
  *         keep mode; then outputs again from inf_evaluate on those inputs.
- * Also checks that every entry point refuses arrays one element too short. Exit 0 on success. */
+ * (N = INF_N_INPUTS.) Also checks that every entry point refuses arrays one element too short. Exit 0 on success. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

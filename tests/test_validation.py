@@ -1,0 +1,77 @@
+"""The model against published measurements (``inferonomics validate``)."""
+
+import json
+import math
+
+import pytest
+
+from inferonomics import cli, validation
+from inferonomics.scenario import load_scenario
+
+# Figures reached when the default priors were calibrated (see README "Validation"), with 2000
+# samples per case. A change that makes the model agree worse with the measurements fails here.
+REACHED = {"all": 44 / 56, "holdout": 15 / 21}          # coverage of the 90% interval
+REACHED_MEDIAN_FACTOR = {"all": 1.17, "holdout": 1.25}
+COVERAGE_MARGIN = 0.06      # about three cases of 56, one of 21
+FACTOR_MARGIN = 0.05
+SAMPLES = 2000
+
+
+@pytest.fixture(scope="module")
+def report():
+    return validation.validate(samples=SAMPLES, seed=0)
+
+
+def test_every_case_names_catalog_entries_and_loads():
+    cases = validation.load_cases()
+    assert len(cases) >= 50
+    assert len({c.id for c in cases}) == len(cases)
+    for case in cases:
+        load_scenario(case.scenario_dict()).resolve()
+        assert case.metric in validation.METRICS
+        assert case.source and case.value > 0
+        assert case.devices % case.count == 0, case.id
+
+
+def test_holdout_split_is_a_stable_function_of_the_case_id():
+    cases = validation.load_cases()
+    held = [c.id for c in cases if c.holdout]
+    assert held == [c.id for c in validation.load_cases() if c.holdout]
+    assert 0.25 < len(held) / len(cases) < 0.55
+
+
+@pytest.mark.parametrize("group", ["all", "holdout"])
+def test_calibrated_priors_keep_their_coverage_and_accuracy(report, group):
+    agg = report["summary"][group]
+    assert agg["infeasible"] == 0
+    assert agg["coverage"] >= REACHED[group] - COVERAGE_MARGIN, agg
+    assert agg["median_error_factor"] <= REACHED_MEDIAN_FACTOR[group] + FACTOR_MARGIN, agg
+
+
+def test_interval_membership_and_log_error_are_computed_from_the_quantiles(report):
+    for c in report["cases"]:
+        assert c["inside"] == (c["p5"] <= c["measured"] <= c["p95"])
+        assert c["log_error"] == pytest.approx(abs(math.log(c["p50"] / c["measured"])))
+
+
+def test_validate_command_prints_cases_and_summary(capsys):
+    assert cli.main(["validate", "--samples", "500"]) == 0
+    out = capsys.readouterr().out
+    assert "M01" in out and "coverage of 90% interval" in out
+    for group in ("all", "holdout", "fit", "decode", "prefill"):
+        assert f"\n{group}" in out
+
+
+def test_validate_json_is_one_object(capsys):
+    assert cli.main(["validate", "--samples", "300", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"cases", "summary"} <= data.keys()
+    assert len(data["cases"]) == len(validation.load_cases())
+
+
+def test_validate_plot_writes_an_image(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "validation.png"
+    assert cli.main(["validate", "--samples", "300", "--plot", str(target)]) == 0
+    assert target.stat().st_size > 10_000
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -210,6 +210,12 @@ static inline double normal_quantile(double p) {
     return fabs(q) <= 0.425 ? central : tail;
 }
 
+/* distributions.clamp_probability: rounding may put an interpolated probability on 0 or 1. */
+static inline double clamp_probability(double p) {
+    const double lo = 2.2250738585072014e-308, hi = 1.0 - 1.0 / 9007199254740992.0; /* 1 - 2**-53 */
+    return p < lo ? lo : (p > hi ? hi : p);
+}
+
 /* Marsaglia & Tsang (2000), as distributions.gamma_marsaglia_tsang (a rejection loop: scalar). */
 static double gamma_variate(double shape, uint64_t skey, uint64_t stream, uint64_t first) {
     double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
@@ -241,8 +247,8 @@ static void draw_column(int32_t kind, const double *restrict p, const double *re
     case K_TRUNCNORM:
         for (int j = 0; j < n; j++) {
             double u = uniform(skey[j], stream, 0);
-            double z = p[6] != 0.0 ? -normal_quantile(p[4] - u * (p[4] - p[5]))
-                                   : normal_quantile(p[4] + u * (p[5] - p[4]));
+            double z = p[6] != 0.0 ? -normal_quantile(clamp_probability(p[4] - u * (p[4] - p[5])))
+                                   : normal_quantile(clamp_probability(p[4] + u * (p[5] - p[4])));
             double x = p[0] + p[1] * z;
             x = x > p[2] ? x : p[2];
             out[j] = x < p[3] ? x : p[3];

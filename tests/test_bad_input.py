@@ -274,7 +274,7 @@ def test_lognormal_with_huge_sigma_never_crashes_simulate():
     ("workload.batch", {"dist": "choice", "values": [1, 2], "weights": [1]},
      ("2 values but 1 weights",)),
     ("workload.batch", {"dist": "choice", "values": [1, 2], "weights": [1, -1]},
-     ("weights must be >= 0",)),
+     ("weights must be finite, >= 0",)),
     ("workload.batch", {"dist": "choice", "values": []}, ("at least one value",)),
     ("efficiency.mfu", {"dist": "normal", "mean": 0.5, "sd": 0.001, "low": 0.8, "high": 0.9},
      ("almost no probability", "[0.8, 0.9]")),
@@ -296,7 +296,8 @@ def test_unbounded_normal_on_a_bounded_input_hints_to_add_bounds():
 def test_bounded_normal_inside_the_range_loads():
     dist = {"dist": "normal", "mean": 0.5, "sd": 0.1, "low": 0.2, "high": 0.8}
     plan = load_scenario(scenario_with("efficiency.mfu", dist)).resolve()
-    assert plan["mfu"].support() == (0.2, 0.8)
+    low, high = plan["mfu"].support()
+    assert 0.2 <= low < 0.2 + 1e-12 and 0.8 - 1e-12 < high <= 0.8
 
 
 def test_choice_value_outside_the_range_names_the_range():
@@ -539,7 +540,7 @@ def test_evaluate_refuses_a_boolean_batch(medians):
     ({"seed": 2**64}, "seed", "[0, 2**64)"),
     ({"seed": "abc"}, "seed", "[0, 2**64)"),
     ({"seed": True}, "seed", "[0, 2**64)"),
-    ({"threads": 0}, "threads", ">= 1"),
+    ({"threads": 0}, "threads", "[1, 1024]"),
     ({"backend": "gpu"}, "backend", "reference"),
 ])
 def test_simulate_refuses_a_bad_argument_naming_it(kwargs, path, fragment):
@@ -655,3 +656,49 @@ def test_catalog_file_that_is_not_utf8_is_refused(tmp_path):
     scenario_file.write_text(to_toml({"catalog": ["chips.toml"], **base()}))
     err = load_error(scenario_file)
     assert_refused(err, "catalog", "chips.toml", "UTF-8")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Found in review: values that used to slip through
+# ----------------------------------------------------------------------------------------------------
+
+def test_one_sided_truncated_normal_is_judged_by_the_values_it_can_draw():
+    # Truncated 7 sd out, the inverse CDF reaches further than mean + 8 sd: above 1 here.
+    dist = {"dist": "normal", "mean": 0.17, "sd": 0.1, "low": 0.87}
+    err = load_error(scenario_with("deployment.utilization", dist))
+    assert_refused(err, "deployment.utilization", "(0, 1]")
+
+
+@pytest.mark.parametrize("weights", [[0, math.nan], [1, math.nan], [math.inf, 1]])
+def test_choice_weights_must_be_finite(weights):
+    dist = {"dist": "choice", "values": [8, 64], "weights": weights}
+    assert_refused(load_error(scenario_with("workload.batch", dist)), "workload.batch", "finite")
+
+
+@pytest.mark.parametrize("key", ["usd_per_hour", "purchase_usd", "embodied_kgco2"])
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+def test_hardware_prices_and_carbon_must_be_finite(key, value):
+    raw = base()
+    raw["hardware"][key] = value
+    assert_refused(load_error(raw), f"hardware.{key}", "finite")
+
+
+def test_uncertain_head_dim_needs_an_explicit_value_head_dim():
+    model = {**INLINE_MODEL, "head_dim": {"dist": "choice", "values": [64, 128]}}
+    model.pop("v_head_dim", None)
+    err = load_error(scenario_with("model", model))
+    assert err.path == "model.v_head_dim"
+
+
+def test_evaluate_batch_of_zero_rows_returns_empty_columns(medians):
+    import numpy as np
+
+    out = inferonomics.evaluate_batch({**medians, "batch": np.arange(1, 1)})
+    assert all(len(v) == 0 for v in out.values())
+
+
+@pytest.mark.parametrize("threads", [1025, 3_000_000_000])
+def test_thread_counts_beyond_the_limit_are_refused(threads):
+    with pytest.raises(ScenarioError) as info:
+        simulate(base(), samples=10, seed=0, threads=threads)
+    assert info.value.path == "threads"

@@ -242,3 +242,16 @@ def test_catalog_of_an_unknown_kind_is_rejected_by_argparse(capsys):
         cli.main(["catalog", "gpus"])
     assert info.value.code == 2
     assert "hardware" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("samples", ["1e400", "2.5", "0", "-3", "many"])
+def test_bad_sample_counts_are_refused_by_the_parser(samples, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["run", str(EXAMPLE), "--samples", samples])
+    assert info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_sample_counts_may_be_written_in_exponent_form(capsys):
+    rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "2e3", "--json")
+    assert rc == 0 and strict_json(out)["samples"] == 2000

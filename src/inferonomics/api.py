@@ -23,6 +23,7 @@ from .scenario import Plan, Scenario, check_plan, load_scenario, parse_number
 from .summary import Summary
 
 MAX_SAMPLES = 10**12
+MAX_THREADS = 1024
 
 
 def available_backends() -> dict[str, str]:
@@ -143,8 +144,9 @@ def evaluate(**inputs: float) -> Outputs:
 
 def _check_threads(threads) -> None:
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or threads < 1):
-        raise ScenarioError("threads", f"must be an integer >= 1 or None, got {threads!r}")
+                                or not 1 <= threads <= MAX_THREADS):
+        raise ScenarioError("threads", f"must be an integer in [1, {MAX_THREADS}] or None, got "
+                            f"{threads!r}")
 
 
 def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None) -> dict[str, np.ndarray]:
@@ -181,10 +183,12 @@ def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None)
         if matrix.ndim != 2 or matrix.shape[1] != len(INPUT_NAMES):
             raise ScenarioError("inputs", f"a 2-D array needs shape (n, {len(INPUT_NAMES)}), "
                                 f"got {matrix.shape}")
+    if matrix.shape[0] == 0:
+        return {name: np.empty(0) for name in OUTPUT_NAMES}
     for s, name in enumerate(INPUT_NAMES):
         param = PARAMETER_BY_NAME[name]
         column = matrix[:, s]
-        ok = np.vectorize(param.contains, otypes=[bool])(column) if column.size else np.array([])
+        ok = np.vectorize(param.contains, otypes=[bool])(column)
         if name == "batch":
             ok |= column == reference.BATCH_MAX
         if param.integer:

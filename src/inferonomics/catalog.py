@@ -9,6 +9,7 @@ scenario's top-level ``catalog = ["file.toml"]``. An entry has the same keys as 
 from __future__ import annotations
 
 import difflib
+import math
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -72,8 +73,9 @@ def check_entry(kind: str, entry_id: str, entry: Mapping, *, where: str) -> dict
             param = PARAMETER_BY_NAME[key]
             out[key] = parse_number(f"{where}.{key}", value, param)
         elif key in NUMERIC_INFO_KEYS:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ScenarioError(f"{where}.{key}", f"must be a number >= 0, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    not math.isfinite(value) or value < 0:
+                raise ScenarioError(f"{where}.{key}", f"must be a finite number >= 0, got {value!r}")
     if out.get("idle_w", 0) > out.get("tdp_w", float("inf")):
         raise ScenarioError(f"{where}.idle_w", f"must not exceed tdp_w ({out['tdp_w']} W)")
     if kind == "models" and out["active_params_b"] > out["total_params_b"]:

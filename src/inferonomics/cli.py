@@ -65,13 +65,14 @@ def _seed(text: str) -> int:
 
 
 def _positive_int(text: str) -> int:
+    """A positive integer, also written like 1e7 (but not 2.5)."""
     try:
-        value = int(float(text)) if "e" in text.lower() else int(text)
+        number = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
+        number = math.nan
+    if not math.isfinite(number) or not number.is_integer() or number < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
+    return int(text) if text.strip().lstrip("+").isdigit() else int(number)
 
 
 def _print_run(result) -> None:
@@ -108,6 +109,17 @@ def _cmd_run(args) -> int:
     else:
         _print_run(result)
     return 0
+
+
+def _json_safe(obj):
+    """NaN (a case where nothing fits) as JSON null, recursively."""
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def _json_default(x):  # pragma: no cover - only numpy scalars reach here
@@ -150,7 +162,7 @@ def _cmd_validate(args) -> int:
 
         plot_validation(report, args.plot)
     if args.json:
-        json.dump(report, sys.stdout, default=_json_default)
+        json.dump(_json_safe(report), sys.stdout, default=_json_default, allow_nan=False)
         sys.stdout.write("\n")
         return 0
     rows = [("case", "metric", "phase", "split", "measured", "p5", "p50", "p95", "inside")]
@@ -162,7 +174,7 @@ def _cmd_validate(args) -> int:
     print()
     rows = [("cases", "n", "coverage of 90% interval", "median |log err| (factor)", "worst |log err|")]
     for name, agg in report["summary"].items():
-        if agg["cases"] == 0:
+        if agg["cases"] == 0 or "median_error_factor" not in agg:
             continue
         rows.append((name, str(agg["cases"]), f"{agg['coverage']:.0%}",
                      f"{agg['median_log_error']:.3f} (x{agg['median_error_factor']:.2f})",

@@ -80,6 +80,15 @@ def standard_normal_quantile(p: float) -> float:
 NORMAL_REACH = -standard_normal_quantile(UNIFORM_MIN)   # about 8.2 standard deviations
 
 
+SMALLEST_PROBABILITY = 2.2250738585072014e-308   # the smallest normal double
+
+
+def clamp_probability(p: float) -> float:
+    """Keep an interpolated probability off 0 and 1 (whose quantiles are infinite), where rounding
+    may have pushed it; far tails legitimately go below the stream's smallest uniform."""
+    return min(max(p, SMALLEST_PROBABILITY), 1.0 - UNIFORM_MIN)
+
+
 def gamma_marsaglia_tsang(shape: float, u: UniformSource, first_draw: int) -> float:
     """One Gamma(shape, 1) variate, ``shape >= 1``.
 
@@ -199,20 +208,19 @@ class Normal(Distribution):
         if a >= 0.0:
             # Upper tail: work with the survival function, where doubles still have digits.
             qa, qb = standard_normal_cdf(-a), standard_normal_cdf(-b)
-            z = -standard_normal_quantile(qa - p * (qa - qb))
+            z = -standard_normal_quantile(clamp_probability(qa - p * (qa - qb)))
         else:
             pa, pb = standard_normal_cdf(a), standard_normal_cdf(b)
-            z = standard_normal_quantile(pa + p * (pb - pa))
+            z = standard_normal_quantile(clamp_probability(pa + p * (pb - pa)))
         return min(max(self.mean_ + self.sd * z, self.low), self.high)
 
     def sample(self, u):
         return self._quantile(u(0))
 
     def support(self):
-        if self.sd == 0.0:
-            return (self.mean_, self.mean_)
-        reach = NORMAL_REACH * self.sd
-        return (max(self.low, self.mean_ - reach), min(self.high, self.mean_ + reach))
+        """The values a draw can take: the quantiles of the smallest and largest uniform the
+        stream produces (the inverse CDF is monotone)."""
+        return (self._quantile(UNIFORM_MIN), self._quantile(1.0 - UNIFORM_MIN))
 
     def median(self):
         return self._quantile(0.5)
@@ -238,7 +246,8 @@ class LogNormal(Distribution):
 
     def support(self):
         """The values a draw can take: ``median * exp(+-sigma * NORMAL_REACH)`` (0 or inf where
-        that underflows or overflows, which the scenario loader then refuses)."""
+        that underflows or overflows, which the scenario loader then refuses); the normal quantile
+        is odd, so the reach is the same on both sides."""
         try:
             high = self.median_ * math.exp(self.sigma * NORMAL_REACH)
         except OverflowError:
@@ -409,7 +418,7 @@ def make_distribution(kind: str, fields: dict, fail: Callable[[str], Exception])
             raise fail("choice needs at least one value")
         if len(weights) != len(values):
             raise fail(f"choice has {len(values)} values but {len(weights)} weights")
-        if any(w < 0 for w in weights) or sum(weights) <= 0:
-            raise fail("choice weights must be >= 0 with a positive sum")
+        if not all(math.isfinite(w) and w >= 0 for w in weights) or sum(weights) <= 0:
+            raise fail("choice weights must be finite, >= 0 and have a positive sum")
         return Choice(tuple(values), tuple(float(w) for w in weights))
     raise fail(f"unknown distribution {kind!r}")  # pragma: no cover - caller checks the kind

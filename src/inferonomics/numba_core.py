@@ -150,7 +150,7 @@ def pow2i(n):
 def exp_(x):
     """e**x without libm, as exp_ in csrc/inferonomics.c (Taylor series to r**13; about 1 ulp)."""
     xc = min(max(x, EXP_UNDERFLOW), EXP_OVERFLOW)
-    n = math.floor(xc * LOG2E + 0.5)
+    n = np.floor(xc * LOG2E + 0.5)
     r = (xc - n * LN2_HI) - n * LN2_LO
     p = 1.0 / 6227020800.0
     p = p * r + 1.0 / 479001600.0
@@ -166,7 +166,7 @@ def exp_(x):
     p = p * r + 0.5
     p = p * r + 1.0
     p = p * r + 1.0
-    n1 = math.floor(0.5 * n)
+    n1 = np.floor(0.5 * n)
     y = p * pow2i(n1) * pow2i(n - n1)
     y = 0.0 if x < EXP_UNDERFLOW else y
     y = math.inf if x > EXP_OVERFLOW else y
@@ -244,6 +244,14 @@ def normal_quantile(p):
     return central if abs(q) <= 0.425 else tail
 
 
+from .distributions import SMALLEST_PROBABILITY, UNIFORM_MIN  # noqa: E402
+
+
+@_jit_inline
+def clamp_probability(p):
+    return min(max(p, SMALLEST_PROBABILITY), 1.0 - UNIFORM_MIN)
+
+
 @_jit
 def gamma_variate(shape, skey, stream, first):
     d = shape - 1.0 / 3.0
@@ -273,8 +281,8 @@ def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
     elif kind == KIND_TRUNCNORM:
         for j in range(n):
             u = uniform(skey[j], stream, 0)
-            z = (-normal_quantile(p[4] - u * (p[4] - p[5])) if p[6] != 0.0
-                 else normal_quantile(p[4] + u * (p[5] - p[4])))
+            z = (-normal_quantile(clamp_probability(p[4] - u * (p[4] - p[5]))) if p[6] != 0.0
+                 else normal_quantile(clamp_probability(p[4] + u * (p[5] - p[4]))))
             x = p[0] + p[1] * z
             x = x if x > p[2] else p[2]
             out[j] = x if x < p[3] else p[3]
@@ -340,7 +348,7 @@ def draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n
         draw_column(kinds[s], params[s], choice_values, choice_weights, skey, s, n, x[s])
         if integer[s]:
             for j in range(n):
-                x[s, j] = math.floor(x[s, j] + 0.5)
+                x[s, j] = np.floor(x[s, j] + 0.5)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -432,7 +440,7 @@ def evaluate_block(w):
         workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * w[I_D_MODEL * BLOCK + j]
                                            + WORKSPACE_FFN_COPIES * w[I_D_FF * BLOCK + j] * inv_devices) * activation_bytes)
         free_bytes = w[I_MEMORY_USABLE_FRACTION * BLOCK + j] * memory_bytes - weight_bytes_per_device - workspace_bytes
-        max_batch = max(math.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
+        max_batch = max(np.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
         resident = max_batch if w[I_BATCH * BLOCK + j] == BATCH_MAX else w[I_BATCH * BLOCK + j]
         kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
         used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes

@@ -187,7 +187,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- energy and carbon ----------------------------------------------------------------------
     _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE),
     _p("energy", "host_w", "W", 0, INF,
-       "Host power per device (CPUs, fans, NICs); default a quarter of the device TDP."),
+       "Host power per device (CPUs, fans, NICs); default triangular(0.2, 0.4, 0.8) x TDP."),
     _p("energy", "grid_gco2_per_kwh", "gCO2e/kWh", 0, INF, "Carbon intensity of the electricity.",
        default=DEFAULT_GRID_GCO2_PER_KWH),
     _p("energy", "embodied_kgco2", "kgCO2e", 0, INF,

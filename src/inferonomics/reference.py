@@ -101,6 +101,11 @@ OUTPUT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Outputs))
 METRIC_NAMES: tuple[str, ...] = tuple(n for n in OUTPUT_NAMES if n != "status")
 
 
+def floor(x: float) -> float:
+    """Round down, as a float (math.floor returns an int and refuses infinity)."""
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
 def peak_tflops(activation_bits: float, tflops_fp32: float, tflops_16: float, tflops_8: float,
                 tflops_4: float) -> float:
     """Dense peak (TFLOP/s) for matmul inputs of ``activation_bits``: the narrowest supported format
@@ -240,7 +245,7 @@ def evaluate(*,
     workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
                                        + WORKSPACE_FFN_COPIES * d_ff / devices) * activation_bytes)
     free_bytes = memory_usable_fraction * memory_bytes - weight_bytes_per_device - workspace_bytes
-    max_batch = max(math.floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
+    max_batch = max(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
     resident = max_batch if batch == BATCH_MAX else batch
     kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
     used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
@@ -359,7 +364,7 @@ def draw_inputs(distributions, seed: int, i: int) -> dict[str, float]:
     for stream, (param, dist) in enumerate(zip(PARAMETERS, distributions)):
         value = dist.sample(lambda k, s=stream: rng.uniform(skey, s, k))
         if param.integer:
-            value = math.floor(value + 0.5)
+            value = floor(value + 0.5)
         inputs[param.name] = float(value)
     return inputs
 

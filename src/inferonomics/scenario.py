@@ -342,6 +342,11 @@ class Scenario:
         if entry is not None and name in entry:
             return Fixed(float(entry[name]))
         if name == "v_head_dim":
+            if not done["head_dim"].is_fixed:
+                # Each input draws from its own stream, so a copied distribution would not follow
+                # head_dim sample by sample.
+                raise ScenarioError(path, "model.head_dim is uncertain, so give model.v_head_dim "
+                                    "explicitly (it defaults to head_dim only when that is fixed)")
             return done["head_dim"]
         if name == "host_w":
             tdp = done["tdp_w"].median()
@@ -446,8 +451,9 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     for key in ("usd_per_hour", "purchase_usd", "embodied_kgco2"):
         if key in info["hardware"]:
             value = info["hardware"][key]
-            if not _is_number(value) or value < 0:
-                raise ScenarioError(f"hardware.{key}", f"must be a number >= 0, got {_describe(value)}")
+            if not _is_number(value) or not math.isfinite(value) or value < 0:
+                raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
+                                    f"{_describe(value)}")
     scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
                         raw=copy.deepcopy(dict(raw)), base_dir=base_dir)
     if not scenario.axes:

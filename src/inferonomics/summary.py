@@ -141,6 +141,9 @@ class MetricSummary:
         return math.sqrt(self.m2 / (self.count - 1)) if self.count > 1 else 0.0
 
     def quantile(self, q: float) -> float:
+        """The q-quantile (0 <= q <= 1) of the added values; NaN when there are none."""
+        if not 0.0 <= q <= 1.0:
+            raise ValueError(f"quantile q must be in [0, 1], got {q}")
         if self.count == 0:
             return math.nan
         # The exact extremes are known; keep estimates inside them.

@@ -702,3 +702,9 @@ def test_thread_counts_beyond_the_limit_are_refused(threads):
     with pytest.raises(ScenarioError) as info:
         simulate(base(), samples=10, seed=0, threads=threads)
     assert info.value.path == "threads"
+
+
+def test_mixture_of_experts_needs_enough_active_weights_for_its_shared_layers():
+    model = {**INLINE_MODEL, "n_experts": 8, "experts_per_token": 2, "total_params_b": 40.0,
+             "active_params_b": 5.0}   # 5/40 < 2/8: the dense part would be negative
+    assert load_error(scenario_with("model", model)).path == "model.active_params_b"

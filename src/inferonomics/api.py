@@ -205,11 +205,14 @@ def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None)
 
 
 def _cross_check_rows(matrix: np.ndarray) -> list[np.ndarray]:
-    """The first row that breaks a cross-field rule (active > total, k > experts, idle > TDP,
-    several devices without interconnect, no peak for the activation width), if any."""
+    """The first row that breaks a cross-field rule (active > total, k > experts, active / total
+    < k / E, idle > TDP, several devices without interconnect, no peak for the activation width)."""
     col = {name: matrix[:, s] for s, name in enumerate(INPUT_NAMES)}
     bad = ((col["active_params_b"] > col["total_params_b"])
            | (col["experts_per_token"] > col["n_experts"])
+           | ((col["n_experts"] > col["experts_per_token"])
+              & (col["n_experts"] * col["active_params_b"]
+                 < col["experts_per_token"] * col["total_params_b"]))
            | (col["idle_w"] > col["tdp_w"])
            | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
            | (np.vectorize(reference.peak_tflops, otypes=[float])(

@@ -219,6 +219,13 @@ def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
     if hi["experts_per_token"] > lo["n_experts"]:
         raise ScenarioError("model.experts_per_token",
                             f"must not exceed model.n_experts ({lo['n_experts']:g})")
+    # total = dense + E x expert and active = dense + k x expert leave dense >= 0 only when
+    # active / total >= k / E.
+    if hi["n_experts"] > lo["experts_per_token"] and \
+            lo["n_experts"] * lo["active_params_b"] < hi["experts_per_token"] * hi["total_params_b"]:
+        raise ScenarioError("model.active_params_b",
+                            "is too small for a mixture of experts: active / total must be at least "
+                            "experts_per_token / n_experts (the shared layers cannot be negative)")
     if hi["idle_w"] > lo["tdp_w"]:
         raise ScenarioError("hardware.idle_w", f"can reach {hi['idle_w']:g} W, above hardware.tdp_w "
                             f"({lo['tdp_w']:g} W at its lowest)")

@@ -1,8 +1,8 @@
-"""The public entry points: :func:`evaluate` one sample, :func:`simulate` many.
+"""The public entry points: :func:`evaluate` one sample, :func:`evaluate_batch` many explicit
+samples, :func:`simulate` a Monte Carlo over a scenario.
 
-Backends implement one small contract (:class:`Backend`): given a :class:`~inferonomics.scenario.Plan`,
-a seed and a range of sample indices, return the :class:`~inferonomics.summary.Summary` of those
-samples and, when asked, their inputs and outputs. Users pick a backend by name and never import one.
+Every input is checked here, before any core runs; the cores themselves sit behind the one contract
+of :mod:`inferonomics.backends`, and users pick one by name.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from .backends import SampleTable
 from .errors import ScenarioError
 from .parameters import INPUT_NAMES, PARAMETER_BY_NAME
 from .reference import OUTPUT_NAMES, STATUS_NAMES, Outputs
-from .rng import normalize_seed
 from .distributions import Fixed
+from .rng import normalize_seed
 from .scenario import Plan, Scenario, check_plan, load_scenario, parse_number
 from .summary import Summary
 

@@ -35,7 +35,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from .parameters import BATCH_MAX
+from . import rng
+from .parameters import BATCH_MAX, PARAMETERS
 
 # Unit conversions, named so the formulas read in SI units.
 BYTES_PER_GB = 1e9
@@ -356,9 +357,6 @@ def draw_inputs(distributions, seed: int, i: int) -> dict[str, float]:
     """The inputs of sample ``i``: parameter ``s`` draws from stream ``s`` of the counter-based
     generator; integer parameters are rounded half up. ``distributions`` is one distribution per
     parameter, in :data:`PARAMETERS` order."""
-    from . import rng
-    from .parameters import PARAMETERS
-
     skey = rng.sample_key(rng.seed_key(seed), i)
     inputs = {}
     for stream, (param, dist) in enumerate(zip(PARAMETERS, distributions)):

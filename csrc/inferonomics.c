@@ -598,6 +598,10 @@ static void moments_write(const moments_t *mo, double *row) {
     }
 }
 
+/* A thread's histograms: one row per metric of INF_SKETCH_BUCKETS counts plus a spare slot that
+ * absorbs the increments of infeasible samples, so the counting loop needs no branch. */
+#define HIST_STRIDE (INF_SKETCH_BUCKETS + 1)
+
 /* Fold the feasible samples of a block into the chunk's moments and the thread's histograms. */
 static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, int64_t *status,
                        uint64_t key_offset) {
@@ -631,12 +635,18 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, in
         mo->s2[m] += s2;
         mo->min[m] = lo < mo->min[m] ? lo : mo->min[m];
         mo->max[m] = hi > mo->max[m] ? hi : mo->max[m];
-        int32_t *h = hist + (int64_t)m * INF_SKETCH_BUCKETS;
+        int32_t *h = hist + (int64_t)m * HIST_STRIDE;
         if (lo == hi) {
             h[sketch_index(lo, key_offset)] += (int32_t)feasible;   /* a constant metric: one update */
         } else {
-            for (int j = 0; j < n; j++)
-                if (ok[j] != 0.0) h[sketch_index(v[j], key_offset)]++;
+            /* Indices in a vectorisable pass, then branch-free increments: infeasible samples
+             * count into a spare slot past the real buckets, which is never read. */
+            int32_t idx[BLOCK];
+            for (int j = 0; j < n; j++) {
+                int64_t k = sketch_index(v[j], key_offset);
+                idx[j] = ok[j] != 0.0 ? (int32_t)k : INF_SKETCH_BUCKETS;
+            }
+            for (int j = 0; j < n; j++) h[idx[j]]++;
         }
     }
 }
@@ -784,7 +794,7 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
     {
         /* 32-bit counts halve the histogram's cache footprint; a call spans at most
          * INF_MAX_SPAN < 2**31 samples, so they cannot overflow. */
-        int32_t *my_hist = calloc((size_t)INF_N_METRICS * INF_SKETCH_BUCKETS, sizeof(int32_t));
+        int32_t *my_hist = calloc((size_t)INF_N_METRICS * HIST_STRIDE, sizeof(int32_t));
         block_t *b = malloc(sizeof *b);
         int64_t my_status[INF_N_STATUS] = {0, 0, 0};
         moments_t mo;
@@ -824,8 +834,9 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
 #endif
         {
             if (my_hist && b) {
-                for (int64_t k = 0; k < (int64_t)INF_N_METRICS * INF_SKETCH_BUCKETS; k++)
-                    hist[k] += my_hist[k];
+                for (int m = 0; m < INF_N_METRICS; m++)
+                    for (int64_t k = 0; k < INF_SKETCH_BUCKETS; k++)
+                        hist[m * INF_SKETCH_BUCKETS + k] += my_hist[m * HIST_STRIDE + k];
                 for (int st = 0; st < INF_N_STATUS; st++) status_counts[st] += my_status[st];
             }
         }

@@ -555,7 +555,7 @@ def sketch_index(v):
 
 
 @_jit
-def fold_block(y, n, ok, count, shift, s1, s2, mn, mx, hist, status):
+def fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status):
     """Fold the feasible samples of a block into the chunk's moments (shifted sums, as in the C
     core) and the histograms."""
     feasible = 0
@@ -591,9 +591,12 @@ def fold_block(y, n, ok, count, shift, s1, s2, mn, mx, hist, status):
         if lo == hi:
             hist[m, sketch_index(lo)] += feasible      # a constant metric: one update
         else:
+            # Indices in a vectorisable pass, then branch-free increments; infeasible samples
+            # count into the spare last slot of the row, which is never read.
             for j in range(n):
-                if ok[j]:
-                    hist[m, sketch_index(v[j])] += 1
+                idx[j] = sketch_index(v[j]) if ok[j] else SKETCH_BUCKETS
+            for j in range(n):
+                hist[m, idx[j]] += 1
 
 
 # ------------------------------------------------------------------------------------------------
@@ -609,6 +612,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     w, x, y = workspace()
     skey = np.empty(BLOCK, dtype=np.uint64)
     ok = np.empty(BLOCK, dtype=np.bool_)
+    idx = np.empty(BLOCK, dtype=np.int64)
     fill_fixed(kinds, params, x)
     count = np.zeros(N_METRICS, dtype=np.int64)
     shift = np.zeros(N_METRICS)
@@ -632,7 +636,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
             if keep:
                 keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
-            fold_block(y, n, ok, count, shift, s1, s2, mn, mx, hist, status)
+            fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status)
         for m in range(N_METRICS):
             k = float(count[m])
             chunk_moments[c, m, 0] = k
@@ -732,8 +736,9 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     args = _plan_args(plan) + (_key(seed), start, stop, chunk)
     groups = _split(n_chunks, threads)
     # One status vector and histogram per group: integer counts, summed afterwards in any order.
+    # Each histogram row has a spare last slot that absorbs infeasible samples (see fold_block).
     statuses = [np.zeros_like(status) for _ in groups]
-    hists = [np.zeros_like(hist) for _ in groups] if len(groups) > 1 else [hist]
+    hists = [np.zeros((hist.shape[0], hist.shape[1] + 1), dtype=hist.dtype) for _ in groups]
 
     def run(g):
         first, last = groups[g]
@@ -747,7 +752,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     else:
         with ThreadPoolExecutor(len(groups)) as pool:
             list(pool.map(run, range(len(groups))))
-        for h in hists:
-            hist += h
+    for h in hists:
+        hist += h[:, :-1]
     for s in statuses:
         status += s

@@ -188,7 +188,7 @@ def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None)
     for s, name in enumerate(INPUT_NAMES):
         param = PARAMETER_BY_NAME[name]
         column = matrix[:, s]
-        ok = np.vectorize(param.contains, otypes=[bool])(column)
+        ok = param.contains(column)
         if name == "batch":
             ok |= column == reference.BATCH_MAX
         if param.integer:
@@ -204,6 +204,15 @@ def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None)
     return {name: out[:, o] for o, name in enumerate(OUTPUT_NAMES)}
 
 
+def _peak_tflops(col: dict[str, np.ndarray]) -> np.ndarray:
+    """reference.peak_tflops over arrays, as selects (the cores compute it the same way)."""
+    bits = col["activation_bits"]
+    peak = np.where(col["tflops_fp32"] > 0, col["tflops_fp32"], col["tflops_16"])
+    for width, rate in ((16, col["tflops_16"]), (8, col["tflops_8"]), (4, col["tflops_4"])):
+        peak = np.where((bits <= width) & (rate > 0), rate, peak)
+    return peak
+
+
 def _cross_check_rows(matrix: np.ndarray) -> list[np.ndarray]:
     """The first row that breaks a cross-field rule (active > total, k > experts, active / total
     < k / E, idle > TDP, several devices without interconnect, no peak for the activation width)."""
@@ -215,8 +224,6 @@ def _cross_check_rows(matrix: np.ndarray) -> list[np.ndarray]:
                  < col["experts_per_token"] * col["total_params_b"]))
            | (col["idle_w"] > col["tdp_w"])
            | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
-           | (np.vectorize(reference.peak_tflops, otypes=[float])(
-               col["activation_bits"], col["tflops_fp32"], col["tflops_16"], col["tflops_8"],
-               col["tflops_4"]) <= 0))
+           | (_peak_tflops(col) <= 0))
     rows = np.flatnonzero(bad)
     return [matrix[rows[0]]] if rows.size else []

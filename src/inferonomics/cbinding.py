@@ -33,14 +33,6 @@ else:
 ERRORS = {-1: "an array is too short", -2: "an argument is out of range", -3: "out of memory"}
 
 
-def available() -> bool:
-    return lib is not None
-
-
-def have_openmp() -> bool:
-    return bool(lib is not None and lib.inf_have_openmp())
-
-
 def _ptr(ctype: str, array: np.ndarray, *, writable: bool = False):
     if array is None:
         return ffi.NULL

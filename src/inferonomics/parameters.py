@@ -41,10 +41,11 @@ class Parameter:
     def path(self) -> str:
         return f"{self.section}.{self.name}"
 
-    def contains(self, x: float) -> bool:
+    def contains(self, x):
+        """Whether ``x`` (a number, or elementwise a numpy array) is an allowed value."""
         above = x > self.low if self.low_open else x >= self.low
         below = x < self.high if self.high_open else x <= self.high
-        return above and below
+        return above & below
 
     def range_text(self) -> str:
         left = "(" if self.low_open else "["

@@ -22,6 +22,7 @@ from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIN
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, EncodedPlan)
 from .parameters import BATCH_MAX, PARAMETER_BY_NAME, PARAMETERS
+from .rng import seed_key
 # The model's constants come from the reference, so a change there reaches this core.
 from .reference import (ALLREDUCE_BYTES_PER_VALUE, ALLREDUCES_PER_LAYER, BITS_PER_BYTE,
                         BYTES_PER_GB, FLOPS_PER_MAC, FLOPS_PER_TFLOPS, GRAMS_PER_KG,
@@ -683,8 +684,6 @@ def evaluate_rows(inputs, outputs):
 
 
 def _key(seed: int) -> np.uint64:
-    from .rng import seed_key
-
     return U64(seed_key(seed))
 
 

@@ -26,7 +26,9 @@ from .reference import peak_tflops
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
-TOP_LEVEL_KEYS = ("name", "description", "catalog") + SECTIONS
+TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep") + SECTIONS
+"""``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.sweep`
+reads and checks it."""
 COST_MODES = ("rent", "own")
 OWNED_ONLY_COST_KEYS = ("purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh")
 DEFAULT_OWNED_USD_PER_KWH = 0.08
@@ -254,14 +256,32 @@ class Scenario:
     extra_catalog: dict[str, dict[str, dict]]   # entries from the scenario's `catalog` files
     raw: dict[str, Any] = field(repr=False)      # the scenario as given, for `with_values`
     base_dir: Path | None = field(default=None, repr=False)
+    zipped: tuple[tuple[str, ...], ...] = ()     # axis paths that move together ([sweep] zip)
+    max_points: int | None = None                # [sweep] max_points: the largest grid allowed
 
     @property
     def axes(self) -> list[Axis]:
         return [v for v in self.values.values() if isinstance(v, Axis)]
 
     @property
+    def axis_groups(self) -> list[tuple[Axis, ...]]:
+        """The sweep's dimensions: each axis alone, or the axes zipped together (they share one
+        index), in the order the first of them appears in the scenario."""
+        by_path = {a.path: a for a in self.axes}
+        group_of = {path: group for group in self.zipped for path in group}
+        groups, seen = [], set()
+        for axis in self.axes:
+            if axis.path in seen:
+                continue
+            paths = group_of.get(axis.path, (axis.path,))
+            seen.update(paths)
+            groups.append(tuple(by_path[p] for p in paths))
+        return groups
+
+    @property
     def grid_size(self) -> int:
-        return math.prod(len(a) for a in self.axes)
+        """Grid points of the sweep: the product of the dimensions' lengths (1 without axes)."""
+        return math.prod(len(g[0]) for g in self.axis_groups)
 
     def with_values(self, assignments: Mapping[str, Any]) -> "Scenario":
         """A copy with ``{"section.key": raw value}`` replaced, checked like a fresh load."""
@@ -275,9 +295,9 @@ class Scenario:
 
     def points(self) -> Iterator[tuple[dict[str, Any], "Scenario"]]:
         """Every grid point of the sweep axes, as ``({path: value as written}, scenario)``."""
-        axes = self.axes
-        for combo in itertools.product(*(range(len(a)) for a in axes)):
-            assignment = {a.path: a.labels[j] for a, j in zip(axes, combo)}
+        groups = self.axis_groups
+        for combo in itertools.product(*(range(len(g[0])) for g in groups)):
+            assignment = {a.path: a.labels[j] for g, j in zip(groups, combo) for a in g}
             yield assignment, self.with_values(assignment)
 
     def resolve(self) -> Plan:
@@ -461,11 +481,62 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
             if not _is_number(value) or not math.isfinite(value) or value < 0:
                 raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
                                     f"{_describe(value)}")
+    zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
     scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
-                        raw=copy.deepcopy(dict(raw)), base_dir=base_dir)
+                        raw=copy.deepcopy(dict(raw)), base_dir=base_dir, zipped=zipped,
+                        max_points=max_points)
+    if max_points is not None and scenario.grid_size > max_points:
+        raise ScenarioError("sweep.max_points", f"the sweep has {scenario.grid_size:,} grid points, "
+                            f"more than the limit of {max_points:,}; shorten an axis or raise the limit")
     if not scenario.axes:
         scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
     return scenario
+
+
+SWEEP_KEYS = ("zip", "max_points")
+
+
+def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, int | None]:
+    """``[sweep]``: ``zip`` (lists of axis paths that move together) and ``max_points``."""
+    if not isinstance(table, Mapping):
+        raise ScenarioError("sweep", f"must be a table [sweep], got {_describe(table)}")
+    for key in table:
+        if key not in SWEEP_KEYS:
+            raise ScenarioError(f"sweep.{key}", f"unknown key{catalog.suggest(key, SWEEP_KEYS)}; "
+                                "allowed in [sweep]: " + ", ".join(SWEEP_KEYS))
+    axes = {p: v for p, v in values.items() if isinstance(v, Axis)}
+    raw_groups = table.get("zip", [])
+    if raw_groups and all(isinstance(p, str) for p in raw_groups):
+        raw_groups = [raw_groups]          # zip = ["a", "b"] is one group
+    if not isinstance(raw_groups, list):
+        raise ScenarioError("sweep.zip", "must be a list of lists of axis key paths, e.g. "
+                            '[["hardware.id", "cost.usd_per_device_hour"]]')
+    groups, used = [], set()
+    for j, group in enumerate(raw_groups):
+        where = f"sweep.zip[{j}]"
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(p, str) for p in group):
+            raise ScenarioError(where, "must list two or more axis key paths, e.g. "
+                                '["hardware.id", "cost.usd_per_device_hour"]')
+        for path in group:
+            if path not in axes:
+                what = "is not a sweep axis (give it a list of values)" if path in values else \
+                    f"is not a key of this scenario{catalog.suggest(path, list(axes) or list(values))}"
+                raise ScenarioError(where, f"{path!r} {what}")
+            if path in used:
+                raise ScenarioError(where, f"{path!r} is already zipped with other axes")
+            used.add(path)
+        lengths = {p: len(axes[p]) for p in group}
+        if len(set(lengths.values())) > 1:
+            raise ScenarioError(where, "zipped axes must have the same length, got "
+                                + ", ".join(f"{p} ({n})" for p, n in lengths.items()))
+        groups.append(tuple(group))
+    max_points = table.get("max_points")
+    if max_points is not None:
+        if not _is_number(max_points) or max_points < 1 or max_points != math.floor(max_points):
+            raise ScenarioError("sweep.max_points", f"must be a whole number >= 1, got "
+                                f"{_describe(max_points)}")
+        max_points = int(max_points)
+    return tuple(groups), max_points
 
 
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:

@@ -651,6 +651,75 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, in
     }
 }
 
+/* Samples lo .. hi-1 of one chunk: draw, evaluate, fold into fresh moments `mo` and the thread's
+ * histograms; keep_* (may be NULL) receive the chunk's rows. */
+static void run_chunk(const plan_t *plan, uint64_t key, int64_t lo, int64_t hi, block_t *b,
+                      moments_t *mo, int32_t *hist, int64_t *status, uint64_t key_offset,
+                      double *keep_inputs, double *keep_outputs) {
+    moments_reset(mo);
+    for (int64_t i0 = lo; i0 < hi; i0 += BLOCK) {
+        int m = hi - i0 < BLOCK ? (int)(hi - i0) : BLOCK;
+        draw_block(plan, key, i0, m, b);
+        evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+        if (keep_inputs)
+            for (int j = 0; j < m; j++)
+                for (int s = 0; s < INF_N_INPUTS; s++)
+                    keep_inputs[(i0 - lo + j) * INF_N_INPUTS + s] = b->in[s][j];
+        if (keep_outputs)
+            for (int j = 0; j < m; j++)
+                for (int o = 0; o < INF_N_OUTPUTS; o++)
+                    keep_outputs[(i0 - lo + j) * INF_N_OUTPUTS + o] = b->out[o][j];
+        fold_block(b, m, mo, hist, status, key_offset);
+    }
+}
+
+/* Fold one chunk's (count, mean, m2, min, max) row into acc, as backends.merge_chunk_moments does
+ * (Chan, Golub & LeVeque), operation for operation. */
+static void merge_moments(double *restrict acc, const double *restrict part) {
+    double nb = part[0];
+    if (nb > 0) {
+        double na = acc[0], n = na + nb, delta = part[1] - acc[1];
+        acc[1] = acc[1] + delta * nb / n;
+        acc[2] = acc[2] + part[2] + delta * delta * na * nb / n;
+        acc[0] = n;
+    }
+    acc[3] = dmin(acc[3], part[3]);
+    acc[4] = dmax(acc[4], part[4]);
+}
+
+/* Midpoint of sketch bucket k (summary.sketch_bucket_value). */
+static double bucket_value(int64_t k, uint64_t key_offset) {
+    if (k == 0) return 0.0;
+    if (k == INF_SKETCH_BUCKETS - 1) return INFINITY;
+    uint64_t key = (uint64_t)k + key_offset;
+    return 0.5 * (bits_double(key << SKETCH_SHIFT) + bits_double((key + 1) << SKETCH_SHIFT));
+}
+
+/* Quantiles qs[0..n_q-1] (ascending) of one metric's histogram row, as
+ * summary.MetricSummary.quantile: the bucket holding rank floor(q (n - 1)), clamped to [min, max].
+ * The row is zeroed on the way (only buckets between those of min and max can be non-zero). */
+static void quantiles_and_clear(int32_t *h, const double *mom, const double *qs, int n_q,
+                                uint64_t key_offset, double *out) {
+    double count = mom[0];
+    h[INF_SKETCH_BUCKETS] = 0; /* the spare slot of infeasible samples */
+    if (count == 0) {
+        for (int i = 0; i < n_q; i++) out[i] = NAN;
+        return;
+    }
+    int64_t k0 = sketch_index(mom[3], key_offset), k1 = sketch_index(mom[4], key_offset);
+    int64_t seen = 0;
+    int qi = 0;
+    for (int64_t k = k0; k <= k1; k++) {
+        seen += h[k];
+        h[k] = 0;
+        while (qi < n_q && (double)seen > floor(qs[qi] * (count - 1.0))) {
+            out[qi] = dmin(dmax(bucket_value(k, key_offset), mom[3]), mom[4]);
+            qi++;
+        }
+    }
+    for (; qi < n_q; qi++) out[qi] = NAN; /* unreachable: the counts add up to count */
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Entry points
  * ------------------------------------------------------------------------------------------- */
@@ -812,21 +881,9 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
         for (int64_t c = 0; c < n_chunks; c++) {
             if (!my_hist || !b) continue;
             int64_t lo = start + c * chunk, hi = lo + chunk < stop ? lo + chunk : stop;
-            moments_reset(&mo);
-            for (int64_t i0 = lo; i0 < hi; i0 += BLOCK) {
-                int m = hi - i0 < BLOCK ? (int)(hi - i0) : BLOCK;
-                draw_block(&plan, key, i0, m, b);
-                evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
-                if (keep_inputs)
-                    for (int j = 0; j < m; j++)
-                        for (int s = 0; s < INF_N_INPUTS; s++)
-                            keep_inputs[(i0 - start + j) * INF_N_INPUTS + s] = b->in[s][j];
-                if (keep_outputs)
-                    for (int j = 0; j < m; j++)
-                        for (int o = 0; o < INF_N_OUTPUTS; o++)
-                            keep_outputs[(i0 - start + j) * INF_N_OUTPUTS + o] = b->out[o][j];
-                fold_block(b, m, &mo, my_hist, my_status, key_offset);
-            }
+            run_chunk(&plan, key, lo, hi, b, &mo, my_hist, my_status, key_offset,
+                      keep_inputs ? keep_inputs + (lo - start) * INF_N_INPUTS : NULL,
+                      keep_outputs ? keep_outputs + (lo - start) * INF_N_OUTPUTS : NULL);
             moments_write(&mo, chunk_moments + c * INF_N_METRICS * INF_MOMENTS);
         }
 #ifdef _OPENMP
@@ -842,6 +899,186 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
         }
         free(my_hist);
         free(b);
+    }
+    return failed ? INF_E_MEMORY : INF_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Sweep grids (see inferonomics.h)
+ * ------------------------------------------------------------------------------------------- */
+#define MAX_GROUPS 64
+
+typedef struct {
+    int32_t n_groups;
+    const int64_t *radix;
+    const int32_t *owned_offset;
+    const int32_t *owned_param;
+    const int64_t *row_offset;
+} grid_t;
+
+/* Whether the grid's arrays are consistent and every table row it can address exists. */
+static int grid_ok(const grid_t *g, int64_t n_owned_total, int64_t table_len, int64_t stop) {
+    if (g->n_groups < 0 || g->n_groups > MAX_GROUPS) return 0;
+    if (g->owned_offset[0] != 0) return 0;
+    int64_t points = 1;
+    for (int32_t k = 0; k < g->n_groups; k++) {
+        int64_t lo = g->owned_offset[k], hi = g->owned_offset[k + 1], r = g->radix[k];
+        if (hi < lo || hi > n_owned_total || r < 1 || g->row_offset[k] < 0) return 0;
+        if (points > INT64_MAX / r) return 0;
+        points *= r;
+        if ((hi - lo) > 0 && r > (table_len - g->row_offset[k]) / (hi - lo)) return 0;
+        for (int64_t i = lo; i < hi; i++)
+            if (g->owned_param[i] < 0 || g->owned_param[i] >= INF_N_INPUTS) return 0;
+    }
+    return stop <= points;
+}
+
+/* Table rows of grid point p: rows[i] for owned entry i (digits in C order, last group fastest). */
+static void grid_rows(const grid_t *g, int64_t p, int64_t *rows) {
+    for (int32_t k = g->n_groups - 1; k >= 0; k--) {
+        int64_t r = g->radix[k], d = p % r, lo = g->owned_offset[k], n = g->owned_offset[k + 1] - lo;
+        p /= r;
+        for (int64_t i = 0; i < n; i++) rows[lo + i] = g->row_offset[k] + d * n + i;
+    }
+}
+
+int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const int64_t *radix,
+                           const int32_t *owned_offset, const int32_t *owned_param,
+                           int64_t n_owned_total, const int64_t *row_offset,
+                           const double *table_values, int64_t table_len, int64_t start,
+                           int64_t stop, int32_t threads, double *outputs, int64_t outputs_len) {
+    const grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset};
+    if (start < 0 || stop < start || n_owned_total < 0) return INF_E_ARGUMENT;
+    if (outputs_len < (stop - start) * INF_N_OUTPUTS) return INF_E_LENGTH;
+    if (!grid_ok(&grid, n_owned_total, table_len, stop)) return INF_E_ARGUMENT;
+    int nthreads = thread_count(threads), failed = 0;
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+    {
+        block_t *b = malloc(sizeof *b);
+        int64_t *rows = malloc(((size_t)n_owned_total + 1) * sizeof *rows);
+        if (!b || !rows) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+            failed = 1;
+        }
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (int64_t i0 = start; i0 < stop; i0 += BLOCK) {
+            if (!b || !rows) continue;
+            int m = stop - i0 < BLOCK ? (int)(stop - i0) : BLOCK;
+            for (int s = 0; s < INF_N_INPUTS; s++)
+                for (int j = 0; j < m; j++) b->in[s][j] = base_values[s];
+            for (int j = 0; j < m; j++) {
+                grid_rows(&grid, i0 + j, rows);
+                for (int64_t i = 0; i < n_owned_total; i++)
+                    b->in[owned_param[i]][j] = table_values[rows[i]];
+            }
+            evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+            for (int j = 0; j < m; j++)
+                for (int o = 0; o < INF_N_OUTPUTS; o++)
+                    outputs[(i0 - start + j) * INF_N_OUTPUTS + o] = b->out[o][j];
+        }
+        free(rows);
+        free(b);
+    }
+    return failed ? INF_E_MEMORY : INF_OK;
+}
+
+int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
+                           const double *choice_values, const double *choice_weights,
+                           int64_t n_choice, int32_t n_groups, const int64_t *radix,
+                           const int32_t *owned_offset, const int32_t *owned_param,
+                           int64_t n_owned_total, const int64_t *row_offset,
+                           const int32_t *table_kinds, const double *table_params, int64_t table_len,
+                           uint64_t seed, int64_t samples, int64_t chunk, const double *quantiles,
+                           int32_t n_quantiles, int64_t start, int64_t stop, int32_t threads,
+                           int64_t *status_counts, int64_t status_len, double *moments,
+                           int64_t moments_len, double *quantile_values, int64_t quantile_len) {
+    const grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset};
+    int64_t n = stop - start;
+    if (start < 0 || n < 0 || n_owned_total < 0 || chunk < 1) return INF_E_ARGUMENT;
+    if (samples < 1 || samples > INF_MAX_SPAN) return INF_E_ARGUMENT;
+    if (n_quantiles < 0 || n_quantiles > INF_MAX_QUANTILES) return INF_E_ARGUMENT;
+    for (int i = 0; i < n_quantiles; i++)
+        if (!(quantiles[i] >= 0.0 && quantiles[i] <= 1.0) || (i && quantiles[i] < quantiles[i - 1]))
+            return INF_E_ARGUMENT;
+    if (status_len < n * INF_N_STATUS || moments_len < n * INF_N_METRICS * INF_MOMENTS
+        || quantile_len < n * INF_N_METRICS * n_quantiles)
+        return INF_E_LENGTH;
+    if (!grid_ok(&grid, n_owned_total, table_len, stop)) return INF_E_ARGUMENT;
+    if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
+    for (int64_t r = 0; r < table_len; r++) {   /* every row a grid point can put into the plan */
+        const double *p = table_params + r * INF_N_DIST_PARAMS;
+        if (table_kinds[r] < K_FIXED || table_kinds[r] > K_CHOICE) return INF_E_ARGUMENT;
+        if (table_kinds[r] == K_CHOICE && !(p[0] >= 0 && p[1] >= 1 && p[0] + p[1] <= (double)n_choice))
+            return INF_E_ARGUMENT;
+    }
+
+    const uint64_t key = seed_key(seed), key_offset = sketch_key_offset();
+    const int64_t n_chunks = (samples + chunk - 1) / chunk;
+    int nthreads = thread_count(threads), failed = 0;
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+    {
+        int32_t *hist = calloc((size_t)INF_N_METRICS * HIST_STRIDE, sizeof(int32_t));
+        block_t *b = malloc(sizeof *b);
+        int64_t *rows = malloc(((size_t)n_owned_total + 1) * sizeof *rows);
+        int32_t my_kinds[INF_N_INPUTS];
+        double my_params[INF_N_INPUTS * INF_N_DIST_PARAMS], part[INF_N_METRICS * INF_MOMENTS];
+        moments_t mo;
+        if (!hist || !b || !rows) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+            failed = 1;
+        }
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+        for (int64_t p = start; p < stop; p++) {
+            if (!hist || !b || !rows) continue;
+            memcpy(my_kinds, kinds, sizeof my_kinds);
+            memcpy(my_params, params, sizeof my_params);
+            grid_rows(&grid, p, rows);
+            for (int64_t i = 0; i < n_owned_total; i++) {
+                int s = owned_param[i];
+                my_kinds[s] = table_kinds[rows[i]];
+                memcpy(my_params + s * INF_N_DIST_PARAMS, table_params + rows[i] * INF_N_DIST_PARAMS,
+                       INF_N_DIST_PARAMS * sizeof(double));
+            }
+            const plan_t plan = {my_kinds, my_params, integer, choice_values, choice_weights};
+            fill_fixed(&plan, b);
+            int64_t *st = status_counts + (p - start) * INF_N_STATUS;
+            double *acc = moments + (p - start) * INF_N_METRICS * INF_MOMENTS;
+            for (int k = 0; k < INF_N_STATUS; k++) st[k] = 0;
+            for (int m = 0; m < INF_N_METRICS; m++) {
+                double *a = acc + m * INF_MOMENTS;
+                a[0] = a[1] = a[2] = 0.0;
+                a[3] = INFINITY;
+                a[4] = -INFINITY;
+            }
+            for (int64_t c = 0; c < n_chunks; c++) {
+                int64_t lo = c * chunk, hi = lo + chunk < samples ? lo + chunk : samples;
+                run_chunk(&plan, key, lo, hi, b, &mo, hist, st, key_offset, NULL, NULL);
+                moments_write(&mo, part);
+                for (int m = 0; m < INF_N_METRICS; m++)
+                    merge_moments(acc + m * INF_MOMENTS, part + m * INF_MOMENTS);
+            }
+            for (int m = 0; m < INF_N_METRICS; m++)
+                quantiles_and_clear(hist + (int64_t)m * HIST_STRIDE, acc + m * INF_MOMENTS, quantiles,
+                                    n_quantiles, key_offset,
+                                    quantile_values + ((p - start) * INF_N_METRICS + m) * n_quantiles);
+        }
+        free(rows);
+        free(b);
+        free(hist);
     }
     return failed ? INF_E_MEMORY : INF_OK;
 }

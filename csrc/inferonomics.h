@@ -59,4 +59,36 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
                      int64_t *hist, int64_t hist_len,
                      double *keep_inputs, double *keep_outputs, int64_t keep_rows);
 
+/* Sweep grids, factorised. The grid's dimensions ("groups") are enumerated from the point index:
+ * group g has radix[g] values and owns the inputs owned_param[owned_offset[g] ..
+ * owned_offset[g+1]); value j of group g sets its k-th owned input from table row
+ * row_offset[g] + j * n_owned(g) + k. Grid point p takes its digits in C order (the last group
+ * varies fastest); inputs no group owns keep the base plan's value. At most 64 groups. */
+#define INF_MAX_QUANTILES 16
+
+/* Deterministic sweep: points start .. stop-1, inputs = base_values overridden by table_values;
+ * outputs[(stop - start) * INF_N_OUTPUTS] as inf_evaluate. */
+int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const int64_t *radix,
+                           const int32_t *owned_offset, const int32_t *owned_param,
+                           int64_t n_owned_total, const int64_t *row_offset,
+                           const double *table_values, int64_t table_len, int64_t start,
+                           int64_t stop, int32_t threads, double *outputs, int64_t outputs_len);
+
+/* Monte Carlo sweep: for each point start .. stop-1, the plan (kinds, params) with its owned rows
+ * replaced from table_kinds / table_params[row * INF_N_DIST_PARAMS], simulated over samples
+ * 0 .. samples-1 (common random numbers across points) exactly as inf_simulate in chunks of `chunk`.
+ * Per point: status_counts[INF_N_STATUS], moments[INF_N_METRICS * 5] (count, mean, m2, min, max,
+ * chunks merged in order) and quantile_values[INF_N_METRICS * n_quantiles] of the ascending
+ * quantiles[] (NaN where a metric has no feasible sample). samples <= INF_MAX_SPAN. */
+int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
+                           const double *choice_values, const double *choice_weights,
+                           int64_t n_choice, int32_t n_groups, const int64_t *radix,
+                           const int32_t *owned_offset, const int32_t *owned_param,
+                           int64_t n_owned_total, const int64_t *row_offset,
+                           const int32_t *table_kinds, const double *table_params, int64_t table_len,
+                           uint64_t seed, int64_t samples, int64_t chunk, const double *quantiles,
+                           int32_t n_quantiles, int64_t start, int64_t stop, int32_t threads,
+                           int64_t *status_counts, int64_t status_len, double *moments,
+                           int64_t moments_len, double *quantile_values, int64_t quantile_len);
+
 #endif

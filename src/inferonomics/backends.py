@@ -10,6 +10,7 @@ a time and folds each span into the running summary.
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import numpy as np
 from . import cbinding, reference
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
 from .errors import BackendUnavailable, ScenarioError
-from .parameters import INPUT_NAMES
+from .parameters import INPUT_NAMES, PARAMETERS
 from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from .summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
 
@@ -76,6 +77,35 @@ def _reference_evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
 def _reference_draw(plan: EncodedPlan, distributions, seed: int, start: int, n: int) -> np.ndarray:
     return np.array([[x[name] for name in INPUT_NAMES] for x in
                      (reference.draw_inputs(distributions, seed, i) for i in range(start, start + n))])
+
+
+def _reference_sweep_evaluate(grid, start: int, stop: int, threads: int) -> np.ndarray:
+    out = np.empty((stop - start, N_OUTPUTS))
+    for p in range(start, stop):
+        medians = {}
+        for param, dist in zip(PARAMETERS, grid.distributions(p)):
+            x = dist.median()
+            medians[param.name] = float(math.floor(x + 0.5)) if param.integer else float(x)
+        y = reference.evaluate(**medians)
+        out[p - start] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return out
+
+
+def _reference_sweep_simulate(grid, seed, samples, chunk, quantiles, start, stop, threads):
+    n = stop - start
+    status = np.empty((n, len(STATUS_NAMES)), dtype=np.int64)
+    moments = np.empty((n, N_METRICS, N_MOMENTS))
+    values = np.empty((n, N_METRICS, len(quantiles)))
+    for p in range(start, stop):
+        summary = Summary()
+        for _, _, y in reference.simulate(grid.distributions(p), seed, 0, samples):
+            summary.add(y)
+        status[p - start] = [summary.status_counts[STATUS_NAMES[k]] for k in sorted(STATUS_NAMES)]
+        for m, name in enumerate(METRIC_NAMES):
+            ms = summary.metrics[name]
+            moments[p - start, m] = (ms.count, ms.mean, ms.m2, ms.min, ms.max)
+            values[p - start, m] = [ms.quantile(q) for q in quantiles]
+    return status, moments, values
 
 
 def _table(start: int, inputs: np.ndarray, outputs: np.ndarray) -> SampleTable:
@@ -160,6 +190,9 @@ class Backend:
     simulate: Callable            # (plan, seed, samples, threads, keep) -> (Summary, table | None)
     evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
+    sweep_evaluate: Callable      # (grid, start, stop, threads) -> outputs[n, N_OUTPUTS], medians
+    sweep_simulate: Callable      # (grid, seed, samples, chunk, quantiles, start, stop, threads)
+                                  #   -> status[n, 3], moments[n, N_METRICS, 5], quantiles[n, ., q]
 
 
 def _native_backend(name: str, core) -> Backend:
@@ -170,7 +203,8 @@ def _native_backend(name: str, core) -> Backend:
         lambda plan, seed, samples, threads, keep: native_simulate(
             core.simulate, plan, seed, samples, threads, keep),
         core.evaluate,
-        lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n))
+        lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n),
+        core.sweep_evaluate, core.sweep_simulate)
 
 
 def _numba_unavailable() -> str | None:
@@ -205,7 +239,8 @@ def get_backend(name: str) -> Backend:
     if reason is not None:
         raise BackendUnavailable(f"backend {name!r} is unavailable: {reason}")
     if name == "reference":
-        return Backend("reference", _reference_simulate, _reference_evaluate, _reference_draw)
+        return Backend("reference", _reference_simulate, _reference_evaluate, _reference_draw,
+                       _reference_sweep_evaluate, _reference_sweep_simulate)
     if name == "c":
         return _native_backend("c", cbinding)
     from . import numba_core  # imported on first use: numba's import costs about half a second

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .encoding import N_INPUTS, N_OUTPUTS, EncodedPlan
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
 from .parameters import INPUT_NAMES
-from .reference import OUTPUT_NAMES
+from .reference import OUTPUT_NAMES, STATUS_NAMES
+
+N_MOMENTS = 5  # count, mean, m2, min, max
 
 UNAVAILABLE_REASON: str | None = None
 try:
@@ -84,3 +86,41 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
                             _ptr("int64_t[]", hist, writable=True), hist.size,
                             _ptr("double[]", keep_inputs, writable=True),
                             _ptr("double[]", keep_outputs, writable=True), rows), "simulate")
+
+
+def _grid_args(grid):
+    return (grid.n_groups, _ptr("int64_t[]", grid.radix), _ptr("int32_t[]", grid.owned_offset),
+            _ptr("int32_t[]", grid.owned_param), grid.n_owned, _ptr("int64_t[]", grid.row_offset))
+
+
+def sweep_evaluate(grid, start: int, stop: int, threads: int) -> np.ndarray:
+    """Outputs (one row per grid point start .. stop-1 of an inferonomics.grid.Grid) with every
+    input at its median."""
+    grid = grid.encoded
+    out = np.empty((stop - start, N_OUTPUTS))
+    _check(lib.inf_sweep_evaluate(_ptr("double[]", grid.base_medians), *_grid_args(grid),
+                                  _ptr("double[]", grid.table_medians), grid.n_rows, start, stop,
+                                  threads, _ptr("double[]", out, writable=True), out.size),
+           "sweep_evaluate")
+    return out
+
+
+def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndarray, start: int,
+                   stop: int, threads: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per grid point start .. stop-1: status counts [n, 3], moments [n, metrics, 5] and the
+    ascending ``quantiles`` [n, metrics, len(quantiles)] of samples 0 .. samples-1."""
+    grid = grid.encoded
+    n = stop - start
+    quantiles = np.ascontiguousarray(quantiles, dtype=np.float64)
+    status = np.empty((n, len(STATUS_NAMES)), dtype=np.int64)
+    moments = np.empty((n, N_METRICS, N_MOMENTS))
+    values = np.empty((n, N_METRICS, quantiles.size))
+    _check(lib.inf_sweep_simulate(*_plan_args(grid.plan), *_grid_args(grid),
+                                  _ptr("int32_t[]", grid.table_kinds),
+                                  _ptr("double[]", grid.table_params), grid.n_rows, seed, samples,
+                                  chunk, _ptr("double[]", quantiles), quantiles.size, start, stop,
+                                  threads, _ptr("int64_t[]", status, writable=True), status.size,
+                                  _ptr("double[]", moments, writable=True), moments.size,
+                                  _ptr("double[]", values, writable=True), values.size),
+           "sweep_simulate")
+    return status, moments, values

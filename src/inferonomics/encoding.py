@@ -50,7 +50,9 @@ class EncodedPlan:
     choice_weights: np.ndarray # float64[*]
 
 
-def _encode_one(dist: Distribution, values: list, weights: list) -> tuple[int, list[float]]:
+def encode_one(dist: Distribution, values: list, weights: list) -> tuple[int, list[float]]:
+    """Kind code and parameters of one distribution; a choice appends its table to ``values`` and
+    ``weights`` and refers to it by offset."""
     if isinstance(dist, Fixed):
         return KIND_FIXED, [dist.value]
     if isinstance(dist, Uniform):
@@ -83,15 +85,16 @@ def _encode_one(dist: Distribution, values: list, weights: list) -> tuple[int, l
     raise TypeError(f"cannot encode {type(dist).__name__}")  # pragma: no cover
 
 
-def encode(distributions) -> EncodedPlan:
-    """Flat arrays for the cores from one distribution per parameter (``Plan.distributions``)."""
+def encode(distributions, values: list | None = None, weights: list | None = None) -> EncodedPlan:
+    """Flat arrays for the cores from one distribution per parameter (``Plan.distributions``).
+    Choice tables go into ``values`` / ``weights`` when given (to share them with other rows)."""
     kinds = np.zeros(N_INPUTS, dtype=np.int32)
     params = np.zeros((N_INPUTS, N_DIST_PARAMS), dtype=np.float64)
     integer = np.array([int(p.integer) for p in PARAMETERS], dtype=np.int32)
-    values: list[float] = []
-    weights: list[float] = []
+    values = [] if values is None else values
+    weights = [] if weights is None else weights
     for s, dist in enumerate(distributions):
-        kind, p = _encode_one(dist, values, weights)
+        kind, p = encode_one(dist, values, weights)
         kinds[s] = kind
         params[s, :len(p)] = p
     # Empty tables still need one element so every core can take a pointer to them.

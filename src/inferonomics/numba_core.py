@@ -638,13 +638,155 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
                 keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
             fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status)
+        write_moments(count, shift, s1, s2, mn, mx, chunk_moments[c])
+
+
+@_jit
+def write_moments(count, shift, s1, s2, mn, mx, out):
+    """A chunk's (count, mean, m2, min, max) per metric from its shifted sums."""
+    for m in range(N_METRICS):
+        k = float(count[m])
+        out[m, 0] = k
+        out[m, 1] = shift[m] + s1[m] / k if count[m] else 0.0
+        out[m, 2] = max(s2[m] - s1[m] * s1[m] / k, 0.0) if count[m] else 0.0
+        out[m, 3] = mn[m]
+        out[m, 4] = mx[m]
+
+
+# ------------------------------------------------------------------------------------------------
+# Sweep grids (the layout of inferonomics.grid.EncodedGrid; see inf_sweep_* in the C core)
+# ------------------------------------------------------------------------------------------------
+
+@_jit_inline
+def grid_rows(radix, owned_offset, row_offset, p, rows):
+    """Table rows of grid point p for every owned input (digits in C order)."""
+    for k in range(radix.size - 1, -1, -1):
+        r = radix[k]
+        d = p % r
+        p //= r
+        lo = owned_offset[k]
+        n = owned_offset[k + 1] - lo
+        for i in range(n):
+            rows[lo + i] = row_offset[k] + d * n + i
+
+
+@_jit
+def sweep_evaluate_points(base, radix, owned_offset, owned_param, row_offset, table, start, stop,
+                          out):
+    w, x, y = workspace()
+    n_owned = owned_offset[radix.size]
+    rows = np.empty(n_owned + 1, dtype=np.int64)
+    for i0 in range(start, stop, BLOCK):
+        n = min(BLOCK, stop - i0)
+        for s in range(N_INPUTS):
+            x[s, :n] = base[s]
+        for j in range(n):
+            grid_rows(radix, owned_offset, row_offset, i0 + j, rows)
+            for i in range(n_owned):
+                x[owned_param[i], j] = table[rows[i]]
+        evaluate_block(w)
+        out[i0 - start:i0 - start + n, :] = y[:, :n].T
+
+
+@_jit_inline
+def merge_moments(acc, part):
+    """backends.merge_chunk_moments for one metric, operation for operation."""
+    nb = part[0]
+    if nb > 0:
+        na = acc[0]
+        n = na + nb
+        delta = part[1] - acc[1]
+        acc[1] = acc[1] + delta * nb / n
+        acc[2] = acc[2] + part[2] + delta * delta * na * nb / n
+        acc[0] = n
+    acc[3] = min(acc[3], part[3])
+    acc[4] = max(acc[4], part[4])
+
+
+@_jit_inline
+def bucket_value(k):
+    """summary.sketch_bucket_value."""
+    if k == 0:
+        return 0.0
+    if k == SKETCH_BUCKETS - 1:
+        return np.inf
+    key = U64(k + SKETCH_KEY_OFFSET)
+    return 0.5 * (_double_of(key << SKETCH_SHIFT_U) + _double_of((key + U64(1)) << SKETCH_SHIFT_U))
+
+
+@_jit
+def quantiles_and_clear(h, mom, qs, out):
+    """Quantiles (ascending qs) of one metric's histogram row, clamped to [min, max], as
+    MetricSummary.quantile; zeroes the row on the way."""
+    h[SKETCH_BUCKETS] = 0
+    count = mom[0]
+    if count == 0:
+        out[:] = np.nan
+        return
+    qi = 0
+    seen = 0
+    for k in range(sketch_index(mom[3]), sketch_index(mom[4]) + 1):
+        seen += h[k]
+        h[k] = 0
+        while qi < qs.size and seen > math.floor(qs[qi] * (count - 1.0)):
+            out[qi] = min(max(bucket_value(k), mom[3]), mom[4])
+            qi += 1
+    out[qi:] = np.nan
+
+
+@_jit
+def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weights, radix,
+                          owned_offset, owned_param, row_offset, table_kinds, table_params, key,
+                          samples, chunk, qs, start, stop, status, moments, qvalues):
+    w, x, y = workspace()
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    ok = np.empty(BLOCK, dtype=np.bool_)
+    idx = np.empty(BLOCK, dtype=np.int64)
+    hist = np.zeros((N_METRICS, SKETCH_BUCKETS + 1), dtype=np.int64)
+    kinds = kinds0.copy()
+    params = params0.copy()
+    n_owned = owned_offset[radix.size]
+    rows = np.empty(n_owned + 1, dtype=np.int64)
+    count = np.zeros(N_METRICS, dtype=np.int64)
+    shift = np.zeros(N_METRICS)
+    s1 = np.zeros(N_METRICS)
+    s2 = np.zeros(N_METRICS)
+    mn = np.empty(N_METRICS)
+    mx = np.empty(N_METRICS)
+    part = np.empty((N_METRICS, 5))
+    for p in range(start, stop):
+        kinds[:] = kinds0
+        params[:, :] = params0
+        grid_rows(radix, owned_offset, row_offset, p, rows)
+        for i in range(n_owned):
+            s = owned_param[i]
+            kinds[s] = table_kinds[rows[i]]
+            params[s, :] = table_params[rows[i]]
+        fill_fixed(kinds, params, x)
+        st = status[p - start]
+        st[:] = 0
+        acc = moments[p - start]
+        acc[:, :3] = 0.0
+        acc[:, 3] = np.inf
+        acc[:, 4] = -np.inf
+        for lo in range(0, samples, chunk):
+            hi = min(lo + chunk, samples)
+            count[:] = 0
+            shift[:] = 0.0
+            s1[:] = 0.0
+            s2[:] = 0.0
+            mn[:] = np.inf
+            mx[:] = -np.inf
+            for i0 in range(lo, hi, BLOCK):
+                n = min(BLOCK, hi - i0)
+                draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
+                evaluate_block(w)
+                fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, st)
+            write_moments(count, shift, s1, s2, mn, mx, part)
+            for m in range(N_METRICS):
+                merge_moments(acc[m], part[m])
         for m in range(N_METRICS):
-            k = float(count[m])
-            chunk_moments[c, m, 0] = k
-            chunk_moments[c, m, 1] = shift[m] + s1[m] / k if count[m] else 0.0
-            chunk_moments[c, m, 2] = max(s2[m] - s1[m] * s1[m] / k, 0.0) if count[m] else 0.0
-            chunk_moments[c, m, 3] = mn[m]
-            chunk_moments[c, m, 4] = mx[m]
+            quantiles_and_clear(hist[m], acc[m], qs, qvalues[p - start, m])
 
 
 @_jit
@@ -755,3 +897,45 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
         hist += h[:, :-1]
     for s in statuses:
         status += s
+
+
+def _grid_args(grid):
+    return (grid.radix, grid.owned_offset, grid.owned_param, grid.row_offset)
+
+
+def _pool_map(fn, parts) -> None:
+    if len(parts) <= 1:
+        for part in parts:
+            fn(part)
+        return
+    with ThreadPoolExecutor(len(parts)) as pool:
+        list(pool.map(fn, parts))
+
+
+def sweep_evaluate(grid, start: int, stop: int, threads: int) -> np.ndarray:
+    """Outputs (one row per grid point start .. stop-1 of an inferonomics.grid.Grid) with every
+    input at its median."""
+    grid = grid.encoded
+    out = np.empty((stop - start, N_OUTPUTS))
+    args = (grid.base_medians,) + _grid_args(grid) + (grid.table_medians,)
+    _pool_map(lambda ab: sweep_evaluate_points(*args, start + ab[0], start + ab[1],
+                                               out[ab[0]:ab[1]]), _split(stop - start, threads))
+    return out
+
+
+def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndarray, start: int,
+                   stop: int, threads: int):
+    """Same contract as :func:`inferonomics.cbinding.sweep_simulate`."""
+    grid = grid.encoded
+    n = stop - start
+    qs = np.ascontiguousarray(quantiles, dtype=np.float64)
+    status = np.empty((n, 3), dtype=np.int64)
+    moments = np.empty((n, N_METRICS, 5))
+    values = np.empty((n, N_METRICS, qs.size))
+    args = _plan_args(grid.plan) + _grid_args(grid) + (grid.table_kinds, grid.table_params,
+                                                       _key(seed), samples, chunk, qs)
+    # Points are independent: any split gives the same numbers.
+    _pool_map(lambda ab: sweep_simulate_points(*args, start + ab[0], start + ab[1],
+                                               status[ab[0]:ab[1]], moments[ab[0]:ab[1]],
+                                               values[ab[0]:ab[1]]), _split(n, threads))
+    return status, moments, values

@@ -1,0 +1,402 @@
+"""Sweeps: a summary of every metric at every point of a scenario's grid, computed in the cores.
+
+:func:`sweep` runs either a Monte Carlo per grid point (the same sample indices and seed at every
+point, so points are compared on common random numbers) or one deterministic evaluation per point
+(every input at its median). The cores enumerate grid points from their index (see
+:mod:`inferonomics.grid`); Python only hands them batches of point indices, which is where progress
+is reported and where Ctrl-C stops a sweep, keeping the points already finished.
+
+A Monte Carlo point's statistics are exactly those :func:`~inferonomics.simulate` gives for the
+same configuration, seed and sample count: counts and quantiles bit for bit, moments to rounding.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from . import backends
+from .errors import ScenarioError
+from .grid import Grid
+from .reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK
+from .rng import normalize_seed
+from .scenario import Scenario, load_scenario
+
+DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
+MOMENT_STATS = ("mean", "std", "min", "max")
+MAX_QUANTILES = 16                  # INF_MAX_QUANTILES in the C core
+MAX_SAMPLES_PER_POINT = 1 << 30     # INF_MAX_SPAN: the cores' 32-bit histograms
+DEFAULT_MAX_POINTS = 50_000_000
+"""Grid size allowed when neither ``max_points`` nor ``[sweep] max_points`` says otherwise: the
+result keeps about 170 bytes per point and metric statistic, so this is gigabytes already."""
+BATCH_POINTS = 1 << 17              # deterministic points per core call
+BATCH_SAMPLES = 1 << 21             # Monte Carlo samples per core call (points x samples)
+REFERENCE_BATCH_POINTS = 16
+PROGRESS_DELAY_S = 1.0              # show a progress bar only on runs longer than this
+
+
+def quantile_label(q: float) -> str:
+    """Column suffix of quantile ``q``: 0.05 -> "p5", 0.5 -> "p50", 0.999 -> "p99.9"."""
+    return "p" + f"{q * 100:.6g}"
+
+
+def parse_stat(stat: str) -> str | float:
+    """A statistic's name: "mean", "std", "min", "max", or a quantile "pNN" (returned as q in [0,
+    1]); "median" means "p50"."""
+    if stat == "median":
+        return 0.5
+    if stat in MOMENT_STATS:
+        return stat
+    if stat.startswith("p"):
+        try:
+            q = float(stat[1:]) / 100.0
+        except ValueError:
+            q = math.nan
+        if 0.0 <= q <= 1.0:
+            return q
+    raise ScenarioError("stat", f"unknown statistic {stat!r}; use mean, std, min, max, median or "
+                        "a percentile like p5, p50, p95, p99.9")
+
+
+def split_column(name: str) -> tuple[str, str]:
+    """``"usd_per_mtok_p95"`` -> ``("usd_per_mtok", "p95")``; a bare metric name gets "value"."""
+    if name in METRIC_NAMES:
+        return name, "value"
+    metric, _, stat = name.rpartition("_")
+    if metric not in METRIC_NAMES:
+        from .catalog import suggest
+
+        guess = suggest(metric or name, METRIC_NAMES)
+        raise ScenarioError("metric", f"unknown metric column {name!r}{guess}; columns are "
+                            "METRIC_STAT, e.g. usd_per_mtok_p50 or tpot_s_p95, with METRIC one of "
+                            + ", ".join(METRIC_NAMES))
+    parse_stat(stat)
+    return metric, stat
+
+
+def _label_column(labels: tuple) -> np.ndarray:
+    """An axis's values as a numpy column: numbers stay numbers; anything else becomes text."""
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in labels):
+        kind = np.int64 if all(isinstance(v, int) for v in labels) else np.float64
+        return np.array(labels, dtype=kind)
+    from .grid import _label_text
+
+    return np.array([_label_text(v) for v in labels], dtype=object)
+
+
+@dataclass
+class SweepResult:
+    """One row per grid point (C order: the last axis varies fastest), ``completed`` rows in all
+    (fewer than the grid's size only when the run was interrupted)."""
+
+    grid: Grid
+    deterministic: bool
+    samples: int | None                  # per point; None for a deterministic sweep
+    seed: int | None
+    backend: str
+    quantiles: tuple[float, ...]
+    completed: int
+    interrupted: bool
+    core_seconds: float                  # wall time inside the cores
+    status: np.ndarray = field(repr=False)             # int64[completed, 3]: counts by status
+    moments: np.ndarray | None = field(repr=False)     # [completed, metrics, 5] (Monte Carlo)
+    quantile_values: np.ndarray | None = field(repr=False)  # [completed, metrics, quantiles]
+    values: np.ndarray | None = field(repr=False)      # [completed, metrics] (deterministic)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.grid.scenario
+
+    @property
+    def size(self) -> int:
+        return self.completed
+
+    @property
+    def feasible_fraction(self) -> np.ndarray:
+        return self.status[:, STATUS_OK] / np.maximum(self.status.sum(axis=1), 1)
+
+    def column(self, metric: str, stat: str = "p50") -> np.ndarray:
+        """``stat`` of ``metric`` at every grid point (NaN where a point has no feasible sample). A
+        deterministic sweep has one value per point, whatever ``stat`` asks for."""
+        if metric not in METRIC_NAMES:
+            split_column(metric)  # raises with the list of metrics
+        m = METRIC_NAMES.index(metric)
+        if self.deterministic:
+            return self.values[:, m]
+        want = parse_stat(stat)
+        if isinstance(want, float):
+            for k, q in enumerate(self.quantiles):
+                if q == want:
+                    return self.quantile_values[:, m, k]
+            raise ScenarioError("stat", f"{stat} was not computed in this sweep (quantiles: "
+                                + ", ".join(quantile_label(q) for q in self.quantiles)
+                                + "); pass it in quantiles=")
+        mom = self.moments[:, m]
+        count = mom[:, 0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if want == "mean":
+                out = mom[:, 1].copy()
+            elif want == "std":
+                out = np.where(count > 1, np.sqrt(mom[:, 2] / np.maximum(count - 1, 1)), 0.0)
+            elif want == "min":
+                out = mom[:, 3].copy()
+            else:
+                out = mom[:, 4].copy()
+        out[count == 0] = np.nan
+        return out
+
+    def axis_columns(self) -> dict[str, np.ndarray]:
+        """One column per axis (key path) with each point's value as written in the scenario."""
+        out = {}
+        if not self.grid.dims:
+            return out
+        digits = np.unravel_index(np.arange(self.completed), self.grid.shape)
+        for dim, d in zip(self.grid.dims, digits):
+            for path, labels in zip(dim.paths, dim.labels):
+                out[path] = _label_column(labels)[d]
+        return out
+
+    def stat_names(self) -> tuple[str, ...]:
+        if self.deterministic:
+            return ("value",)
+        return MOMENT_STATS + tuple(quantile_label(q) for q in self.quantiles)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The table: axis columns, ``feasible_fraction``, the infeasible fractions by reason,
+        then ``METRIC_STAT`` for every metric (``METRIC`` alone in a deterministic sweep)."""
+        out: dict[str, np.ndarray] = self.axis_columns()
+        total = np.maximum(self.status.sum(axis=1), 1)
+        out["feasible_fraction"] = self.feasible_fraction
+        for k in sorted(STATUS_NAMES):
+            if k != STATUS_OK:
+                out[f"infeasible_{STATUS_NAMES[k]}_fraction"] = self.status[:, k] / total
+        for metric in METRIC_NAMES:
+            for stat in self.stat_names():
+                name = metric if self.deterministic else f"{metric}_{stat}"
+                out[name] = self.column(metric, stat if stat != "value" else "p50")
+        return out
+
+    def to_pandas(self):
+        """The table as a pandas DataFrame, one row per grid point."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas: pip install 'inferonomics[pandas]'") from None
+        return pd.DataFrame(self.columns())
+
+    def to_xarray(self):
+        """The table as an xarray Dataset with one dimension per sweep dimension (named by its
+        first axis; zipped axes are extra coordinates along it)."""
+        try:
+            import xarray as xr
+        except ImportError:
+            raise ImportError("to_xarray() needs xarray: pip install 'inferonomics[xarray]'") from None
+        if self.interrupted:
+            raise ScenarioError("sweep", f"the sweep was interrupted after {self.completed:,} of "
+                                f"{self.grid.size:,} points; a partial grid has no array shape "
+                                "(use to_pandas())")
+        names = [d.name for d in self.grid.dims]
+        coords = {}
+        for dim in self.grid.dims:
+            for path, labels in zip(dim.paths, dim.labels):
+                coords[path] = (dim.name, _label_column(labels))
+        axis_paths = {p for d in self.grid.dims for p in d.paths}
+        data = {name: (names, col.reshape(self.grid.shape))
+                for name, col in self.columns().items() if name not in axis_paths}
+        attrs = {"scenario": self.scenario.name, "backend": self.backend,
+                 "mode": "deterministic" if self.deterministic else "monte-carlo"}
+        if not self.deterministic:
+            attrs.update(samples=self.samples, seed=self.seed)
+        return xr.Dataset(data, coords=coords, attrs=attrs)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the table as CSV (``.csv``) or Parquet (``.parquet``); uses pyarrow when installed
+        (fast), pandas otherwise."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".parquet"):
+            raise ScenarioError("out", f"must end in .csv or .parquet, got {path.name!r}")
+        columns = self.columns()
+        try:
+            import pyarrow as pa
+        except ImportError:
+            pa = None
+        if pa is not None:
+            table = pa.table({k: (v.astype(str) if v.dtype == object else v)
+                              for k, v in columns.items()})
+            if suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                pq.write_table(table, path)
+            else:
+                import pyarrow.csv as pcsv
+
+                pcsv.write_csv(table, path)
+            return path
+        if suffix == ".parquet":
+            raise ImportError("writing Parquet needs pyarrow: pip install 'inferonomics[parquet]'")
+        self.to_pandas().to_csv(path, index=False)
+        return path
+
+    def to_dict(self, rows: Sequence[int] | None = None) -> dict[str, Any]:
+        """A JSON-friendly summary of the run, with the given rows of the table."""
+        out = {"scenario": self.scenario.name, "backend": self.backend,
+               "mode": "deterministic" if self.deterministic else "monte-carlo",
+               "samples_per_point": self.samples, "seed": self.seed,
+               "grid_points": self.grid.size, "completed": self.completed,
+               "interrupted": self.interrupted,
+               "axes": [list(d.paths) for d in self.grid.dims]}
+        if rows is not None:
+            columns = self.columns()
+            out["rows"] = [{k: _json_value(v[i]) for k, v in columns.items()} for i in rows]
+        return out
+
+
+def _json_value(x):
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        return float(x) if math.isfinite(x) else None
+    return x
+
+
+def _check_quantiles(quantiles) -> tuple[float, ...]:
+    try:
+        qs = sorted({float(q) for q in quantiles})
+    except (TypeError, ValueError):
+        raise ScenarioError("quantiles", f"must be a list of numbers in [0, 1], got {quantiles!r}") \
+            from None
+    if not qs or not all(0.0 <= q <= 1.0 for q in qs):
+        raise ScenarioError("quantiles", f"must be numbers in [0, 1], got {quantiles!r}")
+    if len(qs) > MAX_QUANTILES:
+        raise ScenarioError("quantiles", f"at most {MAX_QUANTILES} quantiles, got {len(qs)}")
+    return tuple(qs)
+
+
+class _Progress:
+    """A tqdm bar over grid points when tqdm is installed and ``enabled``; tqdm shows it only after
+    :data:`PROGRESS_DELAY_S` and only on a terminal."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        if enabled:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                return
+            self.bar = tqdm(total=total, unit=" points", delay=PROGRESS_DELAY_S, disable=None,
+                            file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: int | None = None,
+          *, deterministic: bool = False, quantiles: Sequence[float] = DEFAULT_QUANTILES,
+          backend: str = "auto", threads: int | None = None, max_points: int | None = None,
+          progress: bool = False) -> SweepResult:
+    """Evaluate every grid point of a scenario's sweep axes.
+
+    Parameters
+    ----------
+    scenario : Scenario, dict or path
+        A scenario whose lists are sweep axes (``[sweep] zip`` ties axes together).
+    samples : int or None
+        Monte Carlo samples per grid point (default 10,000; at most 2**30). Every point uses sample
+        indices 0 .. samples-1 of the same seed: common random numbers.
+    seed : int or None
+        As in :func:`~inferonomics.simulate`.
+    deterministic : bool
+        One evaluation per point with every input at its median instead of a Monte Carlo.
+    quantiles : sequence of float
+        Quantiles to keep per metric (default p5, p50, p95; at most 16).
+    backend, threads
+        As in :func:`~inferonomics.simulate`.
+    max_points : int or None
+        Refuse grids larger than this (default: ``[sweep] max_points`` or 50 million).
+    progress : bool
+        Show a progress bar (tqdm) on runs longer than a second.
+    """
+    from .api import MAX_THREADS, _check_threads
+
+    scenario = load_scenario(scenario)
+    _check_threads(threads)
+    limit = max_points if max_points is not None else (scenario.max_points or DEFAULT_MAX_POINTS)
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+        raise ScenarioError("max_points", f"must be a whole number >= 1, got {max_points!r}")
+    if scenario.grid_size > limit:
+        raise ScenarioError("max_points", f"the sweep has {scenario.grid_size:,} grid points, more "
+                            f"than the limit of {limit:,}; shorten an axis or raise the limit")
+    if deterministic:
+        if samples is not None:
+            raise ScenarioError("samples", "a deterministic sweep evaluates each point once at the "
+                                "inputs' medians; leave samples out")
+    else:
+        samples = 10_000 if samples is None else samples
+        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
+                not 1 <= samples <= MAX_SAMPLES_PER_POINT:
+            raise ScenarioError("samples", f"must be an integer in [1, {MAX_SAMPLES_PER_POINT}] per "
+                                f"grid point, got {samples!r}")
+        samples = int(samples)
+        seed = normalize_seed(seed)
+    qs = _check_quantiles(quantiles)
+    grid = Grid(scenario)
+    chosen = backends.get_backend(backend)
+    threads = min(threads or backends.default_threads(), MAX_THREADS)
+
+    n = grid.size
+    status = np.zeros((n, len(STATUS_NAMES)), dtype=np.int64)
+    values = moments = qvalues = None
+    if deterministic:
+        values = np.empty((n, len(METRIC_NAMES)))
+        batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS
+    else:
+        moments = np.empty((n, len(METRIC_NAMES), backends.N_MOMENTS))
+        qvalues = np.empty((n, len(METRIC_NAMES), len(qs)))
+        batch = 1 if chosen.name == "reference" else max(1, BATCH_SAMPLES // samples)
+    done, interrupted, core_s = 0, False, 0.0
+    bar = _Progress(n, progress)
+    try:
+        while done < n:
+            stop = min(done + batch, n)
+            t0 = time.perf_counter()
+            if deterministic:
+                out = chosen.sweep_evaluate(grid, done, stop, threads)
+                st = out[:, 0].astype(np.int64)
+                status[done:stop][np.arange(stop - done), st] = 1
+                values[done:stop] = out[:, 1:]
+            else:
+                s, mo, qv = chosen.sweep_simulate(grid, seed, samples, backends.CHUNK_SAMPLES,
+                                                  np.array(qs), done, stop, threads)
+                status[done:stop], moments[done:stop], qvalues[done:stop] = s, mo, qv
+            core_s += time.perf_counter() - t0
+            bar.update(stop - done)
+            done = stop
+    except KeyboardInterrupt:
+        interrupted = True
+        warnings.warn(f"sweep interrupted: keeping the {done:,} of {n:,} grid points finished",
+                      RuntimeWarning, stacklevel=2)
+    finally:
+        bar.close()
+    return SweepResult(
+        grid=grid, deterministic=deterministic, samples=samples, seed=seed, backend=chosen.name,
+        quantiles=() if deterministic else qs, completed=done, interrupted=interrupted,
+        core_seconds=core_s, status=status[:done],
+        moments=None if moments is None else moments[:done],
+        quantile_values=None if qvalues is None else qvalues[:done],
+        values=None if values is None else values[:done])
+
+
+__all__ = ["SweepResult", "sweep", "quantile_label", "parse_stat", "split_column"]

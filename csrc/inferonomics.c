@@ -942,6 +942,22 @@ static void grid_rows(const grid_t *g, int64_t p, int64_t *rows) {
     }
 }
 
+/* Digits of grid point p (C order). */
+static void grid_digits(const grid_t *g, int64_t p, int64_t *digits) {
+    for (int32_t k = g->n_groups - 1; k >= 0; k--) {
+        digits[k] = p % g->radix[k];
+        p /= g->radix[k];
+    }
+}
+
+/* The next point's digits: an odometer, so consecutive points need no division. */
+static inline void grid_next(const grid_t *g, int64_t *digits) {
+    for (int32_t k = g->n_groups - 1; k >= 0; k--) {
+        if (++digits[k] < g->radix[k]) return;
+        digits[k] = 0;
+    }
+}
+
 int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const int64_t *radix,
                            const int32_t *owned_offset, const int32_t *owned_param,
                            int64_t n_owned_total, const int64_t *row_offset,
@@ -958,32 +974,37 @@ int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const in
 #endif
     {
         block_t *b = malloc(sizeof *b);
-        int64_t *rows = malloc(((size_t)n_owned_total + 1) * sizeof *rows);
-        if (!b || !rows) {
+        int64_t digits[MAX_GROUPS];
+        if (!b) {
 #ifdef _OPENMP
 #pragma omp atomic write
 #endif
             failed = 1;
+        } else {
+            /* Inputs no group owns never change: write them once. */
+            for (int s = 0; s < INF_N_INPUTS; s++)
+                for (int j = 0; j < BLOCK; j++) b->in[s][j] = base_values[s];
         }
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
         for (int64_t i0 = start; i0 < stop; i0 += BLOCK) {
-            if (!b || !rows) continue;
+            if (!b) continue;
             int m = stop - i0 < BLOCK ? (int)(stop - i0) : BLOCK;
-            for (int s = 0; s < INF_N_INPUTS; s++)
-                for (int j = 0; j < m; j++) b->in[s][j] = base_values[s];
+            grid_digits(&grid, i0, digits);
             for (int j = 0; j < m; j++) {
-                grid_rows(&grid, i0 + j, rows);
-                for (int64_t i = 0; i < n_owned_total; i++)
-                    b->in[owned_param[i]][j] = table_values[rows[i]];
+                for (int32_t k = 0; k < n_groups; k++) {
+                    int64_t lo = owned_offset[k], n = owned_offset[k + 1] - lo;
+                    const double *row = table_values + row_offset[k] + digits[k] * n;
+                    for (int64_t i = 0; i < n; i++) b->in[owned_param[lo + i]][j] = row[i];
+                }
+                grid_next(&grid, digits);
             }
             evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
             for (int j = 0; j < m; j++)
                 for (int o = 0; o < INF_N_OUTPUTS; o++)
                     outputs[(i0 - start + j) * INF_N_OUTPUTS + o] = b->out[o][j];
         }
-        free(rows);
         free(b);
     }
     return failed ? INF_E_MEMORY : INF_OK;

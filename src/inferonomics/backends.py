@@ -79,8 +79,8 @@ def _reference_draw(plan: EncodedPlan, distributions, seed: int, start: int, n: 
                      (reference.draw_inputs(distributions, seed, i) for i in range(start, start + n))])
 
 
-def _reference_sweep_evaluate(grid, start: int, stop: int, threads: int) -> np.ndarray:
-    out = np.empty((stop - start, N_OUTPUTS))
+def _reference_sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
+    out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     for p in range(start, stop):
         medians = {}
         for param, dist in zip(PARAMETERS, grid.distributions(p)):
@@ -190,7 +190,7 @@ class Backend:
     simulate: Callable            # (plan, seed, samples, threads, keep) -> (Summary, table | None)
     evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
-    sweep_evaluate: Callable      # (grid, start, stop, threads) -> outputs[n, N_OUTPUTS], medians
+    sweep_evaluate: Callable      # (grid, start, stop, threads, out) -> outputs[n, N_OUTPUTS], medians
     sweep_simulate: Callable      # (grid, seed, samples, chunk, quantiles, start, stop, threads)
                                   #   -> status[n, 3], moments[n, N_METRICS, 5], quantiles[n, ., q]
 

@@ -93,11 +93,11 @@ def _grid_args(grid):
             _ptr("int32_t[]", grid.owned_param), grid.n_owned, _ptr("int64_t[]", grid.row_offset))
 
 
-def sweep_evaluate(grid, start: int, stop: int, threads: int) -> np.ndarray:
+def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
     """Outputs (one row per grid point start .. stop-1 of an inferonomics.grid.Grid) with every
-    input at its median."""
+    input at its median, written into ``out`` (C-contiguous, stop - start rows) when given."""
     grid = grid.encoded
-    out = np.empty((stop - start, N_OUTPUTS))
+    out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     _check(lib.inf_sweep_evaluate(_ptr("double[]", grid.base_medians), *_grid_args(grid),
                                   _ptr("double[]", grid.table_medians), grid.n_rows, start, stop,
                                   threads, _ptr("double[]", out, writable=True), out.size),

@@ -674,16 +674,28 @@ def grid_rows(radix, owned_offset, row_offset, p, rows):
 def sweep_evaluate_points(base, radix, owned_offset, owned_param, row_offset, table, start, stop,
                           out):
     w, x, y = workspace()
-    n_owned = owned_offset[radix.size]
-    rows = np.empty(n_owned + 1, dtype=np.int64)
+    n_groups = radix.size
+    for s in range(N_INPUTS):   # inputs no group owns never change: write them once
+        x[s, :] = base[s]
+    digits = np.empty(n_groups, dtype=np.int64)
     for i0 in range(start, stop, BLOCK):
         n = min(BLOCK, stop - i0)
-        for s in range(N_INPUTS):
-            x[s, :n] = base[s]
+        p = i0
+        for k in range(n_groups - 1, -1, -1):
+            digits[k] = p % radix[k]
+            p //= radix[k]
         for j in range(n):
-            grid_rows(radix, owned_offset, row_offset, i0 + j, rows)
-            for i in range(n_owned):
-                x[owned_param[i], j] = table[rows[i]]
+            for k in range(n_groups):
+                lo = owned_offset[k]
+                m = owned_offset[k + 1] - lo
+                r0 = row_offset[k] + digits[k] * m
+                for i in range(m):
+                    x[owned_param[lo + i], j] = table[r0 + i]
+            for k in range(n_groups - 1, -1, -1):   # odometer: the next point's digits
+                digits[k] += 1
+                if digits[k] < radix[k]:
+                    break
+                digits[k] = 0
         evaluate_block(w)
         out[i0 - start:i0 - start + n, :] = y[:, :n].T
 
@@ -912,11 +924,11 @@ def _pool_map(fn, parts) -> None:
         list(pool.map(fn, parts))
 
 
-def sweep_evaluate(grid, start: int, stop: int, threads: int) -> np.ndarray:
+def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
     """Outputs (one row per grid point start .. stop-1 of an inferonomics.grid.Grid) with every
     input at its median."""
     grid = grid.encoded
-    out = np.empty((stop - start, N_OUTPUTS))
+    out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     args = (grid.base_medians,) + _grid_args(grid) + (grid.table_medians,)
     _pool_map(lambda ab: sweep_evaluate_points(*args, start + ab[0], start + ab[1],
                                                out[ab[0]:ab[1]]), _split(stop - start, threads))

@@ -291,6 +291,9 @@ class Scenario:
             if not key:
                 raise ScenarioError(path, "expected a key path like workload.batch")
             raw.setdefault(section, {})[key] = value
+        if self.zipped:   # axes fixed here leave their zip groups
+            groups = [[p for p in g if p not in assignments] for g in self.zipped]
+            raw["sweep"]["zip"] = [g for g in groups if len(g) >= 2]
         return _from_dict(raw, self.base_dir)
 
     def points(self) -> Iterator[tuple[dict[str, Any], "Scenario"]]:
@@ -506,7 +509,7 @@ def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, 
                                 "allowed in [sweep]: " + ", ".join(SWEEP_KEYS))
     axes = {p: v for p, v in values.items() if isinstance(v, Axis)}
     raw_groups = table.get("zip", [])
-    if raw_groups and all(isinstance(p, str) for p in raw_groups):
+    if isinstance(raw_groups, list) and raw_groups and all(isinstance(p, str) for p in raw_groups):
         raw_groups = [raw_groups]          # zip = ["a", "b"] is one group
     if not isinstance(raw_groups, list):
         raise ScenarioError("sweep.zip", "must be a list of lists of axis key paths, e.g. "

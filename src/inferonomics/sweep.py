@@ -358,9 +358,9 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
 
     n = grid.size
     status = np.zeros((n, len(STATUS_NAMES)), dtype=np.int64)
-    values = moments = qvalues = None
+    outputs = values = moments = qvalues = None
     if deterministic:
-        values = np.empty((n, len(METRIC_NAMES)))
+        outputs = np.empty((n, 1 + len(METRIC_NAMES)))   # status, then the metrics
         batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS
     else:
         moments = np.empty((n, len(METRIC_NAMES), backends.N_MOMENTS))
@@ -373,10 +373,7 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
             stop = min(done + batch, n)
             t0 = time.perf_counter()
             if deterministic:
-                out = chosen.sweep_evaluate(grid, done, stop, threads)
-                st = out[:, 0].astype(np.int64)
-                status[done:stop][np.arange(stop - done), st] = 1
-                values[done:stop] = out[:, 1:]
+                chosen.sweep_evaluate(grid, done, stop, threads, outputs[done:stop])
             else:
                 s, mo, qv = chosen.sweep_simulate(grid, seed, samples, backends.CHUNK_SAMPLES,
                                                   np.array(qs), done, stop, threads)
@@ -390,6 +387,9 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
                       RuntimeWarning, stacklevel=2)
     finally:
         bar.close()
+    if deterministic:
+        values = outputs[:done, 1:]
+        status[np.arange(done), outputs[:done, 0].astype(np.int64)] = 1
     return SweepResult(
         grid=grid, deterministic=deterministic, samples=samples, seed=seed, backend=chosen.name,
         quantiles=() if deterministic else qs, completed=done, interrupted=interrupted,

@@ -1,0 +1,282 @@
+"""Sweeps: grid points built in the cores from their index agree with resolving each point, with
+simulate() at that point, across backends and thread counts; tables and bad input."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import inferonomics as inf
+from inferonomics import backends
+from inferonomics.errors import ScenarioError
+from inferonomics.grid import Grid
+from inferonomics.parameters import INPUT_NAMES
+from inferonomics.reference import METRIC_NAMES
+from inferonomics.sweep import quantile_label, split_column, sweep
+
+NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
+MOMENT_RTOL = 1e-12
+
+
+def scenario(**over):
+    raw = {
+        "model": {"id": ["llama-2-7b", "mixtral-8x7b"]},
+        "hardware": {"id": ["h100-sxm", "mi300x"], "count": [1, 2]},
+        "workload": {"batch": [4, "max"], "input_tokens": {"dist": "uniform", "low": 200, "high": 3000},
+                     "output_tokens": {"dist": "lognormal", "median": 200, "sigma": 0.5}},
+        "cost": {"usd_per_device_hour": [2.5, {"dist": "choice", "values": [1.0, 3.0],
+                                                "weights": [1, 2]}]},
+        "efficiency": {"mfu": {"dist": "pert", "low": 0.2, "mode": 0.4, "high": 0.7}},
+    }
+    for path, value in over.items():
+        section, key = path.split("__")
+        raw.setdefault(section, {})[key] = value
+    return inf.load_scenario(raw)
+
+
+def test_composed_grid_points_equal_the_scenario_resolved_at_each_point():
+    sc = scenario()
+    grid = Grid(sc)
+    assert grid.size == 2 * 2 * 2 * 2 * 2
+    points = list(sc.points())
+    assert len(points) == grid.size
+    for i, (assignment, point) in enumerate(points):   # scenario.points() is in C order too
+        assert grid.assignment(grid.digits(i)) == assignment
+        assert grid.distributions(i) == point.resolve().distributions
+
+
+def test_zipped_axes_share_one_dimension():
+    sc = inf.load_scenario({
+        "model": {"id": "llama-2-7b"},
+        "hardware": {"id": ["h100-sxm", "mi300x", "h200"]},
+        "workload": {"batch": [1, 8], "input_tokens": 512, "output_tokens": 128},
+        "cost": {"usd_per_device_hour": [3.0, 2.5, 4.0]},
+        "sweep": {"zip": [["hardware.id", "cost.usd_per_device_hour"]]}})
+    assert sc.grid_size == 6
+    result = sweep(sc, deterministic=True)
+    df = result.to_pandas()
+    assert list(zip(df["hardware.id"], df["cost.usd_per_device_hour"])) == [
+        ("h100-sxm", 3.0), ("h100-sxm", 3.0), ("mi300x", 2.5), ("mi300x", 2.5), ("h200", 4.0),
+        ("h200", 4.0)]
+    ds = result.to_xarray()
+    assert dict(ds.sizes) == {"hardware.id": 3, "workload.batch": 2}
+    assert list(ds["cost.usd_per_device_hour"].values) == [3.0, 2.5, 4.0]
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_monte_carlo_point_is_simulate_at_that_point(backend):
+    sc = scenario()
+    samples = 3000
+    result = sweep(sc, samples=samples, seed=11, backend=backend, quantiles=(0.05, 0.5, 0.9, 0.95))
+    for i, (assignment, point) in enumerate(sc.points()):
+        s = inf.simulate(point, samples=samples, seed=11, backend=backend).summary()
+        assert list(result.status[i]) == list(s.status_counts.values())
+        for metric in METRIC_NAMES:
+            ms = s.metrics[metric]
+            for stat in ("p5", "p50", "p90", "p95", "min", "max"):
+                got = result.column(metric, stat)[i]
+                want = ms.quantile(float(stat[1:]) / 100) if stat.startswith("p") else \
+                    getattr(ms, stat)
+                if ms.count == 0:
+                    assert math.isnan(got)
+                else:
+                    assert got == want, (i, metric, stat)
+            if ms.count:
+                assert result.column(metric, "mean")[i] == pytest.approx(ms.mean, rel=MOMENT_RTOL)
+                assert result.column(metric, "std")[i] == pytest.approx(ms.std, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_deterministic_point_is_evaluate_at_the_medians(backend):
+    sc = scenario()
+    result = sweep(sc, deterministic=True, backend=backend)
+    for i, (_, point) in enumerate(sc.points()):
+        y = inf.evaluate(**point.resolve().medians())
+        assert result.status[i, y.status] == 1 and result.status[i].sum() == 1
+        for metric in METRIC_NAMES:
+            got, want = result.column(metric)[i], getattr(y, metric)
+            assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want, rel=1e-12)
+
+
+def test_native_cores_agree_bit_for_bit_and_with_the_reference():
+    if len(NATIVE) < 2:
+        pytest.skip("needs both native cores")
+    sc = scenario()
+    c = sweep(sc, samples=500, seed=5, backend="c")
+    nb = sweep(sc, samples=500, seed=5, backend="numba", threads=3)
+    ref = sweep(sc, samples=500, seed=5, backend="reference")
+    assert np.array_equal(c.status, nb.status) and np.array_equal(c.status, ref.status)
+    assert np.array_equal(c.quantile_values, nb.quantile_values, equal_nan=True)
+    assert np.array_equal(c.moments, nb.moments)
+    ok = ref.moments[..., 0] > 0
+    assert np.allclose(c.moments[ok], ref.moments[ok], rtol=1e-9, atol=0)
+    # quantiles are bucket midpoints: the reference lands in the same bucket
+    assert np.allclose(c.quantile_values, ref.quantile_values, rtol=1e-12, equal_nan=True)
+    cd = sweep(sc, deterministic=True, backend="c")
+    rd = sweep(sc, deterministic=True, backend="reference")
+    assert np.allclose(cd.values, rd.values, rtol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_thread_count_and_batching_do_not_change_a_sweep(backend, monkeypatch):
+    sc = scenario()
+    one = sweep(sc, samples=700, seed=2, backend=backend, threads=1)
+    monkeypatch.setattr("inferonomics.sweep.BATCH_SAMPLES", 700 * 3)   # batches of 3 points
+    three = sweep(sc, samples=700, seed=2, backend=backend, threads=3)
+    assert np.array_equal(one.quantile_values, three.quantile_values, equal_nan=True)
+    assert np.array_equal(one.moments, three.moments)
+    monkeypatch.setattr("inferonomics.sweep.BATCH_POINTS", 5)
+    d1 = sweep(sc, deterministic=True, backend=backend, threads=1)
+    d3 = sweep(sc, deterministic=True, backend=backend, threads=3)
+    assert np.array_equal(d1.values, d3.values, equal_nan=True)
+
+
+@settings(max_examples=25)
+@given(batches=st.lists(st.sampled_from([1, 2, 16, 64, 512, "max"]), min_size=1, max_size=4,
+                        unique=True),
+       counts=st.lists(st.sampled_from([1, 2, 4, 8]), min_size=1, max_size=3, unique=True),
+       bits=st.lists(st.sampled_from([4, 8, 16]), min_size=1, max_size=3, unique=True),
+       hardware=st.lists(st.sampled_from(["h100-sxm", "a100-sxm-80gb", "l4", "b200", "tpu-v5e"]),
+                         min_size=1, max_size=3, unique=True))
+def test_deterministic_sweep_matches_evaluate_over_random_grids(batches, counts, bits, hardware):
+    sc = inf.load_scenario({
+        "model": {"id": "llama-3.1-70b"}, "hardware": {"id": hardware, "count": counts},
+        "precision": {"weight_bits": bits},
+        "workload": {"batch": batches, "input_tokens": 1000, "output_tokens": 300},
+        "cost": {"usd_per_device_hour": 3.0}})
+    result = sweep(sc, deterministic=True)
+    inputs = np.array([[point.resolve().medians()[n] for n in INPUT_NAMES]
+                       for _, point in sc.points()])
+    want = inf.evaluate_batch(inputs, backend="reference")
+    assert np.array_equal(result.status.argmax(axis=1), want["status"].astype(int))
+    for m, metric in enumerate(METRIC_NAMES):
+        np.testing.assert_allclose(result.values[:, m], want[metric], rtol=1e-9)
+
+
+def test_table_columns_are_axes_then_fractions_then_metric_stats(tmp_path):
+    result = sweep(scenario(), samples=300, seed=0)
+    df = result.to_pandas()
+    assert list(df.columns[:5]) == ["model.id", "hardware.id", "hardware.count", "workload.batch",
+                                    "cost.usd_per_device_hour"]
+    assert {"feasible_fraction", "infeasible_memory_fraction", "usd_per_mtok_p50", "tpot_s_p95",
+            "ttft_s_mean", "e2e_s_std"} <= set(df.columns)
+    assert len(df) == 32
+    assert list(df["workload.batch"].unique()) == ["4", "max"]   # mixed values become text
+    for suffix in (".csv", ".parquet"):
+        path = result.write(tmp_path / f"table{suffix}")
+        import pandas as pd
+
+        back = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+        assert back.shape == df.shape
+        np.testing.assert_allclose(back["usd_per_mtok_p50"], df["usd_per_mtok_p50"], rtol=1e-12)
+    with pytest.raises(ScenarioError, match="must end in .csv or .parquet"):
+        result.write(tmp_path / "table.xlsx")
+
+
+def test_a_point_with_no_feasible_sample_reports_nan_statistics_and_its_fractions():
+    sc = inf.load_scenario({
+        "model": {"id": "llama-3.1-405b"}, "hardware": {"id": "l4", "count": [1, 8]},
+        "workload": {"batch": 1, "input_tokens": 100, "output_tokens": 100},
+        "cost": {"usd_per_device_hour": 1.0}})
+    result = sweep(sc, samples=200, seed=0)
+    df = result.to_pandas()
+    assert df["feasible_fraction"].tolist() == [0.0, 0.0]
+    assert df["infeasible_memory_fraction"].tolist() == [1.0, 1.0]
+    assert df["usd_per_mtok_p50"].isna().all()
+
+
+def test_ctrl_c_keeps_the_finished_points(monkeypatch):
+    sc = scenario()
+    real = backends.get_backend("auto")
+    calls = []
+
+    def interrupting(grid, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real.sweep_simulate(grid, *args)
+
+    fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
+                            real.sweep_evaluate, interrupting)
+    monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
+    monkeypatch.setattr("inferonomics.sweep.BATCH_SAMPLES", 400 * 5)
+    with pytest.warns(RuntimeWarning, match="interrupted: keeping the 10 of 32"):
+        result = sweep(sc, samples=400, seed=1)
+    assert result.interrupted and result.completed == 10
+    assert len(result.to_pandas()) == 10
+    assert not np.isnan(result.column("usd_per_mtok", "p50")).any()
+    with pytest.raises(ScenarioError, match="interrupted"):
+        result.to_xarray()
+
+
+def test_column_names_and_statistics():
+    assert [quantile_label(q) for q in (0.05, 0.5, 0.95, 0.999)] == ["p5", "p50", "p95", "p99.9"]
+    assert split_column("usd_per_mtok_p95") == ("usd_per_mtok", "p95")
+    assert split_column("tpot_s_mean") == ("tpot_s", "mean")
+    with pytest.raises(ScenarioError, match="unknown metric column 'usd_per_mtk_p50'"):
+        split_column("usd_per_mtk_p50")
+    with pytest.raises(ScenarioError, match="unknown statistic"):
+        split_column("tpot_s_p200")
+    result = sweep(scenario(), samples=100, seed=0)
+    with pytest.raises(ScenarioError, match="p99 was not computed"):
+        result.column("tpot_s", "p99")
+
+
+@pytest.mark.parametrize("sweep_table, message", [
+    ({"zip": [["hardware.id", "cost.usd_per_device_hour"]]}, "must have the same length"),
+    ({"zip": [["hardware.id", "workload.output_tokens"]]}, "is not a sweep axis"),
+    ({"zip": [["hardware.id", "hardware.cuont"]]}, "is not a key of this scenario"),
+    ({"zip": [["cost.usd_per_device_hour", "hardware.count"],
+              ["hardware.count", "cost.usd_per_device_hour"]]},
+     "already zipped"),
+    ({"zip": [["hardware.id"]]}, "two or more axis key paths"),
+    ({"zip": "hardware.id"}, "must be a list of lists"),
+    ({"max_points": 10}, "has 24 grid points, more than the limit of 10"),
+    ({"max_points": 0}, "whole number >= 1"),
+    ({"limit": 5}, "unknown key"),
+])
+def test_bad_sweep_tables_fail_when_the_scenario_loads(sweep_table, message):
+    raw = {"model": {"id": "llama-2-7b"}, "hardware": {"id": ["h100-sxm", "mi300x"], "count": [1, 2, 4]},
+           "workload": {"batch": [1, 8, 64, 256], "input_tokens": 100, "output_tokens": 100},
+           "cost": {"usd_per_device_hour": [1.0, 2.0, 3.0]}}
+    raw["workload"]["output_tokens"] = 100
+    if "max_points" in sweep_table and sweep_table["max_points"] == 10:
+        raw["cost"]["usd_per_device_hour"] = 2.0
+    raw["sweep"] = sweep_table
+    with pytest.raises(ScenarioError, match=message):
+        inf.load_scenario(raw)
+
+
+def test_sweep_arguments_are_checked_before_anything_runs():
+    sc = scenario()
+    with pytest.raises(ScenarioError, match="more than the limit of 8"):
+        sweep(sc, samples=10, max_points=8)
+    with pytest.raises(ScenarioError, match="samples: must be an integer"):
+        sweep(sc, samples=0)
+    with pytest.raises(ScenarioError, match="leave samples out"):
+        sweep(sc, samples=10, deterministic=True)
+    with pytest.raises(ScenarioError, match="quantiles"):
+        sweep(sc, samples=10, quantiles=[0.5, 1.5])
+    with pytest.raises(ScenarioError, match="at most 16"):
+        sweep(sc, samples=10, quantiles=[i / 20 for i in range(20)])
+
+
+def test_cross_field_checks_run_on_every_combination_of_axes():
+    raw = {"model": {"id": "llama-2-7b", "active_params_b": [5.0, 50.0],
+                     "total_params_b": [100.0, 10.0]},
+           "hardware": {"id": "h100-sxm"},
+           "workload": {"batch": 1, "input_tokens": 100, "output_tokens": 100},
+           "cost": {"usd_per_device_hour": 1.0}}
+    with pytest.raises(ScenarioError, match=r"model.active_params_b: can reach 50 B.*grid point "
+                       r"model.active_params_b = 50.0, model.total_params_b = 10.0"):
+        sweep(raw, deterministic=True)
+
+
+def test_a_scenario_without_axes_sweeps_to_one_point():
+    sc = scenario(model__id="llama-2-7b", hardware__id="h100-sxm", hardware__count=1, workload__batch=8,
+        cost__usd_per_device_hour=2.0)
+    result = sweep(sc, samples=1000, seed=4)
+    s = inf.simulate(sc, samples=1000, seed=4).summary()
+    assert result.completed == 1
+    assert result.column("usd_per_mtok", "p50")[0] == s.quantile("usd_per_mtok", 0.5)

@@ -496,11 +496,13 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     return scenario
 
 
-SWEEP_KEYS = ("zip", "max_points")
+SWEEP_KEYS = ("zip", "max_points", "constraints", "objective", "min_feasible")
 
 
 def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, int | None]:
-    """``[sweep]``: ``zip`` (lists of axis paths that move together) and ``max_points``."""
+    """``[sweep]``: ``zip`` (lists of axis paths that move together), ``max_points``, and the
+    decision keys read by :mod:`inferonomics.decisions` (``constraints``, ``objective``,
+    ``min_feasible``), checked here so a bad one fails when the scenario loads."""
     if not isinstance(table, Mapping):
         raise ScenarioError("sweep", f"must be a table [sweep], got {_describe(table)}")
     for key in table:
@@ -533,6 +535,19 @@ def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, 
             raise ScenarioError(where, "zipped axes must have the same length, got "
                                 + ", ".join(f"{p} ({n})" for p, n in lengths.items()))
         groups.append(tuple(group))
+    from .constraints import parse_constraint, parse_objective
+
+    constraints = table.get("constraints", [])
+    if not isinstance(constraints, list):
+        raise ScenarioError("sweep.constraints", "must be a list like ['tpot_s_p95 <= 0.04']")
+    for j, text in enumerate(constraints):
+        parse_constraint(text, f"sweep.constraints[{j}]")
+    if "objective" in table:
+        parse_objective(table["objective"], "sweep.objective")
+    if "min_feasible" in table:
+        f = table["min_feasible"]
+        if not _is_number(f) or not 0.0 <= f <= 1.0:
+            raise ScenarioError("sweep.min_feasible", f"must be a fraction in [0, 1], got {_describe(f)}")
     max_points = table.get("max_points")
     if max_points is not None:
         if not _is_number(max_points) or max_points < 1 or max_points != math.floor(max_points):

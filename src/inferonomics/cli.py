@@ -1,4 +1,4 @@
-"""Command line: ``inferonomics run | catalog``.
+"""Command line: ``inferonomics run | sweep | compare | sensitivity | plot | catalog | validate``.
 
 Errors in the user's input print one line on stderr and exit with status 2; no traceback.
 """
@@ -10,6 +10,8 @@ import json
 import math
 import os
 import sys
+
+import numpy as np
 
 from . import backends, catalog
 from .api import simulate
@@ -185,6 +187,318 @@ def _cmd_validate(args) -> int:
     return 0
 
 
+DEFAULT_SWEEP_SAMPLES = 10_000            # per grid point on a native core
+DEFAULT_REFERENCE_SWEEP_SAMPLES = 200     # per grid point on the reference
+DEFAULT_COMPARE_SAMPLES = 200_000
+DEFAULT_PLOT_SAMPLES = 200_000
+
+
+def _quantile_list(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be numbers in [0, 1] separated by commas, got "
+                                         f"{text!r}") from None
+
+
+def _columns(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _dump_json(obj) -> None:
+    json.dump(_json_safe(obj), sys.stdout, allow_nan=False, default=_json_default)
+    sys.stdout.write("\n")
+
+
+def _cell(x) -> str:
+    if isinstance(x, str):
+        return x
+    if hasattr(x, "item"):
+        x = x.item()
+    if isinstance(x, int):
+        return str(x)
+    return _fmt(float(x))
+
+
+def _print_columns(table: dict, rank: bool = True) -> None:
+    names = list(table)
+    n = len(table[names[0]]) if names else 0
+    rows = [(["#"] if rank else []) + names]
+    for i in range(n):
+        rows.append(([str(i + 1)] if rank else []) + [_cell(table[k][i]) for k in names])
+    _print_table(rows, left=range(1 + (len(table) - sum(1 for k in names if "." not in k))))
+
+
+def _hide_zipped(result, table: dict) -> dict:
+    """Drop the second and later axes of zipped groups from a printed table: they move with the
+    first (the header says so), and distribution labels are long."""
+    hidden = {p for d in result.grid.dims for p in d.paths[1:]}
+    return {k: v for k, v in table.items() if k not in hidden}
+
+
+def _sweep_samples(args) -> int | None:
+    if args.deterministic:
+        return None
+    if args.samples is not None:
+        return args.samples
+    chosen = backends.get_backend(args.backend).name
+    return DEFAULT_REFERENCE_SWEEP_SAMPLES if chosen == "reference" else DEFAULT_SWEEP_SAMPLES
+
+
+def _cmd_sweep(args) -> int:
+    import time
+
+    from .decisions import best, decision_settings, required_quantiles, sweep_pareto
+    from .scenario import load_scenario
+    from .sweep import DEFAULT_QUANTILES, split_column, sweep
+
+    t0 = time.perf_counter()
+    scenario = load_scenario(args.scenario)
+    # Check the decision settings before anything runs, and keep the quantiles they need.
+    table = scenario.raw.get("sweep", {})
+    constraints = args.constraint if args.constraint else None
+    from .constraints import parse_constraint, parse_objective
+
+    parsed_constraints = [parse_constraint(c, f"--constraint") for c in
+                          (constraints or table.get("constraints", []))]
+    objective = parse_objective(args.objective or table.get("objective", "usd_per_mtok_p50"),
+                                "--objective")
+    show = args.show or table.get("show", [])
+    for j, c in enumerate(show):
+        parse_objective(c, "--show")
+    pareto_cols = args.pareto or []
+    for c in pareto_cols:
+        split_column(c)
+    wanted = list(args.quantiles or DEFAULT_QUANTILES)
+    wanted += required_quantiles(parsed_constraints, objective)
+    for c in list(pareto_cols) + list(show):
+        wanted += required_quantiles([parse_constraint(f"{c} <= 0")], None)
+    result = sweep(scenario, samples=_sweep_samples(args), seed=args.seed,
+                   deterministic=args.deterministic, quantiles=wanted, backend=args.backend,
+                   threads=args.threads, max_points=args.max_points, progress=not args.json)
+    ranking = best(result, constraints, args.objective, top=args.top, min_feasible=args.min_feasible)
+    front = sweep_pareto(result, pareto_cols) if pareto_cols else None
+    written = result.write(args.out) if args.out else None
+    if args.plot:
+        from . import plots
+
+        constrained = bool(ranking.constraints) or ranking.min_feasible > 0
+        plots.sweep_chart(result, args.plot, x=args.x, y=args.y or objective.column,
+                          mask=ranking.eligible if constrained else None,
+                          subtitle="points meeting: " + ", ".join(
+                              [str(c) for c in ranking.constraints]
+                              + [f"feasible >= {ranking.min_feasible:g}"]) if constrained else "")
+    total_s = time.perf_counter() - t0
+    n = result.completed
+    speed = {"grid_points": result.grid.size, "completed": n, "core_seconds": result.core_seconds,
+             "total_seconds": total_s,
+             "points_per_s_core": n / result.core_seconds if result.core_seconds else None,
+             "points_per_s_total": n / total_s}
+    if not args.deterministic and result.core_seconds:
+        speed["samples_per_s_core"] = n * result.samples / result.core_seconds
+    if args.json:
+        out = result.to_dict()
+        out["speed"] = speed
+        out["ranking"] = ranking.to_dict()
+        if front is not None:
+            idx = np.flatnonzero(front)
+            cols = result.columns()
+            out["pareto"] = {"columns": pareto_cols, "points": [
+                {"index": int(i), **{k: v[i] for k, v in cols.items() if k in result.axis_columns()
+                                     or k in pareto_cols}} for i in idx]}
+        if written:
+            out["table"] = str(written)
+        _dump_json(out)
+        return 130 if result.interrupted else 0
+    dims = " x ".join(f"{d.name} {len(d)}" + (f" (zipped with {', '.join(d.paths[1:])})"
+                                             if len(d.paths) > 1 else "") for d in result.grid.dims)
+    mode = "deterministic (inputs at their medians)" if args.deterministic else \
+        f"Monte Carlo, {result.samples:,} samples per point, seed {result.seed}"
+    print(result.scenario.name)
+    print(f"grid: {result.grid.size:,} points ({dims or 'no axes'}) | {mode} | backend {result.backend}")
+    rate = f"{speed['points_per_s_core']:,.0f} points/s" if speed["points_per_s_core"] else ""
+    if "samples_per_s_core" in speed:
+        rate += f", {speed['samples_per_s_core'] / 1e6:.1f} M samples/s"
+    print(f"computed in {result.core_seconds:.2f} s in the cores ({rate}); {total_s:.2f} s in all")
+    if result.interrupted:
+        print(f"interrupted: {n:,} of {result.grid.size:,} points finished; everything below is "
+              "about those")
+    if written:
+        print(f"table written to {written} ({n:,} rows)")
+    print()
+    goal = [str(c) for c in ranking.constraints]
+    floor = f"feasible in >= {ranking.min_feasible:.0%} of samples" if not args.deterministic \
+        else "feasible"
+    print(f"{ranking.objective}, subject to: {', '.join(goal + [floor])}")
+    shown = _hide_zipped(result, ranking.table())
+    rows = ranking.rows if ranking.meeting else ranking.misses
+    for c in show:
+        metric, stat = split_column(c)
+        shown.setdefault(c, result.column(metric, stat if stat != "value" else "p50")[rows])
+    if ranking.meeting:
+        print(f"{ranking.meeting:,} of {n:,} points qualify; best {len(ranking.rows)}:")
+    else:
+        print(f"no grid point meets the constraints; nearest misses ({len(ranking.misses)}):")
+    _print_columns(shown)
+    if front is not None:
+        idx = np.flatnonzero(front)
+        key = result.columns()
+        order = idx[np.argsort(key[pareto_cols[0]][idx], kind="stable")]
+        print(f"\nPareto frontier over {', '.join(pareto_cols)}: {idx.size} of {n:,} points")
+        table = {k: v[order] for k, v in result.axis_columns().items()}
+        table.update({c: key[c][order] for c in pareto_cols})
+        _print_columns(_hide_zipped(result, table))
+    if args.plot:
+        print(f"\nchart written to {args.plot}")
+    return 130 if result.interrupted else 0
+
+
+def _parse_assignment(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InferonomicsError(f"--baseline: expected PATH=VALUE, got {item!r}")
+        try:
+            import tomllib
+
+            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except Exception:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _cmd_compare(args) -> int:
+    from .decisions import break_even, compare, compare_points
+    from .scenario import load_scenario
+
+    a = load_scenario(args.a)
+    if args.b is None:
+        if args.break_even:
+            raise InferonomicsError("--break-even needs two scenarios (A and B)")
+        baseline = _parse_assignment(args.baseline) if args.baseline else 0
+        pairs = compare_points(a, baseline, args.metric, samples=args.samples, seed=args.seed,
+                               backend=args.backend, threads=args.threads)
+        if args.json:
+            _dump_json({"metric": args.metric, "baseline": baseline, "comparisons": [
+                {"point": p, **c.to_dict()} for p, c in pairs]})
+            return 0
+        print(f"{a.name}: every grid point against the baseline "
+              f"{baseline if baseline else 'point 0 (the first value of every axis)'} on "
+              f"{args.metric}, {args.samples:,} common-random-number samples")
+        rows = [list(pairs[0][0]) + ["P(lower)", "mean diff", "95% CI", "relative"]]
+        for p, c in sorted(pairs, key=lambda pc: -pc[1].p_a_lower if not math.isnan(
+                pc[1].p_a_lower) else 1):
+            rows.append([_cell(v) if not isinstance(v, dict) else str(v) for v in p.values()] + [
+                f"{c.p_a_lower:.3f}", _fmt(c.mean_difference),
+                f"[{_fmt(c.mean_difference_ci[0])}, {_fmt(c.mean_difference_ci[1])}]",
+                f"{c.relative_difference:+.1%}"])
+        _print_table(rows, left=range(len(pairs[0][0])))
+        return 0
+    b = load_scenario(args.b)
+    c = compare(a, b, args.metric, samples=args.samples, seed=args.seed, backend=args.backend,
+                threads=args.threads)
+    be = None
+    if args.break_even:
+        low, high = args.range if args.range else (None, None)
+        be = break_even(a, b, args.break_even, side=args.side, metric=args.metric, low=low,
+                        high=high, seed=args.seed, backend=args.backend, threads=args.threads)
+    if args.json:
+        out = {"a": a.name, "b": b.name, **c.to_dict()}
+        if be is not None:
+            out["break_even"] = be.to_dict()
+        _dump_json(out)
+        return 0
+    unit = METRIC_UNITS.get(args.metric, "")
+    print(f"A: {a.name}\nB: {b.name}")
+    print(f"{args.metric} ({unit}) on {c.samples:,} common-random-number samples; both feasible "
+          f"in {c.both_feasible:,} (A infeasible {c.a_infeasible:,}, B infeasible {c.b_infeasible:,})")
+    if c.both_feasible == 0:
+        print("no sample where both run: nothing to compare")
+        return 0
+    print(f"P(A lower than B) = {c.p_a_lower:.4f} (95% CI {c.p_a_lower_ci[0]:.4f} - "
+          f"{c.p_a_lower_ci[1]:.4f}); ties {c.p_equal:.4f}")
+    print(f"mean A = {_fmt(c.mean_a)}, mean B = {_fmt(c.mean_b)}; mean A - B = "
+          f"{_fmt(c.mean_difference)} (95% CI {_fmt(c.mean_difference_ci[0])} to "
+          f"{_fmt(c.mean_difference_ci[1])}), {c.relative_difference:+.1%} of B")
+    if be is not None:
+        where = f"[{_fmt(be.low)}, {_fmt(be.high)}]"
+        if be.value is None:
+            print(f"break-even: none for {be.path} of {be.side.upper()} in {where} (A - B is "
+                  f"{_fmt(be.difference_at_low)} at the low end, {_fmt(be.difference_at_high)} at "
+                  "the high end; widen --range)")
+        else:
+            print(f"break-even: {be.path} of {be.side.upper()} = {_fmt(be.value)} gives A and B the "
+                  f"same mean {args.metric} (searched {where})")
+    return 0
+
+
+def _range(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be LOW,HIGH, got {text!r}") from None
+    return low, high
+
+
+def _cmd_plot(args) -> int:
+    from . import plots
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    if args.kind == "distribution":
+        result = simulate(scenario, samples=args.samples or DEFAULT_PLOT_SAMPLES, seed=args.seed,
+                          backend=args.backend, threads=args.threads, keep_samples=True)
+        plots.distribution_chart(result, args.metric, args.out)
+    elif args.kind in ("pareto", "sweep"):
+        from .decisions import sweep_pareto
+        from .sweep import split_column, sweep
+
+        if args.kind == "pareto":
+            x = args.x or "usd_per_mtok_p50"
+            y = args.y or "tpot_s_p95"
+            qs = {0.05, 0.5, 0.95}
+            for col in (x, y):
+                stat = split_column(col)[1]
+                if stat.startswith("p"):
+                    qs.add(float(stat[1:]) / 100)
+        else:
+            qs = {0.05, 0.5, 0.95}
+            if args.y:
+                stat = split_column(args.y)[1]
+                if stat.startswith("p"):
+                    qs.add(float(stat[1:]) / 100)
+        result = sweep(scenario, samples=args.samples or DEFAULT_SWEEP_SAMPLES, seed=args.seed,
+                       quantiles=sorted(qs), backend=args.backend, threads=args.threads,
+                       progress=True)
+        if args.kind == "pareto":
+            plots.pareto_chart(result, sweep_pareto(result, [x, y]), x, y, args.out)
+        else:
+            plots.sweep_chart(result, args.out, x=args.x, y=args.y or "usd_per_mtok_p50")
+    else:
+        from . import sensitivity
+
+        if args.kind == "tornado":
+            plots.tornado_chart(sensitivity.tornado(scenario, args.metric, backend=args.backend),
+                                args.out)
+        else:
+            plots.sobol_chart(sensitivity.sobol(scenario, args.metric,
+                                                samples=args.samples or 8192, seed=args.seed,
+                                                backend=args.backend, threads=args.threads),
+                              args.out)
+    print(f"{args.kind} chart written to {args.out}")
+    return 0
+
+
+def _common(p, samples_help: str) -> None:
+    p.add_argument("--samples", type=_positive_int, default=None, help=samples_help)
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the random stream (default 0)")
+    p.add_argument("--backend", default="auto", choices=("auto",) + BACKENDS,
+                   help="compute core (default auto: the fastest available)")
+    p.add_argument("--threads", type=_positive_int, default=None,
+                   help="worker threads for native cores (default: all cores)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inferonomics",
@@ -221,6 +535,67 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--plot", metavar="FILE", help="write predicted intervals against "
                      "measurements (log axes) to FILE (.png or .svg; needs matplotlib)")
     val.set_defaults(func=_cmd_validate)
+
+    sw = sub.add_parser("sweep", help="every combination of a scenario's lists (sweep axes): "
+                        "a table, the best points under constraints, a Pareto frontier")
+    sw.add_argument("scenario", help="scenario TOML file with lists as sweep axes")
+    _common(sw, f"Monte Carlo samples per grid point (default {DEFAULT_SWEEP_SAMPLES:,}; "
+            f"{DEFAULT_REFERENCE_SWEEP_SAMPLES} on the reference)")
+    sw.add_argument("--deterministic", action="store_true",
+                    help="one evaluation per point with every input at its median")
+    sw.add_argument("--quantiles", type=_quantile_list, default=None,
+                    help="quantiles kept per metric, e.g. 0.05,0.5,0.95 (default); those the "
+                         "constraints and objective name are added")
+    sw.add_argument("--max-points", type=_positive_int, default=None,
+                    help="refuse grids larger than this (default: [sweep] max_points or 50 million)")
+    sw.add_argument("--out", metavar="FILE", help="write the table to FILE.csv or FILE.parquet")
+    sw.add_argument("--constraint", action="append", metavar="EXPR",
+                    help="e.g. 'tpot_s_p95 <= 0.04' (repeatable; default: [sweep] constraints)")
+    sw.add_argument("--objective", metavar="COLUMN",
+                    help="column to rank by, e.g. usd_per_mtok_p90 (default: [sweep] objective or "
+                         "usd_per_mtok_p50; throughput columns are maximised)")
+    sw.add_argument("--min-feasible", type=float, default=None,
+                    help="fraction of a point's samples that must run (default: [sweep] "
+                         "min_feasible or 0.95)")
+    sw.add_argument("--top", type=_positive_int, default=10, help="best points shown (default 10)")
+    sw.add_argument("--show", type=_columns, metavar="COL,COL",
+                    help="more columns in the printed table, e.g. tpot_s_p50,joules_per_token_p50 "
+                         "(default: [sweep] show)")
+    sw.add_argument("--pareto", type=_columns, metavar="COL,COL[,COL]",
+                    help="also print the Pareto frontier over two or three columns")
+    sw.add_argument("--plot", metavar="FILE", help="chart a column against an axis (.png/.svg)")
+    sw.add_argument("--x", metavar="AXIS", help="axis on the chart's x axis (default: the longest)")
+    sw.add_argument("--y", metavar="COLUMN", help="column on the chart's y axis (default: objective)")
+    sw.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    sw.set_defaults(func=_cmd_sweep)
+
+    cmp_ = sub.add_parser("compare", help="option A against B (or every grid point against a "
+                          "baseline) on common random numbers")
+    cmp_.add_argument("a", help="scenario A (or a scenario with sweep axes)")
+    cmp_.add_argument("b", nargs="?", help="scenario B")
+    _common(cmp_, f"samples (default {DEFAULT_COMPARE_SAMPLES:,})")
+    cmp_.add_argument("--metric", default="usd_per_mtok", help="metric (default usd_per_mtok)")
+    cmp_.add_argument("--baseline", nargs="+", metavar="PATH=VALUE",
+                      help="with one swept scenario: the grid point the others are compared with")
+    cmp_.add_argument("--break-even", metavar="PATH",
+                      help="input (e.g. cost.usd_per_device_hour) whose break-even value to find")
+    cmp_.add_argument("--side", choices=("a", "b"), default="b",
+                      help="which option's input moves (default b)")
+    cmp_.add_argument("--range", type=_range, metavar="LOW,HIGH",
+                      help="bracket for the break-even search (default: half to twice the median)")
+    cmp_.add_argument("--json", action="store_true", help="print one JSON object")
+    cmp_.set_defaults(func=_cmd_compare)
+
+    pl = sub.add_parser("plot", help="charts: distribution, pareto, tornado, sobol, sweep")
+    pl.add_argument("kind", choices=("distribution", "pareto", "tornado", "sobol", "sweep"))
+    pl.add_argument("scenario", help="scenario TOML file")
+    pl.add_argument("--out", required=True, metavar="FILE", help="image file (.png or .svg)")
+    _common(pl, "samples (per grid point for pareto/sweep)")
+    pl.add_argument("--metric", default="usd_per_mtok",
+                    help="metric for distribution/tornado/sobol (default usd_per_mtok)")
+    pl.add_argument("--x", help="pareto: x column (default usd_per_mtok_p50); sweep: axis")
+    pl.add_argument("--y", help="pareto: y column (default tpot_s_p95); sweep: column")
+    pl.set_defaults(func=_cmd_plot)
     return parser
 
 

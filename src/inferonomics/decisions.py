@@ -70,6 +70,7 @@ class Ranking:
     rows: np.ndarray              # indices into the sweep's table
     meeting: int                  # how many points meet everything
     misses: np.ndarray            # nearest misses (only when meeting == 0)
+    eligible: np.ndarray          # bool per point: feasible enough and meeting every constraint
 
     @property
     def best(self) -> int | None:
@@ -155,7 +156,8 @@ def best(result: SweepResult, constraints: Sequence[str | Constraint] | None = N
     misses = np.empty(0, dtype=np.int64)
     if meeting.size == 0:
         misses = np.argsort(excess, kind="stable")[:top]
-    return Ranking(result, constraints, objective, min_feasible, order, int(meeting.size), misses)
+    return Ranking(result, constraints, objective, min_feasible, order, int(meeting.size), misses,
+                   ok)
 
 
 # ------------------------------------------------------------------------------------------------

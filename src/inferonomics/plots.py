@@ -59,3 +59,212 @@ def plot_validation(report: dict, path: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def _save(fig, path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    _pyplot().close(fig)
+
+
+def _axis_label(column: str) -> str:
+    from .cli import METRIC_UNITS
+    from .sweep import split_column
+
+    try:
+        metric, stat = split_column(column)
+    except Exception:
+        return column
+    unit = METRIC_UNITS.get(metric, "")
+    return f"{column} ({unit})" if unit else column
+
+
+def distribution_chart(result, metric: str, path) -> None:
+    """Histogram (log-spaced bins when the values span a decade or more) and empirical CDF of one
+    metric over the feasible samples of a :class:`~inferonomics.api.Result` kept with
+    ``keep_samples=True``; p5, p50 and p95 marked."""
+    import numpy as np
+
+    plt = _pyplot()
+    df = result.to_pandas()
+    values = df.loc[df["status"] == "ok", metric].to_numpy()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    if values.size == 0:
+        ax1.text(0.5, 0.5, "no feasible sample", ha="center", transform=ax1.transAxes)
+    else:
+        lo, hi = values.min(), values.max()
+        log = lo > 0 and hi / lo >= 10
+        bins = np.geomspace(lo, hi, 80) if log else 80
+        ax1.hist(values, bins=bins, color="tab:blue", alpha=0.8)
+        if log:
+            ax1.set_xscale("log")
+        xs = np.sort(values)
+        ax2.plot(xs, np.arange(1, xs.size + 1) / xs.size, color="tab:blue")
+        if log:
+            ax2.set_xscale("log")
+        s = result.summary()[metric]
+        for q, style in ((0.05, ":"), (0.5, "--"), (0.95, ":")):
+            v = s.quantile(q)
+            for ax in (ax1, ax2):
+                ax.axvline(v, color="black", ls=style, lw=1)
+            ax2.annotate(f"p{int(q * 100)} {v:.3g}", (v, q), textcoords="offset points",
+                         xytext=(5, -12 if q > 0.5 else 5), fontsize=8)
+    ax1.set_xlabel(_axis_label(metric))
+    ax1.set_ylabel("samples")
+    ax2.set_xlabel(_axis_label(metric))
+    ax2.set_ylabel("fraction of feasible samples <= x")
+    ax2.grid(alpha=0.3)
+    fig.suptitle(f"{result.scenario.name}: {metric}, {result.samples:,} samples "
+                 f"({result.feasible_fraction:.1%} feasible)")
+    _save(fig, path)
+
+
+def pareto_chart(result, front, x: str, y: str, path) -> None:
+    """Every grid point of a sweep in grey, the Pareto frontier over columns x and y as a step line
+    through its points, labelled with their axis values."""
+    import numpy as np
+
+    plt = _pyplot()
+    cols = result.columns()
+    xs, ys = cols[x], cols[y]
+    fig, ax = plt.subplots(figsize=(9, 6))
+    dominated = ~front & ~np.isnan(xs) & ~np.isnan(ys)
+    ax.scatter(xs[dominated], ys[dominated], s=12, color="lightgrey", label="dominated")
+    idx = np.flatnonzero(front)
+    idx = idx[np.argsort(xs[idx], kind="stable")]
+    ax.step(xs[idx], ys[idx], where="post", color="tab:red", lw=1.5)
+    ax.scatter(xs[idx], ys[idx], s=30, color="tab:red", zorder=3, label="Pareto frontier")
+    axes = result.axis_columns()
+    for i in idx[:25]:
+        label = ", ".join(str(v[i]) for v in axes.values())
+        ax.annotate(label, (xs[i], ys[i]), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    for setter, values in ((ax.set_xscale, xs), (ax.set_yscale, ys)):
+        ok = values[~np.isnan(values)]
+        if ok.size and ok.min() > 0 and ok.max() / ok.min() > 20:
+            setter("log")
+    ax.set_xlabel(_axis_label(x))
+    ax.set_ylabel(_axis_label(y))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    _plain_log_ticks(ax)
+    ax.set_title(f"{result.scenario.name}: {idx.size} of {result.completed:,} points on the frontier")
+    _save(fig, path)
+
+
+MAX_LINES = 6        # more combinations than this: chart the best one per x value instead
+MAX_BANDS = 4        # p5-p95 bands drawn when at most this many lines
+
+
+def sweep_chart(result, path, x: str | None = None, y: str = "usd_per_mtok_p50", mask=None,
+                subtitle: str = "") -> None:
+    """A column against one sweep axis, over the points where ``mask`` is true (default all; e.g.
+    those meeting a ranking's constraints, named in ``subtitle``). With few combinations of the other axes, one line each
+    (with its p5-p95 band when y is a p50 column of a Monte Carlo sweep and the lines are few);
+    with many, the best point at each x value (lowest, or highest for throughput), labelled with
+    the other axes' values there, with p5-p95 error bars."""
+    import numpy as np
+
+    from .constraints import MAXIMIZED_METRICS
+    from .errors import ScenarioError
+    from .sweep import split_column
+
+    plt = _pyplot()
+    axes = result.axis_columns()
+    if not axes:
+        raise ScenarioError("x", "the scenario has no sweep axes to chart")
+    if x is None:
+        x = max(axes, key=lambda k: len(np.unique(axes[k].astype(str))))
+    if x not in axes:
+        raise ScenarioError("x", f"{x!r} is not a sweep axis; axes: {', '.join(axes)}")
+    metric, stat = split_column(y)
+    values = result.column(metric, stat if stat != "value" else "p50").copy()
+    if mask is not None:
+        values[~mask] = np.nan
+    band = None
+    if not result.deterministic and stat == "p50" and {0.05, 0.95} <= set(result.quantiles):
+        band = tuple(np.where(np.isnan(values), np.nan, result.column(metric, q))
+                     for q in ("p5", "p95"))
+    others = [k for k in axes if k != x and k not in _zipped_with(result, x)]
+    groups: dict[tuple, list[int]] = {}
+    for i in range(result.completed):
+        groups.setdefault(tuple(axes[k][i] for k in others), []).append(i)
+    numeric = axes[x].dtype != object
+    labels_x = list(dict.fromkeys(axes[x].tolist()))
+    position = {v: float(v) if numeric else float(j) for j, v in enumerate(labels_x)}
+
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    short = lambda k: k.split(".")[-1]  # noqa: E731
+    if len(groups) <= MAX_LINES:
+        for key, rows in groups.items():
+            rows = np.array(rows)
+            pos = np.array([position[v] for v in axes[x][rows]])
+            order = np.argsort(pos)
+            label = ", ".join(f"{short(k)}={v}" for k, v in zip(others, key)) or y
+            if band is not None and len(groups) <= MAX_BANDS:
+                label += " (band: p5-p95)"
+            line, = ax.plot(pos[order], values[rows][order], marker="o", ms=4, label=label)
+            if band is not None and len(groups) <= MAX_BANDS:
+                ax.fill_between(pos[order], band[0][rows][order], band[1][rows][order],
+                                color=line.get_color(), alpha=0.15)
+        what = ""
+    else:
+        better = np.nanargmax if metric in MAXIMIZED_METRICS else np.nanargmin
+        pos, best_rows = [], []
+        for v in labels_x:
+            rows = np.flatnonzero(axes[x] == v)
+            ok = rows[~np.isnan(values[rows])]
+            if ok.size:
+                pos.append(position[v])
+                best_rows.append(ok[better(values[ok])])
+        best_rows = np.array(best_rows, dtype=int)
+        pos = np.array(pos)
+        yerr = None
+        if band is not None and best_rows.size:
+            yerr = np.vstack([values[best_rows] - band[0][best_rows],
+                              band[1][best_rows] - values[best_rows]])
+        ax.errorbar(pos, values[best_rows], yerr=yerr, marker="o", capsize=4, color="tab:blue",
+                    label="best point at each value" + (" (bars: p5-p95)" if yerr is not None else ""))
+        for v in labels_x:
+            if position[v] not in pos:
+                ax.text(position[v], 0.03, "none\nqualifies" if mask is not None else "no value",
+                        transform=ax.get_xaxis_transform(), ha="center", fontsize=8, color="grey")
+        for p_, i in zip(pos, best_rows):
+            ax.annotate("\n".join(f"{short(k)}={axes[k][i]}" for k in others), (p_, values[i]),
+                        textcoords="offset points", xytext=(6, 6), fontsize=7)
+        what = f"best of {len(groups)} combinations of {', '.join(map(short, others))} at each value"
+    if numeric:
+        xs = axes[x].astype(float)
+        if xs.min() > 0 and xs.max() / xs.min() >= 16:
+            ax.set_xscale("log", base=2)
+    else:
+        ax.set_xticks(range(len(labels_x)))
+        ax.set_xticklabels([str(v) for v in labels_x], rotation=30, ha="right")
+    ok = values[~np.isnan(values)]
+    if ok.size and ok.min() > 0 and ok.max() / ok.min() > 20:
+        ax.set_yscale("log")
+    ax.set_xlabel(x)
+    ax.set_ylabel(_axis_label(y))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    _plain_log_ticks(ax)
+    ax.set_title(f"{result.scenario.name}\n{y} against {x}" + (f": {what}" if what else "")
+                 + (f"\n{subtitle}" if subtitle else ""), fontsize=10)
+    _save(fig, path)
+
+
+def _plain_log_ticks(ax) -> None:
+    """Tick labels like 0.5 and 2 rather than 5x10^-1 on log axes."""
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda v, _: f"{v:g}")
+    for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+        if scale == "log":
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+
+
+def _zipped_with(result, path: str) -> tuple[str, ...]:
+    for dim in result.grid.dims:
+        if path in dim.paths:
+            return dim.paths
+    return ()

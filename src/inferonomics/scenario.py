@@ -496,13 +496,14 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     return scenario
 
 
-SWEEP_KEYS = ("zip", "max_points", "constraints", "objective", "min_feasible")
+SWEEP_KEYS = ("zip", "max_points", "constraints", "objective", "min_feasible", "show")
 
 
 def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, int | None]:
-    """``[sweep]``: ``zip`` (lists of axis paths that move together), ``max_points``, and the
-    decision keys read by :mod:`inferonomics.decisions` (``constraints``, ``objective``,
-    ``min_feasible``), checked here so a bad one fails when the scenario loads."""
+    """``[sweep]``: ``zip`` (lists of axis paths that move together), ``max_points``, the decision
+    keys read by :mod:`inferonomics.decisions` (``constraints``, ``objective``, ``min_feasible``)
+    and ``show`` (extra columns the CLI prints), checked here so a bad one fails when the scenario
+    loads."""
     if not isinstance(table, Mapping):
         raise ScenarioError("sweep", f"must be a table [sweep], got {_describe(table)}")
     for key in table:
@@ -544,6 +545,11 @@ def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, 
         parse_constraint(text, f"sweep.constraints[{j}]")
     if "objective" in table:
         parse_objective(table["objective"], "sweep.objective")
+    show = table.get("show", [])
+    if not isinstance(show, list) or not all(isinstance(c, str) for c in show):
+        raise ScenarioError("sweep.show", "must be a list of columns like ['tpot_s_p95']")
+    for j, column in enumerate(show):
+        parse_objective(column, f"sweep.show[{j}]")
     if "min_feasible" in table:
         f = table["min_feasible"]
         if not _is_number(f) or not 0.0 <= f <= 1.0:

@@ -373,6 +373,7 @@ def _cmd_compare(args) -> int:
     from .scenario import load_scenario
 
     a = load_scenario(args.a)
+    args.samples = args.samples or DEFAULT_COMPARE_SAMPLES
     if args.b is None:
         if args.break_even:
             raise InferonomicsError("--break-even needs two scenarios (A and B)")
@@ -387,8 +388,11 @@ def _cmd_compare(args) -> int:
               f"{baseline if baseline else 'point 0 (the first value of every axis)'} on "
               f"{args.metric}, {args.samples:,} common-random-number samples")
         rows = [list(pairs[0][0]) + ["P(lower)", "mean diff", "95% CI", "relative"]]
-        for p, c in sorted(pairs, key=lambda pc: -pc[1].p_a_lower if not math.isnan(
-                pc[1].p_a_lower) else 1):
+        def order(pc):   # most likely lower first, then by the mean difference
+            c = pc[1]
+            return (1, 0) if math.isnan(c.p_a_lower) else (-c.p_a_lower, c.mean_difference)
+
+        for p, c in sorted(pairs, key=order):
             rows.append([_cell(v) if not isinstance(v, dict) else str(v) for v in p.values()] + [
                 f"{c.p_a_lower:.3f}", _fmt(c.mean_difference),
                 f"[{_fmt(c.mean_difference_ci[0])}, {_fmt(c.mean_difference_ci[1])}]",

@@ -114,9 +114,14 @@ def distribution_chart(result, metric: str, path) -> None:
     ax2.set_xlabel(_axis_label(metric))
     ax2.set_ylabel("fraction of feasible samples <= x")
     ax2.grid(alpha=0.3)
+    for ax in (ax1, ax2):
+        _plain_log_ticks(ax)
     fig.suptitle(f"{result.scenario.name}: {metric}, {result.samples:,} samples "
                  f"({result.feasible_fraction:.1%} feasible)")
     _save(fig, path)
+
+
+MAX_FRONT_LABELS = 20
 
 
 def pareto_chart(result, front, x: str, y: str, path) -> None:
@@ -127,17 +132,19 @@ def pareto_chart(result, front, x: str, y: str, path) -> None:
     plt = _pyplot()
     cols = result.columns()
     xs, ys = cols[x], cols[y]
-    fig, ax = plt.subplots(figsize=(9, 6))
+    fig, ax = plt.subplots(figsize=(10, 6.5))
     dominated = ~front & ~np.isnan(xs) & ~np.isnan(ys)
     ax.scatter(xs[dominated], ys[dominated], s=12, color="lightgrey", label="dominated")
     idx = np.flatnonzero(front)
     idx = idx[np.argsort(xs[idx], kind="stable")]
     ax.step(xs[idx], ys[idx], where="post", color="tab:red", lw=1.5)
     ax.scatter(xs[idx], ys[idx], s=30, color="tab:red", zorder=3, label="Pareto frontier")
-    axes = result.axis_columns()
-    for i in idx[:25]:
-        label = ", ".join(str(v[i]) for v in axes.values())
-        ax.annotate(label, (xs[i], ys[i]), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    hidden = {p for d in result.grid.dims for p in d.paths[1:]}   # zipped: move with the first
+    axes = {k: v for k, v in result.axis_columns().items() if k not in hidden}
+    for j, i in enumerate(idx[:MAX_FRONT_LABELS]):
+        label = ", ".join(f"{_short(k)}={v[i]}" for k, v in axes.items())
+        ax.annotate(label, (xs[i], ys[i]), textcoords="offset points", fontsize=7,
+                    xytext=(6, 4) if j % 2 == 0 else (6, -10))
     for setter, values in ((ax.set_xscale, xs), (ax.set_yscale, ys)):
         ok = values[~np.isnan(values)]
         if ok.size and ok.min() > 0 and ok.max() / ok.min() > 20:
@@ -147,7 +154,8 @@ def pareto_chart(result, front, x: str, y: str, path) -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     _plain_log_ticks(ax)
-    ax.set_title(f"{result.scenario.name}: {idx.size} of {result.completed:,} points on the frontier")
+    ax.set_title(f"{result.scenario.name}\n{idx.size} of {result.completed:,} points on the "
+                 "Pareto frontier (lower is better on both axes)", fontsize=10)
     _save(fig, path)
 
 
@@ -193,7 +201,7 @@ def sweep_chart(result, path, x: str | None = None, y: str = "usd_per_mtok_p50",
     position = {v: float(v) if numeric else float(j) for j, v in enumerate(labels_x)}
 
     fig, ax = plt.subplots(figsize=(9, 5.5))
-    short = lambda k: k.split(".")[-1]  # noqa: E731
+    short = _short
     if len(groups) <= MAX_LINES:
         for key, rows in groups.items():
             rows = np.array(rows)
@@ -261,6 +269,12 @@ def _plain_log_ticks(ax) -> None:
         if scale == "log":
             axis.set_major_formatter(plain)
             axis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+
+
+def _short(path: str) -> str:
+    """A key path for a label: ``workload.batch`` -> ``batch``, ``hardware.id`` -> ``hardware``."""
+    section, _, key = path.rpartition(".")
+    return section if key == "id" else key
 
 
 def _zipped_with(result, path: str) -> tuple[str, ...]:

@@ -280,3 +280,20 @@ def test_a_scenario_without_axes_sweeps_to_one_point():
     s = inf.simulate(sc, samples=1000, seed=4).summary()
     assert result.completed == 1
     assert result.column("usd_per_mtok", "p50")[0] == s.quantile("usd_per_mtok", 0.5)
+
+
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_keeping_a_few_metrics_gives_the_same_columns_as_keeping_all(deterministic):
+    sc = scenario()
+    kw = {"deterministic": True} if deterministic else {"samples": 300, "seed": 1}
+    everything = sweep(sc, **kw).to_pandas()
+    few = sweep(sc, metrics=["tpot_s", "usd_per_mtok"], **kw)
+    df = few.to_pandas()
+    assert few.metrics == ("tpot_s", "usd_per_mtok")   # METRIC_NAMES order
+    assert not any(c.startswith("ttft_s") for c in df.columns)
+    for column in df.columns:
+        assert df[column].equals(everything[column]), column
+    with pytest.raises(ScenarioError, match="ttft_s was not kept"):
+        few.column("ttft_s", "p50")
+    with pytest.raises(ScenarioError, match="unknown metric 'cost'"):
+        sweep(sc, metrics=["cost"], **kw)

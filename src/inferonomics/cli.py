@@ -273,9 +273,15 @@ def _cmd_sweep(args) -> int:
     wanted += required_quantiles(parsed_constraints, objective)
     for c in list(pareto_cols) + list(show):
         wanted += required_quantiles([parse_constraint(f"{c} <= 0")], None)
+    metrics = None
+    if args.metrics:
+        named = [c.metric for c in parsed_constraints if c.metric != "feasible_fraction"]
+        named += [objective.metric] + [split_column(c)[0] for c in list(show) + list(pareto_cols)]
+        metrics = list(args.metrics) + named
     result = sweep(scenario, samples=_sweep_samples(args), seed=args.seed,
                    deterministic=args.deterministic, quantiles=wanted, backend=args.backend,
-                   threads=args.threads, max_points=args.max_points, progress=not args.json)
+                   threads=args.threads, max_points=args.max_points, metrics=metrics,
+                   progress=not args.json)
     ranking = best(result, constraints, args.objective, top=args.top, min_feasible=args.min_feasible)
     front = sweep_pareto(result, pareto_cols) if pareto_cols else None
     written = result.write(args.out) if args.out else None
@@ -553,6 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--max-points", type=_positive_int, default=None,
                     help="refuse grids larger than this (default: [sweep] max_points or 50 million)")
     sw.add_argument("--out", metavar="FILE", help="write the table to FILE.csv or FILE.parquet")
+    sw.add_argument("--metrics", type=_columns, metavar="M,M",
+                    help="metrics kept in the table (default all); those the constraints, "
+                         "objective, --show and --pareto name are added")
     sw.add_argument("--constraint", action="append", metavar="EXPR",
                     help="e.g. 'tpot_s_p95 <= 0.04' (repeatable; default: [sweep] constraints)")
     sw.add_argument("--objective", metavar="COLUMN",

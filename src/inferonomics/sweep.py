@@ -105,10 +105,11 @@ class SweepResult:
     completed: int
     interrupted: bool
     core_seconds: float                  # wall time inside the cores
+    metrics: tuple[str, ...]             # the metrics kept, in METRIC_NAMES order
     status: np.ndarray = field(repr=False)             # int64[completed, 3]: counts by status
-    moments: np.ndarray | None = field(repr=False)     # [completed, metrics, 5] (Monte Carlo)
-    quantile_values: np.ndarray | None = field(repr=False)  # [completed, metrics, quantiles]
-    values: np.ndarray | None = field(repr=False)      # [completed, metrics] (deterministic)
+    moments: np.ndarray | None = field(repr=False)     # [completed, kept metrics, 5] (Monte Carlo)
+    quantile_values: np.ndarray | None = field(repr=False)  # [completed, kept metrics, quantiles]
+    values: np.ndarray | None = field(repr=False)      # [completed, kept metrics] (deterministic)
 
     @property
     def scenario(self) -> Scenario:
@@ -127,7 +128,10 @@ class SweepResult:
         deterministic sweep has one value per point, whatever ``stat`` asks for."""
         if metric not in METRIC_NAMES:
             split_column(metric)  # raises with the list of metrics
-        m = METRIC_NAMES.index(metric)
+        if metric not in self.metrics:
+            raise ScenarioError("metric", f"{metric} was not kept in this sweep (metrics: "
+                                + ", ".join(self.metrics) + ")")
+        m = self.metrics.index(metric)
         if self.deterministic:
             return self.values[:, m]
         want = parse_stat(stat)
@@ -177,7 +181,7 @@ class SweepResult:
         for k in sorted(STATUS_NAMES):
             if k != STATUS_OK:
                 out[f"infeasible_{STATUS_NAMES[k]}_fraction"] = self.status[:, k] / total
-        for metric in METRIC_NAMES:
+        for metric in self.metrics:
             for stat in self.stat_names():
                 name = metric if self.deterministic else f"{metric}_{stat}"
                 out[name] = self.column(metric, stat if stat != "value" else "p50")
@@ -280,6 +284,24 @@ def _check_quantiles(quantiles) -> tuple[float, ...]:
     return tuple(qs)
 
 
+def _check_metrics(metrics) -> tuple[str, ...]:
+    if metrics is None:
+        return METRIC_NAMES
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    wanted = set()
+    for m in metrics:
+        if m not in METRIC_NAMES:
+            from .catalog import suggest
+
+            raise ScenarioError("metrics", f"unknown metric {m!r}{suggest(str(m), METRIC_NAMES)}; "
+                                "one of " + ", ".join(METRIC_NAMES))
+        wanted.add(m)
+    if not wanted:
+        raise ScenarioError("metrics", "name at least one metric (or None for all)")
+    return tuple(m for m in METRIC_NAMES if m in wanted)
+
+
 class _Progress:
     """A tqdm bar over grid points when tqdm is installed and ``enabled``; tqdm shows it only after
     :data:`PROGRESS_DELAY_S` and only on a terminal."""
@@ -306,7 +328,7 @@ class _Progress:
 def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: int | None = None,
           *, deterministic: bool = False, quantiles: Sequence[float] = DEFAULT_QUANTILES,
           backend: str = "auto", threads: int | None = None, max_points: int | None = None,
-          progress: bool = False) -> SweepResult:
+          metrics: Sequence[str] | None = None, progress: bool = False) -> SweepResult:
     """Evaluate every grid point of a scenario's sweep axes.
 
     Parameters
@@ -326,6 +348,9 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         As in :func:`~inferonomics.simulate`.
     max_points : int or None
         Refuse grids larger than this (default: ``[sweep] max_points`` or 50 million).
+    metrics : sequence of str or None
+        Metrics to keep (default all); the result holds about 8 bytes per point, metric and
+        statistic, so naming the few a question needs keeps a large grid's table small.
     progress : bool
         Show a progress bar (tqdm) on runs longer than a second.
     """
@@ -352,19 +377,27 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         samples = int(samples)
         seed = normalize_seed(seed)
     qs = _check_quantiles(quantiles)
+    kept = _check_metrics(metrics)
     grid = Grid(scenario)
     chosen = backends.get_backend(backend)
     threads = min(threads or backends.default_threads(), MAX_THREADS)
 
     n = grid.size
+    cols = np.array([METRIC_NAMES.index(m) for m in kept])
+    everything = len(kept) == len(METRIC_NAMES)
     status = np.zeros((n, len(STATUS_NAMES)), dtype=np.int64)
-    outputs = values = moments = qvalues = None
+    outputs = values = moments = qvalues = buffer = None
     if deterministic:
-        outputs = np.empty((n, 1 + len(METRIC_NAMES)))   # status, then the metrics
         batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS
+        if everything:   # the cores write straight into the table: status, then the metrics
+            outputs = np.empty((n, 1 + len(METRIC_NAMES)))
+        else:            # through one reused batch buffer into the kept columns
+            buffer = np.empty((batch, 1 + len(METRIC_NAMES)))
+            values = np.empty((n, len(kept)))
+            codes = np.empty(n, dtype=np.int8)
     else:
-        moments = np.empty((n, len(METRIC_NAMES), backends.N_MOMENTS))
-        qvalues = np.empty((n, len(METRIC_NAMES), len(qs)))
+        moments = np.empty((n, len(kept), backends.N_MOMENTS))
+        qvalues = np.empty((n, len(kept), len(qs)))
         batch = 1 if chosen.name == "reference" else max(1, BATCH_SAMPLES // samples)
     done, interrupted, core_s = 0, False, 0.0
     bar = _Progress(n, progress)
@@ -372,12 +405,18 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         while done < n:
             stop = min(done + batch, n)
             t0 = time.perf_counter()
-            if deterministic:
+            if deterministic and everything:
                 chosen.sweep_evaluate(grid, done, stop, threads, outputs[done:stop])
+            elif deterministic:
+                out = chosen.sweep_evaluate(grid, done, stop, threads, buffer[:stop - done])
+                codes[done:stop] = out[:, 0]
+                values[done:stop] = out[:, 1 + cols]
             else:
                 s, mo, qv = chosen.sweep_simulate(grid, seed, samples, backends.CHUNK_SAMPLES,
                                                   np.array(qs), done, stop, threads)
-                status[done:stop], moments[done:stop], qvalues[done:stop] = s, mo, qv
+                status[done:stop] = s
+                moments[done:stop] = mo[:, cols] if not everything else mo
+                qvalues[done:stop] = qv[:, cols] if not everything else qv
             core_s += time.perf_counter() - t0
             bar.update(stop - done)
             done = stop
@@ -388,12 +427,13 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     finally:
         bar.close()
     if deterministic:
-        values = outputs[:done, 1:]
-        status[np.arange(done), outputs[:done, 0].astype(np.int64)] = 1
+        if everything:
+            values, codes = outputs[:done, 1:], outputs[:done, 0]
+        status[np.arange(done), codes[:done].astype(np.int64)] = 1
     return SweepResult(
         grid=grid, deterministic=deterministic, samples=samples, seed=seed, backend=chosen.name,
         quantiles=() if deterministic else qs, completed=done, interrupted=interrupted,
-        core_seconds=core_s, status=status[:done],
+        core_seconds=core_s, metrics=kept, status=status[:done],
         moments=None if moments is None else moments[:done],
         quantile_values=None if qvalues is None else qvalues[:done],
         values=None if values is None else values[:done])

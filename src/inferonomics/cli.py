@@ -236,6 +236,19 @@ def _hide_zipped(result, table: dict) -> dict:
     return {k: v for k, v in table.items() if k not in hidden}
 
 
+def _front_table(result, front, columns) -> dict:
+    """The Pareto points, ordered by the first column: index, axes and the columns."""
+    from .sweep import split_column
+
+    idx = np.flatnonzero(front)
+    values = {c: result.column(*split_column(c), rows=idx) for c in columns}
+    order = np.argsort(values[columns[0]], kind="stable")
+    table = {"index": idx[order]}
+    table.update(result.axis_columns(idx[order]))
+    table.update({c: v[order] for c, v in values.items()})
+    return table
+
+
 def _sweep_samples(args) -> int | None:
     if args.deterministic:
         return None
@@ -307,11 +320,9 @@ def _cmd_sweep(args) -> int:
         out["speed"] = speed
         out["ranking"] = ranking.to_dict()
         if front is not None:
-            idx = np.flatnonzero(front)
-            cols = result.columns()
+            table = _front_table(result, front, pareto_cols)
             out["pareto"] = {"columns": pareto_cols, "points": [
-                {"index": int(i), **{k: v[i] for k, v in cols.items() if k in result.axis_columns()
-                                     or k in pareto_cols}} for i in idx]}
+                {k: v[j] for k, v in table.items()} for j in range(len(table["index"]))]}
         if written:
             out["table"] = str(written)
         _dump_json(out)
@@ -340,19 +351,16 @@ def _cmd_sweep(args) -> int:
     rows = ranking.rows if ranking.meeting else ranking.misses
     for c in show:
         metric, stat = split_column(c)
-        shown.setdefault(c, result.column(metric, stat if stat != "value" else "p50")[rows])
+        shown.setdefault(c, result.column(metric, stat if stat != "value" else "p50", rows))
     if ranking.meeting:
         print(f"{ranking.meeting:,} of {n:,} points qualify; best {len(ranking.rows)}:")
     else:
         print(f"no grid point meets the constraints; nearest misses ({len(ranking.misses)}):")
     _print_columns(shown)
     if front is not None:
-        idx = np.flatnonzero(front)
-        key = result.columns()
-        order = idx[np.argsort(key[pareto_cols[0]][idx], kind="stable")]
-        print(f"\nPareto frontier over {', '.join(pareto_cols)}: {idx.size} of {n:,} points")
-        table = {k: v[order] for k, v in result.axis_columns().items()}
-        table.update({c: key[c][order] for c in pareto_cols})
+        table = _front_table(result, front, pareto_cols)
+        del table["index"]
+        print(f"\nPareto frontier over {', '.join(pareto_cols)}: {int(front.sum())} of {n:,} points")
         _print_columns(_hide_zipped(result, table))
     if args.plot:
         print(f"\nchart written to {args.plot}")

@@ -40,10 +40,10 @@ BREAK_EVEN_RTOL = 1e-9
 # Best configurations under constraints
 # ------------------------------------------------------------------------------------------------
 
-def _column(result: SweepResult, metric: str, stat: str) -> np.ndarray:
+def _column(result: SweepResult, metric: str, stat: str, rows=slice(None)) -> np.ndarray:
     if metric == FEASIBLE_COLUMN:
-        return result.feasible_fraction
-    return result.column(metric, stat if stat != "value" else "p50")
+        return result.feasible_fraction[rows]
+    return result.column(metric, stat if stat != "value" else "p50", rows)
 
 
 def required_quantiles(constraints: Sequence[Constraint], objective: Objective | None) -> list[float]:
@@ -81,12 +81,12 @@ class Ranking:
         """Axis columns, the objective, ``feasible_fraction`` and every constrained column, for
         ``rows`` (default: the ranked rows, else the nearest misses)."""
         rows = (self.rows if self.rows.size else self.misses) if rows is None else rows
-        out = {k: v[rows] for k, v in self.result.axis_columns().items()}
+        out = self.result.axis_columns(rows)
         out[self.objective.column] = _column(self.result, self.objective.metric,
-                                             self.objective.stat)[rows]
+                                             self.objective.stat, rows)
         out[FEASIBLE_COLUMN] = self.result.feasible_fraction[rows]
         for c in self.constraints:
-            out[c.column] = _column(self.result, c.metric, c.stat)[rows]
+            out[c.column] = _column(self.result, c.metric, c.stat, rows)
         return out
 
     def to_pandas(self):

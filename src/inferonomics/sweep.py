@@ -40,6 +40,7 @@ BATCH_POINTS = 1 << 17              # deterministic points per core call
 BATCH_SAMPLES = 1 << 21             # Monte Carlo samples per core call (points x samples)
 REFERENCE_BATCH_POINTS = 16
 PROGRESS_DELAY_S = 1.0              # show a progress bar only on runs longer than this
+WRITE_ROWS = 1 << 20                # rows per slab when writing a table
 
 
 def quantile_label(q: float) -> str:
@@ -52,6 +53,9 @@ def parse_stat(stat: str) -> str | float:
     1]); "median" means "p50"."""
     if stat == "median":
         return 0.5
+    if stat == "value":
+        raise ScenarioError("stat", "a Monte Carlo sweep has statistics per metric: name a column "
+                            "like usd_per_mtok_p50 or tpot_s_mean")
     if stat in MOMENT_STATS:
         return stat
     if stat.startswith("p"):
@@ -123,9 +127,10 @@ class SweepResult:
     def feasible_fraction(self) -> np.ndarray:
         return self.status[:, STATUS_OK] / np.maximum(self.status.sum(axis=1), 1)
 
-    def column(self, metric: str, stat: str = "p50") -> np.ndarray:
-        """``stat`` of ``metric`` at every grid point (NaN where a point has no feasible sample). A
-        deterministic sweep has one value per point, whatever ``stat`` asks for."""
+    def column(self, metric: str, stat: str = "p50", rows=slice(None)) -> np.ndarray:
+        """``stat`` of ``metric`` at every grid point (or at ``rows``: a slice or index array), NaN
+        where a point has no feasible sample. A deterministic sweep has one value per point,
+        whatever ``stat`` asks for."""
         if metric not in METRIC_NAMES:
             split_column(metric)  # raises with the list of metrics
         if metric not in self.metrics:
@@ -133,16 +138,16 @@ class SweepResult:
                                 + ", ".join(self.metrics) + ")")
         m = self.metrics.index(metric)
         if self.deterministic:
-            return self.values[:, m]
+            return self.values[rows, m]
         want = parse_stat(stat)
         if isinstance(want, float):
             for k, q in enumerate(self.quantiles):
                 if q == want:
-                    return self.quantile_values[:, m, k]
+                    return self.quantile_values[rows, m, k]
             raise ScenarioError("stat", f"{stat} was not computed in this sweep (quantiles: "
                                 + ", ".join(quantile_label(q) for q in self.quantiles)
                                 + "); pass it in quantiles=")
-        mom = self.moments[:, m]
+        mom = self.moments[rows, m]
         count = mom[:, 0]
         with np.errstate(invalid="ignore", divide="ignore"):
             if want == "mean":
@@ -156,44 +161,66 @@ class SweepResult:
         out[count == 0] = np.nan
         return out
 
-    def axis_columns(self) -> dict[str, np.ndarray]:
-        """One column per axis (key path) with each point's value as written in the scenario."""
+    def axis_codes(self, rows=slice(None)) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per axis path: (the value index of each point in ``rows``, the axis's values as a
+        column). Text axes stay small this way: a code per point and each label once."""
         out = {}
         if not self.grid.dims:
             return out
-        digits = np.unravel_index(np.arange(self.completed), self.grid.shape)
+        index = np.arange(self.completed)[rows]
+        digits = np.unravel_index(index, self.grid.shape)
         for dim, d in zip(self.grid.dims, digits):
             for path, labels in zip(dim.paths, dim.labels):
-                out[path] = _label_column(labels)[d]
+                out[path] = (d, _label_column(labels))
         return out
+
+    def axis_columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
+        """One column per axis (key path) with each point's value as written in the scenario."""
+        return {path: labels[codes] for path, (codes, labels) in self.axis_codes(rows).items()}
 
     def stat_names(self) -> tuple[str, ...]:
         if self.deterministic:
             return ("value",)
         return MOMENT_STATS + tuple(quantile_label(q) for q in self.quantiles)
 
-    def columns(self) -> dict[str, np.ndarray]:
-        """The table: axis columns, ``feasible_fraction``, the infeasible fractions by reason,
-        then ``METRIC_STAT`` for every metric (``METRIC`` alone in a deterministic sweep)."""
-        out: dict[str, np.ndarray] = self.axis_columns()
-        total = np.maximum(self.status.sum(axis=1), 1)
-        out["feasible_fraction"] = self.feasible_fraction
+    def _value_columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
+        status = self.status[rows]
+        total = np.maximum(status.sum(axis=1), 1)
+        out = {"feasible_fraction": status[:, STATUS_OK] / total}
         for k in sorted(STATUS_NAMES):
             if k != STATUS_OK:
-                out[f"infeasible_{STATUS_NAMES[k]}_fraction"] = self.status[:, k] / total
+                out[f"infeasible_{STATUS_NAMES[k]}_fraction"] = status[:, k] / total
         for metric in self.metrics:
             for stat in self.stat_names():
                 name = metric if self.deterministic else f"{metric}_{stat}"
-                out[name] = self.column(metric, stat if stat != "value" else "p50")
+                out[name] = self.column(metric, stat if stat != "value" else "p50", rows)
+        return out
+
+    def columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
+        """The table (of ``rows``, default all): axis columns, ``feasible_fraction``, the
+        infeasible fractions by reason, then ``METRIC_STAT`` for every kept metric (``METRIC``
+        alone in a deterministic sweep)."""
+        out = self.axis_columns(rows)
+        out.update(self._value_columns(rows))
         return out
 
     def to_pandas(self):
-        """The table as a pandas DataFrame, one row per grid point."""
+        """The table as a pandas DataFrame, one row per grid point; text axes are categorical."""
         try:
             import pandas as pd
         except ImportError:
             raise ImportError("to_pandas() needs pandas: pip install 'inferonomics[pandas]'") from None
-        return pd.DataFrame(self.columns())
+        data = {}
+        for path, (codes, labels) in self.axis_codes().items():
+            if labels.dtype == object:   # categories in the scenario's order, each once
+                text = [str(v) for v in labels]
+                categories = list(dict.fromkeys(text))
+                remap = np.array([categories.index(t) for t in text])
+                data[path] = pd.Categorical.from_codes(remap[codes], categories=categories)
+            else:
+                data[path] = labels[codes]
+        data.update(self._value_columns())
+        return pd.DataFrame(data)
 
     def to_xarray(self):
         """The table as an xarray Dataset with one dimension per sweep dimension (named by its
@@ -221,32 +248,49 @@ class SweepResult:
         return xr.Dataset(data, coords=coords, attrs=attrs)
 
     def write(self, path: str | Path) -> Path:
-        """Write the table as CSV (``.csv``) or Parquet (``.parquet``); uses pyarrow when installed
-        (fast), pandas otherwise."""
+        """Write the table as CSV (``.csv``) or Parquet (``.parquet``), :data:`WRITE_ROWS` rows at
+        a time so memory stays near the result's own; pyarrow when installed, else pandas (CSV)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".parquet"):
             raise ScenarioError("out", f"must end in .csv or .parquet, got {path.name!r}")
-        columns = self.columns()
         try:
             import pyarrow as pa
         except ImportError:
-            pa = None
-        if pa is not None:
-            table = pa.table({k: (v.astype(str) if v.dtype == object else v)
-                              for k, v in columns.items()})
             if suffix == ".parquet":
-                import pyarrow.parquet as pq
-
-                pq.write_table(table, path)
-            else:
-                import pyarrow.csv as pcsv
-
-                pcsv.write_csv(table, path)
+                raise ImportError("writing Parquet needs pyarrow: pip install "
+                                  "'inferonomics[parquet]'") from None
+            self.to_pandas().to_csv(path, index=False)
             return path
-        if suffix == ".parquet":
-            raise ImportError("writing Parquet needs pyarrow: pip install 'inferonomics[parquet]'")
-        self.to_pandas().to_csv(path, index=False)
+        writer = None
+        try:
+            for start in range(0, max(self.completed, 1), WRITE_ROWS):
+                rows = slice(start, min(start + WRITE_ROWS, self.completed))
+                arrays = {}
+                for name, (codes, labels) in self.axis_codes(rows).items():
+                    if labels.dtype == object:   # dictionary-encoded text
+                        arrays[name] = pa.DictionaryArray.from_arrays(
+                            pa.array(codes.astype(np.int32)), pa.array(labels.astype(str)))
+                        if suffix == ".csv":
+                            arrays[name] = arrays[name].cast(pa.string())
+                    else:
+                        arrays[name] = pa.array(labels[codes])
+                arrays.update({k: pa.array(np.ascontiguousarray(v))
+                               for k, v in self._value_columns(rows).items()})
+                table = pa.table(arrays)
+                if writer is None:
+                    if suffix == ".parquet":
+                        import pyarrow.parquet as pq
+
+                        writer = pq.ParquetWriter(path, table.schema)
+                    else:
+                        import pyarrow.csv as pcsv
+
+                        writer = pcsv.CSVWriter(path, table.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
         return path
 
     def to_dict(self, rows: Sequence[int] | None = None) -> dict[str, Any]:
@@ -258,8 +302,10 @@ class SweepResult:
                "interrupted": self.interrupted,
                "axes": [list(d.paths) for d in self.grid.dims]}
         if rows is not None:
-            columns = self.columns()
-            out["rows"] = [{k: _json_value(v[i]) for k, v in columns.items()} for i in rows]
+            rows = np.asarray(rows, dtype=np.int64)
+            columns = self.columns(rows)
+            out["rows"] = [{k: _json_value(v[j]) for k, v in columns.items()}
+                           for j in range(rows.size)]
         return out
 
 

@@ -157,3 +157,30 @@ def test_plot_commands_write_images(capsys, tmp_path, kind, extra):
     code, out, err = run(capsys, "plot", kind, scenario, "--out", target, *extra)
     assert code == 0, err
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 10_000
+
+
+def test_sensitivity_names_the_dominant_input_and_prints_a_tornado(capsys):
+    code, out, err = run(capsys, "sensitivity", EXAMPLES / "cost-uncertainty-owned-h100.toml",
+                         "--samples", 1024)
+    assert code == 0, err
+    assert "dominates the uncertainty of usd_per_mtok" in out
+    assert "Tornado: usd_per_mtok with every input at its median" in out
+    code, out, _ = run(capsys, "sensitivity", EXAMPLES / "llama-2-70b-h100-fp8.toml", "--samples",
+                       512, "--json", "--metric", "tpot_s")
+    data = json.loads(out)
+    assert data["metric"] == "tpot_s" and data["sobol"]["names"] and data["tornado"]["rows"]
+
+
+def test_sensitivity_refuses_a_swept_scenario(capsys):
+    code, _, err = run(capsys, "sensitivity", CHEAPEST, "--samples", 256)
+    assert code == 2 and "sweep axis" in err
+
+
+@pytest.mark.parametrize("kind", ["tornado", "sobol"])
+def test_sensitivity_charts_are_written(capsys, tmp_path, kind):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / f"{kind}.png"
+    code, out, err = run(capsys, "plot", kind, EXAMPLES / "llama-2-70b-h100-fp8.toml", "--out",
+                         target, "--samples", 512)
+    assert code == 0, err
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 10_000

@@ -7,20 +7,28 @@ The public surface::
     evaluate(**inputs) -> Outputs          one sample, explicit inputs
     evaluate_batch(arrays) -> arrays       many explicit samples, on a native core
     register_hardware / register_model / load_catalog_file
+    sweep(scenario, ...) -> SweepResult    every grid point of a scenario's lists, in the cores
+    best / pareto_front / compare / break_even          decisions over sweeps and options
+    sobol / tornado                        which uncertain input matters
 """
 
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
 from .catalog import load_catalog_file, register_hardware, register_model
+from .decisions import best, break_even, compare, compare_points, pareto_front, sweep_pareto
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
 from .parameters import PARAMETERS
 from .reference import METRIC_NAMES, Outputs
 from .scenario import Plan, Scenario, load_scenario
+from .sensitivity import sobol, sobol_indices, tornado
 from .summary import Summary
+from .sweep import SweepResult, sweep
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BackendUnavailable", "InferonomicsError", "METRIC_NAMES", "Outputs", "PARAMETERS", "Plan",
-    "Result", "Scenario", "ScenarioError", "Summary", "available_backends", "evaluate", "evaluate_batch",
-    "load_catalog_file", "load_scenario", "register_hardware", "register_model", "simulate",
+    "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
+    "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",
+    "load_scenario", "pareto_front", "register_hardware", "register_model", "simulate", "sobol",
+    "sobol_indices", "sweep", "sweep_pareto", "tornado",
 ]

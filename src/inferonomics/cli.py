@@ -451,6 +451,61 @@ def _cmd_compare(args) -> int:
     return 0
 
 
+def _cmd_sensitivity(args) -> int:
+    from . import sensitivity
+
+    samples = args.samples or sensitivity.DEFAULT_SOBOL_SAMPLES
+    sob = None if args.tornado_only else sensitivity.sobol(
+        args.scenario, args.metric, samples=samples, seed=args.seed, backend=args.backend,
+        threads=args.threads)
+    tor = sensitivity.tornado(args.scenario, args.metric, backend=args.backend, seed=args.seed)
+    if args.plot:
+        from . import plots
+
+        if sob is not None:
+            plots.sobol_chart(sob, args.plot)
+        tornado_path = args.tornado_plot or (None if sob is not None else args.plot)
+    else:
+        tornado_path = args.tornado_plot
+    if tornado_path:
+        from . import plots
+
+        plots.tornado_chart(tor, tornado_path)
+    if args.json:
+        _dump_json({"metric": args.metric, "sobol": None if sob is None else sob.to_dict(),
+                    "tornado": tor.to_dict()})
+        return 0
+    unit = METRIC_UNITS.get(args.metric, "")
+    if sob is not None:
+        ranked = sob.ranked("ST")
+        print(f"Sobol indices of {args.metric} ({unit}): mean {_fmt(sob.output_mean)}, standard "
+              f"deviation {_fmt(sob.output_var ** 0.5)}; {sob.N:,} base samples, "
+              f"{sob.evaluations:,} evaluations, {sob.conf_level:.0%} intervals (bootstrap)")
+        rows = [("input", "first order S1", "total ST", "share of variance")]
+        total_st = float(np.sum(np.clip(ranked.ST, 0, None))) or 1.0
+        for name, s1, c1, st, ct in zip(ranked.names, ranked.S1, ranked.S1_conf, ranked.ST,
+                                        ranked.ST_conf):
+            rows.append((name, f"{s1:+.3f} +- {c1:.3f}", f"{st:.3f} +- {ct:.3f}",
+                         f"{max(st, 0) / total_st:.0%}"))
+        _print_table(rows)
+        top = ranked.names[0]
+        print(f"-> {top} dominates the uncertainty of {args.metric} (total-order index "
+              f"{ranked.ST[0]:.2f})\n")
+    print(f"Tornado: {args.metric} with every input at its median = {_fmt(tor.base)} {unit}; one "
+          f"input at a time moved to its p{tor.low * 100:g} and p{tor.high * 100:g}")
+    rows = [("input", "low input", "high input", f"{args.metric} at low", "at high", "swing")]
+    for r in tor.rows:
+        rows.append((r.name, _fmt(r.low_input), _fmt(r.high_input),
+                     _fmt(r.value_low) if r.status_low == "ok" else r.status_low,
+                     _fmt(r.value_high) if r.status_high == "ok" else r.status_high,
+                     _fmt(r.swing)))
+    _print_table(rows)
+    for path in (args.plot, args.tornado_plot):
+        if path:
+            print(f"chart written to {path}")
+    return 0
+
+
 def _range(text: str) -> tuple[float, float]:
     try:
         low, high = (float(x) for x in text.split(","))
@@ -606,6 +661,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="bracket for the break-even search (default: half to twice the median)")
     cmp_.add_argument("--json", action="store_true", help="print one JSON object")
     cmp_.set_defaults(func=_cmd_compare)
+
+    sen = sub.add_parser("sensitivity", help="which uncertain input matters: Sobol indices and a "
+                         "tornado")
+    sen.add_argument("scenario", help="scenario TOML file without sweep axes")
+    _common(sen, "base samples of the Sobol design (default 8192; evaluations = N x (inputs + 2))")
+    sen.add_argument("--metric", default="usd_per_mtok", help="metric (default usd_per_mtok)")
+    sen.add_argument("--tornado-only", action="store_true", help="skip the Sobol indices")
+    sen.add_argument("--plot", metavar="FILE", help="Sobol bar chart (.png/.svg); the tornado with "
+                     "--tornado-only")
+    sen.add_argument("--tornado-plot", metavar="FILE", help="tornado chart (.png/.svg)")
+    sen.add_argument("--json", action="store_true", help="print one JSON object")
+    sen.set_defaults(func=_cmd_sensitivity)
 
     pl = sub.add_parser("plot", help="charts: distribution, pareto, tornado, sobol, sweep")
     pl.add_argument("kind", choices=("distribution", "pareto", "tornado", "sobol", "sweep"))

@@ -33,3 +33,34 @@ def test_readme_documents_every_input():
 
     for p in PARAMETERS:
         assert f"`{p.path}`" in README or f"`{p.name}`" in README, p.path
+
+
+def test_readme_sweep_example_runs(monkeypatch, tmp_path):
+    pytest.importorskip("pyarrow")
+    code = re.search(r"## Sweeps, decisions, sensitivity.*?```python\n(.*?)```", README, re.S).group(1)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["ranking"].best is not None
+    assert (tmp_path / "table.parquet").stat().st_size > 0
+    assert 0 <= namespace["c"].p_a_lower <= 1 and namespace["be"].value is not None
+    assert namespace["si"].ranked().names[0]
+
+
+def test_readme_sweep_output_matches_the_command():
+    from inferonomics import cli
+
+    block = re.search(r"\$ inferonomics sweep examples/cheapest-gpu-llama-3.1-70b.toml\n(.*?)\.\.\.",
+                      README, re.S).group(1)
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert cli.main(["sweep", str(ROOT / "examples" / "cheapest-gpu-llama-3.1-70b.toml")]) == 0
+    printed = buffer.getvalue().splitlines()
+    for line in block.splitlines():
+        if line.startswith("computed in"):
+            continue   # timings vary
+        assert line in printed, line

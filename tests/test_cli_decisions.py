@@ -97,7 +97,7 @@ def test_ctrl_c_writes_the_finished_points_and_exits_130(capsys, tmp_path, monke
     fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
                             real.sweep_evaluate, interrupting)
     monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
-    monkeypatch.setattr("inferonomics.sweep.BATCH_SAMPLES", 200 * 50)
+    monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 200 * 50)
     with pytest.warns(RuntimeWarning, match="interrupted"):
         code, out, _ = run(capsys, "sweep", CHEAPEST, "--samples", 200, "--out", tmp_path / "p.csv")
     assert code == 130

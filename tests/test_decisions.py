@@ -13,7 +13,7 @@ from inferonomics.constraints import parse_constraint, parse_objective
 from inferonomics.decisions import (best, break_even, compare, compare_points, pareto_front,
                                     sweep_pareto)
 from inferonomics.errors import ScenarioError
-from inferonomics.sweep import sweep
+from inferonomics.sweeps import sweep
 
 
 def brute_force_front(points, maximize=None):

@@ -13,7 +13,7 @@ from inferonomics.errors import ScenarioError
 from inferonomics.grid import Grid
 from inferonomics.parameters import INPUT_NAMES
 from inferonomics.reference import METRIC_NAMES
-from inferonomics.sweep import quantile_label, split_column, sweep
+from inferonomics.sweeps import quantile_label, split_column, sweep
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
 MOMENT_RTOL = 1e-12
@@ -122,11 +122,11 @@ def test_native_cores_agree_bit_for_bit_and_with_the_reference():
 def test_thread_count_and_batching_do_not_change_a_sweep(backend, monkeypatch):
     sc = scenario()
     one = sweep(sc, samples=700, seed=2, backend=backend, threads=1)
-    monkeypatch.setattr("inferonomics.sweep.BATCH_SAMPLES", 700 * 3)   # batches of 3 points
+    monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 700 * 3)   # batches of 3 points
     three = sweep(sc, samples=700, seed=2, backend=backend, threads=3)
     assert np.array_equal(one.quantile_values, three.quantile_values, equal_nan=True)
     assert np.array_equal(one.moments, three.moments)
-    monkeypatch.setattr("inferonomics.sweep.BATCH_POINTS", 5)
+    monkeypatch.setattr("inferonomics.sweeps.BATCH_POINTS", 5)
     d1 = sweep(sc, deterministic=True, backend=backend, threads=1)
     d3 = sweep(sc, deterministic=True, backend=backend, threads=3)
     assert np.array_equal(d1.values, d3.values, equal_nan=True)
@@ -200,7 +200,7 @@ def test_ctrl_c_keeps_the_finished_points(monkeypatch):
     fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
                             real.sweep_evaluate, interrupting)
     monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
-    monkeypatch.setattr("inferonomics.sweep.BATCH_SAMPLES", 400 * 5)
+    monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 400 * 5)
     with pytest.warns(RuntimeWarning, match="interrupted: keeping the 10 of 32"):
         result = sweep(sc, samples=400, seed=1)
     assert result.interrupted and result.completed == 10

@@ -21,7 +21,7 @@ from .reference import METRIC_NAMES, Outputs
 from .scenario import Plan, Scenario, load_scenario
 from .sensitivity import sobol, sobol_indices, tornado
 from .summary import Summary
-from .sweep import SweepResult, sweep
+from .sweeps import SweepResult, sweep
 
 __version__ = "0.1.0"
 

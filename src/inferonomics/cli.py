@@ -238,7 +238,7 @@ def _hide_zipped(result, table: dict) -> dict:
 
 def _front_table(result, front, columns) -> dict:
     """The Pareto points, ordered by the first column: index, axes and the columns."""
-    from .sweep import split_column
+    from .sweeps import split_column
 
     idx = np.flatnonzero(front)
     values = {c: result.column(*split_column(c), rows=idx) for c in columns}
@@ -263,7 +263,7 @@ def _cmd_sweep(args) -> int:
 
     from .decisions import best, decision_settings, required_quantiles, sweep_pareto
     from .scenario import load_scenario
-    from .sweep import DEFAULT_QUANTILES, split_column, sweep
+    from .sweeps import DEFAULT_QUANTILES, split_column, sweep
 
     t0 = time.perf_counter()
     scenario = load_scenario(args.scenario)
@@ -525,7 +525,7 @@ def _cmd_plot(args) -> int:
         plots.distribution_chart(result, args.metric, args.out)
     elif args.kind in ("pareto", "sweep"):
         from .decisions import sweep_pareto
-        from .sweep import split_column, sweep
+        from .sweeps import split_column, sweep
 
         if args.kind == "pareto":
             x = args.x or "usd_per_mtok_p50"

@@ -24,7 +24,7 @@ _PATTERN = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+|inf)\s
 
 
 def _split(column: str, path: str) -> tuple[str, str]:
-    from .sweep import split_column
+    from .sweeps import split_column
 
     if column == FEASIBLE_COLUMN:
         return FEASIBLE_COLUMN, "value"

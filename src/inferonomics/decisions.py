@@ -1,7 +1,7 @@
 """From a sweep's table to a decision: the best configurations under constraints, the Pareto
 frontier, and comparisons of options under uncertainty on common random numbers.
 
-Everything here reads a :class:`~inferonomics.sweep.SweepResult` or runs the cores through
+Everything here reads a :class:`~inferonomics.sweeps.SweepResult` or runs the cores through
 :mod:`inferonomics.backends`; nothing re-implements the model.
 """
 
@@ -22,7 +22,7 @@ from .errors import ScenarioError
 from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
-from .sweep import SweepResult
+from .sweeps import SweepResult
 
 DEFAULT_OBJECTIVE = "usd_per_mtok_p50"
 DEFAULT_MIN_FEASIBLE = 0.95
@@ -48,7 +48,7 @@ def _column(result: SweepResult, metric: str, stat: str, rows=slice(None)) -> np
 
 def required_quantiles(constraints: Sequence[Constraint], objective: Objective | None) -> list[float]:
     """Quantiles a Monte Carlo sweep must keep for these constraints and objective."""
-    from .sweep import parse_stat
+    from .sweeps import parse_stat
 
     out = []
     for item in list(constraints) + ([objective] if objective else []):
@@ -219,7 +219,7 @@ def sweep_pareto(result: SweepResult, columns: Sequence[str]) -> np.ndarray:
     """Pareto mask over a sweep's points for columns like ``["usd_per_mtok_p50", "tpot_s_p95"]``
     (throughput maximised, everything else minimised); points infeasible in every sample are never
     on the front."""
-    from .sweep import split_column
+    from .sweeps import split_column
 
     if not 2 <= len(columns) <= 3:
         raise ScenarioError("pareto", f"takes two or three metric columns, got {len(columns)}")

@@ -69,7 +69,7 @@ def _save(fig, path) -> None:
 
 def _axis_label(column: str) -> str:
     from .cli import METRIC_UNITS
-    from .sweep import split_column
+    from .sweeps import split_column
 
     try:
         metric, stat = split_column(column)
@@ -174,7 +174,7 @@ def sweep_chart(result, path, x: str | None = None, y: str = "usd_per_mtok_p50",
 
     from .constraints import MAXIMIZED_METRICS
     from .errors import ScenarioError
-    from .sweep import split_column
+    from .sweeps import split_column
 
     plt = _pyplot()
     axes = result.axis_columns()

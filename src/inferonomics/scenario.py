@@ -27,7 +27,7 @@ from .reference import peak_tflops
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
 TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep") + SECTIONS
-"""``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.sweep`
+"""``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.sweeps`
 reads and checks it."""
 COST_MODES = ("rent", "own")
 OWNED_ONLY_COST_KEYS = ("purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh")

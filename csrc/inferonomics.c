@@ -24,7 +24,7 @@ enum {
     I_PUE, I_HOST_W, I_GRID_GCO2_PER_KWH, I_EMBODIED_KGCO2,
     I_USD_PER_DEVICE_HOUR, I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH,
     I_UTILIZATION, I_LIFETIME_YEARS,
-    I_POWER_EXPONENT,
+    I_POWER_EXPONENT, I_BEAMS,
     I_COUNT_OF_INPUTS
 };
 
@@ -40,7 +40,7 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "pue", "host_w", "grid_gco2_per_kwh", "embodied_kgco2",
     "usd_per_device_hour", "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh",
     "utilization", "lifetime_years",
-    "power_exponent",
+    "power_exponent", "beams",
 };
 
 enum {
@@ -436,7 +436,11 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         double kv_bytes_per_token = n_layers * kv_values_per_token_layer * X(I_KV_BITS) / BITS_PER_BYTE;
         double mean_context = input_tokens + 0.5 * output_tokens;
         double cached_context = windowed_context(mean_context, window, window_layers);
-        double kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards;
+        /* beam search: hypotheses share the prompt's blocks and store their own tokens */
+        double beams = X(I_BEAMS);
+        double generated_context = dmin(0.5 * output_tokens, cached_context);
+        double stored_context = cached_context + (beams - 1.0) * generated_context;
+        double kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards;
 
         /* memory fit */
         double workspace_bytes = input_tokens * (WORKSPACE_HIDDEN_COPIES * X(I_D_MODEL)
@@ -468,17 +472,18 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
             link_latency_s);
         double prefill_s = dmax(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s;
 
-        /* one decode step of the batch */
-        double decode_flops = resident * (FLOPS_PER_MAC * active_params
-                                          + attention_flops_per_pair * cached_context);
-        double decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
+        /* one decode step of the batch: a token for each hypothesis of each request */
+        double decode_tokens = resident * beams;
+        double decode_flops = decode_tokens * (FLOPS_PER_MAC * active_params
+                                               + attention_flops_per_pair * cached_context);
+        double decode_weight_bytes = (dense_params + experts_touched(n_experts, k, decode_tokens)
                                                      * expert_params)
                                      * weight_bytes_per_param * inv_devices;
         double decode_bytes = decode_weight_bytes + kv_bytes_per_device;
         double decode_compute_s = decode_flops * inv_devices / achieved_flops_per_device;
         double decode_memory_s = decode_bytes / achieved_bytes_per_s;
         double decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-            resident * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+            decode_tokens * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
             link_latency_s);
         double decode_step_s = dmax(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s;
 

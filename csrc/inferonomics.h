@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define INF_N_INPUTS 50
+#define INF_N_INPUTS 51
 #define INF_N_OUTPUTS 21
 #define INF_N_METRICS 20
 #define INF_N_DIST_PARAMS 8

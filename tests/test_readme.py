@@ -64,3 +64,13 @@ def test_readme_sweep_output_matches_the_command():
         if line.startswith("computed in"):
             continue   # timings vary
         assert line in printed, line
+
+
+def test_readme_run_output_is_what_the_command_prints(capsys):
+    from inferonomics import cli
+
+    head = "$ inferonomics run examples/llama-2-70b-h100-fp8.toml\n"
+    block = README[README.index(head) + len(head):]
+    block = block[:block.index("```")].strip()
+    assert cli.main(["run", str(ROOT / "examples" / "llama-2-70b-h100-fp8.toml")]) == 0
+    assert capsys.readouterr().out.strip() == block

@@ -68,6 +68,28 @@ def test_mixtral_on_two_h100_fp8_reads_only_touched_experts_and_pays_all_reduce(
     assert y.decode_step_s == pytest.approx(memory_s + 2 * 32 * allreduce, rel=1e-12)
 
 
+def test_beam_search_shares_the_prompt_cache_and_decodes_every_hypothesis():
+    # GPT-J with MLPerf's 4 beams on one H100, fp16, batch 8: every figure below by hand.
+    b, beams, prompt, out = 8, 4, 900, 69
+    x = inputs_for("gpt-j-6b", "h100-sxm", batch=b, beams=beams, weight_bits=16, activation_bits=16,
+                   kv_bits=16, input_tokens=prompt, output_tokens=out)
+    y = evaluate(**x)
+    kv_per_token = 28 * 16 * (256 + 256) * 2               # layers * kv heads * (K + V) * 2 B
+    context = prompt + out / 2                             # what each hypothesis attends to
+    stored = context + (beams - 1) * out / 2               # prompt shared, generated per hypothesis
+    assert y.kv_gb_per_device == pytest.approx(b * kv_per_token * stored / 1e9, rel=1e-12)
+    params = 6.051e9                                       # models.csv
+    flops = b * beams * (2 * params + 2 * 16 * (256 + 256) * 28 * context)
+    read = params * 2 + b * kv_per_token * stored           # the stored cache, moved once
+    step = max(flops / (989e12 * 0.5), read / (3350e9 * 0.8))
+    assert y.decode_step_s == pytest.approx(step, rel=1e-12)
+    # A request returns one hypothesis: out tokens per request, and one prefill per request.
+    assert y.tokens_per_s == pytest.approx(b * out / (out * step + b * y.prefill_s), rel=1e-12)
+    one = evaluate(**{**x, "beams": 1})
+    assert one.prefill_s == y.prefill_s and y.decode_step_s > one.decode_step_s
+    assert y.max_batch < one.max_batch
+
+
 def test_deepseek_v3_mla_on_eight_h200_max_batch_follows_latent_cache_size():
     x = inputs_for("deepseek-v3", "h200", count=8, batch=0, weight_bits=8, activation_bits=8,
                    kv_bits=8, input_tokens=1000, output_tokens=1000,
@@ -185,6 +207,7 @@ def configurations(draw):
         "hosting_usd_per_device_hour": 0.0, "usd_per_kwh": 0.0,
         "utilization": draw(st.floats(0.01, 1)), "lifetime_years": draw(st.floats(0.5, 10)),
         "power_exponent": draw(st.floats(0.1, 4)),
+        "beams": float(draw(st.sampled_from([1, 1, 2, 4, 8]))),
     }
 
 

@@ -10,8 +10,8 @@ from inferonomics.scenario import load_scenario
 
 # Figures reached when the default priors were calibrated (see README "Validation"), with 2000
 # samples per case. A change that makes the model agree worse with the measurements fails here.
-REACHED = {"all": 45 / 56, "holdout": 16 / 21}          # coverage of the 90% interval
-REACHED_MEDIAN_FACTOR = {"all": 1.24, "holdout": 1.26}
+REACHED = {"all": 45 / 56, "holdout": 17 / 21}          # coverage of the 90% interval
+REACHED_MEDIAN_FACTOR = {"all": 1.25, "holdout": 1.27}
 COVERAGE_MARGIN = 0.06      # about three cases of 56, one of 21
 FACTOR_MARGIN = 0.05
 SAMPLES = 2000

@@ -87,6 +87,7 @@ I_USD_PER_DEVICE_HOUR, I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_
     _I["usd_per_kwh"])
 I_UTILIZATION, I_LIFETIME_YEARS = _I["utilization"], _I["lifetime_years"]
 I_POWER_EXPONENT = _I["power_exponent"]
+I_BEAMS = _I["beams"]
 O_STATUS = _O["status"]
 assert O_STATUS == 0 and len(PARAMETER_BY_NAME) == N_INPUTS
 
@@ -436,7 +437,10 @@ def evaluate_block(w):
         kv_bytes_per_token = n_layers * kv_values_per_token_layer * w[I_KV_BITS * BLOCK + j] / BITS_PER_BYTE
         mean_context = input_tokens + 0.5 * output_tokens
         cached_context = windowed_context(mean_context, window, window_layers)
-        kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards
+        beams = w[I_BEAMS * BLOCK + j]
+        generated_context = min(0.5 * output_tokens, cached_context)
+        stored_context = cached_context + (beams - 1.0) * generated_context
+        kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards
 
         workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * w[I_D_MODEL * BLOCK + j]
                                            + WORKSPACE_FFN_COPIES * w[I_D_FF * BLOCK + j] * inv_devices) * activation_bytes)
@@ -461,15 +465,17 @@ def evaluate_block(w):
             link_latency_s)
         prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
 
-        decode_flops = resident * (FLOPS_PER_MAC * active_params + attention_flops_per_pair * cached_context)
-        decode_weight_bytes = (dense_params + experts_touched(n_experts, k, resident)
+        decode_tokens = resident * beams
+        decode_flops = decode_tokens * (FLOPS_PER_MAC * active_params
+                                        + attention_flops_per_pair * cached_context)
+        decode_weight_bytes = (dense_params + experts_touched(n_experts, k, decode_tokens)
                                * expert_params) * weight_bytes_per_param * inv_devices
         decode_bytes = decode_weight_bytes + kv_bytes_per_device
         decode_compute_s = decode_flops * inv_devices / achieved_flops_per_device
         decode_memory_s = decode_bytes / achieved_bytes_per_s
         decode_comm_s = ALLREDUCES * n_layers * ring_allreduce_s(
-            resident * w[I_D_MODEL * BLOCK + j] * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-            link_latency_s)
+            decode_tokens * w[I_D_MODEL * BLOCK + j] * ALLREDUCE_BYTES_PER_VALUE, devices,
+            link_bytes_per_s, link_latency_s)
         decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
 
         cycle_s = output_tokens * decode_step_s + resident * prefill_s

@@ -24,7 +24,8 @@ The model, with the literature each piece follows:
   average ``E * (1 - (1 - k/E)**b)`` experts per layer (uniform routing), and only those are read.
 * Serving: continuous batching (Yu et al. 2022, Orca; Kwon et al. 2023, vLLM) keeps ``batch``
   sequences resident. Each finished sequence is replaced by a new one whose prefill stalls the batch,
-  so one cycle of ``output_tokens`` decode steps also contains ``batch`` prefills.
+  so one cycle of ``output_tokens`` decode steps also contains ``batch`` prefills. Beam search decodes
+  ``beams`` hypotheses per request, which share the prompt's KV cache (vLLM's prefix sharing).
 * Power: idle power plus the dynamic range times the utilisation of the busier resource raised to
   ``power_exponent``, plus host power, times PUE. Cost: device-hours times the hourly price (rented) or amortised purchase plus
   hosting plus electricity (owned). Carbon: energy times grid intensity plus amortised embodied carbon.
@@ -194,8 +195,8 @@ def evaluate(*,
              usd_per_kwh: float,
              # deployment
              utilization: float, lifetime_years: float,
-             # energy, appended
-             power_exponent: float) -> Outputs:
+             # appended inputs
+             power_exponent: float, beams: float) -> Outputs:
     """Evaluate the cost model for one fully specified configuration.
 
     Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
@@ -240,7 +241,15 @@ def evaluate(*,
     # generation, so it holds on average its prompt plus half its output (paged KV cache, vLLM).
     mean_context = input_tokens + 0.5 * output_tokens
     cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers)
-    kv_bytes_per_sequence_per_device = kv_bytes_per_token * cached_context / kv_shards
+    # Beam search keeps `beams` hypotheses per request. They share the prompt's cache blocks (prefix
+    # sharing, Kwon et al. 2023, Sec. 4.4) and each stores its own generated tokens. A request's
+    # hypotheses are decoded in the same step and read the shared blocks together, so the step moves
+    # the stored cache from memory once (repeat reads of a shared block hit the on-chip cache); the
+    # attention FLOPs are still paid per hypothesis. (Charging the prompt once per hypothesis
+    # instead put every GPU MLPerf GPT-J case used for fitting 1.5-1.8x too slow.)
+    generated_context = min(0.5 * output_tokens, cached_context)
+    stored_context = cached_context + (beams - 1.0) * generated_context
+    kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards
 
     # ---- memory fit -----------------------------------------------------------------------------
     workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
@@ -269,22 +278,25 @@ def evaluate(*,
         input_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s, link_latency_s)
     prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
 
-    # ---- one decode step of the whole batch ---------------------------------------------------------
-    decode_flops = resident * (FLOPS_PER_MAC * active_params
-                               + attention_flops_per_pair * cached_context)
+    # ---- one decode step of the whole batch: a token for each hypothesis of each request ----------
+    decode_tokens = resident * beams
+    decode_flops = decode_tokens * (FLOPS_PER_MAC * active_params
+                                    + attention_flops_per_pair * cached_context)
     decode_weight_bytes = (dense_params
-                           + experts_touched(n_experts, experts_per_token, resident)
+                           + experts_touched(n_experts, experts_per_token, decode_tokens)
                            * expert_params) * weight_bytes_per_param / devices
     decode_bytes = decode_weight_bytes + kv_bytes_per_device
     decode_compute_s = decode_flops / devices / achieved_flops_per_device
     decode_memory_s = decode_bytes / achieved_bytes_per_s
     decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-        resident * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s, link_latency_s)
+        decode_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+        link_latency_s)
     decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
 
     # ---- steady-state serving ------------------------------------------------------------------------
     # One cycle: every resident sequence generates output_tokens tokens (one per decode step) and is
-    # replaced once, so the cycle holds output_tokens decode steps and `resident` prefills.
+    # replaced once, so the cycle holds output_tokens decode steps and `resident` prefills. With beam
+    # search a request returns one of its hypotheses: output tokens count once per request.
     cycle_s = output_tokens * decode_step_s + resident * prefill_s
     tokens_per_cycle = resident * output_tokens
     tokens_per_s = tokens_per_cycle / cycle_s

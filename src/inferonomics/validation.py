@@ -59,6 +59,7 @@ class Case:
     source: str
     notes: str
     input_tokens_range: tuple[float, float] | None = None
+    beams: int = 1          # beam search width the benchmark mandates (MLPerf GPT-J: 4)
 
     @property
     def replicas(self) -> float:
@@ -79,7 +80,7 @@ class Case:
             "precision": {"weight_bits": self.weight_bits, "activation_bits": self.activation_bits,
                           "kv_bits": self.kv_bits},
             "workload": {"batch": self.batch, "input_tokens": self.input_tokens,
-                         "output_tokens": self.output_tokens},
+                         "output_tokens": self.output_tokens, "beams": self.beams},
             # Price is irrelevant here; a fixed one keeps hardware without a catalog price valid.
             "cost": {"usd_per_device_hour": 1.0},
         }

@@ -208,6 +208,9 @@ def test_missing_distribution_parameter_names_the_required_keys():
     ("precision.weight_bits", 0.5, "a number in [1, 32]"),
     ("precision.weight_bits", 33, "a number in [1, 32]"),
     ("energy.pue", 0.9, "a number in [1,"),
+    ("workload.beams", 0, "an integer in [1, 64]"),
+    ("workload.beams", 65, "an integer in [1, 64]"),
+    ("workload.beams", 2.5, "an integer in [1, 64]"),
 ])
 def test_out_of_range_value_names_the_allowed_range(path, value, allowed):
     err = load_error(scenario_with(path, value))

@@ -924,7 +924,7 @@ typedef struct {
 /* Whether the grid's arrays are consistent and every table row it can address exists. */
 static int grid_ok(const grid_t *g, int64_t n_owned_total, int64_t table_len, int64_t stop) {
     if (g->n_groups < 0 || g->n_groups > MAX_GROUPS) return 0;
-    if (g->owned_offset[0] != 0) return 0;
+    if (g->owned_offset[0] != 0 || g->owned_offset[g->n_groups] != n_owned_total) return 0;
     int64_t points = 1;
     for (int32_t k = 0; k < g->n_groups; k++) {
         int64_t lo = g->owned_offset[k], hi = g->owned_offset[k + 1], r = g->radix[k];

@@ -92,3 +92,74 @@ def test_sanitized_c_core_agrees_with_the_reference_and_stays_in_bounds(harness,
         yr = reference.evaluate(**xr)
         np.testing.assert_allclose(y[i], [getattr(yr, k) for k in OUTPUT_NAMES], rtol=1e-9,
                                    equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def sweep_harness(tmp_path_factory):
+    cc = os.environ.get("CC", "cc")
+    if shutil.which(cc) is None:
+        pytest.skip(f"no C compiler ({cc}) to build the sanitized sweep harness")
+    exe = tmp_path_factory.mktemp("asan_sweep") / "sweep_harness"
+    cmd = [cc, "-std=c11", "-O1", "-g", *SANITIZE, "-fopenmp", "-fno-math-errno",
+           "-fno-trapping-math", str(ROOT / "csrc" / "inferonomics.c"),
+           str(ROOT / "tests" / "native" / "sweep_harness.c"), "-I", str(ROOT / "csrc"),
+           "-lm", "-o", str(exe)]
+    built = subprocess.run(cmd, capture_output=True, text=True)
+    if built.returncode != 0:
+        pytest.skip("cannot build with -fsanitize=address,undefined here: "
+                    f"{built.stderr.strip().splitlines()[-1] if built.stderr else ''}")
+    return exe
+
+
+SWEEP_SCENARIO = {
+    "model": {"id": ["llama-2-7b", "mixtral-8x7b"]},
+    "hardware": {"id": "h100-sxm", "count": [1, 2]},
+    "workload": {"batch": [4, "max"], "input_tokens": {"dist": "uniform", "low": 200, "high": 3000},
+                 "output_tokens": 200},
+    "cost": {"usd_per_device_hour": [2.5, {"dist": "choice", "values": [1.0, 3.0]}]},
+}
+
+
+@pytest.mark.parametrize("axes", [True, False], ids=["grid", "no-axes"])
+def test_sanitized_sweep_kernels_match_the_binding_and_stay_in_bounds(sweep_harness, axes):
+    from inferonomics import backends, cbinding
+    from inferonomics.grid import Grid
+
+    if backends.unavailable_reason("c") is not None:
+        pytest.skip("the C core is not built")
+    raw = SWEEP_SCENARIO if axes else {**SWEEP_SCENARIO, "model": {"id": "llama-2-7b"},
+                                       "hardware": {"id": "h100-sxm", "count": 2},
+                                       "workload": {**SWEEP_SCENARIO["workload"], "batch": 8},
+                                       "cost": {"usd_per_device_hour": 2.0}}
+    grid = Grid(load_scenario(raw))
+    g = grid.encoded
+    qs = np.array([0.05, 0.5, 0.95])
+    samples, seed, points = 3000, 7, grid.size
+    n_rows = max(g.n_rows, 1)
+    payload = b"".join([
+        np.array([g.plan.choice_values.size, g.n_groups, g.n_owned, n_rows, samples,
+                  qs.size, points], dtype=np.int64).tobytes(),
+        g.plan.kinds.astype(np.int32).tobytes(), g.plan.params.tobytes(), g.base_medians.tobytes(),
+        g.plan.integer.astype(np.int32).tobytes(), g.plan.choice_values.tobytes(),
+        g.plan.choice_weights.tobytes(), g.radix.tobytes(), g.owned_offset.tobytes(),
+        g.owned_param[:g.n_owned].tobytes(), g.row_offset[:g.n_groups].tobytes(),
+        g.table_kinds[:n_rows].tobytes(), g.table_params[:n_rows].tobytes(),
+        g.table_medians[:n_rows].tobytes(), qs.tobytes(), np.uint64(seed).tobytes()])
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
+               UBSAN_OPTIONS="print_stacktrace=1", OMP_NUM_THREADS="2")
+    done = subprocess.run([str(sweep_harness)], input=payload, capture_output=True, env=env,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[:3000]
+    raw_out = done.stdout
+    n_out, n_st, n_mo = points * N_OUTPUTS, points * 3, points * 20 * 5
+    out = np.frombuffer(raw_out[:8 * n_out], dtype=np.float64)
+    status = np.frombuffer(raw_out[8 * n_out:8 * (n_out + n_st)], dtype=np.int64)
+    moments = np.frombuffer(raw_out[8 * (n_out + n_st):8 * (n_out + n_st + n_mo)], dtype=np.float64)
+    qv = np.frombuffer(raw_out[8 * (n_out + n_st + n_mo):], dtype=np.float64)
+    want_out = cbinding.sweep_evaluate(grid, 0, points, 2)
+    want_st, want_mo, want_qv = cbinding.sweep_simulate(grid, seed, samples, 1000, qs, 0, points, 2)
+    # Built without -march=native, so allow rounding; counts exactly.
+    np.testing.assert_allclose(out.reshape(want_out.shape), want_out, rtol=1e-12, equal_nan=True)
+    np.testing.assert_array_equal(status.reshape(want_st.shape), want_st)
+    np.testing.assert_allclose(moments.reshape(want_mo.shape), want_mo, rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(qv.reshape(want_qv.shape), want_qv, rtol=1e-12, equal_nan=True)

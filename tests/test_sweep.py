@@ -297,3 +297,35 @@ def test_keeping_a_few_metrics_gives_the_same_columns_as_keeping_all(determinist
         few.column("ttft_s", "p50")
     with pytest.raises(ScenarioError, match="unknown metric 'cost'"):
         sweep(sc, metrics=["cost"], **kw)
+
+
+def test_an_input_depending_on_two_axes_at_once_is_enumerated_with_both(tmp_path):
+    # v_head_dim defaults to head_dim only for a model whose catalog entry lacks it, so it depends
+    # on model.id and model.head_dim together, invisibly from the grid's first point.
+    catalog = tmp_path / "extra.toml"
+    catalog.write_text('''[models.tiny-novhd]
+name = "a model without v_head_dim"
+source = "test"
+total_params_b = 1.0
+active_params_b = 1.0
+n_layers = 16
+d_model = 2048
+n_heads = 16
+n_kv_heads = 4
+head_dim = 128
+d_ff = 8192
+''')
+    sc = inf.load_scenario({
+        "catalog": str(catalog),
+        "model": {"id": ["llama-3.1-8b", "tiny-novhd", "mistral-7b"], "head_dim": [128, 64]},
+        "hardware": {"id": "h100-sxm"},
+        "workload": {"batch": [1, 8, 32], "input_tokens": 1000, "output_tokens": 200},
+        "cost": {"usd_per_device_hour": 2.0}})
+    grid = Grid(sc)
+    assert (grid.groups[0].first, grid.groups[0].last) == (0, 1)   # model.id with head_dim
+    for i, (_, point) in enumerate(sc.points()):
+        assert grid.distributions(i) == point.resolve().distributions
+    result = sweep(sc, deterministic=True)
+    for i, (_, point) in enumerate(sc.points()):
+        y = inf.evaluate(**point.resolve().medians())
+        assert result.column("max_batch")[i] == y.max_batch

@@ -9,11 +9,13 @@ inputs are the base plan's, overwritten by the rows its digits select. The cores
 themselves (``grid_rows`` in the C core), so the grid's memory is the sum of the dimensions'
 lengths, not their product.
 
-Which inputs a dimension owns is found by resolving the scenario with that dimension at each of its
-values and every other dimension at its first value, and comparing with the base plan. An input
-that two dimensions both change (say, a default that depends on two swept keys) cannot be composed
-that way, so those dimensions, and any between them, are merged into one group whose values are
-their combinations. Cross-field checks (active <= total parameters, a peak for the activation width,
+Which dimensions an input can depend on comes from the scenario's structure
+(:meth:`~inferonomics.scenario.Scenario.dependencies`: its own key, else its section's catalog id,
+and the inputs a default is derived from). An input that can depend on two dimensions (say,
+``v_head_dim`` defaulting to a swept ``head_dim`` for some swept models only) cannot be composed from
+one-dimension tables, so those dimensions, and any between them, form one group whose values are
+their combinations. Which inputs a group owns is then found by resolving the scenario at each of the
+group's values (every other dimension at its first value) and comparing with the base plan. Cross-field checks (active <= total parameters, a peak for the activation width,
 ...) run on every combination of the values that can affect them, before anything is evaluated.
 """
 
@@ -31,6 +33,8 @@ from .distributions import Distribution
 from .encoding import N_DIST_PARAMS, N_INPUTS, EncodedPlan, encode, encode_one
 from .errors import ScenarioError
 from .parameters import PARAMETERS
+
+_INDEX = {p.name: s for s, p in enumerate(PARAMETERS)}
 from .scenario import Plan, Scenario, check_plan
 
 MAX_GROUP_VALUES = 1_000_000
@@ -136,23 +140,36 @@ class Grid:
             owned.update(s for s in range(N_INPUTS) if dists[s] != base[s])
         return owned
 
-    def _factorise(self) -> list[Group]:
+    def _spans(self) -> list[list[int]]:
+        """Runs of neighbouring dimensions to enumerate together: an input that can depend on
+        several dimensions (Scenario.dependencies) joins them, and those between, into one run."""
+        dim_of = {path: d for d, dim in enumerate(self.dims) for path in dim.paths}
         spans = [[d, d] for d in range(len(self.dims))]
-        while True:
-            owners = [self._owned(a, b) for a, b in spans]
-            clash = next(((i, k) for i, k in itertools.combinations(range(len(spans)), 2)
-                          if owners[i] & owners[k]), None)
-            if clash is None:
-                break
-            i, k = clash
-            merged = [spans[i][0], spans[k][1]]
-            values = math.prod(self.shape[merged[0]:merged[1] + 1])
+        for name, paths in self.scenario.dependencies().items():
+            dims = sorted({dim_of[p] for p in paths if p in dim_of})
+            if len(dims) < 2:
+                continue
+            lo, hi = dims[0], dims[-1]
+            values = math.prod(self.shape[lo:hi + 1])
             if values > MAX_GROUP_VALUES:
+                raise ScenarioError("sweep", f"{PARAMETERS[_INDEX[name]].path} depends on both "
+                                    f"{self.dims[lo].name} and {self.dims[hi].name}, which would "
+                                    f"need {values:,} combined values; give it explicitly or "
+                                    "shorten those axes")
+            keep = [s for s in spans if s[1] < lo or s[0] > hi]
+            inside = [s for s in spans if not (s[1] < lo or s[0] > hi)]
+            merged = [min(s[0] for s in inside), max(s[1] for s in inside)]
+            spans = sorted(keep + [merged])
+        return spans
+
+    def _factorise(self) -> list[Group]:
+        spans = self._spans()
+        owners = [self._owned(a, b) for a, b in spans]
+        for i, k in itertools.combinations(range(len(spans)), 2):
+            if owners[i] & owners[k]:   # Scenario.dependencies missed a dependency
                 shared = PARAMETERS[min(owners[i] & owners[k])].path
-                raise ScenarioError("sweep", f"{shared} depends on both {self.dims[i].name} and "
-                                    f"{self.dims[k].name}, which would need {values:,} combined "
-                                    "values; give it explicitly or shorten those axes")
-            spans = spans[:i] + [merged] + spans[k + 1:]
+                raise RuntimeError(f"inferonomics bug: {shared} changes with two sweep dimensions "
+                                   "that Scenario.dependencies() says it does not depend on")
         groups = []
         for (a, b), owned in zip(spans, owners):
             owned_t = tuple(sorted(owned))

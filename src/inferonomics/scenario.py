@@ -329,6 +329,28 @@ class Scenario:
                     model=model_id or model_entry.get("name", "inline model"),
                     hardware=hw_label, cost_mode=cost_mode)
 
+    def dependencies(self) -> dict[str, frozenset[str]]:
+        """For each input, the scenario keys its value can depend on (a superset, from the structure
+        of :meth:`_resolve_one`, not from the values): its own key when given, else the catalog id
+        of its section (the entry supplies it, or not), and the inputs a default is derived from.
+        Sweeps use it to know which axes must be enumerated together."""
+        deps: dict[str, frozenset[str]] = {}
+        for param in PARAMETERS:
+            if param.path in self.values:
+                deps[param.name] = frozenset({param.path})
+                continue
+            out = set()
+            if param.section == "model":
+                out.add("model.id")
+            elif param.section in ("hardware", "energy", "cost"):
+                out.add("hardware.id")   # the entry's figures, embodied carbon, the cost mode
+            if param.name == "v_head_dim":
+                out |= deps["head_dim"]
+            elif param.name == "host_w":
+                out |= deps["tdp_w"]
+            deps[param.name] = frozenset(out)
+        return deps
+
     def _cost_mode(self, hw_entry: Mapping, hw_label: str) -> str:
         mode = self.values.get("cost.mode")
         given = {p.split(".", 1)[1] for p in self.values if p.startswith("cost.")}

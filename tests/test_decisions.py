@@ -31,8 +31,8 @@ def brute_force_front(points, maximize=None):
     return out
 
 
-values = st.one_of(st.integers(0, 6).map(float), st.just(math.nan),
-                   st.floats(-1e6, 1e6, allow_nan=False))
+values = st.one_of(st.integers(0, 6).map(float), st.just(math.nan), st.just(math.inf),
+                   st.just(-math.inf), st.floats(-1e6, 1e6, allow_nan=False))
 
 
 @given(hnp.arrays(np.float64, st.tuples(st.integers(0, 60), st.integers(2, 3)), elements=values),

@@ -210,6 +210,21 @@ def test_ctrl_c_keeps_the_finished_points(monkeypatch):
         result.to_xarray()
 
 
+def test_every_kept_quantile_is_found_by_its_column_name():
+    qs = [0.001, 0.05, 0.29, 0.5, 0.57, 0.9, 0.999]
+    result = sweep(scenario(), samples=200, seed=0, quantiles=qs)
+    df = result.to_pandas()
+    for q in qs:
+        assert f"usd_per_mtok_{quantile_label(q)}" in df.columns
+
+
+def test_a_deterministic_sweep_answers_only_to_its_single_value():
+    result = sweep(scenario(), deterministic=True)
+    np.testing.assert_array_equal(result.column("tpot_s", "p50"), result.column("tpot_s"))
+    with pytest.raises(ScenarioError, match="one value per point"):
+        result.column("tpot_s", "p95")
+
+
 def test_column_names_and_statistics():
     assert [quantile_label(q) for q in (0.05, 0.5, 0.95, 0.999)] == ["p5", "p50", "p95", "p99.9"]
     assert split_column("usd_per_mtok_p95") == ("usd_per_mtok", "p95")
@@ -232,7 +247,6 @@ def test_column_names_and_statistics():
      "already zipped"),
     ({"zip": [["hardware.id"]]}, "two or more axis key paths"),
     ({"zip": "hardware.id"}, "must be a list of lists"),
-    ({"max_points": 10}, "has 24 grid points, more than the limit of 10"),
     ({"max_points": 0}, "whole number >= 1"),
     ({"limit": 5}, "unknown key"),
 ])
@@ -246,6 +260,14 @@ def test_bad_sweep_tables_fail_when_the_scenario_loads(sweep_table, message):
     raw["sweep"] = sweep_table
     with pytest.raises(ScenarioError, match=message):
         inf.load_scenario(raw)
+
+
+def test_a_grid_above_the_scenarios_limit_is_refused_unless_the_caller_raises_it():
+    sc = scenario(sweep__max_points=10)
+    with pytest.raises(ScenarioError, match=r"sweep.max_points: the sweep has 32 grid points, "
+                       r"more than the limit of 10"):
+        sweep(sc, deterministic=True)
+    assert sweep(sc, deterministic=True, max_points=32).completed == 32
 
 
 def test_sweep_arguments_are_checked_before_anything_runs():

@@ -17,6 +17,7 @@ from . import backends, catalog
 from .api import simulate
 from .backends import BACKENDS
 from .errors import InferonomicsError
+from .jsonable import jsonable
 
 EXIT_USAGE = 2
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
@@ -114,17 +115,10 @@ def _cmd_run(args) -> int:
 
 
 def _json_safe(obj):
-    """NaN (a case where nothing fits) as JSON null, recursively."""
-    if isinstance(obj, dict):
-        return {k: _json_safe(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_json_safe(v) for v in obj]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
+    return jsonable(obj)
 
 
-def _json_default(x):  # pragma: no cover - only numpy scalars reach here
+def _json_default(x):  # pragma: no cover - jsonable leaves nothing else
     return float(x)
 
 
@@ -191,6 +185,7 @@ DEFAULT_SWEEP_SAMPLES = 10_000            # per grid point on a native core
 DEFAULT_REFERENCE_SWEEP_SAMPLES = 200     # per grid point on the reference
 DEFAULT_COMPARE_SAMPLES = 200_000
 DEFAULT_PLOT_SAMPLES = 200_000
+DEFAULT_PARETO_Y = "tpot_s_p95"
 
 
 def _quantile_list(text: str) -> list[float]:
@@ -261,7 +256,8 @@ def _sweep_samples(args) -> int | None:
 def _cmd_sweep(args) -> int:
     import time
 
-    from .decisions import best, decision_settings, required_quantiles, sweep_pareto
+    from .constraints import parse_constraint, parse_objective
+    from .decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
     from .scenario import load_scenario
     from .sweeps import DEFAULT_QUANTILES, split_column, sweep
 
@@ -270,22 +266,16 @@ def _cmd_sweep(args) -> int:
     # Check the decision settings before anything runs, and keep the quantiles they need.
     table = scenario.raw.get("sweep", {})
     constraints = args.constraint if args.constraint else None
-    from .constraints import parse_constraint, parse_objective
-
-    parsed_constraints = [parse_constraint(c, f"--constraint") for c in
+    parsed_constraints = [parse_constraint(c, "--constraint") for c in
                           (constraints or table.get("constraints", []))]
-    objective = parse_objective(args.objective or table.get("objective", "usd_per_mtok_p50"),
+    objective = parse_objective(args.objective or table.get("objective", DEFAULT_OBJECTIVE),
                                 "--objective")
     show = args.show or table.get("show", [])
-    for j, c in enumerate(show):
+    for c in show:
         parse_objective(c, "--show")
     pareto_cols = args.pareto or []
-    for c in pareto_cols:
-        split_column(c)
     wanted = list(args.quantiles or DEFAULT_QUANTILES)
-    wanted += required_quantiles(parsed_constraints, objective)
-    for c in list(pareto_cols) + list(show):
-        wanted += required_quantiles([parse_constraint(f"{c} <= 0")], None)
+    wanted += required_quantiles(parsed_constraints, objective, list(pareto_cols) + list(show))
     metrics = None
     if args.metrics:
         named = [c.metric for c in parsed_constraints if c.metric != "feasible_fraction"]
@@ -524,30 +514,20 @@ def _cmd_plot(args) -> int:
                           backend=args.backend, threads=args.threads, keep_samples=True)
         plots.distribution_chart(result, args.metric, args.out)
     elif args.kind in ("pareto", "sweep"):
-        from .decisions import sweep_pareto
-        from .sweeps import split_column, sweep
+        from .decisions import DEFAULT_OBJECTIVE, required_quantiles, sweep_pareto
+        from .sweeps import DEFAULT_QUANTILES, sweep
 
-        if args.kind == "pareto":
-            x = args.x or "usd_per_mtok_p50"
-            y = args.y or "tpot_s_p95"
-            qs = {0.05, 0.5, 0.95}
-            for col in (x, y):
-                stat = split_column(col)[1]
-                if stat.startswith("p"):
-                    qs.add(float(stat[1:]) / 100)
-        else:
-            qs = {0.05, 0.5, 0.95}
-            if args.y:
-                stat = split_column(args.y)[1]
-                if stat.startswith("p"):
-                    qs.add(float(stat[1:]) / 100)
+        x = args.x or (DEFAULT_OBJECTIVE if args.kind == "pareto" else None)
+        y = args.y or (DEFAULT_PARETO_Y if args.kind == "pareto" else DEFAULT_OBJECTIVE)
+        columns = [x, y] if args.kind == "pareto" else [y]    # a sweep chart's x is an axis
+        qs = set(DEFAULT_QUANTILES) | set(required_quantiles(columns=columns))
         result = sweep(scenario, samples=args.samples or DEFAULT_SWEEP_SAMPLES, seed=args.seed,
                        quantiles=sorted(qs), backend=args.backend, threads=args.threads,
                        progress=True)
         if args.kind == "pareto":
             plots.pareto_chart(result, sweep_pareto(result, [x, y]), x, y, args.out)
         else:
-            plots.sweep_chart(result, args.out, x=args.x, y=args.y or "usd_per_mtok_p50")
+            plots.sweep_chart(result, args.out, x=x, y=y)
     else:
         from . import sensitivity
 
@@ -556,7 +536,8 @@ def _cmd_plot(args) -> int:
                                 args.out)
         else:
             plots.sobol_chart(sensitivity.sobol(scenario, args.metric,
-                                                samples=args.samples or 8192, seed=args.seed,
+                                                samples=args.samples
+                                                or sensitivity.DEFAULT_SOBOL_SAMPLES, seed=args.seed,
                                                 backend=args.backend, threads=args.threads),
                               args.out)
     print(f"{args.kind} chart written to {args.out}")

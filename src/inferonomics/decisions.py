@@ -19,6 +19,7 @@ from .constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Object
                           parse_constraint, parse_objective)
 from .encoding import encode
 from .errors import ScenarioError
+from .jsonable import jsonable
 from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
@@ -46,16 +47,15 @@ def _column(result: SweepResult, metric: str, stat: str, rows=slice(None)) -> np
     return result.column(metric, stat if stat != "value" else "p50", rows)
 
 
-def required_quantiles(constraints: Sequence[Constraint], objective: Objective | None) -> list[float]:
-    """Quantiles a Monte Carlo sweep must keep for these constraints and objective."""
-    from .sweeps import parse_stat
+def required_quantiles(constraints: Sequence[Constraint] = (), objective: Objective | None = None,
+                       columns: Sequence[str] = ()) -> list[float]:
+    """Quantiles a Monte Carlo sweep must keep for these constraints, objective and other columns
+    (names like ``tpot_s_p95``)."""
+    from .sweeps import parse_stat, split_column
 
-    out = []
-    for item in list(constraints) + ([objective] if objective else []):
-        want = parse_stat(item.stat) if item.stat != "value" else None
-        if isinstance(want, float):
-            out.append(want)
-    return out
+    stats = [item.stat for item in list(constraints) + ([objective] if objective else [])]
+    stats += [split_column(c)[1] for c in columns]
+    return [q for q in (parse_stat(st) for st in stats if st != "value") if isinstance(q, float)]
 
 
 @dataclass
@@ -102,16 +102,8 @@ class Ranking:
             "min_feasible": self.min_feasible, "points": self.result.completed,
             "meeting": self.meeting,
             "best" if self.rows.size else "nearest_misses": [
-                {"index": int(i), **{k: _plain(v[j]) for k, v in table.items()}}
+                {"index": int(i), **{k: jsonable(v[j]) for k, v in table.items()}}
                 for j, i in enumerate(rows)]}
-
-
-def _plain(x):
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        return float(x) if math.isfinite(x) else None
-    return x
 
 
 def decision_settings(result: SweepResult, constraints=None, objective=None, min_feasible=None):
@@ -198,7 +190,7 @@ def pareto_front(points, maximize: Sequence[bool] | None = None) -> np.ndarray:
         prefix_min = np.minimum.accumulate(s[:, 1])
         before = np.full(run_start.size, np.inf)
         before[1:] = prefix_min[run_start[1:] - 1]
-        keep = s[:, 1] < before[run_id]
+        keep = (run_id == 0) | (s[:, 1] < before[run_id])   # the first run has nothing before it
     else:
         keep = np.zeros(len(s), dtype=bool)
         kept: list[int] = []

@@ -129,9 +129,10 @@ def pareto_chart(result, front, x: str, y: str, path) -> None:
     through its points, labelled with their axis values."""
     import numpy as np
 
+    from .sweeps import split_column
+
     plt = _pyplot()
-    cols = result.columns()
-    xs, ys = cols[x], cols[y]
+    xs, ys = (result.column(*split_column(c)) for c in (x, y))
     fig, ax = plt.subplots(figsize=(10, 6.5))
     dominated = ~front & ~np.isnan(xs) & ~np.isnan(ys)
     ax.scatter(xs[dominated], ys[dominated], s=12, color="lightgrey", label="dominated")

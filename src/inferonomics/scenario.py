@@ -510,9 +510,6 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
                         raw=copy.deepcopy(dict(raw)), base_dir=base_dir, zipped=zipped,
                         max_points=max_points)
-    if max_points is not None and scenario.grid_size > max_points:
-        raise ScenarioError("sweep.max_points", f"the sweep has {scenario.grid_size:,} grid points, "
-                            f"more than the limit of {max_points:,}; shorten an axis or raise the limit")
     if not scenario.axes:
         scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
     return scenario

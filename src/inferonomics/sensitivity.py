@@ -51,6 +51,7 @@ from .api import _check_threads
 from .catalog import suggest
 from .encoding import STATUS_COLUMN, encode
 from .errors import ScenarioError
+from .jsonable import jsonable
 from .parameters import INPUT_NAMES, PARAMETER_BY_NAME
 from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_MEMORY, STATUS_NAMES, STATUS_OK
 from .rng import normalize_seed
@@ -240,13 +241,13 @@ class TornadoResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain values, JSON-ready (NaN written as None)."""
         return {
-            "metric": self.metric, "base": _json_float(self.base), "base_status": self.base_status,
+            "metric": self.metric, "base": jsonable(self.base), "base_status": self.base_status,
             "low": self.low, "high": self.high, "samples": self.samples, "seed": self.seed,
             "backend": self.backend,
             "rows": [{"name": r.name, "path": r.path, "low_input": r.low_input,
                       "high_input": r.high_input, "median_input": self.medians[r.name],
-                      "value_low": _json_float(r.value_low),
-                      "value_high": _json_float(r.value_high), "swing": _json_float(r.swing),
+                      "value_low": jsonable(r.value_low),
+                      "value_high": jsonable(r.value_high), "swing": jsonable(r.swing),
                       "status_low": r.status_low, "status_high": r.status_high}
                      for r in self.rows],
         }
@@ -267,10 +268,6 @@ class TornadoResult:
             index=pd.Index(self.names, name="input"))
         frame.attrs.update(metric=self.metric, base=self.base, low=self.low, high=self.high)
         return frame
-
-
-def _json_float(x: float) -> float | None:
-    return x if math.isfinite(x) else None
 
 
 def _pandas():

@@ -24,6 +24,7 @@ import numpy as np
 
 from . import backends
 from .errors import ScenarioError
+from .jsonable import jsonable
 from .grid import Grid
 from .reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK
 from .rng import normalize_seed
@@ -35,7 +36,10 @@ MAX_QUANTILES = 16                  # INF_MAX_QUANTILES in the C core
 MAX_SAMPLES_PER_POINT = 1 << 30     # INF_MAX_SPAN: the cores' 32-bit histograms
 DEFAULT_MAX_POINTS = 50_000_000
 """Grid size allowed when neither ``max_points`` nor ``[sweep] max_points`` says otherwise: the
-result keeps about 170 bytes per point and metric statistic, so this is gigabytes already."""
+result keeps 8 bytes per point and column (about 170 bytes per point for a deterministic sweep of
+every metric, 1.1 kB for a Monte Carlo one), so this is gigabytes already."""
+DETERMINISTIC_STATS = ("value", "p50", "median")
+"""What a deterministic sweep's single value answers to: the median-input evaluation."""
 BATCH_POINTS = 1 << 17              # deterministic points per core call
 BATCH_SAMPLES = 1 << 21             # Monte Carlo samples per core call (points x samples)
 REFERENCE_BATCH_POINTS = 16
@@ -138,11 +142,16 @@ class SweepResult:
                                 + ", ".join(self.metrics) + ")")
         m = self.metrics.index(metric)
         if self.deterministic:
+            if stat not in DETERMINISTIC_STATS:
+                raise ScenarioError("stat", f"a deterministic sweep has one value per point (every "
+                                    f"input at its median), not a {stat}: use the column {metric} "
+                                    f"or run a Monte Carlo sweep for {metric}_{stat}")
             return self.values[rows, m]
         want = parse_stat(stat)
         if isinstance(want, float):
             for k, q in enumerate(self.quantiles):
-                if q == want:
+                # Compare labels: "p99.9" parses to 0.9990000000000001, not 0.999.
+                if quantile_label(q) == quantile_label(want):
                     return self.quantile_values[rows, m, k]
             raise ScenarioError("stat", f"{stat} was not computed in this sweep (quantiles: "
                                 + ", ".join(quantile_label(q) for q in self.quantiles)
@@ -304,17 +313,9 @@ class SweepResult:
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
             columns = self.columns(rows)
-            out["rows"] = [{k: _json_value(v[j]) for k, v in columns.items()}
+            out["rows"] = [{k: jsonable(v[j]) for k, v in columns.items()}
                            for j in range(rows.size)]
         return out
-
-
-def _json_value(x):
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (np.floating, float)):
-        return float(x) if math.isfinite(x) else None
-    return x
 
 
 def _check_quantiles(quantiles) -> tuple[float, ...]:
@@ -408,8 +409,11 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise ScenarioError("max_points", f"must be a whole number >= 1, got {max_points!r}")
     if scenario.grid_size > limit:
-        raise ScenarioError("max_points", f"the sweep has {scenario.grid_size:,} grid points, more "
-                            f"than the limit of {limit:,}; shorten an axis or raise the limit")
+        where = "max_points" if max_points is not None else (
+            "sweep.max_points" if scenario.max_points else "max_points")
+        raise ScenarioError(where, f"the sweep has {scenario.grid_size:,} grid points, more than "
+                            f"the limit of {limit:,}; shorten an axis or raise the limit "
+                            "(max_points= / --max-points overrides [sweep] max_points)")
     if deterministic:
         if samples is not None:
             raise ScenarioError("samples", "a deterministic sweep evaluates each point once at the "

@@ -205,6 +205,37 @@ def test_break_even_outside_the_bracket_says_so():
     assert be.value is None and be.difference_at_low > 0 and be.difference_at_high > 0
 
 
+def test_break_even_refuses_inputs_without_one_and_explains_infeasible_ends():
+    a, b = option("h100-sxm", 3.0), option("h200", 1.0)
+    with pytest.raises(ScenarioError, match="takes whole numbers"):
+        break_even(a, b, "workload.batch")
+    owned = dict(option("h200", 1.0), cost={"mode": "own", "purchase_usd": 30000.0})
+    with pytest.raises(ScenarioError, match="is 0 in option B"):
+        break_even(a, owned, "cost.usd_per_device_hour")
+    # B stops fitting in memory when its usable fraction is tiny: no sample where both run.
+    be = break_even(a, b, "efficiency.memory_usable_fraction", low=0.01, high=0.9)
+    assert be.value is None and "no sample where both options run" in be.reason
+
+
+def test_compare_points_evaluates_the_baseline_once_and_keeps_finished_points_on_ctrl_c(
+        llama70, monkeypatch):
+    from inferonomics import decisions
+
+    calls = []
+    real = decisions._metric_chunks
+
+    def counting(chosen, plan, *args):
+        calls.append(plan)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(chosen, plan, *args)
+
+    monkeypatch.setattr(decisions, "_metric_chunks", counting)
+    with pytest.warns(RuntimeWarning, match="keeping the 2 of"):
+        out = compare_points(llama70, 0, samples=500)
+    assert len(out) == 2 and len(calls) == 4   # baseline once, then one call per point
+
+
 def test_one_option_against_every_other_point_of_a_sweep(llama70):
     out = compare_points(llama70, {"hardware.id": "h100-sxm", "cost.usd_per_device_hour": 3.0,
                                    "hardware.count": 4, "workload.batch": 32},

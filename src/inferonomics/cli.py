@@ -373,17 +373,21 @@ def _parse_assignment(items: list[str]) -> dict:
 
 
 def _cmd_compare(args) -> int:
-    from .decisions import break_even, compare, compare_points
+    from .decisions import BREAK_EVEN_SAMPLES, break_even, compare, compare_points
     from .scenario import load_scenario
 
     a = load_scenario(args.a)
+    given_samples = args.samples
     args.samples = args.samples or DEFAULT_COMPARE_SAMPLES
     if args.b is None:
         if args.break_even:
             raise InferonomicsError("--break-even needs two scenarios (A and B)")
         baseline = _parse_assignment(args.baseline) if args.baseline else 0
         pairs = compare_points(a, baseline, args.metric, samples=args.samples, seed=args.seed,
-                               backend=args.backend, threads=args.threads)
+                               backend=args.backend, threads=args.threads, progress=not args.json)
+        if not pairs:
+            print("interrupted before the first comparison finished")
+            return 130
         if args.json:
             _dump_json({"metric": args.metric, "baseline": baseline, "comparisons": [
                 {"point": p, **c.to_dict()} for p, c in pairs]})
@@ -410,7 +414,8 @@ def _cmd_compare(args) -> int:
     if args.break_even:
         low, high = args.range if args.range else (None, None)
         be = break_even(a, b, args.break_even, side=args.side, metric=args.metric, low=low,
-                        high=high, seed=args.seed, backend=args.backend, threads=args.threads)
+                        high=high, samples=given_samples or BREAK_EVEN_SAMPLES, seed=args.seed,
+                        backend=args.backend, threads=args.threads)
     if args.json:
         out = {"a": a.name, "b": b.name, **c.to_dict()}
         if be is not None:
@@ -432,9 +437,9 @@ def _cmd_compare(args) -> int:
     if be is not None:
         where = f"[{_fmt(be.low)}, {_fmt(be.high)}]"
         if be.value is None:
-            print(f"break-even: none for {be.path} of {be.side.upper()} in {where} (A - B is "
-                  f"{_fmt(be.difference_at_low)} at the low end, {_fmt(be.difference_at_high)} at "
-                  "the high end; widen --range)")
+            print(f"break-even: none for {be.path} of {be.side.upper()} in {where}: {be.reason} "
+                  f"(A - B is {_fmt(be.difference_at_low)} at the low end, "
+                  f"{_fmt(be.difference_at_high)} at the high end)")
         else:
             print(f"break-even: {be.path} of {be.side.upper()} = {_fmt(be.value)} gives A and B the "
                   f"same mean {args.metric} (searched {where})")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -35,6 +36,7 @@ CONFIDENCE = 0.95
 BREAK_EVEN_SAMPLES = 1 << 16
 BREAK_EVEN_ITERATIONS = 60       # bisection halvings: far below any input's meaningful precision
 BREAK_EVEN_RTOL = 1e-9
+MAX_COMPARED_POINTS = 10_000     # compare_points evaluates every point's samples one by one
 
 
 # ------------------------------------------------------------------------------------------------
@@ -306,37 +308,23 @@ def _plans_of(option):
     return load_scenario(option).resolve()
 
 
-def compare(a, b, metric: str = "usd_per_mtok", samples: int = 100_000, seed: int | None = 0, *,
-            backend: str = "auto", threads: int | None = None,
-            confidence: float = CONFIDENCE) -> Comparison:
-    """Compare options ``a`` and ``b`` (scenarios without axes, or Plans) on ``metric``: both are
-    evaluated on the same sample indices of the same seed, so every input the two share is drawn
-    identically and only what differs between them moves the difference."""
-    from .api import MAX_SAMPLES, _check_threads
+def _metric_chunks(chosen, plan, m: int, samples: int, seed: int, threads: int):
+    """(values of output column m, feasible mask) of samples 0 .. samples-1, chunk by chunk."""
+    enc = encode(plan.distributions)
+    for start in range(0, samples, COMPARE_CHUNK):
+        n = min(COMPARE_CHUNK, samples - start)
+        y = chosen.evaluate(chosen.draw(enc, plan.distributions, seed, start, n), threads)
+        yield y[:, m], y[:, 0] == STATUS_OK
 
-    m = _check_metric(metric)
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
-            not 2 <= samples <= MAX_SAMPLES:
-        raise ScenarioError("samples", f"must be an integer in [2, {MAX_SAMPLES:g}], got {samples!r}")
-    if not 0.0 < confidence < 1.0:
-        raise ScenarioError("confidence", f"must be in (0, 1), got {confidence!r}")
-    _check_threads(threads)
-    seed = normalize_seed(seed)
-    plan_a, plan_b = _plans_of(a), _plans_of(b)
-    chosen = backends.get_backend(backend)
-    threads = threads or backends.default_threads()
-    enc_a, enc_b = encode(plan_a.distributions), encode(plan_b.distributions)
+
+def _compare_chunks(metric: str, samples: int, chunks_a, chunks_b, confidence: float) -> Comparison:
     diff, mean_a, mean_b = _Stream(), _Stream(), _Stream()
     lower = equal = a_bad = b_bad = 0
-    for start in range(0, int(samples), COMPARE_CHUNK):
-        n = min(COMPARE_CHUNK, int(samples) - start)
-        ya = chosen.evaluate(chosen.draw(enc_a, plan_a.distributions, seed, start, n), threads)
-        yb = chosen.evaluate(chosen.draw(enc_b, plan_b.distributions, seed, start, n), threads)
-        ok_a, ok_b = ya[:, 0] == STATUS_OK, yb[:, 0] == STATUS_OK
+    for (va, ok_a), (vb, ok_b) in zip(chunks_a, chunks_b):
         a_bad += int((~ok_a).sum())
         b_bad += int((~ok_b).sum())
         both = ok_a & ok_b
-        va, vb = ya[both, m], yb[both, m]
+        va, vb = va[both], vb[both]
         lower += int((va < vb).sum())
         equal += int((va == vb).sum())
         diff.add(va - vb)
@@ -346,22 +334,57 @@ def compare(a, b, metric: str = "usd_per_mtok", samples: int = 100_000, seed: in
     n = diff.n
     if n == 0:
         nan2 = (math.nan, math.nan)
-        return Comparison(metric, int(samples), 0, a_bad, b_bad, math.nan, nan2, math.nan,
+        return Comparison(metric, samples, 0, a_bad, b_bad, math.nan, nan2, math.nan,
                           math.nan, math.nan, math.nan, nan2)
     half = z * math.sqrt(diff.m2 / (n - 1) / n) if n > 1 else math.inf
-    return Comparison(metric, int(samples), n, a_bad, b_bad, lower / n, _wilson(lower, n, z),
+    return Comparison(metric, samples, n, a_bad, b_bad, lower / n, _wilson(lower, n, z),
                       equal / n, mean_a.mean, mean_b.mean, diff.mean,
                       (diff.mean - half, diff.mean + half))
+
+
+def _check_compare_args(metric, samples, confidence, threads) -> int:
+    from .api import MAX_SAMPLES, _check_threads
+
+    m = _check_metric(metric)
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
+            not 2 <= samples <= MAX_SAMPLES:
+        raise ScenarioError("samples", f"must be an integer in [2, {MAX_SAMPLES:g}], got {samples!r}")
+    if not 0.0 < confidence < 1.0:
+        raise ScenarioError("confidence", f"must be in (0, 1), got {confidence!r}")
+    _check_threads(threads)
+    return m
+
+
+def compare(a, b, metric: str = "usd_per_mtok", samples: int = 100_000, seed: int | None = 0, *,
+            backend: str = "auto", threads: int | None = None,
+            confidence: float = CONFIDENCE) -> Comparison:
+    """Compare options ``a`` and ``b`` (scenarios without axes, or Plans) on ``metric``: both are
+    evaluated on the same sample indices of the same seed, so every input the two share is drawn
+    identically and only what differs between them moves the difference."""
+    m = _check_compare_args(metric, samples, confidence, threads)
+    seed = normalize_seed(seed)
+    plan_a, plan_b = _plans_of(a), _plans_of(b)
+    chosen = backends.get_backend(backend)
+    threads = threads or backends.default_threads()
+    return _compare_chunks(metric, int(samples),
+                           _metric_chunks(chosen, plan_a, m, int(samples), seed, threads),
+                           _metric_chunks(chosen, plan_b, m, int(samples), seed, threads),
+                           confidence)
 
 
 def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[str, Any] = 0,
                    metric: str = "usd_per_mtok", samples: int = 20_000, seed: int | None = 0, *,
                    backend: str = "auto", threads: int | None = None,
-                   max_points: int = 10_000) -> list[tuple[dict[str, Any], Comparison]]:
+                   max_points: int = MAX_COMPARED_POINTS, confidence: float = CONFIDENCE,
+                   progress: bool = False) -> list[tuple[dict[str, Any], Comparison]]:
     """One option against every other: each grid point of a sweep compared with ``baseline`` (a
-    point index in C order, or ``{axis path: value}``), on common random numbers."""
+    point index in C order, or ``{axis path: value}``), on common random numbers. The baseline's
+    samples are evaluated once and kept (9 bytes a sample). Ctrl-C stops between points and
+    returns the comparisons finished (with a warning)."""
     from .grid import Grid
+    from .sweeps import _Progress
 
+    m = _check_compare_args(metric, samples, confidence, threads)
     scenario = load_scenario(scenario)
     if not scenario.axes:
         raise ScenarioError("scenario", "has no sweep axes; compare two scenarios with compare(a, b)")
@@ -369,13 +392,14 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
         raise ScenarioError("max_points", f"{scenario.grid_size:,} grid points to compare, more "
                             f"than the limit of {max_points:,}")
     grid = Grid(scenario)
+    axes = grid.assignment(grid.digits(0))
     if isinstance(baseline, Mapping):
-        matches = [i for i in range(grid.size)
-                   if all(grid.assignment(grid.digits(i)).get(k) == v for k, v in baseline.items())]
-        unknown = [k for k in baseline if k not in grid.assignment(grid.digits(0))]
+        unknown = [k for k in baseline if k not in axes]
         if unknown:
             raise ScenarioError("baseline", f"{unknown[0]!r} is not a sweep axis; axes: "
-                                + ", ".join(grid.assignment(grid.digits(0))))
+                                + ", ".join(axes))
+        matches = [i for i in range(grid.size)
+                   if all(grid.assignment(grid.digits(i)).get(k) == v for k, v in baseline.items())]
         if len(matches) != 1:
             raise ScenarioError("baseline", f"{dict(baseline)} matches {len(matches)} grid points; "
                                 "give a value for every axis")
@@ -383,22 +407,34 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
     if isinstance(baseline, bool) or not isinstance(baseline, int) or not 0 <= baseline < grid.size:
         raise ScenarioError("baseline", f"must be a grid point index in [0, {grid.size}) or "
                             f"{{axis: value}}, got {baseline!r}")
-    base_plan = grid.plan(baseline)
+    seed = normalize_seed(seed)
+    chosen = backends.get_backend(backend)
+    threads = threads or backends.default_threads()
+    base = list(_metric_chunks(chosen, grid.plan(baseline), m, int(samples), seed, threads))
     out = []
-    for i in range(grid.size):
-        if i == baseline:
-            continue
-        out.append((grid.assignment(grid.digits(i)),
-                    compare(grid.plan(i), base_plan, metric, samples, seed, backend=backend,
-                            threads=threads)))
+    bar = _Progress(grid.size - 1, progress)
+    try:
+        for i in range(grid.size):
+            if i == baseline:
+                continue
+            chunks = _metric_chunks(chosen, grid.plan(i), m, int(samples), seed, threads)
+            out.append((grid.assignment(grid.digits(i)),
+                        _compare_chunks(metric, int(samples), chunks, iter(base), confidence)))
+            bar.update(1)
+    except KeyboardInterrupt:
+        warnings.warn(f"comparison interrupted: keeping the {len(out):,} of {grid.size - 1:,} "
+                      "points finished", RuntimeWarning, stacklevel=2)
+    finally:
+        bar.close()
     return out
 
 
 @dataclass(frozen=True)
 class BreakEven:
     """The value of ``path`` in option ``side`` at which the mean of ``metric`` is the same for A
-    and B (None when the difference keeps its sign over [low, high]), with the mean differences
-    A - B at the ends of the bracket."""
+    and B, with the mean differences A - B at the ends of the bracket; ``value`` is None when there
+    is none to find, and ``reason`` says why (the difference keeps its sign over [low, high], or an
+    option cannot run somewhere in it)."""
 
     path: str
     side: str
@@ -408,6 +444,7 @@ class BreakEven:
     high: float
     difference_at_low: float
     difference_at_high: float
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -429,9 +466,16 @@ def break_even(a, b, path: str, *, side: str = "b", metric: str = "usd_per_mtok"
 
         raise ScenarioError("path", f"unknown input {path!r}{suggest(path, list(PARAMETER_BY_PATH))}")
     param = PARAMETER_BY_PATH[path]
+    if param.integer:
+        raise ScenarioError("path", f"{path} takes whole numbers, so it has no break-even value; "
+                            "sweep it instead and compare the points")
     sc_a, sc_b = load_scenario(a), load_scenario(b)
     moving = sc_b if side == "b" else sc_a
     current = moving.resolve()[param.name].median()
+    if current == 0 and (low is None or high is None):
+        raise ScenarioError("range", f"{path} is 0 in option {side.upper()} (does it apply there? an "
+                            "owned device has no hourly price), so there is no default bracket; "
+                            "give low and high")
     low = 0.5 * current if low is None else float(low)
     high = 2.0 * current if high is None else float(high)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
@@ -448,12 +492,21 @@ def break_even(a, b, path: str, *, side: str = "b", metric: str = "usd_per_mtok"
                        threads=threads).mean_difference
 
     d_lo, d_hi = difference(low), difference(high)
-    if not (math.isfinite(d_lo) and math.isfinite(d_hi)) or d_lo * d_hi > 0:
-        return BreakEven(path, side, metric, None, low, high, d_lo, d_hi)
+    infeasible = "no sample where both options run at {} = {:g}"
+    for v, d in ((low, d_lo), (high, d_hi)):
+        if not math.isfinite(d):
+            return BreakEven(path, side, metric, None, low, high, d_lo, d_hi,
+                             infeasible.format(path, v))
+    if d_lo * d_hi > 0:
+        return BreakEven(path, side, metric, None, low, high, d_lo, d_hi,
+                         f"A - B keeps its sign over [{low:g}, {high:g}]; widen the range")
     lo, hi, f_lo = low, high, d_lo
     for _ in range(BREAK_EVEN_ITERATIONS):
         mid = 0.5 * (lo + hi)
         f_mid = difference(mid)
+        if not math.isfinite(f_mid):
+            return BreakEven(path, side, metric, None, low, high, d_lo, d_hi,
+                             infeasible.format(path, mid))
         if f_mid == 0.0:
             lo = hi = mid
             break

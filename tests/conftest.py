@@ -24,3 +24,26 @@ EXAMPLE = EXAMPLES / "llama-2-70b-h100-fp8.toml"
 @pytest.fixture
 def example_path() -> Path:
     return EXAMPLE
+
+
+@pytest.fixture
+def interrupt_sweep_at_call(monkeypatch):
+    """``interrupt_sweep_at_call(k)``: the next sweeps' k-th core call raises KeyboardInterrupt, as
+    Ctrl-C between batches would; earlier calls run the real core."""
+    from inferonomics import backends
+
+    def install(k: int) -> None:
+        real = backends.get_backend("auto")
+        calls = []
+
+        def interrupting(grid, *args):
+            calls.append(1)
+            if len(calls) == k:
+                raise KeyboardInterrupt
+            return real.sweep_simulate(grid, *args)
+
+        fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
+                                real.sweep_evaluate, interrupting)
+        monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
+
+    return install

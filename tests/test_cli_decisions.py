@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from inferonomics import backends, cli
+from inferonomics import cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SWEEP_EXAMPLES = sorted(p for p in EXAMPLES.glob("*.toml") if "[sweep]" in p.read_text())
@@ -82,20 +82,10 @@ def test_bad_sweep_options_exit_2_with_one_line(capsys, argv, message):
     assert code == 2 and message in err and err.count("\n") == 1 and out == ""
 
 
-def test_ctrl_c_writes_the_finished_points_and_exits_130(capsys, tmp_path, monkeypatch):
+def test_ctrl_c_writes_the_finished_points_and_exits_130(capsys, tmp_path, monkeypatch,
+                                                         interrupt_sweep_at_call):
     pd = pytest.importorskip("pandas")
-    real = backends.get_backend("auto")
-    calls = []
-
-    def interrupting(grid, *args):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real.sweep_simulate(grid, *args)
-
-    fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
-                            real.sweep_evaluate, interrupting)
-    monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
+    interrupt_sweep_at_call(2)
     monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 200 * 50)
     with pytest.warns(RuntimeWarning, match="interrupted"):
         code, out, _ = run(capsys, "sweep", CHEAPEST, "--samples", 200, "--out", tmp_path / "p.csv")

@@ -20,21 +20,26 @@ ROOT = Path(__file__).resolve().parents[1]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 
 
-@pytest.fixture(scope="module")
-def harness(tmp_path_factory):
+def build_sanitized(tmp_path_factory, harness_source: str):
+    """The C core and ``tests/native/<harness_source>`` built under ASan and UBSan, or a skip."""
     cc = os.environ.get("CC", "cc")
     if shutil.which(cc) is None:
         pytest.skip(f"no C compiler ({cc}) to build the sanitized harness")
-    exe = tmp_path_factory.mktemp("asan") / "harness"
+    exe = tmp_path_factory.mktemp("asan") / Path(harness_source).stem
     cmd = [cc, "-std=c11", "-O1", "-g", *SANITIZE, "-fopenmp", "-fno-math-errno",
            "-fno-trapping-math", str(ROOT / "csrc" / "inferonomics.c"),
-           str(ROOT / "tests" / "native" / "sanitize_harness.c"), "-I", str(ROOT / "csrc"),
+           str(ROOT / "tests" / "native" / harness_source), "-I", str(ROOT / "csrc"),
            "-lm", "-o", str(exe)]
     built = subprocess.run(cmd, capture_output=True, text=True)
     if built.returncode != 0:
         pytest.skip("cannot build with -fsanitize=address,undefined here (sanitizer runtime "
                     f"missing?): {built.stderr.strip().splitlines()[-1] if built.stderr else ''}")
     return exe
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory):
+    return build_sanitized(tmp_path_factory, "sanitize_harness.c")
 
 
 SCENARIOS = {
@@ -96,19 +101,7 @@ def test_sanitized_c_core_agrees_with_the_reference_and_stays_in_bounds(harness,
 
 @pytest.fixture(scope="module")
 def sweep_harness(tmp_path_factory):
-    cc = os.environ.get("CC", "cc")
-    if shutil.which(cc) is None:
-        pytest.skip(f"no C compiler ({cc}) to build the sanitized sweep harness")
-    exe = tmp_path_factory.mktemp("asan_sweep") / "sweep_harness"
-    cmd = [cc, "-std=c11", "-O1", "-g", *SANITIZE, "-fopenmp", "-fno-math-errno",
-           "-fno-trapping-math", str(ROOT / "csrc" / "inferonomics.c"),
-           str(ROOT / "tests" / "native" / "sweep_harness.c"), "-I", str(ROOT / "csrc"),
-           "-lm", "-o", str(exe)]
-    built = subprocess.run(cmd, capture_output=True, text=True)
-    if built.returncode != 0:
-        pytest.skip("cannot build with -fsanitize=address,undefined here: "
-                    f"{built.stderr.strip().splitlines()[-1] if built.stderr else ''}")
-    return exe
+    return build_sanitized(tmp_path_factory, "sweep_harness.c")
 
 
 SWEEP_SCENARIO = {

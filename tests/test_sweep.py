@@ -186,20 +186,9 @@ def test_a_point_with_no_feasible_sample_reports_nan_statistics_and_its_fraction
     assert df["usd_per_mtok_p50"].isna().all()
 
 
-def test_ctrl_c_keeps_the_finished_points(monkeypatch):
+def test_ctrl_c_keeps_the_finished_points(monkeypatch, interrupt_sweep_at_call):
     sc = scenario()
-    real = backends.get_backend("auto")
-    calls = []
-
-    def interrupting(grid, *args):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real.sweep_simulate(grid, *args)
-
-    fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
-                            real.sweep_evaluate, interrupting)
-    monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
+    interrupt_sweep_at_call(3)
     monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 400 * 5)
     with pytest.warns(RuntimeWarning, match="interrupted: keeping the 10 of 32"):
         result = sweep(sc, samples=400, seed=1)

@@ -630,12 +630,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     for c in range(first_chunk, last_chunk):
         lo = start + c * chunk
         hi = min(lo + chunk, stop)
-        count[:] = 0
-        shift[:] = 0.0
-        s1[:] = 0.0
-        s2[:] = 0.0
-        mn[:] = np.inf
-        mx[:] = -np.inf
+        reset_moments(count, shift, s1, s2, mn, mx)
         for i0 in range(lo, hi, BLOCK):
             n = min(BLOCK, hi - i0)
             draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
@@ -645,6 +640,17 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
             fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status)
         write_moments(count, shift, s1, s2, mn, mx, chunk_moments[c])
+
+
+@_jit_inline
+def reset_moments(count, shift, s1, s2, mn, mx):
+    """Fresh shifted sums for a new chunk."""
+    count[:] = 0
+    shift[:] = 0.0
+    s1[:] = 0.0
+    s2[:] = 0.0
+    mn[:] = np.inf
+    mx[:] = -np.inf
 
 
 @_jit
@@ -789,12 +795,7 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
         acc[:, 4] = -np.inf
         for lo in range(0, samples, chunk):
             hi = min(lo + chunk, samples)
-            count[:] = 0
-            shift[:] = 0.0
-            s1[:] = 0.0
-            s2[:] = 0.0
-            mn[:] = np.inf
-            mx[:] = -np.inf
+            reset_moments(count, shift, s1, s2, mn, mx)
             for i0 in range(lo, hi, BLOCK):
                 n = min(BLOCK, hi - i0)
                 draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)

@@ -23,6 +23,18 @@ OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operat
 _PATTERN = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+|inf)\s*$")
 
 
+def metric_column(metric, path: str = "metric") -> int:
+    """The output column (index into ``OUTPUT_NAMES``) of ``metric``, or a ScenarioError naming
+    the closest metric names."""
+    from .catalog import suggest
+    from .reference import OUTPUT_NAMES
+
+    if not isinstance(metric, str) or metric not in METRIC_NAMES:
+        raise ScenarioError(path, f"unknown metric {metric!r}{suggest(str(metric), METRIC_NAMES)}; "
+                            "one of " + ", ".join(METRIC_NAMES))
+    return OUTPUT_NAMES.index(metric)
+
+
 def _split(column: str, path: str) -> tuple[str, str]:
     from .sweeps import split_column
 
@@ -110,4 +122,4 @@ def parse_objective(text, path: str = "objective", maximize: bool | None = None)
 
 
 __all__ = ["Constraint", "Objective", "parse_constraint", "parse_objective", "MAXIMIZED_METRICS",
-           "METRIC_NAMES"]
+           "METRIC_NAMES", "metric_column"]

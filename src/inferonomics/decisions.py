@@ -17,11 +17,11 @@ import numpy as np
 
 from . import backends
 from .constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Objective,
-                          parse_constraint, parse_objective)
+                          metric_column, parse_constraint, parse_objective)
 from .encoding import encode
 from .errors import ScenarioError
 from .jsonable import jsonable
-from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_OK
+from .reference import STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
 from .sweeps import SweepResult
@@ -290,15 +290,6 @@ class _Stream:
         self.n = n
 
 
-def _check_metric(metric: str) -> int:
-    if metric not in METRIC_NAMES:
-        from .catalog import suggest
-
-        raise ScenarioError("metric", f"unknown metric {metric!r}{suggest(metric, METRIC_NAMES)}; "
-                            "one of " + ", ".join(METRIC_NAMES))
-    return OUTPUT_NAMES.index(metric)
-
-
 def _plans_of(option):
     """A Plan from a Scenario / dict / path without axes, or a Plan itself."""
     from .scenario import Plan
@@ -345,7 +336,7 @@ def _compare_chunks(metric: str, samples: int, chunks_a, chunks_b, confidence: f
 def _check_compare_args(metric, samples, confidence, threads) -> int:
     from .api import MAX_SAMPLES, _check_threads
 
-    m = _check_metric(metric)
+    m = metric_column(metric)
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
             not 2 <= samples <= MAX_SAMPLES:
         raise ScenarioError("samples", f"must be an integer in [2, {MAX_SAMPLES:g}], got {samples!r}")

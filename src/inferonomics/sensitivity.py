@@ -48,12 +48,12 @@ import numpy as np
 
 from . import backends
 from .api import _check_threads
-from .catalog import suggest
 from .encoding import STATUS_COLUMN, encode
+from .constraints import metric_column
 from .errors import ScenarioError
 from .jsonable import jsonable
 from .parameters import INPUT_NAMES, PARAMETER_BY_NAME
-from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_MEMORY, STATUS_NAMES, STATUS_OK
+from .reference import STATUS_MEMORY, STATUS_NAMES, STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
 
@@ -468,15 +468,6 @@ def sobol_indices(f: Callable[[np.ndarray], np.ndarray], A, B, *,
 # Scenario front ends
 # ------------------------------------------------------------------------------------------------
 
-def _check_metric(metric) -> int:
-    """The output column of ``metric``."""
-    if not isinstance(metric, str) or metric not in METRIC_NAMES:
-        raise ScenarioError("metric", f"unknown metric {metric!r}"
-                            f"{suggest(str(metric), METRIC_NAMES)}; one of "
-                            + ", ".join(METRIC_NAMES))
-    return OUTPUT_NAMES.index(metric)
-
-
 def _plan_of(scenario, what: str):
     scenario = load_scenario(scenario)
     if scenario.axes:
@@ -559,7 +550,7 @@ def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
         that is undefined for part of the input space would be meaningless, so nothing is dropped
         silently).
     """
-    metric_column = _check_metric(metric)
+    column = metric_column(metric)
     samples = _check_int("samples", samples, MIN_SAMPLES, MAX_SAMPLES)
     num_resamples = _check_int("num_resamples", num_resamples, 2, 100_000)
     conf_level = _check_conf_level(conf_level)
@@ -583,7 +574,7 @@ def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
         counts[:] += np.bincount(status, minlength=len(STATUS_NAMES))
         ok = (status == STATUS_OK).reshape(D + 2, n)
         flips[:] += (ok[2:] != ok[0]).sum(axis=1)
-        return out[:, metric_column]
+        return out[:, column]
 
     yA, yB, yAB = _evaluate_design(samples, D, evaluate_rows)
     total = samples * (D + 2)
@@ -633,7 +624,7 @@ def tornado(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
         As :func:`sobol`, and when the all-medians base point does not fit in memory. Ends that do
         not fit are reported in the rows' ``status_low`` / ``status_high`` (their value is NaN).
     """
-    metric_column = _check_metric(metric)
+    column = metric_column(metric)
     for label, q in (("low", low), ("high", high)):
         if isinstance(q, bool) or not isinstance(q, (int, float, np.floating)) or \
                 not 0.0 <= q <= 1.0:
@@ -666,7 +657,7 @@ def tornado(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
         matrix[2 * k + 2, c] = highs[k]
     out = chosen.evaluate(matrix, 1)
     status = out[:, STATUS_COLUMN].astype(np.int64)
-    values = out[:, metric_column]
+    values = out[:, column]
     if not math.isfinite(values[0]):
         why = "does not fit in memory" if status[0] == STATUS_MEMORY else f"gives no {metric}"
         raise ScenarioError("", f"with every input at its median the configuration {why}; a "

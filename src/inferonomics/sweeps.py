@@ -336,13 +336,11 @@ def _check_metrics(metrics) -> tuple[str, ...]:
         return METRIC_NAMES
     if isinstance(metrics, str):
         metrics = [metrics]
+    from .constraints import metric_column
+
     wanted = set()
     for m in metrics:
-        if m not in METRIC_NAMES:
-            from .catalog import suggest
-
-            raise ScenarioError("metrics", f"unknown metric {m!r}{suggest(str(m), METRIC_NAMES)}; "
-                                "one of " + ", ".join(METRIC_NAMES))
+        metric_column(m, "metrics")
         wanted.add(m)
     if not wanted:
         raise ScenarioError("metrics", "name at least one metric (or None for all)")

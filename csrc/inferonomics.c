@@ -1064,23 +1064,28 @@ int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int
 #pragma omp atomic write
 #endif
             failed = 1;
+        } else {   /* inputs no group owns keep the base plan's fixed values */
+            const plan_t base = {kinds, params, integer, choice_values, choice_weights};
+            fill_fixed(&base, b);
+            memcpy(my_kinds, kinds, sizeof my_kinds);
+            memcpy(my_params, params, sizeof my_params);
         }
+        const int lanes = samples < BLOCK ? (int)samples : BLOCK;
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
         for (int64_t p = start; p < stop; p++) {
             if (!hist || !b || !rows) continue;
-            memcpy(my_kinds, kinds, sizeof my_kinds);
-            memcpy(my_params, params, sizeof my_params);
             grid_rows(&grid, p, rows);
             for (int64_t i = 0; i < n_owned_total; i++) {
                 int s = owned_param[i];
                 my_kinds[s] = table_kinds[rows[i]];
                 memcpy(my_params + s * INF_N_DIST_PARAMS, table_params + rows[i] * INF_N_DIST_PARAMS,
                        INF_N_DIST_PARAMS * sizeof(double));
+                if (my_kinds[s] == K_FIXED)   /* only the lanes a point's blocks use */
+                    for (int j = 0; j < lanes; j++) b->in[s][j] = my_params[s * INF_N_DIST_PARAMS];
             }
             const plan_t plan = {my_kinds, my_params, integer, choice_values, choice_weights};
-            fill_fixed(&plan, b);
             int64_t *st = status_counts + (p - start) * INF_N_STATUS;
             double *acc = moments + (p - start) * INF_N_METRICS * INF_MOMENTS;
             for (int k = 0; k < INF_N_STATUS; k++) st[k] = 0;

@@ -778,15 +778,16 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
     mn = np.empty(N_METRICS)
     mx = np.empty(N_METRICS)
     part = np.empty((N_METRICS, 5))
+    fill_fixed(kinds0, params0, x)   # inputs no group owns keep the base plan's fixed values
+    lanes = min(samples, BLOCK)
     for p in range(start, stop):
-        kinds[:] = kinds0
-        params[:, :] = params0
         grid_rows(radix, owned_offset, row_offset, p, rows)
         for i in range(n_owned):
             s = owned_param[i]
             kinds[s] = table_kinds[rows[i]]
             params[s, :] = table_params[rows[i]]
-        fill_fixed(kinds, params, x)
+            if kinds[s] == KIND_FIXED:   # only the lanes a point's blocks use
+                x[s, :lanes] = params[s, 0]
         st = status[p - start]
         st[:] = 0
         acc = moments[p - start]

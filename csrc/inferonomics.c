@@ -438,7 +438,7 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         double cached_context = windowed_context(mean_context, window, window_layers);
         /* beam search: hypotheses share the prompt's blocks and store their own tokens */
         double beams = X(I_BEAMS);
-        double generated_context = dmin(0.5 * output_tokens, cached_context);
+        double generated_context = windowed_context(0.5 * output_tokens, window, window_layers);
         double stored_context = cached_context + (beams - 1.0) * generated_context;
         double kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards;
 

@@ -173,3 +173,31 @@ def test_sensitivity_charts_are_written(capsys, tmp_path, kind):
                          target, "--samples", 512)
     assert code == 0, err
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 10_000
+
+
+def test_a_deterministic_sweep_refuses_percentile_constraints_before_running(capsys, monkeypatch):
+    monkeypatch.setattr("inferonomics.sweeps.sweep", None)   # must not be reached
+    code, out, err = run(capsys, "sweep", CHEAPEST, "--deterministic", "--constraint",
+                         "tpot_s_p95 <= 0.05")
+    assert code == 2 and "tpot_s_p95 <= 0.05: a deterministic sweep has one value" in err
+
+
+def test_an_interrupted_comparison_says_so_and_exits_130(capsys, monkeypatch):
+    from inferonomics import decisions
+
+    calls = []
+    real = decisions._metric_chunks
+
+    def interrupting(chosen, plan, *args):
+        calls.append(plan)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(chosen, plan, *args)
+
+    monkeypatch.setattr(decisions, "_metric_chunks", interrupting)
+    with pytest.warns(RuntimeWarning, match="interrupted"):
+        code, out, _ = run(capsys, "compare", EXAMPLES / "precision-llama-3.1-8b.toml",
+                           "--samples", 2000, "--json")
+    data = json.loads(out)
+    assert code == 130 and data["interrupted"] and len(data["comparisons"]) == 1
+    assert data["points"] == 8

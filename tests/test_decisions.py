@@ -249,6 +249,11 @@ def test_one_option_against_every_other_point_of_a_sweep(llama70):
         compare_points(llama70, {"hardware.cnt": 4}, samples=10)
 
 
+def test_a_sweep_of_one_point_has_nothing_to_compare():
+    with pytest.raises(ScenarioError, match="one grid point, nothing to compare"):
+        compare_points(dict(option("h100-sxm", 3.0), hardware={"id": ["h100-sxm"], "count": 4}))
+
+
 def test_compare_checks_its_arguments():
     a = option("h100-sxm", 3.0)
     with pytest.raises(ScenarioError, match="unknown metric 'usd_per_mtk'"):

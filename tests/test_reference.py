@@ -81,13 +81,61 @@ def test_beam_search_shares_the_prompt_cache_and_decodes_every_hypothesis():
     params = 6.051e9                                       # models.csv
     flops = b * beams * (2 * params + 2 * 16 * (256 + 256) * 28 * context)
     read = params * 2 + b * kv_per_token * stored           # the stored cache, moved once
-    step = max(flops / (989e12 * 0.5), read / (3350e9 * 0.8))
+    step = max(flops / (989.4e12 * 0.5), read / (3350e9 * 0.8))
     assert y.decode_step_s == pytest.approx(step, rel=1e-12)
     # A request returns one hypothesis: out tokens per request, and one prefill per request.
     assert y.tokens_per_s == pytest.approx(b * out / (out * step + b * y.prefill_s), rel=1e-12)
     one = evaluate(**{**x, "beams": 1})
     assert one.prefill_s == y.prefill_s and y.decode_step_s > one.decode_step_s
     assert y.max_batch < one.max_batch
+
+
+def test_beam_search_decode_turns_compute_bound_with_a_token_per_hypothesis():
+    # GPT-J, 4 beams, batch 256 of short requests on one H100 in fp16: 1,024 tokens a step.
+    b, beams, prompt, out = 256, 4, 100, 64
+    x = inputs_for("gpt-j-6b", "h100-sxm", batch=b, beams=beams, weight_bits=16, activation_bits=16,
+                   kv_bits=16, input_tokens=prompt, output_tokens=out)
+    y = evaluate(**x)
+    kv_per_token = 28 * 16 * (256 + 256) * 2
+    context, stored = prompt + out / 2, prompt + out / 2 + (beams - 1) * out / 2
+    flops = b * beams * (2 * 6.051e9 + 2 * 16 * (256 + 256) * 28 * context)
+    compute_s = flops / (989.4e12 * 0.5)
+    memory_s = (6.051e9 * 2 + b * kv_per_token * stored) / (3350e9 * 0.8)
+    assert compute_s > memory_s and y.decode_compute_bound == 1.0
+    assert y.decode_step_s == pytest.approx(compute_s, rel=1e-12)
+    # The largest batch: free memory over one request's cache (prompt once, four hypotheses).
+    workspace = prompt * (4 * 4096 + 2 * 16384) * 2
+    free = x["memory_usable_fraction"] * 80e9 - 6.051e9 * 2 - workspace
+    assert y.max_batch == math.floor(free / (kv_per_token * stored))
+
+
+def test_beam_search_with_experts_and_tensor_parallelism_counts_hypothesis_tokens():
+    b, beams = 16, 4
+    x = inputs_for("mixtral-8x7b", "h100-sxm", count=2, batch=b, beams=beams, weight_bits=8,
+                   activation_bits=8, kv_bits=8, link_latency_us=1.0)
+    y = evaluate(**x)
+    total, active, experts, k = 46.703e9, 12.88e9, 8, 2
+    expert = (total - active) / (experts - k)
+    dense = total - experts * expert
+    touched = experts * (1 - (1 - k / experts) ** (b * beams))   # 64 hypothesis tokens
+    stored = 512 + 128 + (beams - 1) * 128
+    kv = 32 * 8 * 256 * 1.0 * stored * b / 2
+    memory_s = ((dense + touched * expert) / 2 + kv) / (3350e9 * 0.8)
+    allreduce = 2 * 1 / 2 * (b * beams * 4096 * 2) / (450e9 * 0.7) + 2 * 1e-6
+    assert y.decode_step_s == pytest.approx(memory_s + 2 * 32 * allreduce, rel=1e-12)
+
+
+def test_a_hypothesis_keeps_at_most_the_window_of_its_own_tokens_on_local_layers():
+    beams, prompt, out = 4, 1000, 10000
+    x = inputs_for("gemma-2-27b", "h200", beams=beams, input_tokens=prompt, output_tokens=out)
+    y = evaluate(**x)
+    w, f = x["sliding_window"], x["sliding_window_layers"]
+    assert w > 0 and 0 < f < 1
+    context = (1 - f) * (prompt + out / 2) + f * min(prompt + out / 2, w)
+    own = (1 - f) * out / 2 + f * min(out / 2, w)
+    kv_per_token = x["n_layers"] * x["n_kv_heads"] * (x["head_dim"] + x["v_head_dim"]) * 2
+    assert y.kv_gb_per_device == pytest.approx(
+        kv_per_token * (context + (beams - 1) * own) / 1e9, rel=1e-12)
 
 
 def test_deepseek_v3_mla_on_eight_h200_max_batch_follows_latent_cache_size():

@@ -274,6 +274,17 @@ def _cmd_sweep(args) -> int:
     for c in show:
         parse_objective(c, "--show")
     pareto_cols = args.pareto or []
+    if args.deterministic:   # one value per point: refuse percentiles before anything runs
+        from .sweeps import DETERMINISTIC_STATS
+
+        named = [(str(c), c.stat) for c in parsed_constraints if c.metric != "feasible_fraction"]
+        named += [(c, split_column(c)[1]) for c in [objective.column] + list(show)
+                  + list(pareto_cols)]
+        for column, stat in named:
+            if stat not in DETERMINISTIC_STATS:
+                raise InferonomicsError(f"{column}: a deterministic sweep has one value per point "
+                                        "(every input at its median), so ask for the bare metric "
+                                        "or its p50, or drop --deterministic")
     wanted = list(args.quantiles or DEFAULT_QUANTILES)
     wanted += required_quantiles(parsed_constraints, objective, list(pareto_cols) + list(show))
     metrics = None
@@ -385,16 +396,18 @@ def _cmd_compare(args) -> int:
         baseline = _parse_assignment(args.baseline) if args.baseline else 0
         pairs = compare_points(a, baseline, args.metric, samples=args.samples, seed=args.seed,
                                backend=args.backend, threads=args.threads, progress=not args.json)
-        if not pairs:
-            print("interrupted before the first comparison finished")
-            return 130
+        code = 130 if pairs.interrupted else 0
         if args.json:
-            _dump_json({"metric": args.metric, "baseline": baseline, "comparisons": [
-                {"point": p, **c.to_dict()} for p, c in pairs]})
-            return 0
-        print(f"{a.name}: every grid point against the baseline "
-              f"{baseline if baseline else 'point 0 (the first value of every axis)'} on "
+            _dump_json({"metric": args.metric, "baseline": pairs.baseline,
+                        "interrupted": pairs.interrupted, "points": pairs.total,
+                        "comparisons": [{"point": p, **c.to_dict()} for p, c in pairs]})
+            return code
+        print(f"{a.name}: every grid point against the baseline {pairs.baseline} on "
               f"{args.metric}, {args.samples:,} common-random-number samples")
+        if pairs.interrupted:
+            print(f"interrupted: {len(pairs):,} of {pairs.total:,} comparisons finished")
+        if not pairs:
+            return code
         rows = [list(pairs[0][0]) + ["P(lower)", "mean diff", "95% CI", "relative"]]
         def order(pc):   # most likely lower first, then by the mean difference
             c = pc[1]
@@ -406,7 +419,7 @@ def _cmd_compare(args) -> int:
                 f"[{_fmt(c.mean_difference_ci[0])}, {_fmt(c.mean_difference_ci[1])}]",
                 f"{c.relative_difference:+.1%}"])
         _print_table(rows, left=range(len(pairs[0][0])))
-        return 0
+        return code
     b = load_scenario(args.b)
     c = compare(a, b, args.metric, samples=args.samples, seed=args.seed, backend=args.backend,
                 threads=args.threads)

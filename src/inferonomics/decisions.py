@@ -363,11 +363,32 @@ def compare(a, b, metric: str = "usd_per_mtok", samples: int = 100_000, seed: in
                            confidence)
 
 
+@dataclass
+class PointComparisons:
+    """Every other grid point against a baseline: ``(axis values, Comparison)`` per point, in grid
+    order; ``interrupted`` when Ctrl-C stopped the run before all ``total`` were done. Iterates,
+    indexes and has a length like the list of pairs."""
+
+    baseline: dict[str, Any]
+    pairs: list[tuple[dict[str, Any], Comparison]]
+    total: int
+    interrupted: bool = False
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, i):
+        return self.pairs[i]
+
+
 def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[str, Any] = 0,
                    metric: str = "usd_per_mtok", samples: int = 20_000, seed: int | None = 0, *,
                    backend: str = "auto", threads: int | None = None,
                    max_points: int = MAX_COMPARED_POINTS, confidence: float = CONFIDENCE,
-                   progress: bool = False) -> list[tuple[dict[str, Any], Comparison]]:
+                   progress: bool = False) -> PointComparisons:
     """One option against every other: each grid point of a sweep compared with ``baseline`` (a
     point index in C order, or ``{axis path: value}``), on common random numbers. The baseline's
     samples are evaluated once and kept (9 bytes a sample). Ctrl-C stops between points and
@@ -382,6 +403,9 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
     if scenario.grid_size > max_points:
         raise ScenarioError("max_points", f"{scenario.grid_size:,} grid points to compare, more "
                             f"than the limit of {max_points:,}")
+    if scenario.grid_size < 2:
+        raise ScenarioError("scenario", "its sweep has one grid point, nothing to compare it with; "
+                            "give an axis two or more values, or compare two scenarios")
     grid = Grid(scenario)
     axes = grid.assignment(grid.digits(0))
     if isinstance(baseline, Mapping):
@@ -403,6 +427,7 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
     threads = threads or backends.default_threads()
     base = list(_metric_chunks(chosen, grid.plan(baseline), m, int(samples), seed, threads))
     out = []
+    interrupted = False
     bar = _Progress(grid.size - 1, progress)
     try:
         for i in range(grid.size):
@@ -413,11 +438,13 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
                         _compare_chunks(metric, int(samples), chunks, iter(base), confidence)))
             bar.update(1)
     except KeyboardInterrupt:
+        interrupted = True
         warnings.warn(f"comparison interrupted: keeping the {len(out):,} of {grid.size - 1:,} "
                       "points finished", RuntimeWarning, stacklevel=2)
     finally:
         bar.close()
-    return out
+    return PointComparisons(grid.assignment(grid.digits(baseline)), out, grid.size - 1,
+                            interrupted)
 
 
 @dataclass(frozen=True)
@@ -464,9 +491,9 @@ def break_even(a, b, path: str, *, side: str = "b", metric: str = "usd_per_mtok"
     moving = sc_b if side == "b" else sc_a
     current = moving.resolve()[param.name].median()
     if current == 0 and (low is None or high is None):
-        raise ScenarioError("range", f"{path} is 0 in option {side.upper()} (does it apply there? an "
-                            "owned device has no hourly price), so there is no default bracket; "
-                            "give low and high")
+        raise ScenarioError("range", f"{path} is 0 in option {side.upper()} (does it apply there? "
+                            "e.g. an owned device has no hourly price), so there is no default "
+                            "bracket of half to twice it; give low and high")
     low = 0.5 * current if low is None else float(low)
     high = 2.0 * current if high is None else float(high)
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
@@ -511,4 +538,4 @@ def break_even(a, b, path: str, *, side: str = "b", metric: str = "usd_per_mtok"
 
 
 __all__ = ["Ranking", "best", "pareto_front", "sweep_pareto", "Comparison", "compare",
-           "compare_points", "BreakEven", "break_even"]
+           "compare_points", "PointComparisons", "BreakEven", "break_even"]

@@ -438,7 +438,7 @@ def evaluate_block(w):
         mean_context = input_tokens + 0.5 * output_tokens
         cached_context = windowed_context(mean_context, window, window_layers)
         beams = w[I_BEAMS * BLOCK + j]
-        generated_context = min(0.5 * output_tokens, cached_context)
+        generated_context = windowed_context(0.5 * output_tokens, window, window_layers)
         stored_context = cached_context + (beams - 1.0) * generated_context
         kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards
 

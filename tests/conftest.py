@@ -47,3 +47,25 @@ def interrupt_sweep_at_call(monkeypatch):
         monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
 
     return install
+
+
+@pytest.fixture
+def interrupt_comparison_at_call(monkeypatch):
+    """``interrupt_comparison_at_call(k)``: the k-th option a comparison evaluates raises
+    KeyboardInterrupt; returns the list of plans evaluated so far (the baseline first)."""
+    from inferonomics import decisions
+
+    def install(k: int) -> list:
+        calls = []
+        real = decisions._metric_chunks
+
+        def interrupting(chosen, plan, *args):
+            calls.append(plan)
+            if len(calls) == k:
+                raise KeyboardInterrupt
+            return real(chosen, plan, *args)
+
+        monkeypatch.setattr(decisions, "_metric_chunks", interrupting)
+        return calls
+
+    return install

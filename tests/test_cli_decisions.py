@@ -182,19 +182,8 @@ def test_a_deterministic_sweep_refuses_percentile_constraints_before_running(cap
     assert code == 2 and "tpot_s_p95 <= 0.05: a deterministic sweep has one value" in err
 
 
-def test_an_interrupted_comparison_says_so_and_exits_130(capsys, monkeypatch):
-    from inferonomics import decisions
-
-    calls = []
-    real = decisions._metric_chunks
-
-    def interrupting(chosen, plan, *args):
-        calls.append(plan)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(chosen, plan, *args)
-
-    monkeypatch.setattr(decisions, "_metric_chunks", interrupting)
+def test_an_interrupted_comparison_says_so_and_exits_130(capsys, interrupt_comparison_at_call):
+    interrupt_comparison_at_call(3)
     with pytest.warns(RuntimeWarning, match="interrupted"):
         code, out, _ = run(capsys, "compare", EXAMPLES / "precision-llama-3.1-8b.toml",
                            "--samples", 2000, "--json")

@@ -218,19 +218,8 @@ def test_break_even_refuses_inputs_without_one_and_explains_infeasible_ends():
 
 
 def test_compare_points_evaluates_the_baseline_once_and_keeps_finished_points_on_ctrl_c(
-        llama70, monkeypatch):
-    from inferonomics import decisions
-
-    calls = []
-    real = decisions._metric_chunks
-
-    def counting(chosen, plan, *args):
-        calls.append(plan)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return real(chosen, plan, *args)
-
-    monkeypatch.setattr(decisions, "_metric_chunks", counting)
+        llama70, interrupt_comparison_at_call):
+    calls = interrupt_comparison_at_call(4)
     with pytest.warns(RuntimeWarning, match="keeping the 2 of"):
         out = compare_points(llama70, 0, samples=500)
     assert len(out) == 2 and len(calls) == 4   # baseline once, then one call per point

@@ -13,6 +13,7 @@ Environment switches:
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,21 +72,43 @@ def cdef_text() -> str:
     return "\n".join(f"#define {k} {v}" for k, v in defines) + "\n" + "\n".join(lines)
 
 
-ffibuilder = FFI()
-ffibuilder.cdef(cdef_text())
-_compile_args, _link_args = compile_flags()
-ffibuilder.set_source(
-    "inferonomics._ccore",
-    '#include "inferonomics.h"',
-    sources=SOURCES,
-    include_dirs=INCLUDE_DIRS,
-    extra_compile_args=_compile_args,
-    extra_link_args=_link_args,
-    libraries=["m"],
-    optional=not _flag("INFERONOMICS_REQUIRE_C"),
-)
+def make_builder(root: str | Path = "", optional: bool | None = None) -> FFI:
+    """The cffi builder of ``inferonomics._ccore``. setuptools runs the build from the project root
+    and wants relative source paths (``root=""``); the standalone build passes the absolute root."""
+    builder = FFI()
+    builder.cdef(cdef_text())
+    compile_args, link_args = compile_flags()
+    builder.set_source(
+        "inferonomics._ccore",
+        '#include "inferonomics.h"',
+        sources=[str(Path(root, s)) if root else s for s in SOURCES],
+        include_dirs=[str(Path(root, d)) if root else d for d in INCLUDE_DIRS],
+        extra_compile_args=compile_args,
+        extra_link_args=link_args,
+        libraries=["m"],
+        optional=not _flag("INFERONOMICS_REQUIRE_C") if optional is None else optional,
+    )
+    return builder
 
-if __name__ == "__main__":  # standalone build for development: python csrc/_build_ffi.py
-    os.chdir(HERE.parent)
-    ffibuilder.compile(tmpdir="build", verbose=True)
-    sys.exit(0)
+
+def build_in_place(root: Path = HERE.parent) -> Path:
+    """Compile the core into ``src/inferonomics/`` of ``root`` (where an editable install and a
+    ``PYTHONPATH=src`` checkout import it from); raises if the compiler fails."""
+    builder = make_builder(root, optional=False)
+    built = Path(builder.compile(tmpdir=str(root / "build" / "cffi"), verbose=False))
+    # cffi compiles against the limited API (Py_LIMITED_API), so the module is abi3: give it the
+    # name setuptools gives it, so the two builds replace each other instead of one shadowing the other.
+    target = root / "src" / "inferonomics" / "_ccore.abi3.so"
+    for other in target.parent.glob("_ccore.*.so"):   # a stale copy under another suffix would win
+        if other != target:
+            other.unlink()
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(built, tmp)
+    os.replace(tmp, target)   # atomic: a running process keeps its mapped copy
+    return target
+
+
+ffibuilder = make_builder()
+
+if __name__ == "__main__":  # standalone development build: python csrc/_build_ffi.py
+    print(build_in_place())

@@ -27,7 +27,10 @@ class Parameter:
 
     ``low``/``high`` bound the values a user may give; ``low_open``/``high_open`` say whether the bound
     itself is excluded. ``default`` is a number or a :class:`Distribution`, or ``None`` when the value
-    must come from the scenario or the catalog.
+    must come from the scenario or the catalog. ``typical`` is a range of realistic values for inputs
+    whose allowed range is unbounded (or absurdly wide): the conformance suite draws from it.
+    ``special`` lists values outside the range that carry a meaning (``batch = 0``: the largest
+    batch that fits).
     """
 
     section: str
@@ -40,10 +43,18 @@ class Parameter:
     low_open: bool = False
     high_open: bool = False
     integer: bool = False
+    typical: tuple[float, float] | None = None
+    special: tuple[float, ...] = ()
 
     @property
     def path(self) -> str:
         return f"{self.section}.{self.name}"
+
+    @property
+    def draw_range(self) -> tuple[float, float]:
+        """The range tests and designs draw this input from: ``typical`` where the allowed range is
+        unbounded or far wider than any real value, else the allowed range itself."""
+        return self.typical if self.typical is not None else (self.low, self.high)
 
     def contains(self, x):
         """Whether ``x`` (a number, or elementwise a numpy array) is an allowed value."""
@@ -61,12 +72,15 @@ class Parameter:
 
 
 def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_open=None,
-       integer=False):
+       integer=False, typical=None, special=()):
     # An unbounded parameter excludes infinity itself unless it says otherwise (latency targets,
     # where inf means "no target").
     if high_open is None:
         high_open = high == INF
-    return Parameter(section, name, unit, low, high, doc, default, low_open, high_open, integer)
+    if high == INF and typical is None:
+        raise ValueError(f"{section}.{name} is unbounded: give it a typical range")
+    return Parameter(section, name, unit, low, high, doc, default, low_open, high_open, integer,
+                     typical, special)
 
 
 # Default priors, calibrated: `python -m inferonomics.calibration` fitted MFU, MBU, communication
@@ -122,52 +136,52 @@ DEFAULT_LIFETIME_YEARS = 4.0
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- model architecture (catalog `models.toml`, or inline) -------------------------------
-    _p("model", "total_params_b", "billions", 0, INF, "All weights of the model.", low_open=True),
+    _p("model", "total_params_b", "billions", 0, INF, "All weights of the model.", low_open=True, typical=(0.1, 2000.0)),
     _p("model", "active_params_b", "billions", 0, INF,
-       "Weights a token passes through (MoE: shared layers plus k experts).", low_open=True),
-    _p("model", "n_layers", "", 1, INF, "Transformer blocks.", integer=True),
-    _p("model", "d_model", "", 1, INF, "Hidden size.", integer=True),
-    _p("model", "n_heads", "", 1, INF, "Query heads.", integer=True),
+       "Weights a token passes through (MoE: shared layers plus k experts).", low_open=True, typical=(0.1, 2000.0)),
+    _p("model", "n_layers", "", 1, INF, "Transformer blocks.", integer=True, typical=(1, 128)),
+    _p("model", "d_model", "", 1, INF, "Hidden size.", integer=True, typical=(64, 16384)),
+    _p("model", "n_heads", "", 1, INF, "Query heads.", integer=True, typical=(1, 128)),
     _p("model", "n_kv_heads", "", 1, INF, "Key/value heads (GQA: fewer than query heads).",
-       integer=True),
-    _p("model", "head_dim", "", 1, INF, "Query/key dimension per head.", integer=True),
-    _p("model", "v_head_dim", "", 1, INF, "Value dimension per head.", integer=True),
+       integer=True, typical=(1, 128)),
+    _p("model", "head_dim", "", 1, INF, "Query/key dimension per head.", integer=True, typical=(16, 256)),
+    _p("model", "v_head_dim", "", 1, INF, "Value dimension per head.", integer=True, typical=(16, 256)),
     _p("model", "d_ff", "", 0, INF, "FFN width a token passes through (MoE: k x expert width).",
-       integer=True),
+       integer=True, typical=(0, 65536)),
     _p("model", "n_experts", "", 1, INF, "Routed experts per MoE layer; 1 for a dense model.",
-       default=1.0, integer=True),
+       default=1.0, integer=True, typical=(1, 256)),
     _p("model", "experts_per_token", "", 1, INF, "Routed experts each token uses (top-k).",
-       default=1.0, integer=True),
+       default=1.0, integer=True, typical=(1, 16)),
     _p("model", "kv_lora_rank", "", 0, INF,
        "Latent attention (MLA) compressed KV width; 0 for ordinary attention.", default=0.0,
-       integer=True),
+       integer=True, typical=(0, 1024)),
     _p("model", "rope_head_dim", "", 0, INF, "MLA decoupled rotary key width per layer.",
-       default=0.0, integer=True),
+       default=0.0, integer=True, typical=(0, 128)),
     _p("model", "sliding_window", "tokens", 0, INF,
-       "Attention window of local layers; 0 for none.", default=0.0, integer=True),
+       "Attention window of local layers; 0 for none.", default=0.0, integer=True, typical=(0, 32768)),
     _p("model", "sliding_window_layers", "fraction", 0, 1,
        "Fraction of layers that attend only within the window.", default=0.0),
     # --- hardware (catalog `hardware.toml`, or inline) ---------------------------------------
     _p("hardware", "count", "devices", 1, 1_000_000,
        "Devices per replica; weights and heads are split over them (tensor parallel).",
-       default=1.0, integer=True),
-    _p("hardware", "memory_gb", "GB", 0, INF, "Memory per device (decimal GB).", low_open=True),
+       default=1.0, integer=True, typical=(1, 64)),
+    _p("hardware", "memory_gb", "GB", 0, INF, "Memory per device (decimal GB).", low_open=True, typical=(4.0, 300.0)),
     _p("hardware", "memory_bw_gbps", "GB/s", 0, INF, "Memory bandwidth per device.",
-       low_open=True),
+       low_open=True, typical=(50.0, 10000.0)),
     _p("hardware", "tflops_fp32", "TFLOP/s", 0, INF, "Dense FP32 peak; 0 if not given.",
-       default=0.0),
+       default=0.0, typical=(0.0, 200.0)),
     _p("hardware", "tflops_16", "TFLOP/s", 0, INF, "Dense 16-bit matrix peak; 0 if none.",
-       default=0.0),
+       default=0.0, typical=(0.0, 5000.0)),
     _p("hardware", "tflops_8", "TFLOP/s", 0, INF, "Dense 8-bit (FP8 or INT8) peak; 0 if none.",
-       default=0.0),
+       default=0.0, typical=(0.0, 10000.0)),
     _p("hardware", "tflops_4", "TFLOP/s", 0, INF, "Dense 4-bit (FP4) peak; 0 if none.",
-       default=0.0),
-    _p("hardware", "tdp_w", "W", 0, INF, "Rated board power.", low_open=True),
-    _p("hardware", "idle_w", "W", 0, INF, "Power when idle."),
+       default=0.0, typical=(0.0, 20000.0)),
+    _p("hardware", "tdp_w", "W", 0, INF, "Rated board power.", low_open=True, typical=(5.0, 1500.0)),
+    _p("hardware", "idle_w", "W", 0, INF, "Power when idle.", typical=(0.0, 500.0)),
     _p("hardware", "interconnect_gbps", "GB/s", 0, INF,
-       "Scale-up link bandwidth per device, per direction.", default=0.0),
+       "Scale-up link bandwidth per device, per direction.", default=0.0, typical=(0.0, 1800.0)),
     _p("hardware", "link_latency_us", "us", 0, INF, "Per-hop latency of the scale-up link.",
-       default=DEFAULT_LINK_LATENCY_US),
+       default=DEFAULT_LINK_LATENCY_US, typical=(0.0, 20.0)),
     # --- precision -----------------------------------------------------------------------------
     _p("precision", "weight_bits", "bits", 1, 32, "Bits per weight, block scales included.",
        default=16.0),
@@ -176,15 +190,15 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("precision", "kv_bits", "bits", 1, 32, "Bits per cached key/value element.", default=16.0),
     # --- workload -------------------------------------------------------------------------------
     _p("workload", "batch", "sequences", 1, INF,
-       'Concurrent sequences per replica, or "max" for the largest that fits.', integer=True),
+       'Concurrent sequences per replica, or "max" for the largest that fits.', integer=True, typical=(1, 1024), special=(BATCH_MAX,)),
     # Token counts are expected values, so they may be fractional; only positivity is physical.
-    _p("workload", "input_tokens", "tokens", 0, INF, "Prompt length per request.", low_open=True),
+    _p("workload", "input_tokens", "tokens", 0, INF, "Prompt length per request.", low_open=True, typical=(1.0, 32768.0)),
     _p("workload", "output_tokens", "tokens", 0, INF, "Generated tokens per request.",
-       low_open=True),
+       low_open=True, typical=(1.0, 8192.0)),
     _p("workload", "ttft_slo_s", "s", 0, INF, "Time-to-first-token target; inf for none.",
-       default=INF, low_open=True, high_open=False),
+       default=INF, low_open=True, high_open=False, typical=(0.001, 10.0)),
     _p("workload", "tpot_slo_s", "s", 0, INF, "Time-per-output-token target; inf for none.",
-       default=INF, low_open=True, high_open=False),
+       default=INF, low_open=True, high_open=False, typical=(0.001, 1.0)),
     # --- efficiency -----------------------------------------------------------------------------
     _p("efficiency", "mfu", "fraction", 0, 1, "Achieved fraction of peak FLOP/s.",
        default=DEFAULT_MFU, low_open=True),
@@ -194,31 +208,31 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Achieved fraction of link bandwidth in all-reduce.", default=DEFAULT_COMM_EFFICIENCY,
        low_open=True),
     _p("efficiency", "step_overhead_ms", "ms", 0, INF, "Fixed time per forward pass.",
-       default=DEFAULT_STEP_OVERHEAD_MS),
+       default=DEFAULT_STEP_OVERHEAD_MS, typical=(0.0, 20.0)),
     _p("efficiency", "memory_usable_fraction", "fraction", 0, 1,
        "Share of device memory the server may fill (vLLM gpu_memory_utilization 0.9).",
        default=0.9, low_open=True),
     # --- energy and carbon ----------------------------------------------------------------------
-    _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE),
+    _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE, typical=(1.0, 2.0)),
     _p("energy", "host_w", "W", 0, INF,
-       "Host power per device (CPUs, fans, NICs); default triangular(0.2, 0.4, 0.8) x TDP."),
+       "Host power per device (CPUs, fans, NICs); default triangular(0.2, 0.4, 0.8) x TDP.", typical=(0.0, 2000.0)),
     _p("energy", "grid_gco2_per_kwh", "gCO2e/kWh", 0, INF, "Carbon intensity of the electricity.",
-       default=DEFAULT_GRID_GCO2_PER_KWH),
+       default=DEFAULT_GRID_GCO2_PER_KWH, typical=(0.0, 1000.0)),
     _p("energy", "embodied_kgco2", "kgCO2e", 0, INF,
-       "Manufacturing emissions per device, amortised over its lifetime.", default=0.0),
+       "Manufacturing emissions per device, amortised over its lifetime.", default=0.0, typical=(0.0, 5000.0)),
     # --- cost -------------------------------------------------------------------------------------
-    _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour."),
-    _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned)."),
+    _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour.", typical=(0.0, 20.0)),
+    _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned).", typical=(0.0, 100000.0)),
     _p("cost", "hosting_usd_per_device_hour", "USD/h", 0, INF,
-       "Space, cooling and operations per device-hour (owned).", default=0.0),
-    _p("cost", "usd_per_kwh", "USD/kWh", 0, INF, "Electricity price (owned).", default=0.0),
+       "Space, cooling and operations per device-hour (owned).", default=0.0, typical=(0.0, 5.0)),
+    _p("cost", "usd_per_kwh", "USD/kWh", 0, INF, "Electricity price (owned).", default=0.0, typical=(0.0, 0.5)),
     # --- deployment -------------------------------------------------------------------------------
     _p("deployment", "utilization", "fraction", 0, 1,
        "Share of paid time the replica serves at this load; the rest it idles.", default=1.0,
        low_open=True),
     _p("deployment", "lifetime_years", "years", 0, INF,
        "Service life over which purchase and embodied carbon are amortised.",
-       default=DEFAULT_LIFETIME_YEARS, low_open=True),
+       default=DEFAULT_LIFETIME_YEARS, low_open=True, typical=(0.5, 10.0)),
     # --- added after the first release: appended, so existing streams keep their numbers ---------
     _p("energy", "power_exponent", "", 0, 4,
        "Board power = idle + (TDP - idle) x activity**power_exponent.",

@@ -1,0 +1,112 @@
+"""Inputs drawn from the parameter registry itself, for the conformance suite.
+
+Every input of :data:`inferonomics.parameters.PARAMETERS` is drawn over its allowed range (its
+``typical`` range where the allowed one is unbounded), with its closed bounds, its default and its
+special values as explicit candidates, so optional terms get switched on and off (a zero purchase
+price or a positive one, no latency target or a tight one, MLA or not, windows or not). A new input
+is covered as soon as it is registered; nothing here lists inputs.
+
+The few cross-field rules of :func:`inferonomics.scenario.check_plan` are repaired after drawing;
+:func:`repaired` then asserts ``check_plan`` accepts the row, so a new rule there makes this module
+fail loudly until it learns to repair it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+
+from inferonomics.distributions import Fixed
+from inferonomics.parameters import PARAMETERS, Parameter
+from inferonomics.reference import peak_tflops
+from inferonomics.scenario import check_plan
+
+LOG_UNIFORM_SPAN = 100.0   # ranges wider than this ratio are drawn log-uniformly in bulk draws
+CANDIDATE_PROBABILITY = 0.2
+REPAIRED_INTERCONNECT_GBPS = 50.0   # given to multi-device rows drawn with no interconnect
+REPAIRED_TFLOPS = 100.0             # given to rows drawn with no peak for their activation width
+
+
+def candidates(param: Parameter) -> list[float]:
+    """Values worth hitting exactly: closed bounds inside the drawing range, the default, specials."""
+    lo, hi = param.draw_range
+    out = []
+    if not param.low_open:
+        out.append(param.low)
+    if not param.high_open:
+        out.append(param.high)   # may be inf: "no target"
+    if isinstance(param.default, (int, float)):
+        out.append(float(param.default))
+    out.extend(param.special)
+    keep = [v for v in out if v in param.special or (param.contains(v) and (lo <= v <= hi or
+                                                                            math.isinf(v)))]
+    return sorted(set(float(v) for v in keep))
+
+
+def _rounded(param: Parameter, x: float) -> float:
+    if not param.integer or not math.isfinite(x):
+        return x
+    value = math.floor(x + 0.5)
+    return value if param.contains(value) or value in param.special else math.ceil(x)
+
+
+def value_strategy(param: Parameter):
+    lo, hi = param.draw_range
+    inside = st.floats(lo, hi, exclude_min=param.low_open and lo == param.low,
+                       exclude_max=param.high_open and hi == param.high, allow_nan=False,
+                       allow_infinity=False, allow_subnormal=False)
+    options = [inside] + ([st.sampled_from(candidates(param))] if candidates(param) else [])
+    return st.one_of(*options).map(lambda x: _rounded(param, x))
+
+
+@st.composite
+def input_rows(draw) -> dict[str, float]:
+    """One row of inputs the model accepts (hypothesis)."""
+    return repaired({p.name: draw(value_strategy(p)) for p in PARAMETERS})
+
+
+def random_rows(n: int, seed: int) -> np.ndarray:
+    """``n`` rows (columns in registry order) drawn with numpy: for bulk agreement checks."""
+    gen = np.random.default_rng(seed)
+    columns = []
+    for p in PARAMETERS:
+        lo, hi = p.draw_range
+        if lo > 0 and hi / lo > LOG_UNIFORM_SPAN:
+            x = np.exp(gen.uniform(np.log(lo), np.log(hi), n))
+        else:
+            x = gen.uniform(lo, hi, n)
+        if p.low_open:
+            x = np.maximum(x, np.nextafter(p.low, np.inf))
+        cands = candidates(p)
+        if cands:
+            pick = gen.random(n) < CANDIDATE_PROBABILITY
+            x = np.where(pick, gen.choice(cands, n), x)
+        columns.append(np.array([_rounded(p, v) for v in x]))
+    rows = np.column_stack(columns)
+    names = [p.name for p in PARAMETERS]
+    for j in range(n):
+        fixed = repaired(dict(zip(names, rows[j])))
+        rows[j] = [fixed[name] for name in names]
+    return rows
+
+
+def repaired(x: dict[str, float]) -> dict[str, float]:
+    """The row with the cross-field rules of check_plan made to hold."""
+    x = dict(x)
+    x["experts_per_token"] = min(x["experts_per_token"], x["n_experts"])
+    x["active_params_b"] = min(x["active_params_b"], x["total_params_b"])
+    if x["n_experts"] > x["experts_per_token"]:
+        # shared layers cannot be negative: active / total >= k / E
+        least = x["total_params_b"] * x["experts_per_token"] / x["n_experts"]
+        x["active_params_b"] = min(max(x["active_params_b"], np.nextafter(least, np.inf)),
+                                   x["total_params_b"])
+    x["idle_w"] = min(x["idle_w"], x["tdp_w"])
+    if x["count"] > 1 and x["interconnect_gbps"] <= 0:
+        x["interconnect_gbps"] = REPAIRED_INTERCONNECT_GBPS
+    if peak_tflops(x["activation_bits"], x["tflops_fp32"], x["tflops_16"], x["tflops_8"],
+                   x["tflops_4"]) <= 0:
+        x["tflops_16"] = REPAIRED_TFLOPS
+    check_plan({k: Fixed(v) for k, v in x.items()}, "a drawn row")
+    return x

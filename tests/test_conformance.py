@@ -1,0 +1,102 @@
+"""Conformance: every backend computes the reference's outputs on any input the model accepts.
+
+Rows come from the parameter registry (tests/registry_inputs.py), so an input added there is drawn
+here with no edit. Per-sample outputs must agree with the reference to OUTPUT_RTOL relative, with
+the same status and the same NaN pattern. Two drivers: hypothesis (shrinks a failure to a small
+row) and a bulk check of thousands of rows drawn with numpy (finds rare branches quickly).
+``python tools/mutate.py`` plants one-line bugs in the cores and reports how many this file catches.
+"""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from inferonomics import backends, reference
+from inferonomics.parameters import INPUT_NAMES
+from inferonomics.reference import OUTPUT_NAMES, STATUS_NAMES
+
+from registry_inputs import input_rows, random_rows
+
+NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
+if os.environ.get("INFERONOMICS_REQUIRE_C") == "1" and "c" not in NATIVE:
+    raise RuntimeError(f"INFERONOMICS_REQUIRE_C=1 but {backends.unavailable_reason('c')}")
+pytestmark = pytest.mark.skipif(not NATIVE, reason="no native core is available")
+
+OUTPUT_RTOL = 1e-9
+BULK_ROWS = 20_000
+BULK_SEEDS = (0, 1)
+
+
+def reference_outputs(rows: np.ndarray) -> np.ndarray:
+    out = np.empty((rows.shape[0], len(OUTPUT_NAMES)))
+    for j, row in enumerate(rows):
+        y = reference.evaluate(**dict(zip(INPUT_NAMES, map(float, row))))
+        out[j] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return out
+
+
+def assert_agree(actual: np.ndarray, expected: np.ndarray, rows: np.ndarray, backend: str):
+    """Same status, same NaN pattern, values within OUTPUT_RTOL; a failure names the first row."""
+    bad_status = actual[:, 0] != expected[:, 0]
+    bad_nan = np.isnan(actual) != np.isnan(expected)
+    with np.errstate(invalid="ignore"):
+        close = np.isclose(actual, expected, rtol=OUTPUT_RTOL, atol=0, equal_nan=True)
+        close |= (actual == expected)   # infinities
+    bad = bad_status | bad_nan.any(axis=1) | ~close.all(axis=1)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        cols = [OUTPUT_NAMES[o] for o in np.flatnonzero(~close[j] | bad_nan[j])]
+        detail = {OUTPUT_NAMES[o]: (actual[j, o], expected[j, o]) for o in range(actual.shape[1])
+                  if OUTPUT_NAMES[o] in cols or o == 0}
+        raise AssertionError(f"{backend} disagrees with the reference on {int(bad.sum())} of "
+                             f"{len(bad)} rows; first row {j}: (core, reference) {detail}; "
+                             f"inputs {dict(zip(INPUT_NAMES, rows[j].tolist()))}")
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+@settings(max_examples=150, deadline=None)
+@given(row=input_rows())
+def test_core_matches_reference_on_any_accepted_row(backend, row):
+    rows = np.array([[row[name] for name in INPUT_NAMES]])
+    assert_agree(backends.get_backend(backend).evaluate(rows, 1), reference_outputs(rows), rows,
+                 backend)
+
+
+@pytest.fixture(scope="module", params=BULK_SEEDS)
+def bulk(request):
+    rows = random_rows(BULK_ROWS, request.param)
+    return rows, reference_outputs(rows)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_core_matches_reference_on_thousands_of_registry_rows(backend, bulk):
+    rows, expected = bulk
+    assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
+
+
+def test_bulk_rows_reach_every_status_and_branch(bulk):
+    """The drawn rows exercise what the model distinguishes, or the agreement above proves little."""
+    rows, expected = bulk
+    col = {name: rows[:, s] for s, name in enumerate(INPUT_NAMES)}
+    status = expected[:, 0]
+    for code in STATUS_NAMES:
+        assert (status == code).mean() > 0.05, STATUS_NAMES[code]
+    ok = status != 1
+    compute_bound = expected[:, OUTPUT_NAMES.index("decode_compute_bound")]
+    assert 0.02 < np.nanmean(compute_bound[ok]) < 0.98
+    branches = {
+        "moe": col["n_experts"] > col["experts_per_token"],
+        "mla": col["kv_lora_rank"] > 0,
+        "window": col["sliding_window"] > 0,
+        "beams": col["beams"] > 1,
+        "tensor parallel": col["count"] > 1,
+        "owned": col["purchase_usd"] > 0,
+        "rented": col["usd_per_device_hour"] > 0,
+        "batch max": col["batch"] == reference.BATCH_MAX,
+        "ttft target": np.isfinite(col["ttft_slo_s"]),
+        "embodied": col["embodied_kgco2"] > 0,
+    }
+    for name, on in branches.items():
+        assert 0.05 < (on & ok).mean() and (~on & ok).any(), name

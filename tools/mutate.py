@@ -1,0 +1,223 @@
+"""Mutation check: plant one-line bugs in each native core's model and count how many the
+conformance suite catches.
+
+Usage::
+
+    python tools/mutate.py                 # every mutant of every core (minutes)
+    python tools/mutate.py --per-core 10   # a seeded sample of 10 mutants per core
+    python tools/mutate.py --core numba --list
+
+Each mutant is one change to one line of a core's model body: an arithmetic operator swapped
+(+ -, * /), a comparison turned round (< >), min and max swapped, a select's branches swapped, a named
+constant doubled, or one of the semantic slips a reviewer would plant by hand (drop the hosting term,
+amortise the purchase price with the wrong sign, ignore the TTFT target, drop embodied carbon, ...).
+Boundary flips (< to <=) are not planted: on continuous inputs they differ only at exact ties.
+
+The tool copies the working tree to a temporary directory once, builds the C core there, checks the
+unmutated copy passes, then for each mutant copies that tree, applies the change, rebuilds the C core
+if the change is in C, and runs the suite (SUITE below) with that copy first on PYTHONPATH, CI=true
+(derandomised hypothesis) and a private numba cache. A mutant that does not compile is reported
+and not counted. Exit status 1 if any mutant survives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SUITE = ["tests/test_conformance.py", "tests/test_golden.py"]
+SUITE_TIMEOUT_S = 900
+
+
+@dataclass(frozen=True)
+class Region:
+    """The lines of a core that hold its model body."""
+
+    core: str
+    path: str
+    start: str   # first line containing this begins the region
+    end: str     # first later line containing this ends it (excluded)
+
+
+REGIONS = (
+    Region("c", "csrc/inferonomics.c", "static void evaluate_block(", "#undef X"),
+    Region("numba", "src/inferonomics/numba_core.py", "def evaluate_block(w):",
+           "assert OUTPUT_NAMES[15]"),
+)
+
+# Operators: (name, pattern, replacement); each applies at one occurrence on one line.
+OPERATORS = (
+    ("+ to -", r" \+ ", " - "),
+    ("- to +", r" - ", " + "),
+    ("* to /", r" \* ", " / "),
+    ("/ to *", r" / ", " * "),
+    ("< to >", r" < ", " > "),
+    ("> to <", r" > ", " < "),
+    ("<= to >=", r" <= ", " >= "),
+    ("max to min", r"\b(d?)max\(", r"\1min("),
+    ("min to max", r"\b(d?)min\(", r"\1max("),
+    ("constant doubled", r"\b([A-Z][A-Z0-9_]{3,})\b(?!\s*[\[(])", r"(2.0 * \1)"),
+)
+SKIP_LINE = re.compile(r"^\s*(#|/\*|\*|//|def |static |@|\"\"\"|for |#pragma)|^\s*$")
+
+# Semantic slips from the issue, as (name, pattern, replacement) tried on every line of a region.
+SEMANTIC = (
+    ("drop the hosting term", r"\s*\+\s*[A-Za-z_(\[\]]*HOSTING_USD_PER_DEVICE_HOUR[^\n]*?\)(?=\))|"
+                              r"\s*\+\s*hosting_usd_per_device_hour\b", ""),
+    ("purchase amortised with the wrong sign", r"\+ (\S*PURCHASE_USD|purchase_usd)", r"- \1"),
+    ("ignore the TTFT target", r"\(ttft_s <= [^)]*\)|ttft_s <= \S+ and ", "1 "),
+    ("drop embodied carbon", r"\(operational_g \+ embodied_g\)", "operational_g"),
+    ("drop the idle-time energy", r"device_joules \+= ", "device_joules = device_joules + 0.0 * "),
+    ("ignore beams in decode tokens", r"decode_tokens = resident \* beams", "decode_tokens = resident"),
+)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    core: str
+    path: str
+    line: int         # 0-based line number in the file
+    name: str
+    before: str
+    after: str
+
+    def label(self) -> str:
+        return f"{self.core}:{self.path}:{self.line + 1} {self.name}: {self.after.strip()[:90]}"
+
+
+def region_lines(text: str, region: Region) -> range:
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if region.start in ln)
+    end = next(i for i in range(start + 1, len(lines)) if region.end in lines[i])
+    return range(start + 1, end)
+
+
+def mutants_of(region: Region, root: Path = ROOT) -> list[Mutant]:
+    text = (root / region.path).read_text()
+    lines = text.splitlines(keepends=True)
+    out = []
+    for i in region_lines(text, region):
+        line = lines[i]
+        if SKIP_LINE.match(line):
+            continue
+        for name, pattern, repl in OPERATORS + SEMANTIC:
+            m = re.search(pattern, line)
+            if not m:
+                continue
+            after = line[:m.start()] + m.expand(repl) + line[m.end():]
+            if after != line:
+                out.append(Mutant(region.core, region.path, i, name, line, after))
+    return out
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=src, check=True,
+                           capture_output=True, text=True).stdout.split()
+    for rel in files:
+        if (src / rel).is_file():
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src / rel, dst / rel)
+
+
+def build_c(tree: Path) -> bool:
+    done = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'csrc'); "
+                           "import _build_ffi; _build_ffi.build_in_place(__import__('pathlib')"
+                           ".Path('.').resolve())"],
+                          cwd=tree, capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def run_suite(tree: Path, suite=SUITE) -> tuple[bool, str]:
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"), CI="true", INFERONOMICS_REQUIRE_C="1",
+               NUMBA_CACHE_DIR=str(tree / ".numba-cache"), PYTHONDONTWRITEBYTECODE="1")
+    try:
+        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                               *suite], cwd=tree, env=env, capture_output=True, text=True,
+                              timeout=SUITE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return False, "timeout"
+    failed = re.findall(r"^FAILED (\S+)", done.stdout, flags=re.M)
+    return done.returncode == 0, (failed[0] if failed else done.stdout.strip().splitlines()[-1:][0]
+                                  if done.stdout.strip() else "")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--core", choices=[r.core for r in REGIONS], action="append")
+    parser.add_argument("--per-core", type=int, default=0, help="a seeded sample of N per core")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--suite", nargs="+", default=SUITE,
+                        help=f"test files to run per mutant (default: {' '.join(SUITE)})")
+    args = parser.parse_args(argv)
+
+    chosen = []
+    for region in REGIONS:
+        if args.core and region.core not in args.core:
+            continue
+        ms = mutants_of(region)
+        if args.per_core and len(ms) > args.per_core:
+            semantic = [m for m in ms if m.name in {s[0] for s in SEMANTIC}]
+            rest = [m for m in ms if m not in semantic]
+            ms = semantic + random.Random(args.seed).sample(rest, max(args.per_core - len(semantic), 0))
+        chosen.extend(ms)
+    if args.list:
+        for m in chosen:
+            print(m.label())
+        print(f"{len(chosen)} mutants")
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="inferonomics-mutate-") as tmp:
+        base = Path(tmp, "base")
+        copy_tree(ROOT, base)
+        if not build_c(base):
+            print("the unmutated C core does not build", file=sys.stderr)
+            return 2
+        ok, why = run_suite(base, args.suite)
+        if not ok:
+            print(f"the unmutated tree fails the suite ({why}); fix that first", file=sys.stderr)
+            return 2
+        caught, survived, invalid = [], [], []
+        t0 = time.time()
+        for n, m in enumerate(chosen, 1):
+            tree = Path(tmp, f"m{n}")
+            shutil.copytree(base, tree, ignore=shutil.ignore_patterns(".numba-cache", "build"))
+            target = tree / m.path
+            lines = target.read_text().splitlines(keepends=True)
+            assert lines[m.line] == m.before
+            lines[m.line] = m.after
+            target.write_text("".join(lines))
+            if m.core == "c" and not build_c(tree):
+                invalid.append(m)
+                verdict = "does not compile"
+            else:
+                passed, why = run_suite(tree, args.suite)
+                (survived if passed else caught).append(m)
+                verdict = "SURVIVED" if passed else f"caught by {why}"
+            print(f"[{n}/{len(chosen)} {time.time() - t0:5.0f} s] {m.label()} -> {verdict}",
+                  flush=True)
+            shutil.rmtree(tree, ignore_errors=True)
+        valid = len(caught) + len(survived)
+        print(f"\ncaught {len(caught)} of {valid} mutants "
+              f"({len(invalid)} did not compile and are not counted)")
+        for core in sorted({m.core for m in chosen}):
+            c = sum(m.core == core for m in caught)
+            v = c + sum(m.core == core for m in survived)
+            print(f"  {core}: {c} of {v}")
+        for m in survived:
+            print(f"  survived: {m.label()}")
+        return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,6 +23,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 HEADER = HERE / "inferonomics.h"
+REGISTRY_HEADER = HERE / "generated" / "registry.h"   # counts, generated from the registries
 # Paths relative to the project root, where setuptools runs the build.
 SOURCES = ["csrc/inferonomics.c"]
 INCLUDE_DIRS = ["csrc"]
@@ -53,7 +54,9 @@ def compile_flags() -> tuple[list[str], list[str]]:
     # No errno and no floating-point traps: lets the compiler vectorise loops with selects whose
     # unused side divides by zero (the result is discarded). Value semantics stay IEEE-exact: no
     # -ffast-math, so results match the reference to rounding.
-    compile_args = ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd"]
+    # An undeclared function would otherwise build a module that fails to load.
+    compile_args = ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd",
+                    "-Werror=implicit-function-declaration"]
     link_args: list[str] = []
     if not _flag("INFERONOMICS_PORTABLE") and _compiler_accepts(["-march=native"]):
         compile_args.append("-march=native")
@@ -68,7 +71,8 @@ def cdef_text() -> str:
     text = HEADER.read_text()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
-    defines = re.findall(r"#define\s+(INF_\w+)\s+(-?\d+)", HEADER.read_text())
+    defines = re.findall(r"#define\s+(INF_\w+)\s+(-?\d+)",
+                         REGISTRY_HEADER.read_text() + HEADER.read_text())
     return "\n".join(f"#define {k} {v}" for k, v in defines) + "\n" + "\n".join(lines)
 
 

@@ -1,4 +1,6 @@
-/* inferonomics C core. See inferonomics.h; every formula mirrors src/inferonomics/reference.py. */
+/* inferonomics C core. See inferonomics.h. The model's formulas are generated from
+ * src/inferonomics/reference.py into generated/model.h; the draws, the stream and the summaries
+ * here mirror distributions.py, rng.py and summary.py. */
 #include "inferonomics.h"
 
 #include <math.h>
@@ -9,63 +11,6 @@
 #include <omp.h>
 #endif
 
-/* ---------------------------------------------------------------------------------------------
- * Names, in the order of inferonomics.parameters.PARAMETERS and reference.OUTPUT_NAMES.
- * ------------------------------------------------------------------------------------------- */
-enum {
-    I_TOTAL_PARAMS_B, I_ACTIVE_PARAMS_B, I_N_LAYERS, I_D_MODEL, I_N_HEADS, I_N_KV_HEADS,
-    I_HEAD_DIM, I_V_HEAD_DIM, I_D_FF, I_N_EXPERTS, I_EXPERTS_PER_TOKEN, I_KV_LORA_RANK,
-    I_ROPE_HEAD_DIM, I_SLIDING_WINDOW, I_SLIDING_WINDOW_LAYERS,
-    I_COUNT, I_MEMORY_GB, I_MEMORY_BW_GBPS, I_TFLOPS_FP32, I_TFLOPS_16, I_TFLOPS_8, I_TFLOPS_4,
-    I_TDP_W, I_IDLE_W, I_INTERCONNECT_GBPS, I_LINK_LATENCY_US,
-    I_WEIGHT_BITS, I_ACTIVATION_BITS, I_KV_BITS,
-    I_BATCH, I_INPUT_TOKENS, I_OUTPUT_TOKENS, I_TTFT_SLO_S, I_TPOT_SLO_S,
-    I_MFU, I_MBU, I_COMM_EFFICIENCY, I_STEP_OVERHEAD_MS, I_MEMORY_USABLE_FRACTION,
-    I_PUE, I_HOST_W, I_GRID_GCO2_PER_KWH, I_EMBODIED_KGCO2,
-    I_USD_PER_DEVICE_HOUR, I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH,
-    I_UTILIZATION, I_LIFETIME_YEARS,
-    I_POWER_EXPONENT, I_BEAMS,
-    I_COUNT_OF_INPUTS
-};
-
-static const char *INPUT_NAMES[INF_N_INPUTS] = {
-    "total_params_b", "active_params_b", "n_layers", "d_model", "n_heads", "n_kv_heads",
-    "head_dim", "v_head_dim", "d_ff", "n_experts", "experts_per_token", "kv_lora_rank",
-    "rope_head_dim", "sliding_window", "sliding_window_layers",
-    "count", "memory_gb", "memory_bw_gbps", "tflops_fp32", "tflops_16", "tflops_8", "tflops_4",
-    "tdp_w", "idle_w", "interconnect_gbps", "link_latency_us",
-    "weight_bits", "activation_bits", "kv_bits",
-    "batch", "input_tokens", "output_tokens", "ttft_slo_s", "tpot_slo_s",
-    "mfu", "mbu", "comm_efficiency", "step_overhead_ms", "memory_usable_fraction",
-    "pue", "host_w", "grid_gco2_per_kwh", "embodied_kgco2",
-    "usd_per_device_hour", "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh",
-    "utilization", "lifetime_years",
-    "power_exponent", "beams",
-};
-
-enum {
-    O_STATUS, O_BATCH, O_MAX_BATCH, O_TTFT_S, O_TPOT_S, O_E2E_S, O_TOKENS_PER_S,
-    O_TOKENS_PER_S_PER_DEVICE, O_USD_PER_MTOK, O_USD_PER_MTOK_INPUT, O_USD_PER_MTOK_OUTPUT,
-    O_JOULES_PER_TOKEN, O_KWH_PER_MTOK, O_GCO2_PER_MTOK, O_POWER_W_PER_DEVICE,
-    O_WEIGHT_GB_PER_DEVICE, O_KV_GB_PER_DEVICE, O_MEMORY_USED_FRACTION, O_PREFILL_S,
-    O_DECODE_STEP_S, O_DECODE_COMPUTE_BOUND,
-    O_COUNT_OF_OUTPUTS
-};
-
-static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
-    "status", "batch", "max_batch", "ttft_s", "tpot_s", "e2e_s", "tokens_per_s",
-    "tokens_per_s_per_device", "usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output",
-    "joules_per_token", "kwh_per_mtok", "gco2_per_mtok", "power_w_per_device",
-    "weight_gb_per_device", "kv_gb_per_device", "memory_used_fraction", "prefill_s",
-    "decode_step_s", "decode_compute_bound",
-};
-
-_Static_assert(I_COUNT_OF_INPUTS == INF_N_INPUTS, "input count");
-_Static_assert(O_COUNT_OF_OUTPUTS == INF_N_OUTPUTS, "output count");
-_Static_assert(INF_N_OUTPUTS == INF_N_METRICS + 1, "outputs are status plus metrics");
-
-const char *inf_input_name(int32_t i) { return (i >= 0 && i < INF_N_INPUTS) ? INPUT_NAMES[i] : 0; }
-const char *inf_output_name(int32_t i) { return (i >= 0 && i < INF_N_OUTPUTS) ? OUTPUT_NAMES[i] : 0; }
 
 int32_t inf_have_openmp(void) {
 #ifdef _OPENMP
@@ -101,6 +46,8 @@ static inline double uniform(uint64_t skey, uint64_t stream, uint64_t k) {
  * loop, so the core has its own branch-free versions (accurate to about 1 ulp, which keeps draws
  * within 1e-15 of the reference's math.exp / math.log). sqrt is an instruction and exact.
  * ------------------------------------------------------------------------------------------- */
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+static inline double dmin(double a, double b) { return a < b ? a : b; }
 static inline double bits_double(uint64_t b) { double d; memcpy(&d, &b, sizeof d); return d; }
 static inline uint64_t double_bits(double d) { uint64_t b; memcpy(&b, &d, sizeof b); return b; }
 
@@ -295,6 +242,18 @@ static void draw_column(int32_t kind, const double *restrict p, const double *re
 
 #define BLOCK 512      /* samples per block: columns of a block stay in L1/L2 */
 
+/* ---------------------------------------------------------------------------------------------
+ * The cost model: generated from reference.evaluate by tools/generate_cores.py (see that file for
+ * how Python's semantics carry over). Also defines the input/output indices and names and each
+ * input's random stream.
+ * ------------------------------------------------------------------------------------------- */
+#include "generated/model.h"
+
+_Static_assert(O_STATUS == 0, "the status comes first in an output row");
+
+const char *inf_input_name(int32_t i) { return (i >= 0 && i < INF_N_INPUTS) ? INPUT_NAMES[i] : 0; }
+const char *inf_output_name(int32_t i) { return (i >= 0 && i < INF_N_OUTPUTS) ? OUTPUT_NAMES[i] : 0; }
+
 typedef struct {
     double in[INF_N_INPUTS][BLOCK];
     double out[INF_N_OUTPUTS][BLOCK];
@@ -321,244 +280,12 @@ static void draw_block(const plan_t *plan, uint64_t key, int64_t i0, int n, bloc
     for (int s = 0; s < INF_N_INPUTS; s++) {
         if (plan->kinds[s] == K_FIXED) continue;
         draw_column(plan->kinds[s], plan->params + s * INF_N_DIST_PARAMS, plan->choice_values,
-                    plan->choice_weights, b->skey, (uint64_t)s, n, b->in[s]);
+                    plan->choice_weights, b->skey, INPUT_STREAM[s], n, b->in[s]);
         if (plan->integer[s])
             for (int j = 0; j < n; j++) b->in[s][j] = floor(b->in[s][j] + 0.5);
     }
 }
 
-/* ---------------------------------------------------------------------------------------------
- * The cost model (reference.evaluate), over the samples of a block. The body is straight-line:
- * where the reference branches, both sides are computed and one selected, so the compiler can
- * vectorise the loop. A sample that does not fit computes garbage that is then replaced by NaN.
- * ------------------------------------------------------------------------------------------- */
-#define BYTES_PER_GB 1e9
-#define FLOPS_PER_TFLOPS 1e12
-#define PARAMS_PER_BILLION 1e9
-#define SECONDS_PER_HOUR 3600.0
-#define SECONDS_PER_MS 1e-3
-#define SECONDS_PER_US 1e-6
-#define HOURS_PER_YEAR 8766.0
-#define JOULES_PER_KWH 3.6e6
-#define GRAMS_PER_KG 1000.0
-#define TOKENS_PER_MTOK 1e6
-#define BITS_PER_BYTE 8.0
-#define ALLREDUCES_PER_LAYER 2.0
-#define ALLREDUCE_BYTES_PER_VALUE 2.0
-#define FLOPS_PER_MAC 2.0
-#define WORKSPACE_HIDDEN_COPIES 4.0
-#define WORKSPACE_FFN_COPIES 2.0
-#define BATCH_MAX 0.0
-#define STATUS_OK 0.0
-#define STATUS_MEMORY 1.0
-#define STATUS_LATENCY 2.0
-
-static inline double dmax(double a, double b) { return a > b ? a : b; }
-static inline double dmin(double a, double b) { return a < b ? a : b; }
-
-static inline double peak_tflops(double bits, double fp32, double t16, double t8, double t4) {
-    double peak = fp32 > 0 ? fp32 : t16;
-    peak = (bits <= 16) & (t16 > 0) ? t16 : peak;
-    peak = (bits <= 8) & (t8 > 0) ? t8 : peak;
-    return (bits <= 4) & (t4 > 0) ? t4 : peak;
-}
-
-static inline double windowed_context(double tokens, double window, double layers) {
-    double windowed = (1.0 - layers) * tokens + layers * dmin(tokens, window);
-    return window <= 0 ? tokens : windowed;
-}
-
-static inline double causal_attention_pairs(double tokens, double window, double layers) {
-    double full = 0.5 * tokens * tokens;
-    double local = 0.5 * window * window + (tokens - window) * window;
-    double mixed = (1.0 - layers) * full + layers * local;
-    return (window <= 0) | (tokens <= window) ? full : mixed;
-}
-
-/* E (1 - (1 - k/E)**tokens), with the power as exp(tokens ln(base)); base = 0 (dense) gives 1. */
-static inline double experts_touched(double n_experts, double k, double tokens) {
-    double base = 1.0 - k / n_experts;
-    double power = base > 0.0 ? exp_(tokens * log_(base)) : 0.0;
-    return n_experts * (1.0 - power);
-}
-
-static inline double ring_allreduce_s(double bytes, double devices, double link_bytes_per_s,
-                                      double latency_s) {
-    double steps = 2.0 * (devices - 1.0);
-    double t = steps / devices * bytes / link_bytes_per_s + steps * latency_s;
-    return devices <= 1 ? 0.0 : t;
-}
-
-/* activity**exponent as exp(exponent ln activity); activity 0 draws idle power. */
-static inline double device_power_w(double idle_w, double tdp_w, double activity, double exponent) {
-    double power = activity > 0.0 ? exp_(exponent * log_(activity)) : 0.0;
-    return idle_w + (tdp_w - idle_w) * power;
-}
-
-static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict out)[BLOCK], int n) {
-#define X(name) in[name][j]
-#define Y(name) out[name][j]
-#ifdef _OPENMP
-#pragma omp simd
-#endif
-    for (int j = 0; j < n; j++) {
-        double total_params = X(I_TOTAL_PARAMS_B) * PARAMS_PER_BILLION;
-        double active_params = X(I_ACTIVE_PARAMS_B) * PARAMS_PER_BILLION;
-        double devices = X(I_COUNT);
-        /* One reciprocal per repeated divisor: divisions dominate this loop; the results
-         * differ from the reference by rounding only. */
-        double inv_devices = 1.0 / devices;
-        double memory_bytes = X(I_MEMORY_GB) * BYTES_PER_GB;
-        double memory_bytes_per_s = X(I_MEMORY_BW_GBPS) * BYTES_PER_GB;
-        double link_bytes_per_s = X(I_INTERCONNECT_GBPS) * BYTES_PER_GB * X(I_COMM_EFFICIENCY);
-        double link_latency_s = X(I_LINK_LATENCY_US) * SECONDS_PER_US;
-        double peak_flops = peak_tflops(X(I_ACTIVATION_BITS), X(I_TFLOPS_FP32), X(I_TFLOPS_16),
-                                        X(I_TFLOPS_8), X(I_TFLOPS_4)) * FLOPS_PER_TFLOPS;
-        double achieved_flops_per_device = peak_flops * X(I_MFU);
-        double achieved_bytes_per_s = memory_bytes_per_s * X(I_MBU);
-        double step_overhead_s = X(I_STEP_OVERHEAD_MS) * SECONDS_PER_MS;
-        double weight_bytes_per_param = X(I_WEIGHT_BITS) / BITS_PER_BYTE;
-        double activation_bytes = X(I_ACTIVATION_BITS) / BITS_PER_BYTE;
-        double n_experts = X(I_N_EXPERTS), k = X(I_EXPERTS_PER_TOKEN), n_layers = X(I_N_LAYERS);
-        double window = X(I_SLIDING_WINDOW), window_layers = X(I_SLIDING_WINDOW_LAYERS);
-        double input_tokens = X(I_INPUT_TOKENS), output_tokens = X(I_OUTPUT_TOKENS);
-
-        /* weights: dense part plus experts */
-        double expert_params = n_experts > k ? (total_params - active_params) / (n_experts - k) : 0.0;
-        double dense_params = total_params - n_experts * expert_params;
-        double weight_bytes_per_device = total_params * weight_bytes_per_param * inv_devices;
-
-        /* KV cache */
-        int latent = X(I_KV_LORA_RANK) > 0;
-        double kv_values_per_token_layer = latent ? X(I_KV_LORA_RANK) + X(I_ROPE_HEAD_DIM)
-                                                  : X(I_N_KV_HEADS) * (X(I_HEAD_DIM) + X(I_V_HEAD_DIM));
-        double kv_shards = latent ? 1.0 : dmin(devices, X(I_N_KV_HEADS));
-        double kv_bytes_per_token = n_layers * kv_values_per_token_layer * X(I_KV_BITS) / BITS_PER_BYTE;
-        double mean_context = input_tokens + 0.5 * output_tokens;
-        double cached_context = windowed_context(mean_context, window, window_layers);
-        /* beam search: hypotheses share the prompt's blocks and store their own tokens */
-        double beams = X(I_BEAMS);
-        double generated_context = windowed_context(0.5 * output_tokens, window, window_layers);
-        double stored_context = cached_context + (beams - 1.0) * generated_context;
-        double kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards;
-
-        /* memory fit */
-        double workspace_bytes = input_tokens * (WORKSPACE_HIDDEN_COPIES * X(I_D_MODEL)
-                                                 + WORKSPACE_FFN_COPIES * X(I_D_FF) * inv_devices)
-                                 * activation_bytes;
-        double free_bytes = X(I_MEMORY_USABLE_FRACTION) * memory_bytes - weight_bytes_per_device
-                            - workspace_bytes;
-        double max_batch = dmax(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0);
-        double resident = X(I_BATCH) == BATCH_MAX ? max_batch : X(I_BATCH);
-        double kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device;
-        double used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device)
-                               / memory_bytes;
-        int fits = (resident >= 1) & (resident <= max_batch);
-
-        double attention_flops_per_pair = FLOPS_PER_MAC * X(I_N_HEADS)
-                                          * (X(I_HEAD_DIM) + X(I_V_HEAD_DIM)) * n_layers;
-
-        /* prefill of one prompt */
-        double prefill_flops = FLOPS_PER_MAC * active_params * input_tokens
-                               + attention_flops_per_pair
-                                 * causal_attention_pairs(input_tokens, window, window_layers);
-        double prefill_weight_bytes = (dense_params + experts_touched(n_experts, k, input_tokens)
-                                                      * expert_params)
-                                      * weight_bytes_per_param * inv_devices;
-        double prefill_compute_s = prefill_flops * inv_devices / achieved_flops_per_device;
-        double prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s;
-        double prefill_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-            input_tokens * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-            link_latency_s);
-        double prefill_s = dmax(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s;
-
-        /* one decode step of the batch: a token for each hypothesis of each request */
-        double decode_tokens = resident * beams;
-        double decode_flops = decode_tokens * (FLOPS_PER_MAC * active_params
-                                               + attention_flops_per_pair * cached_context);
-        double decode_weight_bytes = (dense_params + experts_touched(n_experts, k, decode_tokens)
-                                                     * expert_params)
-                                     * weight_bytes_per_param * inv_devices;
-        double decode_bytes = decode_weight_bytes + kv_bytes_per_device;
-        double decode_compute_s = decode_flops * inv_devices / achieved_flops_per_device;
-        double decode_memory_s = decode_bytes / achieved_bytes_per_s;
-        double decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-            decode_tokens * X(I_D_MODEL) * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-            link_latency_s);
-        double decode_step_s = dmax(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s;
-
-        /* steady-state serving */
-        double cycle_s = output_tokens * decode_step_s + resident * prefill_s;
-        double tokens_per_cycle = resident * output_tokens;
-        double inv_tokens_per_cycle = 1.0 / tokens_per_cycle;
-        double tokens_per_s = tokens_per_cycle / cycle_s;
-        double ttft_s = prefill_s;
-        double e2e_s = cycle_s;
-        double tpot_s = (e2e_s - ttft_s) / output_tokens;
-
-        /* energy */
-        double idle_w = X(I_IDLE_W), tdp_w = X(I_TDP_W), host_w = X(I_HOST_W);
-        double utilization = X(I_UTILIZATION), lifetime_years = X(I_LIFETIME_YEARS);
-        double inv_lifetime_hours = 1.0 / (lifetime_years * HOURS_PER_YEAR);
-        double decode_activity = dmax(decode_flops * inv_devices / peak_flops,
-                                      decode_bytes / memory_bytes_per_s) / decode_step_s;
-        double prefill_activity = dmax(prefill_flops * inv_devices / peak_flops,
-                                       prefill_weight_bytes / memory_bytes_per_s) / prefill_s;
-        double device_joules = device_power_w(idle_w, tdp_w, decode_activity, X(I_POWER_EXPONENT))
-                                   * output_tokens * decode_step_s
-                               + device_power_w(idle_w, tdp_w, prefill_activity, X(I_POWER_EXPONENT))
-                                   * resident * prefill_s
-                               + host_w * cycle_s;
-        double idle_s = cycle_s * (1.0 - utilization) / utilization;
-        device_joules += (idle_w + host_w) * idle_s;
-        double facility_joules = devices * device_joules * X(I_PUE);
-        double joules_per_token = facility_joules * inv_tokens_per_cycle;
-        double kwh_per_cycle = facility_joules / JOULES_PER_KWH;
-        double power_w_per_device = facility_joules * inv_devices / (cycle_s + idle_s);
-
-        /* cost */
-        double device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR;
-        double usd_per_device_hour_all_in = X(I_USD_PER_DEVICE_HOUR)
-                                            + X(I_PURCHASE_USD) * inv_lifetime_hours
-                                            + X(I_HOSTING_USD_PER_DEVICE_HOUR);
-        double usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * X(I_USD_PER_KWH);
-        double usd_per_mtok = usd_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK;
-        double prefill_share = resident * prefill_s / cycle_s;
-        double usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK;
-        double usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) * inv_tokens_per_cycle * TOKENS_PER_MTOK;
-
-        /* carbon */
-        double operational_g = kwh_per_cycle * X(I_GRID_GCO2_PER_KWH);
-        double embodied_g = X(I_EMBODIED_KGCO2) * GRAMS_PER_KG * device_hours * inv_lifetime_hours;
-        double gco2_per_mtok = (operational_g + embodied_g) * inv_tokens_per_cycle * TOKENS_PER_MTOK;
-
-        int meets_targets = (ttft_s <= X(I_TTFT_SLO_S)) & (tpot_s <= X(I_TPOT_SLO_S));
-        double nan_unless_fits = fits ? 0.0 : NAN;   /* adding it blanks a metric of a misfit */
-        Y(O_STATUS) = fits ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_MEMORY;
-        Y(O_BATCH) = resident;
-        Y(O_MAX_BATCH) = max_batch;
-        Y(O_TTFT_S) = ttft_s + nan_unless_fits;
-        Y(O_TPOT_S) = tpot_s + nan_unless_fits;
-        Y(O_E2E_S) = e2e_s + nan_unless_fits;
-        Y(O_TOKENS_PER_S) = tokens_per_s + nan_unless_fits;
-        Y(O_TOKENS_PER_S_PER_DEVICE) = tokens_per_s * inv_devices + nan_unless_fits;
-        Y(O_USD_PER_MTOK) = usd_per_mtok + nan_unless_fits;
-        Y(O_USD_PER_MTOK_INPUT) = usd_per_mtok_input + nan_unless_fits;
-        Y(O_USD_PER_MTOK_OUTPUT) = usd_per_mtok_output + nan_unless_fits;
-        Y(O_JOULES_PER_TOKEN) = joules_per_token + nan_unless_fits;
-        Y(O_KWH_PER_MTOK) = kwh_per_cycle * inv_tokens_per_cycle * TOKENS_PER_MTOK + nan_unless_fits;
-        Y(O_GCO2_PER_MTOK) = gco2_per_mtok + nan_unless_fits;
-        Y(O_POWER_W_PER_DEVICE) = power_w_per_device + nan_unless_fits;
-        Y(O_WEIGHT_GB_PER_DEVICE) = weight_bytes_per_device / BYTES_PER_GB;
-        Y(O_KV_GB_PER_DEVICE) = kv_bytes_per_device / BYTES_PER_GB;
-        Y(O_MEMORY_USED_FRACTION) = used_fraction;
-        Y(O_PREFILL_S) = prefill_s + nan_unless_fits;
-        Y(O_DECODE_STEP_S) = decode_step_s + nan_unless_fits;
-        Y(O_DECODE_COMPUTE_BOUND) = (decode_compute_s > decode_memory_s ? 1.0 : 0.0) + nan_unless_fits;
-    }
-#undef X
-#undef Y
-}
 
 /* ---------------------------------------------------------------------------------------------
  * Sketch (summary.py)

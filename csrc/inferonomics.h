@@ -10,9 +10,8 @@
 
 #include <stdint.h>
 
-#define INF_N_INPUTS 51
-#define INF_N_OUTPUTS 21
-#define INF_N_METRICS 20
+#include "generated/registry.h"   /* INF_N_INPUTS, INF_N_OUTPUTS, INF_N_METRICS: from the registries */
+
 #define INF_N_DIST_PARAMS 8
 #define INF_N_STATUS 3
 #define INF_MOMENTS 5            /* count, mean, m2, min, max */

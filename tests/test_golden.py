@@ -97,7 +97,9 @@ def test_bundled_example_summary_is_unchanged(backend):
     for name, want in golden["metrics"].items():
         m = s[name]
         assert m.count == want["count"], name
-        assert (m.min, m.max) == (want["min"], want["max"]), name
+        # The reference exactly; a native core to rounding (it may order operations differently).
+        rtol = 0.0 if backend == "reference" else MOMENT_RTOL
+        assert (m.min, m.max) == pytest.approx((want["min"], want["max"]), rel=rtol), name
         assert m.mean == pytest.approx(want["mean"], rel=MOMENT_RTOL), name
         assert m.m2 == pytest.approx(want["m2"], rel=1e-9), name
         for q, value in want["quantiles"].items():

@@ -1,8 +1,10 @@
 """The inputs of the cost model: name, section, unit, allowed range and default of each.
 
-The order of :data:`PARAMETERS` is part of the random-stream contract: parameter number ``s`` draws
-from stream ``s`` (see :mod:`inferonomics.rng`). Append new parameters at the end so that existing
-seeds keep giving the same samples.
+Each parameter names its random stream explicitly (``stream=``): input ``p`` draws from stream
+``p.stream`` of the counter-based generator (see :mod:`inferonomics.rng`). Stream ids are frozen once
+released: a new input takes the next unused id (:data:`NEXT_STREAM`) and may sit anywhere in the list;
+a removed input's id goes into :data:`RETIRED_STREAMS` and is never reused, so existing seeds keep
+giving the same samples. The list's order is the order of the cores' input rows.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ class Parameter:
     must come from the scenario or the catalog. ``typical`` is a range of realistic values for inputs
     whose allowed range is unbounded (or absurdly wide): the conformance suite draws from it.
     ``special`` lists values outside the range that carry a meaning (``batch = 0``: the largest
-    batch that fits).
+    batch that fits). ``stream`` is the input's random stream (see :mod:`inferonomics.rng`): frozen
+    once released, so a seed keeps giving the same samples wherever the input sits in the list.
     """
 
     section: str
@@ -45,6 +48,7 @@ class Parameter:
     integer: bool = False
     typical: tuple[float, float] | None = None
     special: tuple[float, ...] = ()
+    stream: int = -1
 
     @property
     def path(self) -> str:
@@ -72,7 +76,7 @@ class Parameter:
 
 
 def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_open=None,
-       integer=False, typical=None, special=()):
+       integer=False, typical=None, special=(), *, stream):
     # An unbounded parameter excludes infinity itself unless it says otherwise (latency targets,
     # where inf means "no target").
     if high_open is None:
@@ -80,7 +84,7 @@ def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_o
     if high == INF and typical is None:
         raise ValueError(f"{section}.{name} is unbounded: give it a typical range")
     return Parameter(section, name, unit, low, high, doc, default, low_open, high_open, integer,
-                     typical, special)
+                     typical, special, stream)
 
 
 # Default priors, calibrated: `python -m inferonomics.calibration` fitted MFU, MBU, communication
@@ -136,113 +140,130 @@ DEFAULT_LIFETIME_YEARS = 4.0
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- model architecture (catalog `models.toml`, or inline) -------------------------------
-    _p("model", "total_params_b", "billions", 0, INF, "All weights of the model.", low_open=True, typical=(0.1, 2000.0)),
+    _p("model", "total_params_b", "billions", 0, INF, "All weights of the model.", low_open=True, typical=(0.1, 2000.0), stream=0),
     _p("model", "active_params_b", "billions", 0, INF,
-       "Weights a token passes through (MoE: shared layers plus k experts).", low_open=True, typical=(0.1, 2000.0)),
-    _p("model", "n_layers", "", 1, INF, "Transformer blocks.", integer=True, typical=(1, 128)),
-    _p("model", "d_model", "", 1, INF, "Hidden size.", integer=True, typical=(64, 16384)),
-    _p("model", "n_heads", "", 1, INF, "Query heads.", integer=True, typical=(1, 128)),
+       "Weights a token passes through (MoE: shared layers plus k experts).", low_open=True, typical=(0.1, 2000.0), stream=1),
+    _p("model", "n_layers", "", 1, INF, "Transformer blocks.", integer=True, typical=(1, 128), stream=2),
+    _p("model", "d_model", "", 1, INF, "Hidden size.", integer=True, typical=(64, 16384), stream=3),
+    _p("model", "n_heads", "", 1, INF, "Query heads.", integer=True, typical=(1, 128), stream=4),
     _p("model", "n_kv_heads", "", 1, INF, "Key/value heads (GQA: fewer than query heads).",
-       integer=True, typical=(1, 128)),
-    _p("model", "head_dim", "", 1, INF, "Query/key dimension per head.", integer=True, typical=(16, 256)),
-    _p("model", "v_head_dim", "", 1, INF, "Value dimension per head.", integer=True, typical=(16, 256)),
+       integer=True, typical=(1, 128), stream=5),
+    _p("model", "head_dim", "", 1, INF, "Query/key dimension per head.", integer=True, typical=(16, 256), stream=6),
+    _p("model", "v_head_dim", "", 1, INF, "Value dimension per head.", integer=True, typical=(16, 256), stream=7),
     _p("model", "d_ff", "", 0, INF, "FFN width a token passes through (MoE: k x expert width).",
-       integer=True, typical=(0, 65536)),
+       integer=True, typical=(0, 65536), stream=8),
     _p("model", "n_experts", "", 1, INF, "Routed experts per MoE layer; 1 for a dense model.",
-       default=1.0, integer=True, typical=(1, 256)),
+       default=1.0, integer=True, typical=(1, 256), stream=9),
     _p("model", "experts_per_token", "", 1, INF, "Routed experts each token uses (top-k).",
-       default=1.0, integer=True, typical=(1, 16)),
+       default=1.0, integer=True, typical=(1, 16), stream=10),
     _p("model", "kv_lora_rank", "", 0, INF,
        "Latent attention (MLA) compressed KV width; 0 for ordinary attention.", default=0.0,
-       integer=True, typical=(0, 1024)),
+       integer=True, typical=(0, 1024), stream=11),
     _p("model", "rope_head_dim", "", 0, INF, "MLA decoupled rotary key width per layer.",
-       default=0.0, integer=True, typical=(0, 128)),
+       default=0.0, integer=True, typical=(0, 128), stream=12),
     _p("model", "sliding_window", "tokens", 0, INF,
-       "Attention window of local layers; 0 for none.", default=0.0, integer=True, typical=(0, 32768)),
+       "Attention window of local layers; 0 for none.", default=0.0, integer=True, typical=(0, 32768), stream=13),
     _p("model", "sliding_window_layers", "fraction", 0, 1,
-       "Fraction of layers that attend only within the window.", default=0.0),
+       "Fraction of layers that attend only within the window.", default=0.0, stream=14),
     # --- hardware (catalog `hardware.toml`, or inline) ---------------------------------------
     _p("hardware", "count", "devices", 1, 1_000_000,
        "Devices per replica; weights and heads are split over them (tensor parallel).",
-       default=1.0, integer=True, typical=(1, 64)),
-    _p("hardware", "memory_gb", "GB", 0, INF, "Memory per device (decimal GB).", low_open=True, typical=(4.0, 300.0)),
+       default=1.0, integer=True, typical=(1, 64), stream=15),
+    _p("hardware", "memory_gb", "GB", 0, INF, "Memory per device (decimal GB).", low_open=True, typical=(4.0, 300.0), stream=16),
     _p("hardware", "memory_bw_gbps", "GB/s", 0, INF, "Memory bandwidth per device.",
-       low_open=True, typical=(50.0, 10000.0)),
+       low_open=True, typical=(50.0, 10000.0), stream=17),
     _p("hardware", "tflops_fp32", "TFLOP/s", 0, INF, "Dense FP32 peak; 0 if not given.",
-       default=0.0, typical=(0.0, 200.0)),
+       default=0.0, typical=(0.0, 200.0), stream=18),
     _p("hardware", "tflops_16", "TFLOP/s", 0, INF, "Dense 16-bit matrix peak; 0 if none.",
-       default=0.0, typical=(0.0, 5000.0)),
+       default=0.0, typical=(0.0, 5000.0), stream=19),
     _p("hardware", "tflops_8", "TFLOP/s", 0, INF, "Dense 8-bit (FP8 or INT8) peak; 0 if none.",
-       default=0.0, typical=(0.0, 10000.0)),
+       default=0.0, typical=(0.0, 10000.0), stream=20),
     _p("hardware", "tflops_4", "TFLOP/s", 0, INF, "Dense 4-bit (FP4) peak; 0 if none.",
-       default=0.0, typical=(0.0, 20000.0)),
-    _p("hardware", "tdp_w", "W", 0, INF, "Rated board power.", low_open=True, typical=(5.0, 1500.0)),
-    _p("hardware", "idle_w", "W", 0, INF, "Power when idle.", typical=(0.0, 500.0)),
+       default=0.0, typical=(0.0, 20000.0), stream=21),
+    _p("hardware", "tdp_w", "W", 0, INF, "Rated board power.", low_open=True, typical=(5.0, 1500.0), stream=22),
+    _p("hardware", "idle_w", "W", 0, INF, "Power when idle.", typical=(0.0, 500.0), stream=23),
     _p("hardware", "interconnect_gbps", "GB/s", 0, INF,
-       "Scale-up link bandwidth per device, per direction.", default=0.0, typical=(0.0, 1800.0)),
+       "Scale-up link bandwidth per device, per direction.", default=0.0, typical=(0.0, 1800.0), stream=24),
     _p("hardware", "link_latency_us", "us", 0, INF, "Per-hop latency of the scale-up link.",
-       default=DEFAULT_LINK_LATENCY_US, typical=(0.0, 20.0)),
+       default=DEFAULT_LINK_LATENCY_US, typical=(0.0, 20.0), stream=25),
     # --- precision -----------------------------------------------------------------------------
     _p("precision", "weight_bits", "bits", 1, 32, "Bits per weight, block scales included.",
-       default=16.0),
+       default=16.0, stream=26),
     _p("precision", "activation_bits", "bits", 1, 32,
-       "Bits of matmul inputs; picks the peak FLOP/s used.", default=16.0),
-    _p("precision", "kv_bits", "bits", 1, 32, "Bits per cached key/value element.", default=16.0),
+       "Bits of matmul inputs; picks the peak FLOP/s used.", default=16.0, stream=27),
+    _p("precision", "kv_bits", "bits", 1, 32, "Bits per cached key/value element.", default=16.0, stream=28),
     # --- workload -------------------------------------------------------------------------------
     _p("workload", "batch", "sequences", 1, INF,
-       'Concurrent sequences per replica, or "max" for the largest that fits.', integer=True, typical=(1, 1024), special=(BATCH_MAX,)),
+       'Concurrent sequences per replica, or "max" for the largest that fits.', integer=True, typical=(1, 1024), special=(BATCH_MAX,), stream=29),
     # Token counts are expected values, so they may be fractional; only positivity is physical.
-    _p("workload", "input_tokens", "tokens", 0, INF, "Prompt length per request.", low_open=True, typical=(1.0, 32768.0)),
+    _p("workload", "input_tokens", "tokens", 0, INF, "Prompt length per request.", low_open=True, typical=(1.0, 32768.0), stream=30),
     _p("workload", "output_tokens", "tokens", 0, INF, "Generated tokens per request.",
-       low_open=True, typical=(1.0, 8192.0)),
+       low_open=True, typical=(1.0, 8192.0), stream=31),
     _p("workload", "ttft_slo_s", "s", 0, INF, "Time-to-first-token target; inf for none.",
-       default=INF, low_open=True, high_open=False, typical=(0.001, 10.0)),
+       default=INF, low_open=True, high_open=False, typical=(0.001, 10.0), stream=32),
     _p("workload", "tpot_slo_s", "s", 0, INF, "Time-per-output-token target; inf for none.",
-       default=INF, low_open=True, high_open=False, typical=(0.001, 1.0)),
+       default=INF, low_open=True, high_open=False, typical=(0.001, 1.0), stream=33),
     # --- efficiency -----------------------------------------------------------------------------
     _p("efficiency", "mfu", "fraction", 0, 1, "Achieved fraction of peak FLOP/s.",
-       default=DEFAULT_MFU, low_open=True),
+       default=DEFAULT_MFU, low_open=True, stream=34),
     _p("efficiency", "mbu", "fraction", 0, 1, "Achieved fraction of peak memory bandwidth.",
-       default=DEFAULT_MBU, low_open=True),
+       default=DEFAULT_MBU, low_open=True, stream=35),
     _p("efficiency", "comm_efficiency", "fraction", 0, 1,
        "Achieved fraction of link bandwidth in all-reduce.", default=DEFAULT_COMM_EFFICIENCY,
-       low_open=True),
+       low_open=True, stream=36),
     _p("efficiency", "step_overhead_ms", "ms", 0, INF, "Fixed time per forward pass.",
-       default=DEFAULT_STEP_OVERHEAD_MS, typical=(0.0, 20.0)),
+       default=DEFAULT_STEP_OVERHEAD_MS, typical=(0.0, 20.0), stream=37),
     _p("efficiency", "memory_usable_fraction", "fraction", 0, 1,
        "Share of device memory the server may fill (vLLM gpu_memory_utilization 0.9).",
-       default=0.9, low_open=True),
+       default=0.9, low_open=True, stream=38),
     # --- energy and carbon ----------------------------------------------------------------------
-    _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE, typical=(1.0, 2.0)),
+    _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE, typical=(1.0, 2.0), stream=39),
     _p("energy", "host_w", "W", 0, INF,
-       "Host power per device (CPUs, fans, NICs); default triangular(0.2, 0.4, 0.8) x TDP.", typical=(0.0, 2000.0)),
+       "Host power per device (CPUs, fans, NICs); default triangular(0.2, 0.4, 0.8) x TDP.", typical=(0.0, 2000.0), stream=40),
     _p("energy", "grid_gco2_per_kwh", "gCO2e/kWh", 0, INF, "Carbon intensity of the electricity.",
-       default=DEFAULT_GRID_GCO2_PER_KWH, typical=(0.0, 1000.0)),
+       default=DEFAULT_GRID_GCO2_PER_KWH, typical=(0.0, 1000.0), stream=41),
     _p("energy", "embodied_kgco2", "kgCO2e", 0, INF,
-       "Manufacturing emissions per device, amortised over its lifetime.", default=0.0, typical=(0.0, 5000.0)),
+       "Manufacturing emissions per device, amortised over its lifetime.", default=0.0, typical=(0.0, 5000.0), stream=42),
     # --- cost -------------------------------------------------------------------------------------
-    _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour.", typical=(0.0, 20.0)),
-    _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned).", typical=(0.0, 100000.0)),
+    _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour.", typical=(0.0, 20.0), stream=43),
+    _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned).", typical=(0.0, 100000.0), stream=44),
     _p("cost", "hosting_usd_per_device_hour", "USD/h", 0, INF,
-       "Space, cooling and operations per device-hour (owned).", default=0.0, typical=(0.0, 5.0)),
-    _p("cost", "usd_per_kwh", "USD/kWh", 0, INF, "Electricity price (owned).", default=0.0, typical=(0.0, 0.5)),
+       "Space, cooling and operations per device-hour (owned).", default=0.0, typical=(0.0, 5.0), stream=45),
+    _p("cost", "usd_per_kwh", "USD/kWh", 0, INF, "Electricity price (owned).", default=0.0, typical=(0.0, 0.5), stream=46),
     # --- deployment -------------------------------------------------------------------------------
     _p("deployment", "utilization", "fraction", 0, 1,
        "Share of paid time the replica serves at this load; the rest it idles.", default=1.0,
-       low_open=True),
+       low_open=True, stream=47),
     _p("deployment", "lifetime_years", "years", 0, INF,
        "Service life over which purchase and embodied carbon are amortised.",
-       default=DEFAULT_LIFETIME_YEARS, low_open=True, typical=(0.5, 10.0)),
+       default=DEFAULT_LIFETIME_YEARS, low_open=True, typical=(0.5, 10.0), stream=48),
     # --- added after the first release: appended, so existing streams keep their numbers ---------
     _p("energy", "power_exponent", "", 0, 4,
        "Board power = idle + (TDP - idle) x activity**power_exponent.",
-       default=DEFAULT_POWER_EXPONENT, low_open=True),
+       default=DEFAULT_POWER_EXPONENT, low_open=True, stream=49),
     # --- appended after the first release: new inputs go last, so old streams keep their numbers -
     _p("workload", "beams", "hypotheses", 1, MAX_BEAMS,
        "Beam search width: hypotheses decoded per request (1: sampling or greedy decoding).",
-       default=1.0, integer=True),
+       default=1.0, integer=True, stream=50),
 )
 
+RETIRED_STREAMS: frozenset[int] = frozenset()
+"""Streams of inputs that were removed: never to be given to another input."""
+NEXT_STREAM = max(p.stream for p in PARAMETERS) + 1
+"""The stream id a new input takes."""
+
+
+def _check_streams() -> None:
+    streams = [p.stream for p in PARAMETERS]
+    if len(set(streams)) != len(streams) or min(streams) < 0:
+        raise ValueError("every parameter needs its own non-negative stream id")
+    if RETIRED_STREAMS & set(streams):
+        raise ValueError(f"retired streams reused: {sorted(RETIRED_STREAMS & set(streams))}")
+    if max(streams) >= 2**32:   # rng packs the stream into the upper half of a 64-bit counter
+        raise ValueError("stream ids must be below 2**32")
+
+
+_check_streams()
 PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}
 PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 INPUT_NAMES: tuple[str, ...] = tuple(p.name for p in PARAMETERS)

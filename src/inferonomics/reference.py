@@ -34,9 +34,10 @@ The model, with the literature each piece follows:
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, field, make_dataclass
 
 from . import rng
+from .metrics import METRIC_NAMES, METRICS, OUTPUT_NAMES
 from .parameters import BATCH_MAX, PARAMETERS
 
 # Unit conversions, named so the formulas read in SI units.
@@ -67,40 +68,18 @@ STATUS_LATENCY = 2       # fits, but misses the TTFT or TPOT target
 STATUS_NAMES = {STATUS_OK: "ok", STATUS_MEMORY: "memory", STATUS_LATENCY: "latency"}
 
 
-@dataclass(frozen=True)
-class Outputs:
-    """The result of evaluating one sample. Units are in the field names; ``status`` is one of
-    ``STATUS_OK``, ``STATUS_MEMORY`` (does not fit: every other field but ``max_batch`` and the
-    memory figures is NaN) or ``STATUS_LATENCY`` (runs, but misses its latency target)."""
-
-    status: int
-    batch: float                       # sequences resident per replica
-    max_batch: float                   # largest batch that fits in memory
-    ttft_s: float                      # time to first token: the prefill of one prompt, s
-    tpot_s: float                      # time per output token seen by one sequence, s
-    e2e_s: float                       # request latency, prefill to last token, s
-    tokens_per_s: float                # output tokens per second per replica
-    tokens_per_s_per_device: float     # output tokens per second per device
-    usd_per_mtok: float                # all cost per million output tokens, USD
-    usd_per_mtok_input: float          # prefill share of cost per million input tokens, USD
-    usd_per_mtok_output: float         # decode share of cost per million output tokens, USD
-    joules_per_token: float            # facility energy per output token, J
-    kwh_per_mtok: float                # facility energy per million output tokens, kWh
-    gco2_per_mtok: float               # operational plus embodied emissions per million output tokens, g
-    power_w_per_device: float          # average facility power per device while serving, W
-    weight_gb_per_device: float        # weights resident on each device, GB
-    kv_gb_per_device: float            # KV cache resident on each device at this batch, GB
-    memory_used_fraction: float        # (weights + workspace + KV) / device memory
-    prefill_s: float                   # duration of one prefill pass, s
-    decode_step_s: float               # duration of one decode step of the whole batch, s
-    decode_compute_bound: float        # 1 if decode compute time exceeds its memory time, else 0
-
-    def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+def _outputs_as_dict(self) -> dict[str, float]:
+    return asdict(self)
 
 
-OUTPUT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Outputs))
-METRIC_NAMES: tuple[str, ...] = tuple(n for n in OUTPUT_NAMES if n != "status")
+Outputs = make_dataclass(
+    "Outputs",
+    [("status", int)] + [(m.name, float, field(default=math.nan)) for m in METRICS],
+    frozen=True, namespace={"as_dict": _outputs_as_dict, "__module__": __name__})
+Outputs.__doc__ = """The result of evaluating one sample: ``status`` (``STATUS_OK``, ``STATUS_MEMORY``: does not
+fit, or ``STATUS_LATENCY``: runs but misses its latency target) and one field per metric of
+:data:`inferonomics.metrics.METRICS` (units there). A field not given is NaN: a sample that does not
+fit has only its memory figures."""
 
 
 def floor(x: float) -> float:
@@ -161,13 +140,6 @@ def ring_allreduce_s(message_bytes: float, devices: float, link_bytes_per_s: flo
 def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
     """Board power at ``activity`` (0..1, utilisation of the busier of compute and memory), W."""
     return idle_w + (tdp_w - idle_w) * activity ** power_exponent
-
-
-def _not_fitting(batch: float, max_batch: float, weight_gb: float, kv_gb: float,
-                 used_fraction: float) -> Outputs:
-    nan = math.nan
-    return Outputs(STATUS_MEMORY, batch, max_batch, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                   nan, nan, weight_gb, kv_gb, used_fraction, nan, nan, nan)
 
 
 def evaluate(*,
@@ -262,8 +234,11 @@ def evaluate(*,
     kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
     used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
     if resident < 1 or resident > max_batch:
-        return _not_fitting(resident, max_batch, weight_bytes_per_device / BYTES_PER_GB,
-                            kv_bytes_per_device / BYTES_PER_GB, used_fraction)
+        # It does not fit: only the memory figures mean anything (the other fields are NaN).
+        return Outputs(status=STATUS_MEMORY, batch=resident, max_batch=max_batch,
+                       weight_gb_per_device=weight_bytes_per_device / BYTES_PER_GB,
+                       kv_gb_per_device=kv_bytes_per_device / BYTES_PER_GB,
+                       memory_used_fraction=used_fraction)
 
     attention_flops_per_pair = FLOPS_PER_MAC * n_heads * (head_dim + v_head_dim) * n_layers
 
@@ -368,13 +343,13 @@ def evaluate(*,
 
 
 def draw_inputs(distributions, seed: int, i: int) -> dict[str, float]:
-    """The inputs of sample ``i``: parameter ``s`` draws from stream ``s`` of the counter-based
-    generator; integer parameters are rounded half up. ``distributions`` is one distribution per
-    parameter, in :data:`PARAMETERS` order."""
+    """The inputs of sample ``i``: each parameter draws from its own stream (``Parameter.stream``) of
+    the counter-based generator; integer parameters are rounded half up. ``distributions`` is one
+    distribution per parameter, in :data:`PARAMETERS` order."""
     skey = rng.sample_key(rng.seed_key(seed), i)
     inputs = {}
-    for stream, (param, dist) in enumerate(zip(PARAMETERS, distributions)):
-        value = dist.sample(lambda k, s=stream: rng.uniform(skey, s, k))
+    for param, dist in zip(PARAMETERS, distributions):
+        value = dist.sample(lambda k, s=param.stream: rng.uniform(skey, s, k))
         if param.integer:
             value = floor(value + 0.5)
         inputs[param.name] = float(value)

@@ -1,5 +1,5 @@
 /* inferonomics C core. See inferonomics.h. The model's formulas are generated from
- * src/inferonomics/reference.py into generated/model.h; the draws, the stream and the summaries
+ * src/inferonomics/model/reference.py into generated/model.h; the draws, the stream and the summaries
  * here mirror distributions.py, rng.py and summary.py. */
 #include "inferonomics.h"
 

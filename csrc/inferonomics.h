@@ -1,6 +1,6 @@
 /* inferonomics C core: the cost model of inferonomics.reference, fused with sampling and summaries.
  *
- * Everything here mirrors the Python reference (src/inferonomics/reference.py, distributions.py,
+ * Everything here mirrors the Python reference (src/inferonomics/model/reference.py, distributions.py,
  * rng.py, summary.py) formula by formula; tests hold the two together. The plan arrays are laid out
  * by src/inferonomics/encoding.py. Every function checks the lengths it is given and returns a
  * negative INF_E_* code instead of writing outside them.

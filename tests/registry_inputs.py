@@ -1,6 +1,6 @@
 """Inputs drawn from the parameter registry itself, for the conformance suite.
 
-Every input of :data:`inferonomics.parameters.PARAMETERS` is drawn over its allowed range (its
+Every input of :data:`inferonomics.model.registry.PARAMETERS` is drawn over its allowed range (its
 ``typical`` range where the allowed one is unbounded), with its closed bounds, its default and its
 special values as explicit candidates, so optional terms get switched on and off (a zero purchase
 price or a positive one, no latency target or a tight one, MLA or not, windows or not). A new input
@@ -19,11 +19,16 @@ import numpy as np
 from hypothesis import strategies as st
 
 from inferonomics.distributions import Fixed
-from inferonomics.parameters import PARAMETERS, Parameter
-from inferonomics.reference import peak_tflops
+from inferonomics.model.registry import PARAMETERS, Parameter
+from inferonomics.model.reference import peak_tflops
 from inferonomics.scenario import check_plan
 
 LOG_UNIFORM_SPAN = 100.0   # ranges wider than this ratio are drawn log-uniformly in bulk draws
+# Positive values are drawn no smaller than this fraction of the range's top: below it, products of
+# several tiny inputs (an MFU of 1e-308 times a peak of 1e-160 TFLOP/s) underflow to zero and the
+# reference divides by zero. Refusing or surviving such hostile values is the hardening issue's
+# job; conformance is about values a model can be run with.
+SMALLEST_FRACTION_OF_TOP = 1e-9
 CANDIDATE_PROBABILITY = 0.2
 REPAIRED_INTERCONNECT_GBPS = 50.0   # given to multi-device rows drawn with no interconnect
 REPAIRED_TFLOPS = 100.0             # given to rows drawn with no peak for their activation width
@@ -58,7 +63,12 @@ def value_strategy(param: Parameter):
                        exclude_max=param.high_open and hi == param.high, allow_nan=False,
                        allow_infinity=False, allow_subnormal=False)
     options = [inside] + ([st.sampled_from(candidates(param))] if candidates(param) else [])
-    return st.one_of(*options).map(lambda x: _rounded(param, x))
+    return st.one_of(*options).map(lambda x: _rounded(param, _not_tiny(param, x)))
+
+
+def _not_tiny(param: Parameter, x: float) -> float:
+    least = SMALLEST_FRACTION_OF_TOP * param.draw_range[1]
+    return least if 0 < x < least else x
 
 
 @st.composite

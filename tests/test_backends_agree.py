@@ -13,11 +13,12 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import inferonomics
-from inferonomics import backends, reference
+from inferonomics import backends
+from inferonomics.model import reference
 from inferonomics.encoding import encode
 from inferonomics.errors import ScenarioError
-from inferonomics.parameters import INPUT_NAMES
-from inferonomics.reference import OUTPUT_NAMES
+from inferonomics.model.registry import INPUT_NAMES
+from inferonomics.model.reference import OUTPUT_NAMES
 from inferonomics.scenario import load_scenario
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]

@@ -15,7 +15,7 @@ import pytest
 import inferonomics
 from inferonomics import (BackendUnavailable, InferonomicsError, ScenarioError, evaluate,
                           load_catalog_file, load_scenario, register_hardware, simulate)
-from inferonomics.parameters import BATCH_MAX
+from inferonomics.model.registry import BATCH_MAX
 from toml_writer import to_toml
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"

@@ -12,10 +12,10 @@ import os
 import numpy as np
 import pytest
 from hypothesis import given, settings
-
-from inferonomics import backends, reference
-from inferonomics.parameters import INPUT_NAMES
-from inferonomics.reference import OUTPUT_NAMES, STATUS_NAMES
+from inferonomics import backends
+from inferonomics.model import reference
+from inferonomics.model.registry import INPUT_NAMES
+from inferonomics.model.reference import OUTPUT_NAMES, STATUS_NAMES
 
 from registry_inputs import input_rows, random_rows
 

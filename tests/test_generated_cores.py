@@ -74,3 +74,17 @@ def test_c_and_numba_compute_the_same_bits():
     c = backends.get_backend("c").evaluate(rows, 1)
     nb = backends.get_backend("numba").evaluate(rows, 1)
     np.testing.assert_array_equal(c, nb)
+
+
+@pytest.mark.parametrize("old, new", [("inferonomics.reference", "inferonomics.model.reference"),
+                                      ("inferonomics.parameters", "inferonomics.model.registry")])
+def test_moved_modules_keep_working_with_a_deprecation_warning(old, new):
+    import importlib
+
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=new):
+        module = importlib.import_module(old)
+    moved = importlib.import_module(new)
+    assert module.PARAMETERS is moved.PARAMETERS
+    if old.endswith("reference"):
+        assert module.evaluate is moved.evaluate and module.STATUS_OK == moved.STATUS_OK

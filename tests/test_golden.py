@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import inferonomics
-from inferonomics import backends, reference, rng
-from inferonomics.parameters import PARAMETER_BY_NAME, PARAMETER_BY_PATH, default_of
+from inferonomics import backends, rng
+from inferonomics.model import reference
+from inferonomics.model.registry import PARAMETER_BY_NAME, PARAMETER_BY_PATH, default_of
 from inferonomics.scenario import parse_value
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

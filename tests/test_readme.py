@@ -29,10 +29,17 @@ def test_readme_python_example_runs(monkeypatch):
 
 
 def test_readme_documents_every_input():
-    from inferonomics.parameters import PARAMETERS
+    from inferonomics.model.registry import PARAMETERS
 
     for p in PARAMETERS:
         assert f"`{p.path}`" in README or f"`{p.name}`" in README, p.path
+
+
+def test_readme_documents_every_metric_with_its_unit():
+    from inferonomics.model.registry import METRICS
+
+    for m in METRICS:
+        assert re.search(rf"\| `{m.name}` \|\s*{re.escape(m.unit)}\s*\|", README), m.name
 
 
 def test_readme_sweep_example_runs(monkeypatch, tmp_path):

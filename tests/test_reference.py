@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 from inferonomics import evaluate, load_scenario
-from inferonomics.reference import STATUS_LATENCY, STATUS_MEMORY, STATUS_OK
-from inferonomics.reference import evaluate as raw_evaluate
+from inferonomics.model.reference import STATUS_LATENCY, STATUS_MEMORY, STATUS_OK
+from inferonomics.model.reference import evaluate as raw_evaluate
 
 
 def inputs_for(model, hardware, count=1, **overrides):

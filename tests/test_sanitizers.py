@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from inferonomics import reference
+from inferonomics.model import reference
 from inferonomics.encoding import N_INPUTS, N_OUTPUTS, encode
-from inferonomics.parameters import INPUT_NAMES
-from inferonomics.reference import OUTPUT_NAMES
+from inferonomics.model.registry import INPUT_NAMES
+from inferonomics.model.reference import OUTPUT_NAMES
 from inferonomics.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

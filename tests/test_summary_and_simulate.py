@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import inferonomics
-from inferonomics import reference
+from inferonomics.model import reference
 from inferonomics.scenario import load_scenario
 from inferonomics.summary import SKETCH_RELATIVE_ERROR, MetricSummary, QuantileSketch, Summary
 

@@ -11,8 +11,8 @@ import inferonomics as inf
 from inferonomics import backends
 from inferonomics.errors import ScenarioError
 from inferonomics.grid import Grid
-from inferonomics.parameters import INPUT_NAMES
-from inferonomics.reference import METRIC_NAMES
+from inferonomics.model.registry import INPUT_NAMES
+from inferonomics.model.reference import METRIC_NAMES
 from inferonomics.sweeps import quantile_label, split_column, sweep
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]

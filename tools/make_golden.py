@@ -49,7 +49,7 @@ SUMMARY_QUANTILES = (0.01, 0.05, 0.5, 0.95, 0.99)
 
 def draws_csv() -> str:
     from inferonomics import rng
-    from inferonomics.parameters import PARAMETER_BY_PATH
+    from inferonomics.model.registry import PARAMETER_BY_PATH
     from inferonomics.scenario import parse_value
 
     out = io.StringIO()
@@ -70,7 +70,7 @@ def draws_csv() -> str:
 
 
 def outputs_csv() -> str:
-    from inferonomics import reference
+    from inferonomics.model import reference
     from inferonomics.scenario import load_scenario
 
     rows = []

@@ -13,11 +13,11 @@ constant doubled, or one of the semantic slips a reviewer would plant by hand (d
 amortise the purchase price with the wrong sign, ignore the TTFT target, drop embodied carbon, ...).
 Boundary flips (< to <=) are not planted: on continuous inputs they differ only at exact ties.
 
-The tool copies the working tree to a temporary directory once, builds the C core there, checks the
-unmutated copy passes, then for each mutant copies that tree, applies the change, rebuilds the C core
-if the change is in C, and runs the suite (SUITE below) with that copy first on PYTHONPATH, CI=true
-(derandomised hypothesis) and a private numba cache. A mutant that does not compile is reported
-and not counted. Exit status 1 if any mutant survives.
+The tool copies the working tree to a temporary directory once, builds the C core there and checks
+the unmutated copy passes; then for each mutant it applies the change in that copy, rebuilds the C
+core if the change is in C, runs the suite (SUITE below, stopping at the first failure) with the copy
+first on PYTHONPATH, CI=true (derandomised hypothesis) and a private numba cache, and restores the
+file. A mutant that does not compile is reported and not counted. Exit status 1 if any survives.
 """
 
 from __future__ import annotations
@@ -41,18 +41,18 @@ SUITE_TIMEOUT_S = 900
 
 @dataclass(frozen=True)
 class Region:
-    """The lines of a core that hold its model body."""
+    """The lines of a core that hold its model: constants, helpers and the block loop."""
 
     core: str
     path: str
-    start: str   # first line containing this begins the region
-    end: str     # first later line containing this ends it (excluded)
+    start: str         # the region begins after the first line containing this
+    end: str | None    # and ends before the first later line containing this (None: end of file)
 
 
 REGIONS = (
-    Region("c", "csrc/inferonomics.c", "static void evaluate_block(", "#undef X"),
-    Region("numba", "src/inferonomics/numba_core.py", "def evaluate_block(w):",
-           "assert OUTPUT_NAMES[15]"),
+    Region("c", "csrc/generated/model.h", "The reference's constants.", None),
+    Region("numba", "src/inferonomics/numba_core.py", "# The reference's constants.",
+           "---- END GENERATED ----"),
 )
 
 # Operators: (name, pattern, replacement); each applies at one occurrence on one line.
@@ -64,21 +64,28 @@ OPERATORS = (
     ("< to >", r" < ", " > "),
     ("> to <", r" > ", " < "),
     ("<= to >=", r" <= ", " >= "),
-    ("max to min", r"\b(d?)max\(", r"\1min("),
-    ("min to max", r"\b(d?)min\(", r"\1max("),
-    ("constant doubled", r"\b([A-Z][A-Z0-9_]{3,})\b(?!\s*[\[(])", r"(2.0 * \1)"),
+    ("max to min", r"\b(py_)?max\(", r"\1min("),
+    ("min to max", r"\b(py_)?min\(", r"\1max("),
+    # a named constant where it is used (not where it is defined, not an index, NaN or infinity)
+    ("constant doubled", r"(?<![\w.])(?!I_|O_|NAN\b|INFINITY\b|BLOCK\b|N_INPUTS\b)"
+                         r"([A-Z][A-Z0-9_]{3,})\b(?!\s*=[^=])", r"(2.0 * \1)"),
 )
-SKIP_LINE = re.compile(r"^\s*(#|/\*|\*|//|def |static |@|\"\"\"|for |#pragma)|^\s*$")
+# comments, declarations, loops and input reads (searched anywhere in the line)
+SKIP_LINE = re.compile(r"^\s*(#|/\*|\*|//|def |static |@|\"\"\"|for |#pragma)|^\s*$|= (w\[I_|in\[I_)")
+ASSIGNMENT = re.compile(r"^.*?[^=<>!]=(?!=)\s*|^\s*return\s+")   # mutate right-hand sides only
 
 # Semantic slips from the issue, as (name, pattern, replacement) tried on every line of a region.
 SEMANTIC = (
-    ("drop the hosting term", r"\s*\+\s*[A-Za-z_(\[\]]*HOSTING_USD_PER_DEVICE_HOUR[^\n]*?\)(?=\))|"
-                              r"\s*\+\s*hosting_usd_per_device_hour\b", ""),
-    ("purchase amortised with the wrong sign", r"\+ (\S*PURCHASE_USD|purchase_usd)", r"- \1"),
-    ("ignore the TTFT target", r"\(ttft_s <= [^)]*\)|ttft_s <= \S+ and ", "1 "),
+    ("drop the hosting term", r"\s*\+\s*hosting_usd_per_device_hour\b", ""),
+    ("purchase amortised with the wrong sign", r"\+ \(purchase_usd", "- (purchase_usd"),
+    ("ignore the TTFT target", r"\(ttft_s <= ttft_slo_s\)", "(ttft_s == ttft_s)"),
+    ("ignore the TPOT target", r"\(tpot_s <= tpot_slo_s\)", "(tpot_s == tpot_s)"),
     ("drop embodied carbon", r"\(operational_g \+ embodied_g\)", "operational_g"),
-    ("drop the idle-time energy", r"device_joules \+= ", "device_joules = device_joules + 0.0 * "),
-    ("ignore beams in decode tokens", r"decode_tokens = resident \* beams", "decode_tokens = resident"),
+    ("drop the idle-time energy", r"\(device_joules \+ \(\(idle_w \+ host_w\) \* idle_s\)\)",
+     "device_joules"),
+    ("drop the electricity bill", r" \+ \(kwh_per_cycle \* usd_per_kwh\)", ""),
+    ("ignore beams in decode tokens", r"\(resident \* beams\)", "resident"),
+    ("latent KV cache sharded like heads", r"kv_shards = 1\.0", "kv_shards = py_min(devices, n_kv_heads)"),
 )
 
 
@@ -98,7 +105,8 @@ class Mutant:
 def region_lines(text: str, region: Region) -> range:
     lines = text.splitlines()
     start = next(i for i, ln in enumerate(lines) if region.start in ln)
-    end = next(i for i in range(start + 1, len(lines)) if region.end in lines[i])
+    end = len(lines) if region.end is None else next(
+        i for i in range(start + 1, len(lines)) if region.end in lines[i])
     return range(start + 1, end)
 
 
@@ -108,13 +116,16 @@ def mutants_of(region: Region, root: Path = ROOT) -> list[Mutant]:
     out = []
     for i in region_lines(text, region):
         line = lines[i]
-        if SKIP_LINE.match(line):
+        if SKIP_LINE.search(line):
             continue
+        lhs = ASSIGNMENT.match(line)
+        cut = lhs.end() if lhs else 0
         for name, pattern, repl in OPERATORS + SEMANTIC:
-            m = re.search(pattern, line)
+            m = re.search(pattern, line[cut:])
             if not m:
                 continue
-            after = line[:m.start()] + m.expand(repl) + line[m.end():]
+            a, b = cut + m.start(), cut + m.end()
+            after = line[:a] + m.expand(repl) + line[b:]
             if after != line:
                 out.append(Mutant(region.core, region.path, i, name, line, after))
     return out
@@ -178,20 +189,23 @@ def main(argv=None) -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="inferonomics-mutate-") as tmp:
-        base = Path(tmp, "base")
-        copy_tree(ROOT, base)
-        if not build_c(base):
+        # One work tree, mutated in place and restored after each mutant: its path stays the same,
+        # so numba's cache of an unchanged numba_core.py stays valid across C mutants.
+        tree = Path(tmp, "tree")
+        copy_tree(ROOT, tree)
+        if not build_c(tree):
             print("the unmutated C core does not build", file=sys.stderr)
             return 2
-        ok, why = run_suite(base, args.suite)
+        pristine = Path(tmp, "pristine")
+        shutil.copytree(tree, pristine)
+        ok, why = run_suite(tree, args.suite)
         if not ok:
             print(f"the unmutated tree fails the suite ({why}); fix that first", file=sys.stderr)
             return 2
+        library = next((tree / "src" / "inferonomics").glob("_ccore*.so"))
         caught, survived, invalid = [], [], []
         t0 = time.time()
         for n, m in enumerate(chosen, 1):
-            tree = Path(tmp, f"m{n}")
-            shutil.copytree(base, tree, ignore=shutil.ignore_patterns(".numba-cache", "build"))
             target = tree / m.path
             lines = target.read_text().splitlines(keepends=True)
             assert lines[m.line] == m.before
@@ -206,7 +220,9 @@ def main(argv=None) -> int:
                 verdict = "SURVIVED" if passed else f"caught by {why}"
             print(f"[{n}/{len(chosen)} {time.time() - t0:5.0f} s] {m.label()} -> {verdict}",
                   flush=True)
-            shutil.rmtree(tree, ignore_errors=True)
+            shutil.copy2(pristine / m.path, target)   # restores the content and the timestamp
+            if m.core == "c":
+                shutil.copy2(pristine / library.relative_to(tree), library)
         valid = len(caught) + len(survived)
         print(f"\ncaught {len(caught)} of {valid} mutants "
               f"({len(invalid)} did not compile and are not counted)")

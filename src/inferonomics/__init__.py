@@ -10,14 +10,15 @@ The public surface::
     sweep(scenario, ...) -> SweepResult    every grid point of a scenario's lists, in the cores
     best / pareto_front / compare / break_even          decisions over sweeps and options
     sobol / tornado                        which uncertain input matters
+    PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
 from .catalog import load_catalog_file, register_hardware, register_model
 from .decisions import best, break_even, compare, compare_points, pareto_front, sweep_pareto
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
-from .parameters import PARAMETERS
-from .reference import METRIC_NAMES, Outputs
+from .model.reference import Outputs
+from .model.registry import METRIC_NAMES, METRICS, PARAMETERS, Metric, Parameter
 from .scenario import Plan, Scenario, load_scenario
 from .sensitivity import sobol, sobol_indices, tornado
 from .summary import Summary
@@ -26,7 +27,8 @@ from .sweeps import SweepResult, sweep
 __version__ = "0.1.0"
 
 __all__ = [
-    "BackendUnavailable", "InferonomicsError", "METRIC_NAMES", "Outputs", "PARAMETERS", "Plan",
+    "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric", "Outputs",
+    "PARAMETERS", "Parameter", "Plan",
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
     "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",
     "load_scenario", "pareto_front", "register_hardware", "register_model", "simulate", "sobol",

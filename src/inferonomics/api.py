@@ -12,11 +12,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import backends, reference
+from . import backends
+from .model import reference
 from .backends import SampleTable
 from .errors import ScenarioError
-from .parameters import INPUT_NAMES, PARAMETER_BY_NAME
-from .reference import OUTPUT_NAMES, STATUS_NAMES, Outputs
+from .model.registry import INPUT_NAMES, PARAMETER_BY_NAME
+from .model.reference import OUTPUT_NAMES, STATUS_NAMES, Outputs
 from .distributions import Fixed
 from .rng import normalize_seed
 from .scenario import Plan, Scenario, check_plan, load_scenario, parse_number
@@ -119,8 +120,8 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
 
 def evaluate(**inputs: float) -> Outputs:
     """Evaluate the model once for explicit inputs (names and units of
-    :data:`~inferonomics.parameters.PARAMETERS`). Every input is checked against its range first;
-    ``batch = "max"`` is accepted. See :func:`inferonomics.reference.evaluate` for the formulas."""
+    :data:`~inferonomics.model.registry.PARAMETERS`). Every input is checked against its range first;
+    ``batch = "max"`` is accepted. See :func:`inferonomics.model.reference.evaluate` for the formulas."""
     missing = [n for n in INPUT_NAMES if n not in inputs]
     if missing:
         raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,
@@ -155,7 +156,7 @@ def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None)
 
     ``inputs`` is a mapping from every input name to an array (or scalar) broadcastable to one
     length ``n``, or a 2-D array of shape ``(n, len(PARAMETERS))`` with columns in
-    :data:`~inferonomics.parameters.PARAMETERS` order. Every value is range-checked before any
+    :data:`~inferonomics.model.registry.PARAMETERS` order. Every value is range-checked before any
     kernel runs. Returns one array of length ``n`` per output name (``status`` included).
     """
     _check_threads(threads)

@@ -18,11 +18,12 @@ from typing import Callable
 
 import numpy as np
 
-from . import cbinding, reference
+from . import cbinding
+from .model import reference
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
 from .errors import BackendUnavailable, ScenarioError
-from .parameters import INPUT_NAMES, PARAMETERS
-from .reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
+from .model.registry import INPUT_NAMES, PARAMETERS
+from .model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from .summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
 
 CHUNK_SAMPLES = 1 << 16

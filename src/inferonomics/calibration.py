@@ -20,7 +20,7 @@ makes a measured configuration infeasible scores minus infinity.
 An earlier objective, ``coverage - 2 x median |log error| - 0.1 x mean ln(p95/p5)``, counted cases
 inside the interval (a step function of the priors on 35 cases); README "Validation" gives the
 figures of both. The search prints the priors it found and the figures on the fit and held-out cases;
-the winners are then written into :mod:`inferonomics.parameters` by hand, with the figures, so the
+the winners are then written into :mod:`inferonomics.model.registry` by hand, with the figures, so the
 defaults stay readable constants.
 """
 
@@ -112,9 +112,9 @@ def fit(start: dict, samples: int = SAMPLES, rounds: int = ROUNDS, verbose: bool
 
 
 def main() -> None:  # pragma: no cover - a maintainer's tool; its result is checked by the tests
-    from .parameters import PARAMETER_BY_NAME
+    from .model.registry import PARAMETER_BY_NAME
 
-    from .parameters import DEFAULT_HOST_POWER_FRACTION as host
+    from .model.registry import DEFAULT_HOST_POWER_FRACTION as host
 
     start = {k: (d.low, d.mode, d.high) for k, d in
              ((k, PARAMETER_BY_NAME[k].default) for k in GRIDS if k in PARAMETER_BY_NAME)}

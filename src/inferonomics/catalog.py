@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import ScenarioError
-from .parameters import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
+from .model.registry import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
 
 KINDS = ("hardware", "models")
 SECTION_OF_KIND = {"hardware": "hardware", "models": "model"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
-from .parameters import INPUT_NAMES
-from .reference import OUTPUT_NAMES, STATUS_NAMES
+from .model.registry import INPUT_NAMES
+from .model.reference import OUTPUT_NAMES, STATUS_NAMES
 
 N_MOMENTS = 5  # count, mean, m2, min, max
 

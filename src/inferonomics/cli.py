@@ -18,24 +18,11 @@ from .api import simulate
 from .backends import BACKENDS
 from .errors import InferonomicsError
 from .jsonable import jsonable
+from .model.registry import TABLE_METRICS, unit_of
 
 EXIT_USAGE = 2
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
 DEFAULT_REFERENCE_SAMPLES = 10_000   # the pure-Python reference does about 20,000 per second
-
-METRIC_UNITS = {
-    "ttft_s": "s", "tpot_s": "s", "e2e_s": "s", "tokens_per_s": "tok/s",
-    "tokens_per_s_per_device": "tok/s", "usd_per_mtok": "USD/Mtok", "usd_per_mtok_input": "USD/Mtok",
-    "usd_per_mtok_output": "USD/Mtok", "joules_per_token": "J/tok", "kwh_per_mtok": "kWh/Mtok",
-    "gco2_per_mtok": "gCO2e/Mtok", "power_w_per_device": "W", "weight_gb_per_device": "GB",
-    "kv_gb_per_device": "GB", "memory_used_fraction": "", "prefill_s": "s", "decode_step_s": "s",
-    "batch": "seq", "max_batch": "seq", "decode_compute_bound": "fraction",
-}
-TABLE_METRICS = ("ttft_s", "tpot_s", "e2e_s", "tokens_per_s", "tokens_per_s_per_device",
-                 "usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output", "joules_per_token",
-                 "kwh_per_mtok", "gco2_per_mtok", "power_w_per_device", "batch",
-                 "memory_used_fraction", "decode_compute_bound")
-
 
 def _fmt(x: float) -> str:
     if isinstance(x, float) and math.isnan(x):
@@ -93,7 +80,7 @@ def _print_run(result) -> None:
     for name in TABLE_METRICS:
         m = summary[name].to_dict()
         rows.append((name, _fmt(m["mean"]), _fmt(m["p5"]), _fmt(m["p50"]), _fmt(m["p95"]),
-                     METRIC_UNITS[name]))
+                     unit_of(name)))
     _print_table(rows, left=(0, 5))
 
 
@@ -435,7 +422,7 @@ def _cmd_compare(args) -> int:
             out["break_even"] = be.to_dict()
         _dump_json(out)
         return 0
-    unit = METRIC_UNITS.get(args.metric, "")
+    unit = unit_of(args.metric)
     print(f"A: {a.name}\nB: {b.name}")
     print(f"{args.metric} ({unit}) on {c.samples:,} common-random-number samples; both feasible "
           f"in {c.both_feasible:,} (A infeasible {c.a_infeasible:,}, B infeasible {c.b_infeasible:,})")
@@ -483,7 +470,7 @@ def _cmd_sensitivity(args) -> int:
         _dump_json({"metric": args.metric, "sobol": None if sob is None else sob.to_dict(),
                     "tornado": tor.to_dict()})
         return 0
-    unit = METRIC_UNITS.get(args.metric, "")
+    unit = unit_of(args.metric)
     if sob is not None:
         ranked = sob.ranked("ST")
         print(f"Sobol indices of {args.metric} ({unit}): mean {_fmt(sob.output_mean)}, standard "

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ScenarioError
-from .reference import METRIC_NAMES
+from .model.reference import METRIC_NAMES
 
 MAXIMIZED_METRICS = frozenset({"tokens_per_s", "tokens_per_s_per_device", "max_batch", "batch"})
 """Metrics where more is better; every other metric is a cost (time, money, energy, carbon)."""
@@ -27,7 +27,7 @@ def metric_column(metric, path: str = "metric") -> int:
     """The output column (index into ``OUTPUT_NAMES``) of ``metric``, or a ScenarioError naming
     the closest metric names."""
     from .catalog import suggest
-    from .reference import OUTPUT_NAMES
+    from .model.reference import OUTPUT_NAMES
 
     if not isinstance(metric, str) or metric not in METRIC_NAMES:
         raise ScenarioError(path, f"unknown metric {metric!r}{suggest(str(metric), METRIC_NAMES)}; "

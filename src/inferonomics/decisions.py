@@ -21,7 +21,7 @@ from .constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Object
 from .encoding import encode
 from .errors import ScenarioError
 from .jsonable import jsonable
-from .reference import STATUS_OK
+from .model.reference import STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
 from .sweeps import SweepResult
@@ -475,7 +475,7 @@ def break_even(a, b, path: str, *, side: str = "b", metric: str = "usd_per_mtok"
     """The value of input ``path`` (e.g. ``"cost.usd_per_device_hour"``) in option ``side`` ("a" or
     "b") at which A and B have the same mean ``metric``, found by bisection on common random
     numbers over [low, high] (default: half to twice the input's current median)."""
-    from .parameters import PARAMETER_BY_PATH
+    from .model.registry import PARAMETER_BY_PATH
 
     if side not in ("a", "b"):
         raise ScenarioError("side", f"must be 'a' or 'b', got {side!r}")

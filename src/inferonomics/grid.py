@@ -32,7 +32,7 @@ import numpy as np
 from .distributions import Distribution
 from .encoding import N_DIST_PARAMS, N_INPUTS, EncodedPlan, encode, encode_one
 from .errors import ScenarioError
-from .parameters import PARAMETERS
+from .model.registry import PARAMETERS
 
 _INDEX = {p.name: s for s, p in enumerate(PARAMETERS)}
 from .scenario import Plan, Scenario, check_plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .errors import InferonomicsError
+from .model.registry import unit_of
 
 
 def _pyplot():
@@ -68,14 +69,13 @@ def _save(fig, path) -> None:
 
 
 def _axis_label(column: str) -> str:
-    from .cli import METRIC_UNITS
     from .sweeps import split_column
 
     try:
         metric, stat = split_column(column)
     except Exception:
         return column
-    unit = METRIC_UNITS.get(metric, "")
+    unit = unit_of(metric)
     return f"{column} ({unit})" if unit else column
 
 

@@ -4,7 +4,7 @@ Any numeric input may be a number (fixed), an inline table describing a distribu
 sweep axis). Everything is checked when the scenario loads, before anything runs; errors name the
 key path and the allowed range. :meth:`Scenario.resolve` turns a scenario without sweep axes into a
 :class:`Plan`: one distribution per model input, in the order of
-:data:`~inferonomics.parameters.PARAMETERS`, which is what every backend evaluates.
+:data:`~inferonomics.model.registry.PARAMETERS`, which is what every backend evaluates.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any, Iterator, Mapping
 from . import catalog
 from .distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
 from .errors import ScenarioError
-from .parameters import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
+from .model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
-from .reference import peak_tflops
+from .model.reference import peak_tflops
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")

@@ -52,8 +52,8 @@ from .encoding import STATUS_COLUMN, encode
 from .constraints import metric_column
 from .errors import ScenarioError
 from .jsonable import jsonable
-from .parameters import INPUT_NAMES, PARAMETER_BY_NAME
-from .reference import STATUS_MEMORY, STATUS_NAMES, STATUS_OK
+from .model.registry import INPUT_NAMES, PARAMETER_BY_NAME
+from .model.reference import STATUS_MEMORY, STATUS_NAMES, STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
 
@@ -100,7 +100,7 @@ class SobolResult:
     ----------
     names : tuple of str
         The inputs, in the order of the sample matrices' columns (for :func:`sobol`, parameter
-        names in :data:`~inferonomics.parameters.PARAMETERS` order).
+        names in :data:`~inferonomics.model.registry.PARAMETERS` order).
     S1, S1_conf : numpy.ndarray
         First-order indices (dimensionless share of the output variance explained by the input
         alone) and the half-width of their ``conf_level`` bootstrap interval.
@@ -189,7 +189,7 @@ class TornadoRow:
     """One uncertain input of a tornado analysis.
 
     ``low_input`` / ``high_input`` are the input's low and high quantiles (in the input's unit,
-    :data:`~inferonomics.parameters.PARAMETERS`); ``value_low`` / ``value_high`` the metric with
+    :data:`~inferonomics.model.registry.PARAMETERS`); ``value_low`` / ``value_high`` the metric with
     that input there and every other input at its median (in the metric's unit; NaN where the
     configuration does not fit in memory, which ``status_low`` / ``status_high`` then say:
     "ok", "memory" or "latency"). ``swing = |value_high - value_low|``, NaN when either end is NaN.
@@ -528,7 +528,7 @@ def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
     scenario : Scenario, dict or path
         A scenario without sweep axes, with at least one uncertain input.
     metric : str
-        One of :data:`~inferonomics.reference.METRIC_NAMES` (default ``usd_per_mtok``, USD per
+        One of :data:`~inferonomics.model.reference.METRIC_NAMES` (default ``usd_per_mtok``, USD per
         million output tokens).
     samples : int
         Base samples ``N`` in [64, 2**24]; the analysis costs ``N (D + 2)`` evaluations.
@@ -608,7 +608,7 @@ def tornado(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
     scenario : Scenario, dict or path
         A scenario without sweep axes, with at least one uncertain input.
     metric : str
-        One of :data:`~inferonomics.reference.METRIC_NAMES`.
+        One of :data:`~inferonomics.model.reference.METRIC_NAMES`.
     low, high : float
         Quantile levels of the two ends, ``0 <= low < high <= 1``.
     backend : {"auto", "reference", "c", "numba"}

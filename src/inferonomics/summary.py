@@ -13,7 +13,7 @@ import math
 import struct
 from dataclasses import dataclass, field
 
-from .reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK, Outputs
+from .model.reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK, Outputs
 
 SKETCH_MANTISSA_BITS = 7
 """Mantissa bits kept in a sketch bucket key: 2**7 = 128 buckets per octave."""

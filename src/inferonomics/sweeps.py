@@ -26,7 +26,7 @@ from . import backends
 from .errors import ScenarioError
 from .jsonable import jsonable
 from .grid import Grid
-from .reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK
+from .model.reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
 

@@ -1,0 +1,362 @@
+"""The cost model, one sample at a time, in plain Python: the written specification.
+
+:func:`evaluate` takes every input as an explicit scalar (names and units as in
+:data:`inferonomics.model.registry.PARAMETERS`) and returns an :class:`Outputs` record. The native cores
+compute the same formulas in the same order; tests hold them to this module.
+
+The model, with the literature each piece follows:
+
+* FLOPs: a forward pass costs 2 FLOPs per active weight per token (one multiply-add), plus attention
+  over the cached context, ``2 * n_heads * (head_dim + v_head_dim)`` FLOPs per layer per (query, key)
+  pair: QK^T and softmax(.)V (Kaplan et al. 2020, "Scaling laws for neural language models", Table 1;
+  Hoffmann et al. 2022, "Chinchilla", Appendix F; Chen 2022, "Transformer inference arithmetic").
+* Bytes: every decode step reads the weights it uses once and the KV cache of every sequence once
+  (Pope et al. 2022, "Efficiently scaling transformer inference"). The KV cache holds K and V per layer,
+  ``n_kv_heads * (head_dim + v_head_dim)`` elements per token (GQA: Ainslie et al. 2023), or for latent
+  attention the compressed latent plus the rotary key, ``kv_lora_rank + rope_head_dim`` (DeepSeek-V2,
+  2024, Sec. 2.1; what vLLM and SGLang cache).
+* Roofline: a pass takes the longer of its compute time and its memory time (Williams et al. 2009),
+  at achieved fractions MFU and MBU of peak.
+* Tensor parallelism: weights, heads and FLOPs split evenly over ``count`` devices; two all-reduces of
+  the hidden state per layer (Shoeybi et al. 2019, Megatron-LM), each a ring all-reduce costing
+  ``2 (p-1)/p * bytes / bandwidth + 2 (p-1) * latency`` (Patarasuk & Yuan 2009).
+* Mixture of experts: with ``E`` experts and ``k`` per token, a batch of ``b`` tokens touches on
+  average ``E * (1 - (1 - k/E)**b)`` experts per layer (uniform routing), and only those are read.
+* Serving: continuous batching (Yu et al. 2022, Orca; Kwon et al. 2023, vLLM) keeps ``batch``
+  sequences resident. Each finished sequence is replaced by a new one whose prefill stalls the batch,
+  so one cycle of ``output_tokens`` decode steps also contains ``batch`` prefills. Beam search decodes
+  ``beams`` hypotheses per request, which share the prompt's KV cache (vLLM's prefix sharing).
+* Power: idle power plus the dynamic range times the utilisation of the busier resource raised to
+  ``power_exponent``, plus host power, times PUE. Cost: device-hours times the hourly price (rented) or amortised purchase plus
+  hosting plus electricity (owned). Carbon: energy times grid intensity plus amortised embodied carbon.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, field, make_dataclass
+
+from .. import rng
+from .registry import BATCH_MAX, METRIC_NAMES, METRICS, OUTPUT_NAMES, PARAMETERS
+
+# Unit conversions, named so the formulas read in SI units.
+BYTES_PER_GB = 1e9
+FLOPS_PER_TFLOPS = 1e12
+PARAMS_PER_BILLION = 1e9
+SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_MS = 1e-3
+SECONDS_PER_US = 1e-6
+HOURS_PER_YEAR = 8766.0                 # 365.25 days
+JOULES_PER_KWH = 3.6e6
+GRAMS_PER_KG = 1000.0
+TOKENS_PER_MTOK = 1e6
+BITS_PER_BYTE = 8.0
+
+ALLREDUCES_PER_LAYER = 2                # after attention and after the MLP (Megatron-LM)
+ALLREDUCE_BYTES_PER_VALUE = 2.0         # partial sums are reduced in 16-bit even when matmuls run in 8-bit
+FLOPS_PER_MAC = 2.0
+# Activation workspace held during the prefill of one prompt, in values per prompt token: the residual
+# stream, its normalised copy, the attention output and the QKV projections (~4 x d_model), plus the
+# gate and up projections of the MLP (2 x d_ff, split over the tensor-parallel devices).
+WORKSPACE_HIDDEN_COPIES = 4.0
+WORKSPACE_FFN_COPIES = 2.0
+
+STATUS_OK = 0
+STATUS_MEMORY = 1        # weights, workspace and KV cache of one sequence (or of `batch`) do not fit
+STATUS_LATENCY = 2       # fits, but misses the TTFT or TPOT target
+STATUS_NAMES = {STATUS_OK: "ok", STATUS_MEMORY: "memory", STATUS_LATENCY: "latency"}
+
+
+def _outputs_as_dict(self) -> dict[str, float]:
+    return asdict(self)
+
+
+Outputs = make_dataclass(
+    "Outputs",
+    [("status", int)] + [(m.name, float, field(default=math.nan)) for m in METRICS],
+    frozen=True, namespace={"as_dict": _outputs_as_dict, "__module__": __name__})
+Outputs.__doc__ = """The result of evaluating one sample: ``status`` (``STATUS_OK``, ``STATUS_MEMORY``: does not
+fit, or ``STATUS_LATENCY``: runs but misses its latency target) and one field per metric of
+:data:`inferonomics.metrics.METRICS` (units there). A field not given is NaN: a sample that does not
+fit has only its memory figures."""
+
+
+def floor(x: float) -> float:
+    """Round down, as a float (math.floor returns an int and refuses infinity)."""
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def peak_tflops(activation_bits: float, tflops_fp32: float, tflops_16: float, tflops_8: float,
+                tflops_4: float) -> float:
+    """Dense peak (TFLOP/s) for matmul inputs of ``activation_bits``: the narrowest supported format
+    at least that wide. A device without 4-bit units runs 4-bit activations on its 8-bit units, and
+    so on up; a rate of 0 means the format is not supported."""
+    if activation_bits <= 4 and tflops_4 > 0:
+        return tflops_4
+    if activation_bits <= 8 and tflops_8 > 0:
+        return tflops_8
+    if activation_bits <= 16 and tflops_16 > 0:
+        return tflops_16
+    if tflops_fp32 > 0:
+        return tflops_fp32
+    return tflops_16  # no FP32 figure: 32-bit activations run no faster than 16-bit ones
+
+
+def windowed_context(tokens: float, sliding_window: float, sliding_window_layers: float) -> float:
+    """Average over layers of the context a query attends to when ``tokens`` are cached: local
+    layers see at most ``sliding_window`` of them (Beltagy et al. 2020; Mistral 7B; Gemma 2)."""
+    if sliding_window <= 0:
+        return tokens
+    return (1.0 - sliding_window_layers) * tokens + sliding_window_layers * min(tokens, sliding_window)
+
+
+def causal_attention_pairs(tokens: float, sliding_window: float, sliding_window_layers: float) -> float:
+    """(query, key) pairs a causal prefill of ``tokens`` computes per layer, averaged over layers:
+    tokens^2 / 2 for global layers; for local layers the window caps each query's keys."""
+    full = 0.5 * tokens * tokens
+    if sliding_window <= 0 or tokens <= sliding_window:
+        return full
+    local = 0.5 * sliding_window * sliding_window + (tokens - sliding_window) * sliding_window
+    return (1.0 - sliding_window_layers) * full + sliding_window_layers * local
+
+
+def experts_touched(n_experts: float, experts_per_token: float, tokens: float) -> float:
+    """Expected distinct experts per layer used by ``tokens`` tokens each picking ``experts_per_token``
+    of ``n_experts`` uniformly: E * (1 - (1 - k/E)^tokens)."""
+    return n_experts * (1.0 - (1.0 - experts_per_token / n_experts) ** tokens)
+
+
+def ring_allreduce_s(message_bytes: float, devices: float, link_bytes_per_s: float,
+                     link_latency_s: float) -> float:
+    """Time of one ring all-reduce of ``message_bytes`` over ``devices`` (Patarasuk & Yuan 2009):
+    2(p-1) steps, each moving 1/p of the message and paying one hop latency."""
+    if devices <= 1:
+        return 0.0
+    steps = 2.0 * (devices - 1.0)
+    return steps / devices * message_bytes / link_bytes_per_s + steps * link_latency_s
+
+
+def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
+    """Board power at ``activity`` (0..1, utilisation of the busier of compute and memory), W."""
+    return idle_w + (tdp_w - idle_w) * activity ** power_exponent
+
+
+def evaluate(*,
+             # model
+             total_params_b: float, active_params_b: float, n_layers: float, d_model: float,
+             n_heads: float, n_kv_heads: float, head_dim: float, v_head_dim: float, d_ff: float,
+             n_experts: float, experts_per_token: float, kv_lora_rank: float, rope_head_dim: float,
+             sliding_window: float, sliding_window_layers: float,
+             # hardware
+             count: float, memory_gb: float, memory_bw_gbps: float, tflops_fp32: float,
+             tflops_16: float, tflops_8: float, tflops_4: float, tdp_w: float, idle_w: float,
+             interconnect_gbps: float, link_latency_us: float,
+             # precision
+             weight_bits: float, activation_bits: float, kv_bits: float,
+             # workload
+             batch: float, input_tokens: float, output_tokens: float, ttft_slo_s: float,
+             tpot_slo_s: float,
+             # efficiency
+             mfu: float, mbu: float, comm_efficiency: float, step_overhead_ms: float,
+             memory_usable_fraction: float,
+             # energy and carbon
+             pue: float, host_w: float, grid_gco2_per_kwh: float, embodied_kgco2: float,
+             # cost
+             usd_per_device_hour: float, purchase_usd: float, hosting_usd_per_device_hour: float,
+             usd_per_kwh: float,
+             # deployment
+             utilization: float, lifetime_years: float,
+             # appended inputs
+             power_exponent: float, beams: float) -> Outputs:
+    """Evaluate the cost model for one fully specified configuration.
+
+    Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
+    parameters, GB, GB/s, TFLOP/s, W, bits, tokens, seconds, ms, us, USD). ``batch = 0``
+    (:data:`BATCH_MAX`) asks for the largest batch that fits. Inputs are assumed valid (the scenario
+    loader checks them); this function only computes.
+    """
+    # ---- units -------------------------------------------------------------------------------
+    total_params = total_params_b * PARAMS_PER_BILLION
+    active_params = active_params_b * PARAMS_PER_BILLION
+    devices = count
+    memory_bytes = memory_gb * BYTES_PER_GB
+    memory_bytes_per_s = memory_bw_gbps * BYTES_PER_GB
+    link_bytes_per_s = interconnect_gbps * BYTES_PER_GB * comm_efficiency
+    link_latency_s = link_latency_us * SECONDS_PER_US
+    peak_flops = peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS
+    achieved_flops_per_device = peak_flops * mfu
+    achieved_bytes_per_s = memory_bytes_per_s * mbu
+    step_overhead_s = step_overhead_ms * SECONDS_PER_MS
+    weight_bytes_per_param = weight_bits / BITS_PER_BYTE
+    activation_bytes = activation_bits / BITS_PER_BYTE
+
+    # ---- weights: dense part plus experts --------------------------------------------------------
+    # total = dense + E * expert and active = dense + k * expert give the size of one expert (summed
+    # over layers) without a separate catalog field.
+    if n_experts > experts_per_token:
+        expert_params = (total_params - active_params) / (n_experts - experts_per_token)
+    else:
+        expert_params = 0.0
+    dense_params = total_params - n_experts * expert_params
+    weight_bytes_per_device = total_params * weight_bytes_per_param / devices
+
+    # ---- KV cache ----------------------------------------------------------------------------------
+    if kv_lora_rank > 0:
+        kv_values_per_token_layer = kv_lora_rank + rope_head_dim
+        kv_shards = 1.0  # the latent is shared by all heads, so every device holds all of it
+    else:
+        kv_values_per_token_layer = n_kv_heads * (head_dim + v_head_dim)
+        kv_shards = min(devices, n_kv_heads)  # beyond n_kv_heads devices, KV heads are replicated
+    kv_bytes_per_token = n_layers * kv_values_per_token_layer * kv_bits / BITS_PER_BYTE
+    # With continuous batching each resident sequence is equally likely to be at any point of its
+    # generation, so it holds on average its prompt plus half its output (paged KV cache, vLLM).
+    mean_context = input_tokens + 0.5 * output_tokens
+    cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers)
+    # Beam search keeps `beams` hypotheses per request. They share the prompt's cache blocks (prefix
+    # sharing, Kwon et al. 2023, Sec. 4.4) and each stores its own generated tokens. A request's
+    # hypotheses are decoded in the same step and read the shared blocks together, so the step moves
+    # the stored cache from memory once (repeat reads of a shared block hit the on-chip cache); the
+    # attention FLOPs are still paid per hypothesis. (Charging the prompt once per hypothesis
+    # instead put the GPU MLPerf GPT-J fit case M24 1.45x too slow, while bringing the Orin case M25
+    # inside; over the validation cases the two variants score alike.) Local layers hold at most
+    # the window of a hypothesis's own tokens too.
+    generated_context = windowed_context(0.5 * output_tokens, sliding_window, sliding_window_layers)
+    stored_context = cached_context + (beams - 1.0) * generated_context
+    kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards
+
+    # ---- memory fit -----------------------------------------------------------------------------
+    workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
+                                       + WORKSPACE_FFN_COPIES * d_ff / devices) * activation_bytes)
+    free_bytes = memory_usable_fraction * memory_bytes - weight_bytes_per_device - workspace_bytes
+    max_batch = max(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
+    resident = max_batch if batch == BATCH_MAX else batch
+    kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
+    used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
+    if resident < 1 or resident > max_batch:
+        # It does not fit: only the memory figures mean anything (the other fields are NaN).
+        return Outputs(status=STATUS_MEMORY, batch=resident, max_batch=max_batch,
+                       weight_gb_per_device=weight_bytes_per_device / BYTES_PER_GB,
+                       kv_gb_per_device=kv_bytes_per_device / BYTES_PER_GB,
+                       memory_used_fraction=used_fraction)
+
+    attention_flops_per_pair = FLOPS_PER_MAC * n_heads * (head_dim + v_head_dim) * n_layers
+
+    # ---- prefill of one prompt (time to first token) ---------------------------------------------
+    prefill_flops = (FLOPS_PER_MAC * active_params * input_tokens
+                     + attention_flops_per_pair
+                     * causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers))
+    prefill_weight_bytes = (dense_params
+                            + experts_touched(n_experts, experts_per_token, input_tokens)
+                            * expert_params) * weight_bytes_per_param / devices
+    prefill_compute_s = prefill_flops / devices / achieved_flops_per_device
+    prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
+    prefill_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
+        input_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s, link_latency_s)
+    prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
+
+    # ---- one decode step of the whole batch: a token for each hypothesis of each request ----------
+    decode_tokens = resident * beams
+    decode_flops = decode_tokens * (FLOPS_PER_MAC * active_params
+                                    + attention_flops_per_pair * cached_context)
+    decode_weight_bytes = (dense_params
+                           + experts_touched(n_experts, experts_per_token, decode_tokens)
+                           * expert_params) * weight_bytes_per_param / devices
+    decode_bytes = decode_weight_bytes + kv_bytes_per_device
+    decode_compute_s = decode_flops / devices / achieved_flops_per_device
+    decode_memory_s = decode_bytes / achieved_bytes_per_s
+    decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
+        decode_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
+        link_latency_s)
+    decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
+
+    # ---- steady-state serving ------------------------------------------------------------------------
+    # One cycle: every resident sequence generates output_tokens tokens (one per decode step) and is
+    # replaced once, so the cycle holds output_tokens decode steps and `resident` prefills. With beam
+    # search a request returns one of its hypotheses: output tokens count once per request.
+    cycle_s = output_tokens * decode_step_s + resident * prefill_s
+    tokens_per_cycle = resident * output_tokens
+    tokens_per_s = tokens_per_cycle / cycle_s
+    ttft_s = prefill_s
+    e2e_s = cycle_s                       # Little's law: a sequence holds its slot for one cycle
+    tpot_s = (e2e_s - ttft_s) / output_tokens  # its own steps plus the other sequences' prefills
+
+    # ---- energy ------------------------------------------------------------------------------------------
+    decode_activity = max(decode_flops / devices / peak_flops,
+                          decode_bytes / memory_bytes_per_s) / decode_step_s
+    prefill_activity = max(prefill_flops / devices / peak_flops,
+                           prefill_weight_bytes / memory_bytes_per_s) / prefill_s
+    device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
+                     * output_tokens * decode_step_s
+                     + device_power_w(idle_w, tdp_w, prefill_activity, power_exponent)
+                     * resident * prefill_s
+                     + host_w * cycle_s)
+    # Outside the utilised share of time the replica idles, still drawing idle and host power.
+    idle_s = cycle_s * (1.0 - utilization) / utilization
+    device_joules += (idle_w + host_w) * idle_s
+    facility_joules = devices * device_joules * pue
+    joules_per_token = facility_joules / tokens_per_cycle
+    kwh_per_cycle = facility_joules / JOULES_PER_KWH
+    power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
+
+    # ---- cost ------------------------------------------------------------------------------------------------
+    device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR
+    usd_per_device_hour_all_in = (usd_per_device_hour
+                                  + purchase_usd / (lifetime_years * HOURS_PER_YEAR)
+                                  + hosting_usd_per_device_hour)
+    usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * usd_per_kwh
+    usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
+    # API-style split: prefill time is billed to input tokens, decode time to output tokens.
+    prefill_share = resident * prefill_s / cycle_s
+    usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
+    usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK
+
+    # ---- carbon --------------------------------------------------------------------------------------------
+    operational_g = kwh_per_cycle * grid_gco2_per_kwh
+    embodied_g = (embodied_kgco2 * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR))
+    gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK
+
+    meets_targets = ttft_s <= ttft_slo_s and tpot_s <= tpot_slo_s
+    return Outputs(
+        status=STATUS_OK if meets_targets else STATUS_LATENCY,
+        batch=resident,
+        max_batch=max_batch,
+        ttft_s=ttft_s,
+        tpot_s=tpot_s,
+        e2e_s=e2e_s,
+        tokens_per_s=tokens_per_s,
+        tokens_per_s_per_device=tokens_per_s / devices,
+        usd_per_mtok=usd_per_mtok,
+        usd_per_mtok_input=usd_per_mtok_input,
+        usd_per_mtok_output=usd_per_mtok_output,
+        joules_per_token=joules_per_token,
+        kwh_per_mtok=kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK,
+        gco2_per_mtok=gco2_per_mtok,
+        power_w_per_device=power_w_per_device,
+        weight_gb_per_device=weight_bytes_per_device / BYTES_PER_GB,
+        kv_gb_per_device=kv_bytes_per_device / BYTES_PER_GB,
+        memory_used_fraction=used_fraction,
+        prefill_s=prefill_s,
+        decode_step_s=decode_step_s,
+        decode_compute_bound=1.0 if decode_compute_s > decode_memory_s else 0.0,
+    )
+
+
+def draw_inputs(distributions, seed: int, i: int) -> dict[str, float]:
+    """The inputs of sample ``i``: each parameter draws from its own stream (``Parameter.stream``) of
+    the counter-based generator; integer parameters are rounded half up. ``distributions`` is one
+    distribution per parameter, in :data:`PARAMETERS` order."""
+    skey = rng.sample_key(rng.seed_key(seed), i)
+    inputs = {}
+    for param, dist in zip(PARAMETERS, distributions):
+        value = dist.sample(lambda k, s=param.stream: rng.uniform(skey, s, k))
+        if param.integer:
+            value = floor(value + 0.5)
+        inputs[param.name] = float(value)
+    return inputs
+
+
+def simulate(distributions, seed: int, start: int, stop: int):
+    """Evaluate samples ``start .. stop-1``; yields ``(i, inputs, outputs)``."""
+    for i in range(start, stop):
+        inputs = draw_inputs(distributions, seed, i)
+        yield i, inputs, evaluate(**inputs)

@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
 from inferonomics import backends  # noqa: E402
+from inferonomics.encoding import N_OUTPUTS  # noqa: E402
 from inferonomics.grid import Grid  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -55,7 +56,7 @@ class TimeSweepKernel:
         self.grid = Grid(wide_grid())
         self.core = backends.get_backend(backend)
         self.n = min(KERNEL_POINTS, self.grid.size)
-        self.out = np.empty((self.n, 21))
+        self.out = np.empty((self.n, N_OUTPUTS))
         self.core.sweep_evaluate(self.grid, 0, 1024, threads, self.out[:1024])
 
     def time_sweep_kernel(self, backend, threads):

@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 
 import inferonomics as inf  # noqa: E402
 from inferonomics import backends  # noqa: E402
+from inferonomics.encoding import N_OUTPUTS  # noqa: E402
 from inferonomics.grid import Grid  # noqa: E402
 from inferonomics.sweeps import sweep  # noqa: E402
 
@@ -101,7 +102,7 @@ def main(argv=None):
         grid = Grid(scenario)
         print(f"\n1. deterministic kernel, {KERNEL_POINTS:,} points of a {grid.size:,}-point grid "
               "(median of {reps})".replace("{reps}", str(reps)))
-        out = np.empty((KERNEL_POINTS, 21))
+        out = np.empty((KERNEL_POINTS, N_OUTPUTS))
         rows = np.tile(grid.encoded.base_medians, (KERNEL_POINTS, 1))
         best = 0.0
         for b in native:

@@ -504,12 +504,13 @@ def test_evaluate_at_the_medians_of_a_plan_works(medians):
     assert math.isfinite(out.usd_per_mtok) and out.usd_per_mtok > 0
 
 
-def test_evaluate_missing_input_names_it_and_points_at_medians(medians):
-    inputs = {k: v for k, v in medians.items() if k != "mfu"}
+def test_evaluate_missing_input_without_default_names_it_and_points_at_plans(medians):
+    inputs = {k: v for k, v in medians.items() if k != "memory_gb"}
     with pytest.raises(ScenarioError) as info:
         evaluate(**inputs)
-    assert info.value.path.endswith("mfu")
-    assert "missing input" in info.value.message and "Plan.medians()" in info.value.message
+    assert info.value.path == "hardware.memory_gb"
+    assert "missing input" in info.value.message and "has no default" in info.value.message
+    assert "evaluate(scenario.resolve()" in info.value.message
 
 
 def test_evaluate_unknown_input_suggests_the_closest_name(medians):

@@ -7,7 +7,16 @@ from hypothesis import assume, given, strategies as st
 
 from inferonomics import evaluate, load_scenario
 from inferonomics.model.reference import STATUS_LATENCY, STATUS_MEMORY, STATUS_OK
-from inferonomics.model.reference import evaluate as raw_evaluate
+from inferonomics.model import reference
+from inferonomics.model.registry import PARAMETERS, default_value
+
+DEFAULTS = {p.name: default_value(p) for p in PARAMETERS if default_value(p) is not None}
+
+
+def raw_evaluate(**x):
+    """The reference itself (no checks); inputs a test leaves out take their defaults, so a new
+    input does not break the tests written before it."""
+    return reference.evaluate(**{**DEFAULTS, **x})
 
 
 def inputs_for(model, hardware, count=1, **overrides):
@@ -328,3 +337,38 @@ def test_every_feasible_output_is_finite_and_positive(x):
         assert math.isfinite(value), name
         if name not in ("status", "decode_compute_bound", "gco2_per_mtok", "kv_gb_per_device"):
             assert value > 0, name
+
+
+# ----------------------------------------------------------------------------------------------
+# evaluate() takes any subset of inputs: adding an input never breaks a caller.
+# ----------------------------------------------------------------------------------------------
+
+def test_evaluate_fills_inputs_left_out_from_their_documented_defaults(example_path):
+    from inferonomics.model.registry import PARAMETER_BY_NAME
+
+    medians = load_scenario(example_path).resolve().medians()
+    full = evaluate(**medians)
+    # A call written before these inputs existed (or that does not care about them).
+    for name in ("beams", "power_exponent", "link_latency_us"):
+        older = {k: v for k, v in medians.items() if k != name}
+        got = evaluate(**older)
+        expected = evaluate(**{**older, name: default_value(PARAMETER_BY_NAME[name])})
+        assert got == expected
+    assert full.status == STATUS_OK
+
+
+def test_evaluate_takes_the_rest_from_a_plan(example_path):
+    plan = load_scenario(example_path).resolve()
+    assert evaluate(plan, batch=8) == evaluate(**{**plan.medians(), "batch": 8.0})
+    assert evaluate(plan) == evaluate(**plan.medians())
+
+
+def test_evaluate_batch_mapping_fills_from_defaults_and_plans(example_path):
+    import numpy as np
+
+    from inferonomics import evaluate_batch
+
+    plan = load_scenario(example_path).resolve()
+    out = evaluate_batch({"batch": np.array([1.0, 8.0, 64.0])}, plan=plan, backend="reference")
+    for j, b in enumerate([1.0, 8.0, 64.0]):
+        assert out["usd_per_mtok"][j] == evaluate(plan, batch=b).usd_per_mtok

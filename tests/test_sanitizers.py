@@ -10,9 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from inferonomics.model import reference
-from inferonomics.encoding import N_INPUTS, N_OUTPUTS, encode
+from inferonomics.encoding import N_INPUTS, N_METRICS, N_OUTPUTS, encode
 from inferonomics.model.registry import INPUT_NAMES
-from inferonomics.model.reference import OUTPUT_NAMES
+from inferonomics.backends import N_MOMENTS
+from inferonomics.model.reference import OUTPUT_NAMES, STATUS_NAMES
+
+N_STATUS = len(STATUS_NAMES)
 from inferonomics.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,7 +146,7 @@ def test_sanitized_sweep_kernels_match_the_binding_and_stay_in_bounds(sweep_harn
                           timeout=300)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[:3000]
     raw_out = done.stdout
-    n_out, n_st, n_mo = points * N_OUTPUTS, points * 3, points * 20 * 5
+    n_out, n_st, n_mo = points * N_OUTPUTS, points * N_STATUS, points * N_METRICS * N_MOMENTS
     out = np.frombuffer(raw_out[:8 * n_out], dtype=np.float64)
     status = np.frombuffer(raw_out[8 * n_out:8 * (n_out + n_st)], dtype=np.int64)
     moments = np.frombuffer(raw_out[8 * (n_out + n_st):8 * (n_out + n_st + n_mo)], dtype=np.float64)

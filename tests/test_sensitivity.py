@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from inferonomics import ScenarioError, backends, sensitivity
+from inferonomics.model.registry import PARAMETERS, default_of, default_value
 from inferonomics.sensitivity import sobol, sobol_indices, tornado
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
@@ -189,12 +190,16 @@ def test_docstring_examples_run():
 # sobol() on scenarios
 # ------------------------------------------------------------------------------------------------
 
-# The library's default priors (MFU, MBU, overheads, PUE, host power, power exponent) are uncertain
-# in every scenario; fixing them leaves exactly the inputs a test makes uncertain.
-FIXED_PRIORS = {
-    "efficiency": {"mfu": 0.5, "mbu": 0.7, "comm_efficiency": 0.8, "step_overhead_ms": 1.0},
-    "energy": {"pue": 1.2, "host_w": 300.0, "power_exponent": 1.0},
-}
+# The library's default priors (MFU, MBU, overheads, PUE, host power, power exponent, water, ...)
+# are uncertain in every scenario; fixing them all (at their medians, from the registry, so a new
+# prior is fixed too) leaves exactly the inputs a test makes uncertain.
+FIXED_PRIORS: dict = {}
+for _p in PARAMETERS:
+    if default_of(_p) is not None and not default_of(_p).is_fixed:
+        FIXED_PRIORS.setdefault(_p.section, {})[_p.name] = default_value(_p)
+FIXED_PRIORS["efficiency"].update({"mfu": 0.5, "mbu": 0.7, "comm_efficiency": 0.8,
+                                   "step_overhead_ms": 1.0})
+FIXED_PRIORS["energy"].update({"pue": 1.2, "host_w": 300.0, "power_exponent": 1.0})
 PRICE = {"dist": "uniform", "low": 1, "high": 4}
 GRID = {"dist": "uniform", "low": 100, "high": 800}
 
@@ -278,16 +283,16 @@ def l4(model: str, batch_high: float, **workload) -> dict:
 
 
 def test_infeasible_samples_are_reported_not_dropped():
-    with pytest.raises(ScenarioError, match="of 640 evaluations, 640 do not fit in memory: the "
+    with pytest.raises(ScenarioError, match=r"of (\d+) evaluations, \1 do not fit in memory: the "
                        "configuration is infeasible whatever"):
         sobol(l4("llama-3.1-405b", 64), samples=64, seed=0)
     # Llama-2-7B at 2k context fits about 6 sequences on an L4: larger batches do not.
-    with pytest.raises(ScenarioError, match=r"of 640 evaluations, \d+ do not fit in memory; Sobol "
+    with pytest.raises(ScenarioError, match=r"of \d+ evaluations, \d+ do not fit in memory; Sobol "
                        r"indices need every sample feasible: narrow workload.batch \(moving it "
                        r"alone"):
         sobol(l4("llama-2-7b", 100), samples=64, seed=0)
     # About half its samples miss a 0.1 s time per output token.
-    with pytest.raises(ScenarioError, match=r"of 640 evaluations, \d+ miss a latency target .*"
+    with pytest.raises(ScenarioError, match=r"of \d+ evaluations, \d+ miss a latency target .*"
                        r"narrow .*workload.batch.* or drop the latency targets"):
         sobol(l4("llama-2-7b", 6, tpot_slo_s=0.1), samples=64, seed=0)
 

@@ -13,14 +13,16 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import backends
-from .model import reference
 from .backends import SampleTable
-from .errors import ScenarioError
-from .model.registry import INPUT_NAMES, PARAMETER_BY_NAME
-from .model.reference import OUTPUT_NAMES, STATUS_NAMES, Outputs
+from .catalog import suggest
 from .distributions import Fixed
+from .errors import ScenarioError
+from .model import reference
+from .model.reference import STATUS_NAMES, Outputs
+from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
+                             PARAMETER_BY_NAME, PARAMETERS, default_value)
 from .rng import normalize_seed
-from .scenario import Plan, Scenario, check_plan, load_scenario, parse_number
+from .scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario, parse_number
 from .summary import Summary
 
 MAX_SAMPLES = 10**12
@@ -118,25 +120,50 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     return Result(scenario, plan, seed, int(samples), chosen.name, summary, table)
 
 
-def evaluate(**inputs: float) -> Outputs:
-    """Evaluate the model once for explicit inputs (names and units of
-    :data:`~inferonomics.model.registry.PARAMETERS`). Every input is checked against its range first;
-    ``batch = "max"`` is accepted. See :func:`inferonomics.model.reference.evaluate` for the formulas."""
-    missing = [n for n in INPUT_NAMES if n not in inputs]
+def _with_defaults(given: Mapping[str, Any], plan: Plan | None) -> dict[str, Any]:
+    """``given`` completed from ``plan``'s medians (when a plan is passed), then from each input's
+    documented default (the median of its prior); ``host_w`` defaults to the median host fraction
+    times ``tdp_w`` and ``v_head_dim`` to ``head_dim``, as in a scenario. Inputs with no default (a
+    model's and a device's own figures, batch, token counts) must be given."""
+    unknown = [k for k in given if k not in PARAMETER_BY_NAME]
+    if unknown:
+        raise ScenarioError(unknown[0], f"unknown input{suggest(unknown[0], INPUT_NAMES)}")
+    values: dict[str, Any] = dict(plan.medians()) if plan is not None else {}
+    values.update(given)
+    for param in PARAMETERS:
+        if param.name not in values and default_value(param) is not None:
+            values[param.name] = default_value(param)
+    if "v_head_dim" not in values and "head_dim" in values:
+        values["v_head_dim"] = values["head_dim"]
+    if "host_w" not in values and "tdp_w" in values:
+        values["host_w"] = np.asarray(values["tdp_w"], dtype=np.float64) * \
+            DEFAULT_HOST_POWER_FRACTION.median()
+        if values["host_w"].ndim == 0:
+            values["host_w"] = float(values["host_w"])
+    missing = [n for n in INPUT_NAMES if n not in values]
     if missing:
         raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,
-                            f"missing input {missing[0]!r} ({len(missing)} of {len(INPUT_NAMES)} "
-                            "missing; Plan.medians() gives a full set)")
-    checked = {}
-    for name, value in inputs.items():
-        if name not in PARAMETER_BY_NAME:
-            from .catalog import suggest
+                            f"missing input {missing[0]!r}: it has no default ({len(missing)} of "
+                            f"{len(INPUT_NAMES)} missing: {', '.join(missing)}; pass a plan, "
+                            "e.g. evaluate(scenario.resolve(), batch=8), to take them from a "
+                            "scenario)")
+    return values
 
-            raise ScenarioError(name, f"unknown input{suggest(name, INPUT_NAMES)}")
+
+def evaluate(plan: Plan | None = None, /, **inputs: float) -> Outputs:
+    """Evaluate the model once for explicit inputs (names and units of
+    :data:`~inferonomics.model.registry.PARAMETERS`).
+
+    Inputs not given come from ``plan`` (a resolved scenario, at its medians) when one is passed,
+    else from each input's documented default; so adding an input to the model never breaks a
+    call. Every value is checked against its range first; ``batch = "max"`` is accepted. See
+    :func:`inferonomics.model.reference.evaluate` for the formulas.
+    """
+    checked = {}
+    for name, value in _with_defaults(inputs, plan).items():
         param = PARAMETER_BY_NAME[name]
-        if name == "batch" and not isinstance(value, bool) and (
-                value == "max" or value == reference.BATCH_MAX):
-            checked[name] = reference.BATCH_MAX
+        if not isinstance(value, bool) and (value == BATCH_MAX_WORD or value in param.special):
+            checked[name] = reference.BATCH_MAX if value == BATCH_MAX_WORD else float(value)
             continue
         checked[name] = parse_number(param.path, value, param)
     check_plan({name: Fixed(value) for name, value in checked.items()}, "the hardware")
@@ -150,29 +177,25 @@ def _check_threads(threads) -> None:
                             f"{threads!r}")
 
 
-def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None) -> dict[str, np.ndarray]:
+def evaluate_batch(inputs, *, plan: Plan | None = None, backend: str = "auto",
+                   threads: int | None = None) -> dict[str, np.ndarray]:
     """Evaluate the model on explicit arrays of inputs: for callers that bring their own samples
     (sensitivity-analysis designs, measured configurations).
 
-    ``inputs`` is a mapping from every input name to an array (or scalar) broadcastable to one
-    length ``n``, or a 2-D array of shape ``(n, len(PARAMETERS))`` with columns in
-    :data:`~inferonomics.model.registry.PARAMETERS` order. Every value is range-checked before any
-    kernel runs. Returns one array of length ``n`` per output name (``status`` included).
+    ``inputs`` is a mapping from input names to arrays (or scalars) broadcastable to one length
+    ``n``; inputs it leaves out come from ``plan`` or their defaults, as in :func:`evaluate`. Or a
+    2-D array of shape ``(n, len(PARAMETERS))`` with columns in
+    :data:`~inferonomics.model.registry.PARAMETERS` order (positional: prefer the mapping, which
+    keeps working when inputs are added). Every value is range-checked before any kernel runs.
+    Returns one array of length ``n`` per output name (``status`` included).
     """
     _check_threads(threads)
     if isinstance(inputs, Mapping):
-        unknown = [k for k in inputs if k not in PARAMETER_BY_NAME]
-        if unknown:
-            from .catalog import suggest
-
-            raise ScenarioError(unknown[0], f"unknown input{suggest(unknown[0], INPUT_NAMES)}")
-        missing = [n for n in INPUT_NAMES if n not in inputs]
-        if missing:
-            raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path, f"missing input {missing[0]!r}")
+        inputs = _with_defaults(inputs, plan)
         columns = []
         for name in INPUT_NAMES:
             value = inputs[name]
-            if name == "batch" and isinstance(value, str) and value == "max":
+            if name == "batch" and isinstance(value, str) and value == BATCH_MAX_WORD:
                 value = reference.BATCH_MAX
             columns.append(np.asarray(value, dtype=np.float64))
         try:
@@ -189,9 +212,7 @@ def evaluate_batch(inputs, *, backend: str = "auto", threads: int | None = None)
     for s, name in enumerate(INPUT_NAMES):
         param = PARAMETER_BY_NAME[name]
         column = matrix[:, s]
-        ok = param.contains(column)
-        if name == "batch":
-            ok |= column == reference.BATCH_MAX
+        ok = param.contains(column) | np.isin(column, param.special)
         if param.integer:
             ok &= ~np.isfinite(column) | (column == np.floor(column))
         if not ok.all():

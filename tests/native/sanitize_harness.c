@@ -2,7 +2,7 @@
  *
  * stdin:  n_choice (int64), kinds[N] (int32), params[N*8] (double), integer[N] (int32),
  *         choice_values[n_choice], choice_weights[n_choice] (double), seed (uint64), n (int64)
- * stdout: status_counts[3] (int64), inputs[n*N], outputs[n*21] (double), from inf_simulate's
+ * stdout: status_counts[3] (int64), inputs[n*N], outputs[n*INF_N_OUTPUTS] (double), from inf_simulate's
  *         keep mode; then outputs again from inf_evaluate on those inputs.
  * (N = INF_N_INPUTS.) Also checks that every entry point refuses arrays one element too short. Exit 0 on success. */
 #include <stdio.h>

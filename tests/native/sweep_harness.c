@@ -7,8 +7,8 @@
  *         radix[n_groups] (int64), owned_offset[n_groups+1] (int32), owned_param[n_owned] (int32),
  *         row_offset[n_groups] (int64), table_kinds[n_rows] (int32), table_params[n_rows*8],
  *         table_medians[n_rows], quantiles[n_q] (double), seed (uint64)
- * stdout: inf_sweep_evaluate's outputs[points*21], then inf_sweep_simulate's status[points*3]
- *         (int64), moments[points*20*5] and quantiles[points*20*n_q] (double).
+ * stdout: inf_sweep_evaluate's outputs[points*INF_N_OUTPUTS], then inf_sweep_simulate's status[points*3]
+ *         (int64), moments[points*INF_N_METRICS*INF_MOMENTS] and quantiles[points*INF_N_METRICS*n_q] (double).
  * Also checks that output arrays one element short and a table one row short are refused.
  * (N = INF_N_INPUTS.) Exit 0 on success. */
 #include <stdio.h>

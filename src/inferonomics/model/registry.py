@@ -283,6 +283,16 @@ MODEL_FIELDS = tuple(p.name for p in PARAMETERS if p.section == "model")
 HARDWARE_FIELDS = tuple(p.name for p in PARAMETERS if p.section == "hardware" and p.name != "count")
 
 
+def default_value(param: Parameter) -> float | None:
+    """The value a deterministic evaluation uses for ``param`` when the caller gives none: the
+    median of its default (integers rounded half up), or None when it has no default."""
+    dist = default_of(param)
+    if dist is None:
+        return None
+    x = float(dist.median())
+    return float(math.floor(x + 0.5)) if param.integer else x
+
+
 def default_of(param: Parameter) -> Distribution | None:
     """The library default of ``param`` as a distribution, or None if it has none."""
     if param.default is None:
@@ -358,5 +368,5 @@ def unit_of(name: str) -> str:
 
 
 __all__ = ["Parameter", "PARAMETERS", "PARAMETER_BY_PATH", "PARAMETER_BY_NAME", "INPUT_NAMES",
-           "BATCH_MAX", "default_of", "Metric", "METRICS", "METRIC_BY_NAME", "METRIC_NAMES",
+           "BATCH_MAX", "default_of", "default_value", "Metric", "METRICS", "METRIC_BY_NAME", "METRIC_NAMES",
            "OUTPUT_NAMES", "TABLE_METRICS", "LOWER", "HIGHER", "NEITHER", "unit_of"]

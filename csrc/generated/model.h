@@ -11,16 +11,16 @@ enum {
     I_INTERCONNECT_GBPS, I_LINK_LATENCY_US, I_WEIGHT_BITS, I_ACTIVATION_BITS, I_KV_BITS,
     I_BATCH, I_INPUT_TOKENS, I_OUTPUT_TOKENS, I_TTFT_SLO_S, I_TPOT_SLO_S, I_MFU, I_MBU,
     I_COMM_EFFICIENCY, I_STEP_OVERHEAD_MS, I_MEMORY_USABLE_FRACTION, I_PUE, I_HOST_W,
-    I_GRID_GCO2_PER_KWH, I_EMBODIED_KGCO2, I_USD_PER_DEVICE_HOUR, I_PURCHASE_USD,
-    I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH, I_UTILIZATION, I_LIFETIME_YEARS,
-    I_POWER_EXPONENT, I_BEAMS,
+    I_GRID_GCO2_PER_KWH, I_EMBODIED_KGCO2, I_WUE_L_PER_KWH, I_USD_PER_DEVICE_HOUR,
+    I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH, I_UTILIZATION,
+    I_LIFETIME_YEARS, I_POWER_EXPONENT, I_BEAMS,
 };
 enum {
     O_STATUS, O_BATCH, O_MAX_BATCH, O_TTFT_S, O_TPOT_S, O_E2E_S, O_TOKENS_PER_S,
     O_TOKENS_PER_S_PER_DEVICE, O_USD_PER_MTOK, O_USD_PER_MTOK_INPUT, O_USD_PER_MTOK_OUTPUT,
-    O_JOULES_PER_TOKEN, O_KWH_PER_MTOK, O_GCO2_PER_MTOK, O_POWER_W_PER_DEVICE,
-    O_WEIGHT_GB_PER_DEVICE, O_KV_GB_PER_DEVICE, O_MEMORY_USED_FRACTION, O_PREFILL_S,
-    O_DECODE_STEP_S, O_DECODE_COMPUTE_BOUND,
+    O_JOULES_PER_TOKEN, O_KWH_PER_MTOK, O_GCO2_PER_MTOK, O_WATER_L_PER_MTOK,
+    O_POWER_W_PER_DEVICE, O_WEIGHT_GB_PER_DEVICE, O_KV_GB_PER_DEVICE, O_MEMORY_USED_FRACTION,
+    O_PREFILL_S, O_DECODE_STEP_S, O_DECODE_COMPUTE_BOUND,
 };
 static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "total_params_b", "active_params_b", "n_layers", "d_model", "n_heads", "n_kv_heads",
@@ -30,22 +30,22 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "interconnect_gbps", "link_latency_us", "weight_bits", "activation_bits", "kv_bits",
     "batch", "input_tokens", "output_tokens", "ttft_slo_s", "tpot_slo_s", "mfu", "mbu",
     "comm_efficiency", "step_overhead_ms", "memory_usable_fraction", "pue", "host_w",
-    "grid_gco2_per_kwh", "embodied_kgco2", "usd_per_device_hour", "purchase_usd",
-    "hosting_usd_per_device_hour", "usd_per_kwh", "utilization", "lifetime_years",
-    "power_exponent", "beams",
+    "grid_gco2_per_kwh", "embodied_kgco2", "wue_l_per_kwh", "usd_per_device_hour",
+    "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh", "utilization",
+    "lifetime_years", "power_exponent", "beams",
 };
 static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "status", "batch", "max_batch", "ttft_s", "tpot_s", "e2e_s", "tokens_per_s",
     "tokens_per_s_per_device", "usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output",
-    "joules_per_token", "kwh_per_mtok", "gco2_per_mtok", "power_w_per_device",
-    "weight_gb_per_device", "kv_gb_per_device", "memory_used_fraction", "prefill_s",
-    "decode_step_s", "decode_compute_bound",
+    "joules_per_token", "kwh_per_mtok", "gco2_per_mtok", "water_l_per_mtok",
+    "power_w_per_device", "weight_gb_per_device", "kv_gb_per_device", "memory_used_fraction",
+    "prefill_s", "decode_step_s", "decode_compute_bound",
 };
 /* Random stream of each input (Parameter.stream: frozen, so seeds keep their samples). */
 static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-    48, 49, 50,
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
+    47, 48, 49, 50,
 };
 
 /* The reference's constants. */
@@ -167,6 +167,7 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         const double host_w = in[I_HOST_W][j];
         const double grid_gco2_per_kwh = in[I_GRID_GCO2_PER_KWH][j];
         const double embodied_kgco2 = in[I_EMBODIED_KGCO2][j];
+        const double wue_l_per_kwh = in[I_WUE_L_PER_KWH][j];
         const double usd_per_device_hour = in[I_USD_PER_DEVICE_HOUR][j];
         const double purchase_usd = in[I_PURCHASE_USD][j];
         const double hosting_usd_per_device_hour = in[I_HOSTING_USD_PER_DEVICE_HOUR][j];
@@ -252,6 +253,8 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         const double operational_g = (kwh_per_cycle * grid_gco2_per_kwh);
         const double embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR));
         const double gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH);
+        const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const int meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
         out[O_STATUS][j] = (returns_early ? STATUS_MEMORY : (meets_targets ? STATUS_OK : STATUS_LATENCY));
         out[O_BATCH][j] = resident;
@@ -267,6 +270,7 @@ static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict
         out[O_JOULES_PER_TOKEN][j] = (returns_early ? NAN : joules_per_token);
         out[O_KWH_PER_MTOK][j] = (returns_early ? NAN : ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK));
         out[O_GCO2_PER_MTOK][j] = (returns_early ? NAN : gco2_per_mtok);
+        out[O_WATER_L_PER_MTOK][j] = (returns_early ? NAN : water_l_per_mtok);
         out[O_POWER_W_PER_DEVICE][j] = (returns_early ? NAN : power_w_per_device);
         out[O_WEIGHT_GB_PER_DEVICE][j] = (weight_bytes_per_device / BYTES_PER_GB);
         out[O_KV_GB_PER_DEVICE][j] = (kv_bytes_per_device / BYTES_PER_GB);

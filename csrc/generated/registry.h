@@ -2,8 +2,8 @@
 #ifndef INFERONOMICS_REGISTRY_H
 #define INFERONOMICS_REGISTRY_H
 
-#define INF_N_INPUTS 51   /* inferonomics.model.registry.PARAMETERS */
-#define INF_N_OUTPUTS 21   /* status + inferonomics.metrics.METRICS */
-#define INF_N_METRICS 20
+#define INF_N_INPUTS 52   /* inferonomics.model.registry.PARAMETERS */
+#define INF_N_OUTPUTS 22   /* status + inferonomics.metrics.METRICS */
+#define INF_N_METRICS 21
 
 #endif

@@ -359,14 +359,15 @@ I_PUE = 39
 I_HOST_W = 40
 I_GRID_GCO2_PER_KWH = 41
 I_EMBODIED_KGCO2 = 42
-I_USD_PER_DEVICE_HOUR = 43
-I_PURCHASE_USD = 44
-I_HOSTING_USD_PER_DEVICE_HOUR = 45
-I_USD_PER_KWH = 46
-I_UTILIZATION = 47
-I_LIFETIME_YEARS = 48
-I_POWER_EXPONENT = 49
-I_BEAMS = 50
+I_WUE_L_PER_KWH = 43
+I_USD_PER_DEVICE_HOUR = 44
+I_PURCHASE_USD = 45
+I_HOSTING_USD_PER_DEVICE_HOUR = 46
+I_USD_PER_KWH = 47
+I_UTILIZATION = 48
+I_LIFETIME_YEARS = 49
+I_POWER_EXPONENT = 50
+I_BEAMS = 51
 O_STATUS = 0
 O_BATCH = 1
 O_MAX_BATCH = 2
@@ -381,18 +382,19 @@ O_USD_PER_MTOK_OUTPUT = 10
 O_JOULES_PER_TOKEN = 11
 O_KWH_PER_MTOK = 12
 O_GCO2_PER_MTOK = 13
-O_POWER_W_PER_DEVICE = 14
-O_WEIGHT_GB_PER_DEVICE = 15
-O_KV_GB_PER_DEVICE = 16
-O_MEMORY_USED_FRACTION = 17
-O_PREFILL_S = 18
-O_DECODE_STEP_S = 19
-O_DECODE_COMPUTE_BOUND = 20
+O_WATER_L_PER_MTOK = 14
+O_POWER_W_PER_DEVICE = 15
+O_WEIGHT_GB_PER_DEVICE = 16
+O_KV_GB_PER_DEVICE = 17
+O_MEMORY_USED_FRACTION = 18
+O_PREFILL_S = 19
+O_DECODE_STEP_S = 20
+O_DECODE_COMPUTE_BOUND = 21
 # Random stream of each input (Parameter.stream: frozen, so seeds keep their samples).
 INPUT_STREAM = np.array([
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-    48, 49, 50,
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
+    47, 48, 49, 50,
 ], dtype=np.uint64)
 
 # The reference's constants.
@@ -531,6 +533,7 @@ def evaluate_block(w):
         host_w = w[I_HOST_W * BLOCK + j]
         grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * BLOCK + j]
         embodied_kgco2 = w[I_EMBODIED_KGCO2 * BLOCK + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * BLOCK + j]
         usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * BLOCK + j]
         purchase_usd = w[I_PURCHASE_USD * BLOCK + j]
         hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * BLOCK + j]
@@ -616,6 +619,8 @@ def evaluate_block(w):
         operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
         embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR))
         gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
+        water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
         w[(N_INPUTS + O_STATUS) * BLOCK + j] = (STATUS_MEMORY if returns_early else (STATUS_OK if meets_targets else STATUS_LATENCY))
         w[(N_INPUTS + O_BATCH) * BLOCK + j] = resident
@@ -631,6 +636,7 @@ def evaluate_block(w):
         w[(N_INPUTS + O_JOULES_PER_TOKEN) * BLOCK + j] = (np.nan if returns_early else joules_per_token)
         w[(N_INPUTS + O_KWH_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))
         w[(N_INPUTS + O_GCO2_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else gco2_per_mtok)
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else water_l_per_mtok)
         w[(N_INPUTS + O_POWER_W_PER_DEVICE) * BLOCK + j] = (np.nan if returns_early else power_w_per_device)
         w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * BLOCK + j] = (weight_bytes_per_device / BYTES_PER_GB)
         w[(N_INPUTS + O_KV_GB_PER_DEVICE) * BLOCK + j] = (kv_bytes_per_device / BYTES_PER_GB)

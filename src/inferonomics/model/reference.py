@@ -29,6 +29,7 @@ The model, with the literature each piece follows:
 * Power: idle power plus the dynamic range times the utilisation of the busier resource raised to
   ``power_exponent``, plus host power, times PUE. Cost: device-hours times the hourly price (rented) or amortised purchase plus
   hosting plus electricity (owned). Carbon: energy times grid intensity plus amortised embodied carbon.
+  Water: IT energy times the site's water usage effectiveness (The Green Grid, WUE).
 """
 
 from __future__ import annotations
@@ -161,6 +162,7 @@ def evaluate(*,
              memory_usable_fraction: float,
              # energy and carbon
              pue: float, host_w: float, grid_gco2_per_kwh: float, embodied_kgco2: float,
+             wue_l_per_kwh: float,
              # cost
              usd_per_device_hour: float, purchase_usd: float, hosting_usd_per_device_hour: float,
              usd_per_kwh: float,
@@ -315,6 +317,11 @@ def evaluate(*,
     embodied_g = (embodied_kgco2 * GRAMS_PER_KG * device_hours / (lifetime_years * HOURS_PER_YEAR))
     gco2_per_mtok = (operational_g + embodied_g) / tokens_per_cycle * TOKENS_PER_MTOK
 
+    # ---- water ---------------------------------------------------------------------------------------------
+    # WUE counts litres per kWh of IT energy (servers, before PUE), as The Green Grid defines it.
+    it_kwh_per_cycle = devices * device_joules / JOULES_PER_KWH
+    water_l_per_mtok = it_kwh_per_cycle * wue_l_per_kwh / tokens_per_cycle * TOKENS_PER_MTOK
+
     meets_targets = ttft_s <= ttft_slo_s and tpot_s <= tpot_slo_s
     return Outputs(
         status=STATUS_OK if meets_targets else STATUS_LATENCY,
@@ -331,6 +338,7 @@ def evaluate(*,
         joules_per_token=joules_per_token,
         kwh_per_mtok=kwh_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK,
         gco2_per_mtok=gco2_per_mtok,
+        water_l_per_mtok=water_l_per_mtok,
         power_w_per_device=power_w_per_device,
         weight_gb_per_device=weight_bytes_per_device / BYTES_PER_GB,
         kv_gb_per_device=kv_bytes_per_device / BYTES_PER_GB,

@@ -143,6 +143,12 @@ DEFAULT_LINK_LATENCY_US = 1.0
 """Latency of one step of a ring all-reduce, microseconds. Small-message all-reduce over 8 NVSwitch-
 connected H100s completes in roughly 10-20 us (nccl-tests), about 1 us for each of its 14 steps; an
 estimate until calibration."""
+DEFAULT_WUE_L_PER_KWH = Triangular(0.1, 0.3, 1.8)
+"""On-site water usage effectiveness, litres per kWh of IT energy (The Green Grid's WUE): hyperscale
+operators report 0.13-1.0 (Microsoft 0.27, AWS about 0.15-0.25, Google about 1.0; EcoLogits 0.11
+provider configuration, read 2026-10), the industry average is about 1.8 (academic survey average
+cited there); the mode sits at the large operators where most inference runs. Off-site water (at
+the power plants, 1.9-3.9 L/kWh by country, EcoLogits electricity mixes) is not included."""
 DEFAULT_LIFETIME_YEARS = 4.0
 """Depreciation life of datacenter accelerators; hyperscalers use 4-6 years (company 10-K filings)."""
 
@@ -233,6 +239,9 @@ PARAMETERS: tuple[Parameter, ...] = (
        default=DEFAULT_GRID_GCO2_PER_KWH, typical=(0.0, 1000.0), stream=41),
     _p("energy", "embodied_kgco2", "kgCO2e", 0, INF,
        "Manufacturing emissions per device, amortised over its lifetime.", default=0.0, typical=(0.0, 5000.0), stream=42),
+    _p("energy", "wue_l_per_kwh", "L/kWh", 0, INF,
+       "On-site water per kWh of IT energy (cooling), The Green Grid's WUE.",
+       default=DEFAULT_WUE_L_PER_KWH, typical=(0.0, 3.0), stream=51),
     # --- cost -------------------------------------------------------------------------------------
     _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour.", typical=(0.0, 20.0), stream=43),
     _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned).", typical=(0.0, 100000.0), stream=44),
@@ -338,6 +347,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("kwh_per_mtok", "kWh/Mtok", LOWER, "Facility energy per million output tokens."),
     Metric("gco2_per_mtok", "gCO2e/Mtok", LOWER,
            "Operational plus embodied emissions per million output tokens."),
+    Metric("water_l_per_mtok", "L/Mtok", LOWER,
+           "On-site water per million output tokens (IT energy times WUE)."),
     Metric("power_w_per_device", "W", NEITHER,
            "Average facility power per device while serving."),
     Metric("weight_gb_per_device", "GB", NEITHER, "Weights resident on each device.",

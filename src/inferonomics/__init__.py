@@ -23,12 +23,12 @@ from .scenario import Plan, Scenario, load_scenario
 from .sensitivity import sobol, sobol_indices, tornado
 from .summary import Summary
 from .sweeps import SweepResult, sweep
+from .versions import SCHEMA_VERSION, STREAM_VERSION, __version__
 
-__version__ = "0.1.0"
 
 __all__ = [
     "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric", "Outputs",
-    "PARAMETERS", "Parameter", "Plan",
+    "PARAMETERS", "Parameter", "Plan", "SCHEMA_VERSION", "STREAM_VERSION",
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
     "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",
     "load_scenario", "pareto_front", "register_hardware", "register_model", "simulate", "sobol",

@@ -20,10 +20,11 @@ from .errors import ScenarioError
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
 from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
-                             PARAMETER_BY_NAME, PARAMETERS, default_value)
+                             PARAMETER_BY_NAME, PARAMETERS, default_value, unit_of)
 from .rng import normalize_seed
 from .scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario, parse_number
 from .summary import Summary
+from .versions import provenance
 
 MAX_SAMPLES = 10**12
 MAX_THREADS = 1024
@@ -61,6 +62,8 @@ class Result:
                "scenario": self.scenario.name, "model": self.plan.model,
                "hardware": self.plan.hardware, "cost_mode": self.plan.cost_mode}
         out.update(self._summary.to_dict())
+        out["units"] = {name: unit_of(name) for name in out["metrics"]}
+        out.update(provenance())
         return out
 
     def to_pandas(self):
@@ -81,7 +84,11 @@ class Result:
                     v.astype(np.int64), categories=[STATUS_NAMES[c] for c in sorted(STATUS_NAMES)])
             else:
                 columns[k] = v
-        return pd.DataFrame(columns)
+        frame = pd.DataFrame(columns)
+        frame.attrs.update(provenance(), scenario=self.scenario.name, seed=self.seed,
+                           backend=self.backend,
+                           units={k: unit_of(k) for k in self._table.outputs if k != "status"})
+        return frame
 
 
 def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: int | None = None, *,

@@ -12,6 +12,7 @@ same configuration, seed and sample count: counts and quantiles bit for bit, mom
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
@@ -27,8 +28,10 @@ from .errors import ScenarioError
 from .jsonable import jsonable
 from .grid import Grid
 from .model.reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK
+from .model.registry import unit_of
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
+from .versions import provenance
 
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 MOMENT_STATS = ("mean", "std", "min", "max")
@@ -213,8 +216,25 @@ class SweepResult:
         out.update(self._value_columns(rows))
         return out
 
+    def units(self) -> dict[str, str]:
+        """The unit of every value column ("fraction" for the feasible and infeasible shares)."""
+        out = {}
+        for name in self._value_columns(slice(0, 0)):
+            out[name] = "fraction" if name.endswith("_fraction") and name not in METRIC_NAMES \
+                else unit_of(split_column(name)[0])
+        return out
+
+    def metadata(self) -> dict[str, Any]:
+        """How the table was made: package and contract versions, scenario, mode, samples, seed,
+        backend, axes and column units (attached to pandas, xarray and Parquet outputs)."""
+        return {**provenance(), "scenario": self.scenario.name, "backend": self.backend,
+                "mode": "deterministic" if self.deterministic else "monte-carlo",
+                "samples_per_point": self.samples, "seed": self.seed,
+                "axes": [list(d.paths) for d in self.grid.dims], "units": self.units()}
+
     def to_pandas(self):
-        """The table as a pandas DataFrame, one row per grid point; text axes are categorical."""
+        """The table as a pandas DataFrame, one row per grid point; text axes are categorical.
+        ``frame.attrs`` holds :meth:`metadata`."""
         try:
             import pandas as pd
         except ImportError:
@@ -229,7 +249,9 @@ class SweepResult:
             else:
                 data[path] = labels[codes]
         data.update(self._value_columns())
-        return pd.DataFrame(data)
+        frame = pd.DataFrame(data)
+        frame.attrs.update(self.metadata())
+        return frame
 
     def to_xarray(self):
         """The table as an xarray Dataset with one dimension per sweep dimension (named by its
@@ -250,11 +272,15 @@ class SweepResult:
         axis_paths = {p for d in self.grid.dims for p in d.paths}
         data = {name: (names, col.reshape(self.grid.shape))
                 for name, col in self.columns().items() if name not in axis_paths}
-        attrs = {"scenario": self.scenario.name, "backend": self.backend,
-                 "mode": "deterministic" if self.deterministic else "monte-carlo"}
-        if not self.deterministic:
-            attrs.update(samples=self.samples, seed=self.seed)
-        return xr.Dataset(data, coords=coords, attrs=attrs)
+        meta = self.metadata()
+        units = meta.pop("units")
+        meta["axes"] = json.dumps(meta["axes"])   # netCDF attributes are flat
+        meta = {k: v for k, v in meta.items() if v is not None}
+        ds = xr.Dataset(data, coords=coords, attrs=meta)
+        for name, unit in units.items():
+            if name in ds:
+                ds[name].attrs["units"] = unit
+        return ds
 
     def write(self, path: str | Path) -> Path:
         """Write the table as CSV (``.csv``) or Parquet (``.parquet``), :data:`WRITE_ROWS` rows at
@@ -291,7 +317,8 @@ class SweepResult:
                     if suffix == ".parquet":
                         import pyarrow.parquet as pq
 
-                        writer = pq.ParquetWriter(path, table.schema)
+                        writer = pq.ParquetWriter(path, table.schema.with_metadata(
+                            {b"inferonomics": json.dumps(jsonable(self.metadata())).encode()}))
                     else:
                         import pyarrow.csv as pcsv
 
@@ -309,7 +336,7 @@ class SweepResult:
                "samples_per_point": self.samples, "seed": self.seed,
                "grid_points": self.grid.size, "completed": self.completed,
                "interrupted": self.interrupted,
-               "axes": [list(d.paths) for d in self.grid.dims]}
+               "axes": [list(d.paths) for d in self.grid.dims], **provenance()}
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
             columns = self.columns(rows)

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import backends
-from .backends import SampleTable
+from .backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
 from .catalog import suggest
 from .distributions import Fixed
 from .errors import ScenarioError
@@ -26,8 +26,6 @@ from .scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario,
 from .summary import Summary
 from .versions import provenance
 
-MAX_SAMPLES = 10**12
-MAX_THREADS = 1024
 
 
 def available_backends() -> dict[str, str]:
@@ -119,7 +117,7 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not \
             1 <= samples <= MAX_SAMPLES:
         raise ScenarioError("samples", f"must be an integer in [1, {MAX_SAMPLES:g}], got {samples!r}")
-    _check_threads(threads)
+    check_threads(threads)
     seed = normalize_seed(seed)
     plan = scenario.resolve()
     chosen = backends.get_backend(backend)
@@ -177,13 +175,6 @@ def evaluate(plan: Plan | None = None, /, **inputs: float) -> Outputs:
     return reference.evaluate(**checked)
 
 
-def _check_threads(threads) -> None:
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or not 1 <= threads <= MAX_THREADS):
-        raise ScenarioError("threads", f"must be an integer in [1, {MAX_THREADS}] or None, got "
-                            f"{threads!r}")
-
-
 def evaluate_batch(inputs, *, plan: Plan | None = None, backend: str = "auto",
                    threads: int | None = None) -> dict[str, np.ndarray]:
     """Evaluate the model on explicit arrays of inputs: for callers that bring their own samples
@@ -196,7 +187,7 @@ def evaluate_batch(inputs, *, plan: Plan | None = None, backend: str = "auto",
     keeps working when inputs are added). Every value is range-checked before any kernel runs.
     Returns one array of length ``n`` per output name (``status`` included).
     """
-    _check_threads(threads)
+    check_threads(threads)
     if isinstance(inputs, Mapping):
         inputs = _with_defaults(inputs, plan)
         columns = []

@@ -31,6 +31,9 @@ CHUNK_SAMPLES = 1 << 16
 SPAN_CHUNKS = 256
 """Chunks per call into a core (16.7 M samples): bounds the per-chunk moment buffer."""
 N_MOMENTS = 5  # count, mean, m2, min, max
+MAX_SAMPLES = 10**12
+"""Most samples one simulation may ask for."""
+MAX_THREADS = 1024
 BACKENDS = ("reference", "c", "numba")
 AUTO_ORDER = ("c", "numba", "reference")
 
@@ -42,6 +45,14 @@ class SampleTable:
     index: np.ndarray
     inputs: dict[str, np.ndarray]
     outputs: dict[str, np.ndarray]
+
+
+def check_threads(threads) -> None:
+    """Refuse a thread count that is not None or an integer in [1, MAX_THREADS]."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or not 1 <= threads <= MAX_THREADS):
+        raise ScenarioError("threads", f"must be an integer in [1, {MAX_THREADS}] or None, got "
+                            f"{threads!r}")
 
 
 def default_threads() -> int:

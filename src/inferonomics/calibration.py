@@ -32,6 +32,7 @@ import statistics
 
 from . import catalog, validation
 from .api import simulate
+from .model.registry import DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME
 from .scenario import load_scenario
 
 GRIDS = {
@@ -112,12 +113,9 @@ def fit(start: dict, samples: int = SAMPLES, rounds: int = ROUNDS, verbose: bool
 
 
 def main() -> None:  # pragma: no cover - a maintainer's tool; its result is checked by the tests
-    from .model.registry import PARAMETER_BY_NAME
-
-    from .model.registry import DEFAULT_HOST_POWER_FRACTION as host
-
     start = {k: (d.low, d.mode, d.high) for k, d in
              ((k, PARAMETER_BY_NAME[k].default) for k in GRIDS if k in PARAMETER_BY_NAME)}
+    host = DEFAULT_HOST_POWER_FRACTION
     start["host_power_fraction"] = (host.low, host.mode, host.high)
     print("start:", start)
     best = fit(start)

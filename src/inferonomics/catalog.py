@@ -8,7 +8,6 @@ scenario's top-level ``catalog = ["file.toml"]``. An entry has the same keys as 
 
 from __future__ import annotations
 
-import difflib
 import math
 import tomllib
 from functools import lru_cache
@@ -16,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 
-from .errors import ScenarioError
+from .checks import parse_number
+from .errors import ScenarioError, suggest
 from .model.registry import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
 
 KINDS = ("hardware", "models")
@@ -43,15 +43,6 @@ NUMERIC_INFO_KEYS = {"usd_per_hour": (0.0, None), "purchase_usd": (0.0, None),
 _user_entries: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
 
 
-def suggest(name: str, choices) -> str:
-    """' (did you mean: a, b?)' for the closest of ``choices``, or '' if none is close."""
-    choices = list(choices)
-    # Ids that extend what was typed ("h100" -> "h100-sxm") are the likeliest meaning.
-    prefixed = [c for c in choices if c.startswith(name) and c != name]
-    close = prefixed[:3] or difflib.get_close_matches(name, choices, n=3, cutoff=0.6)
-    return f" (did you mean: {', '.join(close)}?)" if close else ""
-
-
 def check_entry(kind: str, entry_id: str, entry: Mapping, *, where: str) -> dict:
     """Validate one catalog entry and return it as a plain dict. ``where`` prefixes error paths."""
     if not isinstance(entry, Mapping):
@@ -66,8 +57,6 @@ def check_entry(kind: str, entry_id: str, entry: Mapping, *, where: str) -> dict
         if key not in out:
             raise ScenarioError(f"{where}.{key}", "missing (every catalog entry needs "
                                 + ", ".join(REQUIRED_KEYS[kind]) + ")")
-    from .scenario import parse_number  # late import: scenario depends on this module
-
     for key, value in out.items():
         if key in PARAMETER_BY_NAME:
             param = PARAMETER_BY_NAME[key]

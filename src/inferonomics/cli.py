@@ -13,12 +13,19 @@ import sys
 
 import numpy as np
 
-from . import backends, catalog
+from . import backends, catalog, plots, sensitivity, validation
 from .api import simulate
 from .backends import BACKENDS
+from .columns import split_column
+from .constraints import parse_constraint, parse_objective
+from .decisions import (BREAK_EVEN_SAMPLES, DEFAULT_OBJECTIVE, best, break_even, compare,
+                        compare_points, required_quantiles, sweep_pareto)
 from .errors import InferonomicsError
 from .jsonable import jsonable
 from .model.registry import TABLE_METRICS, unit_of
+from .plots import plot_validation
+from .scenario import load_scenario
+from .sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 
 EXIT_USAGE = 2
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
@@ -137,12 +144,8 @@ def _cmd_catalog(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from . import validation
-
     report = validation.validate(samples=args.samples, seed=args.seed)
     if args.plot:
-        from .plots import plot_validation
-
         plot_validation(report, args.plot)
     if args.json:
         json.dump(_json_safe(report), sys.stdout, default=_json_default, allow_nan=False)
@@ -220,8 +223,6 @@ def _hide_zipped(result, table: dict) -> dict:
 
 def _front_table(result, front, columns) -> dict:
     """The Pareto points, ordered by the first column: index, axes and the columns."""
-    from .sweeps import split_column
-
     idx = np.flatnonzero(front)
     values = {c: result.column(*split_column(c), rows=idx) for c in columns}
     order = np.argsort(values[columns[0]], kind="stable")
@@ -243,11 +244,6 @@ def _sweep_samples(args) -> int | None:
 def _cmd_sweep(args) -> int:
     import time
 
-    from .constraints import parse_constraint, parse_objective
-    from .decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
-    from .scenario import load_scenario
-    from .sweeps import DEFAULT_QUANTILES, split_column, sweep
-
     t0 = time.perf_counter()
     scenario = load_scenario(args.scenario)
     # Check the decision settings before anything runs, and keep the quantiles they need.
@@ -262,8 +258,6 @@ def _cmd_sweep(args) -> int:
         parse_objective(c, "--show")
     pareto_cols = args.pareto or []
     if args.deterministic:   # one value per point: refuse percentiles before anything runs
-        from .sweeps import DETERMINISTIC_STATS
-
         named = [(str(c), c.stat) for c in parsed_constraints if c.metric != "feasible_fraction"]
         named += [(c, split_column(c)[1]) for c in [objective.column] + list(show)
                   + list(pareto_cols)]
@@ -287,8 +281,6 @@ def _cmd_sweep(args) -> int:
     front = sweep_pareto(result, pareto_cols) if pareto_cols else None
     written = result.write(args.out) if args.out else None
     if args.plot:
-        from . import plots
-
         constrained = bool(ranking.constraints) or ranking.min_feasible > 0
         plots.sweep_chart(result, args.plot, x=args.x, y=args.y or objective.column,
                           mask=ranking.eligible if constrained else None,
@@ -371,9 +363,6 @@ def _parse_assignment(items: list[str]) -> dict:
 
 
 def _cmd_compare(args) -> int:
-    from .decisions import BREAK_EVEN_SAMPLES, break_even, compare, compare_points
-    from .scenario import load_scenario
-
     a = load_scenario(args.a)
     given_samples = args.samples
     args.samples = args.samples or DEFAULT_COMPARE_SAMPLES
@@ -447,24 +436,18 @@ def _cmd_compare(args) -> int:
 
 
 def _cmd_sensitivity(args) -> int:
-    from . import sensitivity
-
     samples = args.samples or sensitivity.DEFAULT_SOBOL_SAMPLES
     sob = None if args.tornado_only else sensitivity.sobol(
         args.scenario, args.metric, samples=samples, seed=args.seed, backend=args.backend,
         threads=args.threads)
     tor = sensitivity.tornado(args.scenario, args.metric, backend=args.backend, seed=args.seed)
     if args.plot:
-        from . import plots
-
         if sob is not None:
             plots.sobol_chart(sob, args.plot)
         tornado_path = args.tornado_plot or (None if sob is not None else args.plot)
     else:
         tornado_path = args.tornado_plot
     if tornado_path:
-        from . import plots
-
         plots.tornado_chart(tor, tornado_path)
     if args.json:
         _dump_json({"metric": args.metric, "sobol": None if sob is None else sob.to_dict(),
@@ -510,18 +493,12 @@ def _range(text: str) -> tuple[float, float]:
 
 
 def _cmd_plot(args) -> int:
-    from . import plots
-    from .scenario import load_scenario
-
     scenario = load_scenario(args.scenario)
     if args.kind == "distribution":
         result = simulate(scenario, samples=args.samples or DEFAULT_PLOT_SAMPLES, seed=args.seed,
                           backend=args.backend, threads=args.threads, keep_samples=True)
         plots.distribution_chart(result, args.metric, args.out)
     elif args.kind in ("pareto", "sweep"):
-        from .decisions import DEFAULT_OBJECTIVE, required_quantiles, sweep_pareto
-        from .sweeps import DEFAULT_QUANTILES, sweep
-
         x = args.x or (DEFAULT_OBJECTIVE if args.kind == "pareto" else None)
         y = args.y or (DEFAULT_PARETO_Y if args.kind == "pareto" else DEFAULT_OBJECTIVE)
         columns = [x, y] if args.kind == "pareto" else [y]    # a sweep chart's x is an axis
@@ -534,8 +511,6 @@ def _cmd_plot(args) -> int:
         else:
             plots.sweep_chart(result, args.out, x=x, y=y)
     else:
-        from . import sensitivity
-
         if args.kind == "tornado":
             plots.tornado_chart(sensitivity.tornado(scenario, args.metric, backend=args.backend),
                                 args.out)

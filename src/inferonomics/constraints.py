@@ -13,11 +13,13 @@ import operator
 import re
 from dataclasses import dataclass
 
-from .errors import ScenarioError
-from .model.reference import METRIC_NAMES
+from .columns import split_column
+from .errors import ScenarioError, suggest
+from .model.registry import HIGHER, METRIC_NAMES, METRICS, OUTPUT_NAMES
 
-MAXIMIZED_METRICS = frozenset({"tokens_per_s", "tokens_per_s_per_device", "max_batch", "batch"})
-"""Metrics where more is better; every other metric is a cost (time, money, energy, carbon)."""
+MAXIMIZED_METRICS = frozenset(m.name for m in METRICS if m.better == HIGHER)
+"""Metrics where more is better (the registry's ``better``); every other metric is minimised as a
+cost (time, money, energy, carbon, water)."""
 FEASIBLE_COLUMN = "feasible_fraction"
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 _PATTERN = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+|inf)\s*$")
@@ -26,9 +28,6 @@ _PATTERN = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+|inf)\s
 def metric_column(metric, path: str = "metric") -> int:
     """The output column (index into ``OUTPUT_NAMES``) of ``metric``, or a ScenarioError naming
     the closest metric names."""
-    from .catalog import suggest
-    from .model.reference import OUTPUT_NAMES
-
     if not isinstance(metric, str) or metric not in METRIC_NAMES:
         raise ScenarioError(path, f"unknown metric {metric!r}{suggest(str(metric), METRIC_NAMES)}; "
                             "one of " + ", ".join(METRIC_NAMES))
@@ -36,8 +35,6 @@ def metric_column(metric, path: str = "metric") -> int:
 
 
 def _split(column: str, path: str) -> tuple[str, str]:
-    from .sweeps import split_column
-
     if column == FEASIBLE_COLUMN:
         return FEASIBLE_COLUMN, "value"
     try:

@@ -18,13 +18,16 @@ import numpy as np
 from . import backends
 from .constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Objective,
                           metric_column, parse_constraint, parse_objective)
+from .columns import parse_stat, split_column
 from .encoding import encode
-from .errors import ScenarioError
+from .errors import ScenarioError, suggest
+from .grid import Grid
 from .jsonable import jsonable
 from .model.reference import STATUS_OK
+from .model.registry import PARAMETER_BY_PATH
 from .rng import normalize_seed
-from .scenario import Scenario, load_scenario
-from .sweeps import SweepResult
+from .scenario import Plan, Scenario, load_scenario
+from .sweeps import SweepResult, _Progress
 
 DEFAULT_OBJECTIVE = "usd_per_mtok_p50"
 DEFAULT_MIN_FEASIBLE = 0.95
@@ -53,8 +56,6 @@ def required_quantiles(constraints: Sequence[Constraint] = (), objective: Object
                        columns: Sequence[str] = ()) -> list[float]:
     """Quantiles a Monte Carlo sweep must keep for these constraints, objective and other columns
     (names like ``tpot_s_p95``)."""
-    from .sweeps import parse_stat, split_column
-
     stats = [item.stat for item in list(constraints) + ([objective] if objective else [])]
     stats += [split_column(c)[1] for c in columns]
     return [q for q in (parse_stat(st) for st in stats if st != "value") if isinstance(q, float)]
@@ -213,8 +214,6 @@ def sweep_pareto(result: SweepResult, columns: Sequence[str]) -> np.ndarray:
     """Pareto mask over a sweep's points for columns like ``["usd_per_mtok_p50", "tpot_s_p95"]``
     (throughput maximised, everything else minimised); points infeasible in every sample are never
     on the front."""
-    from .sweeps import split_column
-
     if not 2 <= len(columns) <= 3:
         raise ScenarioError("pareto", f"takes two or three metric columns, got {len(columns)}")
     parsed = [split_column(c) for c in columns]
@@ -292,8 +291,6 @@ class _Stream:
 
 def _plans_of(option):
     """A Plan from a Scenario / dict / path without axes, or a Plan itself."""
-    from .scenario import Plan
-
     if isinstance(option, Plan):
         return option
     return load_scenario(option).resolve()
@@ -334,15 +331,13 @@ def _compare_chunks(metric: str, samples: int, chunks_a, chunks_b, confidence: f
 
 
 def _check_compare_args(metric, samples, confidence, threads) -> int:
-    from .api import MAX_SAMPLES, _check_threads
-
     m = metric_column(metric)
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
-            not 2 <= samples <= MAX_SAMPLES:
-        raise ScenarioError("samples", f"must be an integer in [2, {MAX_SAMPLES:g}], got {samples!r}")
+            not 2 <= samples <= backends.MAX_SAMPLES:
+        raise ScenarioError("samples", f"must be an integer in [2, {backends.MAX_SAMPLES:g}], got {samples!r}")
     if not 0.0 < confidence < 1.0:
         raise ScenarioError("confidence", f"must be in (0, 1), got {confidence!r}")
-    _check_threads(threads)
+    backends.check_threads(threads)
     return m
 
 
@@ -393,9 +388,6 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
     point index in C order, or ``{axis path: value}``), on common random numbers. The baseline's
     samples are evaluated once and kept (9 bytes a sample). Ctrl-C stops between points and
     returns the comparisons finished (with a warning)."""
-    from .grid import Grid
-    from .sweeps import _Progress
-
     m = _check_compare_args(metric, samples, confidence, threads)
     scenario = load_scenario(scenario)
     if not scenario.axes:
@@ -475,13 +467,9 @@ def break_even(a, b, path: str, *, side: str = "b", metric: str = "usd_per_mtok"
     """The value of input ``path`` (e.g. ``"cost.usd_per_device_hour"``) in option ``side`` ("a" or
     "b") at which A and B have the same mean ``metric``, found by bisection on common random
     numbers over [low, high] (default: half to twice the input's current median)."""
-    from .model.registry import PARAMETER_BY_PATH
-
     if side not in ("a", "b"):
         raise ScenarioError("side", f"must be 'a' or 'b', got {side!r}")
     if path not in PARAMETER_BY_PATH:
-        from .catalog import suggest
-
         raise ScenarioError("path", f"unknown input {path!r}{suggest(path, list(PARAMETER_BY_PATH))}")
     param = PARAMETER_BY_PATH[path]
     if param.integer:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 
 class InferonomicsError(Exception):
     """Base class of every error raised by inferonomics on purpose."""
@@ -24,3 +26,12 @@ class ScenarioError(InferonomicsError, ValueError):
 class BackendUnavailable(InferonomicsError, RuntimeError):
     """The requested compute backend is not available in this installation; the message says why
     and how to get it."""
+
+
+def suggest(name: str, choices) -> str:
+    """' (did you mean: a, b?)' for the closest of ``choices``, or '' if none is close."""
+    choices = list(choices)
+    # Ids that extend what was typed ("h100" -> "h100-sxm") are the likeliest meaning.
+    prefixed = [c for c in choices if c.startswith(name) and c != name]
+    close = prefixed[:3] or difflib.get_close_matches(name, choices, n=3, cutoff=0.6)
+    return f" (did you mean: {', '.join(close)}?)" if close else ""

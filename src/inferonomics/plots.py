@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from .errors import InferonomicsError
+from .columns import split_column
+from .constraints import MAXIMIZED_METRICS
+from .errors import InferonomicsError, ScenarioError
 from .model.registry import unit_of
 
 
@@ -69,8 +71,6 @@ def _save(fig, path) -> None:
 
 
 def _axis_label(column: str) -> str:
-    from .sweeps import split_column
-
     try:
         metric, stat = split_column(column)
     except Exception:
@@ -129,8 +129,6 @@ def pareto_chart(result, front, x: str, y: str, path) -> None:
     through its points, labelled with their axis values."""
     import numpy as np
 
-    from .sweeps import split_column
-
     plt = _pyplot()
     xs, ys = (result.column(*split_column(c)) for c in (x, y))
     fig, ax = plt.subplots(figsize=(10, 6.5))
@@ -172,10 +170,6 @@ def sweep_chart(result, path, x: str | None = None, y: str = "usd_per_mtok_p50",
     with many, the best point at each x value (lowest, or highest for throughput), labelled with
     the other axes' values there, with p5-p95 error bars."""
     import numpy as np
-
-    from .constraints import MAXIMIZED_METRICS
-    from .errors import ScenarioError
-    from .sweeps import split_column
 
     plt = _pyplot()
     axes = result.axis_columns()

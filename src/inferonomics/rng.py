@@ -23,6 +23,8 @@ the C and numba cores compute the same words bit for bit.
 
 from __future__ import annotations
 
+from .errors import ScenarioError
+
 MASK64 = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15          # 2**64 / golden ratio, odd: the Weyl increment of SplitMix64
 MIX_MUL1 = 0xBF58476D1CE4E5B9       # Stafford Mix13 multipliers
@@ -69,8 +71,6 @@ def uniform(skey: int, stream: int, k: int) -> float:
 def normalize_seed(seed: int | None) -> int:
     """Return a valid seed: ``seed`` itself if it is an integer in ``[0, 2**64)``, or fresh entropy
     from the operating system if it is ``None`` (the result records the seed actually used)."""
-    from .errors import ScenarioError
-
     if seed is None:
         import secrets
 

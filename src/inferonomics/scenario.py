@@ -19,6 +19,8 @@ from typing import Any, Iterator, Mapping
 
 from . import catalog
 from .distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
+from .checks import check_in_range, describe, is_number, parse_number
+from .constraints import parse_constraint, parse_objective
 from .errors import ScenarioError
 from .model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
@@ -58,34 +60,6 @@ class Axis:
 # Parsing single values
 # ----------------------------------------------------------------------------------------------------
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def _describe(x: Any) -> str:
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    return repr(x)
-
-
-def _check_in_range(path: str, x: float, param: Parameter) -> None:
-    if math.isnan(x):
-        raise ScenarioError(path, f"must be {param.range_text()}, got nan")
-    if not param.contains(x):
-        raise ScenarioError(path, f"must be {param.range_text()}, got {x:g}")
-    if param.integer and math.isfinite(x) and x != math.floor(x):
-        raise ScenarioError(path, f"must be {param.range_text()}, got {x:g}")
-
-
-def parse_number(path: str, raw: Any, param: Parameter) -> float:
-    """A plain number for ``param``, checked against its range."""
-    if not _is_number(raw):
-        raise ScenarioError(path, f"must be {param.range_text()}, got {_describe(raw)}")
-    x = float(raw)
-    _check_in_range(path, x, param)
-    return x
-
-
 def _support_within(dist: Distribution, param: Parameter) -> bool:
     """Whether every value ``dist`` can produce (after rounding, for integer inputs) is allowed."""
     low, high = dist.support()
@@ -101,7 +75,7 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
         raise ScenarioError(path, "a table value needs a `dist` key, one of " + ", ".join(kinds))
     kind = raw["dist"]
     if kind not in DISTRIBUTION_KEYS:
-        raise ScenarioError(f"{path}.dist", f"unknown distribution {_describe(kind)}"
+        raise ScenarioError(f"{path}.dist", f"unknown distribution {describe(kind)}"
                             f"{catalog.suggest(str(kind), kinds)}; one of " + ", ".join(kinds))
     required, optional = DISTRIBUTION_KEYS[kind]
     fields: dict[str, Any] = {}
@@ -113,11 +87,11 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
                                 f"{catalog.suggest(key, required + optional)}; {kind} takes "
                                 + ", ".join(required + optional))
         if key in ("values", "weights"):
-            if not isinstance(value, list) or not all(_is_number(v) for v in value):
-                raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {_describe(value)}")
+            if not isinstance(value, list) or not all(is_number(v) for v in value):
+                raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {describe(value)}")
             fields[key] = [float(v) for v in value]
-        elif not _is_number(value) or math.isnan(value):
-            raise ScenarioError(f"{path}.{key}", f"must be a number, got {_describe(value)}")
+        elif not is_number(value) or math.isnan(value):
+            raise ScenarioError(f"{path}.{key}", f"must be a number, got {describe(value)}")
         else:
             fields[key] = float(value)
     for key in required:
@@ -125,7 +99,7 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
             raise ScenarioError(f"{path}.{key}", f"missing: {kind} needs " + ", ".join(required))
     if kind == "choice":
         for v in fields["values"]:
-            _check_in_range(f"{path}.values", v, param)
+            check_in_range(f"{path}.values", v, param)
     dist = make_distribution(kind, fields, lambda message: ScenarioError(path, message))
     if not _support_within(dist, param):
         low, high = dist.support()
@@ -143,7 +117,7 @@ def _parse_single(path: str, raw: Any, param: Parameter) -> Distribution:
     if isinstance(raw, str):
         extra = ' or "max"' if param.name == "batch" else ""
         raise ScenarioError(path, f"must be {param.range_text()}{extra}, or a distribution table; "
-                            f"got {_describe(raw)}")
+                            f"got {describe(raw)}")
     return Fixed(parse_number(path, raw, param))
 
 
@@ -168,7 +142,7 @@ def _parse_id(path: str, raw: Any, kind: str, extra_catalog) -> str | Axis:
     for j, item in enumerate(ids):
         where = f"{path}[{j}]" if isinstance(raw, list) else path
         if not isinstance(item, str):
-            raise ScenarioError(where, f"must be a catalog id (a string), got {_describe(item)}")
+            raise ScenarioError(where, f"must be a catalog id (a string), got {describe(item)}")
         try:
             catalog.lookup(kind, item, extra_catalog[kind])
         except ScenarioError as exc:
@@ -451,7 +425,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
 
     name = raw.get("name", "unnamed scenario")
     if not isinstance(name, str):
-        raise ScenarioError("name", f"must be a string, got {_describe(name)}")
+        raise ScenarioError("name", f"must be a string, got {describe(name)}")
 
     values: dict[str, Any] = {}
     info: dict[str, dict[str, Any]] = {"model": {}, "hardware": {}}
@@ -460,7 +434,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
         if table is None:
             continue
         if not isinstance(table, Mapping):
-            raise ScenarioError(section, f"must be a table [{section}], got {_describe(table)}")
+            raise ScenarioError(section, f"must be a table [{section}], got {describe(table)}")
         extra_keys = SECTION_EXTRA_KEYS.get(section, ())
         own = [p.name for p in PARAMETERS if p.section == section]
         for key, value in table.items():
@@ -472,7 +446,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
                 values[path] = _parse_id(path, value, kind, extra_catalog)
             elif key == "mode" and section == "cost":
                 if value not in COST_MODES:
-                    raise ScenarioError(path, f'must be "rent" or "own", got {_describe(value)}')
+                    raise ScenarioError(path, f'must be "rent" or "own", got {describe(value)}')
                 values[path] = value
             elif key in extra_keys:
                 info[section][key] = value
@@ -503,9 +477,9 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     for key in ("usd_per_hour", "purchase_usd", "embodied_kgco2"):
         if key in info["hardware"]:
             value = info["hardware"][key]
-            if not _is_number(value) or not math.isfinite(value) or value < 0:
+            if not is_number(value) or not math.isfinite(value) or value < 0:
                 raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
-                                    f"{_describe(value)}")
+                                    f"{describe(value)}")
     zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
     scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
                         raw=copy.deepcopy(dict(raw)), base_dir=base_dir, zipped=zipped,
@@ -524,7 +498,7 @@ def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, 
     and ``show`` (extra columns the CLI prints), checked here so a bad one fails when the scenario
     loads."""
     if not isinstance(table, Mapping):
-        raise ScenarioError("sweep", f"must be a table [sweep], got {_describe(table)}")
+        raise ScenarioError("sweep", f"must be a table [sweep], got {describe(table)}")
     for key in table:
         if key not in SWEEP_KEYS:
             raise ScenarioError(f"sweep.{key}", f"unknown key{catalog.suggest(key, SWEEP_KEYS)}; "
@@ -555,8 +529,6 @@ def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, 
             raise ScenarioError(where, "zipped axes must have the same length, got "
                                 + ", ".join(f"{p} ({n})" for p, n in lengths.items()))
         groups.append(tuple(group))
-    from .constraints import parse_constraint, parse_objective
-
     constraints = table.get("constraints", [])
     if not isinstance(constraints, list):
         raise ScenarioError("sweep.constraints", "must be a list like ['tpot_s_p95 <= 0.04']")
@@ -571,13 +543,13 @@ def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, 
         parse_objective(column, f"sweep.show[{j}]")
     if "min_feasible" in table:
         f = table["min_feasible"]
-        if not _is_number(f) or not 0.0 <= f <= 1.0:
-            raise ScenarioError("sweep.min_feasible", f"must be a fraction in [0, 1], got {_describe(f)}")
+        if not is_number(f) or not 0.0 <= f <= 1.0:
+            raise ScenarioError("sweep.min_feasible", f"must be a fraction in [0, 1], got {describe(f)}")
     max_points = table.get("max_points")
     if max_points is not None:
-        if not _is_number(max_points) or max_points < 1 or max_points != math.floor(max_points):
+        if not is_number(max_points) or max_points < 1 or max_points != math.floor(max_points):
             raise ScenarioError("sweep.max_points", f"must be a whole number >= 1, got "
-                                f"{_describe(max_points)}")
+                                f"{describe(max_points)}")
         max_points = int(max_points)
     return tuple(groups), max_points
 

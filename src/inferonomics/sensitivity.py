@@ -47,7 +47,7 @@ from typing import Any, Callable, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from . import backends
-from .api import _check_threads
+from .backends import check_threads
 from .encoding import STATUS_COLUMN, encode
 from .constraints import metric_column
 from .errors import ScenarioError
@@ -554,7 +554,7 @@ def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
     samples = _check_int("samples", samples, MIN_SAMPLES, MAX_SAMPLES)
     num_resamples = _check_int("num_resamples", num_resamples, 2, 100_000)
     conf_level = _check_conf_level(conf_level)
-    _check_threads(threads)
+    check_threads(threads)
     seed = normalize_seed(seed)
     _, plan = _plan_of(scenario, "a Sobol analysis")
     names = plan.uncertain

@@ -24,17 +24,18 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import backends
+from .columns import MOMENT_STATS, parse_stat, quantile_label, split_column
+from .constraints import metric_column
 from .errors import ScenarioError
+from .grid import Grid, _label_text
 from .jsonable import jsonable
-from .grid import Grid
-from .model.reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK
-from .model.registry import unit_of
+from .model.reference import STATUS_NAMES, STATUS_OK
+from .model.registry import METRIC_NAMES, unit_of
 from .rng import normalize_seed
 from .scenario import Scenario, load_scenario
 from .versions import provenance
 
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
-MOMENT_STATS = ("mean", "std", "min", "max")
 MAX_QUANTILES = 16                  # INF_MAX_QUANTILES in the C core
 MAX_SAMPLES_PER_POINT = 1 << 30     # INF_MAX_SPAN: the cores' 32-bit histograms
 DEFAULT_MAX_POINTS = 50_000_000
@@ -50,55 +51,11 @@ PROGRESS_DELAY_S = 1.0              # show a progress bar only on runs longer th
 WRITE_ROWS = 1 << 20                # rows per slab when writing a table
 
 
-def quantile_label(q: float) -> str:
-    """Column suffix of quantile ``q``: 0.05 -> "p5", 0.5 -> "p50", 0.999 -> "p99.9"."""
-    return "p" + f"{q * 100:.6g}"
-
-
-def parse_stat(stat: str) -> str | float:
-    """A statistic's name: "mean", "std", "min", "max", or a quantile "pNN" (returned as q in [0,
-    1]); "median" means "p50"."""
-    if stat == "median":
-        return 0.5
-    if stat == "value":
-        raise ScenarioError("stat", "a Monte Carlo sweep has statistics per metric: name a column "
-                            "like usd_per_mtok_p50 or tpot_s_mean")
-    if stat in MOMENT_STATS:
-        return stat
-    if stat.startswith("p"):
-        try:
-            q = float(stat[1:]) / 100.0
-        except ValueError:
-            q = math.nan
-        if 0.0 <= q <= 1.0:
-            return q
-    raise ScenarioError("stat", f"unknown statistic {stat!r}; use mean, std, min, max, median or "
-                        "a percentile like p5, p50, p95, p99.9")
-
-
-def split_column(name: str) -> tuple[str, str]:
-    """``"usd_per_mtok_p95"`` -> ``("usd_per_mtok", "p95")``; a bare metric name gets "value"."""
-    if name in METRIC_NAMES:
-        return name, "value"
-    metric, _, stat = name.rpartition("_")
-    if metric not in METRIC_NAMES:
-        from .catalog import suggest
-
-        guess = suggest(metric or name, METRIC_NAMES)
-        raise ScenarioError("metric", f"unknown metric column {name!r}{guess}; columns are "
-                            "METRIC_STAT, e.g. usd_per_mtok_p50 or tpot_s_p95, with METRIC one of "
-                            + ", ".join(METRIC_NAMES))
-    parse_stat(stat)
-    return metric, stat
-
-
 def _label_column(labels: tuple) -> np.ndarray:
     """An axis's values as a numpy column: numbers stay numbers; anything else becomes text."""
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in labels):
         kind = np.int64 if all(isinstance(v, int) for v in labels) else np.float64
         return np.array(labels, dtype=kind)
-    from .grid import _label_text
-
     return np.array([_label_text(v) for v in labels], dtype=object)
 
 
@@ -363,7 +320,6 @@ def _check_metrics(metrics) -> tuple[str, ...]:
         return METRIC_NAMES
     if isinstance(metrics, str):
         metrics = [metrics]
-    from .constraints import metric_column
 
     wanted = set()
     for m in metrics:
@@ -426,10 +382,9 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     progress : bool
         Show a progress bar (tqdm) on runs longer than a second.
     """
-    from .api import MAX_THREADS, _check_threads
 
     scenario = load_scenario(scenario)
-    _check_threads(threads)
+    backends.check_threads(threads)
     limit = max_points if max_points is not None else (scenario.max_points or DEFAULT_MAX_POINTS)
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise ScenarioError("max_points", f"must be a whole number >= 1, got {max_points!r}")
@@ -455,7 +410,7 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     kept = _check_metrics(metrics)
     grid = Grid(scenario)
     chosen = backends.get_backend(backend)
-    threads = min(threads or backends.default_threads(), MAX_THREADS)
+    threads = min(threads or backends.default_threads(), backends.MAX_THREADS)
 
     n = grid.size
     cols = np.array([METRIC_NAMES.index(m) for m in kept])

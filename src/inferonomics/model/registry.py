@@ -331,7 +331,7 @@ class Metric:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("batch", "seq", NEITHER, "Sequences resident per replica."),
+    Metric("batch", "seq", HIGHER, "Sequences resident per replica (more serve more at once)."),
     Metric("max_batch", "seq", HIGHER, "Largest batch that fits in memory.", in_table=False),
     Metric("ttft_s", "s", LOWER, "Time to first token: the prefill of one prompt."),
     Metric("tpot_s", "s", LOWER, "Time per output token seen by one sequence."),

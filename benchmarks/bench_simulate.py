@@ -46,7 +46,7 @@ WARMUP_SAMPLES = 1000
 SEED = 0
 
 # The module holding each native core's ``draw_only`` floor.
-_CORE_MODULES = {"c": "inferonomics.cbinding", "numba": "inferonomics.numba_core"}
+_CORE_MODULES = {"c": "inferonomics.cores.cbinding", "numba": "inferonomics.cores.numba_core"}
 
 
 def require_backend(backend):

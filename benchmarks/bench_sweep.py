@@ -21,8 +21,8 @@ import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
 from inferonomics import backends  # noqa: E402
-from inferonomics.encoding import N_OUTPUTS  # noqa: E402
-from inferonomics.grid import Grid  # noqa: E402
+from inferonomics.cores.encoding import N_OUTPUTS  # noqa: E402
+from inferonomics.analysis.grid import Grid  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CHEAPEST = EXAMPLES / "cheapest-gpu-llama-3.1-70b.toml"

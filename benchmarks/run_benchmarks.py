@@ -107,9 +107,9 @@ def header(backends):
 
 def core_module(backend):
     if backend == "c":
-        from inferonomics import cbinding
+        from inferonomics.cores import cbinding
         return cbinding
-    from inferonomics import numba_core
+    from inferonomics.cores import numba_core
     return numba_core
 
 

@@ -33,9 +33,9 @@ import numpy as np  # noqa: E402
 
 import inferonomics as inf  # noqa: E402
 from inferonomics import backends  # noqa: E402
-from inferonomics.encoding import N_OUTPUTS  # noqa: E402
-from inferonomics.grid import Grid  # noqa: E402
-from inferonomics.sweeps import sweep  # noqa: E402
+from inferonomics.cores.encoding import N_OUTPUTS  # noqa: E402
+from inferonomics.analysis.grid import Grid  # noqa: E402
+from inferonomics.analysis.sweeps import sweep  # noqa: E402
 
 TARGET_POINTS_PER_S = 10e6
 KERNEL_POINTS = 1 << 21

@@ -12,7 +12,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 # Tests that compare backends skip the cores this build lacks; CI sets INFERONOMICS_REQUIRE_C=1 so
 # that a missing or stale C core fails the run instead of being skipped quietly.
 if os.environ.get("INFERONOMICS_REQUIRE_C") == "1":
-    from inferonomics import backends
+    from inferonomics.cores import backends
 
     if backends.unavailable_reason("c") is not None:
         raise RuntimeError(f"INFERONOMICS_REQUIRE_C=1 but {backends.unavailable_reason('c')}")
@@ -30,7 +30,7 @@ def example_path() -> Path:
 def interrupt_sweep_at_call(monkeypatch):
     """``interrupt_sweep_at_call(k)``: the next sweeps' k-th core call raises KeyboardInterrupt, as
     Ctrl-C between batches would; earlier calls run the real core."""
-    from inferonomics import backends
+    from inferonomics.cores import backends
 
     def install(k: int) -> None:
         real = backends.get_backend("auto")
@@ -44,7 +44,7 @@ def interrupt_sweep_at_call(monkeypatch):
 
         fake = backends.Backend(real.name, real.simulate, real.evaluate, real.draw,
                                 real.sweep_evaluate, interrupting)
-        monkeypatch.setattr("inferonomics.backends.get_backend", lambda name: fake)
+        monkeypatch.setattr("inferonomics.cores.backends.get_backend", lambda name: fake)
 
     return install
 
@@ -53,7 +53,7 @@ def interrupt_sweep_at_call(monkeypatch):
 def interrupt_comparison_at_call(monkeypatch):
     """``interrupt_comparison_at_call(k)``: the k-th option a comparison evaluates raises
     KeyboardInterrupt; returns the list of plans evaluated so far (the baseline first)."""
-    from inferonomics import decisions
+    from inferonomics.analysis import decisions
 
     def install(k: int) -> list:
         calls = []

@@ -6,7 +6,7 @@ special values as explicit candidates, so optional terms get switched on and off
 price or a positive one, no latency target or a tight one, MLA or not, windows or not). A new input
 is covered as soon as it is registered; nothing here lists inputs.
 
-The few cross-field rules of :func:`inferonomics.scenario.check_plan` are repaired after drawing;
+The few cross-field rules of :func:`inferonomics.io.scenario.check_plan` are repaired after drawing;
 :func:`repaired` then asserts ``check_plan`` accepts the row, so a new rule there makes this module
 fail loudly until it learns to repair it.
 """
@@ -18,10 +18,10 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from inferonomics.distributions import Fixed
+from inferonomics.sampling.distributions import Fixed
 from inferonomics.model.registry import PARAMETERS, Parameter
 from inferonomics.model.reference import peak_tflops
-from inferonomics.scenario import check_plan
+from inferonomics.io.scenario import check_plan
 
 LOG_UNIFORM_SPAN = 100.0   # ranges wider than this ratio are drawn log-uniformly in bulk draws
 # Positive values are drawn no smaller than this fraction of the range's top: below it, products of

@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "inferonomics"
 # (module, what it imports inside a function, why)
 ALLOWED_INNER = {
-    ("inferonomics.backends", "inferonomics.numba_core"):
+    ("inferonomics.cores.backends", "inferonomics.cores.numba_core"):
         "importing numba costs about half a second; only a numba run pays it",
 }
 

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import inferonomics
-from inferonomics import backends
+from inferonomics.cores import backends
 from inferonomics.model import reference
-from inferonomics.encoding import encode
+from inferonomics.cores.encoding import encode
 from inferonomics.errors import ScenarioError
 from inferonomics.model.registry import INPUT_NAMES
 from inferonomics.model.reference import OUTPUT_NAMES
-from inferonomics.scenario import load_scenario
+from inferonomics.io.scenario import load_scenario
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
 if os.environ.get("INFERONOMICS_REQUIRE_C") == "1" and "c" not in NATIVE:
@@ -149,7 +149,7 @@ EXAMPLE = load_scenario(os.path.join(os.path.dirname(__file__), "..", "examples"
 def _summary(backend, samples, threads, chunk=backends.CHUNK_SAMPLES, span_chunks=backends.SPAN_CHUNKS,
              plan=None, seed=3):
     plan = plan or EXAMPLE.resolve()
-    kernel = {"c": "inferonomics.cbinding", "numba": "inferonomics.numba_core"}[backend]
+    kernel = {"c": "inferonomics.cores.cbinding", "numba": "inferonomics.cores.numba_core"}[backend]
     import importlib
 
     module = importlib.import_module(kernel)

@@ -554,7 +554,7 @@ def test_simulate_refuses_a_bad_argument_naming_it(kwargs, path, fragment):
 
 
 def test_unavailable_backend_says_why(monkeypatch):
-    monkeypatch.setattr("inferonomics.cbinding.UNAVAILABLE_REASON", "the C core was not built (test)")
+    monkeypatch.setattr("inferonomics.cores.cbinding.UNAVAILABLE_REASON", "the C core was not built (test)")
     with pytest.raises(BackendUnavailable) as info:
         simulate(base(), samples=10, seed=0, backend="c")
     reason = inferonomics.available_backends()["c"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from inferonomics import cli
-from inferonomics.catalog import REQUIRED_KEYS
+from inferonomics.io.catalog import REQUIRED_KEYS
 from toml_writer import to_toml
 
 REPO = Path(__file__).parents[1]
@@ -172,7 +172,7 @@ def test_seed_outside_the_range_exits_2_naming_seed(capsys, seed):
 
 
 def test_unavailable_backend_exits_2_saying_why(capsys, monkeypatch):
-    monkeypatch.setattr("inferonomics.cbinding.UNAVAILABLE_REASON", "the C core was not built (test)")
+    monkeypatch.setattr("inferonomics.cores.cbinding.UNAVAILABLE_REASON", "the C core was not built (test)")
     rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "10", "--backend", "c")
     assert_one_error_line(rc, out, err, "'c'", "unavailable")
 

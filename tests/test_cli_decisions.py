@@ -86,7 +86,7 @@ def test_ctrl_c_writes_the_finished_points_and_exits_130(capsys, tmp_path, monke
                                                          interrupt_sweep_at_call):
     pd = pytest.importorskip("pandas")
     interrupt_sweep_at_call(2)
-    monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 200 * 50)
+    monkeypatch.setattr("inferonomics.analysis.sweeps.BATCH_SAMPLES", 200 * 50)
     with pytest.warns(RuntimeWarning, match="interrupted"):
         code, out, _ = run(capsys, "sweep", CHEAPEST, "--samples", 200, "--out", tmp_path / "p.csv")
     assert code == 130
@@ -176,7 +176,7 @@ def test_sensitivity_charts_are_written(capsys, tmp_path, kind):
 
 
 def test_a_deterministic_sweep_refuses_percentile_constraints_before_running(capsys, monkeypatch):
-    monkeypatch.setattr("inferonomics.sweeps.sweep", None)   # must not be reached
+    monkeypatch.setattr("inferonomics.analysis.sweeps.sweep", None)   # must not be reached
     code, out, err = run(capsys, "sweep", CHEAPEST, "--deterministic", "--constraint",
                          "tpot_s_p95 <= 0.05")
     assert code == 2 and "tpot_s_p95 <= 0.05: a deterministic sweep has one value" in err

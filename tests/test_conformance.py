@@ -12,7 +12,7 @@ import os
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from inferonomics import backends
+from inferonomics.cores import backends
 from inferonomics.model import reference
 from inferonomics.model.registry import INPUT_NAMES
 from inferonomics.model.reference import OUTPUT_NAMES, STATUS_NAMES

@@ -9,11 +9,11 @@ from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import inferonomics as inf
-from inferonomics.constraints import parse_constraint, parse_objective
-from inferonomics.decisions import (best, break_even, compare, compare_points, pareto_front,
+from inferonomics.model.constraints import parse_constraint, parse_objective
+from inferonomics.analysis.decisions import (best, break_even, compare, compare_points, pareto_front,
                                     sweep_pareto)
 from inferonomics.errors import ScenarioError
-from inferonomics.sweeps import sweep
+from inferonomics.analysis.sweeps import sweep
 
 
 def brute_force_front(points, maximize=None):

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 import inferonomics
-from inferonomics import backends, rng
+from inferonomics.cores import backends
+from inferonomics.sampling import rng
 from inferonomics.model import reference
 from inferonomics.model.registry import PARAMETER_BY_NAME, PARAMETER_BY_PATH, default_of
-from inferonomics.scenario import parse_value
+from inferonomics.io.scenario import parse_value
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ROOT = GOLDEN.parents[1]

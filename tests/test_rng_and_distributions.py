@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from inferonomics import rng
-from inferonomics.distributions import (Choice, LogNormal, Normal, Pert, Triangular, Uniform,
+from inferonomics.sampling import rng
+from inferonomics.sampling.distributions import (Choice, LogNormal, Normal, Pert, Triangular, Uniform,
                                         standard_normal_quantile)
 
 scipy_stats = pytest.importorskip("scipy.stats")

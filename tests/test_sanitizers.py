@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from inferonomics.model import reference
-from inferonomics.encoding import N_INPUTS, N_METRICS, N_OUTPUTS, encode
+from inferonomics.cores.encoding import N_INPUTS, N_METRICS, N_OUTPUTS, encode
 from inferonomics.model.registry import INPUT_NAMES
-from inferonomics.backends import N_MOMENTS
+from inferonomics.cores.backends import N_MOMENTS
 from inferonomics.model.reference import OUTPUT_NAMES, STATUS_NAMES
 
 N_STATUS = len(STATUS_NAMES)
-from inferonomics.scenario import load_scenario
+from inferonomics.io.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
@@ -117,8 +117,9 @@ SWEEP_SCENARIO = {
 
 @pytest.mark.parametrize("axes", [True, False], ids=["grid", "no-axes"])
 def test_sanitized_sweep_kernels_match_the_binding_and_stay_in_bounds(sweep_harness, axes):
-    from inferonomics import backends, cbinding
-    from inferonomics.grid import Grid
+    from inferonomics.cores import backends
+    from inferonomics.cores import cbinding
+    from inferonomics.analysis.grid import Grid
 
     if backends.unavailable_reason("c") is not None:
         pytest.skip("the C core is not built")

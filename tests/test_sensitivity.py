@@ -9,9 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from inferonomics import ScenarioError, backends, sensitivity
+from inferonomics import ScenarioError
+from inferonomics.cores import backends
+from inferonomics.analysis import sensitivity
 from inferonomics.model.registry import PARAMETERS, default_of, default_value
-from inferonomics.sensitivity import sobol, sobol_indices, tornado
+from inferonomics.analysis.sensitivity import sobol, sobol_indices, tornado
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
 

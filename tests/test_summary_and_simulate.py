@@ -8,8 +8,8 @@ from hypothesis import given, strategies as st
 
 import inferonomics
 from inferonomics.model import reference
-from inferonomics.scenario import load_scenario
-from inferonomics.summary import SKETCH_RELATIVE_ERROR, MetricSummary, QuantileSketch, Summary
+from inferonomics.io.scenario import load_scenario
+from inferonomics.stats.summary import SKETCH_RELATIVE_ERROR, MetricSummary, QuantileSketch, Summary
 
 finite_values = st.lists(st.one_of(st.just(0.0), st.floats(2.0**-64, 2.0**63)), min_size=1,
                          max_size=400)

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import inferonomics as inf
-from inferonomics import backends
+from inferonomics.cores import backends
 from inferonomics.errors import ScenarioError
-from inferonomics.grid import Grid
+from inferonomics.analysis.grid import Grid
 from inferonomics.model.registry import INPUT_NAMES
 from inferonomics.model.reference import METRIC_NAMES
-from inferonomics.sweeps import quantile_label, split_column, sweep
+from inferonomics.analysis.sweeps import quantile_label, split_column, sweep
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
 MOMENT_RTOL = 1e-12
@@ -122,11 +122,11 @@ def test_native_cores_agree_bit_for_bit_and_with_the_reference():
 def test_thread_count_and_batching_do_not_change_a_sweep(backend, monkeypatch):
     sc = scenario()
     one = sweep(sc, samples=700, seed=2, backend=backend, threads=1)
-    monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 700 * 3)   # batches of 3 points
+    monkeypatch.setattr("inferonomics.analysis.sweeps.BATCH_SAMPLES", 700 * 3)   # batches of 3 points
     three = sweep(sc, samples=700, seed=2, backend=backend, threads=3)
     assert np.array_equal(one.quantile_values, three.quantile_values, equal_nan=True)
     assert np.array_equal(one.moments, three.moments)
-    monkeypatch.setattr("inferonomics.sweeps.BATCH_POINTS", 5)
+    monkeypatch.setattr("inferonomics.analysis.sweeps.BATCH_POINTS", 5)
     d1 = sweep(sc, deterministic=True, backend=backend, threads=1)
     d3 = sweep(sc, deterministic=True, backend=backend, threads=3)
     assert np.array_equal(d1.values, d3.values, equal_nan=True)
@@ -189,7 +189,7 @@ def test_a_point_with_no_feasible_sample_reports_nan_statistics_and_its_fraction
 def test_ctrl_c_keeps_the_finished_points(monkeypatch, interrupt_sweep_at_call):
     sc = scenario()
     interrupt_sweep_at_call(3)
-    monkeypatch.setattr("inferonomics.sweeps.BATCH_SAMPLES", 400 * 5)
+    monkeypatch.setattr("inferonomics.analysis.sweeps.BATCH_SAMPLES", 400 * 5)
     with pytest.warns(RuntimeWarning, match="interrupted: keeping the 10 of 32"):
         result = sweep(sc, samples=400, seed=1)
     assert result.interrupted and result.completed == 10

@@ -5,8 +5,9 @@ import math
 
 import pytest
 
-from inferonomics import cli, validation
-from inferonomics.scenario import load_scenario
+from inferonomics import cli
+from inferonomics.fidelity import validation
+from inferonomics.io.scenario import load_scenario
 
 # Figures reached when the default priors were calibrated (see README "Validation"), with 2000
 # samples per case. A change that makes the model agree worse with the measurements fails here.
@@ -78,7 +79,7 @@ def test_validate_plot_writes_an_image(tmp_path, capsys):
 
 
 def test_calibration_interval_score_charges_width_and_distance_outside():
-    from inferonomics import calibration
+    from inferonomics.fidelity import calibration
 
     def result(p5, p95, measured, feasible=1.0):
         return validation.CaseResult("X", "ttft_s", "prefill", False, measured, p5, 2.0, p95, feasible)

@@ -48,9 +48,9 @@ SUMMARY_QUANTILES = (0.01, 0.05, 0.5, 0.95, 0.99)
 
 
 def draws_csv() -> str:
-    from inferonomics import rng
+    from inferonomics.sampling import rng
     from inferonomics.model.registry import PARAMETER_BY_PATH
-    from inferonomics.scenario import parse_value
+    from inferonomics.io.scenario import parse_value
 
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -71,7 +71,7 @@ def draws_csv() -> str:
 
 def outputs_csv() -> str:
     from inferonomics.model import reference
-    from inferonomics.scenario import load_scenario
+    from inferonomics.io.scenario import load_scenario
 
     rows = []
     for path in sorted((ROOT / "examples").glob("*.toml")):

@@ -51,7 +51,7 @@ class Region:
 
 REGIONS = (
     Region("c", "csrc/generated/model.h", "The reference's constants.", None),
-    Region("numba", "src/inferonomics/numba_core.py", "# The reference's constants.",
+    Region("numba", "src/inferonomics/cores/numba_core.py", "# The reference's constants.",
            "---- END GENERATED ----"),
 )
 

@@ -13,18 +13,18 @@ The public surface::
     PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
+from .analysis.decisions import (best, break_even, compare, compare_points, pareto_front,
+                                 sweep_pareto)
+from .analysis.sensitivity import sobol, sobol_indices, tornado
+from .analysis.sweeps import SweepResult, sweep
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
-from .catalog import load_catalog_file, register_hardware, register_model
-from .decisions import best, break_even, compare, compare_points, pareto_front, sweep_pareto
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
+from .io.catalog import load_catalog_file, register_hardware, register_model
+from .io.scenario import Plan, Scenario, load_scenario
 from .model.reference import Outputs
 from .model.registry import METRIC_NAMES, METRICS, PARAMETERS, Metric, Parameter
-from .scenario import Plan, Scenario, load_scenario
-from .sensitivity import sobol, sobol_indices, tornado
-from .summary import Summary
-from .sweeps import SweepResult, sweep
+from .stats.summary import Summary
 from .versions import SCHEMA_VERSION, STREAM_VERSION, __version__
-
 
 __all__ = [
     "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric", "Outputs",

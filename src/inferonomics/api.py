@@ -2,7 +2,7 @@
 samples, :func:`simulate` a Monte Carlo over a scenario.
 
 Every input is checked here, before any core runs; the cores themselves sit behind the one contract
-of :mod:`inferonomics.backends`, and users pick one by name.
+of :mod:`inferonomics.cores.backends`, and users pick one by name.
 """
 
 from __future__ import annotations
@@ -12,18 +12,18 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import backends
-from .backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
-from .catalog import suggest
-from .distributions import Fixed
-from .errors import ScenarioError
+from .cores import backends
+from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
+
+from .sampling.distributions import Fixed
+from .errors import ScenarioError, suggest
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
 from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
                              PARAMETER_BY_NAME, PARAMETERS, default_value, unit_of)
-from .rng import normalize_seed
-from .scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario, parse_number
-from .summary import Summary
+from .sampling.rng import normalize_seed
+from .io.scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario, parse_number
+from .stats.summary import Summary
 from .versions import provenance
 
 

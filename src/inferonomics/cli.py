@@ -13,19 +13,23 @@ import sys
 
 import numpy as np
 
-from . import backends, catalog, plots, sensitivity, validation
+from .cores import backends
+from .io import catalog
+from . import plots
+from .analysis import sensitivity
+from .fidelity import validation
 from .api import simulate
-from .backends import BACKENDS
-from .columns import split_column
-from .constraints import parse_constraint, parse_objective
-from .decisions import (BREAK_EVEN_SAMPLES, DEFAULT_OBJECTIVE, best, break_even, compare,
+from .cores.backends import BACKENDS
+from .model.columns import split_column
+from .model.constraints import parse_constraint, parse_objective
+from .analysis.decisions import (BREAK_EVEN_SAMPLES, DEFAULT_OBJECTIVE, best, break_even, compare,
                         compare_points, required_quantiles, sweep_pareto)
 from .errors import InferonomicsError
 from .jsonable import jsonable
 from .model.registry import TABLE_METRICS, unit_of
 from .plots import plot_validation
-from .scenario import load_scenario
-from .sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
+from .io.scenario import load_scenario
+from .analysis.sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 
 EXIT_USAGE = 2
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .columns import split_column
-from .constraints import MAXIMIZED_METRICS
+from .model.columns import split_column
+from .model.constraints import MAXIMIZED_METRICS
 from .errors import InferonomicsError, ScenarioError
 from .model.registry import unit_of
 

@@ -3,7 +3,7 @@
 * :data:`SCHEMA_VERSION`: the layout of results, tables and JSON (which columns exist, their names
   and units, as :mod:`inferonomics.model.registry` defines them). Raised when a column is renamed,
   removed or changes meaning; adding a metric raises it too, since readers may check for columns.
-* :data:`STREAM_VERSION`: the random-number contract (:mod:`inferonomics.rng` and each input's
+* :data:`STREAM_VERSION`: the random-number contract (:mod:`inferonomics.sampling.rng` and each input's
   ``Parameter.stream``). Raised only when the same seed would give different samples; adding an
   input on a new stream does not change it.
 """

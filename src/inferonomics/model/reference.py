@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, field, make_dataclass
 
-from .. import rng
+from ..sampling import rng
 from .registry import BATCH_MAX, METRIC_NAMES, METRICS, OUTPUT_NAMES, PARAMETERS
 
 # Unit conversions, named so the formulas read in SI units.

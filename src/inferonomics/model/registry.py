@@ -10,7 +10,7 @@ Inputs
 ------
 
 Each parameter names its random stream explicitly (``stream=``): input ``p`` draws from stream
-``p.stream`` of the counter-based generator (see :mod:`inferonomics.rng`). Stream ids are frozen once
+``p.stream`` of the counter-based generator (see :mod:`inferonomics.sampling.rng`). Stream ids are frozen once
 released: a new input takes the next unused id (:data:`NEXT_STREAM`) and may sit anywhere in the list;
 a removed input's id goes into :data:`RETIRED_STREAMS` and is never reused, so existing seeds keep
 giving the same samples. The list's order is the order of the cores' input rows.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..distributions import Distribution, Fixed, Triangular
+from ..sampling.distributions import Distribution, Fixed, Triangular
 
 INF = math.inf
 BATCH_MAX = 0.0
@@ -41,7 +41,7 @@ class Parameter:
     must come from the scenario or the catalog. ``typical`` is a range of realistic values for inputs
     whose allowed range is unbounded (or absurdly wide): the conformance suite draws from it.
     ``special`` lists values outside the range that carry a meaning (``batch = 0``: the largest
-    batch that fits). ``stream`` is the input's random stream (see :mod:`inferonomics.rng`): frozen
+    batch that fits). ``stream`` is the input's random stream (see :mod:`inferonomics.sampling.rng`): frozen
     once released, so a seed keeps giving the same samples wherever the input sits in the list.
     """
 
@@ -96,9 +96,9 @@ def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_o
                      typical, special, stream)
 
 
-# Default priors, calibrated: `python -m inferonomics.calibration` fitted MFU, MBU, communication
+# Default priors, calibrated: `python -m inferonomics.fidelity.calibration` fitted MFU, MBU, communication
 # efficiency, per-step overhead, the power exponent and host power to the 35 validation cases that
-# are not held out (inferonomics.validation), maximising minus the mean log-space interval score of
+# are not held out (inferonomics.fidelity.validation), maximising minus the mean log-space interval score of
 # the 90% interval minus 2 x the median |log error| of p50, starting from the previous calibration
 # (noted per prior below). Refitted after the model learnt beam search (workload.beams; the MLPerf
 # GPT-J cases now decode their mandatory 4 beams): fit 80% of measurements inside the 90% interval,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .errors import ScenarioError
-from .model.registry import Parameter
+from ..errors import ScenarioError
+from ..model.registry import Parameter
 
 
 def is_number(x: Any) -> bool:

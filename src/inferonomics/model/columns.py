@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from .errors import ScenarioError, suggest
-from .model.registry import METRIC_NAMES
+from ..errors import ScenarioError, suggest
+from .registry import METRIC_NAMES
 
 MOMENT_STATS = ("mean", "std", "min", "max")
 

@@ -1,0 +1,1 @@
+"""Questions over many configurations: sweep grids, decisions (best, Pareto, comparisons, break-even) and sensitivity."""

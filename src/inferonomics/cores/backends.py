@@ -1,0 +1,260 @@
+"""Compute backends behind one contract, and the chunked driver the native cores share.
+
+A backend's ``simulate(plan, seed, samples, threads, keep_samples)`` returns the
+:class:`~inferonomics.stats.summary.Summary` of samples ``0 .. samples-1`` and, when asked, their inputs and
+outputs. The native cores process fixed chunks of :data:`CHUNK_SAMPLES` samples; each chunk's moments
+are merged in chunk order and sketch buckets are integer counts, so the result does not depend on
+the thread count. Memory is bounded: the driver calls a core on spans of :data:`SPAN_CHUNKS` chunks at
+a time and folds each span into the running summary.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from . import cbinding
+from ..model import reference
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
+from ..errors import BackendUnavailable, ScenarioError
+from ..model.registry import INPUT_NAMES, PARAMETERS
+from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
+from ..stats.summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
+
+CHUNK_SAMPLES = 1 << 16
+"""Samples per chunk: the unit of parallel work and of moment accumulation."""
+SPAN_CHUNKS = 256
+"""Chunks per call into a core (16.7 M samples): bounds the per-chunk moment buffer."""
+N_MOMENTS = 5  # count, mean, m2, min, max
+MAX_SAMPLES = 10**12
+"""Most samples one simulation may ask for."""
+MAX_THREADS = 1024
+BACKENDS = ("reference", "c", "numba")
+AUTO_ORDER = ("c", "numba", "reference")
+
+
+@dataclass
+class SampleTable:
+    """Per-sample inputs and outputs, one numpy array per column (stored only on request)."""
+
+    index: np.ndarray
+    inputs: dict[str, np.ndarray]
+    outputs: dict[str, np.ndarray]
+
+
+def check_threads(threads) -> None:
+    """Refuse a thread count that is not None or an integer in [1, MAX_THREADS]."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or not 1 <= threads <= MAX_THREADS):
+        raise ScenarioError("threads", f"must be an integer in [1, {MAX_THREADS}] or None, got "
+                            f"{threads!r}")
+
+
+def default_threads() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Reference: one sample at a time in Python
+# ------------------------------------------------------------------------------------------------
+
+def _reference_simulate(plan, seed, samples, threads, keep_samples):
+    summary = Summary()
+    inputs = np.empty((samples, N_INPUTS)) if keep_samples else None
+    outputs = np.empty((samples, N_OUTPUTS)) if keep_samples else None
+    for i, x, y in reference.simulate(plan.distributions, seed, 0, samples):
+        summary.add(y)
+        if keep_samples:
+            inputs[i] = [x[name] for name in INPUT_NAMES]
+            outputs[i] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return summary, (_table(0, inputs, outputs) if keep_samples else None)
+
+
+def _reference_evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
+    out = np.empty((inputs.shape[0], N_OUTPUTS))
+    for j, row in enumerate(inputs):
+        y = reference.evaluate(**dict(zip(INPUT_NAMES, map(float, row))))
+        out[j] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return out
+
+
+def _reference_draw(plan: EncodedPlan, distributions, seed: int, start: int, n: int) -> np.ndarray:
+    return np.array([[x[name] for name in INPUT_NAMES] for x in
+                     (reference.draw_inputs(distributions, seed, i) for i in range(start, start + n))])
+
+
+def _reference_sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
+    out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
+    for p in range(start, stop):
+        medians = {}
+        for param, dist in zip(PARAMETERS, grid.distributions(p)):
+            x = dist.median()
+            medians[param.name] = float(math.floor(x + 0.5)) if param.integer else float(x)
+        y = reference.evaluate(**medians)
+        out[p - start] = [getattr(y, name) for name in OUTPUT_NAMES]
+    return out
+
+
+def _reference_sweep_simulate(grid, seed, samples, chunk, quantiles, start, stop, threads):
+    n = stop - start
+    status = np.empty((n, len(STATUS_NAMES)), dtype=np.int64)
+    moments = np.empty((n, N_METRICS, N_MOMENTS))
+    values = np.empty((n, N_METRICS, len(quantiles)))
+    for p in range(start, stop):
+        summary = Summary()
+        for _, _, y in reference.simulate(grid.distributions(p), seed, 0, samples):
+            summary.add(y)
+        status[p - start] = [summary.status_counts[STATUS_NAMES[k]] for k in sorted(STATUS_NAMES)]
+        for m, name in enumerate(METRIC_NAMES):
+            ms = summary.metrics[name]
+            moments[p - start, m] = (ms.count, ms.mean, ms.m2, ms.min, ms.max)
+            values[p - start, m] = [ms.quantile(q) for q in quantiles]
+    return status, moments, values
+
+
+def _table(start: int, inputs: np.ndarray, outputs: np.ndarray) -> SampleTable:
+    return SampleTable(np.arange(start, start + inputs.shape[0]),
+                       {name: inputs[:, s] for s, name in enumerate(INPUT_NAMES)},
+                       {name: outputs[:, o] for o, name in enumerate(OUTPUT_NAMES)})
+
+
+# ------------------------------------------------------------------------------------------------
+# Native cores: chunked driver
+# ------------------------------------------------------------------------------------------------
+
+NativeSimulate = Callable[..., None]
+"""``kernel(plan, seed, start, stop, chunk, threads, status, chunk_moments, hist, keep_in, keep_out)``"""
+
+
+def merge_chunk_moments(acc: np.ndarray, chunk_moments: np.ndarray) -> None:
+    """Fold per-chunk ``(count, mean, m2, min, max)`` rows into ``acc`` (one row per metric), in
+    chunk order (Chan, Golub & LeVeque 1979), so the result is independent of how chunks were
+    scheduled."""
+    for c in range(chunk_moments.shape[0]):
+        part = chunk_moments[c]
+        nb = part[:, 0]
+        take = nb > 0
+        if not take.any():
+            continue
+        na = acc[:, 0]
+        n = na + nb
+        safe_n = np.where(take, n, 1.0)
+        delta = part[:, 1] - acc[:, 1]
+        acc[:, 1] = np.where(take, acc[:, 1] + delta * nb / safe_n, acc[:, 1])
+        acc[:, 2] = np.where(take, acc[:, 2] + part[:, 2] + delta * delta * na * nb / safe_n, acc[:, 2])
+        acc[:, 0] = n
+        acc[:, 3] = np.minimum(acc[:, 3], part[:, 3])
+        acc[:, 4] = np.maximum(acc[:, 4], part[:, 4])
+
+
+def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threads: int | None,
+                    keep_samples: bool, chunk: int = CHUNK_SAMPLES,
+                    span_chunks: int = SPAN_CHUNKS) -> tuple[Summary, SampleTable | None]:
+    """Run ``kernel`` over samples ``0 .. samples-1`` span by span and build the summary."""
+    encoded = encode(plan.distributions)
+    threads = threads or default_threads()
+    status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
+    hist = np.zeros((N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
+    acc = np.zeros((N_METRICS, N_MOMENTS))
+    acc[:, 3], acc[:, 4] = np.inf, -np.inf
+    keep_in = np.empty((samples, N_INPUTS)) if keep_samples else None
+    keep_out = np.empty((samples, N_OUTPUTS)) if keep_samples else None
+    span = chunk * span_chunks
+    for start in range(0, samples, span):
+        stop = min(start + span, samples)
+        n_chunks = -(-(stop - start) // chunk)
+        chunk_moments = np.zeros((n_chunks, N_METRICS, N_MOMENTS))
+        kernel(encoded, seed, start, stop, chunk, threads, status, chunk_moments, hist,
+               None if keep_in is None else keep_in[start:stop],
+               None if keep_out is None else keep_out[start:stop])
+        merge_chunk_moments(acc, chunk_moments)
+    return summary_from_arrays(status, acc, hist), (
+        _table(0, keep_in, keep_out) if keep_samples else None)
+
+
+def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarray) -> Summary:
+    summary = Summary()
+    summary.status_counts = {STATUS_NAMES[k]: int(status[k]) for k in sorted(STATUS_NAMES)}
+    for m, name in enumerate(METRIC_NAMES):
+        count = int(moments[m, 0])
+        summary.metrics[name] = MetricSummary(
+            count=count, mean=float(moments[m, 1]), m2=float(moments[m, 2]),
+            min=float(moments[m, 3]), max=float(moments[m, 4]),
+            sketch=QuantileSketch.from_dense(hist[m]))
+    return summary
+
+
+# ------------------------------------------------------------------------------------------------
+# Registry
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    simulate: Callable            # (plan, seed, samples, threads, keep) -> (Summary, table | None)
+    evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
+    draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
+    sweep_evaluate: Callable      # (grid, start, stop, threads, out) -> outputs[n, N_OUTPUTS], medians
+    sweep_simulate: Callable      # (grid, seed, samples, chunk, quantiles, start, stop, threads)
+                                  #   -> status[n, 3], moments[n, N_METRICS, 5], quantiles[n, ., q]
+
+
+def _native_backend(name: str, core) -> Backend:
+    """A backend from a core module exposing ``simulate``, ``evaluate`` and ``draw_inputs`` with
+    the contracts of :mod:`inferonomics.cores.cbinding`."""
+    return Backend(
+        name,
+        lambda plan, seed, samples, threads, keep: native_simulate(
+            core.simulate, plan, seed, samples, threads, keep),
+        core.evaluate,
+        lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n),
+        core.sweep_evaluate, core.sweep_simulate)
+
+
+def _numba_unavailable() -> str | None:
+    try:
+        import numba  # noqa: F401
+    except ImportError as exc:
+        return f"numba is not installed ({exc}); pip install numba"
+    return None
+
+
+def unavailable_reason(name: str) -> str | None:
+    """Why backend ``name`` cannot run here, or None if it can."""
+    if name == "reference":
+        return None
+    if name == "c":
+        return cbinding.UNAVAILABLE_REASON
+    if name == "numba":
+        return _numba_unavailable()
+    raise ScenarioError("backend", f"must be one of auto, {', '.join(BACKENDS)}; got {name!r}")
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called ``name`` ("auto": the fastest one available)."""
+    if name == "auto":
+        name = next(n for n in AUTO_ORDER if unavailable_reason(n) is None)
+        if name == "reference":
+            reasons = "; ".join(f"{n}: {unavailable_reason(n)}" for n in ("c", "numba"))
+            warnings.warn(f"no native core is available ({reasons}); using the pure-Python "
+                          "reference, which is about a thousand times slower", RuntimeWarning,
+                          stacklevel=3)
+    reason = unavailable_reason(name)
+    if reason is not None:
+        raise BackendUnavailable(f"backend {name!r} is unavailable: {reason}")
+    if name == "reference":
+        return Backend("reference", _reference_simulate, _reference_evaluate, _reference_draw,
+                       _reference_sweep_evaluate, _reference_sweep_simulate)
+    if name == "c":
+        return _native_backend("c", cbinding)
+    from . import numba_core  # imported on first use: numba's import costs about half a second
+
+    return _native_backend("numba", numba_core)

@@ -1,0 +1,126 @@
+"""The one module that talks to the C core (``inferonomics._ccore``, built by csrc/_build_ffi.py).
+
+It checks that the compiled core matches this Python package (same inputs and outputs, in the same
+order) and turns numpy arrays into the pointers and lengths the C functions check. Nothing else in
+the package imports ``_ccore``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
+from ..model.registry import INPUT_NAMES
+from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
+
+N_MOMENTS = 5  # count, mean, m2, min, max
+
+UNAVAILABLE_REASON: str | None = None
+try:
+    from .._ccore import ffi, lib
+except ImportError as exc:  # no compiler at install time, or a stale build
+    ffi = lib = None
+    UNAVAILABLE_REASON = (f"the C core was not built ({exc}); reinstall with a C compiler "
+                          "available (pip install --force-reinstall --no-deps .), and set "
+                          "INFERONOMICS_REQUIRE_C=1 to see why the build fails")
+else:
+    _c_inputs = tuple(ffi.string(lib.inf_input_name(i)).decode() for i in range(lib.INF_N_INPUTS))
+    _c_outputs = tuple(ffi.string(lib.inf_output_name(i)).decode() for i in range(lib.INF_N_OUTPUTS))
+    if _c_inputs != INPUT_NAMES or _c_outputs != OUTPUT_NAMES:
+        UNAVAILABLE_REASON = ("the compiled C core does not match this version of the Python "
+                              "package (its inputs or outputs differ); rebuild it: "
+                              "pip install --force-reinstall --no-deps .")
+        ffi = lib = None
+
+ERRORS = {-1: "an array is too short", -2: "an argument is out of range", -3: "out of memory"}
+
+
+def _ptr(ctype: str, array: np.ndarray, *, writable: bool = False):
+    if array is None:
+        return ffi.NULL
+    assert array.flags.c_contiguous
+    return ffi.from_buffer(ctype, array, require_writable=writable)
+
+
+def _check(rc: int, what: str) -> None:
+    if rc != 0:
+        raise RuntimeError(f"C core {what} failed: {ERRORS.get(rc, rc)}")
+
+
+def _plan_args(plan: EncodedPlan):
+    return (_ptr("int32_t[]", plan.kinds), _ptr("double[]", plan.params),
+            _ptr("int32_t[]", plan.integer), _ptr("double[]", plan.choice_values),
+            _ptr("double[]", plan.choice_weights), plan.choice_values.size)
+
+
+def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
+    out = np.empty((n, N_INPUTS))
+    _check(lib.inf_draw_inputs(*_plan_args(plan), seed, start, n,
+                               _ptr("double[]", out, writable=True), out.size), "draw_inputs")
+    return out
+
+
+def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float:
+    """Benchmark floor: draw every input of samples 0 .. samples-1 as simulate does, nothing else."""
+    checksum = ffi.new("double *")
+    _check(lib.inf_draw_only(*_plan_args(plan), seed, 0, samples, threads, checksum), "draw_only")
+    return checksum[0]
+
+
+def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
+    inputs = np.ascontiguousarray(inputs, dtype=np.float64)
+    n = inputs.shape[0]
+    out = np.empty((n, N_OUTPUTS))
+    _check(lib.inf_evaluate(_ptr("double[]", inputs), inputs.size, n,
+                            _ptr("double[]", out, writable=True), out.size, threads), "evaluate")
+    return out
+
+
+def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
+             status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
+             keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
+    rows = stop - start if keep_inputs is not None else 0
+    _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, threads,
+                            _ptr("int64_t[]", status, writable=True), status.size,
+                            _ptr("double[]", chunk_moments, writable=True), chunk_moments.size,
+                            _ptr("int64_t[]", hist, writable=True), hist.size,
+                            _ptr("double[]", keep_inputs, writable=True),
+                            _ptr("double[]", keep_outputs, writable=True), rows), "simulate")
+
+
+def _grid_args(grid):
+    return (grid.n_groups, _ptr("int64_t[]", grid.radix), _ptr("int32_t[]", grid.owned_offset),
+            _ptr("int32_t[]", grid.owned_param), grid.n_owned, _ptr("int64_t[]", grid.row_offset))
+
+
+def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
+    """Outputs (one row per grid point start .. stop-1 of an inferonomics.analysis.grid.Grid) with every
+    input at its median, written into ``out`` (C-contiguous, stop - start rows) when given."""
+    grid = grid.encoded
+    out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
+    _check(lib.inf_sweep_evaluate(_ptr("double[]", grid.base_medians), *_grid_args(grid),
+                                  _ptr("double[]", grid.table_medians), grid.n_rows, start, stop,
+                                  threads, _ptr("double[]", out, writable=True), out.size),
+           "sweep_evaluate")
+    return out
+
+
+def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndarray, start: int,
+                   stop: int, threads: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per grid point start .. stop-1: status counts [n, 3], moments [n, metrics, 5] and the
+    ascending ``quantiles`` [n, metrics, len(quantiles)] of samples 0 .. samples-1."""
+    grid = grid.encoded
+    n = stop - start
+    quantiles = np.ascontiguousarray(quantiles, dtype=np.float64)
+    status = np.empty((n, len(STATUS_NAMES)), dtype=np.int64)
+    moments = np.empty((n, N_METRICS, N_MOMENTS))
+    values = np.empty((n, N_METRICS, quantiles.size))
+    _check(lib.inf_sweep_simulate(*_plan_args(grid.plan), *_grid_args(grid),
+                                  _ptr("int32_t[]", grid.table_kinds),
+                                  _ptr("double[]", grid.table_params), grid.n_rows, seed, samples,
+                                  chunk, _ptr("double[]", quantiles), quantiles.size, start, stop,
+                                  threads, _ptr("int64_t[]", status, writable=True), status.size,
+                                  _ptr("double[]", moments, writable=True), moments.size,
+                                  _ptr("double[]", values, writable=True), values.size),
+           "sweep_simulate")
+    return status, moments, values

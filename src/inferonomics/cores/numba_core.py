@@ -1,0 +1,1060 @@
+"""The numba core: the C core's algorithm, JIT-compiled from Python.
+
+Same plan arrays (:mod:`inferonomics.cores.encoding`), same counter-based stream, same formulas in the same
+order as :mod:`inferonomics.model.reference`. Kernels are compiled with ``cache=True`` (a second process
+loads them from ``__pycache__`` instead of compiling) and ``nogil=True``: the driver runs contiguous
+groups of chunks on a thread pool, one histogram per group, so the result does not depend on the
+thread count. All JIT options live in :func:`_jit`, so nobody adds ``fastmath`` ad hoc.
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
+                       KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
+                       N_METRICS, N_OUTPUTS, EncodedPlan)
+from ..sampling.rng import seed_key
+from ..stats.summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
+
+
+def _jit(fn):
+    # error_model="numpy": division by zero gives inf/nan as in C instead of raising, which also
+    # lets LLVM vectorise loops with divisions.
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+
+
+def _jit_inline(fn):
+    # Small functions called inside the block loops: inlined into the caller at numba's level so
+    # LLVM sees one loop body it can vectorise.
+    return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fn)
+
+
+U64 = np.uint64
+GAMMA = U64(0x9E3779B97F4A7C15)
+MIX_MUL1 = U64(0xBF58476D1CE4E5B9)
+MIX_MUL2 = U64(0x94D049BB133111EB)
+SHIFT30, SHIFT27, SHIFT31 = U64(30), U64(27), U64(31)
+DRAW_INDEX_BITS = U64(32)
+UNIFORM_DROP = U64(12)                     # 64 - 52 bits kept
+UNIFORM_SCALE = 1.0 / float(1 << 52)
+GAMMA_MAX_ATTEMPTS = 64
+GAMMA_SECOND_VARIATE_OFFSET = 1 << 16
+SKETCH_SHIFT_U = U64(SKETCH_SHIFT)
+
+
+
+# ------------------------------------------------------------------------------------------------
+# Stream and elementary functions
+# ------------------------------------------------------------------------------------------------
+
+@intrinsic
+def _bits_of(typingctx, x):
+    """Reinterpret a float64 as uint64 (a no-op for the CPU, and vectorisable)."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+    return types.uint64(types.float64), codegen
+
+
+@intrinsic
+def _double_of(typingctx, b):
+    """Reinterpret a uint64 as float64."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.uint64), codegen
+
+
+@_jit_inline
+def mix64(z):
+    z = (z ^ (z >> SHIFT30)) * MIX_MUL1
+    z = (z ^ (z >> SHIFT27)) * MIX_MUL2
+    return z ^ (z >> SHIFT31)
+
+
+@_jit_inline
+def sample_key(key, i):
+    return mix64(key ^ (U64(i) * GAMMA))
+
+
+@_jit_inline
+def uniform(skey, stream, k):
+    bits = mix64(skey + ((U64(stream) << DRAW_INDEX_BITS) | U64(k)) * GAMMA)
+    return (float(bits >> UNIFORM_DROP) + 0.5) * UNIFORM_SCALE
+
+
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+LOG2E = 1.44269504088896338700
+EXP_UNDERFLOW = -745.2
+EXP_OVERFLOW = 709.8
+MANTISSA_MASK = U64(0x000FFFFFFFFFFFFF)
+EXPONENT_ONE = U64(0x3FF0000000000000)
+SHIFT52 = U64(52)
+
+
+@_jit_inline
+def pow2i(n):
+    return _double_of(U64(int(n) + 1023) << SHIFT52)
+
+
+@_jit_inline
+def exp_(x):
+    """e**x without libm, as exp_ in csrc/inferonomics.c (Taylor series to r**13; about 1 ulp)."""
+    xc = min(max(x, EXP_UNDERFLOW), EXP_OVERFLOW)
+    n = np.floor(xc * LOG2E + 0.5)
+    r = (xc - n * LN2_HI) - n * LN2_LO
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    n1 = np.floor(0.5 * n)
+    y = p * pow2i(n1) * pow2i(n - n1)
+    y = 0.0 if x < EXP_UNDERFLOW else y
+    y = math.inf if x > EXP_OVERFLOW else y
+    return x if x != x else y
+
+
+@_jit_inline
+def log_(x):
+    """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's atanh series)."""
+    b = _bits_of(x)
+    e = float(np.int64(b >> SHIFT52) - 1023)
+    m = _double_of((b & MANTISSA_MASK) | EXPONENT_ONE)
+    big = m > 1.41421356237309504880
+    m = 0.5 * m if big else m
+    e = e + 1.0 if big else e
+    f = m - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    r = 1.0 / 23.0
+    r = r * z + 1.0 / 21.0
+    r = r * z + 1.0 / 19.0
+    r = r * z + 1.0 / 17.0
+    r = r * z + 1.0 / 15.0
+    r = r * z + 1.0 / 13.0
+    r = r * z + 1.0 / 11.0
+    r = r * z + 1.0 / 9.0
+    r = r * z + 1.0 / 7.0
+    r = r * z + 1.0 / 5.0
+    r = r * z + 1.0 / 3.0
+    y = e * LN2_HI + ((f - s * (f - z * 2.0 * r)) + e * LN2_LO)
+    y = -math.inf if x == 0.0 else y
+    y = np.nan if (x < 0.0) | (x != x) else y
+    return math.inf if x == math.inf else y
+
+
+# ------------------------------------------------------------------------------------------------
+# Distributions, a column of a block at a time
+# ------------------------------------------------------------------------------------------------
+
+@_jit_inline
+def normal_quantile(p):
+    """AS241 without branches, as normal_quantile in csrc/inferonomics.c."""
+    q = p - 0.5
+    r = 0.180625 - q * q
+    num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
+                + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
+              + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
+            + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q
+    den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
+                + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
+              + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
+            + 4.2313330701600911252e+1) * r + 1.0)
+    central = num / den
+    t = math.sqrt(-log_(p if q < 0.0 else 1.0 - p))
+    a = t - 1.6
+    b = t - 5.0
+    near_num = (((((((7.7454501427834140764e-4 * a + 2.2723844989269184583e-2) * a
+                     + 2.4178072517745061177e-1) * a + 1.2704582524523683826e+0) * a
+                   + 3.6478483247632045960e+0) * a + 5.7694972214606914055e+0) * a
+                 + 4.6303378461565452959e+0) * a + 1.4234371107496835773e+0)
+    near_den = (((((((1.0507500716444168432e-9 * a + 5.4759380849953445460e-4) * a
+                     + 1.5198666563616457197e-2) * a + 1.4810397642748007459e-1) * a
+                   + 6.8976733498510000455e-1) * a + 1.6763848301838038494e+0) * a
+                 + 2.0531916266377588219e+0) * a + 1.0)
+    far_num = (((((((2.0103343992922881327e-7 * b + 2.7115555687434875782e-5) * b
+                    + 1.2426609473880784386e-3) * b + 2.6532189526576123093e-2) * b
+                  + 2.9656057182850489123e-1) * b + 1.7848265399172913358e+0) * b
+                + 5.4637849111641143699e+0) * b + 6.6579046435011037772e+0)
+    far_den = (((((((2.0442631033899397856e-15 * b + 1.4215117583164458887e-7) * b
+                    + 1.8463183175100546818e-5) * b + 7.8686913114561325910e-4) * b
+                  + 1.4875361290850614853e-2) * b + 1.3692988092273580531e-1) * b
+                + 5.9983220655588793769e-1) * b + 1.0)
+    tail = near_num / near_den if t <= 5.0 else far_num / far_den
+    tail = -tail if q < 0.0 else tail
+    return central if abs(q) <= 0.425 else tail
+
+
+from ..sampling.distributions import SMALLEST_PROBABILITY, UNIFORM_MIN  # noqa: E402
+
+
+@_jit_inline
+def clamp_probability(p):
+    return min(max(p, SMALLEST_PROBABILITY), 1.0 - UNIFORM_MIN)
+
+
+@_jit
+def gamma_variate(shape, skey, stream, first):
+    d = shape - 1.0 / 3.0
+    c = 1.0 / math.sqrt(9.0 * d)
+    for attempt in range(GAMMA_MAX_ATTEMPTS):
+        x = normal_quantile(uniform(skey, stream, first + 2 * attempt))
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        if log_(uniform(skey, stream, first + 2 * attempt + 1)) < 0.5 * x * x + d - d * v + d * log_(v):
+            return d * v
+    return d
+
+
+@_jit
+def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
+    if kind == KIND_FIXED:
+        for j in range(n):
+            out[j] = p[0]
+    elif kind == KIND_UNIFORM:
+        for j in range(n):
+            out[j] = p[0] + (p[1] - p[0]) * uniform(skey[j], stream, 0)
+    elif kind == KIND_NORMAL:
+        for j in range(n):
+            out[j] = p[0] + p[1] * normal_quantile(uniform(skey[j], stream, 0))
+    elif kind == KIND_TRUNCNORM:
+        for j in range(n):
+            u = uniform(skey[j], stream, 0)
+            z = (-normal_quantile(clamp_probability(p[4] - u * (p[4] - p[5]))) if p[6] != 0.0
+                 else normal_quantile(clamp_probability(p[4] + u * (p[5] - p[4]))))
+            x = p[0] + p[1] * z
+            x = x if x > p[2] else p[2]
+            out[j] = x if x < p[3] else p[3]
+    elif kind == KIND_LOGNORMAL:
+        for j in range(n):
+            out[j] = p[0] * exp_(p[1] * normal_quantile(uniform(skey[j], stream, 0)))
+    elif kind == KIND_TRIANG:
+        width = p[2] - p[0]
+        for j in range(n):
+            u = uniform(skey[j], stream, 0)
+            lower = p[0] + math.sqrt(u * width * (p[1] - p[0]))
+            upper = p[2] - math.sqrt((1.0 - u) * width * (p[2] - p[1]))
+            out[j] = p[0] if width == 0.0 else (lower if u * width < p[1] - p[0] else upper)
+    elif kind == KIND_PERT:
+        for j in range(n):
+            g1 = gamma_variate(p[2], skey[j], stream, 0)
+            g2 = gamma_variate(p[3], skey[j], stream, GAMMA_SECOND_VARIATE_OFFSET)
+            out[j] = p[0] + (p[1] - p[0]) * g1 / (g1 + g2)
+    elif kind == KIND_CHOICE:
+        offset, count = int(p[0]), int(p[1])
+        for j in range(n):
+            target = uniform(skey[j], stream, 0) * p[2]
+            cumulative = 0.0
+            value = choice_values[offset + count - 1]
+            for c in range(count):
+                cumulative += choice_weights[offset + c]
+                if target < cumulative:
+                    value = choice_values[offset + c]
+                    break
+            out[j] = value
+    else:
+        for j in range(n):
+            out[j] = np.nan
+
+
+BLOCK = 512   # samples per block, as in the C core
+
+
+@_jit
+def workspace():
+    """One buffer for a block: N_INPUTS rows of inputs then N_OUTPUTS rows of outputs, BLOCK lanes
+    each; returns it with 2-D views of the input and output rows."""
+    w = np.zeros((N_INPUTS + N_OUTPUTS) * BLOCK)
+    x = w[:N_INPUTS * BLOCK].reshape((N_INPUTS, BLOCK))
+    y = w[N_INPUTS * BLOCK:].reshape((N_OUTPUTS, BLOCK))
+    return w, x, y
+
+
+@_jit
+def fill_fixed(kinds, params, x):
+    for s in range(N_INPUTS):
+        if kinds[s] == KIND_FIXED:
+            x[s, :] = params[s, 0]
+
+
+@_jit
+def draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x):
+    for j in range(n):
+        skey[j] = sample_key(key, i0 + j)
+    for s in range(N_INPUTS):
+        if kinds[s] == KIND_FIXED:
+            continue
+        draw_column(kinds[s], params[s], choice_values, choice_weights, skey, INPUT_STREAM[s], n, x[s])
+        if integer[s]:
+            for j in range(n):
+                x[s, j] = np.floor(x[s, j] + 0.5)
+
+
+# ------------------------------------------------------------------------------------------------
+# The cost model, generated from reference.evaluate by tools/generate_cores.py (see that file for how
+# Python's semantics carry over). Kept in this file: numba's cache does not notice other modules.
+# ------------------------------------------------------------------------------------------------
+
+# ---- BEGIN GENERATED by tools/generate_cores.py from inferonomics.model.reference: do not edit ----
+# Inputs (rows of a block, in registry order) and outputs.
+I_TOTAL_PARAMS_B = 0
+I_ACTIVE_PARAMS_B = 1
+I_N_LAYERS = 2
+I_D_MODEL = 3
+I_N_HEADS = 4
+I_N_KV_HEADS = 5
+I_HEAD_DIM = 6
+I_V_HEAD_DIM = 7
+I_D_FF = 8
+I_N_EXPERTS = 9
+I_EXPERTS_PER_TOKEN = 10
+I_KV_LORA_RANK = 11
+I_ROPE_HEAD_DIM = 12
+I_SLIDING_WINDOW = 13
+I_SLIDING_WINDOW_LAYERS = 14
+I_COUNT = 15
+I_MEMORY_GB = 16
+I_MEMORY_BW_GBPS = 17
+I_TFLOPS_FP32 = 18
+I_TFLOPS_16 = 19
+I_TFLOPS_8 = 20
+I_TFLOPS_4 = 21
+I_TDP_W = 22
+I_IDLE_W = 23
+I_INTERCONNECT_GBPS = 24
+I_LINK_LATENCY_US = 25
+I_WEIGHT_BITS = 26
+I_ACTIVATION_BITS = 27
+I_KV_BITS = 28
+I_BATCH = 29
+I_INPUT_TOKENS = 30
+I_OUTPUT_TOKENS = 31
+I_TTFT_SLO_S = 32
+I_TPOT_SLO_S = 33
+I_MFU = 34
+I_MBU = 35
+I_COMM_EFFICIENCY = 36
+I_STEP_OVERHEAD_MS = 37
+I_MEMORY_USABLE_FRACTION = 38
+I_PUE = 39
+I_HOST_W = 40
+I_GRID_GCO2_PER_KWH = 41
+I_EMBODIED_KGCO2 = 42
+I_WUE_L_PER_KWH = 43
+I_USD_PER_DEVICE_HOUR = 44
+I_PURCHASE_USD = 45
+I_HOSTING_USD_PER_DEVICE_HOUR = 46
+I_USD_PER_KWH = 47
+I_UTILIZATION = 48
+I_LIFETIME_YEARS = 49
+I_POWER_EXPONENT = 50
+I_BEAMS = 51
+O_STATUS = 0
+O_BATCH = 1
+O_MAX_BATCH = 2
+O_TTFT_S = 3
+O_TPOT_S = 4
+O_E2E_S = 5
+O_TOKENS_PER_S = 6
+O_TOKENS_PER_S_PER_DEVICE = 7
+O_USD_PER_MTOK = 8
+O_USD_PER_MTOK_INPUT = 9
+O_USD_PER_MTOK_OUTPUT = 10
+O_JOULES_PER_TOKEN = 11
+O_KWH_PER_MTOK = 12
+O_GCO2_PER_MTOK = 13
+O_WATER_L_PER_MTOK = 14
+O_POWER_W_PER_DEVICE = 15
+O_WEIGHT_GB_PER_DEVICE = 16
+O_KV_GB_PER_DEVICE = 17
+O_MEMORY_USED_FRACTION = 18
+O_PREFILL_S = 19
+O_DECODE_STEP_S = 20
+O_DECODE_COMPUTE_BOUND = 21
+# Random stream of each input (Parameter.stream: frozen, so seeds keep their samples).
+INPUT_STREAM = np.array([
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
+    47, 48, 49, 50,
+], dtype=np.uint64)
+
+# The reference's constants.
+ALLREDUCES_PER_LAYER = 2.0
+ALLREDUCE_BYTES_PER_VALUE = 2.0
+BATCH_MAX = 0.0
+BITS_PER_BYTE = 8.0
+BYTES_PER_GB = 1000000000.0
+FLOPS_PER_MAC = 2.0
+FLOPS_PER_TFLOPS = 1000000000000.0
+GRAMS_PER_KG = 1000.0
+HOURS_PER_YEAR = 8766.0
+JOULES_PER_KWH = 3600000.0
+PARAMS_PER_BILLION = 1000000000.0
+SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_MS = 0.001
+SECONDS_PER_US = 1e-06
+STATUS_LATENCY = 2.0
+STATUS_MEMORY = 1.0
+STATUS_OK = 0.0
+TOKENS_PER_MTOK = 1000000.0
+WORKSPACE_FFN_COPIES = 2.0
+WORKSPACE_HIDDEN_COPIES = 4.0
+
+
+@_jit_inline
+def py_min(a, b):
+    """Python's min of two values (NaN included): the first unless the second is less."""
+    return b if b < a else a
+
+
+@_jit_inline
+def py_max(a, b):
+    return b if b > a else a
+
+
+@_jit_inline
+def pow_(x, y):
+    """x ** y for x >= 0, y > 0, vectorisable."""
+    return exp_(y * log_(x)) if x > 0.0 else 0.0
+
+
+@_jit_inline
+def causal_attention_pairs(tokens, sliding_window, sliding_window_layers):
+    """reference.causal_attention_pairs"""
+    full = ((0.5 * tokens) * tokens)
+    returns_early = ((sliding_window <= 0.0) | (tokens <= sliding_window))
+    local = (((0.5 * sliding_window) * sliding_window) + ((tokens - sliding_window) * sliding_window))
+    return (full if returns_early else (((1.0 - sliding_window_layers) * full) + (sliding_window_layers * local)))
+
+
+@_jit_inline
+def device_power_w(idle_w, tdp_w, activity, power_exponent):
+    """reference.device_power_w"""
+    return (idle_w + ((tdp_w - idle_w) * pow_(activity, power_exponent)))
+
+
+@_jit_inline
+def experts_touched(n_experts, experts_per_token, tokens):
+    """reference.experts_touched"""
+    return (n_experts * (1.0 - pow_((1.0 - (experts_per_token / n_experts)), tokens)))
+
+
+@_jit_inline
+def peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
+    """reference.peak_tflops"""
+    returns_early = ((activation_bits <= 4.0) & (tflops_4 > 0.0))
+    returns_early_2 = ((activation_bits <= 8.0) & (tflops_8 > 0.0))
+    returns_early_3 = ((activation_bits <= 16.0) & (tflops_16 > 0.0))
+    returns_early_4 = (tflops_fp32 > 0.0)
+    return (tflops_4 if returns_early else (tflops_8 if returns_early_2 else (tflops_16 if returns_early_3 else (tflops_fp32 if returns_early_4 else tflops_16))))
+
+
+@_jit_inline
+def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
+    """reference.ring_allreduce_s"""
+    returns_early = (devices <= 1.0)
+    steps = (2.0 * (devices - 1.0))
+    return (0.0 if returns_early else ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)))
+
+
+@_jit_inline
+def windowed_context(tokens, sliding_window, sliding_window_layers):
+    """reference.windowed_context"""
+    returns_early = (sliding_window <= 0.0)
+    return (tokens if returns_early else (((1.0 - sliding_window_layers) * tokens) + (sliding_window_layers * py_min(tokens, sliding_window))))
+
+
+@_jit
+def evaluate_block(w):
+    """reference.evaluate over every lane of the workspace ``w`` (see workspace()),
+    branch-free. The loop runs the full block with constant row offsets into one array,
+    which lets LLVM prove the rows do not overlap and vectorise it; lanes past the samples
+    in use compute on stale inputs and are ignored."""
+    for j in range(BLOCK):
+        total_params_b = w[I_TOTAL_PARAMS_B * BLOCK + j]
+        active_params_b = w[I_ACTIVE_PARAMS_B * BLOCK + j]
+        n_layers = w[I_N_LAYERS * BLOCK + j]
+        d_model = w[I_D_MODEL * BLOCK + j]
+        n_heads = w[I_N_HEADS * BLOCK + j]
+        n_kv_heads = w[I_N_KV_HEADS * BLOCK + j]
+        head_dim = w[I_HEAD_DIM * BLOCK + j]
+        v_head_dim = w[I_V_HEAD_DIM * BLOCK + j]
+        d_ff = w[I_D_FF * BLOCK + j]
+        n_experts = w[I_N_EXPERTS * BLOCK + j]
+        experts_per_token = w[I_EXPERTS_PER_TOKEN * BLOCK + j]
+        kv_lora_rank = w[I_KV_LORA_RANK * BLOCK + j]
+        rope_head_dim = w[I_ROPE_HEAD_DIM * BLOCK + j]
+        sliding_window = w[I_SLIDING_WINDOW * BLOCK + j]
+        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * BLOCK + j]
+        count = w[I_COUNT * BLOCK + j]
+        memory_gb = w[I_MEMORY_GB * BLOCK + j]
+        memory_bw_gbps = w[I_MEMORY_BW_GBPS * BLOCK + j]
+        tflops_fp32 = w[I_TFLOPS_FP32 * BLOCK + j]
+        tflops_16 = w[I_TFLOPS_16 * BLOCK + j]
+        tflops_8 = w[I_TFLOPS_8 * BLOCK + j]
+        tflops_4 = w[I_TFLOPS_4 * BLOCK + j]
+        tdp_w = w[I_TDP_W * BLOCK + j]
+        idle_w = w[I_IDLE_W * BLOCK + j]
+        interconnect_gbps = w[I_INTERCONNECT_GBPS * BLOCK + j]
+        link_latency_us = w[I_LINK_LATENCY_US * BLOCK + j]
+        weight_bits = w[I_WEIGHT_BITS * BLOCK + j]
+        activation_bits = w[I_ACTIVATION_BITS * BLOCK + j]
+        kv_bits = w[I_KV_BITS * BLOCK + j]
+        batch = w[I_BATCH * BLOCK + j]
+        input_tokens = w[I_INPUT_TOKENS * BLOCK + j]
+        output_tokens = w[I_OUTPUT_TOKENS * BLOCK + j]
+        ttft_slo_s = w[I_TTFT_SLO_S * BLOCK + j]
+        tpot_slo_s = w[I_TPOT_SLO_S * BLOCK + j]
+        mfu = w[I_MFU * BLOCK + j]
+        mbu = w[I_MBU * BLOCK + j]
+        comm_efficiency = w[I_COMM_EFFICIENCY * BLOCK + j]
+        step_overhead_ms = w[I_STEP_OVERHEAD_MS * BLOCK + j]
+        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * BLOCK + j]
+        pue = w[I_PUE * BLOCK + j]
+        host_w = w[I_HOST_W * BLOCK + j]
+        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * BLOCK + j]
+        embodied_kgco2 = w[I_EMBODIED_KGCO2 * BLOCK + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * BLOCK + j]
+        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * BLOCK + j]
+        purchase_usd = w[I_PURCHASE_USD * BLOCK + j]
+        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * BLOCK + j]
+        usd_per_kwh = w[I_USD_PER_KWH * BLOCK + j]
+        utilization = w[I_UTILIZATION * BLOCK + j]
+        lifetime_years = w[I_LIFETIME_YEARS * BLOCK + j]
+        power_exponent = w[I_POWER_EXPONENT * BLOCK + j]
+        beams = w[I_BEAMS * BLOCK + j]
+        total_params = (total_params_b * PARAMS_PER_BILLION)
+        active_params = (active_params_b * PARAMS_PER_BILLION)
+        devices = count
+        memory_bytes = (memory_gb * BYTES_PER_GB)
+        memory_bytes_per_s = (memory_bw_gbps * BYTES_PER_GB)
+        link_bytes_per_s = ((interconnect_gbps * BYTES_PER_GB) * comm_efficiency)
+        link_latency_s = (link_latency_us * SECONDS_PER_US)
+        peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
+        achieved_flops_per_device = (peak_flops * mfu)
+        achieved_bytes_per_s = (memory_bytes_per_s * mbu)
+        step_overhead_s = (step_overhead_ms * SECONDS_PER_MS)
+        weight_bytes_per_param = (weight_bits / BITS_PER_BYTE)
+        activation_bytes = (activation_bits / BITS_PER_BYTE)
+        expert_params = ((total_params - active_params) / (n_experts - experts_per_token))
+        expert_params_2 = 0.0
+        expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
+        dense_params = (total_params - (n_experts * expert_params_3))
+        weight_bytes_per_device = ((total_params * weight_bytes_per_param) / devices)
+        kv_values_per_token_layer = (kv_lora_rank + rope_head_dim)
+        kv_shards = 1.0
+        kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim))
+        kv_shards_2 = py_min(devices, n_kv_heads)
+        kv_values_per_token_layer_3 = (kv_values_per_token_layer if (kv_lora_rank > 0.0) else kv_values_per_token_layer_2)
+        kv_shards_3 = (kv_shards if (kv_lora_rank > 0.0) else kv_shards_2)
+        kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / BITS_PER_BYTE)
+        mean_context = (input_tokens + (0.5 * output_tokens))
+        cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers)
+        generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers)
+        stored_context = (cached_context + ((beams - 1.0) * generated_context))
+        kv_bytes_per_sequence_per_device = ((kv_bytes_per_token * stored_context) / kv_shards_3)
+        workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / devices))) * activation_bytes)
+        free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
+        max_batch = py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0)
+        resident = (max_batch if (batch == BATCH_MAX) else batch)
+        kv_bytes_per_device = (resident * kv_bytes_per_sequence_per_device)
+        used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
+        returns_early = ((resident < 1.0) | (resident > max_batch))
+        attention_flops_per_pair = (((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers)
+        prefill_flops = (((FLOPS_PER_MAC * active_params) * input_tokens) + (attention_flops_per_pair * causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)))
+        prefill_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, input_tokens) * expert_params_3)) * weight_bytes_per_param) / devices)
+        prefill_compute_s = ((prefill_flops / devices) / achieved_flops_per_device)
+        prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s)
+        prefill_comm_s = ((ALLREDUCES_PER_LAYER * n_layers) * ring_allreduce_s(((input_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), devices, link_bytes_per_s, link_latency_s))
+        prefill_s = ((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + step_overhead_s)
+        decode_tokens = (resident * beams)
+        decode_flops = (decode_tokens * ((FLOPS_PER_MAC * active_params) + (attention_flops_per_pair * cached_context)))
+        decode_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, decode_tokens) * expert_params_3)) * weight_bytes_per_param) / devices)
+        decode_bytes = (decode_weight_bytes + kv_bytes_per_device)
+        decode_compute_s = ((decode_flops / devices) / achieved_flops_per_device)
+        decode_memory_s = (decode_bytes / achieved_bytes_per_s)
+        decode_comm_s = ((ALLREDUCES_PER_LAYER * n_layers) * ring_allreduce_s(((decode_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), devices, link_bytes_per_s, link_latency_s))
+        decode_step_s = ((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + step_overhead_s)
+        cycle_s = ((output_tokens * decode_step_s) + (resident * prefill_s))
+        tokens_per_cycle = (resident * output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s)
+        ttft_s = prefill_s
+        e2e_s = cycle_s
+        tpot_s = ((e2e_s - ttft_s) / output_tokens)
+        decode_activity = (py_max(((decode_flops / devices) / peak_flops), (decode_bytes / memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (py_max(((prefill_flops / devices) / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_s)
+        device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_s)) + (host_w * cycle_s))
+        idle_s = ((cycle_s * (1.0 - utilization)) / utilization)
+        device_joules_2 = (device_joules + ((idle_w + host_w) * idle_s))
+        facility_joules = ((devices * device_joules_2) * pue)
+        joules_per_token = (facility_joules / tokens_per_cycle)
+        kwh_per_cycle = (facility_joules / JOULES_PER_KWH)
+        power_w_per_device = ((facility_joules / devices) / (cycle_s + idle_s))
+        device_hours = ((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR)
+        usd_per_device_hour_all_in = ((usd_per_device_hour + (purchase_usd / (lifetime_years * HOURS_PER_YEAR))) + hosting_usd_per_device_hour)
+        usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
+        usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)
+        prefill_share = ((resident * prefill_s) / cycle_s)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share) / (resident * input_tokens)) * TOKENS_PER_MTOK)
+        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share)) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
+        embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR))
+        gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
+        water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        w[(N_INPUTS + O_STATUS) * BLOCK + j] = (STATUS_MEMORY if returns_early else (STATUS_OK if meets_targets else STATUS_LATENCY))
+        w[(N_INPUTS + O_BATCH) * BLOCK + j] = resident
+        w[(N_INPUTS + O_MAX_BATCH) * BLOCK + j] = max_batch
+        w[(N_INPUTS + O_TTFT_S) * BLOCK + j] = (np.nan if returns_early else ttft_s)
+        w[(N_INPUTS + O_TPOT_S) * BLOCK + j] = (np.nan if returns_early else tpot_s)
+        w[(N_INPUTS + O_E2E_S) * BLOCK + j] = (np.nan if returns_early else e2e_s)
+        w[(N_INPUTS + O_TOKENS_PER_S) * BLOCK + j] = (np.nan if returns_early else tokens_per_s)
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * BLOCK + j] = (np.nan if returns_early else (tokens_per_s / devices))
+        w[(N_INPUTS + O_USD_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else usd_per_mtok)
+        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * BLOCK + j] = (np.nan if returns_early else usd_per_mtok_input)
+        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * BLOCK + j] = (np.nan if returns_early else usd_per_mtok_output)
+        w[(N_INPUTS + O_JOULES_PER_TOKEN) * BLOCK + j] = (np.nan if returns_early else joules_per_token)
+        w[(N_INPUTS + O_KWH_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))
+        w[(N_INPUTS + O_GCO2_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else gco2_per_mtok)
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else water_l_per_mtok)
+        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * BLOCK + j] = (np.nan if returns_early else power_w_per_device)
+        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * BLOCK + j] = (weight_bytes_per_device / BYTES_PER_GB)
+        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * BLOCK + j] = (kv_bytes_per_device / BYTES_PER_GB)
+        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * BLOCK + j] = used_fraction
+        w[(N_INPUTS + O_PREFILL_S) * BLOCK + j] = (np.nan if returns_early else prefill_s)
+        w[(N_INPUTS + O_DECODE_STEP_S) * BLOCK + j] = (np.nan if returns_early else decode_step_s)
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * BLOCK + j] = (np.nan if returns_early else (1.0 if (decode_compute_s > decode_memory_s) else 0.0))
+# ---- END GENERATED ----
+
+
+# ------------------------------------------------------------------------------------------------
+# Summaries
+# ------------------------------------------------------------------------------------------------
+
+@_jit_inline
+def sketch_index(v):
+    """summary.sketch_index: the float's exponent and top mantissa bits."""
+    if not v >= SKETCH_MIN:
+        return 0
+    idx = np.int64(_bits_of(v) >> SKETCH_SHIFT_U) - SKETCH_KEY_OFFSET
+    return idx if idx < SKETCH_BUCKETS - 1 else SKETCH_BUCKETS - 1
+
+
+@_jit
+def fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status):
+    """Fold the feasible samples of a block into the chunk's moments (shifted sums, as in the C
+    core) and the histograms."""
+    feasible = 0
+    for j in range(n):
+        st = int(y[0, j])
+        status[st] += 1
+        ok[j] = st == 0
+        feasible += st == 0
+    if feasible == 0:
+        return
+    for m in range(N_METRICS):
+        v = y[m + 1]
+        if count[m] == 0:
+            for j in range(n):
+                if ok[j]:
+                    shift[m] = v[j]
+                    break
+        a = 0.0
+        b = 0.0
+        lo = np.inf
+        hi = -np.inf
+        for j in range(n):
+            d = v[j] - shift[m] if ok[j] else 0.0
+            a += d
+            b += d * d
+            lo = v[j] if ok[j] & (v[j] < lo) else lo
+            hi = v[j] if ok[j] & (v[j] > hi) else hi
+        count[m] += feasible
+        s1[m] += a
+        s2[m] += b
+        mn[m] = min(mn[m], lo)
+        mx[m] = max(mx[m], hi)
+        if lo == hi:
+            hist[m, sketch_index(lo)] += feasible      # a constant metric: one update
+        else:
+            # Indices in a vectorisable pass, then branch-free increments; infeasible samples
+            # count into the spare last slot of the row, which is never read.
+            for j in range(n):
+                idx[j] = sketch_index(v[j]) if ok[j] else SKETCH_BUCKETS
+            for j in range(n):
+                hist[m, idx[j]] += 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Drivers
+# ------------------------------------------------------------------------------------------------
+
+@_jit
+def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, start, stop, chunk,
+                    first_chunk, last_chunk, status, chunk_moments, hist, keep_inputs,
+                    keep_outputs, keep):
+    """Chunks ``first_chunk .. last_chunk-1`` of the span ``start .. stop``; ``chunk_moments`` rows
+    are indexed by chunk within the span."""
+    w, x, y = workspace()
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    ok = np.empty(BLOCK, dtype=np.bool_)
+    idx = np.empty(BLOCK, dtype=np.int64)
+    fill_fixed(kinds, params, x)
+    count = np.zeros(N_METRICS, dtype=np.int64)
+    shift = np.zeros(N_METRICS)
+    s1 = np.zeros(N_METRICS)
+    s2 = np.zeros(N_METRICS)
+    mn = np.empty(N_METRICS)
+    mx = np.empty(N_METRICS)
+    for c in range(first_chunk, last_chunk):
+        lo = start + c * chunk
+        hi = min(lo + chunk, stop)
+        reset_moments(count, shift, s1, s2, mn, mx)
+        for i0 in range(lo, hi, BLOCK):
+            n = min(BLOCK, hi - i0)
+            draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
+            evaluate_block(w)
+            if keep:
+                keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
+                keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
+            fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status)
+        write_moments(count, shift, s1, s2, mn, mx, chunk_moments[c])
+
+
+@_jit_inline
+def reset_moments(count, shift, s1, s2, mn, mx):
+    """Fresh shifted sums for a new chunk."""
+    count[:] = 0
+    shift[:] = 0.0
+    s1[:] = 0.0
+    s2[:] = 0.0
+    mn[:] = np.inf
+    mx[:] = -np.inf
+
+
+@_jit
+def write_moments(count, shift, s1, s2, mn, mx, out):
+    """A chunk's (count, mean, m2, min, max) per metric from its shifted sums."""
+    for m in range(N_METRICS):
+        k = float(count[m])
+        out[m, 0] = k
+        out[m, 1] = shift[m] + s1[m] / k if count[m] else 0.0
+        out[m, 2] = max(s2[m] - s1[m] * s1[m] / k, 0.0) if count[m] else 0.0
+        out[m, 3] = mn[m]
+        out[m, 4] = mx[m]
+
+
+# ------------------------------------------------------------------------------------------------
+# Sweep grids (the layout of inferonomics.analysis.grid.EncodedGrid; see inf_sweep_* in the C core)
+# ------------------------------------------------------------------------------------------------
+
+@_jit_inline
+def grid_rows(radix, owned_offset, row_offset, p, rows):
+    """Table rows of grid point p for every owned input (digits in C order)."""
+    for k in range(radix.size - 1, -1, -1):
+        r = radix[k]
+        d = p % r
+        p //= r
+        lo = owned_offset[k]
+        n = owned_offset[k + 1] - lo
+        for i in range(n):
+            rows[lo + i] = row_offset[k] + d * n + i
+
+
+@_jit
+def sweep_evaluate_points(base, radix, owned_offset, owned_param, row_offset, table, start, stop,
+                          out):
+    w, x, y = workspace()
+    n_groups = radix.size
+    for s in range(N_INPUTS):   # inputs no group owns never change: write them once
+        x[s, :] = base[s]
+    digits = np.empty(n_groups, dtype=np.int64)
+    for i0 in range(start, stop, BLOCK):
+        n = min(BLOCK, stop - i0)
+        p = i0
+        for k in range(n_groups - 1, -1, -1):
+            digits[k] = p % radix[k]
+            p //= radix[k]
+        for j in range(n):
+            for k in range(n_groups):
+                lo = owned_offset[k]
+                m = owned_offset[k + 1] - lo
+                r0 = row_offset[k] + digits[k] * m
+                for i in range(m):
+                    x[owned_param[lo + i], j] = table[r0 + i]
+            for k in range(n_groups - 1, -1, -1):   # odometer: the next point's digits
+                digits[k] += 1
+                if digits[k] < radix[k]:
+                    break
+                digits[k] = 0
+        evaluate_block(w)
+        out[i0 - start:i0 - start + n, :] = y[:, :n].T
+
+
+@_jit_inline
+def merge_moments(acc, part):
+    """backends.merge_chunk_moments for one metric, operation for operation."""
+    nb = part[0]
+    if nb > 0:
+        na = acc[0]
+        n = na + nb
+        delta = part[1] - acc[1]
+        acc[1] = acc[1] + delta * nb / n
+        acc[2] = acc[2] + part[2] + delta * delta * na * nb / n
+        acc[0] = n
+    acc[3] = min(acc[3], part[3])
+    acc[4] = max(acc[4], part[4])
+
+
+@_jit_inline
+def bucket_value(k):
+    """summary.sketch_bucket_value."""
+    if k == 0:
+        return 0.0
+    if k == SKETCH_BUCKETS - 1:
+        return np.inf
+    key = U64(k + SKETCH_KEY_OFFSET)
+    return 0.5 * (_double_of(key << SKETCH_SHIFT_U) + _double_of((key + U64(1)) << SKETCH_SHIFT_U))
+
+
+@_jit
+def quantiles_and_clear(h, mom, qs, out):
+    """Quantiles (ascending qs) of one metric's histogram row, clamped to [min, max], as
+    MetricSummary.quantile; zeroes the row on the way."""
+    h[SKETCH_BUCKETS] = 0
+    count = mom[0]
+    if count == 0:
+        out[:] = np.nan
+        return
+    qi = 0
+    seen = 0
+    for k in range(sketch_index(mom[3]), sketch_index(mom[4]) + 1):
+        seen += h[k]
+        h[k] = 0
+        while qi < qs.size and seen > math.floor(qs[qi] * (count - 1.0)):
+            out[qi] = min(max(bucket_value(k), mom[3]), mom[4])
+            qi += 1
+    out[qi:] = np.nan
+
+
+@_jit
+def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weights, radix,
+                          owned_offset, owned_param, row_offset, table_kinds, table_params, key,
+                          samples, chunk, qs, start, stop, status, moments, qvalues):
+    w, x, y = workspace()
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    ok = np.empty(BLOCK, dtype=np.bool_)
+    idx = np.empty(BLOCK, dtype=np.int64)
+    hist = np.zeros((N_METRICS, SKETCH_BUCKETS + 1), dtype=np.int64)
+    kinds = kinds0.copy()
+    params = params0.copy()
+    n_owned = owned_offset[radix.size]
+    rows = np.empty(n_owned + 1, dtype=np.int64)
+    count = np.zeros(N_METRICS, dtype=np.int64)
+    shift = np.zeros(N_METRICS)
+    s1 = np.zeros(N_METRICS)
+    s2 = np.zeros(N_METRICS)
+    mn = np.empty(N_METRICS)
+    mx = np.empty(N_METRICS)
+    part = np.empty((N_METRICS, 5))
+    fill_fixed(kinds0, params0, x)   # inputs no group owns keep the base plan's fixed values
+    lanes = min(samples, BLOCK)
+    for p in range(start, stop):
+        grid_rows(radix, owned_offset, row_offset, p, rows)
+        for i in range(n_owned):
+            s = owned_param[i]
+            kinds[s] = table_kinds[rows[i]]
+            params[s, :] = table_params[rows[i]]
+            if kinds[s] == KIND_FIXED:   # only the lanes a point's blocks use
+                x[s, :lanes] = params[s, 0]
+        st = status[p - start]
+        st[:] = 0
+        acc = moments[p - start]
+        acc[:, :3] = 0.0
+        acc[:, 3] = np.inf
+        acc[:, 4] = -np.inf
+        for lo in range(0, samples, chunk):
+            hi = min(lo + chunk, samples)
+            reset_moments(count, shift, s1, s2, mn, mx)
+            for i0 in range(lo, hi, BLOCK):
+                n = min(BLOCK, hi - i0)
+                draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
+                evaluate_block(w)
+                fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, st)
+            write_moments(count, shift, s1, s2, mn, mx, part)
+            for m in range(N_METRICS):
+                merge_moments(acc[m], part[m])
+        for m in range(N_METRICS):
+            quantiles_and_clear(hist[m], acc[m], qs, qvalues[p - start, m])
+
+
+@_jit
+def draw_range(kinds, params, integer, choice_values, choice_weights, key, start, out):
+    x = np.empty((N_INPUTS, BLOCK))
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    fill_fixed(kinds, params, x)
+    for i0 in range(0, out.shape[0], BLOCK):
+        n = min(BLOCK, out.shape[0] - i0)
+        draw_block(kinds, params, integer, choice_values, choice_weights, key, start + i0, n, skey, x)
+        out[i0:i0 + n, :] = x[:, :n].T
+
+
+@_jit
+def draw_only_range(kinds, params, integer, choice_values, choice_weights, key, start, stop):
+    x = np.empty((N_INPUTS, BLOCK))
+    skey = np.empty(BLOCK, dtype=np.uint64)
+    fill_fixed(kinds, params, x)
+    total = 0.0
+    for i0 in range(start, stop, BLOCK):
+        n = min(BLOCK, stop - i0)
+        draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
+        for s in range(N_INPUTS):
+            if kinds[s] != KIND_FIXED:
+                total += x[s, n - 1]
+    return total
+
+
+@_jit
+def evaluate_rows(inputs, outputs):
+    w, x, y = workspace()
+    for i0 in range(0, inputs.shape[0], BLOCK):
+        n = min(BLOCK, inputs.shape[0] - i0)
+        x[:, :n] = inputs[i0:i0 + n, :].T
+        evaluate_block(w)
+        outputs[i0:i0 + n, :] = y[:, :n].T
+
+
+def _key(seed: int) -> np.uint64:
+    return U64(seed_key(seed))
+
+
+def _plan_args(plan: EncodedPlan):
+    return (plan.kinds, plan.params, plan.integer, plan.choice_values, plan.choice_weights)
+
+
+def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
+    out = np.empty((n, N_INPUTS))
+    draw_range(*_plan_args(plan), _key(seed), start, out)
+    return out
+
+
+def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float:
+    """Benchmark floor: draw every input of samples 0 .. samples-1 as simulate does, nothing else."""
+    blocks = _split(-(-samples // BLOCK), threads)
+    bounds = [(a * BLOCK, min(b * BLOCK, samples)) for a, b in blocks]
+    args = _plan_args(plan) + (_key(seed),)
+    with ThreadPoolExecutor(max(len(bounds), 1)) as pool:
+        return sum(pool.map(lambda ab: draw_only_range(*args, ab[0], ab[1]), bounds))
+
+
+def _split(n: int, parts: int) -> list[tuple[int, int]]:
+    bounds = [n * p // parts for p in range(parts + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
+    inputs = np.ascontiguousarray(inputs, dtype=np.float64)
+    out = np.empty((inputs.shape[0], N_OUTPUTS))
+    parts = _split(inputs.shape[0], threads)
+    if len(parts) <= 1:
+        evaluate_rows(inputs, out)
+        return out
+    with ThreadPoolExecutor(len(parts)) as pool:
+        list(pool.map(lambda ab: evaluate_rows(inputs[ab[0]:ab[1]], out[ab[0]:ab[1]]), parts))
+    return out
+
+
+_EMPTY_KEEP = np.empty((0, 0))
+
+
+def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
+             status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
+             keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
+    """Same contract as :func:`inferonomics.cores.cbinding.simulate`."""
+    n_chunks = -(-(stop - start) // chunk)
+    keep = keep_inputs is not None
+    args = _plan_args(plan) + (_key(seed), start, stop, chunk)
+    groups = _split(n_chunks, threads)
+    # One status vector and histogram per group: integer counts, summed afterwards in any order.
+    # Each histogram row has a spare last slot that absorbs infeasible samples (see fold_block).
+    statuses = [np.zeros_like(status) for _ in groups]
+    hists = [np.zeros((hist.shape[0], hist.shape[1] + 1), dtype=hist.dtype) for _ in groups]
+
+    def run(g):
+        first, last = groups[g]
+        simulate_chunks(*args, first, last, statuses[g], chunk_moments, hists[g],
+                        keep_inputs if keep else _EMPTY_KEEP, keep_outputs if keep else _EMPTY_KEEP,
+                        keep)
+
+    if len(groups) <= 1:
+        for g in range(len(groups)):
+            run(g)
+    else:
+        with ThreadPoolExecutor(len(groups)) as pool:
+            list(pool.map(run, range(len(groups))))
+    for h in hists:
+        hist += h[:, :-1]
+    for s in statuses:
+        status += s
+
+
+def _grid_args(grid):
+    return (grid.radix, grid.owned_offset, grid.owned_param, grid.row_offset)
+
+
+def _pool_map(fn, parts) -> None:
+    if len(parts) <= 1:
+        for part in parts:
+            fn(part)
+        return
+    with ThreadPoolExecutor(len(parts)) as pool:
+        list(pool.map(fn, parts))
+
+
+def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
+    """Outputs (one row per grid point start .. stop-1 of an inferonomics.analysis.grid.Grid) with every
+    input at its median."""
+    grid = grid.encoded
+    out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
+    args = (grid.base_medians,) + _grid_args(grid) + (grid.table_medians,)
+    _pool_map(lambda ab: sweep_evaluate_points(*args, start + ab[0], start + ab[1],
+                                               out[ab[0]:ab[1]]), _split(stop - start, threads))
+    return out
+
+
+def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndarray, start: int,
+                   stop: int, threads: int):
+    """Same contract as :func:`inferonomics.cores.cbinding.sweep_simulate`."""
+    grid = grid.encoded
+    n = stop - start
+    qs = np.ascontiguousarray(quantiles, dtype=np.float64)
+    status = np.empty((n, 3), dtype=np.int64)
+    moments = np.empty((n, N_METRICS, 5))
+    values = np.empty((n, N_METRICS, qs.size))
+    args = _plan_args(grid.plan) + _grid_args(grid) + (grid.table_kinds, grid.table_params,
+                                                       _key(seed), samples, chunk, qs)
+    # Points are independent: any split gives the same numbers.
+    _pool_map(lambda ab: sweep_simulate_points(*args, start + ab[0], start + ab[1],
+                                               status[ab[0]:ab[1]], moments[ab[0]:ab[1]],
+                                               values[ab[0]:ab[1]]), _split(n, threads))
+    return status, moments, values

@@ -1,0 +1,1 @@
+"""How well the model matches published measurements: validation and the calibration of its priors."""

@@ -1,0 +1,577 @@
+"""Scenarios: what to evaluate, as a TOML file or the same structure as a dict.
+
+Any numeric input may be a number (fixed), an inline table describing a distribution, or a list (a
+sweep axis). Everything is checked when the scenario loads, before anything runs; errors name the
+key path and the allowed range. :meth:`Scenario.resolve` turns a scenario without sweep axes into a
+:class:`Plan`: one distribution per model input, in the order of
+:data:`~inferonomics.model.registry.PARAMETERS`, which is what every backend evaluates.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from . import catalog
+from ..sampling.distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
+from .checks import check_in_range, describe, is_number, parse_number
+from ..model.constraints import parse_constraint, parse_objective
+from ..errors import ScenarioError
+from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
+                         PARAMETERS, SECTIONS, Parameter, default_of)
+from ..model.reference import peak_tflops
+
+REQUIRED_SECTIONS = ("model", "hardware", "workload")
+REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
+TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep") + SECTIONS
+"""``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.analysis.sweeps`
+reads and checks it."""
+COST_MODES = ("rent", "own")
+OWNED_ONLY_COST_KEYS = ("purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh")
+DEFAULT_OWNED_USD_PER_KWH = 0.08
+"""Electricity for an owned deployment when the scenario gives none: US industrial average retail
+price 2024, 8.1 cents/kWh (EIA Electric Power Monthly, Table 5.3)."""
+SECTION_EXTRA_KEYS = {
+    "model": ("id",) + catalog.MODEL_INFO_KEYS,
+    "hardware": ("id",) + catalog.HARDWARE_INFO_KEYS,
+    "cost": ("mode",),
+}
+BATCH_MAX_WORD = "max"
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A sweep axis: the values a list in the scenario takes, already parsed and checked."""
+
+    path: str
+    values: tuple
+    labels: tuple  # the values as the user wrote them, for tables
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Parsing single values
+# ----------------------------------------------------------------------------------------------------
+
+def _support_within(dist: Distribution, param: Parameter) -> bool:
+    """Whether every value ``dist`` can produce (after rounding, for integer inputs) is allowed."""
+    low, high = dist.support()
+    if param.integer:  # integer inputs are rounded half up after drawing
+        low, high = (math.floor(v + 0.5) if math.isfinite(v) else v for v in (low, high))
+    return param.contains(low) and param.contains(high)
+
+
+def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distribution:
+    """An inline table ``{dist = "...", ...}`` for ``param``."""
+    kinds = tuple(DISTRIBUTION_KEYS)
+    if "dist" not in raw:
+        raise ScenarioError(path, "a table value needs a `dist` key, one of " + ", ".join(kinds))
+    kind = raw["dist"]
+    if kind not in DISTRIBUTION_KEYS:
+        raise ScenarioError(f"{path}.dist", f"unknown distribution {describe(kind)}"
+                            f"{catalog.suggest(str(kind), kinds)}; one of " + ", ".join(kinds))
+    required, optional = DISTRIBUTION_KEYS[kind]
+    fields: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "dist":
+            continue
+        if key not in required and key not in optional:
+            raise ScenarioError(f"{path}.{key}", f"unknown key {key!r} for {kind}"
+                                f"{catalog.suggest(key, required + optional)}; {kind} takes "
+                                + ", ".join(required + optional))
+        if key in ("values", "weights"):
+            if not isinstance(value, list) or not all(is_number(v) for v in value):
+                raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {describe(value)}")
+            fields[key] = [float(v) for v in value]
+        elif not is_number(value) or math.isnan(value):
+            raise ScenarioError(f"{path}.{key}", f"must be a number, got {describe(value)}")
+        else:
+            fields[key] = float(value)
+    for key in required:
+        if key not in fields:
+            raise ScenarioError(f"{path}.{key}", f"missing: {kind} needs " + ", ".join(required))
+    if kind == "choice":
+        for v in fields["values"]:
+            check_in_range(f"{path}.values", v, param)
+    dist = make_distribution(kind, fields, lambda message: ScenarioError(path, message))
+    if not _support_within(dist, param):
+        low, high = dist.support()
+        hint = " (add low/high bounds)" if kind == "normal" else ""
+        raise ScenarioError(path, f"{kind} can produce values in [{low:g}, {high:g}], outside the "
+                            f"allowed range: {param.range_text()}{hint}")
+    return dist
+
+
+def _parse_single(path: str, raw: Any, param: Parameter) -> Distribution:
+    if isinstance(raw, Mapping):
+        return parse_distribution(path, raw, param)
+    if param.name == "batch" and raw == BATCH_MAX_WORD:
+        return Fixed(BATCH_MAX)
+    if isinstance(raw, str):
+        extra = ' or "max"' if param.name == "batch" else ""
+        raise ScenarioError(path, f"must be {param.range_text()}{extra}, or a distribution table; "
+                            f"got {describe(raw)}")
+    return Fixed(parse_number(path, raw, param))
+
+
+def parse_value(path: str, raw: Any, param: Parameter) -> Distribution | Axis:
+    """A scenario value for ``param``: a number, a distribution table, or a list of those (an axis)."""
+    if isinstance(raw, list):
+        if not raw:
+            raise ScenarioError(path, "an empty list is not a sweep axis; give at least one value")
+        values = []
+        for j, item in enumerate(raw):
+            if isinstance(item, list):
+                raise ScenarioError(f"{path}[{j}]", "sweep axes cannot be nested lists")
+            values.append(_parse_single(f"{path}[{j}]", item, param))
+        return Axis(path, tuple(values), tuple(raw))
+    return _parse_single(path, raw, param)
+
+
+def _parse_id(path: str, raw: Any, kind: str, extra_catalog) -> str | Axis:
+    ids = raw if isinstance(raw, list) else [raw]
+    if not ids:
+        raise ScenarioError(path, "an empty list is not a sweep axis; give at least one id")
+    for j, item in enumerate(ids):
+        where = f"{path}[{j}]" if isinstance(raw, list) else path
+        if not isinstance(item, str):
+            raise ScenarioError(where, f"must be a catalog id (a string), got {describe(item)}")
+        try:
+            catalog.lookup(kind, item, extra_catalog[kind])
+        except ScenarioError as exc:
+            raise ScenarioError(where, exc.message) from None
+    return Axis(path, tuple(ids), tuple(ids)) if isinstance(raw, list) else raw
+
+
+# ----------------------------------------------------------------------------------------------------
+# Plans: a resolved scenario without axes
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    """One configuration, fully resolved: a distribution for every model input, in
+    :data:`PARAMETERS` order, plus labels for reports. This is what the backends evaluate."""
+
+    distributions: tuple[Distribution, ...]
+    model: str
+    hardware: str
+    cost_mode: str
+
+    def __post_init__(self):
+        assert len(self.distributions) == len(PARAMETERS)
+
+    def __getitem__(self, name: str) -> Distribution:
+        return self.distributions[PARAMETERS.index(PARAMETER_BY_NAME[name])]
+
+    def medians(self) -> dict[str, float]:
+        """Every input at its median (integers rounded half up): the deterministic point estimate."""
+        out = {}
+        for param, dist in zip(PARAMETERS, self.distributions):
+            x = dist.median()
+            out[param.name] = float(math.floor(x + 0.5)) if param.integer else float(x)
+        return out
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """Names of the inputs that are drawn rather than fixed."""
+        return tuple(p.name for p, d in zip(PARAMETERS, self.distributions) if not d.is_fixed)
+
+
+def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
+    """Cross-field checks that no single value can catch."""
+    lo = {n: d.support()[0] for n, d in dists.items()}
+    hi = {n: d.support()[1] for n, d in dists.items()}
+    if hi["active_params_b"] > lo["total_params_b"]:
+        raise ScenarioError("model.active_params_b",
+                            f"can reach {hi['active_params_b']:g} B, above model.total_params_b "
+                            f"({lo['total_params_b']:g} B at its lowest)")
+    if hi["experts_per_token"] > lo["n_experts"]:
+        raise ScenarioError("model.experts_per_token",
+                            f"must not exceed model.n_experts ({lo['n_experts']:g})")
+    # total = dense + E x expert and active = dense + k x expert leave dense >= 0 only when
+    # active / total >= k / E.
+    if hi["n_experts"] > lo["experts_per_token"] and \
+            lo["n_experts"] * lo["active_params_b"] < hi["experts_per_token"] * hi["total_params_b"]:
+        raise ScenarioError("model.active_params_b",
+                            "is too small for a mixture of experts: active / total must be at least "
+                            "experts_per_token / n_experts (the shared layers cannot be negative)")
+    if hi["idle_w"] > lo["tdp_w"]:
+        raise ScenarioError("hardware.idle_w", f"can reach {hi['idle_w']:g} W, above hardware.tdp_w "
+                            f"({lo['tdp_w']:g} W at its lowest)")
+    if hi["count"] > 1 and lo["interconnect_gbps"] <= 0:
+        raise ScenarioError("hardware.interconnect_gbps",
+                            f"{hardware_label} has no interconnect bandwidth, so it cannot run with "
+                            f"hardware.count > 1; give hardware.interconnect_gbps (GB/s per direction)")
+    for bits in {lo["activation_bits"], hi["activation_bits"]}:
+        if peak_tflops(bits, lo["tflops_fp32"], lo["tflops_16"], lo["tflops_8"], lo["tflops_4"]) <= 0:
+            raise ScenarioError("hardware.tflops_16",
+                                f"{hardware_label} has no peak FLOP/s for {bits:g}-bit activations; "
+                                "give hardware.tflops_16 (or tflops_8 / tflops_4 / tflops_fp32)")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Scenario
+# ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Scenario:
+    """A parsed, checked scenario. Build it with :func:`load_scenario`."""
+
+    name: str
+    values: dict[str, Any]                      # key path -> Distribution | Axis | str (ids, mode)
+    info: dict[str, dict[str, Any]]             # non-numeric keys of [model] and [hardware]
+    extra_catalog: dict[str, dict[str, dict]]   # entries from the scenario's `catalog` files
+    raw: dict[str, Any] = field(repr=False)      # the scenario as given, for `with_values`
+    base_dir: Path | None = field(default=None, repr=False)
+    zipped: tuple[tuple[str, ...], ...] = ()     # axis paths that move together ([sweep] zip)
+    max_points: int | None = None                # [sweep] max_points: the largest grid allowed
+
+    @property
+    def axes(self) -> list[Axis]:
+        return [v for v in self.values.values() if isinstance(v, Axis)]
+
+    @property
+    def axis_groups(self) -> list[tuple[Axis, ...]]:
+        """The sweep's dimensions: each axis alone, or the axes zipped together (they share one
+        index), in the order the first of them appears in the scenario."""
+        by_path = {a.path: a for a in self.axes}
+        group_of = {path: group for group in self.zipped for path in group}
+        groups, seen = [], set()
+        for axis in self.axes:
+            if axis.path in seen:
+                continue
+            paths = group_of.get(axis.path, (axis.path,))
+            seen.update(paths)
+            groups.append(tuple(by_path[p] for p in paths))
+        return groups
+
+    @property
+    def grid_size(self) -> int:
+        """Grid points of the sweep: the product of the dimensions' lengths (1 without axes)."""
+        return math.prod(len(g[0]) for g in self.axis_groups)
+
+    def with_values(self, assignments: Mapping[str, Any]) -> "Scenario":
+        """A copy with ``{"section.key": raw value}`` replaced, checked like a fresh load."""
+        raw = copy.deepcopy(self.raw)
+        for path, value in assignments.items():
+            section, _, key = path.partition(".")
+            if not key:
+                raise ScenarioError(path, "expected a key path like workload.batch")
+            raw.setdefault(section, {})[key] = value
+        if self.zipped:   # axes fixed here leave their zip groups
+            groups = [[p for p in g if p not in assignments] for g in self.zipped]
+            raw["sweep"]["zip"] = [g for g in groups if len(g) >= 2]
+        return _from_dict(raw, self.base_dir)
+
+    def points(self) -> Iterator[tuple[dict[str, Any], "Scenario"]]:
+        """Every grid point of the sweep axes, as ``({path: value as written}, scenario)``."""
+        groups = self.axis_groups
+        for combo in itertools.product(*(range(len(g[0])) for g in groups)):
+            assignment = {a.path: a.labels[j] for g, j in zip(groups, combo) for a in g}
+            yield assignment, self.with_values(assignment)
+
+    def resolve(self) -> Plan:
+        """The :class:`Plan` of a scenario without sweep axes."""
+        if self.axes:
+            axis = self.axes[0]
+            raise ScenarioError(axis.path, f"is a sweep axis with {len(axis)} values; one "
+                                "evaluation needs one value (iterate over scenario.points() or "
+                                "fix it with scenario.with_values)")
+        model_id = self.values.get("model.id")
+        hardware_id = self.values.get("hardware.id")
+        # Descriptive keys given next to an id (a name, a price) override the catalog entry's.
+        model_entry = {**(catalog.lookup("models", model_id, self.extra_catalog["models"])
+                          if model_id else {}), **self.info["model"]}
+        hw_entry = {**(catalog.lookup("hardware", hardware_id, self.extra_catalog["hardware"])
+                       if hardware_id else {}), **self.info["hardware"]}
+        hw_label = hardware_id or hw_entry.get("name", "inline hardware")
+        cost_mode = self._cost_mode(hw_entry, hw_label)
+
+        dists: dict[str, Distribution] = {}
+        for param in PARAMETERS:
+            dists[param.name] = self._resolve_one(param, model_entry, hw_entry, dists, cost_mode,
+                                                  hw_label)
+        check_plan(dists, hw_label)
+        return Plan(tuple(dists[p.name] for p in PARAMETERS),
+                    model=model_id or model_entry.get("name", "inline model"),
+                    hardware=hw_label, cost_mode=cost_mode)
+
+    def dependencies(self) -> dict[str, frozenset[str]]:
+        """For each input, the scenario keys its value can depend on (a superset, from the structure
+        of :meth:`_resolve_one`, not from the values): its own key when given, else the catalog id
+        of its section (the entry supplies it, or not), and the inputs a default is derived from.
+        Sweeps use it to know which axes must be enumerated together."""
+        deps: dict[str, frozenset[str]] = {}
+        for param in PARAMETERS:
+            if param.path in self.values:
+                deps[param.name] = frozenset({param.path})
+                continue
+            out = set()
+            if param.section == "model":
+                out.add("model.id")
+            elif param.section in ("hardware", "energy", "cost"):
+                out.add("hardware.id")   # the entry's figures, embodied carbon, the cost mode
+            if param.name == "v_head_dim":
+                out |= deps["head_dim"]
+            elif param.name == "host_w":
+                out |= deps["tdp_w"]
+            deps[param.name] = frozenset(out)
+        return deps
+
+    def _cost_mode(self, hw_entry: Mapping, hw_label: str) -> str:
+        mode = self.values.get("cost.mode")
+        given = {p.split(".", 1)[1] for p in self.values if p.startswith("cost.")}
+        if mode is None:
+            if "usd_per_device_hour" in given:
+                mode = "rent"
+            elif given & set(OWNED_ONLY_COST_KEYS):
+                mode = "own"
+            elif "usd_per_hour" in hw_entry:
+                mode = "rent"
+            elif "purchase_usd" in hw_entry:
+                mode = "own"
+            else:
+                raise ScenarioError("cost.usd_per_device_hour",
+                                    f"{hw_label} has no price in the catalog; give "
+                                    "cost.usd_per_device_hour (rented, USD per device-hour) or "
+                                    "cost.purchase_usd (owned, USD per device)")
+        if mode == "rent":
+            for key in OWNED_ONLY_COST_KEYS:
+                if key in given:
+                    raise ScenarioError(f"cost.{key}", 'applies only with cost.mode = "own" (a rented '
+                                        "device's hourly price already includes it)")
+            if "usd_per_device_hour" not in given and "usd_per_hour" not in hw_entry:
+                raise ScenarioError("cost.usd_per_device_hour", f"{hw_label} has no rental price "
+                                    "in the catalog; give cost.usd_per_device_hour (USD per device-hour)")
+        else:
+            if "usd_per_device_hour" in given:
+                raise ScenarioError("cost.usd_per_device_hour",
+                                    'applies only with cost.mode = "rent"')
+            if "purchase_usd" not in given and "purchase_usd" not in hw_entry:
+                raise ScenarioError("cost.purchase_usd", f"{hw_label} has no purchase price in the "
+                                    "catalog; give cost.purchase_usd (USD per device)")
+        return mode
+
+    def _resolve_one(self, param: Parameter, model_entry, hw_entry, done, cost_mode, hw_label):
+        path = param.path
+        if path in self.values:
+            return self.values[path]
+        name = param.name
+        entry = {"model": model_entry, "hardware": hw_entry}.get(param.section)
+        if entry is not None and name in entry:
+            return Fixed(float(entry[name]))
+        if name == "v_head_dim":
+            if not done["head_dim"].is_fixed:
+                # Each input draws from its own stream, so a copied distribution would not follow
+                # head_dim sample by sample.
+                raise ScenarioError(path, "model.head_dim is uncertain, so give model.v_head_dim "
+                                    "explicitly (it defaults to head_dim only when that is fixed)")
+            return done["head_dim"]
+        if name == "host_w":
+            tdp = done["tdp_w"].median()
+            f = DEFAULT_HOST_POWER_FRACTION
+            return Triangular(f.low * tdp, f.mode * tdp, f.high * tdp)
+        if name == "embodied_kgco2" and "embodied_kgco2" in hw_entry:
+            return Fixed(float(hw_entry["embodied_kgco2"]))
+        if name == "usd_per_device_hour":
+            return Fixed(float(hw_entry["usd_per_hour"])) if cost_mode == "rent" else Fixed(0.0)
+        if name == "purchase_usd":
+            return Fixed(float(hw_entry["purchase_usd"])) if cost_mode == "own" else Fixed(0.0)
+        if name == "usd_per_kwh" and cost_mode == "own":
+            return Fixed(DEFAULT_OWNED_USD_PER_KWH)
+        default = default_of(param)
+        if default is not None:
+            return default
+        if param.section == "model":
+            source = f"model {self.values['model.id']!r} in the catalog has no {name}" if \
+                self.values.get("model.id") else "the inline model does not give it"
+            raise ScenarioError(path, f"missing: {source}")
+        if param.section == "hardware":
+            raise ScenarioError(path, f"missing: {hw_label} does not give it ({param.range_text()})")
+        raise ScenarioError(path, f"missing ({param.range_text()})")  # pragma: no cover
+
+
+def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
+    if not isinstance(raw, Mapping):
+        raise ScenarioError("", f"a scenario is a table (dict), got {type(raw).__name__}")
+    for key in raw:
+        if key not in TOP_LEVEL_KEYS:
+            raise ScenarioError(key, f"unknown top-level key{catalog.suggest(key, TOP_LEVEL_KEYS)}; "
+                                "allowed: " + ", ".join(TOP_LEVEL_KEYS))
+    for section in REQUIRED_SECTIONS:
+        if section not in raw:
+            raise ScenarioError(section, f"missing section [{section}]")
+
+    extra_catalog: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
+    files = raw.get("catalog", [])
+    if isinstance(files, str):
+        files = [files]
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ScenarioError("catalog", "must be a file path or a list of file paths")
+    for f in files:
+        path = Path(f)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        parsed = catalog.read_catalog_file(path)
+        for kind in catalog.KINDS:
+            extra_catalog[kind].update(parsed[kind])
+
+    name = raw.get("name", "unnamed scenario")
+    if not isinstance(name, str):
+        raise ScenarioError("name", f"must be a string, got {describe(name)}")
+
+    values: dict[str, Any] = {}
+    info: dict[str, dict[str, Any]] = {"model": {}, "hardware": {}}
+    for section in SECTIONS:
+        table = raw.get(section)
+        if table is None:
+            continue
+        if not isinstance(table, Mapping):
+            raise ScenarioError(section, f"must be a table [{section}], got {describe(table)}")
+        extra_keys = SECTION_EXTRA_KEYS.get(section, ())
+        own = [p.name for p in PARAMETERS if p.section == section]
+        for key, value in table.items():
+            path = f"{section}.{key}"
+            if path in PARAMETER_BY_PATH:
+                values[path] = parse_value(path, value, PARAMETER_BY_PATH[path])
+            elif key == "id" and section in ("model", "hardware"):
+                kind = "models" if section == "model" else "hardware"
+                values[path] = _parse_id(path, value, kind, extra_catalog)
+            elif key == "mode" and section == "cost":
+                if value not in COST_MODES:
+                    raise ScenarioError(path, f'must be "rent" or "own", got {describe(value)}')
+                values[path] = value
+            elif key in extra_keys:
+                info[section][key] = value
+            elif key in PARAMETER_BY_NAME:
+                home = PARAMETER_BY_NAME[key].section
+                raise ScenarioError(path, f"unknown key here; {key} belongs in [{home}] ({home}.{key})")
+            else:
+                allowed = own + list(extra_keys)
+                raise ScenarioError(path, f"unknown key{catalog.suggest(key, allowed)}; allowed in "
+                                    f"[{section}]: " + ", ".join(allowed))
+
+    for key in REQUIRED_WORKLOAD:
+        if f"workload.{key}" not in values:
+            raise ScenarioError(f"workload.{key}", "missing (required: "
+                                + ", ".join(f"workload.{k}" for k in REQUIRED_WORKLOAD) + ")")
+    for section, kind in (("model", "models"), ("hardware", "hardware")):
+        if f"{section}.id" in values:
+            continue
+        # Inline specs: the same keys a catalog entry needs.
+        for key in catalog.REQUIRED_KEYS[kind]:
+            if key == "name":
+                continue
+            if f"{section}.{key}" not in values:
+                raise ScenarioError(f"{section}.{key}", f"missing: give {section}.id (a catalog id) "
+                                    f"or the {'architecture' if section == 'model' else 'specs'} inline "
+                                    "(needs " + ", ".join(k for k in catalog.REQUIRED_KEYS[kind]
+                                                        if k != "name") + ")")
+    for key in ("usd_per_hour", "purchase_usd", "embodied_kgco2"):
+        if key in info["hardware"]:
+            value = info["hardware"][key]
+            if not is_number(value) or not math.isfinite(value) or value < 0:
+                raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
+                                    f"{describe(value)}")
+    zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
+    scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
+                        raw=copy.deepcopy(dict(raw)), base_dir=base_dir, zipped=zipped,
+                        max_points=max_points)
+    if not scenario.axes:
+        scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
+    return scenario
+
+
+SWEEP_KEYS = ("zip", "max_points", "constraints", "objective", "min_feasible", "show")
+
+
+def _parse_sweep_options(table: Any, values: Mapping[str, Any]) -> tuple[tuple, int | None]:
+    """``[sweep]``: ``zip`` (lists of axis paths that move together), ``max_points``, the decision
+    keys read by :mod:`inferonomics.analysis.decisions` (``constraints``, ``objective``, ``min_feasible``)
+    and ``show`` (extra columns the CLI prints), checked here so a bad one fails when the scenario
+    loads."""
+    if not isinstance(table, Mapping):
+        raise ScenarioError("sweep", f"must be a table [sweep], got {describe(table)}")
+    for key in table:
+        if key not in SWEEP_KEYS:
+            raise ScenarioError(f"sweep.{key}", f"unknown key{catalog.suggest(key, SWEEP_KEYS)}; "
+                                "allowed in [sweep]: " + ", ".join(SWEEP_KEYS))
+    axes = {p: v for p, v in values.items() if isinstance(v, Axis)}
+    raw_groups = table.get("zip", [])
+    if isinstance(raw_groups, list) and raw_groups and all(isinstance(p, str) for p in raw_groups):
+        raw_groups = [raw_groups]          # zip = ["a", "b"] is one group
+    if not isinstance(raw_groups, list):
+        raise ScenarioError("sweep.zip", "must be a list of lists of axis key paths, e.g. "
+                            '[["hardware.id", "cost.usd_per_device_hour"]]')
+    groups, used = [], set()
+    for j, group in enumerate(raw_groups):
+        where = f"sweep.zip[{j}]"
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(p, str) for p in group):
+            raise ScenarioError(where, "must list two or more axis key paths, e.g. "
+                                '["hardware.id", "cost.usd_per_device_hour"]')
+        for path in group:
+            if path not in axes:
+                what = "is not a sweep axis (give it a list of values)" if path in values else \
+                    f"is not a key of this scenario{catalog.suggest(path, list(axes) or list(values))}"
+                raise ScenarioError(where, f"{path!r} {what}")
+            if path in used:
+                raise ScenarioError(where, f"{path!r} is already zipped with other axes")
+            used.add(path)
+        lengths = {p: len(axes[p]) for p in group}
+        if len(set(lengths.values())) > 1:
+            raise ScenarioError(where, "zipped axes must have the same length, got "
+                                + ", ".join(f"{p} ({n})" for p, n in lengths.items()))
+        groups.append(tuple(group))
+    constraints = table.get("constraints", [])
+    if not isinstance(constraints, list):
+        raise ScenarioError("sweep.constraints", "must be a list like ['tpot_s_p95 <= 0.04']")
+    for j, text in enumerate(constraints):
+        parse_constraint(text, f"sweep.constraints[{j}]")
+    if "objective" in table:
+        parse_objective(table["objective"], "sweep.objective")
+    show = table.get("show", [])
+    if not isinstance(show, list) or not all(isinstance(c, str) for c in show):
+        raise ScenarioError("sweep.show", "must be a list of columns like ['tpot_s_p95']")
+    for j, column in enumerate(show):
+        parse_objective(column, f"sweep.show[{j}]")
+    if "min_feasible" in table:
+        f = table["min_feasible"]
+        if not is_number(f) or not 0.0 <= f <= 1.0:
+            raise ScenarioError("sweep.min_feasible", f"must be a fraction in [0, 1], got {describe(f)}")
+    max_points = table.get("max_points")
+    if max_points is not None:
+        if not is_number(max_points) or max_points < 1 or max_points != math.floor(max_points):
+            raise ScenarioError("sweep.max_points", f"must be a whole number >= 1, got "
+                                f"{describe(max_points)}")
+        max_points = int(max_points)
+    return tuple(groups), max_points
+
+
+def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
+    """Load and check a scenario from a TOML file path or a dict of the same structure.
+
+    Raises :class:`~inferonomics.errors.ScenarioError` naming the key path of the first problem.
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return _from_dict(source, None)
+    path = Path(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError("", f"cannot read scenario {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError("", f"scenario {path} is not UTF-8 text (is it a TOML file?)") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError("", f"{path} is not valid TOML: {exc}") from None
+    return _from_dict(raw, path.parent)

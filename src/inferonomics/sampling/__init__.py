@@ -1,0 +1,1 @@
+"""Random numbers: the counter-based stream every backend shares and the distributions drawn from it."""

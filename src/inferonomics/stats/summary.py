@@ -1,0 +1,215 @@
+"""Mergeable summaries: statistics of millions of samples in memory that does not grow with them.
+
+A :class:`Summary` counts samples by status and, for each metric over the feasible samples, keeps
+count, mean and sum of squared deviations (Welford's update, merged with Chan, Golub & LeVeque's
+formula), minimum, maximum and a :class:`QuantileSketch`. Summaries of disjoint sample ranges merge
+into the summary of their union: counts and sketch buckets exactly, moments to rounding. That is what
+lets threads, chunks and machines work independently.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass, field
+
+from ..model.reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK, Outputs
+
+SKETCH_MANTISSA_BITS = 7
+"""Mantissa bits kept in a sketch bucket key: 2**7 = 128 buckets per octave."""
+SKETCH_SHIFT = 52 - SKETCH_MANTISSA_BITS
+SKETCH_RELATIVE_ERROR = 2.0 ** -(SKETCH_MANTISSA_BITS + 1)
+"""Bound on |estimate - exact| / |exact| of a quantile from the sketch: 2**-8, about 0.39%."""
+SKETCH_MIN = 2.0 ** -64
+"""Values below this (zero included) share bucket 0 and are reported as 0."""
+SKETCH_OCTAVES = 128
+"""Octaves covered, from SKETCH_MIN up to 2**64; larger values share the last bucket."""
+SKETCH_BUCKETS = 2 + SKETCH_OCTAVES * (1 << SKETCH_MANTISSA_BITS)
+REPORTED_QUANTILES = {"p5": 0.05, "p50": 0.50, "p95": 0.95}
+
+
+def _double_bits(x: float) -> int:
+    return struct.unpack("<q", struct.pack("<d", x))[0]
+
+
+def _bits_double(b: int) -> float:
+    return struct.unpack("<d", struct.pack("<q", b))[0]
+
+
+SKETCH_KEY_OFFSET = (_double_bits(SKETCH_MIN) >> SKETCH_SHIFT) - 1
+
+
+def sketch_index(x: float) -> int:
+    """Bucket of ``x``: 0 below :data:`SKETCH_MIN`, else the float's exponent and top mantissa bits
+    (the log-linear cells of the IEEE-754 format itself, so no logarithm is needed and every
+    language computes the same index), capped at the last bucket."""
+    if not x >= SKETCH_MIN:
+        return 0
+    return min((_double_bits(x) >> SKETCH_SHIFT) - SKETCH_KEY_OFFSET, SKETCH_BUCKETS - 1)
+
+
+def sketch_bucket_value(index: int) -> float:
+    """Midpoint of bucket ``index``: within 2**-8 relative of every value in it."""
+    if index == 0:
+        return 0.0
+    if index == SKETCH_BUCKETS - 1:
+        return math.inf  # overflow bucket; callers clamp to the exact maximum
+    key = index + SKETCH_KEY_OFFSET
+    low = _bits_double(key << SKETCH_SHIFT)
+    high = _bits_double((key + 1) << SKETCH_SHIFT)
+    return 0.5 * (low + high)
+
+
+@dataclass
+class QuantileSketch:
+    """Log-linear histogram of non-negative values (in the spirit of DDSketch, Masson et al. 2019,
+    with buckets keyed on the bits of the float). Any quantile of values in [2**-64, 2**64) comes
+    back within :data:`SKETCH_RELATIVE_ERROR` relative error of the exact order statistic."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+
+    def add(self, x: float) -> None:
+        k = sketch_index(x)
+        self.counts[k] = self.counts.get(k, 0) + 1
+
+    def merge(self, other: "QuantileSketch") -> None:
+        for k, c in other.counts.items():
+            self.counts[k] = self.counts.get(k, 0) + c
+
+    @classmethod
+    def from_dense(cls, counts) -> "QuantileSketch":
+        """From a dense array of :data:`SKETCH_BUCKETS` counts (what the native cores fill)."""
+        import numpy as np
+
+        nz = np.flatnonzero(counts)
+        return cls({int(k): int(counts[k]) for k in nz})
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    def quantile(self, q: float) -> float:
+        """The value of rank ``floor(q * (n - 1))`` (0-based) of the added values, to within the
+        relative error bound (numpy's ``method="lower"``)."""
+        n = self.count
+        if n == 0:
+            return math.nan
+        rank = math.floor(q * (n - 1))
+        seen = 0
+        for k in sorted(self.counts):
+            seen += self.counts[k]
+            if seen > rank:
+                return sketch_bucket_value(k)
+        return math.nan  # pragma: no cover - counts add up
+
+
+@dataclass
+class MetricSummary:
+    """Running statistics of one metric."""
+
+    count: int = 0
+    mean: float = 0.0
+    m2: float = 0.0          # sum of squared deviations from the mean
+    min: float = math.inf
+    max: float = -math.inf
+    sketch: QuantileSketch = field(default_factory=QuantileSketch)
+
+    def add(self, x: float) -> None:
+        self.count += 1
+        delta = x - self.mean
+        self.mean += delta / self.count
+        self.m2 += delta * (x - self.mean)
+        self.min = min(self.min, x)
+        self.max = max(self.max, x)
+        self.sketch.add(x)
+
+    def merge(self, other: "MetricSummary") -> None:
+        if other.count == 0:
+            return
+        n = self.count + other.count
+        delta = other.mean - self.mean
+        self.mean += delta * other.count / n
+        self.m2 += other.m2 + delta * delta * self.count * other.count / n
+        self.count = n
+        self.min = min(self.min, other.min)
+        self.max = max(self.max, other.max)
+        self.sketch.merge(other.sketch)
+
+    @property
+    def std(self) -> float:
+        """Sample standard deviation (n - 1 in the denominator)."""
+        return math.sqrt(self.m2 / (self.count - 1)) if self.count > 1 else 0.0
+
+    def quantile(self, q: float) -> float:
+        """The q-quantile (0 <= q <= 1) of the added values; NaN when there are none."""
+        if not 0.0 <= q <= 1.0:
+            raise ValueError(f"quantile q must be in [0, 1], got {q}")
+        if self.count == 0:
+            return math.nan
+        # The exact extremes are known; keep estimates inside them.
+        return min(max(self.sketch.quantile(q), self.min), self.max)
+
+    def to_dict(self) -> dict[str, float]:
+        out = {"mean": self.mean, "std": self.std}
+        out.update({name: self.quantile(q) for name, q in REPORTED_QUANTILES.items()})
+        out.update({"min": self.min, "max": self.max})
+        return out
+
+
+@dataclass
+class Summary:
+    """Counts by status and per-metric statistics over the feasible (``status == ok``) samples."""
+
+    status_counts: dict[str, int] = field(
+        default_factory=lambda: {name: 0 for name in STATUS_NAMES.values()})
+    metrics: dict[str, MetricSummary] = field(
+        default_factory=lambda: {name: MetricSummary() for name in METRIC_NAMES})
+
+    def add(self, outputs: Outputs) -> None:
+        self.status_counts[STATUS_NAMES[outputs.status]] += 1
+        if outputs.status != STATUS_OK:
+            return
+        for name in METRIC_NAMES:
+            self.metrics[name].add(getattr(outputs, name))
+
+    def merge(self, other: "Summary") -> "Summary":
+        for name, c in other.status_counts.items():
+            self.status_counts[name] += c
+        for name, m in other.metrics.items():
+            self.metrics[name].merge(m)
+        return self
+
+    @property
+    def samples(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def feasible(self) -> int:
+        return self.status_counts[STATUS_NAMES[STATUS_OK]]
+
+    @property
+    def feasible_fraction(self) -> float:
+        return self.feasible / self.samples if self.samples else 0.0
+
+    @property
+    def infeasible(self) -> dict[str, int]:
+        """Samples that could not run, by reason (``memory``: does not fit; ``latency``: misses a
+        latency target)."""
+        return {k: v for k, v in self.status_counts.items() if k != STATUS_NAMES[STATUS_OK]}
+
+    def __getitem__(self, metric: str) -> MetricSummary:
+        return self.metrics[metric]
+
+    def quantile(self, metric: str, q: float) -> float:
+        return self.metrics[metric].quantile(q)
+
+    def to_dict(self) -> dict:
+        return {
+            "samples": self.samples,
+            "feasible_fraction": self.feasible_fraction,
+            "infeasible": self.infeasible,
+            "metrics": {name: m.to_dict() for name, m in self.metrics.items()} if self.feasible else {},
+        }
+
+
+__all__ = ["Summary", "MetricSummary", "QuantileSketch", "SKETCH_RELATIVE_ERROR"]

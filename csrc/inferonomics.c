@@ -241,6 +241,9 @@ static void draw_column(int32_t kind, const double *restrict p, const double *re
 }
 
 #define BLOCK 512      /* samples per block: columns of a block stay in L1/L2 */
+/* Row stride of a block's arrays: one cache line more than BLOCK. With exactly 4096-byte rows the
+ * same lane of all ~74 input and output rows falls in one L1 set and they evict each other. */
+#define ROW (BLOCK + 8)
 
 /* ---------------------------------------------------------------------------------------------
  * The cost model: generated from reference.evaluate by tools/generate_cores.py (see that file for
@@ -255,8 +258,8 @@ const char *inf_input_name(int32_t i) { return (i >= 0 && i < INF_N_INPUTS) ? IN
 const char *inf_output_name(int32_t i) { return (i >= 0 && i < INF_N_OUTPUTS) ? OUTPUT_NAMES[i] : 0; }
 
 typedef struct {
-    double in[INF_N_INPUTS][BLOCK];
-    double out[INF_N_OUTPUTS][BLOCK];
+    double in[INF_N_INPUTS][ROW];
+    double out[INF_N_OUTPUTS][ROW];
     uint64_t skey[BLOCK];
 } block_t;
 
@@ -392,7 +395,7 @@ static void run_chunk(const plan_t *plan, uint64_t key, int64_t lo, int64_t hi, 
     for (int64_t i0 = lo; i0 < hi; i0 += BLOCK) {
         int m = hi - i0 < BLOCK ? (int)(hi - i0) : BLOCK;
         draw_block(plan, key, i0, m, b);
-        evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+        evaluate_block((const double (*)[ROW])b->in, b->out, m);
         if (keep_inputs)
             for (int j = 0; j < m; j++)
                 for (int s = 0; s < INF_N_INPUTS; s++)
@@ -558,7 +561,7 @@ int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double
             int m = n - i0 < BLOCK ? (int)(n - i0) : BLOCK;
             for (int j = 0; j < m; j++)
                 for (int s = 0; s < INF_N_INPUTS; s++) b->in[s][j] = inputs[(i0 + j) * INF_N_INPUTS + s];
-            evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+            evaluate_block((const double (*)[ROW])b->in, b->out, m);
             for (int j = 0; j < m; j++)
                 for (int o = 0; o < INF_N_OUTPUTS; o++) outputs[(i0 + j) * INF_N_OUTPUTS + o] = b->out[o][j];
         }
@@ -732,7 +735,7 @@ int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const in
                 }
                 grid_next(&grid, digits);
             }
-            evaluate_block((const double (*)[BLOCK])b->in, b->out, m);
+            evaluate_block((const double (*)[ROW])b->in, b->out, m);
             for (int j = 0; j < m; j++)
                 for (int o = 0; o < INF_N_OUTPUTS; o++)
                     outputs[(i0 - start + j) * INF_N_OUTPUTS + o] = b->out[o][j];

@@ -84,8 +84,14 @@ COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
 
 
 def select(cond: tuple, a: tuple, b: tuple) -> tuple:
-    """``a if cond else b``; just ``a`` when both sides are the same expression."""
-    return a if a == b else ("select", cond, a, b)
+    """``a if cond else b``; just ``a`` when both sides are the same expression, and
+    ``b if c else a`` for ``cond = not c`` (exact, and GCC 12 vectorises a select on a negated
+    compound condition far worse: the whole model loop ran scalar, 3x slower)."""
+    if a == b:
+        return a
+    if cond[0] == "not":
+        return ("select", cond[1], b, a)
+    return ("select", cond, a, b)
 
 
 @dataclass
@@ -128,6 +134,10 @@ class Lowering:
         if self.is_boolean(expr):
             self.out.booleans.add(target)
         return ("var", target)
+
+    def let_flag(self, cond: tuple) -> tuple:
+        """A condition as a named flag (a variable already is one)."""
+        return cond if cond[0] == "var" else self.let("returns_early", cond)
 
     def is_boolean(self, expr: tuple) -> bool:
         return expr[0] in BOOLEAN_KINDS or (expr[0] == "var" and expr[1] in self.out.booleans)
@@ -178,8 +188,13 @@ class Lowering:
                     isinstance(stmt.body[0], ast.Return):
                 if not allow_returns:
                     self.fail(stmt, "a return inside an if/else block")
-                # The guard's condition becomes a named flag, read by every output it selects.
-                cond = self.let("returns_early", self.condition(stmt.test))
+                # The guard's condition becomes a named flag, read by every output it selects
+                # (a negated condition keeps its positive flag: select() swaps the sides).
+                cond = self.condition(stmt.test)
+                if cond[0] == "not":
+                    cond = ("not", self.let_flag(cond[1]))
+                else:
+                    cond = self.let_flag(cond)
                 guards.append((cond, self.returned(stmt.body[0])))
             elif isinstance(stmt, ast.If):
                 self.if_block(stmt)
@@ -204,7 +219,7 @@ class Lowering:
                 continue
             if a is None or b is None:
                 self.fail(stmt, f"{name!r} is set on one side of the if only and not before it")
-            self.env[name] = self.let(name, ("select", cond, a, b))
+            self.env[name] = self.let(name, select(cond, a, b))
 
     def condition(self, node) -> tuple:
         cond = self.expr(node)
@@ -268,7 +283,7 @@ class Lowering:
                 out = (kind, out, v)
             return out
         if isinstance(node, ast.IfExp):
-            return ("select", self.condition(node.test), self.expr(node.body), self.expr(node.orelse))
+            return select(self.condition(node.test), self.expr(node.body), self.expr(node.orelse))
         if isinstance(node, ast.Call) and not node.keywords:
             fname = self.function_name(node.func)
             args = [self.expr(a) for a in node.args]
@@ -442,7 +457,7 @@ def render_c_model() -> str:
     model, helpers, constants = lower_reference()
     em = CEmitter(lambda name: name)
     out = [f"/* {HEADER_NOTE}", " *",
-           " * Included once by inferonomics.c, after BLOCK, exp_ and log_. */", ""]
+           " * Included once by inferonomics.c, after ROW (a block's row stride), exp_ and log_. */", ""]
     out.append("/* Inputs (rows of a block, in registry order) and outputs. */")
     out.append("enum {")
     out += _wrap([f"I_{p.name.upper()}," for p in PARAMETERS], "    ")
@@ -480,7 +495,7 @@ def render_c_model() -> str:
     out.append("")
     out.append("/* reference.evaluate over the samples of a block, branch-free: every side of every if")
     out.append(" * is computed and one selected, so the loop vectorises. */")
-    out.append("static void evaluate_block(const double (*restrict in)[BLOCK], double (*restrict out)[BLOCK],")
+    out.append("static void evaluate_block(const double (*restrict in)[ROW], double (*restrict out)[ROW],")
     out.append("                           int n) {")
     out.append("#ifdef _OPENMP")
     out.append("#pragma omp simd")
@@ -543,10 +558,10 @@ def render_numba_region() -> str:
             '    in use compute on stale inputs and are ignored."""',
             "    for j in range(BLOCK):"]
     for name in used_inputs(model):
-        out.append(f"        {name} = w[I_{name.upper()} * BLOCK + j]")
+        out.append(f"        {name} = w[I_{name.upper()} * ROW + j]")
     out += em.lets(model, "        ")
     for name in OUTPUT_NAMES:
-        out.append(f"        w[(N_INPUTS + O_{name.upper()}) * BLOCK + j] = {em.expr(model.result[name])}")
+        out.append(f"        w[(N_INPUTS + O_{name.upper()}) * ROW + j] = {em.expr(model.result[name])}")
     out.append(NUMBA_END)
     return "\n".join(out)
 

@@ -277,15 +277,16 @@ def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
 
 
 BLOCK = 512   # samples per block, as in the C core
+ROW = BLOCK + 8   # row stride of the workspace: a cache line of padding, as ROW in the C core
 
 
 @_jit
 def workspace():
-    """One buffer for a block: N_INPUTS rows of inputs then N_OUTPUTS rows of outputs, BLOCK lanes
-    each; returns it with 2-D views of the input and output rows."""
-    w = np.zeros((N_INPUTS + N_OUTPUTS) * BLOCK)
-    x = w[:N_INPUTS * BLOCK].reshape((N_INPUTS, BLOCK))
-    y = w[N_INPUTS * BLOCK:].reshape((N_OUTPUTS, BLOCK))
+    """One buffer for a block: N_INPUTS rows of inputs then N_OUTPUTS rows of outputs, ROW lanes
+    each (BLOCK used, the rest padding); returns it with 2-D views of the input and output rows."""
+    w = np.zeros((N_INPUTS + N_OUTPUTS) * ROW)
+    x = w[:N_INPUTS * ROW].reshape((N_INPUTS, ROW))
+    y = w[N_INPUTS * ROW:].reshape((N_OUTPUTS, ROW))
     return w, x, y
 
 
@@ -490,58 +491,58 @@ def evaluate_block(w):
     which lets LLVM prove the rows do not overlap and vectorise it; lanes past the samples
     in use compute on stale inputs and are ignored."""
     for j in range(BLOCK):
-        total_params_b = w[I_TOTAL_PARAMS_B * BLOCK + j]
-        active_params_b = w[I_ACTIVE_PARAMS_B * BLOCK + j]
-        n_layers = w[I_N_LAYERS * BLOCK + j]
-        d_model = w[I_D_MODEL * BLOCK + j]
-        n_heads = w[I_N_HEADS * BLOCK + j]
-        n_kv_heads = w[I_N_KV_HEADS * BLOCK + j]
-        head_dim = w[I_HEAD_DIM * BLOCK + j]
-        v_head_dim = w[I_V_HEAD_DIM * BLOCK + j]
-        d_ff = w[I_D_FF * BLOCK + j]
-        n_experts = w[I_N_EXPERTS * BLOCK + j]
-        experts_per_token = w[I_EXPERTS_PER_TOKEN * BLOCK + j]
-        kv_lora_rank = w[I_KV_LORA_RANK * BLOCK + j]
-        rope_head_dim = w[I_ROPE_HEAD_DIM * BLOCK + j]
-        sliding_window = w[I_SLIDING_WINDOW * BLOCK + j]
-        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * BLOCK + j]
-        count = w[I_COUNT * BLOCK + j]
-        memory_gb = w[I_MEMORY_GB * BLOCK + j]
-        memory_bw_gbps = w[I_MEMORY_BW_GBPS * BLOCK + j]
-        tflops_fp32 = w[I_TFLOPS_FP32 * BLOCK + j]
-        tflops_16 = w[I_TFLOPS_16 * BLOCK + j]
-        tflops_8 = w[I_TFLOPS_8 * BLOCK + j]
-        tflops_4 = w[I_TFLOPS_4 * BLOCK + j]
-        tdp_w = w[I_TDP_W * BLOCK + j]
-        idle_w = w[I_IDLE_W * BLOCK + j]
-        interconnect_gbps = w[I_INTERCONNECT_GBPS * BLOCK + j]
-        link_latency_us = w[I_LINK_LATENCY_US * BLOCK + j]
-        weight_bits = w[I_WEIGHT_BITS * BLOCK + j]
-        activation_bits = w[I_ACTIVATION_BITS * BLOCK + j]
-        kv_bits = w[I_KV_BITS * BLOCK + j]
-        batch = w[I_BATCH * BLOCK + j]
-        input_tokens = w[I_INPUT_TOKENS * BLOCK + j]
-        output_tokens = w[I_OUTPUT_TOKENS * BLOCK + j]
-        ttft_slo_s = w[I_TTFT_SLO_S * BLOCK + j]
-        tpot_slo_s = w[I_TPOT_SLO_S * BLOCK + j]
-        mfu = w[I_MFU * BLOCK + j]
-        mbu = w[I_MBU * BLOCK + j]
-        comm_efficiency = w[I_COMM_EFFICIENCY * BLOCK + j]
-        step_overhead_ms = w[I_STEP_OVERHEAD_MS * BLOCK + j]
-        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * BLOCK + j]
-        pue = w[I_PUE * BLOCK + j]
-        host_w = w[I_HOST_W * BLOCK + j]
-        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * BLOCK + j]
-        embodied_kgco2 = w[I_EMBODIED_KGCO2 * BLOCK + j]
-        wue_l_per_kwh = w[I_WUE_L_PER_KWH * BLOCK + j]
-        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * BLOCK + j]
-        purchase_usd = w[I_PURCHASE_USD * BLOCK + j]
-        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * BLOCK + j]
-        usd_per_kwh = w[I_USD_PER_KWH * BLOCK + j]
-        utilization = w[I_UTILIZATION * BLOCK + j]
-        lifetime_years = w[I_LIFETIME_YEARS * BLOCK + j]
-        power_exponent = w[I_POWER_EXPONENT * BLOCK + j]
-        beams = w[I_BEAMS * BLOCK + j]
+        total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
+        active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
+        n_layers = w[I_N_LAYERS * ROW + j]
+        d_model = w[I_D_MODEL * ROW + j]
+        n_heads = w[I_N_HEADS * ROW + j]
+        n_kv_heads = w[I_N_KV_HEADS * ROW + j]
+        head_dim = w[I_HEAD_DIM * ROW + j]
+        v_head_dim = w[I_V_HEAD_DIM * ROW + j]
+        d_ff = w[I_D_FF * ROW + j]
+        n_experts = w[I_N_EXPERTS * ROW + j]
+        experts_per_token = w[I_EXPERTS_PER_TOKEN * ROW + j]
+        kv_lora_rank = w[I_KV_LORA_RANK * ROW + j]
+        rope_head_dim = w[I_ROPE_HEAD_DIM * ROW + j]
+        sliding_window = w[I_SLIDING_WINDOW * ROW + j]
+        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * ROW + j]
+        count = w[I_COUNT * ROW + j]
+        memory_gb = w[I_MEMORY_GB * ROW + j]
+        memory_bw_gbps = w[I_MEMORY_BW_GBPS * ROW + j]
+        tflops_fp32 = w[I_TFLOPS_FP32 * ROW + j]
+        tflops_16 = w[I_TFLOPS_16 * ROW + j]
+        tflops_8 = w[I_TFLOPS_8 * ROW + j]
+        tflops_4 = w[I_TFLOPS_4 * ROW + j]
+        tdp_w = w[I_TDP_W * ROW + j]
+        idle_w = w[I_IDLE_W * ROW + j]
+        interconnect_gbps = w[I_INTERCONNECT_GBPS * ROW + j]
+        link_latency_us = w[I_LINK_LATENCY_US * ROW + j]
+        weight_bits = w[I_WEIGHT_BITS * ROW + j]
+        activation_bits = w[I_ACTIVATION_BITS * ROW + j]
+        kv_bits = w[I_KV_BITS * ROW + j]
+        batch = w[I_BATCH * ROW + j]
+        input_tokens = w[I_INPUT_TOKENS * ROW + j]
+        output_tokens = w[I_OUTPUT_TOKENS * ROW + j]
+        ttft_slo_s = w[I_TTFT_SLO_S * ROW + j]
+        tpot_slo_s = w[I_TPOT_SLO_S * ROW + j]
+        mfu = w[I_MFU * ROW + j]
+        mbu = w[I_MBU * ROW + j]
+        comm_efficiency = w[I_COMM_EFFICIENCY * ROW + j]
+        step_overhead_ms = w[I_STEP_OVERHEAD_MS * ROW + j]
+        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * ROW + j]
+        pue = w[I_PUE * ROW + j]
+        host_w = w[I_HOST_W * ROW + j]
+        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * ROW + j]
+        embodied_kgco2 = w[I_EMBODIED_KGCO2 * ROW + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * ROW + j]
+        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * ROW + j]
+        purchase_usd = w[I_PURCHASE_USD * ROW + j]
+        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j]
+        usd_per_kwh = w[I_USD_PER_KWH * ROW + j]
+        utilization = w[I_UTILIZATION * ROW + j]
+        lifetime_years = w[I_LIFETIME_YEARS * ROW + j]
+        power_exponent = w[I_POWER_EXPONENT * ROW + j]
+        beams = w[I_BEAMS * ROW + j]
         total_params = (total_params_b * PARAMS_PER_BILLION)
         active_params = (active_params_b * PARAMS_PER_BILLION)
         devices = count
@@ -578,7 +579,7 @@ def evaluate_block(w):
         resident = (max_batch if (batch == BATCH_MAX) else batch)
         kv_bytes_per_device = (resident * kv_bytes_per_sequence_per_device)
         used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
-        returns_early = ((resident < 1.0) | (resident > max_batch))
+        fits = ((resident >= 1.0) & (resident <= max_batch))
         attention_flops_per_pair = (((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers)
         prefill_flops = (((FLOPS_PER_MAC * active_params) * input_tokens) + (attention_flops_per_pair * causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)))
         prefill_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, input_tokens) * expert_params_3)) * weight_bytes_per_param) / devices)
@@ -622,28 +623,28 @@ def evaluate_block(w):
         it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        w[(N_INPUTS + O_STATUS) * BLOCK + j] = (STATUS_MEMORY if returns_early else (STATUS_OK if meets_targets else STATUS_LATENCY))
-        w[(N_INPUTS + O_BATCH) * BLOCK + j] = resident
-        w[(N_INPUTS + O_MAX_BATCH) * BLOCK + j] = max_batch
-        w[(N_INPUTS + O_TTFT_S) * BLOCK + j] = (np.nan if returns_early else ttft_s)
-        w[(N_INPUTS + O_TPOT_S) * BLOCK + j] = (np.nan if returns_early else tpot_s)
-        w[(N_INPUTS + O_E2E_S) * BLOCK + j] = (np.nan if returns_early else e2e_s)
-        w[(N_INPUTS + O_TOKENS_PER_S) * BLOCK + j] = (np.nan if returns_early else tokens_per_s)
-        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * BLOCK + j] = (np.nan if returns_early else (tokens_per_s / devices))
-        w[(N_INPUTS + O_USD_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else usd_per_mtok)
-        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * BLOCK + j] = (np.nan if returns_early else usd_per_mtok_input)
-        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * BLOCK + j] = (np.nan if returns_early else usd_per_mtok_output)
-        w[(N_INPUTS + O_JOULES_PER_TOKEN) * BLOCK + j] = (np.nan if returns_early else joules_per_token)
-        w[(N_INPUTS + O_KWH_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))
-        w[(N_INPUTS + O_GCO2_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else gco2_per_mtok)
-        w[(N_INPUTS + O_WATER_L_PER_MTOK) * BLOCK + j] = (np.nan if returns_early else water_l_per_mtok)
-        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * BLOCK + j] = (np.nan if returns_early else power_w_per_device)
-        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * BLOCK + j] = (weight_bytes_per_device / BYTES_PER_GB)
-        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * BLOCK + j] = (kv_bytes_per_device / BYTES_PER_GB)
-        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * BLOCK + j] = used_fraction
-        w[(N_INPUTS + O_PREFILL_S) * BLOCK + j] = (np.nan if returns_early else prefill_s)
-        w[(N_INPUTS + O_DECODE_STEP_S) * BLOCK + j] = (np.nan if returns_early else decode_step_s)
-        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * BLOCK + j] = (np.nan if returns_early else (1.0 if (decode_compute_s > decode_memory_s) else 0.0))
+        w[(N_INPUTS + O_STATUS) * ROW + j] = ((STATUS_OK if meets_targets else STATUS_LATENCY) if fits else STATUS_MEMORY)
+        w[(N_INPUTS + O_BATCH) * ROW + j] = resident
+        w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s if fits else np.nan)
+        w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else np.nan)
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s if fits else np.nan)
+        w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else np.nan)
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / devices) if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else np.nan)
+        w[(N_INPUTS + O_JOULES_PER_TOKEN) * ROW + j] = (joules_per_token if fits else np.nan)
+        w[(N_INPUTS + O_KWH_PER_MTOK) * ROW + j] = (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) if fits else np.nan)
+        w[(N_INPUTS + O_GCO2_PER_MTOK) * ROW + j] = (gco2_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * ROW + j] = (water_l_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * ROW + j] = (power_w_per_device if fits else np.nan)
+        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * ROW + j] = (weight_bytes_per_device / BYTES_PER_GB)
+        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * ROW + j] = (kv_bytes_per_device / BYTES_PER_GB)
+        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
+        w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else np.nan)
+        w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else np.nan)
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) if fits else np.nan)
 # ---- END GENERATED ----
 
 

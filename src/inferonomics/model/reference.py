@@ -234,7 +234,8 @@ def evaluate(*,
     resident = max_batch if batch == BATCH_MAX else batch
     kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
     used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
-    if resident < 1 or resident > max_batch:
+    fits = resident >= 1 and resident <= max_batch
+    if not fits:
         # It does not fit: only the memory figures mean anything (the other fields are NaN).
         return Outputs(status=STATUS_MEMORY, batch=resident, max_batch=max_batch,
                        weight_gb_per_device=weight_bytes_per_device / BYTES_PER_GB,

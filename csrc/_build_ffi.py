@@ -54,9 +54,10 @@ def compile_flags() -> tuple[list[str], list[str]]:
     # No errno and no floating-point traps: lets the compiler vectorise loops with selects whose
     # unused side divides by zero (the result is discarded). Value semantics stay IEEE-exact: no
     # -ffast-math, so results match the reference to rounding.
-    # An undeclared function would otherwise build a module that fails to load.
+    # An undeclared function would otherwise build a module that fails to load. No fused
+    # multiply-add contraction (clang's default): the C core computes the numba core's bits.
     compile_args = ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd",
-                    "-Werror=implicit-function-declaration"]
+                    "-ffp-contract=off", "-Werror=implicit-function-declaration"]
     link_args: list[str] = []
     if not _flag("INFERONOMICS_PORTABLE") and _compiler_accepts(["-march=native"]):
         compile_args.append("-march=native")

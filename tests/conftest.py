@@ -2,12 +2,16 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+# tools/mutate.py: reproducible, and a caught mutant is reported without shrinking its example.
+settings.register_profile("mutation", derandomize=True, deadline=None, database=None,
+                          phases=[Phase.explicit, Phase.generate],
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # Tests that compare backends skip the cores this build lacks; CI sets INFERONOMICS_REQUIRE_C=1 so
 # that a missing or stale C core fails the run instead of being skipped quietly.

@@ -3,8 +3,10 @@
 Every input of :data:`inferonomics.model.registry.PARAMETERS` is drawn over its allowed range (its
 ``typical`` range where the allowed one is unbounded), with its closed bounds, its default and its
 special values as explicit candidates, so optional terms get switched on and off (a zero purchase
-price or a positive one, no latency target or a tight one, MLA or not, windows or not). A new input
-is covered as soon as it is registered; nothing here lists inputs.
+price or a positive one, no latency target or a tight one, MLA or not, windows or not), plus the
+constants the model compares each input with (found by tools/generate_cores.py in the reference), so
+a boundary written ``<`` for ``<=`` is caught. A new input is covered as soon as it is registered;
+nothing here lists inputs.
 
 The few cross-field rules of :func:`inferonomics.io.scenario.check_plan` are repaired after drawing;
 :func:`repaired` then asserts ``check_plan`` accepts the row, so a new rule there makes this module
@@ -14,6 +16,8 @@ fail loudly until it learns to repair it.
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
@@ -22,6 +26,13 @@ from inferonomics.sampling.distributions import Fixed
 from inferonomics.model.registry import PARAMETERS, Parameter
 from inferonomics.model.reference import peak_tflops
 from inferonomics.io.scenario import check_plan
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from generate_cores import comparison_landmarks  # noqa: E402
+
+# Constants the model compares an input with (activation_bits <= 8, count <= 1, ...): the one value
+# where a `<` and a `<=` give different answers, so each is drawn exactly.
+LANDMARKS = comparison_landmarks()
 
 LOG_UNIFORM_SPAN = 100.0   # ranges wider than this ratio are drawn log-uniformly in bulk draws
 # Positive values are drawn no smaller than this fraction of the range's top: below it, products of
@@ -35,7 +46,8 @@ REPAIRED_TFLOPS = 100.0             # given to rows drawn with no peak for their
 
 
 def candidates(param: Parameter) -> list[float]:
-    """Values worth hitting exactly: closed bounds inside the drawing range, the default, specials."""
+    """Values worth hitting exactly: closed bounds inside the drawing range, the default, specials
+    and the constants the model compares the input with."""
     lo, hi = param.draw_range
     out = []
     if not param.low_open:
@@ -45,6 +57,7 @@ def candidates(param: Parameter) -> list[float]:
     if isinstance(param.default, (int, float)):
         out.append(float(param.default))
     out.extend(param.special)
+    out.extend(LANDMARKS.get(param.name, ()))
     keep = [v for v in out if v in param.special or (param.contains(v) and (lo <= v <= hi or
                                                                             math.isinf(v)))]
     return sorted(set(float(v) for v in keep))

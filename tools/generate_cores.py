@@ -28,9 +28,11 @@ How Python's semantics carry over: both branches of every ``if`` and every guard
 one selected (the loops stay branch-free so compilers vectorise them; where the reference avoids a
 division by zero with an ``if``, the cores compute an inf or NaN on the unused side and discard it).
 ``min(a, b)`` is ``b < a ? b : a`` and ``max(a, b)`` is ``b > a ? b : a``, exactly as Python picks
-(NaN included). ``x ** y`` becomes ``exp(y ln x)`` with the cores' own vectorisable exp and log
-(``x > 0``; ``0 ** y`` is 0; the model only raises non-negative bases to positive powers), which
-agrees with Python's ``**`` to about 1e-15 relative. Every other operation is the same IEEE-754
+(NaN included). ``x ** 2`` is ``x * x``; any other ``x ** y`` becomes ``exp(y ln x)`` with the cores'
+own vectorisable exp and log for ``x > 0`` (agreeing with Python's ``**`` to about 1e-15 relative),
+``0 ** y`` is 0 for ``y > 0``, 1 for ``y == 0`` and inf for ``y < 0``, and a negative or NaN base
+gives NaN (where Python would return a complex number or raise), so a formula that strays out of
+that domain shows up as a NaN the conformance suite reports. Every other operation is the same IEEE-754
 operation in the same order, so the cores agree with the reference to rounding of ``**`` only.
 """
 
@@ -46,9 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    import inferonomics  # noqa: F401  (installed, or already imported by the caller)
-except ImportError:      # a plain checkout: use its sources
+if "inferonomics" not in sys.modules:   # run as a script: this checkout's sources, not an install
     sys.path.insert(0, str(ROOT / "src"))
 
 from inferonomics.model import reference  # noqa: E402
@@ -260,6 +260,8 @@ class Lowering:
         if isinstance(node, ast.BinOp):
             a, b = self.expr(node.left), self.expr(node.right)
             if isinstance(node.op, ast.Pow):
+                if b == ("num", 2.0):
+                    return ("bin", "*", a, a)   # exactly what Python's ** gives
                 return ("pow", a, b)
             if node.op.__class__ in BINARY:
                 return ("bin", BINARY[node.op.__class__], a, b)
@@ -343,6 +345,54 @@ def lower_reference():
     for name in sorted(helpers):
         visit(name)
     return model, ordered, sorted(constants)
+
+
+def comparison_landmarks() -> dict[str, set[float]]:
+    """For each input, the constants the model compares it with (directly, or through a helper
+    it is passed to): where a ``<`` and a ``<=`` differ. The conformance suite draws them."""
+    model, helpers, _ = lower_reference()
+    by_name = {h.name: h for h in helpers}
+    marks: dict[str, set[float]] = {}
+
+    def constant(e):
+        if e[0] == "num":
+            return e[1]
+        if e[0] == "const":
+            return float(getattr(reference, e[1]))
+        return None
+
+    def walk(e, binding):
+        """``binding`` maps a helper's parameter names to the model input passed in (if any)."""
+        if not isinstance(e, tuple) or not e:
+            return
+        if e[0] == "cmp":
+            for side, other in ((e[2], e[3]), (e[3], e[2])):
+                name = side[1] if side[0] == "input" else binding.get(side[1]) \
+                    if side[0] == "var" else None
+                value = constant(other)
+                if name is not None and value is not None:
+                    marks.setdefault(name, set()).add(value)
+        if e[0] == "call" and e[1] in by_name:
+            helper = by_name[e[1]]
+            inner = {p: (a[1] if a[0] == "input" else binding.get(a[1]) if a[0] == "var" else None)
+                     for p, a in zip(helper.params, e[2])}
+            for _, value in helper.lets:
+                walk(value, inner)
+            walk(helper.result, inner)
+        for part in e[1:]:
+            if isinstance(part, list):
+                for item in part:
+                    walk(item, binding)
+            else:
+                walk(part, binding)
+
+    # A model local that is an input under another name (devices = count) counts as that input.
+    aliases = {name: value[1] for name, value in model.lets if value[0] == "input"}
+    for _, value in model.lets:
+        walk(value, aliases)
+    for value in model.result.values():
+        walk(value, aliases)
+    return marks
 
 
 def number_text(value: float, c: bool) -> str:
@@ -480,11 +530,13 @@ def render_c_model() -> str:
     for name in constants:
         out.append(f"#define {name} {number_text(float(getattr(reference, name)), True)}")
     out.append("")
-    out.append("/* Python's min and max of two values (NaN included): the first unless the second wins. */")
-    out.append("static inline double py_min(double a, double b) { return b < a ? b : a; }")
-    out.append("static inline double py_max(double a, double b) { return b > a ? b : a; }")
-    out.append("/* x ** y for x >= 0, y > 0, vectorisable. */")
-    out.append("static inline double pow_(double x, double y) { return x > 0.0 ? exp_(y * log_(x)) : 0.0; }")
+    out += ["/* Python's min and max of two values (NaN included): the first unless the second wins. */",
+            "static inline double py_min(double a, double b) {", "    return b < a ? b : a;", "}",
+            "static inline double py_max(double a, double b) {", "    return b > a ? b : a;", "}",
+            "/* x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x. */",
+            "static inline double pow_(double x, double y) {",
+            "    const double at_zero = y > 0.0 ? 0.0 : (y == 0.0 ? 1.0 : INFINITY);",
+            "    return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);", "}"]
     for h in helpers:
         out.append("")
         out.append(f"/* reference.{h.name} */")
@@ -544,8 +596,9 @@ def render_numba_region() -> str:
     out.append("")
     out.append("@_jit_inline")
     out.append("def pow_(x, y):")
-    out.append('    """x ** y for x >= 0, y > 0, vectorisable."""')
-    out.append("    return exp_(y * log_(x)) if x > 0.0 else 0.0")
+    out.append('    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""')
+    out.append("    at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)")
+    out.append("    return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)")
     for h in helpers:
         out += ["", "", "@_jit_inline", f"def {h.name}({', '.join(h.params)}):",
                 f'    """reference.{h.name}"""']

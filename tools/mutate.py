@@ -11,7 +11,8 @@ Each mutant is one change to one line of a core's model body: an arithmetic oper
 (+ -, * /), a comparison turned round (< >), min and max swapped, a select's branches swapped, a named
 constant doubled, or one of the semantic slips a reviewer would plant by hand (drop the hosting term,
 amortise the purchase price with the wrong sign, ignore the TTFT target, drop embodied carbon, ...).
-Boundary flips (< to <=) are not planted: on continuous inputs they differ only at exact ties.
+Boundary flips (< to <=) are planted only against constants (activation_bits <= 8.0), which the
+conformance suite draws exactly; between two computed quantities they differ only at exact ties.
 
 The tool copies the working tree to a temporary directory once, builds the C core there and checks
 the unmutated copy passes; then for each mutant it applies the change in that copy, rebuilds the C
@@ -50,12 +51,16 @@ class Region:
 
 
 REGIONS = (
-    Region("c", "csrc/generated/model.h", "The reference's constants.", None),
-    Region("numba", "src/inferonomics/cores/numba_core.py", "# The reference's constants.",
+    # From the first helper translated from the reference to the end of the block loop. The
+    # runtime support before it (py_min, py_max, pow_) is the same few lines in every model and is
+    # checked by tests/test_generated_cores.py on its own; the constants are #defines/assignments.
+    Region("c", "csrc/generated/model.h", "/* reference.", None),
+    Region("numba", "src/inferonomics/cores/numba_core.py", '"""reference.',
            "---- END GENERATED ----"),
 )
 
-# Operators: (name, pattern, replacement); each applies at one occurrence on one line.
+FLIP = {"<=": "<", "<": "<=", ">=": ">", ">": ">="}
+# Operators: (name, pattern, replacement); every occurrence on every line is a separate mutant.
 OPERATORS = (
     ("+ to -", r" \+ ", " - "),
     ("- to +", r" - ", " + "),
@@ -67,6 +72,11 @@ OPERATORS = (
     ("max to min", r"\b(py_)?max\(", r"\1min("),
     ("min to max", r"\b(py_)?min\(", r"\1max("),
     # a named constant where it is used (not where it is defined, not an index, NaN or infinity)
+    # a boundary against a constant (activation_bits <= 8): conformance draws those constants exactly
+    ("boundary flipped", r"(?<=[\w)]) (<=|<|>=|>) (-?\d+\.\d+)\b",
+     lambda m: f" {FLIP[m.group(1)]} {m.group(2)}"),
+    ("select branches swapped", r"\((\w+) \? ([\w.]+) : ([\w.]+)\)", r"(\1 ? \3 : \2)"),
+    ("select branches swapped", r"\(([\w.]+) if (\w+) else ([\w.]+)\)", r"(\3 if \2 else \1)"),
     ("constant doubled", r"(?<![\w.])(?!I_|O_|NAN\b|INFINITY\b|BLOCK\b|N_INPUTS\b)"
                          r"([A-Z][A-Z0-9_]{3,})\b(?!\s*=[^=])", r"(2.0 * \1)"),
 )
@@ -120,14 +130,13 @@ def mutants_of(region: Region, root: Path = ROOT) -> list[Mutant]:
             continue
         lhs = ASSIGNMENT.match(line)
         cut = lhs.end() if lhs else 0
-        for name, pattern, repl in OPERATORS + SEMANTIC:
-            m = re.search(pattern, line[cut:])
-            if not m:
-                continue
-            a, b = cut + m.start(), cut + m.end()
-            after = line[:a] + m.expand(repl) + line[b:]
-            if after != line:
-                out.append(Mutant(region.core, region.path, i, name, line, after))
+        for (name, pattern, repl), start in [(op, cut) for op in OPERATORS] + [(op, 0) for op in SEMANTIC]:
+            for m in re.finditer(pattern, line[start:]):
+                a, b = start + m.start(), start + m.end()
+                text = repl(m) if callable(repl) else m.expand(repl)
+                after = line[:a] + text + line[b:]
+                if after != line:
+                    out.append(Mutant(region.core, region.path, i, name, line, after))
     return out
 
 
@@ -150,6 +159,7 @@ def build_c(tree: Path) -> bool:
 
 def run_suite(tree: Path, suite=SUITE) -> tuple[bool, str]:
     env = dict(os.environ, PYTHONPATH=str(tree / "src"), CI="true", INFERONOMICS_REQUIRE_C="1",
+               HYPOTHESIS_PROFILE="mutation",
                NUMBA_CACHE_DIR=str(tree / ".numba-cache"), PYTHONDONTWRITEBYTECODE="1")
     try:
         done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",

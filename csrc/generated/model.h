@@ -71,10 +71,17 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
 #define WORKSPACE_HIDDEN_COPIES 4.0
 
 /* Python's min and max of two values (NaN included): the first unless the second wins. */
-static inline double py_min(double a, double b) { return b < a ? b : a; }
-static inline double py_max(double a, double b) { return b > a ? b : a; }
-/* x ** y for x >= 0, y > 0, vectorisable. */
-static inline double pow_(double x, double y) { return x > 0.0 ? exp_(y * log_(x)) : 0.0; }
+static inline double py_min(double a, double b) {
+    return b < a ? b : a;
+}
+static inline double py_max(double a, double b) {
+    return b > a ? b : a;
+}
+/* x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x. */
+static inline double pow_(double x, double y) {
+    const double at_zero = y > 0.0 ? 0.0 : (y == 0.0 ? 1.0 : INFINITY);
+    return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);
+}
 
 /* reference.causal_attention_pairs */
 static inline double causal_attention_pairs(double tokens, double sliding_window, double sliding_window_layers) {

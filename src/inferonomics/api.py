@@ -14,15 +14,15 @@ import numpy as np
 
 from .cores import backends
 from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
-
-from .sampling.distributions import Fixed
 from .errors import ScenarioError, suggest
+from .io.checks import describe, is_number, parse_number
+from .io.scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
 from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
                              PARAMETER_BY_NAME, PARAMETERS, default_value, unit_of)
+from .sampling.distributions import Fixed
 from .sampling.rng import normalize_seed
-from .io.scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario, parse_number
 from .stats.summary import Summary
 from .versions import provenance
 
@@ -125,26 +125,27 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     return Result(scenario, plan, seed, int(samples), chosen.name, summary, table)
 
 
-def _with_defaults(given: Mapping[str, Any], plan: Plan | None) -> dict[str, Any]:
-    """``given`` completed from ``plan``'s medians (when a plan is passed), then from each input's
-    documented default (the median of its prior); ``host_w`` defaults to the median host fraction
-    times ``tdp_w`` and ``v_head_dim`` to ``head_dim``, as in a scenario. Inputs with no default (a
-    model's and a device's own figures, batch, token counts) must be given."""
+def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[str, Any]:
+    """``given`` (each value passed through ``parse(param, value)``) completed from ``plan``'s
+    medians when a plan is passed, then from each input's documented default (the median of its
+    prior). ``host_w`` defaults to the median host fraction times ``tdp_w`` and ``v_head_dim`` to
+    ``head_dim``, as in a scenario, when neither the plan nor the call gives them. Inputs with no
+    default (a model's and a device's own figures, batch, token counts) must be given."""
+    if plan is not None and not isinstance(plan, Plan):
+        raise ScenarioError("plan", f"must be a Plan (scenario.resolve()), got {type(plan).__name__};"
+                            " give inputs as keyword arguments")
     unknown = [k for k in given if k not in PARAMETER_BY_NAME]
     if unknown:
         raise ScenarioError(unknown[0], f"unknown input{suggest(unknown[0], INPUT_NAMES)}")
     values: dict[str, Any] = dict(plan.medians()) if plan is not None else {}
-    values.update(given)
+    values.update({name: parse(PARAMETER_BY_NAME[name], value) for name, value in given.items()})
     for param in PARAMETERS:
         if param.name not in values and default_value(param) is not None:
             values[param.name] = default_value(param)
     if "v_head_dim" not in values and "head_dim" in values:
         values["v_head_dim"] = values["head_dim"]
     if "host_w" not in values and "tdp_w" in values:
-        values["host_w"] = np.asarray(values["tdp_w"], dtype=np.float64) * \
-            DEFAULT_HOST_POWER_FRACTION.median()
-        if values["host_w"].ndim == 0:
-            values["host_w"] = float(values["host_w"])
+        values["host_w"] = values["tdp_w"] * DEFAULT_HOST_POWER_FRACTION.median()
     missing = [n for n in INPUT_NAMES if n not in values]
     if missing:
         raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,
@@ -153,6 +154,26 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None) -> dict[str, Any
                             "e.g. evaluate(scenario.resolve(), batch=8), to take them from a "
                             "scenario)")
     return values
+
+
+def _parse_scalar(param, value) -> float:
+    """One explicit input: ``batch = "max"``, a special value, or a number in its range."""
+    if param.name == "batch" and isinstance(value, str) and value == BATCH_MAX_WORD:
+        return reference.BATCH_MAX
+    if is_number(value) and value in param.special:
+        return float(value)
+    return parse_number(param.path, value, param)
+
+
+def _parse_column(param, value) -> np.ndarray:
+    """One input of evaluate_batch as a float array (range checks come later, on the matrix)."""
+    if param.name == "batch" and isinstance(value, str) and value == BATCH_MAX_WORD:
+        return np.asarray(reference.BATCH_MAX)
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ScenarioError(param.path, f"must be numbers ({param.range_text()}), got "
+                            f"{describe(value)}") from None
 
 
 def evaluate(plan: Plan | None = None, /, **inputs: float) -> Outputs:
@@ -164,13 +185,7 @@ def evaluate(plan: Plan | None = None, /, **inputs: float) -> Outputs:
     call. Every value is checked against its range first; ``batch = "max"`` is accepted. See
     :func:`inferonomics.model.reference.evaluate` for the formulas.
     """
-    checked = {}
-    for name, value in _with_defaults(inputs, plan).items():
-        param = PARAMETER_BY_NAME[name]
-        if not isinstance(value, bool) and (value == BATCH_MAX_WORD or value in param.special):
-            checked[name] = reference.BATCH_MAX if value == BATCH_MAX_WORD else float(value)
-            continue
-        checked[name] = parse_number(param.path, value, param)
+    checked = _with_defaults(inputs, plan, _parse_scalar)
     check_plan({name: Fixed(value) for name, value in checked.items()}, "the hardware")
     return reference.evaluate(**checked)
 
@@ -189,13 +204,8 @@ def evaluate_batch(inputs, *, plan: Plan | None = None, backend: str = "auto",
     """
     check_threads(threads)
     if isinstance(inputs, Mapping):
-        inputs = _with_defaults(inputs, plan)
-        columns = []
-        for name in INPUT_NAMES:
-            value = inputs[name]
-            if name == "batch" and isinstance(value, str) and value == BATCH_MAX_WORD:
-                value = reference.BATCH_MAX
-            columns.append(np.asarray(value, dtype=np.float64))
+        inputs = _with_defaults(inputs, plan, _parse_column)
+        columns = [np.asarray(inputs[name], dtype=np.float64) for name in INPUT_NAMES]
         try:
             matrix = np.stack(np.broadcast_arrays(*columns), axis=-1).reshape(-1, len(INPUT_NAMES))
         except ValueError as exc:

@@ -4,10 +4,14 @@ one release."""
 import warnings
 
 from .analysis import sweeps as _moved
-from .analysis.sweeps import *  # noqa: F401,F403
 
 warnings.warn("inferonomics.sweeps moved to inferonomics.analysis.sweeps; the old path goes away in the "
               "next release", DeprecationWarning, stacklevel=2)
+
+
+# Every public name of the new module, including those its __all__ leaves out.
+globals().update({k: v for k, v in vars(_moved).items() if not k.startswith("_")})
+__all__ = [k for k in vars(_moved) if not k.startswith("_")]
 
 
 def __getattr__(name):

@@ -434,8 +434,9 @@ def py_max(a, b):
 
 @_jit_inline
 def pow_(x, y):
-    """x ** y for x >= 0, y > 0, vectorisable."""
-    return exp_(y * log_(x)) if x > 0.0 else 0.0
+    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
+    at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)
+    return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)
 
 
 @_jit_inline

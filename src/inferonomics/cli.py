@@ -27,7 +27,7 @@ from .analysis.decisions import (BREAK_EVEN_SAMPLES, DEFAULT_OBJECTIVE, best, br
 from .errors import InferonomicsError
 from .jsonable import jsonable
 from .model.registry import TABLE_METRICS, unit_of
-from .plots import plot_validation
+
 from .io.scenario import load_scenario
 from .analysis.sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 
@@ -150,7 +150,7 @@ def _cmd_catalog(args) -> int:
 def _cmd_validate(args) -> int:
     report = validation.validate(samples=args.samples, seed=args.seed)
     if args.plot:
-        plot_validation(report, args.plot)
+        plots.plot_validation(report, args.plot)
     if args.json:
         json.dump(_json_safe(report), sys.stdout, default=_json_default, allow_nan=False)
         sys.stdout.write("\n")

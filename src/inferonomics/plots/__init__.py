@@ -1,0 +1,12 @@
+"""Charts (matplotlib, an optional extra: ``pip install "inferonomics[plot]"``). Every function
+returns a matplotlib Figure built without pyplot, so it never switches the caller's backend or
+touches their open figures; given ``path``, it also writes the figure there (format from the
+suffix), atomically."""
+
+from .distribution import distribution_chart
+from .sensitivity import sobol_chart, tornado_chart
+from .sweeps import pareto_chart, sweep_chart
+from .validation import plot_validation
+
+__all__ = ["distribution_chart", "pareto_chart", "plot_validation", "sobol_chart", "sweep_chart",
+           "tornado_chart"]

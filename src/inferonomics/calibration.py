@@ -1,18 +1,10 @@
-"""Moved to :mod:`inferonomics.fidelity.calibration`. This path keeps working, with a DeprecationWarning, for
-one release."""
+"""Moved to :mod:`inferonomics.fidelity.calibration`.
 
-import warnings
+This path keeps working, with a DeprecationWarning, for one release."""
 
-from .fidelity import calibration as _moved
+from ._moved import forward
 
-warnings.warn("inferonomics.calibration moved to inferonomics.fidelity.calibration; the old path goes away in the "
-              "next release", DeprecationWarning, stacklevel=2)
+forward(__name__, "inferonomics.fidelity.calibration")
 
-
-# Every public name of the new module, including those its __all__ leaves out.
-globals().update({k: v for k, v in vars(_moved).items() if not k.startswith("_")})
-__all__ = [k for k in vars(_moved) if not k.startswith("_")]
-
-
-def __getattr__(name):
-    return getattr(_moved, name)
+if __name__ == "__main__":  # python -m inferonomics.calibration, as documented before
+    main()  # noqa: F821 (forwarded)

@@ -1,18 +1,7 @@
-"""Moved to :mod:`inferonomics.analysis.sensitivity`. This path keeps working, with a DeprecationWarning, for
-one release."""
+"""Moved to :mod:`inferonomics.analysis.sensitivity`.
 
-import warnings
+This path keeps working, with a DeprecationWarning, for one release."""
 
-from .analysis import sensitivity as _moved
+from ._moved import forward
 
-warnings.warn("inferonomics.sensitivity moved to inferonomics.analysis.sensitivity; the old path goes away in the "
-              "next release", DeprecationWarning, stacklevel=2)
-
-
-# Every public name of the new module, including those its __all__ leaves out.
-globals().update({k: v for k, v in vars(_moved).items() if not k.startswith("_")})
-__all__ = [k for k in vars(_moved) if not k.startswith("_")]
-
-
-def __getattr__(name):
-    return getattr(_moved, name)
+forward(__name__, "inferonomics.analysis.sensitivity")

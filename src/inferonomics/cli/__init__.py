@@ -1,0 +1,49 @@
+"""Command line: ``inferonomics run | sweep | compare | sensitivity | plot | catalog | validate``.
+
+Errors in the user's input print one line on stderr and exit with status 2; no traceback.
+
+One module per command, each with ``add_parser(subparsers)`` and ``run(args)``; what several
+commands share (output formatting, argparse types, the run options) is in :mod:`.common`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..errors import InferonomicsError
+from ..model.registry import TABLE_METRICS
+from . import catalog, compare, plot, run, sensitivity, sweep, validate
+from .common import EXIT_USAGE
+
+__all__ = ["TABLE_METRICS", "build_parser", "main"]
+
+COMMANDS = (run, catalog, validate, sweep, compare, sensitivity, plot)   # in the order of --help
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inferonomics",
+        description="What it costs to run AI models: USD, joules and gCO2e per token, latency.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InferonomicsError as exc:
+        print(f"inferonomics: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("inferonomics: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) closed the pipe: stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")
+        return 0

@@ -1,0 +1,124 @@
+"""What the commands share: exit status, default sample counts, table and JSON output, argparse
+types, and the --samples/--seed/--backend/--threads options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from ..cores.backends import BACKENDS
+from ..jsonable import jsonable
+
+EXIT_USAGE = 2
+DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
+DEFAULT_REFERENCE_SAMPLES = 10_000   # the pure-Python reference does about 20,000 per second
+DEFAULT_SWEEP_SAMPLES = 10_000            # per grid point on a native core
+DEFAULT_REFERENCE_SWEEP_SAMPLES = 200     # per grid point on the reference
+DEFAULT_COMPARE_SAMPLES = 200_000
+DEFAULT_PLOT_SAMPLES = 200_000
+DEFAULT_PARETO_Y = "tpot_s_p95"
+
+
+def fmt(x: float) -> str:
+    if isinstance(x, float) and math.isnan(x):
+        return "nan"
+    if x == 0:
+        return "0"
+    if float(x).is_integer() and abs(x) < 1e7:
+        return str(int(x))
+    if abs(x) >= 1e5 or abs(x) < 1e-3:
+        return f"{x:.3e}"
+    return f"{x:.4g}"
+
+
+def print_table(rows, left=(0,)) -> None:
+    """Rows of strings as aligned columns (those in ``left`` left-aligned), the first row a header."""
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for j, row in enumerate(rows):
+        print("  ".join(cell.ljust(w) if c in left else cell.rjust(w)
+                        for c, (cell, w) in enumerate(zip(row, widths))).rstrip())
+        if j == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def cell(x) -> str:
+    if isinstance(x, str):
+        return x
+    if hasattr(x, "item"):
+        x = x.item()
+    if isinstance(x, int):
+        return str(x)
+    return fmt(float(x))
+
+
+def print_columns(table: dict, rank: bool = True) -> None:
+    names = list(table)
+    n = len(table[names[0]]) if names else 0
+    rows = [(["#"] if rank else []) + names]
+    for i in range(n):
+        rows.append(([str(i + 1)] if rank else []) + [cell(table[k][i]) for k in names])
+    print_table(rows, left=range(1 + (len(table) - sum(1 for k in names if "." not in k))))
+
+
+def json_safe(obj):
+    return jsonable(obj)
+
+
+def json_default(x):  # pragma: no cover - jsonable leaves nothing else
+    return float(x)
+
+
+def dump_json(obj) -> None:
+    json.dump(json_safe(obj), sys.stdout, allow_nan=False, default=json_default)
+    sys.stdout.write("\n")
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**64), got {text!r}") from None
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A positive integer, also written like 1e7 (but not 2.5)."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or not number.is_integer() or number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text) if text.strip().lstrip("+").isdigit() else int(number)
+
+
+def quantile_list(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be numbers in [0, 1] separated by commas, got "
+                                         f"{text!r}") from None
+
+
+def column_list(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def value_range(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be LOW,HIGH, got {text!r}") from None
+    return low, high
+
+
+def add_run_options(p, samples_help: str) -> None:
+    """--samples (help ``samples_help``), --seed, --backend and --threads."""
+    p.add_argument("--samples", type=positive_int, default=None, help=samples_help)
+    p.add_argument("--seed", type=seed, default=0, help="seed of the random stream (default 0)")
+    p.add_argument("--backend", default="auto", choices=("auto",) + BACKENDS,
+                   help="compute core (default auto: the fastest available)")
+    p.add_argument("--threads", type=positive_int, default=None,
+                   help="worker threads for native cores (default: all cores)")

@@ -1,0 +1,60 @@
+"""``inferonomics run``: the Monte Carlo summary of one scenario, as a table or one JSON object."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..api import simulate
+from ..cores import backends
+from ..io import catalog
+from ..model.registry import TABLE_METRICS, unit_of
+from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_run_options, fmt,
+                     json_default, print_table)
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("run", help="Monte Carlo summary of one scenario")
+    p.add_argument("scenario", help="scenario TOML file")
+    add_run_options(p, f"number of samples (default {DEFAULT_SAMPLES:,} on a native core, "
+                       f"{DEFAULT_REFERENCE_SAMPLES:,} on the reference)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--catalog", action="append", metavar="FILE",
+                   help="extra catalog TOML with [hardware.ID] / [models.ID] tables (repeatable)")
+    p.set_defaults(func=run)
+
+
+def _print_run(result) -> None:
+    summary = result.summary()
+    print(f"{result.scenario.name}")
+    print(f"model {result.plan.model} | hardware {result.plan.hardware} | cost {result.plan.cost_mode}"
+          f" | {result.samples} samples | seed {result.seed} | backend {result.backend}")
+    infeasible = ", ".join(f"{n} {reason}" for reason, n in summary.infeasible.items() if n)
+    print(f"feasible: {summary.feasible} of {summary.samples} ({summary.feasible_fraction:.1%})"
+          + (f"; infeasible: {infeasible}" if infeasible else ""))
+    if summary.feasible == 0:
+        print("no sample is feasible: nothing to summarise (see the infeasible counts above)")
+        return
+    rows = [("metric", "mean", "p5", "p50", "p95", "unit")]
+    for name in TABLE_METRICS:
+        m = summary[name].to_dict()
+        rows.append((name, fmt(m["mean"]), fmt(m["p5"]), fmt(m["p50"]), fmt(m["p95"]),
+                     unit_of(name)))
+    print_table(rows, left=(0, 5))
+
+
+def run(args) -> int:
+    for f in args.catalog or []:
+        catalog.load_catalog_file(f)
+    samples = args.samples
+    if samples is None:
+        chosen = backends.get_backend(args.backend).name
+        samples = DEFAULT_REFERENCE_SAMPLES if chosen == "reference" else DEFAULT_SAMPLES
+    result = simulate(args.scenario, samples=samples, seed=args.seed, backend=args.backend,
+                      threads=args.threads)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, allow_nan=False, default=json_default)
+        sys.stdout.write("\n")
+    else:
+        _print_run(result)
+    return 0

@@ -1,0 +1,50 @@
+"""``inferonomics validate``: the model's predicted intervals against published measurements, per
+case and summarised (coverage, error factors), optionally as a chart."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import plots
+from ..fidelity import validation
+from .common import fmt, json_default, json_safe, positive_int, print_table, seed
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("validate", help="the model against published measurements")
+    p.add_argument("--samples", type=positive_int, default=4000,
+                   help="Monte Carlo samples per measured case (default 4000)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the random stream (default 0)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.add_argument("--plot", metavar="FILE", help="write predicted intervals against "
+                   "measurements (log axes) to FILE (.png or .svg; needs matplotlib)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    report = validation.validate(samples=args.samples, seed=args.seed)
+    if args.plot:
+        plots.plot_validation(report, args.plot)
+    if args.json:
+        json.dump(json_safe(report), sys.stdout, default=json_default, allow_nan=False)
+        sys.stdout.write("\n")
+        return 0
+    rows = [("case", "metric", "phase", "split", "measured", "p5", "p50", "p95", "inside")]
+    for c in report["cases"]:
+        rows.append((c["id"], c["metric"], c["phase"], "holdout" if c["holdout"] else "fit",
+                     fmt(c["measured"]), fmt(c["p5"]), fmt(c["p50"]), fmt(c["p95"]),
+                     "yes" if c["inside"] else ("infeasible" if c["feasible_fraction"] == 0 else "no")))
+    print_table(rows)
+    print()
+    rows = [("cases", "n", "coverage of 90% interval", "median |log err| (factor)", "worst |log err|")]
+    for name, agg in report["summary"].items():
+        if agg["cases"] == 0 or "median_error_factor" not in agg:
+            continue
+        rows.append((name, str(agg["cases"]), f"{agg['coverage']:.0%}",
+                     f"{agg['median_log_error']:.3f} (x{agg['median_error_factor']:.2f})",
+                     f"{agg['worst_log_error']:.3f}"))
+    print_table(rows)
+    if args.plot:
+        print(f"\nplot written to {args.plot}")
+    return 0

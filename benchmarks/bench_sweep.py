@@ -20,7 +20,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
-from inferonomics import backends  # noqa: E402
+from inferonomics.cores import backends  # noqa: E402
 from inferonomics.cores.encoding import N_OUTPUTS  # noqa: E402
 from inferonomics.analysis.grid import Grid  # noqa: E402
 

@@ -34,7 +34,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
-from inferonomics import encoding  # noqa: E402
+from inferonomics.cores import encoding  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 SEED = 0

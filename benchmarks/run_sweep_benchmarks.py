@@ -32,7 +32,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import inferonomics as inf  # noqa: E402
-from inferonomics import backends  # noqa: E402
+from inferonomics.cores import backends  # noqa: E402
 from inferonomics.cores.encoding import N_OUTPUTS  # noqa: E402
 from inferonomics.analysis.grid import Grid  # noqa: E402
 from inferonomics.analysis.sweeps import sweep  # noqa: E402

@@ -176,7 +176,7 @@ def test_sensitivity_charts_are_written(capsys, tmp_path, kind):
 
 
 def test_a_deterministic_sweep_refuses_percentile_constraints_before_running(capsys, monkeypatch):
-    monkeypatch.setattr("inferonomics.analysis.sweeps.sweep", None)   # must not be reached
+    monkeypatch.setattr("inferonomics.cli.sweep.sweep", None)   # must not be reached
     code, out, err = run(capsys, "sweep", CHEAPEST, "--deterministic", "--constraint",
                          "tpot_s_p95 <= 0.05")
     assert code == 2 and "tpot_s_p95 <= 0.05: a deterministic sweep has one value" in err

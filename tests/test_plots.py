@@ -31,3 +31,26 @@ def test_a_chart_is_written_atomically_where_asked(example_path, tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in tmp_path.iterdir()] == ["cost.png"]   # no temporary file left
     assert fig.axes[0].get_xlabel().startswith("workload.batch")
+
+
+def test_a_chart_can_be_written_to_an_open_file(example_path):
+    import io
+
+    result = inferonomics.simulate(example_path, samples=1000, seed=0, keep_samples=True)
+    buffer = io.BytesIO()
+    plots.distribution_chart(result, "tpot_s", buffer)
+    assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("name, complaint", [("missing/x.png", "does not exist"),
+                                             ("x.txt", "a chart is written as")])
+def test_a_bad_chart_path_is_refused_before_any_work(example_path, tmp_path, capsys, monkeypatch,
+                                                     name, complaint):
+    from inferonomics import cli
+
+    monkeypatch.setattr("inferonomics.cli.plot.simulate", None)   # must not be reached
+    with pytest.raises(SystemExit) as info:
+        cli.main(["plot", "distribution", str(example_path), "--out", str(tmp_path / name)])
+    assert info.value.code == 2 and complaint in capsys.readouterr().err
+    with pytest.raises(inferonomics.ScenarioError, match=complaint):
+        plots.figure.finish(plots.figure.new_figure(figsize=(2, 2))[0], tmp_path / name)

@@ -372,3 +372,13 @@ def test_evaluate_batch_mapping_fills_from_defaults_and_plans(example_path):
     out = evaluate_batch({"batch": np.array([1.0, 8.0, 64.0])}, plan=plan, backend="reference")
     for j, b in enumerate([1.0, 8.0, 64.0]):
         assert out["usd_per_mtok"][j] == evaluate(plan, batch=b).usd_per_mtok
+
+
+def test_overriding_a_plans_tdp_moves_its_derived_host_power_as_the_scenario_would(example_path):
+    s = load_scenario(example_path)
+    via_plan = evaluate(s.resolve(), tdp_w=1000.0)
+    via_scenario = evaluate(s.with_values({"hardware.tdp_w": 1000.0}).resolve())
+    assert via_plan == via_scenario
+    # A host power the scenario gives stays as given.
+    fixed = s.with_values({"energy.host_w": 300.0}).resolve()
+    assert evaluate(fixed, tdp_w=1000.0) == evaluate(**{**fixed.medians(), "tdp_w": 1000.0})

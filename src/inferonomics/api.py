@@ -16,7 +16,8 @@ from .cores import backends
 from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
 from .errors import ScenarioError, suggest
 from .io.checks import describe, is_number, parse_number
-from .io.scenario import BATCH_MAX_WORD, Plan, Scenario, check_plan, load_scenario
+from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, Plan, Scenario, check_plan,
+                          load_scenario)
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
 from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
@@ -129,7 +130,8 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[s
     """``given`` (each value passed through ``parse(param, value)``) completed from ``plan``'s
     medians when a plan is passed, then from each input's documented default (the median of its
     prior). ``host_w`` defaults to the median host fraction times ``tdp_w`` and ``v_head_dim`` to
-    ``head_dim``, as in a scenario, when neither the plan nor the call gives them. Inputs with no
+    ``head_dim``, as in a scenario (also when the plan derived them and the call changes the input
+    they follow). Inputs with no
     default (a model's and a device's own figures, batch, token counts) must be given."""
     if plan is not None and not isinstance(plan, Plan):
         raise ScenarioError("plan", f"must be a Plan (scenario.resolve()), got {type(plan).__name__};"
@@ -138,6 +140,9 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[s
     if unknown:
         raise ScenarioError(unknown[0], f"unknown input{suggest(unknown[0], INPUT_NAMES)}")
     values: dict[str, Any] = dict(plan.medians()) if plan is not None else {}
+    for name in (plan.derived if plan is not None else ()):
+        if DERIVED_DEFAULTS[name] in given:   # the plan derived it from a value the call replaces
+            del values[name]
     values.update({name: parse(PARAMETER_BY_NAME[name], value) for name, value in given.items()})
     for param in PARAMETERS:
         if param.name not in values and default_value(param) is not None:

@@ -48,6 +48,7 @@ BATCH_POINTS = 1 << 17              # deterministic points per core call
 BATCH_SAMPLES = 1 << 21             # Monte Carlo samples per core call (points x samples)
 REFERENCE_BATCH_POINTS = 16
 PROGRESS_DELAY_S = 1.0              # show a progress bar only on runs longer than this
+TABLE_SUFFIXES = (".csv", ".parquet")   # what write() writes
 WRITE_ROWS = 1 << 20                # rows per slab when writing a table
 
 
@@ -244,7 +245,7 @@ class SweepResult:
         a time so memory stays near the result's own; pyarrow when installed, else pandas (CSV)."""
         path = Path(path)
         suffix = path.suffix.lower()
-        if suffix not in (".csv", ".parquet"):
+        if suffix not in TABLE_SUFFIXES:
             raise ScenarioError("out", f"must end in .csv or .parquet, got {path.name!r}")
         try:
             import pyarrow as pa

@@ -8,8 +8,13 @@ import json
 import math
 import sys
 
+from pathlib import Path
+
+from ..analysis.sweeps import TABLE_SUFFIXES
 from ..cores.backends import BACKENDS
+from ..errors import InferonomicsError
 from ..jsonable import jsonable
+from ..plots.figure import check_chart_path
 
 EXIT_USAGE = 2
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
@@ -112,6 +117,25 @@ def value_range(text: str) -> tuple[float, float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be LOW,HIGH, got {text!r}") from None
     return low, high
+
+
+def chart_file(text: str) -> Path:
+    """--plot/--out FILE of a chart: a known image suffix in an existing folder, checked before
+    anything runs."""
+    try:
+        return check_chart_path(text)
+    except InferonomicsError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def table_file(text: str) -> Path:
+    """--out FILE of a sweep table: .csv or .parquet in an existing folder."""
+    path = Path(text)
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"{path.name}: must end in " + " or ".join(TABLE_SUFFIXES))
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{path}: the folder {path.parent} does not exist")
+    return path
 
 
 def add_run_options(p, samples_help: str) -> None:

@@ -9,14 +9,15 @@ from ..analysis.decisions import DEFAULT_OBJECTIVE, required_quantiles, sweep_pa
 from ..analysis.sweeps import DEFAULT_QUANTILES, sweep
 from ..api import simulate
 from ..io.scenario import load_scenario
-from .common import DEFAULT_PARETO_Y, DEFAULT_PLOT_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options
+from .common import (DEFAULT_PARETO_Y, DEFAULT_PLOT_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options,
+                     chart_file)
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("plot", help="charts: distribution, pareto, tornado, sobol, sweep")
     p.add_argument("kind", choices=("distribution", "pareto", "tornado", "sobol", "sweep"))
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--out", required=True, metavar="FILE", help="image file (.png or .svg)")
+    p.add_argument("--out", required=True, type=chart_file, metavar="FILE", help="image file (.png or .svg)")
     add_run_options(p, "samples (per grid point for pareto/sweep)")
     p.add_argument("--metric", default="usd_per_mtok",
                    help="metric for distribution/tornado/sobol (default usd_per_mtok)")

@@ -8,7 +8,7 @@ import numpy as np
 from .. import plots
 from ..analysis import sensitivity
 from ..model.registry import unit_of
-from .common import add_run_options, dump_json, fmt, print_table
+from .common import add_run_options, chart_file, dump_json, fmt, print_table
 
 
 def add_parser(subparsers) -> None:
@@ -19,9 +19,9 @@ def add_parser(subparsers) -> None:
                        "+ 2))")
     p.add_argument("--metric", default="usd_per_mtok", help="metric (default usd_per_mtok)")
     p.add_argument("--tornado-only", action="store_true", help="skip the Sobol indices")
-    p.add_argument("--plot", metavar="FILE", help="Sobol bar chart (.png/.svg); the tornado with "
+    p.add_argument("--plot", type=chart_file, metavar="FILE", help="Sobol bar chart (.png/.svg); the tornado with "
                    "--tornado-only")
-    p.add_argument("--tornado-plot", metavar="FILE", help="tornado chart (.png/.svg)")
+    p.add_argument("--tornado-plot", type=chart_file, metavar="FILE", help="tornado chart (.png/.svg)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 

@@ -17,7 +17,8 @@ from ..io.scenario import load_scenario
 from ..model.columns import split_column
 from ..model.constraints import parse_constraint, parse_objective
 from .common import (DEFAULT_REFERENCE_SWEEP_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options,
-                     column_list, dump_json, positive_int, print_columns, quantile_list)
+                    chart_file, column_list, dump_json, positive_int, print_columns, quantile_list,
+                    table_file)
 
 
 def add_parser(subparsers) -> None:
@@ -33,7 +34,7 @@ def add_parser(subparsers) -> None:
                         "constraints and objective name are added")
     p.add_argument("--max-points", type=positive_int, default=None,
                    help="refuse grids larger than this (default: [sweep] max_points or 50 million)")
-    p.add_argument("--out", metavar="FILE", help="write the table to FILE.csv or FILE.parquet")
+    p.add_argument("--out", type=table_file, metavar="FILE", help="write the table to FILE.csv or FILE.parquet")
     p.add_argument("--metrics", type=column_list, metavar="M,M",
                    help="metrics kept in the table (default all); those the constraints, "
                         "objective, --show and --pareto name are added")
@@ -51,7 +52,7 @@ def add_parser(subparsers) -> None:
                         "(default: [sweep] show)")
     p.add_argument("--pareto", type=column_list, metavar="COL,COL[,COL]",
                    help="also print the Pareto frontier over two or three columns")
-    p.add_argument("--plot", metavar="FILE", help="chart a column against an axis (.png/.svg)")
+    p.add_argument("--plot", type=chart_file, metavar="FILE", help="chart a column against an axis (.png/.svg)")
     p.add_argument("--x", metavar="AXIS", help="axis on the chart's x axis (default: the longest)")
     p.add_argument("--y", metavar="COLUMN", help="column on the chart's y axis (default: objective)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")

@@ -8,7 +8,7 @@ import sys
 
 from .. import plots
 from ..fidelity import validation
-from .common import fmt, json_default, json_safe, positive_int, print_table, seed
+from .common import chart_file, fmt, json_default, json_safe, positive_int, print_table, seed
 
 
 def add_parser(subparsers) -> None:
@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
                    help="Monte Carlo samples per measured case (default 4000)")
     p.add_argument("--seed", type=seed, default=0, help="seed of the random stream (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    p.add_argument("--plot", metavar="FILE", help="write predicted intervals against "
+    p.add_argument("--plot", type=chart_file, metavar="FILE", help="write predicted intervals against "
                    "measurements (log axes) to FILE (.png or .svg; needs matplotlib)")
     p.set_defaults(func=run)
 

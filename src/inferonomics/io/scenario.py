@@ -42,6 +42,9 @@ SECTION_EXTRA_KEYS = {
     "cost": ("mode",),
 }
 BATCH_MAX_WORD = "max"
+DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w"}
+"""Inputs whose default follows another input: v_head_dim is head_dim; host_w is the default host
+fraction times tdp_w."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ class Plan:
     model: str
     hardware: str
     cost_mode: str
+    derived: frozenset[str] = frozenset()   # inputs that took a DERIVED_DEFAULTS default
 
     def __post_init__(self):
         assert len(self.distributions) == len(PARAMETERS)
@@ -299,9 +303,13 @@ class Scenario:
             dists[param.name] = self._resolve_one(param, model_entry, hw_entry, dists, cost_mode,
                                                   hw_label)
         check_plan(dists, hw_label)
+        entries = {"model": model_entry, "hardware": hw_entry}
+        derived = frozenset(name for name in DERIVED_DEFAULTS
+                            if PARAMETER_BY_NAME[name].path not in self.values
+                            and name not in entries.get(PARAMETER_BY_NAME[name].section, {}))
         return Plan(tuple(dists[p.name] for p in PARAMETERS),
                     model=model_id or model_entry.get("name", "inline model"),
-                    hardware=hw_label, cost_mode=cost_mode)
+                    hardware=hw_label, cost_mode=cost_mode, derived=derived)
 
     def dependencies(self) -> dict[str, frozenset[str]]:
         """For each input, the scenario keys its value can depend on (a superset, from the structure

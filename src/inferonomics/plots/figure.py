@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import InferonomicsError
+from ..errors import InferonomicsError, ScenarioError
 from ..model.columns import split_column
 from ..model.registry import unit_of
 
 DPI = 120
+CHART_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff")
+"""File types a chart can be written as (matplotlib's Agg, SVG, PDF and PS writers)."""
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize):
@@ -23,16 +25,31 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize):
     return fig, fig.subplots(nrows, ncols)
 
 
+def check_chart_path(path) -> Path:
+    """``path`` as a Path, or a ScenarioError (key ``out``) if its folder does not exist or its
+    suffix is not a chart format: checked before any work, so a run is not wasted on a typo."""
+    path = Path(path)
+    suffix = path.suffix.lower() or ".png"
+    if suffix not in CHART_SUFFIXES:
+        raise ScenarioError("out", f"{path.name}: a chart is written as one of "
+                            + ", ".join(CHART_SUFFIXES))
+    if not path.parent.is_dir():
+        raise ScenarioError("out", f"{path}: the folder {path.parent} does not exist")
+    return path
+
+
 def finish(fig, path=None):
-    """Lay the figure out, write it to ``path`` when one is given (format from its suffix; a
-    temporary file in the same folder, then renamed, so a reader never sees half a file), and
-    return it."""
+    """Lay the figure out, write it to ``path`` when one is given (a file name, whose suffix picks
+    the format: written as a temporary file in the same folder, then renamed, so a reader never
+    sees half a file; or an open binary file), and return it."""
     fig.tight_layout()
-    if path is not None:
-        path = Path(path)
+    if hasattr(path, "write"):
+        fig.savefig(path, dpi=DPI)
+    elif path is not None:
+        path = check_chart_path(path)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            fig.savefig(tmp, dpi=DPI, format=path.suffix.lstrip(".") or "png")
+            fig.savefig(tmp, dpi=DPI, format=path.suffix.lstrip(".").lower() or "png")
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)

@@ -604,11 +604,12 @@ def render_numba_region() -> str:
                 f'    """reference.{h.name}"""']
         out += em.lets(h, "    ")
         out.append(f"    return {em.expr(h.result)}")
-    out += ["", "", "@_jit", "def evaluate_block(w):",
-            '    """reference.evaluate over every lane of the workspace ``w`` (see workspace()),',
-            "    branch-free. The loop runs the full block with constant row offsets into one array,",
-            "    which lets LLVM prove the rows do not overlap and vectorise it; lanes past the samples",
-            '    in use compute on stale inputs and are ignored."""',
+    out += ["", "",
+            "# The loop runs the full block with constant row offsets into one array, which lets LLVM",
+            "# prove the rows do not overlap and vectorise it; lanes past the samples in use compute",
+            "# on stale inputs and are ignored.",
+            "@_jit", "def evaluate_block(w):",
+            '    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""',
             "    for j in range(BLOCK):"]
     for name in used_inputs(model):
         out.append(f"        {name} = w[I_{name.upper()} * ROW + j]")

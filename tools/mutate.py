@@ -9,7 +9,7 @@ Usage::
 
 Each mutant is one change to one line of a core's model body: an arithmetic operator swapped
 (+ -, * /), a comparison turned round (< >), min and max swapped, a select's branches swapped, a named
-constant doubled, or one of the semantic slips a reviewer would plant by hand (drop the hosting term,
+constant changed (x2+1), or one of the semantic slips a reviewer would plant by hand (drop the hosting term,
 amortise the purchase price with the wrong sign, ignore the TTFT target, drop embodied carbon, ...).
 Boundary flips (< to <=) are planted only against constants (activation_bits <= 8.0), which the
 conformance suite draws exactly; between two computed quantities they differ only at exact ties.
@@ -77,8 +77,9 @@ OPERATORS = (
      lambda m: f" {FLIP[m.group(1)]} {m.group(2)}"),
     ("select branches swapped", r"\((\w+) \? ([\w.]+) : ([\w.]+)\)", r"(\1 ? \3 : \2)"),
     ("select branches swapped", r"\(([\w.]+) if (\w+) else ([\w.]+)\)", r"(\3 if \2 else \1)"),
-    ("constant doubled", r"(?<![\w.])(?!I_|O_|NAN\b|INFINITY\b|BLOCK\b|N_INPUTS\b)"
-                         r"([A-Z][A-Z0-9_]{3,})\b(?!\s*=[^=])", r"(2.0 * \1)"),
+    # (x * 2 + 1 changes zero constants too, such as STATUS_OK)
+    ("constant changed", r"(?<![\w.])(?!I_|O_|NAN\b|INFINITY\b|BLOCK\b|ROW\b|N_INPUTS\b)"
+                         r"([A-Z][A-Z0-9_]{3,})\b(?!\s*=[^=])", r"(\1 * 2.0 + 1.0)"),
 )
 # comments, declarations, loops and input reads (searched anywhere in the line)
 SKIP_LINE = re.compile(r"^\s*(#|/\*|\*|//|def |static |@|\"\"\"|for |#pragma)|^\s*$|= (w\[I_|in\[I_)")

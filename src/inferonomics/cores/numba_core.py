@@ -485,12 +485,12 @@ def windowed_context(tokens, sliding_window, sliding_window_layers):
     return (tokens if returns_early else (((1.0 - sliding_window_layers) * tokens) + (sliding_window_layers * py_min(tokens, sliding_window))))
 
 
+# The loop runs the full block with constant row offsets into one array, which lets LLVM
+# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
+# on stale inputs and are ignored.
 @_jit
 def evaluate_block(w):
-    """reference.evaluate over every lane of the workspace ``w`` (see workspace()),
-    branch-free. The loop runs the full block with constant row offsets into one array,
-    which lets LLVM prove the rows do not overlap and vectorise it; lanes past the samples
-    in use compute on stale inputs and are ignored."""
+    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]

@@ -347,6 +347,42 @@ def lower_reference():
     return model, ordered, sorted(constants)
 
 
+# Runtime support of the generated code, the same few functions in both languages: Python's min and
+# max of two values (NaN included) and x ** y over its whole domain (see the module docstring).
+C_SUPPORT = """\
+/* Python's min and max of two values (NaN included): the first unless the second wins. */
+static inline double py_min(double a, double b) {
+    return b < a ? b : a;
+}
+static inline double py_max(double a, double b) {
+    return b > a ? b : a;
+}
+/* x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x. */
+static inline double pow_(double x, double y) {
+    const double at_zero = y > 0.0 ? 0.0 : (y == 0.0 ? 1.0 : INFINITY);
+    return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);
+}
+"""
+NUMBA_SUPPORT = '''\
+@_jit_inline
+def py_min(a, b):
+    """Python's min of two values (NaN included): the first unless the second is less."""
+    return b if b < a else a
+
+
+@_jit_inline
+def py_max(a, b):
+    return b if b > a else a
+
+
+@_jit_inline
+def pow_(x, y):
+    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
+    at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)
+    return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)
+'''
+
+
 def comparison_landmarks() -> dict[str, set[float]]:
     """For each input, the constants the model compares it with (directly, or through a helper
     it is passed to): where a ``<`` and a ``<=`` differ. The conformance suite draws them."""
@@ -530,13 +566,7 @@ def render_c_model() -> str:
     for name in constants:
         out.append(f"#define {name} {number_text(float(getattr(reference, name)), True)}")
     out.append("")
-    out += ["/* Python's min and max of two values (NaN included): the first unless the second wins. */",
-            "static inline double py_min(double a, double b) {", "    return b < a ? b : a;", "}",
-            "static inline double py_max(double a, double b) {", "    return b > a ? b : a;", "}",
-            "/* x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x. */",
-            "static inline double pow_(double x, double y) {",
-            "    const double at_zero = y > 0.0 ? 0.0 : (y == 0.0 ? 1.0 : INFINITY);",
-            "    return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);", "}"]
+    out += C_SUPPORT.splitlines()
     for h in helpers:
         out.append("")
         out.append(f"/* reference.{h.name} */")
@@ -583,22 +613,7 @@ def render_numba_region() -> str:
         out.append(f"{name} = {number_text(float(getattr(reference, name)), False)}")
     out.append("")
     out.append("")
-    out.append("@_jit_inline")
-    out.append("def py_min(a, b):")
-    out.append('    """Python\'s min of two values (NaN included): the first unless the second is less."""')
-    out.append("    return b if b < a else a")
-    out.append("")
-    out.append("")
-    out.append("@_jit_inline")
-    out.append("def py_max(a, b):")
-    out.append("    return b if b > a else a")
-    out.append("")
-    out.append("")
-    out.append("@_jit_inline")
-    out.append("def pow_(x, y):")
-    out.append('    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""')
-    out.append("    at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)")
-    out.append("    return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)")
+    out += NUMBA_SUPPORT.splitlines()
     for h in helpers:
         out += ["", "", "@_jit_inline", f"def {h.name}({', '.join(h.params)}):",
                 f'    """reference.{h.name}"""']

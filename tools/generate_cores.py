@@ -531,7 +531,7 @@ def render_c_registry() -> str:
         "#define INFERONOMICS_REGISTRY_H",
         "",
         f"#define INF_N_INPUTS {len(PARAMETERS)}   /* inferonomics.model.registry.PARAMETERS */",
-        f"#define INF_N_OUTPUTS {len(OUTPUT_NAMES)}   /* status + inferonomics.metrics.METRICS */",
+        f"#define INF_N_OUTPUTS {len(OUTPUT_NAMES)}   /* status + inferonomics.model.registry.METRICS */",
         f"#define INF_N_METRICS {len(METRIC_NAMES)}",
         "",
         "#endif",

@@ -3,7 +3,7 @@
 #define INFERONOMICS_REGISTRY_H
 
 #define INF_N_INPUTS 52   /* inferonomics.model.registry.PARAMETERS */
-#define INF_N_OUTPUTS 22   /* status + inferonomics.metrics.METRICS */
+#define INF_N_OUTPUTS 22   /* status + inferonomics.model.registry.METRICS */
 #define INF_N_METRICS 21
 
 #endif

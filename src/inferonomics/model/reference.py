@@ -76,10 +76,10 @@ Outputs = make_dataclass(
     "Outputs",
     [("status", int)] + [(m.name, float, field(default=math.nan)) for m in METRICS],
     frozen=True, namespace={"as_dict": _outputs_as_dict, "__module__": __name__})
-Outputs.__doc__ = """The result of evaluating one sample: ``status`` (``STATUS_OK``, ``STATUS_MEMORY``: does not
-fit, or ``STATUS_LATENCY``: runs but misses its latency target) and one field per metric of
-:data:`inferonomics.metrics.METRICS` (units there). A field not given is NaN: a sample that does not
-fit has only its memory figures."""
+Outputs.__doc__ = """The result of evaluating one sample: ``status`` (``STATUS_OK``; ``STATUS_MEMORY``:
+does not fit; ``STATUS_LATENCY``: runs but misses its latency target) and one field per metric of
+:data:`inferonomics.model.registry.METRICS` (units there). A field not given is NaN: a sample that
+does not fit has only its memory figures."""
 
 
 def floor(x: float) -> float:

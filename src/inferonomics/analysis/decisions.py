@@ -16,17 +16,17 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..cores import backends
-from ..model.constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Objective,
-                          metric_column, parse_constraint, parse_objective)
-from ..model.columns import parse_stat, split_column
 from ..cores.encoding import encode
 from ..errors import ScenarioError, suggest
-from .grid import Grid
+from ..io.scenario import Plan, Scenario, load_scenario
 from ..jsonable import jsonable
+from ..model.columns import parse_stat, split_column
+from ..model.constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Objective,
+                          metric_column, parse_constraint, parse_objective)
 from ..model.reference import STATUS_OK
 from ..model.registry import PARAMETER_BY_PATH
 from ..sampling.rng import normalize_seed
-from ..io.scenario import Plan, Scenario, load_scenario
+from .grid import Grid
 from .sweeps import SweepResult, _Progress
 
 DEFAULT_OBJECTIVE = "usd_per_mtok_p50"

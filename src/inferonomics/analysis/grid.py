@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from ..sampling.distributions import Distribution
 from ..cores.encoding import N_DIST_PARAMS, N_INPUTS, EncodedPlan, encode, encode_one
 from ..errors import ScenarioError
 from ..model.registry import PARAMETERS
+from ..sampling.distributions import Distribution
 
 _INDEX = {p.name: s for s, p in enumerate(PARAMETERS)}
 from ..io.scenario import Plan, Scenario, check_plan

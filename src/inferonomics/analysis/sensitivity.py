@@ -49,13 +49,13 @@ import numpy as np
 from ..cores import backends
 from ..cores.backends import check_threads
 from ..cores.encoding import STATUS_COLUMN, encode
-from ..model.constraints import metric_column
 from ..errors import ScenarioError
-from ..jsonable import jsonable
-from ..model.registry import INPUT_NAMES, PARAMETER_BY_NAME
-from ..model.reference import STATUS_MEMORY, STATUS_NAMES, STATUS_OK
-from ..sampling.rng import normalize_seed
 from ..io.scenario import Scenario, load_scenario
+from ..jsonable import jsonable
+from ..model.constraints import metric_column
+from ..model.reference import STATUS_MEMORY, STATUS_NAMES, STATUS_OK
+from ..model.registry import INPUT_NAMES, PARAMETER_BY_NAME
+from ..sampling.rng import normalize_seed
 
 DEFAULT_METRIC = "usd_per_mtok"
 DEFAULT_SOBOL_SAMPLES = 8192

@@ -24,16 +24,16 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..cores import backends
+from ..errors import ScenarioError
+from ..io.scenario import Scenario, load_scenario
+from ..jsonable import jsonable
 from ..model.columns import MOMENT_STATS, parse_stat, quantile_label, split_column
 from ..model.constraints import metric_column
-from ..errors import ScenarioError
-from .grid import Grid, _label_text
-from ..jsonable import jsonable
 from ..model.reference import STATUS_NAMES, STATUS_OK
 from ..model.registry import METRIC_NAMES, unit_of
 from ..sampling.rng import normalize_seed
-from ..io.scenario import Scenario, load_scenario
 from ..versions import provenance
+from .grid import Grid, _label_text
 
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
 MAX_QUANTILES = 16                  # INF_MAX_QUANTILES in the C core

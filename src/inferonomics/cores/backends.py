@@ -18,13 +18,13 @@ from typing import Callable
 
 import numpy as np
 
-from . import cbinding
-from ..model import reference
-from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
 from ..errors import BackendUnavailable, ScenarioError
-from ..model.registry import INPUT_NAMES, PARAMETERS
+from ..model import reference
 from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
+from ..model.registry import INPUT_NAMES, PARAMETERS
 from ..stats.summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
+from . import cbinding
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
 
 CHUNK_SAMPLES = 1 << 16
 """Samples per chunk: the unit of parallel work and of moment accumulation."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
-from ..model.registry import INPUT_NAMES
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
+from ..model.registry import INPUT_NAMES
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
 
 N_MOMENTS = 5  # count, mean, m2, min, max
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..model.reference import METRIC_NAMES, OUTPUT_NAMES
+from ..model.registry import PARAMETERS
 from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal, Normal, Pert, Triangular,
                             Uniform, standard_normal_cdf)
-from ..model.registry import PARAMETERS
-from ..model.reference import METRIC_NAMES, OUTPUT_NAMES
 
 KIND_FIXED, KIND_UNIFORM, KIND_NORMAL, KIND_TRUNCNORM, KIND_LOGNORMAL, KIND_TRIANG, KIND_PERT, \
     KIND_CHOICE = range(8)

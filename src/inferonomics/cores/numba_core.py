@@ -18,11 +18,11 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
+from ..sampling.rng import seed_key
+from ..stats.summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, EncodedPlan)
-from ..sampling.rng import seed_key
-from ..stats.summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
 
 
 def _jit(fn):

@@ -30,11 +30,11 @@ import itertools
 import math
 import statistics
 
-from ..io import catalog
-from . import validation
 from ..api import simulate
-from ..model.registry import DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME
+from ..io import catalog
 from ..io.scenario import load_scenario
+from ..model.registry import DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME
+from . import validation
 
 GRIDS = {
     "mfu": ((0.1, 0.2, 0.3), (0.3, 0.4, 0.5, 0.6), (0.6, 0.7, 0.8, 0.9)),

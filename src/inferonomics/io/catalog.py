@@ -15,9 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping
 
-from .checks import parse_number
 from ..errors import ScenarioError, suggest
 from ..model.registry import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
+from .checks import parse_number
 
 KINDS = ("hardware", "models")
 SECTION_OF_KIND = {"hardware": "hardware", "models": "model"}

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from . import catalog
-from ..sampling.distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
-from .checks import check_in_range, describe, is_number, parse_number
-from ..model.constraints import parse_constraint, parse_objective
 from ..errors import ScenarioError
+from ..model.constraints import parse_constraint, parse_objective
+from ..model.reference import peak_tflops
 from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
-from ..model.reference import peak_tflops
+from ..sampling.distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
+from . import catalog
+from .checks import check_in_range, describe, is_number, parse_number
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")

@@ -13,8 +13,8 @@ import operator
 import re
 from dataclasses import dataclass
 
-from .columns import split_column
 from ..errors import ScenarioError, suggest
+from .columns import split_column
 from .registry import HIGHER, METRIC_NAMES, METRICS, OUTPUT_NAMES
 
 MAXIMIZED_METRICS = frozenset(m.name for m in METRICS if m.better == HIGHER)

@@ -7,6 +7,8 @@ the package imports ``_ccore``.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
@@ -33,6 +35,36 @@ else:
         ffi = lib = None
 
 ERRORS = {-1: "an array is too short", -2: "an argument is out of range", -3: "out of memory"}
+
+# OpenMP (libgomp) is not fork-safe: a process forked after its parent ran a parallel region with
+# more than one thread hangs at its next parallel region (the parent's worker threads do not exist
+# in the child, but libgomp waits for them). Research pipelines fork all the time
+# (multiprocessing's default start method on Linux, SALib's nprocs), so the binding remembers
+# whether this process has started OpenMP's threads, and a child forked after that runs the C core
+# on one thread: a one-thread region never touches the stale pool. Results do not depend on the
+# thread count, so only the speed of such a child changes.
+_openmp_threads_started = False
+_forked_after_threads = False
+
+
+def _after_fork_in_child() -> None:
+    global _forked_after_threads
+    _forked_after_threads = _forked_after_threads or _openmp_threads_started
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _threads(threads: int) -> int:
+    """The thread count to hand the C core: ``threads``, or 1 in a child forked after OpenMP
+    started its threads in an ancestor."""
+    global _openmp_threads_started
+    if _forked_after_threads:
+        return 1
+    if threads > 1:
+        _openmp_threads_started = True
+    return threads
 
 
 def _ptr(ctype: str, array: np.ndarray, *, writable: bool = False):
@@ -63,7 +95,7 @@ def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
 def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float:
     """Benchmark floor: draw every input of samples 0 .. samples-1 as simulate does, nothing else."""
     checksum = ffi.new("double *")
-    _check(lib.inf_draw_only(*_plan_args(plan), seed, 0, samples, threads, checksum), "draw_only")
+    _check(lib.inf_draw_only(*_plan_args(plan), seed, 0, samples, _threads(threads), checksum), "draw_only")
     return checksum[0]
 
 
@@ -72,7 +104,7 @@ def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
     n = inputs.shape[0]
     out = np.empty((n, N_OUTPUTS))
     _check(lib.inf_evaluate(_ptr("double[]", inputs), inputs.size, n,
-                            _ptr("double[]", out, writable=True), out.size, threads), "evaluate")
+                            _ptr("double[]", out, writable=True), out.size, _threads(threads)), "evaluate")
     return out
 
 
@@ -80,7 +112,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
              status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
              keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
     rows = stop - start if keep_inputs is not None else 0
-    _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, threads,
+    _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
                             _ptr("int64_t[]", status, writable=True), status.size,
                             _ptr("double[]", chunk_moments, writable=True), chunk_moments.size,
                             _ptr("int64_t[]", hist, writable=True), hist.size,
@@ -100,7 +132,7 @@ def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.nd
     out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     _check(lib.inf_sweep_evaluate(_ptr("double[]", grid.base_medians), *_grid_args(grid),
                                   _ptr("double[]", grid.table_medians), grid.n_rows, start, stop,
-                                  threads, _ptr("double[]", out, writable=True), out.size),
+                                  _threads(threads), _ptr("double[]", out, writable=True), out.size),
            "sweep_evaluate")
     return out
 
@@ -119,7 +151,8 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
                                   _ptr("int32_t[]", grid.table_kinds),
                                   _ptr("double[]", grid.table_params), grid.n_rows, seed, samples,
                                   chunk, _ptr("double[]", quantiles), quantiles.size, start, stop,
-                                  threads, _ptr("int64_t[]", status, writable=True), status.size,
+                                  _threads(threads), _ptr("int64_t[]", status, writable=True),
+                                  status.size,
                                   _ptr("double[]", moments, writable=True), moments.size,
                                   _ptr("double[]", values, writable=True), values.size),
            "sweep_simulate")

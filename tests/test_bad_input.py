@@ -16,7 +16,7 @@ import inferonomics
 from inferonomics import (BackendUnavailable, InferonomicsError, ScenarioError, evaluate,
                           load_catalog_file, load_scenario, register_hardware, simulate)
 from inferonomics.model.registry import BATCH_MAX
-from toml_writer import to_toml
+from inferonomics.io.toml_text import to_toml
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 with EXAMPLE.open("rb") as _f:

@@ -17,7 +17,7 @@ import pytest
 
 from inferonomics import cli
 from inferonomics.io.catalog import REQUIRED_KEYS
-from toml_writer import to_toml
+from inferonomics.io.toml_text import to_toml
 
 REPO = Path(__file__).parents[1]
 EXAMPLE = REPO / "examples" / "llama-2-70b-h100-fp8.toml"

@@ -1,7 +1,10 @@
 """Sweeps: grid points built in the cores from their index agree with resolving each point, with
 simulate() at that point, across backends and thread counts; tables and bad input."""
 
+import json
 import math
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +17,9 @@ from inferonomics.analysis.grid import Grid
 from inferonomics.model.registry import INPUT_NAMES
 from inferonomics.model.reference import METRIC_NAMES
 from inferonomics.analysis.sweeps import quantile_label, split_column, sweep
+from inferonomics.io.scenario import load_scenario
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 
 NATIVE = [name for name in ("c", "numba") if backends.unavailable_reason(name) is None]
 MOMENT_RTOL = 1e-12
@@ -340,3 +346,69 @@ d_ff = 8192
     for i, (_, point) in enumerate(sc.points()):
         y = inf.evaluate(**point.resolve().medians())
         assert result.column("max_batch")[i] == y.max_batch
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables on disk: whole or not at all, and saying how they were made
+# ------------------------------------------------------------------------------------------------
+
+def _small_sweep():
+    s = load_scenario(EXAMPLE).with_values({"workload.batch": [8, 64]})
+    return sweep(s, samples=300, seed=5)
+
+
+def test_a_written_table_records_how_it_was_made(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    result = _small_sweep()
+    meta = json.loads(pq.read_schema(result.write(tmp_path / "t.parquet")).metadata[b"inferonomics"])
+    assert meta["complete"] is True and meta["rows"] == meta["grid_points"] == 2
+    assert meta["seed"] == 5 and meta["samples_per_point"] == 300
+    assert load_scenario(tomllib.loads(meta["scenario_toml"])).grid_size == 2
+    result.write(tmp_path / "t.csv")
+    side = json.loads((tmp_path / "t.csv.json").read_text())
+    assert side["units"]["usd_per_mtok_p50"] == "USD/Mtok" and side["complete"] is True
+
+
+def test_a_failed_write_leaves_the_previous_table_and_no_temporary_file(tmp_path, monkeypatch):
+    result = _small_sweep()
+    path = result.write(tmp_path / "t.csv")
+    before = path.read_bytes()
+
+    def half_then_fail(self, target, suffix, meta):
+        target.write_text("feasible_fraction\n0.5\n")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(type(result), "_write_table", half_then_fail)
+    with pytest.raises(inf.ScenarioError, match="No space left on device"):
+        result.write(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.csv.json"]
+
+
+def test_an_interrupted_sweep_table_says_it_is_partial(tmp_path, interrupt_sweep_at_call, capsys,
+                                                       monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from inferonomics import cli
+
+    interrupt_sweep_at_call(2)
+    monkeypatch.setattr("inferonomics.analysis.sweeps.BATCH_SAMPLES", 200 * 50)
+    out = tmp_path / "partial.parquet"
+    cheapest = EXAMPLE.parent / "cheapest-gpu-llama-3.1-70b.toml"
+    with pytest.warns(RuntimeWarning, match="interrupted"):
+        code = cli.main(["sweep", str(cheapest), "--samples", "200", "--out", str(out)])
+    assert code == 130
+    meta = json.loads(pq.read_schema(out).metadata[b"inferonomics"])
+    assert meta["complete"] is False and meta["rows"] == 50 and meta["grid_points"] == 144
+
+
+@pytest.mark.parametrize("target, complaint", [("dir.csv", "is a folder"),
+                                               ("nope/t.csv", "does not exist")])
+def test_a_table_destination_is_checked_before_the_sweep_runs(tmp_path, capsys, monkeypatch,
+                                                                target, complaint):
+    from inferonomics import cli
+
+    (tmp_path / "dir.csv").mkdir()
+    monkeypatch.setattr("inferonomics.cli.sweep.sweep", None)   # must not be reached
+    with pytest.raises(SystemExit) as info:
+        cli.main(["sweep", str(EXAMPLE), "--out", str(tmp_path / target)])
+    assert info.value.code == 2 and complaint in capsys.readouterr().err

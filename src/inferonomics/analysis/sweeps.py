@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -26,6 +27,7 @@ import numpy as np
 from ..cores import backends
 from ..errors import ScenarioError
 from ..io.scenario import Scenario, load_scenario
+from ..io.toml_text import to_toml
 from ..jsonable import jsonable
 from ..model.columns import MOMENT_STATS, parse_stat, quantile_label, split_column
 from ..model.constraints import metric_column
@@ -242,19 +244,47 @@ class SweepResult:
 
     def write(self, path: str | Path) -> Path:
         """Write the table as CSV (``.csv``) or Parquet (``.parquet``), :data:`WRITE_ROWS` rows at
-        a time so memory stays near the result's own; pyarrow when installed, else pandas (CSV)."""
+        a time so memory stays near the result's own; pyarrow when installed, else pandas (CSV).
+
+        The file appears whole or not at all (written to a temporary file in the same folder, then
+        renamed), so an interrupted or failed write never leaves half a table or destroys the
+        previous one. It records how it was made (:meth:`file_metadata`: versions, scenario as
+        TOML, seed, samples, units, whether the sweep completed): in Parquet's key-value metadata
+        under ``inferonomics``; for CSV in a sidecar file ``NAME.csv.json``."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix not in TABLE_SUFFIXES:
             raise ScenarioError("out", f"must end in .csv or .parquet, got {path.name!r}")
+        meta = json.dumps(jsonable(self.file_metadata()), indent=1)
+        try:
+            if suffix == ".csv":
+                _write_atomically(path.with_name(path.name + ".json"),
+                                  lambda tmp: tmp.write_text(meta + "\n"))
+            _write_atomically(path, lambda tmp: self._write_table(tmp, suffix, meta))
+        except OSError as exc:
+            raise TableWriteError("out", f"could not write {path}: {exc.strerror or exc}") from None
+        return path
+
+    def file_metadata(self) -> dict[str, Any]:
+        """:meth:`metadata` plus what a file needs to stand alone: the scenario as TOML text, the
+        grid size, the rows written and whether the sweep completed."""
+        try:
+            scenario_text = to_toml(self.scenario.raw)
+        except (TypeError, ValueError):
+            scenario_text = None
+        return {**self.metadata(), "complete": not self.interrupted,
+                "rows": self.completed, "grid_points": self.grid.size,
+                "scenario_toml": scenario_text}
+
+    def _write_table(self, target: Path, suffix: str, meta: str) -> None:
         try:
             import pyarrow as pa
         except ImportError:
             if suffix == ".parquet":
                 raise ImportError("writing Parquet needs pyarrow: pip install "
                                   "'inferonomics[parquet]'") from None
-            self.to_pandas().to_csv(path, index=False)
-            return path
+            self.to_pandas().to_csv(target, index=False)
+            return
         writer = None
         try:
             for start in range(0, max(self.completed, 1), WRITE_ROWS):
@@ -275,17 +305,16 @@ class SweepResult:
                     if suffix == ".parquet":
                         import pyarrow.parquet as pq
 
-                        writer = pq.ParquetWriter(path, table.schema.with_metadata(
-                            {b"inferonomics": json.dumps(jsonable(self.metadata())).encode()}))
+                        writer = pq.ParquetWriter(target, table.schema.with_metadata(
+                            {b"inferonomics": meta.encode()}))
                     else:
                         import pyarrow.csv as pcsv
 
-                        writer = pcsv.CSVWriter(path, table.schema)
+                        writer = pcsv.CSVWriter(target, table.schema)
                 writer.write_table(table)
         finally:
             if writer is not None:
                 writer.close()
-        return path
 
     def to_dict(self, rows: Sequence[int] | None = None) -> dict[str, Any]:
         """A JSON-friendly summary of the run, with the given rows of the table."""
@@ -301,6 +330,21 @@ class SweepResult:
             out["rows"] = [{k: jsonable(v[j]) for k, v in columns.items()}
                            for j in range(rows.size)]
         return out
+
+
+class TableWriteError(ScenarioError):
+    """A table could not be written (disk full, no permission): the results are still in memory."""
+
+
+def _write_atomically(path: Path, write) -> None:
+    """``write(tmp)`` to a temporary file beside ``path``, then rename it over ``path``; on any
+    failure the temporary file goes and ``path`` is untouched."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _check_quantiles(quantiles) -> tuple[float, ...]:

@@ -14,7 +14,7 @@ from ..analysis.sweeps import TABLE_SUFFIXES
 from ..cores.backends import BACKENDS
 from ..errors import InferonomicsError
 from ..jsonable import jsonable
-from ..plots.figure import check_chart_path
+from ..plots.figure import check_chart_path, check_destination
 
 EXIT_USAGE = 2
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
@@ -133,9 +133,10 @@ def table_file(text: str) -> Path:
     path = Path(text)
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise argparse.ArgumentTypeError(f"{path.name}: must end in " + " or ".join(TABLE_SUFFIXES))
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"{path}: the folder {path.parent} does not exist")
-    return path
+    try:
+        return check_destination(path)
+    except InferonomicsError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def add_run_options(p, samples_help: str) -> None:

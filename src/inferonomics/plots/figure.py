@@ -33,8 +33,17 @@ def check_chart_path(path) -> Path:
     if suffix not in CHART_SUFFIXES:
         raise ScenarioError("out", f"{path.name}: a chart is written as one of "
                             + ", ".join(CHART_SUFFIXES))
+    return check_destination(path)
+
+
+def check_destination(path: Path) -> Path:
+    """``path`` if a file can be written there: not a folder, in an existing writable folder."""
+    if path.is_dir():
+        raise ScenarioError("out", f"{path} is a folder; give a file name")
     if not path.parent.is_dir():
         raise ScenarioError("out", f"{path}: the folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise ScenarioError("out", f"{path}: the folder {path.parent} is not writable")
     return path
 
 

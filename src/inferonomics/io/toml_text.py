@@ -1,5 +1,6 @@
-"""A small TOML writer for tests that need scenario and catalog files on disk (tomllib only
-reads). Every text it returns is checked to parse back to the input."""
+"""TOML text of a scenario or catalog (tomllib only reads): what a saved table records as the
+scenario it was made from, and what tests write to disk. Every text is checked to parse back to
+the input."""
 
 import json
 import math
@@ -38,5 +39,6 @@ def to_toml(raw: dict) -> str:
             lines.append(f"[{name}]")
             lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
     text = "\n".join(lines) + "\n"
-    assert tomllib.loads(text) == raw
+    if tomllib.loads(text) != raw:
+        raise ValueError("this structure has no TOML text that reads back the same")
     return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import os
 import tomllib
 import uuid
 from pathlib import Path
@@ -712,3 +713,44 @@ def test_mixture_of_experts_needs_enough_active_weights_for_its_shared_layers():
     model = {**INLINE_MODEL, "n_experts": 8, "experts_per_token": 2, "total_params_b": 40.0,
              "active_params_b": 5.0}   # 5/40 < 2/8: the dense part would be negative
     assert load_error(scenario_with("model", model)).path == "model.active_params_b"
+
+
+# ----------------------------------------------------------------------------------------------
+# Hostile files: refused with one line, never read forever
+# ----------------------------------------------------------------------------------------------
+
+def _hostile(tmp_path, kind):
+    if kind == "device":
+        return Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "pipe.toml"
+        os.mkfifo(path)
+        return path
+    if kind == "huge":
+        path = tmp_path / "huge.toml"
+        path.write_text("# padding\n" * 1_000_000)
+        return path
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"),
+                    reason="needs a POSIX system")
+@pytest.mark.parametrize("kind, complaint", [("device", "not a regular file"),
+                                             ("fifo", "not a regular file"),
+                                             ("huge", "the limit is"),
+                                             ("deep", "nested too deeply")])
+@pytest.mark.parametrize("where", ["scenario", "catalog"])
+def test_hostile_files_are_refused_before_they_are_read(tmp_path, kind, complaint, where):
+    path = _hostile(tmp_path, kind)
+    with pytest.raises(ScenarioError, match=complaint):
+        if where == "scenario":
+            load_scenario(path)
+        else:
+            inferonomics.load_catalog_file(path)
+
+
+def test_a_scenario_that_is_neither_a_path_nor_a_table_is_refused():
+    with pytest.raises(ScenarioError, match="file path or a table"):
+        load_scenario(None)

@@ -17,7 +17,7 @@ from typing import Mapping
 
 from ..errors import ScenarioError, suggest
 from ..model.registry import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
-from .checks import parse_number
+from .checks import parse_number, read_toml_file
 
 KINDS = ("hardware", "models")
 SECTION_OF_KIND = {"hardware": "hardware", "models": "model"}
@@ -116,15 +116,7 @@ def register_model(model_id: str, spec: Mapping) -> None:
 def read_catalog_file(path: str | Path) -> dict[str, dict[str, dict]]:
     """Parse and validate a TOML file of ``[hardware.ID]`` / ``[models.ID]`` tables without
     registering it."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError("catalog", f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError("catalog", f"{path} is not UTF-8 text (is it a TOML file?)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError("catalog", f"{path} is not valid TOML: {exc}") from None
+    raw = read_toml_file(path, "catalog", "catalog file")
     out: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
     for kind, table in raw.items():
         if kind not in KINDS:

@@ -4,6 +4,10 @@ parameter registry: one place for the rule and the message, used by every layer 
 from __future__ import annotations
 
 import math
+import os
+import stat
+import tomllib
+from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
@@ -36,3 +40,43 @@ def parse_number(path: str, raw: Any, param: Parameter) -> float:
     x = float(raw)
     check_in_range(path, x, param)
     return x
+
+
+MAX_TOML_BYTES = 8 << 20
+"""Largest scenario or catalog file read (8 MiB; the shipped catalogs are about 20 kB): a file is
+read whole, so /dev/zero or a runaway generator must not be."""
+
+
+def read_toml_file(source, key: str, what: str) -> dict:
+    """The TOML table in file ``source``, or a ScenarioError at ``key`` saying why not: a missing or
+    unreadable file, anything but a regular file (a FIFO would block forever, a device never
+    ends), a file over :data:`MAX_TOML_BYTES`, text that is not UTF-8, invalid or too deeply
+    nested TOML."""
+    if not isinstance(source, (str, os.PathLike)):
+        raise ScenarioError(key, f"{what} must be a file path or a table (dict), got "
+                            f"{type(source).__name__}")
+    path = Path(source)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise ScenarioError(key, f"cannot read {what} {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(key, f"{what} {path} is not a regular file")
+    if info.st_size > MAX_TOML_BYTES:
+        raise ScenarioError(key, f"{what} {path} is {info.st_size:,} bytes; the limit is "
+                            f"{MAX_TOML_BYTES:,}")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_TOML_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(key, f"cannot read {what} {path}: {exc.strerror}") from None
+    if len(data) > MAX_TOML_BYTES:
+        raise ScenarioError(key, f"{what} {path} is over the limit of {MAX_TOML_BYTES:,} bytes")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(key, f"{what} {path} is not UTF-8 text (is it a TOML file?)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(key, f"{path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(key, f"{what} {path} is nested too deeply") from None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -24,7 +23,7 @@ from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_
                          PARAMETERS, SECTIONS, Parameter, default_of)
 from ..sampling.distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
 from . import catalog
-from .checks import check_in_range, describe, is_number, parse_number
+from .checks import check_in_range, describe, is_number, parse_number, read_toml_file
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
@@ -571,15 +570,5 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
         return source
     if isinstance(source, Mapping):
         return _from_dict(source, None)
-    path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError("", f"cannot read scenario {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError("", f"scenario {path} is not UTF-8 text (is it a TOML file?)") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError("", f"{path} is not valid TOML: {exc}") from None
-    return _from_dict(raw, path.parent)
+    raw = read_toml_file(source, "", "scenario")
+    return _from_dict(raw, Path(source).parent)

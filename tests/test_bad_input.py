@@ -754,3 +754,36 @@ def test_hostile_files_are_refused_before_they_are_read(tmp_path, kind, complain
 def test_a_scenario_that_is_neither_a_path_nor_a_table_is_refused():
     with pytest.raises(ScenarioError, match="file path or a table"):
         load_scenario(None)
+
+
+@pytest.mark.parametrize("workload, path, complaint", [
+    ({"input_tokens": {"dist": [1]}}, "workload.input_tokens.dist", "unknown distribution"),
+    ({"input_tokens": 10**400}, "workload.input_tokens", "beyond the range of a number"),
+    ({"input_tokens": 10**5000}, "workload.input_tokens", "about 5,001 digits"),
+    ({"input_tokens": {"dist": "uniform", "low": 1, "high": 10**400}},
+     "workload.input_tokens.high", "beyond the range"),
+    ({"input_tokens": {"dist": "choice", "values": [1, 10**400]}},
+     "workload.input_tokens.values", "beyond the range"),
+])
+def test_values_python_cannot_hold_as_floats_are_refused_with_their_path(workload, path, complaint):
+    raw = {"model": {"id": "llama-2-7b"}, "hardware": {"id": "h100-sxm"},
+           "workload": {"batch": 8, "input_tokens": 1000, "output_tokens": 100, **workload},
+           "cost": {"usd_per_device_hour": 2.0}}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(raw).resolve()
+    assert info.value.path == path and complaint in info.value.message
+
+
+def test_a_catalog_number_beyond_float_range_is_refused():
+    entry = {"name": "x", "memory_gb": 80, "memory_bw_gbps": 3000, "tflops_16": 100, "tdp_w": 700,
+             "idle_w": 100, "usd_per_hour": 10**400, "source": "x"}
+    with pytest.raises(ScenarioError, match="usd_per_hour: .*beyond the range"):
+        register_hardware("huge-price", entry)
+
+
+@pytest.mark.parametrize("limit", [".", "e", "1.2.3", "+"])
+def test_a_constraint_limit_that_is_not_a_number_is_refused(limit):
+    from inferonomics.model.constraints import parse_constraint
+
+    with pytest.raises(ScenarioError, match="the limit must be a number"):
+        parse_constraint(f"tpot_s_p95 <= {limit}")

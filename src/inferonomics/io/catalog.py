@@ -17,7 +17,7 @@ from typing import Mapping
 
 from ..errors import ScenarioError, suggest
 from ..model.registry import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
-from .checks import parse_number, read_toml_file
+from .checks import as_float, describe, is_number, parse_number, read_toml_file
 
 KINDS = ("hardware", "models")
 SECTION_OF_KIND = {"hardware": "hardware", "models": "model"}
@@ -62,9 +62,11 @@ def check_entry(kind: str, entry_id: str, entry: Mapping, *, where: str) -> dict
             param = PARAMETER_BY_NAME[key]
             out[key] = parse_number(f"{where}.{key}", value, param)
         elif key in NUMERIC_INFO_KEYS:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                    not math.isfinite(value) or value < 0:
-                raise ScenarioError(f"{where}.{key}", f"must be a finite number >= 0, got {value!r}")
+            number = as_float(f"{where}.{key}", value) if is_number(value) else math.nan
+            if not math.isfinite(number) or number < 0:
+                raise ScenarioError(f"{where}.{key}", f"must be a finite number >= 0, got "
+                                    f"{describe(value)}")
+            out[key] = value if isinstance(value, int) and abs(value) < 2**53 else number
     if out.get("idle_w", 0) > out.get("tdp_w", float("inf")):
         raise ScenarioError(f"{where}.idle_w", f"must not exceed tdp_w ({out['tdp_w']} W)")
     if kind == "models" and out["active_params_b"] > out["total_params_b"]:

@@ -18,10 +18,25 @@ def is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+LARGEST_DESCRIBED_INT_BITS = 200   # beyond this an int is described by its size, not its digits
+
+
 def describe(x: Any) -> str:
+    """A value as a message shows it (never the 5,000 digits of a huge integer)."""
     if isinstance(x, bool):
         return "true" if x else "false"
+    if isinstance(x, int) and x.bit_length() > LARGEST_DESCRIBED_INT_BITS:
+        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1:,} digits"
     return repr(x)
+
+
+def as_float(path: str, x: int | float) -> float:
+    """A number from a user as a float, or a ScenarioError if it is beyond a float's range."""
+    try:
+        return float(x)
+    except OverflowError:
+        raise ScenarioError(path, f"{describe(x)} is beyond the range of a number "
+                            "(about 1.8e308)") from None
 
 
 def check_in_range(path: str, x: float, param: Parameter) -> None:
@@ -37,7 +52,7 @@ def parse_number(path: str, raw: Any, param: Parameter) -> float:
     """A plain number for ``param``, checked against its range."""
     if not is_number(raw):
         raise ScenarioError(path, f"must be {param.range_text()}, got {describe(raw)}")
-    x = float(raw)
+    x = as_float(path, raw)
     check_in_range(path, x, param)
     return x
 

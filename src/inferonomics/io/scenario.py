@@ -23,7 +23,8 @@ from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_
                          PARAMETERS, SECTIONS, Parameter, default_of)
 from ..sampling.distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
 from . import catalog
-from .checks import check_in_range, describe, is_number, parse_number, read_toml_file
+from .checks import (as_float, check_in_range, describe, is_number, parse_number,
+                     read_toml_file)
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
@@ -76,7 +77,7 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
     if "dist" not in raw:
         raise ScenarioError(path, "a table value needs a `dist` key, one of " + ", ".join(kinds))
     kind = raw["dist"]
-    if kind not in DISTRIBUTION_KEYS:
+    if not isinstance(kind, str) or kind not in DISTRIBUTION_KEYS:
         raise ScenarioError(f"{path}.dist", f"unknown distribution {describe(kind)}"
                             f"{catalog.suggest(str(kind), kinds)}; one of " + ", ".join(kinds))
     required, optional = DISTRIBUTION_KEYS[kind]
@@ -91,11 +92,13 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
         if key in ("values", "weights"):
             if not isinstance(value, list) or not all(is_number(v) for v in value):
                 raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {describe(value)}")
-            fields[key] = [float(v) for v in value]
-        elif not is_number(value) or math.isnan(value):
+            fields[key] = [as_float(f"{path}.{key}", v) for v in value]
+        elif not is_number(value):
             raise ScenarioError(f"{path}.{key}", f"must be a number, got {describe(value)}")
         else:
-            fields[key] = float(value)
+            fields[key] = as_float(f"{path}.{key}", value)
+            if math.isnan(fields[key]):
+                raise ScenarioError(f"{path}.{key}", "must be a number, got nan")
     for key in required:
         if key not in fields:
             raise ScenarioError(f"{path}.{key}", f"missing: {kind} needs " + ", ".join(required))

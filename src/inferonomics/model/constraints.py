@@ -84,7 +84,10 @@ def parse_constraint(text, path: str = "constraint") -> Constraint:
                             f"of <=, <, >=, >), got {text!r}")
     column, op, number = match.groups()
     metric, stat = _split(column, path)
-    limit = float(number)
+    try:
+        limit = float(number)
+    except ValueError:
+        limit = math.nan
     if math.isnan(limit):
         raise ScenarioError(path, f"the limit must be a number, got {number!r}")
     return Constraint(metric, stat, op, limit)

@@ -255,3 +255,54 @@ def test_bad_sample_counts_are_refused_by_the_parser(samples, capsys):
 def test_sample_counts_may_be_written_in_exponent_form(capsys):
     rc, out, err = run_cli(capsys, "run", EXAMPLE, "--samples", "2e3", "--json")
     assert rc == 0 and strict_json(out)["samples"] == 2000
+
+
+def test_argument_errors_are_one_line(capsys):
+    from inferonomics import cli
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["run", "x.toml", "--samples", "-3"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "usage" not in err
+
+
+def test_version():
+    from inferonomics import __version__, cli
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert __version__
+
+
+def test_control_characters_in_a_key_never_reach_the_terminal(tmp_path, capsys):
+    from inferonomics import cli
+
+    path = tmp_path / "s.toml"
+    path.write_text('[model]\nid = "llama-2-7b"\n"evil\\u001b]0;pwned\\u0007\\nkey" = 1\n'
+                    '[hardware]\nid = "h100-sxm"\n'
+                    '[workload]\nbatch = 8\ninput_tokens = 100\noutput_tokens = 10\n')
+    assert cli.main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err
+
+
+def test_warnings_are_one_line_without_source(monkeypatch):
+    import warnings
+
+    from inferonomics import cli
+
+    shown = []
+
+    def format_a_warning(args):
+        shown.append(warnings.formatwarning("something to know", RuntimeWarning, "cli.py", 295,
+                                            "warnings.warn(...)"))
+        return 0
+
+    parser = cli.build_parser()
+    parser._subparsers._group_actions[0].choices["run"].set_defaults(func=format_a_warning)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    before = warnings.formatwarning
+    assert cli.main(["run", "x.toml"]) == 0
+    assert shown == ["inferonomics: warning: something to know\n"]
+    assert warnings.formatwarning is before      # a library caller's formatting is restored

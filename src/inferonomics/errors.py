@@ -4,6 +4,14 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x1b``, ``\\n``): a key in a user's file must
+    not retitle or clear their terminal, or split a one-line error."""
+    return "".join(c if not unicodedata.category(c).startswith("C") or c == " "
+                   else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class InferonomicsError(Exception):
@@ -20,7 +28,7 @@ class ScenarioError(InferonomicsError, ValueError):
     def __init__(self, path: str, message: str):
         self.path = path
         self.message = message
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(printable(f"{path}: {message}" if path else message))
 
 
 class BackendUnavailable(InferonomicsError, RuntimeError):

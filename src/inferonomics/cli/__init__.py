@@ -11,8 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
-from ..errors import InferonomicsError
+import numpy as np
+
+from ..errors import InferonomicsError, printable
+from ..versions import __version__
 from ..model.registry import TABLE_METRICS
 from . import catalog, compare, plot, run, sensitivity, sweep, validate
 from .common import EXIT_USAGE
@@ -22,10 +26,24 @@ __all__ = ["TABLE_METRICS", "build_parser", "main"]
 COMMANDS = (run, catalog, validate, sweep, compare, sensitivity, plot)   # in the order of --help
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage block): ``PROG: error: MESSAGE``, exit 2."""
+
+    def error(self, message):
+        print(printable(f"{self.prog}: error: {message}"), file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    """Warnings as one line without the source line that raised them."""
+    return printable(f"inferonomics: warning: {message}") + "\n"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="inferonomics",
         description="What it costs to run AI models: USD, joules and gCO2e per token, latency.")
+    parser.add_argument("--version", action="version", version=f"inferonomics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.add_parser(sub)
@@ -35,8 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    shown_as = warnings.formatwarning
+    warnings.formatwarning = _one_line_warning
     try:
-        return args.func(args)
+        # numpy's floating-point warnings (overflow in a statistic) are not the user's business:
+        # what matters reaches them as a value or a ScenarioError.
+        with np.errstate(all="ignore"):
+            return args.func(args)
     except InferonomicsError as exc:
         print(f"inferonomics: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -47,3 +70,5 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) closed the pipe: stop quietly, as Unix tools do.
         sys.stdout = open(os.devnull, "w")
         return 0
+    finally:
+        warnings.formatwarning = shown_as

@@ -79,3 +79,13 @@ def test_importing_the_package_does_not_import_numba_or_plotting_libraries():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_nothing_installed_names_a_path_on_a_development_machine():
+    import re
+
+    pattern = re.compile(r"(?<![\w.:/])/(work|home|Users|tmp|root)/")
+    for path in PACKAGE.rglob("*"):
+        if path.suffix in (".py", ".toml", ".h", ".c", ".txt", ".json") and path.is_file():
+            for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                assert not pattern.search(line), f"{path.relative_to(PACKAGE)}:{n}: {line[:80]}"

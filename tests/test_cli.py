@@ -306,3 +306,17 @@ def test_warnings_are_one_line_without_source(monkeypatch):
     assert cli.main(["run", "x.toml"]) == 0
     assert shown == ["inferonomics: warning: something to know\n"]
     assert warnings.formatwarning is before      # a library caller's formatting is restored
+
+
+def test_run_json_writes_null_for_a_statistic_that_is_not_finite(tmp_path, capsys):
+    """memory_gb = 1e300 with batch "max" gives non-finite outputs (the hardening issue's item 7
+    makes them an infeasibility reason); until then the JSON must at least stay valid."""
+    from inferonomics import cli
+
+    path = tmp_path / "s.toml"
+    path.write_text('[model]\nid = "llama-2-7b"\n[hardware]\nid = "h100-sxm"\nmemory_gb = 1e300\n'
+                    '[workload]\nbatch = "max"\ninput_tokens = 1000\noutput_tokens = 100\n'
+                    '[cost]\nusd_per_device_hour = 2\n')
+    assert cli.main(["run", str(path), "--samples", "500", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["metrics"]["usd_per_mtok"]["mean"] is None

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 from ..api import simulate
 from ..cores import backends
 from ..io import catalog
 from ..model.registry import TABLE_METRICS, unit_of
-from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_run_options, fmt,
-                     json_default, print_table)
+from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_run_options, dump_json, fmt,
+                     print_table)
 
 
 def add_parser(subparsers) -> None:
@@ -53,8 +50,7 @@ def run(args) -> int:
     result = simulate(args.scenario, samples=samples, seed=args.seed, backend=args.backend,
                       threads=args.threads)
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, allow_nan=False, default=json_default)
-        sys.stdout.write("\n")
+        dump_json(result.to_dict())   # a non-finite statistic is written as null, as in sweep --json
     else:
         _print_run(result)
     return 0

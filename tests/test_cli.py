@@ -320,3 +320,17 @@ def test_run_json_writes_null_for_a_statistic_that_is_not_finite(tmp_path, capsy
     assert cli.main(["run", str(path), "--samples", "500", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["metrics"]["usd_per_mtok"]["mean"] is None
+
+
+def test_set_overrides_scenario_values_on_the_command_line(capsys):
+    """--set PATH=VALUE (TOML values, repeatable) also runs one point of a swept scenario."""
+    from inferonomics import cli
+
+    swept = str(REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml")
+    assert cli.main(["run", swept, "--samples", "2000", "--json", "--set", 'hardware.id="mi300x"',
+                     "--set", "cost.usd_per_device_hour=2.0", "--set", "hardware.count=4",
+                     "--set", "workload.batch=16"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["hardware"] == "mi300x" and data["metrics"]["batch"]["mean"] == 16
+    assert cli.main(["run", swept, "--set", "workload.batchh=3"]) == 2
+    assert "did you mean: batch" in capsys.readouterr().err

@@ -7,12 +7,14 @@ import argparse
 import json
 import math
 import sys
+import tomllib
 
 from pathlib import Path
 
 from ..analysis.sweeps import TABLE_SUFFIXES
 from ..cores.backends import BACKENDS
 from ..errors import InferonomicsError
+from ..io.scenario import load_scenario
 from ..jsonable import jsonable
 from ..plots.figure import check_chart_path, check_destination
 
@@ -139,11 +141,36 @@ def table_file(text: str) -> Path:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def assignments(items: list[str], option: str) -> dict:
+    """``PATH=VALUE`` items as ``{path: value}``; a value is read as TOML (``8``, ``[1, 2]``,
+    ``{ dist = "uniform", low = 1, high = 2 }``, ``"text"``), or kept as text if it is not TOML."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InferonomicsError(f"{option}: expected PATH=VALUE, got {item!r}")
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except (tomllib.TOMLDecodeError, RecursionError):
+            out[key.strip()] = value.strip()
+    return out
+
+
+def scenario_of(args, source):
+    """The scenario in file ``source`` with the command line's ``--set PATH=VALUE`` applied."""
+    scenario = load_scenario(source)
+    changes = assignments(getattr(args, "set", None) or [], "--set")
+    return scenario.with_values(changes) if changes else scenario
+
+
 def add_run_options(p, samples_help: str) -> None:
-    """--samples (help ``samples_help``), --seed, --backend and --threads."""
+    """--samples (help ``samples_help``), --seed, --backend, --threads and --set."""
     p.add_argument("--samples", type=positive_int, default=None, help=samples_help)
     p.add_argument("--seed", type=seed, default=0, help="seed of the random stream (default 0)")
     p.add_argument("--backend", default="auto", choices=("auto",) + BACKENDS,
                    help="compute core (default auto: the fastest available)")
     p.add_argument("--threads", type=positive_int, default=None,
                    help="worker threads for native cores (default: all cores)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="override a scenario value, e.g. workload.batch=16 or "
+                        "'hardware.id=\"b200\"' (TOML; repeatable)")

@@ -4,14 +4,12 @@ baseline point) on common random numbers, with an optional break-even search for
 from __future__ import annotations
 
 import math
-import tomllib
 
 from ..analysis.decisions import BREAK_EVEN_SAMPLES, break_even, compare, compare_points
 from ..errors import InferonomicsError
-from ..io.scenario import load_scenario
 from ..model.registry import unit_of
-from .common import (DEFAULT_COMPARE_SAMPLES, add_run_options, cell, dump_json, fmt, print_table,
-                     value_range)
+from .common import (DEFAULT_COMPARE_SAMPLES, add_run_options, assignments, cell, dump_json, fmt,
+                     print_table, scenario_of, value_range)
 
 
 def add_parser(subparsers) -> None:
@@ -33,27 +31,14 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _parse_assignment(items: list[str]) -> dict:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise InferonomicsError(f"--baseline: expected PATH=VALUE, got {item!r}")
-        try:
-            out[key.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
-        except Exception:
-            out[key.strip()] = value.strip()
-    return out
-
-
 def run(args) -> int:
-    a = load_scenario(args.a)
+    a = scenario_of(args, args.a)
     given_samples = args.samples
     args.samples = args.samples or DEFAULT_COMPARE_SAMPLES
     if args.b is None:
         if args.break_even:
             raise InferonomicsError("--break-even needs two scenarios (A and B)")
-        baseline = _parse_assignment(args.baseline) if args.baseline else 0
+        baseline = assignments(args.baseline, "--baseline") if args.baseline else 0
         pairs = compare_points(a, baseline, args.metric, samples=args.samples, seed=args.seed,
                                backend=args.backend, threads=args.threads, progress=not args.json)
         code = 130 if pairs.interrupted else 0
@@ -80,7 +65,7 @@ def run(args) -> int:
                 f"{c.relative_difference:+.1%}"])
         print_table(rows, left=range(len(pairs[0][0])))
         return code
-    b = load_scenario(args.b)
+    b = scenario_of(args, args.b)
     c = compare(a, b, args.metric, samples=args.samples, seed=args.seed, backend=args.backend,
                 threads=args.threads)
     be = None

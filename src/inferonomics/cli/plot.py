@@ -8,9 +8,8 @@ from ..analysis import sensitivity
 from ..analysis.decisions import DEFAULT_OBJECTIVE, required_quantiles, sweep_pareto
 from ..analysis.sweeps import DEFAULT_QUANTILES, sweep
 from ..api import simulate
-from ..io.scenario import load_scenario
-from .common import (DEFAULT_PARETO_Y, DEFAULT_PLOT_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options,
-                     chart_file)
+from .common import (DEFAULT_PARETO_Y, DEFAULT_PLOT_SAMPLES, DEFAULT_SWEEP_SAMPLES,
+                     add_run_options, chart_file, scenario_of)
 
 
 def add_parser(subparsers) -> None:
@@ -27,7 +26,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = scenario_of(args, args.scenario)
     if args.kind == "distribution":
         result = simulate(scenario, samples=args.samples or DEFAULT_PLOT_SAMPLES, seed=args.seed,
                           backend=args.backend, threads=args.threads, keep_samples=True)

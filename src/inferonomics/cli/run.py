@@ -7,7 +7,7 @@ from ..cores import backends
 from ..io import catalog
 from ..model.registry import TABLE_METRICS, unit_of
 from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_run_options, dump_json, fmt,
-                     print_table)
+                     print_table, scenario_of)
 
 
 def add_parser(subparsers) -> None:
@@ -47,7 +47,7 @@ def run(args) -> int:
     if samples is None:
         chosen = backends.get_backend(args.backend).name
         samples = DEFAULT_REFERENCE_SAMPLES if chosen == "reference" else DEFAULT_SAMPLES
-    result = simulate(args.scenario, samples=samples, seed=args.seed, backend=args.backend,
+    result = simulate(scenario_of(args, args.scenario), samples=samples, seed=args.seed, backend=args.backend,
                       threads=args.threads)
     if args.json:
         dump_json(result.to_dict())   # a non-finite statistic is written as null, as in sweep --json

@@ -8,7 +8,7 @@ import numpy as np
 from .. import plots
 from ..analysis import sensitivity
 from ..model.registry import unit_of
-from .common import add_run_options, chart_file, dump_json, fmt, print_table
+from .common import add_run_options, chart_file, dump_json, fmt, print_table, scenario_of
 
 
 def add_parser(subparsers) -> None:
@@ -27,11 +27,12 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
+    scenario = scenario_of(args, args.scenario)
     samples = args.samples or sensitivity.DEFAULT_SOBOL_SAMPLES
     sob = None if args.tornado_only else sensitivity.sobol(
-        args.scenario, args.metric, samples=samples, seed=args.seed, backend=args.backend,
+        scenario, args.metric, samples=samples, seed=args.seed, backend=args.backend,
         threads=args.threads)
-    tor = sensitivity.tornado(args.scenario, args.metric, backend=args.backend, seed=args.seed)
+    tor = sensitivity.tornado(scenario, args.metric, backend=args.backend, seed=args.seed)
     if args.plot:
         if sob is not None:
             plots.sobol_chart(sob, args.plot)

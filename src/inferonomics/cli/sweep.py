@@ -13,12 +13,11 @@ from ..analysis.decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sw
 from ..analysis.sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 from ..cores import backends
 from ..errors import InferonomicsError
-from ..io.scenario import load_scenario
 from ..model.columns import split_column
 from ..model.constraints import parse_constraint, parse_objective
 from .common import (DEFAULT_REFERENCE_SWEEP_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options,
-                    chart_file, column_list, dump_json, positive_int, print_columns, quantile_list,
-                    table_file)
+                     chart_file, column_list, dump_json, positive_int, print_columns, quantile_list,
+                     scenario_of, table_file)
 
 
 def add_parser(subparsers) -> None:
@@ -88,7 +87,7 @@ def _sweep_samples(args) -> int | None:
 
 def run(args) -> int:
     t0 = time.perf_counter()
-    scenario = load_scenario(args.scenario)
+    scenario = scenario_of(args, args.scenario)
     # Check the decision settings before anything runs, and keep the quantiles they need.
     table = scenario.raw.get("sweep", {})
     constraints = args.constraint if args.constraint else None

@@ -1,6 +1,7 @@
 """Mergeable summaries and the Monte Carlo driver."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -153,3 +154,24 @@ def test_lognormal_input_reproduces_its_known_mean():
     }).resolve()
     draws = [reference.draw_inputs(plan.distributions, 4, i)["output_tokens"] for i in range(20000)]
     assert np.mean(draws) == pytest.approx(200 * math.exp(0.125), rel=0.01)
+
+
+def test_keeping_more_samples_than_memory_holds_is_refused_up_front(monkeypatch):
+    """keep_samples=True stores 59 float64 per sample: refused with the figure before anything
+    runs, instead of a MemoryError or an OOM kill half-way."""
+    monkeypatch.setattr("inferonomics.memory.available_bytes", lambda: 1_000_000_000)
+    monkeypatch.setattr("inferonomics.cores.backends.get_backend", None)   # must not be reached
+    example = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
+    with pytest.raises(inferonomics.ScenarioError, match=r"keeping 100,000,000 samples needs "
+                       r"\d.*GB, and this machine has 1\.0 GB available; keep fewer"):
+        inferonomics.simulate(example, samples=10**8, keep_samples=True)
+
+
+def test_a_sweep_table_larger_than_memory_is_refused_up_front(monkeypatch):
+    monkeypatch.setattr("inferonomics.memory.available_bytes", lambda: 1_000_000)
+    raw = {"model": {"id": "llama-2-7b"}, "hardware": {"id": "h100-sxm"},
+           "workload": {"batch": list(range(1, 2001)), "input_tokens": 1000,
+                        "output_tokens": 100}, "cost": {"usd_per_device_hour": 2.0}}
+    with pytest.raises(inferonomics.ScenarioError, match="table of 2,000 grid points needs .* "
+                       "keep fewer metrics"):
+        inferonomics.sweep(raw, samples=100)

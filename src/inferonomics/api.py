@@ -16,6 +16,7 @@ from .cores import backends
 from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
 from .errors import ScenarioError, suggest
 from .io.checks import describe, is_number, parse_number
+from .memory import check_fits
 from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, Plan, Scenario, check_plan,
                           load_scenario)
 from .model import reference
@@ -121,6 +122,10 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     check_threads(threads)
     seed = normalize_seed(seed)
     plan = scenario.resolve()
+    if keep_samples:   # an index, every input and every output per sample, float64
+        check_fits(int(samples) * 8 * (1 + len(INPUT_NAMES) + len(OUTPUT_NAMES)), "samples",
+                   f"keeping {int(samples):,} samples", "keep fewer samples, or summarise "
+                   "without keep_samples (memory then does not grow with samples)")
     chosen = backends.get_backend(backend)
     summary, table = chosen.simulate(plan, seed, int(samples), threads, keep_samples)
     return Result(scenario, plan, seed, int(samples), chosen.name, summary, table)

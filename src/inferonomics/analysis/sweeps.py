@@ -29,6 +29,7 @@ from ..errors import ScenarioError
 from ..io.scenario import Scenario, load_scenario
 from ..io.toml_text import to_toml
 from ..jsonable import jsonable
+from ..memory import check_fits
 from ..model.columns import MOMENT_STATS, parse_stat, quantile_label, split_column
 from ..model.constraints import metric_column
 from ..model.reference import STATUS_NAMES, STATUS_OK
@@ -458,6 +459,10 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     threads = min(threads or backends.default_threads(), backends.MAX_THREADS)
 
     n = grid.size
+    per_point = len(STATUS_NAMES) + (1 + len(METRIC_NAMES) if deterministic
+                                     else len(kept) * (backends.N_MOMENTS + len(qs)))
+    check_fits(n * per_point * 8, "sweep", f"the table of {n:,} grid points",
+               "keep fewer metrics (metrics= / --metrics) or quantiles, or shorten an axis")
     cols = np.array([METRIC_NAMES.index(m) for m in kept])
     everything = len(kept) == len(METRIC_NAMES)
     status = np.zeros((n, len(STATUS_NAMES)), dtype=np.int64)

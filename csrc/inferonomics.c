@@ -458,7 +458,15 @@ static void quantiles_and_clear(int32_t *h, const double *mom, const double *qs,
 /* ---------------------------------------------------------------------------------------------
  * Entry points
  * ------------------------------------------------------------------------------------------- */
+/* Whether an array of `have` elements is too short for `count` records of `per` elements each,
+ * without forming count * per (which overflows for a hostile count and would pass the check). */
+static int too_short(int64_t have, int64_t count, int64_t per) {
+    if (have < 0 || count < 0) return 1;
+    return per > 0 && count > have / per;
+}
+
 static int plan_ok(const int32_t *kinds, const double *params, int64_t n_choice) {
+    if (!kinds || !params) return 0;
     for (int s = 0; s < INF_N_INPUTS; s++) {
         if (kinds[s] < K_FIXED || kinds[s] > K_CHOICE) return 0;
         if (kinds[s] == K_CHOICE) {
@@ -481,8 +489,9 @@ static int thread_count(int32_t threads) {
 int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_t *integer,
                         const double *choice_values, const double *choice_weights, int64_t n_choice,
                         uint64_t seed, int64_t start, int64_t n, double *out, int64_t out_len) {
-    if (n < 0 || start < 0) return INF_E_ARGUMENT;
-    if (out_len < n * INF_N_INPUTS) return INF_E_LENGTH;
+    if (n < 0 || start < 0 || !out || !integer || !choice_values || !choice_weights)
+        return INF_E_ARGUMENT;
+    if (too_short(out_len, n, INF_N_INPUTS)) return INF_E_LENGTH;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
     plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     block_t *b = malloc(sizeof *b);
@@ -502,7 +511,8 @@ int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_
 int32_t inf_draw_only(const int32_t *kinds, const double *params, const int32_t *integer,
                       const double *choice_values, const double *choice_weights, int64_t n_choice,
                       uint64_t seed, int64_t start, int64_t stop, int32_t threads, double *checksum) {
-    if (start < 0 || stop < start) return INF_E_ARGUMENT;
+    if (start < 0 || stop < start || !checksum || !integer || !choice_values || !choice_weights)
+        return INF_E_ARGUMENT;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     const uint64_t key = seed_key(seed);
@@ -538,8 +548,9 @@ int32_t inf_draw_only(const int32_t *kinds, const double *params, const int32_t 
 
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
                      int64_t outputs_len, int32_t threads) {
-    if (n < 0) return INF_E_ARGUMENT;
-    if (inputs_len < n * INF_N_INPUTS || outputs_len < n * INF_N_OUTPUTS) return INF_E_LENGTH;
+    if (n < 0 || !inputs || !outputs) return INF_E_ARGUMENT;
+    if (too_short(inputs_len, n, INF_N_INPUTS) || too_short(outputs_len, n, INF_N_OUTPUTS))
+        return INF_E_LENGTH;
     int nthreads = thread_count(threads), failed = 0;
     (void)nthreads;
 #ifdef _OPENMP
@@ -578,12 +589,15 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
                      int64_t *hist, int64_t hist_len,
                      double *keep_inputs, double *keep_outputs, int64_t keep_rows) {
     if (start < 0 || stop < start || chunk < 1) return INF_E_ARGUMENT;
-    int64_t n = stop - start, n_chunks = (n + chunk - 1) / chunk;
-    if (status_len < INF_N_STATUS || moments_len < n_chunks * INF_N_METRICS * INF_MOMENTS
+    if (!status_counts || !chunk_moments || !hist || !integer || !choice_values || !choice_weights)
+        return INF_E_ARGUMENT;
+    int64_t n = stop - start;
+    if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
+    int64_t n_chunks = (n + chunk - 1) / chunk;
+    if (status_len < INF_N_STATUS || too_short(moments_len, n_chunks, INF_N_METRICS * INF_MOMENTS)
         || hist_len < (int64_t)INF_N_METRICS * INF_SKETCH_BUCKETS)
         return INF_E_LENGTH;
     if ((keep_inputs || keep_outputs) && keep_rows < n) return INF_E_LENGTH;
-    if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
 
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
@@ -699,8 +713,10 @@ int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const in
                            const double *table_values, int64_t table_len, int64_t start,
                            int64_t stop, int32_t threads, double *outputs, int64_t outputs_len) {
     const grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset};
-    if (start < 0 || stop < start || n_owned_total < 0) return INF_E_ARGUMENT;
-    if (outputs_len < (stop - start) * INF_N_OUTPUTS) return INF_E_LENGTH;
+    if (start < 0 || stop < start || n_owned_total < 0 || !base_values || !outputs || !radix
+        || !owned_offset || !owned_param || !row_offset || !table_values)
+        return INF_E_ARGUMENT;
+    if (too_short(outputs_len, stop - start, INF_N_OUTPUTS)) return INF_E_LENGTH;
     if (!grid_ok(&grid, n_owned_total, table_len, stop)) return INF_E_ARGUMENT;
     int nthreads = thread_count(threads), failed = 0;
     (void)nthreads;
@@ -758,13 +774,18 @@ int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int
     const grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset};
     int64_t n = stop - start;
     if (start < 0 || n < 0 || n_owned_total < 0 || chunk < 1) return INF_E_ARGUMENT;
+    if (!radix || !owned_offset || !owned_param || !row_offset || !table_kinds || !table_params
+        || !quantiles || !status_counts || !moments || !quantile_values || !integer
+        || !choice_values || !choice_weights)
+        return INF_E_ARGUMENT;
     if (samples < 1 || samples > INF_MAX_SPAN) return INF_E_ARGUMENT;
     if (n_quantiles < 0 || n_quantiles > INF_MAX_QUANTILES) return INF_E_ARGUMENT;
     for (int i = 0; i < n_quantiles; i++)
         if (!(quantiles[i] >= 0.0 && quantiles[i] <= 1.0) || (i && quantiles[i] < quantiles[i - 1]))
             return INF_E_ARGUMENT;
-    if (status_len < n * INF_N_STATUS || moments_len < n * INF_N_METRICS * INF_MOMENTS
-        || quantile_len < n * INF_N_METRICS * n_quantiles)
+    if (too_short(status_len, n, INF_N_STATUS)
+        || too_short(moments_len, n, INF_N_METRICS * INF_MOMENTS)
+        || too_short(quantile_len, n, (int64_t)INF_N_METRICS * n_quantiles))
         return INF_E_LENGTH;
     if (!grid_ok(&grid, n_owned_total, table_len, stop)) return INF_E_ARGUMENT;
     if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;

@@ -2,9 +2,11 @@
 agreement with the reference on scenarios of every kind, and no access outside the given arrays.
 Skipped, with the reason, where the compiler or its sanitizer runtimes are missing."""
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -159,3 +161,38 @@ def test_sanitized_sweep_kernels_match_the_binding_and_stay_in_bounds(sweep_harn
     np.testing.assert_array_equal(status.reshape(want_st.shape), want_st)
     np.testing.assert_allclose(moments.reshape(want_mo.shape), want_mo, rtol=1e-12, equal_nan=True)
     np.testing.assert_allclose(qv.reshape(want_qv.shape), want_qv, rtol=1e-12, equal_nan=True)
+
+
+HOSTILE_CALLS = """
+import numpy as np
+from inferonomics._ccore import ffi, lib
+from inferonomics.cores.encoding import N_INPUTS, N_OUTPUTS
+a, b = np.zeros(N_INPUTS), np.zeros(N_OUTPUTS)
+A, B = ffi.from_buffer("double[]", a), ffi.from_buffer("double[]", b, require_writable=True)
+kinds, params = np.zeros(N_INPUTS, dtype=np.int32), np.zeros((N_INPUTS, 8))
+K, P = ffi.from_buffer("int32_t[]", kinds), ffi.from_buffer("double[]", params)
+HUGE = 723401728380766731   # HUGE * N_INPUTS wraps around in signed 64-bit arithmetic
+codes = [
+    lib.inf_evaluate(A, N_INPUTS, HUGE, B, N_OUTPUTS, 1),
+    lib.inf_evaluate(ffi.NULL, N_INPUTS, 1, B, N_OUTPUTS, 1),
+    lib.inf_evaluate(A, N_INPUTS, 1, ffi.NULL, N_OUTPUTS, 1),
+    lib.inf_draw_inputs(K, P, K, A, A, 1, 0, 0, HUGE, A, N_INPUTS),
+    lib.inf_draw_inputs(ffi.NULL, P, K, A, A, 1, 0, 0, 1, A, N_INPUTS),
+]
+print(codes)
+"""
+
+
+def test_c_entry_points_refuse_hostile_counts_and_null_pointers():
+    """Counts whose product with a row length wraps around, and NULL pointers, are refused with
+    an error code (the issue's reproduction was a SIGSEGV); run in a subprocess so a crash fails
+    this test instead of killing the suite."""
+    from inferonomics.cores import cbinding
+
+    if cbinding.UNAVAILABLE_REASON:
+        pytest.skip(cbinding.UNAVAILABLE_REASON)
+    done = subprocess.run([sys.executable, "-c", HOSTILE_CALLS], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    codes = json.loads(done.stdout)   # a printed list of ints
+    assert all(code < 0 for code in codes), codes

@@ -196,3 +196,16 @@ def test_c_entry_points_refuse_hostile_counts_and_null_pointers():
     assert done.returncode == 0, done.stderr[-2000:]
     codes = json.loads(done.stdout)   # a printed list of ints
     assert all(code < 0 for code in codes), codes
+
+
+def test_the_binding_refuses_arrays_the_c_core_would_misread():
+    import numpy as np
+
+    from inferonomics.cores import cbinding
+
+    if cbinding.UNAVAILABLE_REASON:
+        pytest.skip(cbinding.UNAVAILABLE_REASON)
+    with pytest.raises(ValueError, match="int64"):
+        cbinding._ptr("int64_t[]", np.zeros(4))                 # float64 where int64 is read
+    with pytest.raises(ValueError, match="strided"):
+        cbinding._ptr("double[]", np.zeros(8)[::2])

@@ -67,10 +67,18 @@ def _threads(threads: int) -> int:
     return threads
 
 
+_DTYPES = {"double[]": np.dtype(np.float64), "int32_t[]": np.dtype(np.int32),
+           "int64_t[]": np.dtype(np.int64)}
+
+
 def _ptr(ctype: str, array: np.ndarray, *, writable: bool = False):
+    """The C pointer of ``array``, refusing an array the C core would misread: another dtype (a
+    float64 histogram filled with int64 bits) or a non-contiguous view."""
     if array is None:
         return ffi.NULL
-    assert array.flags.c_contiguous
+    if array.dtype != _DTYPES[ctype] or not array.flags.c_contiguous:
+        raise ValueError(f"the C core needs a C-contiguous {_DTYPES[ctype]} array for {ctype}, "
+                         f"got {array.dtype}{'' if array.flags.c_contiguous else ', strided'}")
     return ffi.from_buffer(ctype, array, require_writable=writable)
 
 

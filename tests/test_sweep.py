@@ -443,3 +443,16 @@ def test_building_a_grid_is_linear_in_the_length_of_an_axis(monkeypatch):
                         "output_tokens": 100}, "cost": {"usd_per_device_hour": 2.0}}
     sweep(raw, deterministic=True)
     assert sum(copied) < 20 * n, sum(copied)
+
+
+def test_the_tidy_table_holds_every_value_of_the_wide_one_once():
+    pytest.importorskip("pandas")
+    s = load_scenario(EXAMPLE).with_values({"workload.batch": [8, 64]})
+    result = sweep(s, samples=300, seed=1, metrics=["usd_per_mtok", "tpot_s"])
+    wide, tidy = result.to_pandas(), result.to_pandas(tidy=True)
+    stats = result.stat_names()
+    assert len(tidy) == len(wide) * 2 * len(stats)
+    for row in tidy.itertuples(index=False):
+        point = wide[wide["workload.batch"] == getattr(row, "_0")].iloc[0]
+        assert point[f"{row.metric}_{row.stat}"] == row.value
+    assert set(tidy["unit"]) == {"USD/Mtok", "s"} and tidy.attrs["schema_version"]

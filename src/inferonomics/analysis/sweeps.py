@@ -193,9 +193,14 @@ class SweepResult:
                 "samples_per_point": self.samples, "seed": self.seed,
                 "axes": [list(d.paths) for d in self.grid.dims], "units": self.units()}
 
-    def to_pandas(self):
+    def to_pandas(self, tidy: bool = False):
         """The table as a pandas DataFrame, one row per grid point; text axes are categorical.
-        ``frame.attrs`` holds :meth:`metadata`."""
+        ``frame.attrs`` holds :meth:`metadata`.
+
+        With ``tidy=True``, the long form for grouping and plotting: one row per grid point,
+        metric and statistic, with columns for the axes, the point's feasible and infeasible
+        fractions, ``metric``, ``stat`` (``mean``, ``p50``, ...; ``value`` in a deterministic
+        sweep), ``value`` and ``unit``."""
         try:
             import pandas as pd
         except ImportError:
@@ -211,6 +216,17 @@ class SweepResult:
                 data[path] = labels[codes]
         data.update(self._value_columns())
         frame = pd.DataFrame(data)
+        if tidy:
+            per_point = [c for c in frame.columns if c in data and
+                         (c in self.axis_codes(slice(0, 0)) or c.endswith("_fraction")
+                          and c not in METRIC_NAMES)]
+            frame = frame.melt(id_vars=per_point, var_name="column", value_name="value")
+            split = [split_column(c) for c in frame["column"]]
+            frame.insert(len(per_point), "metric", pd.Categorical([m for m, _ in split],
+                                                                  categories=list(self.metrics)))
+            frame.insert(len(per_point) + 1, "stat", [st for _, st in split])
+            frame["unit"] = [unit_of(m) for m, _ in split]
+            frame = frame.drop(columns="column")
         frame.attrs.update(self.metadata())
         return frame
 

@@ -2,6 +2,7 @@
 common random numbers (against the stored samples) and break-even values."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -251,3 +252,17 @@ def test_compare_checks_its_arguments():
         compare(a, a, samples=1)
     with pytest.raises(ScenarioError, match="unknown input"):
         break_even(a, a, "cost.usd_per_hour")
+
+
+def test_a_pareto_front_under_a_mask_holds_only_the_points_the_table_ranks():
+    """plot pareto draws the front of the points the table ranks (feasible often enough, meeting
+    the scenario's constraints), not of every point."""
+    from inferonomics.analysis.decisions import best, sweep_pareto
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "cheapest-gpu-llama-3.1-70b.toml"
+    result = inf.sweep(path, samples=500, seed=0)
+    ranking = best(result)
+    front = sweep_pareto(result, ["usd_per_mtok_p50", "tpot_s_p95"], mask=ranking.eligible)
+    unmasked = sweep_pareto(result, ["usd_per_mtok_p50", "tpot_s_p95"])
+    assert front.any() and not (front & ~ranking.eligible).any()
+    assert (unmasked & ~ranking.eligible).any()     # without the mask, excluded points would show

@@ -210,14 +210,17 @@ def pareto_front(points, maximize: Sequence[bool] | None = None) -> np.ndarray:
     return front
 
 
-def sweep_pareto(result: SweepResult, columns: Sequence[str]) -> np.ndarray:
+def sweep_pareto(result: SweepResult, columns: Sequence[str],
+                 mask: np.ndarray | None = None) -> np.ndarray:
     """Pareto mask over a sweep's points for columns like ``["usd_per_mtok_p50", "tpot_s_p95"]``
-    (throughput maximised, everything else minimised); points infeasible in every sample are never
-    on the front."""
+    (throughput maximised, everything else minimised); points infeasible in every sample, and
+    points where ``mask`` is false (e.g. a ranking's ``eligible``), are never on the front."""
     if not 2 <= len(columns) <= 3:
         raise ScenarioError("pareto", f"takes two or three metric columns, got {len(columns)}")
     parsed = [split_column(c) for c in columns]
     values = np.column_stack([_column(result, m, s) for m, s in parsed])
+    if mask is not None:
+        values[~np.asarray(mask, dtype=bool)] = np.nan
     return pareto_front(values, [m in MAXIMIZED_METRICS for m, _ in parsed])
 
 

@@ -163,6 +163,16 @@ def scenario_of(args, source):
     return scenario.with_values(changes) if changes else scenario
 
 
+def chart_filter(ranking) -> dict:
+    """The ``mask`` and ``subtitle`` a sweep chart takes from a ranking, so a chart shows the
+    points the table ranks (feasible often enough, meeting every constraint) and says so."""
+    if not (ranking.constraints or ranking.min_feasible > 0):
+        return {"mask": None, "subtitle": "", "limits": {}}
+    rules = [str(c) for c in ranking.constraints] + [f"feasible >= {ranking.min_feasible:g}"]
+    return {"mask": ranking.eligible, "subtitle": "points meeting: " + ", ".join(rules),
+            "limits": {c.column: c.limit for c in ranking.constraints}}
+
+
 def add_run_options(p, samples_help: str) -> None:
     """--samples (help ``samples_help``), --seed, --backend, --threads and --set."""
     p.add_argument("--samples", type=positive_int, default=None, help=samples_help)

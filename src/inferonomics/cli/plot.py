@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from .. import plots
 from ..analysis import sensitivity
-from ..analysis.decisions import DEFAULT_OBJECTIVE, required_quantiles, sweep_pareto
+from ..analysis.decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
 from ..analysis.sweeps import DEFAULT_QUANTILES, sweep
 from ..api import simulate
 from .common import (DEFAULT_PARETO_Y, DEFAULT_PLOT_SAMPLES, DEFAULT_SWEEP_SAMPLES,
-                     add_run_options, chart_file, scenario_of)
+                     add_run_options, chart_file, chart_filter, scenario_of)
 
 
 def add_parser(subparsers) -> None:
@@ -39,10 +39,14 @@ def run(args) -> int:
         result = sweep(scenario, samples=args.samples or DEFAULT_SWEEP_SAMPLES, seed=args.seed,
                        quantiles=sorted(qs), backend=args.backend, threads=args.threads,
                        progress=True)
+        # The same points as the sweep's table: the scenario's [sweep] constraints and the
+        # feasibility rule (a point feasible in 0.07% of its samples is not the cheapest GPU).
+        shown = chart_filter(best(result))
         if args.kind == "pareto":
-            plots.pareto_chart(result, sweep_pareto(result, [x, y]), x, y, args.out)
+            front = sweep_pareto(result, [x, y], mask=shown["mask"])
+            plots.pareto_chart(result, front, x, y, args.out, **shown)
         else:
-            plots.sweep_chart(result, args.out, x=x, y=y)
+            plots.sweep_chart(result, args.out, x=x, y=y, **shown)
     else:
         if args.kind == "tornado":
             plots.tornado_chart(sensitivity.tornado(scenario, args.metric, backend=args.backend),

@@ -16,8 +16,8 @@ from ..errors import InferonomicsError
 from ..model.columns import split_column
 from ..model.constraints import parse_constraint, parse_objective
 from .common import (DEFAULT_REFERENCE_SWEEP_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options,
-                     chart_file, column_list, dump_json, positive_int, print_columns, quantile_list,
-                     scenario_of, table_file)
+                     chart_file, chart_filter, column_list, dump_json, positive_int, print_columns,
+                     quantile_list, scenario_of, table_file)
 
 
 def add_parser(subparsers) -> None:
@@ -123,12 +123,8 @@ def run(args) -> int:
     front = sweep_pareto(result, pareto_cols) if pareto_cols else None
     written = result.write(args.out) if args.out else None
     if args.plot:
-        constrained = bool(ranking.constraints) or ranking.min_feasible > 0
         plots.sweep_chart(result, args.plot, x=args.x, y=args.y or objective.column,
-                          mask=ranking.eligible if constrained else None,
-                          subtitle="points meeting: " + ", ".join(
-                              [str(c) for c in ranking.constraints]
-                              + [f"feasible >= {ranking.min_feasible:g}"]) if constrained else "")
+                          **chart_filter(ranking))
     total_s = time.perf_counter() - t0
     n = result.completed
     speed = {"grid_points": result.grid.size, "completed": n, "core_seconds": result.core_seconds,

@@ -13,23 +13,40 @@ from .figure import axis_label, finish, new_figure, plain_log_ticks
 MAX_FRONT_LABELS = 20
 
 
-def pareto_chart(result, front, x: str, y: str, path=None):
+def pareto_chart(result, front, x: str, y: str, path=None, mask=None, subtitle: str = "",
+                 limits=None):
     """Every grid point of a sweep in grey, the Pareto frontier over columns x and y as a step line
-    through its points, labelled with their axis values."""
+    through its points, labelled with their axis values. Points where ``mask`` is false (those the
+    table does not rank: too rarely feasible, or missing a constraint) are drawn as crosses and
+    named in the title by ``subtitle``; ``limits`` ({column: value}) on x or y are drawn as dashed
+    lines."""
     xs, ys = (result.column(*split_column(c)) for c in (x, y))
     fig, ax = new_figure(figsize=(10, 6.5))
-    dominated = ~front & ~np.isnan(xs) & ~np.isnan(ys)
+    shown = ~np.isnan(xs) & ~np.isnan(ys)
+    excluded = shown & (np.zeros(xs.shape, dtype=bool) if mask is None else ~np.asarray(mask))
+    dominated = ~front & shown & ~excluded
     ax.scatter(xs[dominated], ys[dominated], s=12, color="lightgrey", label="dominated")
+    if excluded.any():
+        ax.scatter(xs[excluded], ys[excluded], s=14, marker="x", color="tab:orange", alpha=0.6,
+                   label="excluded (fails a rule in the title)")
     idx = np.flatnonzero(front)
     idx = idx[np.argsort(xs[idx], kind="stable")]
     ax.step(xs[idx], ys[idx], where="post", color="tab:red", lw=1.5)
     ax.scatter(xs[idx], ys[idx], s=30, color="tab:red", zorder=3, label="Pareto frontier")
     hidden = {p for d in result.grid.dims for p in d.paths[1:]}   # zipped: move with the first
     axes = {k: v for k, v in result.axis_columns().items() if k not in hidden}
+    for column, value in (limits or {}).items():
+        if column == x:
+            ax.axvline(value, color="tab:blue", ls="--", lw=1, label=f"{column} limit {value:g}")
+        if column == y:
+            ax.axhline(value, color="tab:blue", ls="--", lw=1, label=f"{column} limit {value:g}")
+    middle = np.nanmedian(xs[shown]) if shown.any() else 0.0
     for j, i in enumerate(idx[:MAX_FRONT_LABELS]):
         label = ", ".join(f"{_short(k)}={v[i]}" for k, v in axes.items())
+        right = xs[i] > middle   # labels of right-hand points go left, so none runs off the canvas
         ax.annotate(label, (xs[i], ys[i]), textcoords="offset points", fontsize=7,
-                    xytext=(6, 4) if j % 2 == 0 else (6, -10))
+                    ha="right" if right else "left",
+                    xytext=(-6 if right else 6, 4 if j % 2 == 0 else -10))
     for setter, values in ((ax.set_xscale, xs), (ax.set_yscale, ys)):
         ok = values[~np.isnan(values)]
         if ok.size and ok.min() > 0 and ok.max() / ok.min() > 20:
@@ -39,8 +56,9 @@ def pareto_chart(result, front, x: str, y: str, path=None):
     ax.grid(alpha=0.3)
     ax.legend()
     plain_log_ticks(ax)
-    ax.set_title(f"{result.scenario.name}\n{idx.size} of {result.completed:,} points on the "
-                 "Pareto frontier (lower is better on both axes)", fontsize=10)
+    ax.set_title(f"{result.scenario.name} ({_run_label(result)})\n{idx.size} of {result.completed:,} "
+                 "points on the Pareto frontier (lower is better on both axes)"
+                 + (f"\n{subtitle}" if subtitle else ""), fontsize=10)
     return finish(fig, path)
 
 
@@ -49,7 +67,7 @@ MAX_BANDS = 4        # p5-p95 bands drawn when at most this many lines
 
 
 def sweep_chart(result, path=None, x: str | None = None, y: str = "usd_per_mtok_p50", mask=None,
-                subtitle: str = ""):
+                subtitle: str = "", limits=None):
     """A column against one sweep axis, over the points where ``mask`` is true (default all; e.g.
     those meeting a ranking's constraints, named in ``subtitle``). With few combinations of the other axes, one line each
     (with its p5-p95 band when y is a p50 column of a Monte Carlo sweep and the lines are few);
@@ -131,11 +149,21 @@ def sweep_chart(result, path=None, x: str | None = None, y: str = "usd_per_mtok_
     ax.set_xlabel(x)
     ax.set_ylabel(axis_label(y))
     ax.grid(alpha=0.3)
+    if y in (limits or {}):
+        ax.axhline(limits[y], color="tab:blue", ls="--", lw=1, label=f"{y} limit {limits[y]:g}")
     ax.legend(fontsize=8)
     plain_log_ticks(ax)
-    ax.set_title(f"{result.scenario.name}\n{y} against {x}" + (f": {what}" if what else "")
-                 + (f"\n{subtitle}" if subtitle else ""), fontsize=10)
+    ax.set_title(f"{result.scenario.name} ({_run_label(result)})\n{y} against {x}"
+                 + (f": {what}" if what else "") + (f"\n{subtitle}" if subtitle else ""),
+                 fontsize=10)
     return finish(fig, path)
+
+
+def _run_label(result) -> str:
+    """How the sweep was run, for a chart's title: samples per point and seed, or medians."""
+    if result.deterministic:
+        return "every input at its median"
+    return f"{result.samples:,} samples per point, seed {result.seed}"
 
 
 def _short(path: str) -> str:

@@ -545,22 +545,14 @@ def render_c_model() -> str:
     out = [f"/* {HEADER_NOTE}", " *",
            " * Included once by inferonomics.c, after ROW (a block's row stride), exp_ and log_. */", ""]
     out.append("/* Inputs (rows of a block, in registry order) and outputs. */")
-    out.append("enum {")
-    out += _wrap([f"I_{p.name.upper()}," for p in PARAMETERS], "    ")
-    out.append("};")
-    out.append("enum {")
-    out += _wrap([f"O_{n.upper()}," for n in OUTPUT_NAMES], "    ")
-    out.append("};")
-    out.append("static const char *INPUT_NAMES[INF_N_INPUTS] = {")
-    out += _wrap([f'"{p.name}",' for p in PARAMETERS], "    ")
-    out.append("};")
-    out.append("static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {")
-    out += _wrap([f'"{n}",' for n in OUTPUT_NAMES], "    ")
-    out.append("};")
-    out.append("/* Random stream of each input (Parameter.stream: frozen, so seeds keep their samples). */")
-    out.append("static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {")
-    out += _wrap([f"{p.stream}," for p in PARAMETERS], "    ")
-    out.append("};")
+    for opening, items in (
+            ("enum {", [f"I_{p.name.upper()}," for p in PARAMETERS]),
+            ("enum {", [f"O_{n.upper()}," for n in OUTPUT_NAMES]),
+            ("static const char *INPUT_NAMES[INF_N_INPUTS] = {", [f'"{p.name}",' for p in PARAMETERS]),
+            ("static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {", [f'"{n}",' for n in OUTPUT_NAMES]),
+            ("/* Random stream of each input (Parameter.stream: frozen, so seeds keep their samples). */\n"
+             "static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {", [f"{p.stream}," for p in PARAMETERS])):
+        out += [*opening.split("\n"), *_wrap(items, "    "), "};"]
     out.append("")
     out.append("/* The reference's constants. */")
     for name in constants:

@@ -335,12 +335,9 @@ class SweepResult:
 
     def to_dict(self, rows: Sequence[int] | None = None) -> dict[str, Any]:
         """A JSON-friendly summary of the run, with the given rows of the table."""
-        out = {"scenario": self.scenario.name, "backend": self.backend,
-               "mode": "deterministic" if self.deterministic else "monte-carlo",
-               "samples_per_point": self.samples, "seed": self.seed,
-               "grid_points": self.grid.size, "completed": self.completed,
-               "interrupted": self.interrupted,
-               "axes": [list(d.paths) for d in self.grid.dims], **provenance()}
+        out = {k: v for k, v in self.metadata().items() if k != "units"}
+        out.update(grid_points=self.grid.size, completed=self.completed,
+                   interrupted=self.interrupted)
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
             columns = self.columns(rows)

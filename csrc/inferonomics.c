@@ -614,7 +614,7 @@ int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *
          * INF_MAX_SPAN < 2**31 samples, so they cannot overflow. */
         int32_t *my_hist = calloc((size_t)INF_N_METRICS * HIST_STRIDE, sizeof(int32_t));
         block_t *b = malloc(sizeof *b);
-        int64_t my_status[INF_N_STATUS] = {0, 0, 0};
+        int64_t my_status[INF_N_STATUS] = {0};
         moments_t mo;
         if (!my_hist || !b) {
 #ifdef _OPENMP

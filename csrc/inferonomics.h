@@ -10,10 +10,9 @@
 
 #include <stdint.h>
 
-#include "generated/registry.h"   /* INF_N_INPUTS, INF_N_OUTPUTS, INF_N_METRICS: from the registries */
+#include "generated/registry.h"   /* INF_N_INPUTS, INF_N_OUTPUTS, INF_N_METRICS, INF_N_STATUS */
 
 #define INF_N_DIST_PARAMS 8
-#define INF_N_STATUS 3
 #define INF_MOMENTS 5            /* count, mean, m2, min, max */
 #define INF_SKETCH_BUCKETS 16386
 #define INF_MAX_SPAN 1073741824  /* samples per inf_simulate call (2**30) */

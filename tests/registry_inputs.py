@@ -1,7 +1,8 @@
 """Inputs drawn from the parameter registry itself, for the conformance suite.
 
 Every input of :data:`inferonomics.model.registry.PARAMETERS` is drawn over its allowed range (its
-``typical`` range where the allowed one is unbounded), with its closed bounds, its default and its
+``typical`` range where the allowed one is far wider than real values; tests/test_finite_ranges.py
+draws the whole range), with its closed bounds, its default and its
 special values as explicit candidates, so optional terms get switched on and off (a zero purchase
 price or a positive one, no latency target or a tight one, MLA or not, windows or not), plus the
 constants the model compares each input with (found by tools/generate_cores.py in the reference), so
@@ -35,11 +36,6 @@ from generate_cores import comparison_landmarks  # noqa: E402
 LANDMARKS = comparison_landmarks()
 
 LOG_UNIFORM_SPAN = 100.0   # ranges wider than this ratio are drawn log-uniformly in bulk draws
-# Positive values are drawn no smaller than this fraction of the range's top: below it, products of
-# several tiny inputs (an MFU of 1e-308 times a peak of 1e-160 TFLOP/s) underflow to zero and the
-# reference divides by zero. Refusing or surviving such hostile values is the hardening issue's
-# job; conformance is about values a model can be run with.
-SMALLEST_FRACTION_OF_TOP = 1e-9
 CANDIDATE_PROBABILITY = 0.2
 REPAIRED_INTERCONNECT_GBPS = 50.0   # given to multi-device rows drawn with no interconnect
 REPAIRED_TFLOPS = 100.0             # given to rows drawn with no peak for their activation width
@@ -76,12 +72,17 @@ def value_strategy(param: Parameter):
                        exclude_max=param.high_open and hi == param.high, allow_nan=False,
                        allow_infinity=False, allow_subnormal=False)
     options = [inside] + ([st.sampled_from(candidates(param))] if candidates(param) else [])
-    return st.one_of(*options).map(lambda x: _rounded(param, _not_tiny(param, x)))
+    return st.one_of(*options).map(lambda x: _rounded(param, accepted(param, x)))
 
 
-def _not_tiny(param: Parameter, x: float) -> float:
-    least = SMALLEST_FRACTION_OF_TOP * param.draw_range[1]
-    return least if 0 < x < least else x
+def accepted(param: Parameter, x):
+    """``x`` (a number or an array) moved into the input's range where it is neither inside it
+    nor a special value: a typical range starting at 0 for a rate that is 0 or at least 1e-6."""
+    clipped = np.clip(x, param.low, param.high)
+    if param.low_open:
+        clipped = np.maximum(clipped, np.nextafter(param.low, np.inf))
+    out = np.where(param.accepts(x), x, clipped)
+    return float(out) if np.ndim(out) == 0 else out
 
 
 @st.composite
@@ -100,8 +101,7 @@ def random_rows(n: int, seed: int) -> np.ndarray:
             x = np.exp(gen.uniform(np.log(lo), np.log(hi), n))
         else:
             x = gen.uniform(lo, hi, n)
-        if p.low_open:
-            x = np.maximum(x, np.nextafter(p.low, np.inf))
+        x = accepted(p, x)
         cands = candidates(p)
         if cands:
             pick = gen.random(n) < CANDIDATE_PROBABILITY

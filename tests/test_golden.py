@@ -95,7 +95,9 @@ def test_bundled_example_summary_is_unchanged(backend):
     golden = json.loads((GOLDEN / "example_summary.json").read_text())[backend]
     scenario = inferonomics.load_scenario(make_golden.EXAMPLE)
     s = inferonomics.simulate(scenario, samples=golden["samples"], seed=0, backend=backend).summary()
-    assert dict(s.status_counts) == golden["status_counts"]
+    # A status added since the vectors were written (non_finite) must count nothing here.
+    assert set(golden["status_counts"]) <= set(s.status_counts)
+    assert dict(s.status_counts) == {k: golden["status_counts"].get(k, 0) for k in s.status_counts}
     for name, want in golden["metrics"].items():
         m = s[name]
         assert m.count == want["count"], name

@@ -1,5 +1,6 @@
 """README.md is part of the contract: its commands and its Python example must work."""
 
+import argparse
 import re
 from pathlib import Path
 
@@ -81,3 +82,72 @@ def test_readme_run_output_is_what_the_command_prints(capsys):
     block = block[:block.index("```")].strip()
     assert cli.main(["run", str(ROOT / "examples" / "llama-2-70b-h100-fp8.toml")]) == 0
     assert capsys.readouterr().out.strip() == block
+
+
+def _synopsis_entries(readme: str) -> dict[str, str]:
+    """The README's command-line synopsis (first block under "### Command line"), by command: the
+    ``inferonomics CMD`` line and the indented lines that continue it."""
+    block = re.search(r"### Command line\n```\n(.*?)```", readme, re.S).group(1)
+    entries: dict[str, str] = {}
+    command = None
+    for line in block.splitlines():
+        started = re.match(r"inferonomics (\S+)", line)
+        if started:
+            command = started.group(1)
+            entries[command] = line
+        elif command and line.startswith(" "):
+            entries[command] += "\n" + line
+        else:
+            command = None
+    return entries
+
+
+def missing_from_synopsis(readme: str) -> list[str]:
+    """Each subcommand, long option and positional choice of the CLI's parser that the README's
+    synopsis does not show under its command (top-level options as ``inferonomics --version``)."""
+    from inferonomics.cli import build_parser
+
+    def shows(entry: str, word: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", entry) is not None
+
+    parser = build_parser()
+    entries = _synopsis_entries(readme)
+    missing = [option for action in parser._actions for option in action.option_strings
+               if option.startswith("--") and option != "--help" and option not in entries]
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        entry = entries.get(name)
+        if entry is None:
+            missing.append(f"inferonomics {name} (the whole command)")
+            continue
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            words = [o for o in action.option_strings if o.startswith("--")]
+            if not action.option_strings and action.choices:
+                words = list(action.choices)    # plot's kinds, catalog's kinds
+            missing += [f"{name} {word}" for word in words if not shows(entry, word)]
+    return missing
+
+
+def test_readme_synopsis_shows_every_command_and_option():
+    # Walks the real parser, so a new option or command fails here until the README shows it.
+    assert missing_from_synopsis(README) == []
+
+
+def test_readme_error_example_is_what_the_cli_prints(tmp_path, monkeypatch, capsys):
+    from inferonomics import cli
+
+    section = README[README.index("## Errors\n"):README.index("## Architecture\n")]
+    scenario = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"\$ inferonomics run bad.toml\n(.*?)\n```", section, re.S).group(1)
+    (tmp_path / "bad.toml").write_text(scenario)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "bad.toml"]) == 2
+    assert capsys.readouterr().err.strip() == shown.strip()
+
+    # The README's next step: with the id corrected, the next problem is reported.
+    (tmp_path / "bad.toml").write_text(scenario.replace('id = "h100"', 'id = "h100-sxm"'))
+    assert cli.main(["run", "bad.toml"]) == 2
+    then = re.search(r"the next run reports the efficiency:\s*`([^`]*)`", section).group(1)
+    assert capsys.readouterr().err.strip() == then

@@ -65,6 +65,7 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
 #define SECONDS_PER_US 1e-06
 #define STATUS_LATENCY 2.0
 #define STATUS_MEMORY 1.0
+#define STATUS_NON_FINITE 3.0
 #define STATUS_OK 0.0
 #define TOKENS_PER_MTOK 1000000.0
 #define WORKSPACE_FFN_COPIES 2.0
@@ -263,7 +264,9 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH);
         const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const int meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
-        out[O_STATUS][j] = (fits ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_MEMORY);
+        const int metrics_finite = (((((((((((((((((((((fabs(resident) <= 1.7976931348623157e+308) & (fabs(max_batch) <= 1.7976931348623157e+308)) & (fabs(ttft_s) <= 1.7976931348623157e+308)) & (fabs(tpot_s) <= 1.7976931348623157e+308)) & (fabs(e2e_s) <= 1.7976931348623157e+308)) & (fabs(tokens_per_s) <= 1.7976931348623157e+308)) & (fabs((tokens_per_s / devices)) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok_input) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok_output) <= 1.7976931348623157e+308)) & (fabs(joules_per_token) <= 1.7976931348623157e+308)) & (fabs(((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)) <= 1.7976931348623157e+308)) & (fabs(gco2_per_mtok) <= 1.7976931348623157e+308)) & (fabs(water_l_per_mtok) <= 1.7976931348623157e+308)) & (fabs(power_w_per_device) <= 1.7976931348623157e+308)) & (fabs((weight_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (fabs((kv_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (fabs(used_fraction) <= 1.7976931348623157e+308)) & (fabs(prefill_s) <= 1.7976931348623157e+308)) & (fabs(decode_step_s) <= 1.7976931348623157e+308)) & (fabs(((decode_compute_s > decode_memory_s) ? 1.0 : 0.0)) <= 1.7976931348623157e+308));
+        const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
+        out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
         out[O_BATCH][j] = resident;
         out[O_MAX_BATCH][j] = max_batch;
         out[O_TTFT_S][j] = (fits ? ttft_s : NAN);

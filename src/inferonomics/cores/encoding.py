@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.reference import METRIC_NAMES, OUTPUT_NAMES
+from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import PARAMETERS
 from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal, Normal, Pert, Triangular,
                             Uniform, standard_normal_cdf)
@@ -37,6 +37,7 @@ N_DIST_PARAMS = 8
 N_INPUTS = len(PARAMETERS)
 N_OUTPUTS = len(OUTPUT_NAMES)
 N_METRICS = len(METRIC_NAMES)
+N_STATUS = len(STATUS_NAMES)
 STATUS_COLUMN = OUTPUT_NAMES.index("status")
 assert STATUS_COLUMN == 0 and OUTPUT_NAMES[1:] == METRIC_NAMES
 

@@ -22,7 +22,7 @@ from ..sampling.rng import seed_key
 from ..stats.summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
-                       N_METRICS, N_OUTPUTS, EncodedPlan)
+                       N_METRICS, N_OUTPUTS, N_STATUS, EncodedPlan)
 
 
 def _jit(fn):
@@ -415,6 +415,7 @@ SECONDS_PER_MS = 0.001
 SECONDS_PER_US = 1e-06
 STATUS_LATENCY = 2.0
 STATUS_MEMORY = 1.0
+STATUS_NON_FINITE = 3.0
 STATUS_OK = 0.0
 TOKENS_PER_MTOK = 1000000.0
 WORKSPACE_FFN_COPIES = 2.0
@@ -624,7 +625,9 @@ def evaluate_block(w):
         it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        w[(N_INPUTS + O_STATUS) * ROW + j] = ((STATUS_OK if meets_targets else STATUS_LATENCY) if fits else STATUS_MEMORY)
+        metrics_finite = (((((((((((((((((((((abs(resident) <= 1.7976931348623157e+308) & (abs(max_batch) <= 1.7976931348623157e+308)) & (abs(ttft_s) <= 1.7976931348623157e+308)) & (abs(tpot_s) <= 1.7976931348623157e+308)) & (abs(e2e_s) <= 1.7976931348623157e+308)) & (abs(tokens_per_s) <= 1.7976931348623157e+308)) & (abs((tokens_per_s / devices)) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok_input) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok_output) <= 1.7976931348623157e+308)) & (abs(joules_per_token) <= 1.7976931348623157e+308)) & (abs(((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)) <= 1.7976931348623157e+308)) & (abs(gco2_per_mtok) <= 1.7976931348623157e+308)) & (abs(water_l_per_mtok) <= 1.7976931348623157e+308)) & (abs(power_w_per_device) <= 1.7976931348623157e+308)) & (abs((weight_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (abs((kv_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (abs(used_fraction) <= 1.7976931348623157e+308)) & (abs(prefill_s) <= 1.7976931348623157e+308)) & (abs(decode_step_s) <= 1.7976931348623157e+308)) & (abs((1.0 if (decode_compute_s > decode_memory_s) else 0.0)) <= 1.7976931348623157e+308))
+        ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
+        w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
         w[(N_INPUTS + O_BATCH) * ROW + j] = resident
         w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
         w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s if fits else np.nan)
@@ -1050,7 +1053,7 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
     grid = grid.encoded
     n = stop - start
     qs = np.ascontiguousarray(quantiles, dtype=np.float64)
-    status = np.empty((n, 3), dtype=np.int64)
+    status = np.empty((n, N_STATUS), dtype=np.int64)
     moments = np.empty((n, N_METRICS, 5))
     values = np.empty((n, N_METRICS, qs.size))
     args = _plan_args(grid.plan) + _grid_args(grid) + (grid.table_kinds, grid.table_params,

@@ -42,7 +42,7 @@ def as_float(path: str, x: int | float) -> float:
 def check_in_range(path: str, x: float, param: Parameter) -> None:
     if math.isnan(x):
         raise ScenarioError(path, f"must be {param.range_text()}, got nan")
-    if not param.contains(x):
+    if not param.accepts(x):
         raise ScenarioError(path, f"must be {param.range_text()}, got {x:g}")
     if param.integer and math.isfinite(x) and x != math.floor(x):
         raise ScenarioError(path, f"must be {param.range_text()}, got {x:g}")

@@ -35,7 +35,7 @@ The model, with the literature each piece follows:
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, field, make_dataclass
+from dataclasses import asdict, field, make_dataclass, replace
 
 from ..sampling import rng
 from .registry import BATCH_MAX, METRIC_NAMES, METRICS, OUTPUT_NAMES, PARAMETERS
@@ -65,7 +65,9 @@ WORKSPACE_FFN_COPIES = 2.0
 STATUS_OK = 0
 STATUS_MEMORY = 1        # weights, workspace and KV cache of one sequence (or of `batch`) do not fit
 STATUS_LATENCY = 2       # fits, but misses the TTFT or TPOT target
-STATUS_NAMES = {STATUS_OK: "ok", STATUS_MEMORY: "memory", STATUS_LATENCY: "latency"}
+STATUS_NON_FINITE = 3    # a figure overflowed to inf or NaN (never for inputs in their ranges)
+STATUS_NAMES = {STATUS_OK: "ok", STATUS_MEMORY: "memory", STATUS_LATENCY: "latency",
+                STATUS_NON_FINITE: "non_finite"}
 
 
 def _outputs_as_dict(self) -> dict[str, float]:
@@ -77,9 +79,21 @@ Outputs = make_dataclass(
     [("status", int)] + [(m.name, float, field(default=math.nan)) for m in METRICS],
     frozen=True, namespace={"as_dict": _outputs_as_dict, "__module__": __name__})
 Outputs.__doc__ = """The result of evaluating one sample: ``status`` (``STATUS_OK``; ``STATUS_MEMORY``:
-does not fit; ``STATUS_LATENCY``: runs but misses its latency target) and one field per metric of
-:data:`inferonomics.model.registry.METRICS` (units there). A field not given is NaN: a sample that
-does not fit has only its memory figures."""
+does not fit; ``STATUS_LATENCY``: runs but misses its latency target; ``STATUS_NON_FINITE``: a
+figure overflowed) and one field per metric of :data:`inferonomics.model.registry.METRICS` (units
+there). A field not given is NaN: a sample that does not fit has only its memory figures."""
+
+
+def checked(outputs: Outputs) -> Outputs:
+    """``outputs``, or the same figures with ``STATUS_NON_FINITE`` where a sample that ran (status
+    ok or latency) has a metric that is inf or NaN. The allowed input ranges are chosen so that this
+    never happens; should a formula still overflow, the sample is counted as infeasible for that
+    reason instead of carrying inf or NaN into means, quantiles and tables. (The generated cores
+    apply the same rule to the model's final return.)"""
+    ran = outputs.status in (STATUS_OK, STATUS_LATENCY)
+    if ran and not all(math.isfinite(getattr(outputs, m)) for m in METRIC_NAMES):
+        return replace(outputs, status=STATUS_NON_FINITE)
+    return outputs
 
 
 def floor(x: float) -> float:
@@ -324,7 +338,7 @@ def evaluate(*,
     water_l_per_mtok = it_kwh_per_cycle * wue_l_per_kwh / tokens_per_cycle * TOKENS_PER_MTOK
 
     meets_targets = ttft_s <= ttft_slo_s and tpot_s <= tpot_slo_s
-    return Outputs(
+    return checked(Outputs(
         status=STATUS_OK if meets_targets else STATUS_LATENCY,
         batch=resident,
         max_batch=max_batch,
@@ -347,7 +361,7 @@ def evaluate(*,
         prefill_s=prefill_s,
         decode_step_s=decode_step_s,
         decode_compute_bound=1.0 if decode_compute_s > decode_memory_s else 0.0,
-    )
+    ))
 
 
 def draw_inputs(distributions, seed: int, i: int) -> dict[str, float]:

@@ -39,9 +39,9 @@ class Parameter:
     ``low``/``high`` bound the values a user may give; ``low_open``/``high_open`` say whether the bound
     itself is excluded. ``default`` is a number or a :class:`Distribution`, or ``None`` when the value
     must come from the scenario or the catalog. ``typical`` is a range of realistic values for inputs
-    whose allowed range is unbounded (or absurdly wide): the conformance suite draws from it.
-    ``special`` lists values outside the range that carry a meaning (``batch = 0``: the largest
-    batch that fits). ``stream`` is the input's random stream (see :mod:`inferonomics.sampling.rng`): frozen
+    whose allowed range is far wider than any real value: the conformance suite draws from it.
+    ``special`` lists values outside the range that carry a meaning and are accepted wherever a
+    number is (``batch = 0``: the largest batch that fits; a peak rate of 0: no such unit). ``stream`` is the input's random stream (see :mod:`inferonomics.sampling.rng`): frozen
     once released, so a seed keeps giving the same samples wherever the input sits in the list.
     """
 
@@ -75,12 +75,22 @@ class Parameter:
         below = x < self.high if self.high_open else x <= self.high
         return above & below
 
+    def accepts(self, x):
+        """Whether ``x`` (a number, or elementwise a numpy array) may be given as a value: inside
+        the range, or one of the ``special`` values. (A distribution's support must lie inside the
+        range itself: a draw between a special value and the range is not allowed.)"""
+        allowed = self.contains(x)
+        for value in self.special:
+            allowed = allowed | (x == value)
+        return allowed
+
     def range_text(self) -> str:
         left = "(" if self.low_open else "["
         right = ")" if self.high_open else "]"
         fmt = lambda v: "inf" if v == INF else "-inf" if v == -INF else f"{v:g}"
         kind = "an integer" if self.integer else "a number"
-        return f"{kind} in {left}{fmt(self.low)}, {fmt(self.high)}{right}" + (
+        special = "".join(f" or {fmt(v)}" for v in self.special)
+        return f"{kind} in {left}{fmt(self.low)}, {fmt(self.high)}{right}{special}" + (
             f" ({self.unit})" if self.unit else "")
 
 
@@ -153,53 +163,85 @@ DEFAULT_LIFETIME_YEARS = 4.0
 """Depreciation life of datacenter accelerators; hyperscalers use 4-6 years (company 10-K filings)."""
 
 
+# Allowed ranges. Each input is bounded on both sides so that no combination of accepted values can
+# overflow or divide by an underflowed zero anywhere in the model (tests/test_finite_ranges.py
+# evaluates the corners and log-uniform draws over the whole accepted box on every core). The
+# bounds sit orders of magnitude beyond any real device, model or price, so they only refuse
+# values that are mistakes; what they rule out is arithmetic, not physics: with every quantity
+# within [1e-6, 1e12] of its unit, the longest chain of products and quotients in the model stays
+# below about 1e80, far from the largest double (1.8e308).
+MIN_PARAMS_B, MAX_PARAMS_B = 1e-6, 1e6       # a thousand to a quadrillion weights
+MAX_LAYERS = 100_000
+MAX_WIDTH = 1e8                               # d_model, d_ff
+MAX_HEADS = 1e6
+MAX_HEAD_DIM = 1e6                            # per-head widths, MLA latent and rotary widths
+MAX_EXPERTS = 1e6
+MAX_DEVICES = 1_000_000
+MIN_MEMORY_GB, MAX_MEMORY_GB = 1e-6, 1e9      # a kilobyte to an exabyte per device
+MIN_RATE, MAX_RATE = 1e-6, 1e9                # GB/s and TFLOP/s
+NOT_SUPPORTED = 0.0
+"""A peak rate or link bandwidth of 0: the device has no such unit or link (the one value allowed
+below :data:`MIN_RATE`, which keeps a tiny positive rate from overflowing the times divided by it)."""
+MIN_POWER_W, MAX_POWER_W = 1e-3, 1e7
+MAX_DELAY = 1e9                               # us of link latency, ms of step overhead
+MAX_BATCH = 1e9
+MIN_TOKENS, MAX_TOKENS = 1e-3, 1e9            # expected tokens per request (may be fractional)
+MIN_FRACTION = 1e-6                           # efficiencies and shares that are divided by
+REALISTIC_FRACTION = (0.01, 1.0)              # what tests draw such shares from
+MAX_PUE = 100.0
+MAX_INTENSITY = 1e6                           # gCO2e/kWh, L/kWh
+MAX_EMBODIED_KG = 1e9
+MAX_USD = 1e12                                # any price or purchase, USD
+MIN_LIFETIME_YEARS, MAX_LIFETIME_YEARS = 1e-3, 1e3
+
+
 PARAMETERS: tuple[Parameter, ...] = (
     # --- model architecture (catalog `models.toml`, or inline) -------------------------------
-    _p("model", "total_params_b", "billions", 0, INF, "All weights of the model.", low_open=True, typical=(0.1, 2000.0), stream=0),
-    _p("model", "active_params_b", "billions", 0, INF,
-       "Weights a token passes through (MoE: shared layers plus k experts).", low_open=True, typical=(0.1, 2000.0), stream=1),
-    _p("model", "n_layers", "", 1, INF, "Transformer blocks.", integer=True, typical=(1, 128), stream=2),
-    _p("model", "d_model", "", 1, INF, "Hidden size.", integer=True, typical=(64, 16384), stream=3),
-    _p("model", "n_heads", "", 1, INF, "Query heads.", integer=True, typical=(1, 128), stream=4),
-    _p("model", "n_kv_heads", "", 1, INF, "Key/value heads (GQA: fewer than query heads).",
+    _p("model", "total_params_b", "billions", MIN_PARAMS_B, MAX_PARAMS_B, "All weights of the model.", typical=(0.1, 2000.0), stream=0),
+    _p("model", "active_params_b", "billions", MIN_PARAMS_B, MAX_PARAMS_B,
+       "Weights a token passes through (MoE: shared layers plus k experts).", typical=(0.1, 2000.0), stream=1),
+    _p("model", "n_layers", "", 1, MAX_LAYERS, "Transformer blocks.", integer=True, typical=(1, 128), stream=2),
+    _p("model", "d_model", "", 1, MAX_WIDTH, "Hidden size.", integer=True, typical=(64, 16384), stream=3),
+    _p("model", "n_heads", "", 1, MAX_HEADS, "Query heads.", integer=True, typical=(1, 128), stream=4),
+    _p("model", "n_kv_heads", "", 1, MAX_HEADS, "Key/value heads (GQA: fewer than query heads).",
        integer=True, typical=(1, 128), stream=5),
-    _p("model", "head_dim", "", 1, INF, "Query/key dimension per head.", integer=True, typical=(16, 256), stream=6),
-    _p("model", "v_head_dim", "", 1, INF, "Value dimension per head.", integer=True, typical=(16, 256), stream=7),
-    _p("model", "d_ff", "", 0, INF, "FFN width a token passes through (MoE: k x expert width).",
+    _p("model", "head_dim", "", 1, MAX_HEAD_DIM, "Query/key dimension per head.", integer=True, typical=(16, 256), stream=6),
+    _p("model", "v_head_dim", "", 1, MAX_HEAD_DIM, "Value dimension per head.", integer=True, typical=(16, 256), stream=7),
+    _p("model", "d_ff", "", 0, MAX_WIDTH, "FFN width a token passes through (MoE: k x expert width).",
        integer=True, typical=(0, 65536), stream=8),
-    _p("model", "n_experts", "", 1, INF, "Routed experts per MoE layer; 1 for a dense model.",
+    _p("model", "n_experts", "", 1, MAX_EXPERTS, "Routed experts per MoE layer; 1 for a dense model.",
        default=1.0, integer=True, typical=(1, 256), stream=9),
-    _p("model", "experts_per_token", "", 1, INF, "Routed experts each token uses (top-k).",
+    _p("model", "experts_per_token", "", 1, MAX_EXPERTS, "Routed experts each token uses (top-k).",
        default=1.0, integer=True, typical=(1, 16), stream=10),
-    _p("model", "kv_lora_rank", "", 0, INF,
+    _p("model", "kv_lora_rank", "", 0, MAX_HEAD_DIM,
        "Latent attention (MLA) compressed KV width; 0 for ordinary attention.", default=0.0,
        integer=True, typical=(0, 1024), stream=11),
-    _p("model", "rope_head_dim", "", 0, INF, "MLA decoupled rotary key width per layer.",
+    _p("model", "rope_head_dim", "", 0, MAX_HEAD_DIM, "MLA decoupled rotary key width per layer.",
        default=0.0, integer=True, typical=(0, 128), stream=12),
-    _p("model", "sliding_window", "tokens", 0, INF,
+    _p("model", "sliding_window", "tokens", 0, MAX_TOKENS,
        "Attention window of local layers; 0 for none.", default=0.0, integer=True, typical=(0, 32768), stream=13),
     _p("model", "sliding_window_layers", "fraction", 0, 1,
        "Fraction of layers that attend only within the window.", default=0.0, stream=14),
     # --- hardware (catalog `hardware.toml`, or inline) ---------------------------------------
-    _p("hardware", "count", "devices", 1, 1_000_000,
+    _p("hardware", "count", "devices", 1, MAX_DEVICES,
        "Devices per replica; weights and heads are split over them (tensor parallel).",
        default=1.0, integer=True, typical=(1, 64), stream=15),
-    _p("hardware", "memory_gb", "GB", 0, INF, "Memory per device (decimal GB).", low_open=True, typical=(4.0, 300.0), stream=16),
-    _p("hardware", "memory_bw_gbps", "GB/s", 0, INF, "Memory bandwidth per device.",
-       low_open=True, typical=(50.0, 10000.0), stream=17),
-    _p("hardware", "tflops_fp32", "TFLOP/s", 0, INF, "Dense FP32 peak; 0 if not given.",
-       default=0.0, typical=(0.0, 200.0), stream=18),
-    _p("hardware", "tflops_16", "TFLOP/s", 0, INF, "Dense 16-bit matrix peak; 0 if none.",
-       default=0.0, typical=(0.0, 5000.0), stream=19),
-    _p("hardware", "tflops_8", "TFLOP/s", 0, INF, "Dense 8-bit (FP8 or INT8) peak; 0 if none.",
-       default=0.0, typical=(0.0, 10000.0), stream=20),
-    _p("hardware", "tflops_4", "TFLOP/s", 0, INF, "Dense 4-bit (FP4) peak; 0 if none.",
-       default=0.0, typical=(0.0, 20000.0), stream=21),
-    _p("hardware", "tdp_w", "W", 0, INF, "Rated board power.", low_open=True, typical=(5.0, 1500.0), stream=22),
-    _p("hardware", "idle_w", "W", 0, INF, "Power when idle.", typical=(0.0, 500.0), stream=23),
-    _p("hardware", "interconnect_gbps", "GB/s", 0, INF,
-       "Scale-up link bandwidth per device, per direction.", default=0.0, typical=(0.0, 1800.0), stream=24),
-    _p("hardware", "link_latency_us", "us", 0, INF, "Per-hop latency of the scale-up link.",
+    _p("hardware", "memory_gb", "GB", MIN_MEMORY_GB, MAX_MEMORY_GB, "Memory per device (decimal GB).", typical=(4.0, 300.0), stream=16),
+    _p("hardware", "memory_bw_gbps", "GB/s", MIN_RATE, MAX_RATE, "Memory bandwidth per device.",
+       typical=(50.0, 10000.0), stream=17),
+    _p("hardware", "tflops_fp32", "TFLOP/s", MIN_RATE, MAX_RATE, "Dense FP32 peak; 0 if not given.",
+       default=0.0, typical=(0.0, 200.0), special=(NOT_SUPPORTED,), stream=18),
+    _p("hardware", "tflops_16", "TFLOP/s", MIN_RATE, MAX_RATE, "Dense 16-bit matrix peak; 0 if none.",
+       default=0.0, typical=(0.0, 5000.0), special=(NOT_SUPPORTED,), stream=19),
+    _p("hardware", "tflops_8", "TFLOP/s", MIN_RATE, MAX_RATE, "Dense 8-bit (FP8 or INT8) peak; 0 if none.",
+       default=0.0, typical=(0.0, 10000.0), special=(NOT_SUPPORTED,), stream=20),
+    _p("hardware", "tflops_4", "TFLOP/s", MIN_RATE, MAX_RATE, "Dense 4-bit (FP4) peak; 0 if none.",
+       default=0.0, typical=(0.0, 20000.0), special=(NOT_SUPPORTED,), stream=21),
+    _p("hardware", "tdp_w", "W", MIN_POWER_W, MAX_POWER_W, "Rated board power.", typical=(5.0, 1500.0), stream=22),
+    _p("hardware", "idle_w", "W", 0, MAX_POWER_W, "Power when idle.", typical=(0.0, 500.0), stream=23),
+    _p("hardware", "interconnect_gbps", "GB/s", MIN_RATE, MAX_RATE,
+       "Scale-up link bandwidth per device, per direction.", default=0.0, typical=(0.0, 1800.0), special=(NOT_SUPPORTED,), stream=24),
+    _p("hardware", "link_latency_us", "us", 0, MAX_DELAY, "Per-hop latency of the scale-up link.",
        default=DEFAULT_LINK_LATENCY_US, typical=(0.0, 20.0), stream=25),
     # --- precision -----------------------------------------------------------------------------
     _p("precision", "weight_bits", "bits", 1, 32, "Bits per weight, block scales included.",
@@ -208,53 +250,52 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Bits of matmul inputs; picks the peak FLOP/s used.", default=16.0, stream=27),
     _p("precision", "kv_bits", "bits", 1, 32, "Bits per cached key/value element.", default=16.0, stream=28),
     # --- workload -------------------------------------------------------------------------------
-    _p("workload", "batch", "sequences", 1, INF,
+    _p("workload", "batch", "sequences", 1, MAX_BATCH,
        'Concurrent sequences per replica, or "max" for the largest that fits.', integer=True, typical=(1, 1024), special=(BATCH_MAX,), stream=29),
     # Token counts are expected values, so they may be fractional; only positivity is physical.
-    _p("workload", "input_tokens", "tokens", 0, INF, "Prompt length per request.", low_open=True, typical=(1.0, 32768.0), stream=30),
-    _p("workload", "output_tokens", "tokens", 0, INF, "Generated tokens per request.",
-       low_open=True, typical=(1.0, 8192.0), stream=31),
+    _p("workload", "input_tokens", "tokens", MIN_TOKENS, MAX_TOKENS, "Prompt length per request.", typical=(1.0, 32768.0), stream=30),
+    _p("workload", "output_tokens", "tokens", MIN_TOKENS, MAX_TOKENS, "Generated tokens per request.",
+       typical=(1.0, 8192.0), stream=31),
     _p("workload", "ttft_slo_s", "s", 0, INF, "Time-to-first-token target; inf for none.",
        default=INF, low_open=True, high_open=False, typical=(0.001, 10.0), stream=32),
     _p("workload", "tpot_slo_s", "s", 0, INF, "Time-per-output-token target; inf for none.",
        default=INF, low_open=True, high_open=False, typical=(0.001, 1.0), stream=33),
     # --- efficiency -----------------------------------------------------------------------------
-    _p("efficiency", "mfu", "fraction", 0, 1, "Achieved fraction of peak FLOP/s.",
-       default=DEFAULT_MFU, low_open=True, stream=34),
-    _p("efficiency", "mbu", "fraction", 0, 1, "Achieved fraction of peak memory bandwidth.",
-       default=DEFAULT_MBU, low_open=True, stream=35),
-    _p("efficiency", "comm_efficiency", "fraction", 0, 1,
+    _p("efficiency", "mfu", "fraction", MIN_FRACTION, 1, "Achieved fraction of peak FLOP/s.",
+       default=DEFAULT_MFU, typical=REALISTIC_FRACTION, stream=34),
+    _p("efficiency", "mbu", "fraction", MIN_FRACTION, 1, "Achieved fraction of peak memory bandwidth.",
+       default=DEFAULT_MBU, typical=REALISTIC_FRACTION, stream=35),
+    _p("efficiency", "comm_efficiency", "fraction", MIN_FRACTION, 1,
        "Achieved fraction of link bandwidth in all-reduce.", default=DEFAULT_COMM_EFFICIENCY,
-       low_open=True, stream=36),
-    _p("efficiency", "step_overhead_ms", "ms", 0, INF, "Fixed time per forward pass.",
+       typical=REALISTIC_FRACTION, stream=36),
+    _p("efficiency", "step_overhead_ms", "ms", 0, MAX_DELAY, "Fixed time per forward pass.",
        default=DEFAULT_STEP_OVERHEAD_MS, typical=(0.0, 20.0), stream=37),
-    _p("efficiency", "memory_usable_fraction", "fraction", 0, 1,
+    _p("efficiency", "memory_usable_fraction", "fraction", MIN_FRACTION, 1,
        "Share of device memory the server may fill (vLLM gpu_memory_utilization 0.9).",
-       default=0.9, low_open=True, stream=38),
+       default=0.9, typical=REALISTIC_FRACTION, stream=38),
     # --- energy and carbon ----------------------------------------------------------------------
-    _p("energy", "pue", "ratio", 1, INF, "Facility power / IT power.", default=DEFAULT_PUE, typical=(1.0, 2.0), stream=39),
-    _p("energy", "host_w", "W", 0, INF,
+    _p("energy", "pue", "ratio", 1, MAX_PUE, "Facility power / IT power.", default=DEFAULT_PUE, typical=(1.0, 2.0), stream=39),
+    _p("energy", "host_w", "W", 0, MAX_POWER_W,
        "Host power per device (CPUs, fans, NICs); default triangular(0.2, 0.4, 0.8) x TDP.", typical=(0.0, 2000.0), stream=40),
-    _p("energy", "grid_gco2_per_kwh", "gCO2e/kWh", 0, INF, "Carbon intensity of the electricity.",
+    _p("energy", "grid_gco2_per_kwh", "gCO2e/kWh", 0, MAX_INTENSITY, "Carbon intensity of the electricity.",
        default=DEFAULT_GRID_GCO2_PER_KWH, typical=(0.0, 1000.0), stream=41),
-    _p("energy", "embodied_kgco2", "kgCO2e", 0, INF,
+    _p("energy", "embodied_kgco2", "kgCO2e", 0, MAX_EMBODIED_KG,
        "Manufacturing emissions per device, amortised over its lifetime.", default=0.0, typical=(0.0, 5000.0), stream=42),
-    _p("energy", "wue_l_per_kwh", "L/kWh", 0, INF,
+    _p("energy", "wue_l_per_kwh", "L/kWh", 0, MAX_INTENSITY,
        "On-site water per kWh of IT energy (cooling), The Green Grid's WUE.",
        default=DEFAULT_WUE_L_PER_KWH, typical=(0.0, 3.0), stream=51),
     # --- cost -------------------------------------------------------------------------------------
-    _p("cost", "usd_per_device_hour", "USD/h", 0, INF, "Rental price per device-hour.", typical=(0.0, 20.0), stream=43),
-    _p("cost", "purchase_usd", "USD", 0, INF, "Purchase price per device (owned).", typical=(0.0, 100000.0), stream=44),
-    _p("cost", "hosting_usd_per_device_hour", "USD/h", 0, INF,
+    _p("cost", "usd_per_device_hour", "USD/h", 0, MAX_USD, "Rental price per device-hour.", typical=(0.0, 20.0), stream=43),
+    _p("cost", "purchase_usd", "USD", 0, MAX_USD, "Purchase price per device (owned).", typical=(0.0, 100000.0), stream=44),
+    _p("cost", "hosting_usd_per_device_hour", "USD/h", 0, MAX_USD,
        "Space, cooling and operations per device-hour (owned).", default=0.0, typical=(0.0, 5.0), stream=45),
-    _p("cost", "usd_per_kwh", "USD/kWh", 0, INF, "Electricity price (owned).", default=0.0, typical=(0.0, 0.5), stream=46),
+    _p("cost", "usd_per_kwh", "USD/kWh", 0, MAX_USD, "Electricity price (owned).", default=0.0, typical=(0.0, 0.5), stream=46),
     # --- deployment -------------------------------------------------------------------------------
-    _p("deployment", "utilization", "fraction", 0, 1,
-       "Share of paid time the replica serves at this load; the rest it idles.", default=1.0,
-       low_open=True, stream=47),
-    _p("deployment", "lifetime_years", "years", 0, INF,
+    _p("deployment", "utilization", "fraction", MIN_FRACTION, 1,
+       "Share of paid time the replica serves at this load; the rest it idles.", default=1.0, typical=REALISTIC_FRACTION, stream=47),
+    _p("deployment", "lifetime_years", "years", MIN_LIFETIME_YEARS, MAX_LIFETIME_YEARS,
        "Service life over which purchase and embodied carbon are amortised.",
-       default=DEFAULT_LIFETIME_YEARS, low_open=True, typical=(0.5, 10.0), stream=48),
+       default=DEFAULT_LIFETIME_YEARS, typical=(0.5, 10.0), stream=48),
     # --- added after the first release: appended, so existing streams keep their numbers ---------
     _p("energy", "power_exponent", "", 0, 4,
        "Board power = idle + (TDP - idle) x activity**power_exponent.",

@@ -376,7 +376,11 @@ DISTRIBUTION_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def make_distribution(kind: str, fields: dict, fail: Callable[[str], Exception]) -> Distribution:
     """Build and check a distribution from already-numeric ``fields``; ``fail(message)`` returns the
-    exception to raise, so the caller can attach the key path."""
+    exception to raise, so the caller can attach the key path. Every field must be finite: an
+    infinite bound, spread or PERT lambda makes the inverse CDF return inf or NaN."""
+    for key, value in fields.items():
+        if not all(math.isfinite(v) for v in (value if isinstance(value, (list, tuple)) else [value])):
+            raise fail(f"{kind} needs finite numbers, got {key} = {value}")
     if kind == "uniform":
         low, high = fields["low"], fields["high"]
         if low > high:

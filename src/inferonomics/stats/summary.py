@@ -10,9 +10,11 @@ lets threads, chunks and machines work independently.
 from __future__ import annotations
 
 import math
+import numbers
 import struct
 from dataclasses import dataclass, field
 
+from ..errors import ScenarioError, printable, suggest
 from ..model.reference import METRIC_NAMES, STATUS_NAMES, STATUS_OK, Outputs
 
 SKETCH_MANTISSA_BITS = 7
@@ -58,6 +60,13 @@ def sketch_bucket_value(index: int) -> float:
     low = _bits_double(key << SKETCH_SHIFT)
     high = _bits_double((key + 1) << SKETCH_SHIFT)
     return 0.5 * (low + high)
+
+
+def check_probability(name: str, q) -> float:
+    """``q`` as a float if it is a number in [0, 1], else a ScenarioError naming ``name``."""
+    if isinstance(q, bool) or not isinstance(q, numbers.Real) or not 0.0 <= float(q) <= 1.0:
+        raise ScenarioError(name, f"a quantile must be a number in [0, 1], got {printable(repr(q))}")
+    return float(q)
 
 
 @dataclass
@@ -141,9 +150,9 @@ class MetricSummary:
         return math.sqrt(self.m2 / (self.count - 1)) if self.count > 1 else 0.0
 
     def quantile(self, q: float) -> float:
-        """The q-quantile (0 <= q <= 1) of the added values; NaN when there are none."""
-        if not 0.0 <= q <= 1.0:
-            raise ValueError(f"quantile q must be in [0, 1], got {q}")
+        """The q-quantile (0 <= q <= 1) of the added values; NaN when there are none (no sample
+        was feasible: tables show such a point as missing)."""
+        check_probability("q", q)
         if self.count == 0:
             return math.nan
         # The exact extremes are known; keep estimates inside them.
@@ -194,14 +203,17 @@ class Summary:
     @property
     def infeasible(self) -> dict[str, int]:
         """Samples that could not run, by reason (``memory``: does not fit; ``latency``: misses a
-        latency target)."""
+        latency target; ``non_finite``: a figure overflowed, which inputs in range never do)."""
         return {k: v for k, v in self.status_counts.items() if k != STATUS_NAMES[STATUS_OK]}
 
     def __getitem__(self, metric: str) -> MetricSummary:
+        if not isinstance(metric, str) or metric not in self.metrics:
+            raise ScenarioError("metric", f"unknown metric {printable(repr(metric))}"
+                                f"{suggest(str(metric), self.metrics)}; one of {', '.join(self.metrics)}")
         return self.metrics[metric]
 
     def quantile(self, metric: str, q: float) -> float:
-        return self.metrics[metric].quantile(q)
+        return self[metric].quantile(q)
 
     def to_dict(self) -> dict:
         return {

@@ -456,3 +456,135 @@ def test_the_tidy_table_holds_every_value_of_the_wide_one_once():
         point = wide[wide["workload.batch"] == getattr(row, "_0")].iloc[0]
         assert point[f"{row.metric}_{row.stat}"] == row.value
     assert set(tidy["unit"]) == {"USD/Mtok", "s"} and tidy.attrs["schema_version"]
+
+
+# --- Tables people can analyse (#10 item 12): xarray, units, names, distribution axes ----------
+
+def _zipped_sweep(**kw):
+    raw = {"model": {"id": "llama-2-7b"}, "hardware": {"id": ["h100-sxm", "mi300x"]},
+           "workload": {"batch": [8, 64, 256], "input_tokens": 512, "output_tokens": 128},
+           "cost": {"usd_per_device_hour": [3.0, 2.5]},
+           "sweep": {"zip": [["hardware.id", "cost.usd_per_device_hour"]]}}
+    return sweep(raw, metrics=["usd_per_mtok", "tpot_s"], **kw)
+
+
+def test_xarray_has_a_dimension_per_axis_group_and_quantile_and_stat_dimensions():
+    pytest.importorskip("xarray")
+    from inferonomics.model.registry import METRIC_BY_NAME
+
+    result = _zipped_sweep(samples=300, seed=3, quantiles=(0.05, 0.5, 0.95))
+    ds, df = result.to_xarray(), result.to_pandas()
+    assert dict(ds["usd_per_mtok"].sizes) == {"hardware.id": 2, "workload.batch": 3, "quantile": 3}
+    assert dict(ds["usd_per_mtok_stats"].sizes) == {"hardware.id": 2, "workload.batch": 3,
+                                                    "stat": 4}
+    assert list(ds.indexes) == ["hardware.id", "workload.batch", "quantile", "stat"]
+    assert ds["cost.usd_per_device_hour"].dims == ("hardware.id",)   # zipped: not an index
+    assert list(ds["stat"].values) == ["mean", "std", "min", "max"]
+    for row in df.itertuples(index=False):
+        point = dict(zip(df.columns, row))
+        at = ds.sel({"hardware.id": point["hardware.id"], "workload.batch": point["workload.batch"]})
+        for q in (0.05, 0.5, 0.95):   # NaN at a point with no feasible sample, in both
+            np.testing.assert_equal(at["usd_per_mtok"].sel(quantile=q).item(),
+                                    point[f"usd_per_mtok_{quantile_label(q)}"])
+        for stat in ("mean", "std", "min", "max"):
+            np.testing.assert_equal(at["tpot_s_stats"].sel(stat=stat).item(),
+                                    point[f"tpot_s_{stat}"])
+        assert at["feasible_fraction"] == point["feasible_fraction"]
+    for name in ("usd_per_mtok", "usd_per_mtok_stats"):
+        assert ds[name].attrs["units"] == "USD/Mtok"
+        assert ds[name].attrs["description"].startswith(METRIC_BY_NAME["usd_per_mtok"].description)
+    assert ds["workload.batch"].attrs["units"] == "sequences"
+    assert ds["feasible_fraction"].attrs["units"] == "fraction"
+    assert ds.attrs["seed"] == 3 and ds.attrs["samples_per_point"] == 300
+    assert ds.attrs["schema_version"] == inf.SCHEMA_VERSION and ds.attrs["mode"] == "monte-carlo"
+    assert load_scenario(tomllib.loads(ds.attrs["scenario_toml"])).grid_size == 6
+    assert json.loads(ds.attrs["axes"]) == [["hardware.id", "cost.usd_per_device_hour"],
+                                            ["workload.batch"]]
+    # netCDF attributes are text and numbers only (no None, dict or bool).
+    assert all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+               for v in ds.attrs.values())
+
+
+def test_a_deterministic_xarray_has_one_value_per_metric_and_point():
+    pytest.importorskip("xarray")
+    result = _zipped_sweep(deterministic=True)
+    ds = result.to_xarray()
+    assert ds["tpot_s"].dims == ("hardware.id", "workload.batch")
+    assert "quantile" not in ds.dims and "stat" not in ds.dims and "seed" not in ds.attrs
+    np.testing.assert_array_equal(ds["tpot_s"].values.ravel(), result.to_pandas()["tpot_s"])
+
+
+def test_sep_gives_column_and_dimension_names_usable_as_attributes():
+    pytest.importorskip("xarray")
+    result = _zipped_sweep(samples=200, seed=0)
+    df = result.to_pandas(sep="__")
+    assert list(df.columns[:3]) == ["hardware__id", "cost__usd_per_device_hour", "workload__batch"]
+    assert df.workload__batch.tolist() == [8, 64, 256, 8, 64, 256]
+    assert df.attrs["units"]["workload__batch"] == "sequences"
+    assert df.attrs["axes"] == [["hardware.id", "cost.usd_per_device_hour"], ["workload.batch"]]
+    row = next(result.to_pandas(tidy=True, sep="__").itertuples())
+    assert (row.hardware__id, row.workload__batch, row.metric) == ("h100-sxm", 8, "tpot_s")
+    ds = result.to_xarray(sep="__")
+    assert ds.usd_per_mtok.sel(workload__batch=64, quantile=0.5).dims == ("hardware__id",)
+    assert ds.cost__usd_per_device_hour.values.tolist() == [3.0, 2.5]
+    # The default keeps the scenario's key paths, reached by item access.
+    assert "workload.batch" in result.to_pandas() and "workload.batch" in result.to_xarray().dims
+    with pytest.raises(ScenarioError, match="sep"):
+        result.to_pandas(sep="")
+
+
+def test_units_and_descriptions_of_every_column_are_in_the_parquet_file(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    result = _zipped_sweep(samples=200, seed=0)
+    schema = pq.read_schema(result.write(tmp_path / "t.parquet"))
+    meta = json.loads(schema.metadata[b"inferonomics"])
+    assert set(meta["units"]) == set(meta["descriptions"]) == set(schema.names)
+    for name in schema.names:
+        field = schema.field(name).metadata
+        assert field[b"unit"].decode() == meta["units"][name]
+        assert field[b"description"].decode() == meta["descriptions"][name] != ""
+    assert meta["units"]["cost.usd_per_device_hour"] == "USD/h"
+    assert meta["units"]["tpot_s_p95"] == "s"
+    assert "95th percentile" in meta["descriptions"]["tpot_s_p95"]
+
+
+def test_distribution_valued_axes_are_structured_columns_not_text(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("xarray")
+    choice = {"dist": "choice", "values": [1.0, 3.0], "weights": [1, 2]}
+    uniform = {"dist": "uniform", "low": 1.5, "high": 3.5}
+    raw = {"model": {"id": "llama-2-7b"}, "hardware": {"id": "h100-sxm"},
+           "workload": {"batch": [8, 64], "input_tokens": 512, "output_tokens": 128},
+           "cost": {"usd_per_device_hour": [2.5, uniform, choice]}}
+    result = sweep(raw, samples=200, seed=0, metrics=["usd_per_mtok"])
+    path = "cost.usd_per_device_hour"
+    df = result.to_pandas()
+    assert [c for c in df.columns if c.startswith(path)] == [
+        path, f"{path}.dist", f"{path}.low", f"{path}.high", f"{path}.values", f"{path}.weights"]
+    first = df[df["workload.batch"] == 8]
+    assert first[path].tolist()[0] == 2.5 and first[path].isna().tolist() == [False, True, True]
+    assert first[f"{path}.dist"].tolist()[1:] == ["uniform", "choice"]
+    assert first[f"{path}.low"].tolist()[1] == 1.5 and first[f"{path}.high"].tolist()[1] == 3.5
+    assert first[f"{path}.values"].tolist() == [None, None, (1.0, 3.0)]
+    assert first[f"{path}.weights"].tolist()[2] == (1.0, 2.0)
+    assert result.units()[f"{path}.low"] == "USD/h" and result.units()[f"{path}.weights"] == ""
+    assert not any("{" in str(v) for v in df.select_dtypes(exclude="number").to_numpy().ravel())
+
+    table = pa.parquet.read_table(result.write(tmp_path / "t.parquet"))
+    assert table.schema.field(f"{path}.values").type == pa.list_(pa.float64())
+    assert table.schema.field(f"{path}.low").type == pa.float64()
+    assert table.column(f"{path}.values").to_pylist()[:3] == [None, None, [1.0, 3.0]]
+    assert table.column(f"{path}.low").to_pylist()[:3] == [None, 1.5, None]   # null: no field
+    back = pd.read_csv(result.write(tmp_path / "t.csv"))
+    assert back[f"{path}.dist"].isna().tolist()[:3] == [True, False, False]
+    assert back[f"{path}.dist"].tolist()[1:3] == ["uniform", "choice"]
+    assert json.loads(back[f"{path}.values"][2]) == [1.0, 3.0]   # CSV: a JSON list
+
+    ds = result.to_xarray()
+    assert ds[path].dims == (path,) and ds[f"{path}.dist"].dims == (path,)
+    assert pd.isna(ds[f"{path}.dist"].values[0])
+    assert list(ds[f"{path}.dist"].values[1:]) == ["uniform", "choice"]
+    # The structured columns give back what the scenario says, value for value.
+    rows = result.to_dict(rows=[1, 2])["rows"]
+    assert rows[0][f"{path}.dist"] == "uniform" and rows[1][f"{path}.values"] == [1.0, 3.0]

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-SCHEMA_VERSION = 2
-"""1: the first release; 2: outputs from the metric registry, ``water_l_per_mtok`` added."""
+SCHEMA_VERSION = 3
+"""1: the first release; 2: outputs from the metric registry, ``water_l_per_mtok`` added;
+3: the ``non_finite`` infeasibility reason, distribution-valued sweep axes as structured columns
+(``PATH.dist``, ``PATH.low``, ...), xarray with ``quantile`` and ``stat`` dimensions."""
 STREAM_VERSION = 1
 """1: SplitMix64 counter stream, stream ids frozen at their first-release positions."""
 

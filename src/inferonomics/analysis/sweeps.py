@@ -33,7 +33,7 @@ from ..memory import check_fits
 from ..model.columns import MOMENT_STATS, parse_stat, quantile_label, split_column
 from ..model.constraints import metric_column
 from ..model.reference import STATUS_NAMES, STATUS_OK
-from ..model.registry import METRIC_NAMES, unit_of
+from ..model.registry import METRIC_BY_NAME, METRIC_NAMES, PARAMETER_BY_PATH, unit_of
 from ..sampling.rng import normalize_seed
 from ..versions import provenance
 from .grid import Grid, _label_text
@@ -57,10 +57,108 @@ WRITE_ROWS = 1 << 20                # rows per slab when writing a table
 
 def _label_column(labels: tuple) -> np.ndarray:
     """An axis's values as a numpy column: numbers stay numbers; anything else becomes text."""
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in labels):
+    if all(_is_number(v) for v in labels):
         kind = np.int64 if all(isinstance(v, int) for v in labels) else np.float64
         return np.array(labels, dtype=kind)
-    return np.array([_label_text(v) for v in labels], dtype=object)
+    return _objects([_label_text(v) for v in labels])
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _objects(items: list) -> np.ndarray:
+    """A 1-d object array of ``items`` (element by element, so tuples stay elements)."""
+    out = np.empty(len(items), dtype=object)
+    for j, item in enumerate(items):
+        out[j] = item
+    return out
+
+
+def _is_text(col: np.ndarray) -> bool:
+    """Whether a column holds text (None where missing), as opposed to numbers or tuples."""
+    return col.dtype == object and all(v is None or isinstance(v, str) for v in col)
+
+
+def _check_sep(sep) -> None:
+    if not isinstance(sep, str) or not sep:
+        raise ScenarioError("sep", f"must be a non-empty string such as '.' or '__', got {sep!r}")
+
+
+DIST_KEY = "dist"
+UNITLESS_DIST_KEYS = frozenset({"sigma", "lambda", "weights"})
+"""Distribution fields without the input's unit (lognormal sigma is in log space; PERT's lambda and
+choice weights are pure numbers); every other field (low, high, mode, mean, sd, median, values) is
+in the input's unit."""
+
+
+def _axis_fields(path: str, labels: tuple) -> dict[str, np.ndarray]:
+    """An axis's values as table columns, keyed by key path, one entry per value of the axis.
+
+    Numbers and text give one column ``PATH``. An axis with distribution tables among its values
+    gives structured columns named by the key paths of what was written: ``PATH.dist`` (the kind,
+    text) and one column per field, ``PATH.low``, ``PATH.high``, ... (numbers, NaN where a value
+    lacks the field; list fields such as choice's ``values`` and ``weights`` as tuples of
+    numbers). Plain values beside the tables stay in ``PATH`` (NaN or None at the tables)."""
+    tables = [v for v in labels if isinstance(v, Mapping)]
+    if not tables:
+        return {path: _label_column(labels)}
+    out = {}
+    plain = [v for v in labels if not isinstance(v, Mapping)]
+    if plain and all(_is_number(v) for v in plain):
+        out[path] = np.array([math.nan if isinstance(v, Mapping) else float(v) for v in labels])
+    elif plain:   # "max" among batch sizes
+        out[path] = _objects([None if isinstance(v, Mapping) else _label_text(v) for v in labels])
+    keys = [DIST_KEY] + [k for k in dict.fromkeys(k for t in tables for k in t) if k != DIST_KEY]
+    for key in keys:
+        got = [v.get(key) if isinstance(v, Mapping) else None for v in labels]
+        if key == DIST_KEY:
+            out[f"{path}.{key}"] = _objects([None if g is None else str(g) for g in got])
+        elif any(isinstance(g, (list, tuple)) for g in got):
+            out[f"{path}.{key}"] = _objects([None if g is None else tuple(float(x) for x in g)
+                                             for g in got])
+        else:
+            out[f"{path}.{key}"] = np.array([math.nan if g is None else float(g) for g in got])
+    return out
+
+
+def _axis_info(name: str) -> tuple[str, str]:
+    """(unit, description) of an axis column: ``PATH`` or a distribution field ``PATH.KEY``."""
+    param = PARAMETER_BY_PATH.get(name)
+    if param is not None:
+        return param.unit, f"Sweep axis: {param.doc}"
+    if name.endswith(".id") and name.count(".") == 1:
+        return "", f"Sweep axis: {name.partition('.')[0]} catalog id"
+    path, _, key = name.rpartition(".")
+    param = PARAMETER_BY_PATH.get(path)
+    if key == DIST_KEY:
+        return "", f"Sweep axis: the distribution of {path} (empty for a plain value)"
+    unit = "" if param is None or key in UNITLESS_DIST_KEYS else param.unit
+    return unit, f"Sweep axis: {key} of the distribution of {path}"
+
+
+STATUS_TEXT = {"memory": "do not fit in memory",
+               "latency": "fit but miss the TTFT or TPOT target",
+               "non_finite": "ran but gave a figure that overflowed to inf or NaN"}
+STAT_TEXT = {"mean": "mean", "std": "standard deviation", "min": "minimum", "max": "maximum"}
+
+
+def _value_info(name: str) -> tuple[str, str]:
+    """(unit, description) of a value column: a feasible or infeasible fraction, ``METRIC_STAT``
+    or (deterministic) ``METRIC``; descriptions come from the metric registry."""
+    if name == "feasible_fraction":
+        return "fraction", ("Share of the point's samples that fit and meet the latency targets; "
+                            "the statistics are over these samples")
+    if name.startswith("infeasible_") and name.endswith("_fraction") and name not in METRIC_NAMES:
+        reason = name[len("infeasible_"):-len("_fraction")]
+        return "fraction", (f"Share of the point's samples that "
+                            f"{STATUS_TEXT.get(reason, 'are infeasible: ' + reason)}")
+    metric, stat = split_column(name)
+    m = METRIC_BY_NAME[metric]
+    if stat == "value":
+        return m.unit, f"{m.description} Every input at its median."
+    what = STAT_TEXT.get(stat) or f"{stat[1:]}th percentile"
+    return m.unit, f"{m.description} {what.capitalize()} over the point's feasible samples."
 
 
 @dataclass
@@ -136,19 +234,47 @@ class SweepResult:
 
     def axis_codes(self, rows=slice(None)) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per axis path: (the value index of each point in ``rows``, the axis's values as a
-        column). Text axes stay small this way: a code per point and each label once."""
+        column of labels for display: numbers, or text). Text axes stay small this way: a code per
+        point and each label once."""
         out = {}
-        if not self.grid.dims:
-            return out
-        index = np.arange(self.completed)[rows]
-        digits = np.unravel_index(index, self.grid.shape)
-        for dim, d in zip(self.grid.dims, digits):
+        for dim, d in zip(self.grid.dims, self._dim_codes(rows)):
             for path, labels in zip(dim.paths, dim.labels):
                 out[path] = (d, _label_column(labels))
         return out
 
+    def _dim_codes(self, rows=slice(None)) -> list[np.ndarray]:
+        """The value index along every dimension of each point in ``rows``."""
+        if not self.grid.dims:
+            return []
+        return list(np.unravel_index(np.arange(self.completed)[rows], self.grid.shape))
+
+    def _axis_fields(self, sep: str = ".") -> list[dict[str, np.ndarray]]:
+        """Per dimension, its axes' table columns (:func:`_axis_fields`), names joined by ``sep``."""
+        _check_sep(sep)
+        out = []
+        for dim in self.grid.dims:
+            fields = {}
+            for path, labels in zip(dim.paths, dim.labels):
+                for name, col in _axis_fields(path, labels).items():
+                    fields[name.replace(".", sep)] = col
+            out.append(fields)
+        names = [n for f in out for n in f]
+        if len(set(names)) < len(names):
+            raise ScenarioError("sep", f"sep={sep!r} gives two axis columns the same name: "
+                                + ", ".join(names))
+        return out
+
+    def _axis_table(self, rows=slice(None), sep: str = ".") -> dict[str, tuple[np.ndarray,
+                                                                              np.ndarray]]:
+        """Per axis column of the table: (each point's value index, the column's value per axis
+        value). Distribution-valued axes give structured columns (see :func:`_axis_fields`)."""
+        codes = self._dim_codes(rows)
+        return {name: (codes[d], col) for d, fields in enumerate(self._axis_fields(sep))
+                for name, col in fields.items()}
+
     def axis_columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
-        """One column per axis (key path) with each point's value as written in the scenario."""
+        """One column per axis (key path) with each point's value as a label for display (a
+        distribution table as one piece of text; :meth:`columns` has them as structured columns)."""
         return {path: labels[codes] for path, (codes, labels) in self.axis_codes(rows).items()}
 
     def stat_names(self) -> tuple[str, ...]:
@@ -156,13 +282,17 @@ class SweepResult:
             return ("value",)
         return MOMENT_STATS + tuple(quantile_label(q) for q in self.quantiles)
 
-    def _value_columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
+    def _fraction_columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
         status = self.status[rows]
         total = np.maximum(status.sum(axis=1), 1)
         out = {"feasible_fraction": status[:, STATUS_OK] / total}
         for k in sorted(STATUS_NAMES):
             if k != STATUS_OK:
                 out[f"infeasible_{STATUS_NAMES[k]}_fraction"] = status[:, k] / total
+        return out
+
+    def _value_columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
+        out = self._fraction_columns(rows)
         for metric in self.metrics:
             for stat in self.stat_names():
                 name = metric if self.deterministic else f"{metric}_{stat}"
@@ -170,32 +300,57 @@ class SweepResult:
         return out
 
     def columns(self, rows=slice(None)) -> dict[str, np.ndarray]:
-        """The table (of ``rows``, default all): axis columns, ``feasible_fraction``, the
-        infeasible fractions by reason, then ``METRIC_STAT`` for every kept metric (``METRIC``
-        alone in a deterministic sweep)."""
-        out = self.axis_columns(rows)
+        """The table (of ``rows``, default all): axis columns (structured for distribution-valued
+        axes: ``PATH.dist``, ``PATH.low``, ...), ``feasible_fraction``, the infeasible fractions
+        by reason, then ``METRIC_STAT`` for every kept metric (``METRIC`` alone in a
+        deterministic sweep)."""
+        out = {name: col[codes] for name, (codes, col) in self._axis_table(rows).items()}
         out.update(self._value_columns(rows))
         return out
 
     def units(self) -> dict[str, str]:
-        """The unit of every value column ("fraction" for the feasible and infeasible shares)."""
+        """The unit of every column of the table ("fraction" for the feasible and infeasible
+        shares, "" where it has none)."""
+        return {name: unit for name, (unit, _) in self._column_info().items()}
+
+    def _column_info(self, sep: str = ".") -> dict[str, tuple[str, str]]:
+        """(unit, description) of every column of the table, named with ``sep``: axis columns
+        from the input registry, value columns from the metric registry."""
         out = {}
+        for dim in self.grid.dims:
+            for path, labels in zip(dim.paths, dim.labels):
+                for name in _axis_fields(path, labels):
+                    out[name.replace(".", sep)] = _axis_info(name)
         for name in self._value_columns(slice(0, 0)):
-            out[name] = "fraction" if name.endswith("_fraction") and name not in METRIC_NAMES \
-                else unit_of(split_column(name)[0])
+            out[name] = _value_info(name)
         return out
 
     def metadata(self) -> dict[str, Any]:
         """How the table was made: package and contract versions, scenario, mode, samples, seed,
-        backend, axes and column units (attached to pandas, xarray and Parquet outputs)."""
+        backend, axes, and each column's unit and description (attached to pandas, xarray and
+        Parquet outputs)."""
+        return self._metadata()
+
+    def _metadata(self, sep: str = ".") -> dict[str, Any]:
+        info = self._column_info(sep)
         return {**provenance(), "scenario": self.scenario.name, "backend": self.backend,
                 "mode": "deterministic" if self.deterministic else "monte-carlo",
                 "samples_per_point": self.samples, "seed": self.seed,
-                "axes": [list(d.paths) for d in self.grid.dims], "units": self.units()}
+                "axes": [list(d.paths) for d in self.grid.dims],
+                "units": {k: u for k, (u, _) in info.items()},
+                "descriptions": {k: d for k, (_, d) in info.items()}}
 
-    def to_pandas(self, tidy: bool = False):
+    def to_pandas(self, tidy: bool = False, *, sep: str = "."):
         """The table as a pandas DataFrame, one row per grid point; text axes are categorical.
-        ``frame.attrs`` holds :meth:`metadata`.
+        ``frame.attrs`` holds :meth:`metadata` (units and descriptions keyed by column).
+
+        Axis columns are named by their key paths (``workload.batch``), reached by item access:
+        ``frame["workload.batch"]`` (or ``frame.query("`workload.batch` > 8")``); a dot stops
+        attribute access and ``itertuples`` names. ``sep`` joins a key path's parts instead, as in
+        :func:`pandas.json_normalize`: ``sep="__"`` gives ``frame.workload__batch``. A
+        distribution-valued axis has structured columns, ``PATH.dist`` and one per field
+        (``PATH.low``, ``PATH.high``, ...: numbers, NaN where a value lacks the field; choice's
+        ``values`` and ``weights`` as tuples); plain numbers beside the tables stay in ``PATH``.
 
         With ``tidy=True``, the long form for grouping and plotting: one row per grid point,
         metric and statistic, with columns for the axes, the point's feasible and infeasible
@@ -206,20 +361,17 @@ class SweepResult:
         except ImportError:
             raise ImportError("to_pandas() needs pandas: pip install 'inferonomics[pandas]'") from None
         data = {}
-        for path, (codes, labels) in self.axis_codes().items():
-            if labels.dtype == object:   # categories in the scenario's order, each once
-                text = [str(v) for v in labels]
-                categories = list(dict.fromkeys(text))
-                remap = np.array([categories.index(t) for t in text])
-                data[path] = pd.Categorical.from_codes(remap[codes], categories=categories)
+        for name, (codes, col) in self._axis_table(sep=sep).items():
+            if _is_text(col):   # categories in the scenario's order, each once; None: missing
+                categories = list(dict.fromkeys(v for v in col if v is not None))
+                remap = np.array([-1 if v is None else categories.index(v) for v in col])
+                data[name] = pd.Categorical.from_codes(remap[codes], categories=categories)
             else:
-                data[path] = labels[codes]
+                data[name] = col[codes]
+        per_point = list(data) + list(self._fraction_columns(slice(0, 0)))   # tidy id columns
         data.update(self._value_columns())
         frame = pd.DataFrame(data)
         if tidy:
-            per_point = [c for c in frame.columns if c in data and
-                         (c in self.axis_codes(slice(0, 0)) or c.endswith("_fraction")
-                          and c not in METRIC_NAMES)]
             frame = frame.melt(id_vars=per_point, var_name="column", value_name="value")
             split = [split_column(c) for c in frame["column"]]
             frame.insert(len(per_point), "metric", pd.Categorical([m for m, _ in split],
@@ -227,12 +379,31 @@ class SweepResult:
             frame.insert(len(per_point) + 1, "stat", [st for _, st in split])
             frame["unit"] = [unit_of(m) for m, _ in split]
             frame = frame.drop(columns="column")
-        frame.attrs.update(self.metadata())
+        frame.attrs.update(self._metadata(sep))
         return frame
 
-    def to_xarray(self):
-        """The table as an xarray Dataset with one dimension per sweep dimension (named by its
-        first axis; zipped axes are extra coordinates along it)."""
+    def to_xarray(self, *, sep: str = "."):
+        """The sweep as an :class:`xarray.Dataset` with one dimension per sweep dimension.
+
+        Dimensions are named by their first axis's key path (``sep`` joins its parts, as in
+        :meth:`to_pandas`: dotted names are reached by item access, ``ds["workload.batch"]``;
+        ``sep="__"`` gives ``ds.workload__batch``). An axis zipped with it is a non-index
+        coordinate along the same dimension; a distribution-valued axis is structured
+        coordinates (``PATH.dist``, ``PATH.low``, ...) along its dimension, which then has no
+        index when the axis comes first in the zip.
+
+        Data variables, each with ``units`` and ``description`` attributes from the registries:
+
+        * ``feasible_fraction`` and ``infeasible_REASON_fraction`` per point;
+        * Monte Carlo: ``METRIC`` over the grid and ``quantile`` (the kept quantiles as numbers in
+          [0, 1], as :meth:`xarray.DataArray.quantile` names them: ``ds.tpot_s.sel(quantile=0.95)``)
+          and ``METRIC_stats`` over the grid and ``stat`` (``mean``, ``std``, ``min``, ``max``),
+          all over the point's feasible samples, NaN where it has none;
+        * deterministic: ``METRIC`` over the grid (every input at its median).
+
+        ``ds.attrs`` records how it was made, as Parquet files do: versions, scenario name and
+        TOML text, mode, samples per point, seed, backend and the axes (JSON text, as netCDF
+        attributes are flat). An interrupted sweep has no array shape: use :meth:`to_pandas`."""
         try:
             import xarray as xr
         except ImportError:
@@ -241,23 +412,45 @@ class SweepResult:
             raise ScenarioError("sweep", f"the sweep was interrupted after {self.completed:,} of "
                                 f"{self.grid.size:,} points; a partial grid has no array shape "
                                 "(use to_pandas())")
-        names = [d.name for d in self.grid.dims]
-        coords = {}
-        for dim in self.grid.dims:
-            for path, labels in zip(dim.paths, dim.labels):
-                coords[path] = (dim.name, _label_column(labels))
-        axis_paths = {p for d in self.grid.dims for p in d.paths}
-        data = {name: (names, col.reshape(self.grid.shape))
-                for name, col in self.columns().items() if name not in axis_paths}
-        meta = self.metadata()
-        units = meta.pop("units")
+        info = self._column_info(sep)
+
+        def attrs(name):
+            unit, description = info[name]
+            return {"units": unit, "description": description}
+
+        dims = [d.name.replace(".", sep) for d in self.grid.dims]
+        coords = {name: (dim, col, attrs(name))
+                  for dim, fields in zip(dims, self._axis_fields(sep))
+                  for name, col in fields.items()}
+        shape = self.grid.shape
+        data = {name: (dims, col.reshape(shape), attrs(name))
+                for name, col in self._fraction_columns().items()}
+        for metric in self.metrics:
+            unit = unit_of(metric)
+            description = METRIC_BY_NAME[metric].description
+            if self.deterministic:
+                data[metric] = (dims, self.column(metric, "p50").reshape(shape),
+                                {"units": unit, "description": description
+                                 + " Every input at its median."})
+                continue
+            qs = np.stack([self.column(metric, quantile_label(q)) for q in self.quantiles], -1)
+            data[metric] = (dims + ["quantile"], qs.reshape(shape + (len(self.quantiles),)),
+                            {"units": unit, "description": description
+                             + " Quantiles over the point's feasible samples."})
+            st = np.stack([self.column(metric, s) for s in MOMENT_STATS], -1)
+            data[f"{metric}_stats"] = (dims + ["stat"], st.reshape(shape + (len(MOMENT_STATS),)),
+                                       {"units": unit, "description": description
+                                        + " Statistics over the point's feasible samples."})
+        if not self.deterministic:
+            coords["quantile"] = ("quantile", np.array(self.quantiles),
+                                  {"units": "", "description": "Probability of the quantile"})
+            coords["stat"] = ("stat", np.array(MOMENT_STATS),
+                              {"description": "Statistic over the point's feasible samples"})
+        meta = {k: v for k, v in self.file_metadata().items()
+                if k not in ("units", "descriptions", "complete", "rows", "grid_points")}
         meta["axes"] = json.dumps(meta["axes"])   # netCDF attributes are flat
         meta = {k: v for k, v in meta.items() if v is not None}
-        ds = xr.Dataset(data, coords=coords, attrs=meta)
-        for name, unit in units.items():
-            if name in ds:
-                ds[name].attrs["units"] = unit
-        return ds
+        return xr.Dataset(data, coords=coords, attrs=meta)
 
     def write(self, path: str | Path) -> Path:
         """Write the table as CSV (``.csv``) or Parquet (``.parquet``), :data:`WRITE_ROWS` rows at
@@ -300,21 +493,19 @@ class SweepResult:
             if suffix == ".parquet":
                 raise ImportError("writing Parquet needs pyarrow: pip install "
                                   "'inferonomics[parquet]'") from None
-            self.to_pandas().to_csv(target, index=False)
+            frame = self.to_pandas()
+            for name, (_, col) in self._axis_table(slice(0, 0)).items():
+                if col.dtype == object and not _is_text(col):   # tuples: JSON lists, as below
+                    frame[name] = [None if v is None else json.dumps(list(v)) for v in frame[name]]
+            frame.to_csv(target, index=False)
             return
         writer = None
         try:
             for start in range(0, max(self.completed, 1), WRITE_ROWS):
                 rows = slice(start, min(start + WRITE_ROWS, self.completed))
                 arrays = {}
-                for name, (codes, labels) in self.axis_codes(rows).items():
-                    if labels.dtype == object:   # dictionary-encoded text
-                        arrays[name] = pa.DictionaryArray.from_arrays(
-                            pa.array(codes.astype(np.int32)), pa.array(labels.astype(str)))
-                        if suffix == ".csv":
-                            arrays[name] = arrays[name].cast(pa.string())
-                    else:
-                        arrays[name] = pa.array(labels[codes])
+                for name, (codes, col) in self._axis_table(rows).items():
+                    arrays[name] = _arrow_axis_column(pa, codes, col, csv=suffix == ".csv")
                 arrays.update({k: pa.array(np.ascontiguousarray(v))
                                for k, v in self._value_columns(rows).items()})
                 table = pa.table(arrays)
@@ -322,8 +513,14 @@ class SweepResult:
                     if suffix == ".parquet":
                         import pyarrow.parquet as pq
 
-                        writer = pq.ParquetWriter(target, table.schema.with_metadata(
-                            {b"inferonomics": meta.encode()}))
+                        # Each field carries its unit and description, so a reader of one column
+                        # (pq.read_schema(path).field(name).metadata) need not parse the JSON.
+                        info = self._column_info()
+                        fields = [f.with_metadata({"unit": info[f.name][0],
+                                                   "description": info[f.name][1]})
+                                  for f in table.schema]
+                        writer = pq.ParquetWriter(target, pa.schema(
+                            fields, metadata={b"inferonomics": meta.encode()}))
                     else:
                         import pyarrow.csv as pcsv
 
@@ -335,7 +532,7 @@ class SweepResult:
 
     def to_dict(self, rows: Sequence[int] | None = None) -> dict[str, Any]:
         """A JSON-friendly summary of the run, with the given rows of the table."""
-        out = {k: v for k, v in self.metadata().items() if k != "units"}
+        out = {k: v for k, v in self.metadata().items() if k not in ("units", "descriptions")}
         out.update(grid_points=self.grid.size, completed=self.completed,
                    interrupted=self.interrupted)
         if rows is not None:
@@ -344,6 +541,26 @@ class SweepResult:
             out["rows"] = [{k: jsonable(v[j]) for k, v in columns.items()}
                            for j in range(rows.size)]
         return out
+
+
+def _arrow_axis_column(pa, codes: np.ndarray, col: np.ndarray, csv: bool):
+    """An axis column of ``_axis_table`` as an Arrow array: text dictionary-encoded (each label
+    once; plain text for CSV), tuples as lists of numbers (JSON text for CSV, which has no nested
+    values), numbers as numbers with NaN (a field a value lacks) as null."""
+    if _is_text(col):
+        labels = list(dict.fromkeys(v for v in col if v is not None))
+        remap = np.array([-1 if v is None else labels.index(v) for v in col], dtype=np.int32)
+        indices = remap[codes]
+        array = pa.DictionaryArray.from_arrays(pa.array(indices, mask=indices < 0),
+                                               pa.array(labels, type=pa.string()))
+        return array.cast(pa.string()) if csv else array
+    if col.dtype == object:
+        if csv:
+            return pa.array([None if v is None else json.dumps(list(v)) for v in col[codes]],
+                            type=pa.string())
+        return pa.array([None if v is None else list(v) for v in col[codes]],
+                        type=pa.list_(pa.float64()))
+    return pa.array(col[codes], from_pandas=True)
 
 
 class TableWriteError(ScenarioError):

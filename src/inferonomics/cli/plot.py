@@ -50,12 +50,12 @@ def run(args) -> int:
     else:
         if args.kind == "tornado":
             plots.tornado_chart(sensitivity.tornado(scenario, args.metric, backend=args.backend),
-                                args.out)
+                                args.out, name=scenario.name)
         else:
             plots.sobol_chart(sensitivity.sobol(scenario, args.metric,
                                                 samples=args.samples
                                                 or sensitivity.DEFAULT_SOBOL_SAMPLES, seed=args.seed,
                                                 backend=args.backend, threads=args.threads),
-                              args.out)
+                              args.out, name=scenario.name)
     print(f"{args.kind} chart written to {args.out}")
     return 0

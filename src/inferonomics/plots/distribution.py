@@ -41,6 +41,6 @@ def distribution_chart(result, metric: str, path=None):
     ax2.grid(alpha=0.3)
     for ax in (ax1, ax2):
         plain_log_ticks(ax)
-    fig.suptitle(f"{result.scenario.name}: {metric}, {result.samples:,} samples "
-                 f"({result.feasible_fraction:.1%} feasible)")
+    fig.suptitle(f"{result.scenario.name}: {metric}, {result.samples:,} samples, seed "
+                 f"{result.seed} ({result.feasible_fraction:.1%} feasible)")
     return finish(fig, path)

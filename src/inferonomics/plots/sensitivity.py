@@ -7,9 +7,10 @@ import numpy as np
 from .figure import axis_label, finish, new_figure
 
 
-def tornado_chart(result, path=None):
+def tornado_chart(result, path=None, *, name: str | None = None):
     """One horizontal bar per uncertain input from the metric at the input's low quantile to its
-    value at the high quantile (others at their medians), largest swing on top."""
+    value at the high quantile (others at their medians), largest swing on top. ``name``, the
+    scenario's name, heads the title."""
     rows = [r for r in result.rows][::-1]   # barh draws bottom-up
     fig, ax = new_figure(figsize=(9, 0.45 * len(rows) + 1.8))
     for j, r in enumerate(rows):
@@ -30,13 +31,15 @@ def tornado_chart(result, path=None):
               [f"input at p{result.low * 100:g}", f"input at p{result.high * 100:g}"], fontsize=8,
               loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title(f"Tornado: {result.metric}, one input at a time", fontsize=10)
+    ax.set_title((f"{name}\n" if name else "") + f"Tornado: {result.metric}, one input at a time "
+                 f"(input quantiles from {result.samples:,} draws, seed {result.seed})",
+                 fontsize=10)
     return finish(fig, path)
 
 
-def sobol_chart(result, path=None):
+def sobol_chart(result, path=None, *, name: str | None = None):
     """First-order and total-order Sobol indices per input with their confidence intervals,
-    inputs sorted by total order."""
+    inputs sorted by total order. ``name``, the scenario's name, heads the title."""
     r = result.ranked("ST")
     n = len(r.names)
     fig, ax = new_figure(figsize=(max(6, 0.8 * n + 2), 4.5))
@@ -52,6 +55,8 @@ def sobol_chart(result, path=None):
     ax.axhline(0, color="black", lw=0.8)
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
-    ax.set_title(f"Sobol indices of {result.metric} ({result.N:,} base samples, "
-                 f"{result.conf_level:.0%} bootstrap intervals)", fontsize=10)
+    seed = "" if result.seed is None else f", seed {result.seed}"
+    ax.set_title((f"{name}\n" if name else "") + f"Sobol indices of {result.metric} "
+                 f"({result.N:,} base samples{seed}, {result.conf_level:.0%} bootstrap "
+                 "intervals)", fontsize=10)
     return finish(fig, path)

@@ -151,3 +151,18 @@ def test_readme_error_example_is_what_the_cli_prints(tmp_path, monkeypatch, caps
     assert cli.main(["run", "bad.toml"]) == 2
     then = re.search(r"the next run reports the efficiency:\s*`([^`]*)`", section).group(1)
     assert capsys.readouterr().err.strip() == then
+
+
+def test_readme_states_every_inputs_allowed_range():
+    """The inputs table's "allowed" column says what the loader enforces (the registry's bounds)."""
+    from inferonomics.model.registry import PARAMETERS
+
+    rows = [line for line in README.splitlines() if line.startswith("| `")]
+    for p in PARAMETERS:
+        row = next(r for r in rows if r.startswith(f"| `{p.path}`") or
+                   (r.startswith(f"| `{p.section}.") and f"`{p.name}`" in r.split("|")[1]))
+        bounds = p.range_text().split(" in ", 1)[1]
+        if p.unit:
+            bounds = bounds.removesuffix(f" ({p.unit})")
+        bounds = bounds.split(" or ")[0]
+        assert bounds in row, (p.path, bounds, row)

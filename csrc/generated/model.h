@@ -13,7 +13,8 @@ enum {
     I_COMM_EFFICIENCY, I_STEP_OVERHEAD_MS, I_MEMORY_USABLE_FRACTION, I_PUE, I_HOST_W,
     I_GRID_GCO2_PER_KWH, I_EMBODIED_KGCO2, I_WUE_L_PER_KWH, I_USD_PER_DEVICE_HOUR,
     I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH, I_UTILIZATION,
-    I_LIFETIME_YEARS, I_POWER_EXPONENT, I_BEAMS,
+    I_LIFETIME_YEARS, I_POWER_EXPONENT, I_BEAMS, I_COST_OF_CAPITAL, I_RESIDUAL_FRACTION,
+    I_COLOCATION_USD_PER_KW_MONTH, I_PROVISIONED_KW, I_INTERRUPTIONS_PER_HOUR, I_RESTART_S,
 };
 enum {
     O_STATUS, O_BATCH, O_MAX_BATCH, O_TTFT_S, O_TPOT_S, O_E2E_S, O_TOKENS_PER_S,
@@ -32,7 +33,8 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "comm_efficiency", "step_overhead_ms", "memory_usable_fraction", "pue", "host_w",
     "grid_gco2_per_kwh", "embodied_kgco2", "wue_l_per_kwh", "usd_per_device_hour",
     "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh", "utilization",
-    "lifetime_years", "power_exponent", "beams",
+    "lifetime_years", "power_exponent", "beams", "cost_of_capital", "residual_fraction",
+    "colocation_usd_per_kw_month", "provisioned_kw", "interruptions_per_hour", "restart_s",
 };
 static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "status", "batch", "max_batch", "ttft_s", "tpot_s", "e2e_s", "tokens_per_s",
@@ -45,7 +47,7 @@ static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
 static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
-    47, 48, 49, 50,
+    47, 48, 49, 50, 52, 53, 54, 55, 56, 57,
 };
 
 /* The reference's constants. */
@@ -59,6 +61,7 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
 #define GRAMS_PER_KG 1000.0
 #define HOURS_PER_YEAR 8766.0
 #define JOULES_PER_KWH 3600000.0
+#define MONTHS_PER_YEAR 12.0
 #define PARAMS_PER_BILLION 1000000000.0
 #define SECONDS_PER_HOUR 3600.0
 #define SECONDS_PER_MS 0.001
@@ -184,6 +187,12 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double lifetime_years = in[I_LIFETIME_YEARS][j];
         const double power_exponent = in[I_POWER_EXPONENT][j];
         const double beams = in[I_BEAMS][j];
+        const double cost_of_capital = in[I_COST_OF_CAPITAL][j];
+        const double residual_fraction = in[I_RESIDUAL_FRACTION][j];
+        const double colocation_usd_per_kw_month = in[I_COLOCATION_USD_PER_KW_MONTH][j];
+        const double provisioned_kw = in[I_PROVISIONED_KW][j];
+        const double interruptions_per_hour = in[I_INTERRUPTIONS_PER_HOUR][j];
+        const double restart_s = in[I_RESTART_S][j];
         const double total_params = (total_params_b * PARAMS_PER_BILLION);
         const double active_params = (active_params_b * PARAMS_PER_BILLION);
         const double devices = count;
@@ -251,8 +260,14 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double joules_per_token = (facility_joules / tokens_per_cycle);
         const double kwh_per_cycle = (facility_joules / JOULES_PER_KWH);
         const double power_w_per_device = ((facility_joules / devices) / (cycle_s + idle_s));
-        const double device_hours = ((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR);
-        const double usd_per_device_hour_all_in = ((usd_per_device_hour + (purchase_usd / (lifetime_years * HOURS_PER_YEAR))) + hosting_usd_per_device_hour);
+        const double paid_hours_per_hour = (1.0 + ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR));
+        const double device_hours = (((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
+        const double discount = pow_((1.0 + cost_of_capital), (-lifetime_years));
+        const double capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR);
+        const double capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR));
+        const double capital_usd_per_hour_3 = ((cost_of_capital > 0.0) ? capital_usd_per_hour : capital_usd_per_hour_2);
+        const double colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * MONTHS_PER_YEAR) / HOURS_PER_YEAR);
+        const double usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour);
         const double usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh));
         const double usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double prefill_share = ((resident * prefill_s) / cycle_s);

@@ -369,6 +369,12 @@ I_UTILIZATION = 48
 I_LIFETIME_YEARS = 49
 I_POWER_EXPONENT = 50
 I_BEAMS = 51
+I_COST_OF_CAPITAL = 52
+I_RESIDUAL_FRACTION = 53
+I_COLOCATION_USD_PER_KW_MONTH = 54
+I_PROVISIONED_KW = 55
+I_INTERRUPTIONS_PER_HOUR = 56
+I_RESTART_S = 57
 O_STATUS = 0
 O_BATCH = 1
 O_MAX_BATCH = 2
@@ -395,7 +401,7 @@ O_DECODE_COMPUTE_BOUND = 21
 INPUT_STREAM = np.array([
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
-    47, 48, 49, 50,
+    47, 48, 49, 50, 52, 53, 54, 55, 56, 57,
 ], dtype=np.uint64)
 
 # The reference's constants.
@@ -409,6 +415,7 @@ FLOPS_PER_TFLOPS = 1000000000000.0
 GRAMS_PER_KG = 1000.0
 HOURS_PER_YEAR = 8766.0
 JOULES_PER_KWH = 3600000.0
+MONTHS_PER_YEAR = 12.0
 PARAMS_PER_BILLION = 1000000000.0
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_MS = 0.001
@@ -545,6 +552,12 @@ def evaluate_block(w):
         lifetime_years = w[I_LIFETIME_YEARS * ROW + j]
         power_exponent = w[I_POWER_EXPONENT * ROW + j]
         beams = w[I_BEAMS * ROW + j]
+        cost_of_capital = w[I_COST_OF_CAPITAL * ROW + j]
+        residual_fraction = w[I_RESIDUAL_FRACTION * ROW + j]
+        colocation_usd_per_kw_month = w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j]
+        provisioned_kw = w[I_PROVISIONED_KW * ROW + j]
+        interruptions_per_hour = w[I_INTERRUPTIONS_PER_HOUR * ROW + j]
+        restart_s = w[I_RESTART_S * ROW + j]
         total_params = (total_params_b * PARAMS_PER_BILLION)
         active_params = (active_params_b * PARAMS_PER_BILLION)
         devices = count
@@ -612,8 +625,14 @@ def evaluate_block(w):
         joules_per_token = (facility_joules / tokens_per_cycle)
         kwh_per_cycle = (facility_joules / JOULES_PER_KWH)
         power_w_per_device = ((facility_joules / devices) / (cycle_s + idle_s))
-        device_hours = ((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR)
-        usd_per_device_hour_all_in = ((usd_per_device_hour + (purchase_usd / (lifetime_years * HOURS_PER_YEAR))) + hosting_usd_per_device_hour)
+        paid_hours_per_hour = (1.0 + ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR))
+        device_hours = (((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
+        discount = pow_((1.0 + cost_of_capital), (-lifetime_years))
+        capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR)
+        capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR))
+        capital_usd_per_hour_3 = (capital_usd_per_hour if (cost_of_capital > 0.0) else capital_usd_per_hour_2)
+        colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * MONTHS_PER_YEAR) / HOURS_PER_YEAR)
+        usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour)
         usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
         usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)
         prefill_share = ((resident * prefill_s) / cycle_s)

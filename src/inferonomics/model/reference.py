@@ -48,6 +48,7 @@ SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_MS = 1e-3
 SECONDS_PER_US = 1e-6
 HOURS_PER_YEAR = 8766.0                 # 365.25 days
+MONTHS_PER_YEAR = 12.0
 JOULES_PER_KWH = 3.6e6
 GRAMS_PER_KG = 1000.0
 TOKENS_PER_MTOK = 1e6
@@ -183,7 +184,11 @@ def evaluate(*,
              # deployment
              utilization: float, lifetime_years: float,
              # appended inputs
-             power_exponent: float, beams: float) -> Outputs:
+             power_exponent: float, beams: float,
+             # acquisition
+             cost_of_capital: float, residual_fraction: float,
+             colocation_usd_per_kw_month: float, provisioned_kw: float,
+             interruptions_per_hour: float, restart_s: float) -> Outputs:
     """Evaluate the cost model for one fully specified configuration.
 
     Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
@@ -316,10 +321,26 @@ def evaluate(*,
     power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
 
     # ---- cost ------------------------------------------------------------------------------------------------
-    device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR
+    # A reclaimed (spot) device loses restart_s of paid time per interruption: paid hours per
+    # serving hour grow by the expected lost time (interruptions are rare against an hour).
+    paid_hours_per_hour = 1.0 + interruptions_per_hour * restart_s / SECONDS_PER_HOUR
+    device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR * paid_hours_per_hour
+    # Owned capital: the purchase less the present value of its resale, spread over the lifetime by
+    # the capital recovery factor r / (1 - (1 + r)^-L), an annuity at the cost of capital r (Brealey,
+    # Myers & Allen, Principles of Corporate Finance, ch. 2); straight-line when r = 0.
+    discount = (1.0 + cost_of_capital) ** (-lifetime_years)   # today's value of 1 USD at end of life
+    if cost_of_capital > 0:
+        capital_usd_per_hour = ((purchase_usd - residual_fraction * purchase_usd * discount)
+                                * cost_of_capital / (1.0 - discount) / HOURS_PER_YEAR)
+    else:
+        capital_usd_per_hour = ((purchase_usd - residual_fraction * purchase_usd)
+                                / (lifetime_years * HOURS_PER_YEAR))
+    colocation_usd_per_hour = (colocation_usd_per_kw_month * provisioned_kw * MONTHS_PER_YEAR
+                               / HOURS_PER_YEAR)
     usd_per_device_hour_all_in = (usd_per_device_hour
-                                  + purchase_usd / (lifetime_years * HOURS_PER_YEAR)
-                                  + hosting_usd_per_device_hour)
+                                  + capital_usd_per_hour
+                                  + hosting_usd_per_device_hour
+                                  + colocation_usd_per_hour)
     usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * usd_per_kwh
     usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
     # API-style split: prefill time is billed to input tokens, decode time to output tokens.

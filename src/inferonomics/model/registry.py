@@ -193,6 +193,12 @@ MAX_INTENSITY = 1e6                           # gCO2e/kWh, L/kWh
 MAX_EMBODIED_KG = 1e9
 MAX_USD = 1e12                                # any price or purchase, USD
 MIN_LIFETIME_YEARS, MAX_LIFETIME_YEARS = 1e-3, 1e3
+MIN_COST_OF_CAPITAL = 0.01
+"""Smallest positive cost of capital, per year (0 is allowed: straight-line depreciation). The
+capital recovery factor r / (1 - (1 + r)^-L) divides by a difference that vanishes with r L; above
+1%/yr and 0.001 years it keeps ten significant digits in every core."""
+MAX_RESIDUAL_FRACTION = 1.0
+MAX_INTERRUPTION_RATE = 1e3                   # interruptions per hour
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -304,6 +310,25 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("workload", "beams", "hypotheses", 1, MAX_BEAMS,
        "Beam search width: hypotheses decoded per request (1: sampling or greedy decoding).",
        default=1.0, integer=True, stream=50),
+    # --- acquisition (issue 12): owning with a cost of capital, colocation, spot interruptions -----
+    _p("cost", "cost_of_capital", "fraction/yr", MIN_COST_OF_CAPITAL, 1,
+       "Yearly cost of the money tied up in owned devices; 0: straight-line depreciation.",
+       default=0.0, special=(0.0,), typical=(0.0, 0.2), stream=52),
+    _p("cost", "residual_fraction", "fraction", 0, MAX_RESIDUAL_FRACTION,
+       "Resale value at the end of the lifetime, as a share of purchase_usd (own mode).",
+       default=0.0, stream=53),
+    _p("cost", "colocation_usd_per_kw_month", "USD/kW-month", 0, MAX_USD,
+       "Colocation (space, power delivery, cooling) per kW of provisioned power (own mode).",
+       default=0.0, typical=(0.0, 300.0), stream=54),
+    _p("cost", "provisioned_kw", "kW", 0, MAX_POWER_W / 1000.0,
+       "Power provisioned per device, its share of server and network included (before PUE).",
+       default=0.0, typical=(0.0, 3.0), stream=55),
+    _p("cost", "interruptions_per_hour", "1/h", 0, MAX_INTERRUPTION_RATE,
+       "Rate at which a (spot) device is reclaimed; each interruption costs restart_s of paid time.",
+       default=0.0, typical=(0.0, 0.01), stream=56),
+    _p("cost", "restart_s", "s", 0, MAX_DELAY,
+       "Paid time lost per interruption: a new node, the image, the weights, requests redone.",
+       default=0.0, typical=(0.0, 600.0), stream=57),
 )
 
 RETIRED_STREAMS: frozenset[int] = frozenset()

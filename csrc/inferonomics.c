@@ -465,16 +465,45 @@ static int too_short(int64_t have, int64_t count, int64_t per) {
     return per > 0 && count > have / per;
 }
 
-static int plan_ok(const int32_t *kinds, const double *params, int64_t n_choice) {
-    if (!kinds || !params) return 0;
-    for (int s = 0; s < INF_N_INPUTS; s++) {
-        if (kinds[s] < K_FIXED || kinds[s] > K_CHOICE) return 0;
-        if (kinds[s] == K_CHOICE) {
-            const double *p = params + s * INF_N_DIST_PARAMS;
-            if (!(p[0] >= 0 && p[1] >= 1 && p[0] + p[1] <= (double)n_choice)) return 0;
-        }
-    }
-    return 1;
+static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* Return the code of a failed check. Every check runs before the first array access. */
+#define CHECK(call) do { int32_t rc_ = (call); if (rc_ != INF_OK) return rc_; } while (0)
+
+/* An array of `len` elements that must hold `count` records of `per` elements. NULL passes only
+ * with length 0, where nothing is read or written. */
+static int32_t check_array(const void *p, int64_t len, int64_t count, int64_t per) {
+    if (!p && len != 0) return INF_E_NULL;
+    return too_short(len, count, per) ? INF_E_LENGTH : INF_OK;
+}
+
+/* An optional output: NULL with length 0 means "not wanted"; anything else is checked as above. */
+static int32_t check_optional(const void *p, int64_t len, int64_t count, int64_t per) {
+    return !p && len == 0 ? INF_OK : check_array(p, len, count, per);
+}
+
+/* A plan or table row: a known kind and, for a choice, entries offset .. offset+count-1 inside
+ * tables of n_choice entries. draw_column truncates offset and count, so a row that passes this
+ * test in doubles indexes below n_choice (for tables under 2**53 entries: any that fits in memory). */
+static int32_t check_row(int32_t kind, const double *p, int64_t n_choice) {
+    if (kind < K_FIXED || kind > K_CHOICE) return INF_E_ARGUMENT;
+    if (kind != K_CHOICE) return INF_OK;
+    if (!(p[0] >= 0 && p[1] >= 1)) return INF_E_ARGUMENT;
+    return p[0] + p[1] <= (double)n_choice ? INF_OK : INF_E_LENGTH;
+}
+
+/* The plan's arrays hold every input's entry, and its choice inputs index inside both tables. */
+static int32_t check_plan(const plan_t *plan, int64_t kinds_len, int64_t params_len,
+                          int64_t integer_len, int64_t values_len, int64_t weights_len) {
+    CHECK(check_array(plan->kinds, kinds_len, INF_N_INPUTS, 1));
+    CHECK(check_array(plan->params, params_len, INF_N_INPUTS, INF_N_DIST_PARAMS));
+    CHECK(check_array(plan->integer, integer_len, INF_N_INPUTS, 1));
+    CHECK(check_array(plan->choice_values, values_len, 0, 1));
+    CHECK(check_array(plan->choice_weights, weights_len, 0, 1));
+    for (int s = 0; s < INF_N_INPUTS; s++)
+        CHECK(check_row(plan->kinds[s], plan->params + s * INF_N_DIST_PARAMS,
+                        min64(values_len, weights_len)));
+    return INF_OK;
 }
 
 static int thread_count(int32_t threads) {
@@ -486,14 +515,16 @@ static int thread_count(int32_t threads) {
 #endif
 }
 
-int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_t *integer,
-                        const double *choice_values, const double *choice_weights, int64_t n_choice,
+int32_t inf_draw_inputs(const int32_t *kinds, int64_t kinds_len, const double *params,
+                        int64_t params_len, const int32_t *integer, int64_t integer_len,
+                        const double *choice_values, int64_t choice_values_len,
+                        const double *choice_weights, int64_t choice_weights_len,
                         uint64_t seed, int64_t start, int64_t n, double *out, int64_t out_len) {
-    if (n < 0 || start < 0 || !out || !integer || !choice_values || !choice_weights)
-        return INF_E_ARGUMENT;
-    if (too_short(out_len, n, INF_N_INPUTS)) return INF_E_LENGTH;
-    if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
-    plan_t plan = {kinds, params, integer, choice_values, choice_weights};
+    const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
+    if (start < 0 || n < 0 || n > INF_MAX_INDEX - start) return INF_E_ARGUMENT;
+    CHECK(check_array(out, out_len, n, INF_N_INPUTS));
+    CHECK(check_plan(&plan, kinds_len, params_len, integer_len, choice_values_len,
+                     choice_weights_len));
     block_t *b = malloc(sizeof *b);
     if (!b) return INF_E_MEMORY;
     fill_fixed(&plan, b);
@@ -508,13 +539,16 @@ int32_t inf_draw_inputs(const int32_t *kinds, const double *params, const int32_
     return INF_OK;
 }
 
-int32_t inf_draw_only(const int32_t *kinds, const double *params, const int32_t *integer,
-                      const double *choice_values, const double *choice_weights, int64_t n_choice,
+int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *params,
+                      int64_t params_len, const int32_t *integer, int64_t integer_len,
+                      const double *choice_values, int64_t choice_values_len,
+                      const double *choice_weights, int64_t choice_weights_len,
                       uint64_t seed, int64_t start, int64_t stop, int32_t threads, double *checksum) {
-    if (start < 0 || stop < start || !checksum || !integer || !choice_values || !choice_weights)
-        return INF_E_ARGUMENT;
-    if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
+    if (start < 0 || stop < start || stop > INF_MAX_INDEX) return INF_E_ARGUMENT;
+    if (!checksum) return INF_E_NULL;
+    CHECK(check_plan(&plan, kinds_len, params_len, integer_len, choice_values_len,
+                     choice_weights_len));
     const uint64_t key = seed_key(seed);
     int nthreads = thread_count(threads), failed = 0;
     double total = 0.0;
@@ -548,9 +582,9 @@ int32_t inf_draw_only(const int32_t *kinds, const double *params, const int32_t 
 
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
                      int64_t outputs_len, int32_t threads) {
-    if (n < 0 || !inputs || !outputs) return INF_E_ARGUMENT;
-    if (too_short(inputs_len, n, INF_N_INPUTS) || too_short(outputs_len, n, INF_N_OUTPUTS))
-        return INF_E_LENGTH;
+    if (n < 0) return INF_E_ARGUMENT;
+    CHECK(check_array(inputs, inputs_len, n, INF_N_INPUTS));
+    CHECK(check_array(outputs, outputs_len, n, INF_N_OUTPUTS));
     int nthreads = thread_count(threads), failed = 0;
     (void)nthreads;
 #ifdef _OPENMP
@@ -581,26 +615,32 @@ int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double
     return failed ? INF_E_MEMORY : INF_OK;
 }
 
-int32_t inf_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
-                     const double *choice_values, const double *choice_weights, int64_t n_choice,
+int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *params,
+                     int64_t params_len, const int32_t *integer, int64_t integer_len,
+                     const double *choice_values, int64_t choice_values_len,
+                     const double *choice_weights, int64_t choice_weights_len,
                      uint64_t seed, int64_t start, int64_t stop, int64_t chunk, int32_t threads,
                      int64_t *status_counts, int64_t status_len,
                      double *chunk_moments, int64_t moments_len,
                      int64_t *hist, int64_t hist_len,
-                     double *keep_inputs, double *keep_outputs, int64_t keep_rows) {
-    if (start < 0 || stop < start || chunk < 1) return INF_E_ARGUMENT;
-    if (!status_counts || !chunk_moments || !hist || !integer || !choice_values || !choice_weights)
-        return INF_E_ARGUMENT;
-    int64_t n = stop - start;
-    if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
-    int64_t n_chunks = (n + chunk - 1) / chunk;
-    if (status_len < INF_N_STATUS || too_short(moments_len, n_chunks, INF_N_METRICS * INF_MOMENTS)
-        || hist_len < (int64_t)INF_N_METRICS * INF_SKETCH_BUCKETS)
-        return INF_E_LENGTH;
-    if ((keep_inputs || keep_outputs) && keep_rows < n) return INF_E_LENGTH;
-    if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
-
+                     double *keep_inputs, int64_t keep_inputs_len,
+                     double *keep_outputs, int64_t keep_outputs_len) {
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
+    if (start < 0 || stop < start || stop > INF_MAX_INDEX || chunk < 1) return INF_E_ARGUMENT;
+    const int64_t n = stop - start;
+    if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
+    /* A chunk longer than the span is one chunk either way; the clamp keeps n + chunk and
+     * lo + chunk from overflowing. */
+    if (chunk > INF_MAX_SPAN) chunk = INF_MAX_SPAN;
+    const int64_t n_chunks = (n + chunk - 1) / chunk;
+    CHECK(check_array(status_counts, status_len, 1, INF_N_STATUS));
+    CHECK(check_array(chunk_moments, moments_len, n_chunks, INF_N_METRICS * INF_MOMENTS));
+    CHECK(check_array(hist, hist_len, INF_N_METRICS, INF_SKETCH_BUCKETS));
+    CHECK(check_optional(keep_inputs, keep_inputs_len, n, INF_N_INPUTS));
+    CHECK(check_optional(keep_outputs, keep_outputs_len, n, INF_N_OUTPUTS));
+    CHECK(check_plan(&plan, kinds_len, params_len, integer_len, choice_values_len,
+                     choice_weights_len));
+
     const uint64_t key = seed_key(seed), key_offset = sketch_key_offset();
     const int nthreads = thread_count(threads);
     int failed = 0;
@@ -663,23 +703,34 @@ typedef struct {
     const int32_t *owned_offset;
     const int32_t *owned_param;
     const int64_t *row_offset;
+    int64_t n_owned;   /* owned_offset[n_groups], set by check_grid */
 } grid_t;
 
-/* Whether the grid's arrays are consistent and every table row it can address exists. */
-static int grid_ok(const grid_t *g, int64_t n_owned_total, int64_t table_len, int64_t stop) {
-    if (g->n_groups < 0 || g->n_groups > MAX_GROUPS) return 0;
-    if (g->owned_offset[0] != 0 || g->owned_offset[g->n_groups] != n_owned_total) return 0;
+/* Whether the grid's arrays are as long as n_groups and owned_offset say, its offsets ascend from
+ * 0 to real inputs, every table row it can address is one of the table's `rows`, and it has at
+ * least `stop` points. */
+static int32_t check_grid(grid_t *g, int64_t radix_len, int64_t owned_offset_len,
+                          int64_t owned_param_len, int64_t row_offset_len, int64_t rows,
+                          int64_t stop) {
+    if (g->n_groups < 0 || g->n_groups > MAX_GROUPS) return INF_E_ARGUMENT;
+    CHECK(check_array(g->radix, radix_len, g->n_groups, 1));
+    CHECK(check_array(g->owned_offset, owned_offset_len, g->n_groups + 1, 1));
+    CHECK(check_array(g->row_offset, row_offset_len, g->n_groups, 1));
+    CHECK(check_array(g->owned_param, owned_param_len, 0, 1));
+    if (g->owned_offset[0] != 0) return INF_E_ARGUMENT;
+    g->n_owned = g->owned_offset[g->n_groups];
+    if (g->n_owned > owned_param_len) return INF_E_LENGTH;
     int64_t points = 1;
     for (int32_t k = 0; k < g->n_groups; k++) {
         int64_t lo = g->owned_offset[k], hi = g->owned_offset[k + 1], r = g->radix[k];
-        if (hi < lo || hi > n_owned_total || r < 1 || g->row_offset[k] < 0) return 0;
-        if (points > INT64_MAX / r) return 0;
+        if (hi < lo || hi > g->n_owned || r < 1 || g->row_offset[k] < 0) return INF_E_ARGUMENT;
+        if (points > INT64_MAX / r) return INF_E_ARGUMENT;
         points *= r;
-        if ((hi - lo) > 0 && r > (table_len - g->row_offset[k]) / (hi - lo)) return 0;
+        if ((hi - lo) > 0 && r > (rows - g->row_offset[k]) / (hi - lo)) return INF_E_LENGTH;
         for (int64_t i = lo; i < hi; i++)
-            if (g->owned_param[i] < 0 || g->owned_param[i] >= INF_N_INPUTS) return 0;
+            if (g->owned_param[i] < 0 || g->owned_param[i] >= INF_N_INPUTS) return INF_E_ARGUMENT;
     }
-    return stop <= points;
+    return stop <= points ? INF_OK : INF_E_ARGUMENT;
 }
 
 /* Table rows of grid point p: rows[i] for owned entry i (digits in C order, last group fastest). */
@@ -707,17 +758,20 @@ static inline void grid_next(const grid_t *g, int64_t *digits) {
     }
 }
 
-int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const int64_t *radix,
-                           const int32_t *owned_offset, const int32_t *owned_param,
-                           int64_t n_owned_total, const int64_t *row_offset,
+int32_t inf_sweep_evaluate(const double *base_values, int64_t base_len, int32_t n_groups,
+                           const int64_t *radix, int64_t radix_len,
+                           const int32_t *owned_offset, int64_t owned_offset_len,
+                           const int32_t *owned_param, int64_t owned_param_len,
+                           const int64_t *row_offset, int64_t row_offset_len,
                            const double *table_values, int64_t table_len, int64_t start,
                            int64_t stop, int32_t threads, double *outputs, int64_t outputs_len) {
-    const grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset};
-    if (start < 0 || stop < start || n_owned_total < 0 || !base_values || !outputs || !radix
-        || !owned_offset || !owned_param || !row_offset || !table_values)
-        return INF_E_ARGUMENT;
-    if (too_short(outputs_len, stop - start, INF_N_OUTPUTS)) return INF_E_LENGTH;
-    if (!grid_ok(&grid, n_owned_total, table_len, stop)) return INF_E_ARGUMENT;
+    grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset, 0};
+    if (start < 0 || stop < start || stop > INF_MAX_INDEX) return INF_E_ARGUMENT;
+    CHECK(check_array(base_values, base_len, INF_N_INPUTS, 1));
+    CHECK(check_array(outputs, outputs_len, stop - start, INF_N_OUTPUTS));
+    CHECK(check_array(table_values, table_len, 0, 1));
+    CHECK(check_grid(&grid, radix_len, owned_offset_len, owned_param_len, row_offset_len,
+                     table_len, stop));
     int nthreads = thread_count(threads), failed = 0;
     (void)nthreads;
 #ifdef _OPENMP
@@ -761,40 +815,44 @@ int32_t inf_sweep_evaluate(const double *base_values, int32_t n_groups, const in
     return failed ? INF_E_MEMORY : INF_OK;
 }
 
-int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int32_t *integer,
-                           const double *choice_values, const double *choice_weights,
-                           int64_t n_choice, int32_t n_groups, const int64_t *radix,
-                           const int32_t *owned_offset, const int32_t *owned_param,
-                           int64_t n_owned_total, const int64_t *row_offset,
-                           const int32_t *table_kinds, const double *table_params, int64_t table_len,
+int32_t inf_sweep_simulate(const int32_t *kinds, int64_t kinds_len, const double *params,
+                           int64_t params_len, const int32_t *integer, int64_t integer_len,
+                           const double *choice_values, int64_t choice_values_len,
+                           const double *choice_weights, int64_t choice_weights_len,
+                           int32_t n_groups, const int64_t *radix, int64_t radix_len,
+                           const int32_t *owned_offset, int64_t owned_offset_len,
+                           const int32_t *owned_param, int64_t owned_param_len,
+                           const int64_t *row_offset, int64_t row_offset_len,
+                           const int32_t *table_kinds, int64_t table_kinds_len,
+                           const double *table_params, int64_t table_params_len,
                            uint64_t seed, int64_t samples, int64_t chunk, const double *quantiles,
                            int32_t n_quantiles, int64_t start, int64_t stop, int32_t threads,
                            int64_t *status_counts, int64_t status_len, double *moments,
                            int64_t moments_len, double *quantile_values, int64_t quantile_len) {
-    const grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset};
-    int64_t n = stop - start;
-    if (start < 0 || n < 0 || n_owned_total < 0 || chunk < 1) return INF_E_ARGUMENT;
-    if (!radix || !owned_offset || !owned_param || !row_offset || !table_kinds || !table_params
-        || !quantiles || !status_counts || !moments || !quantile_values || !integer
-        || !choice_values || !choice_weights)
-        return INF_E_ARGUMENT;
+    const plan_t base = {kinds, params, integer, choice_values, choice_weights};
+    grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset, 0};
+    if (start < 0 || stop < start || stop > INF_MAX_INDEX || chunk < 1) return INF_E_ARGUMENT;
     if (samples < 1 || samples > INF_MAX_SPAN) return INF_E_ARGUMENT;
     if (n_quantiles < 0 || n_quantiles > INF_MAX_QUANTILES) return INF_E_ARGUMENT;
+    if (chunk > INF_MAX_SPAN) chunk = INF_MAX_SPAN;   /* as in inf_simulate: no overflow */
+    const int64_t n = stop - start;
+    CHECK(check_array(quantiles, n_quantiles, 0, 1));
     for (int i = 0; i < n_quantiles; i++)
         if (!(quantiles[i] >= 0.0 && quantiles[i] <= 1.0) || (i && quantiles[i] < quantiles[i - 1]))
             return INF_E_ARGUMENT;
-    if (too_short(status_len, n, INF_N_STATUS)
-        || too_short(moments_len, n, INF_N_METRICS * INF_MOMENTS)
-        || too_short(quantile_len, n, (int64_t)INF_N_METRICS * n_quantiles))
-        return INF_E_LENGTH;
-    if (!grid_ok(&grid, n_owned_total, table_len, stop)) return INF_E_ARGUMENT;
-    if (!plan_ok(kinds, params, n_choice)) return INF_E_ARGUMENT;
-    for (int64_t r = 0; r < table_len; r++) {   /* every row a grid point can put into the plan */
-        const double *p = table_params + r * INF_N_DIST_PARAMS;
-        if (table_kinds[r] < K_FIXED || table_kinds[r] > K_CHOICE) return INF_E_ARGUMENT;
-        if (table_kinds[r] == K_CHOICE && !(p[0] >= 0 && p[1] >= 1 && p[0] + p[1] <= (double)n_choice))
-            return INF_E_ARGUMENT;
-    }
+    CHECK(check_array(status_counts, status_len, n, INF_N_STATUS));
+    CHECK(check_array(moments, moments_len, n, INF_N_METRICS * INF_MOMENTS));
+    CHECK(check_array(quantile_values, quantile_len, n, (int64_t)INF_N_METRICS * n_quantiles));
+    CHECK(check_plan(&base, kinds_len, params_len, integer_len, choice_values_len,
+                     choice_weights_len));
+    CHECK(check_array(table_kinds, table_kinds_len, 0, 1));
+    CHECK(check_array(table_params, table_params_len, 0, INF_N_DIST_PARAMS));
+    const int64_t table_rows = min64(table_kinds_len, table_params_len / INF_N_DIST_PARAMS);
+    CHECK(check_grid(&grid, radix_len, owned_offset_len, owned_param_len, row_offset_len,
+                     table_rows, stop));
+    for (int64_t r = 0; r < table_rows; r++)   /* every row a grid point can put into the plan */
+        CHECK(check_row(table_kinds[r], table_params + r * INF_N_DIST_PARAMS,
+                        min64(choice_values_len, choice_weights_len)));
 
     const uint64_t key = seed_key(seed), key_offset = sketch_key_offset();
     const int64_t n_chunks = (samples + chunk - 1) / chunk;
@@ -806,7 +864,7 @@ int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int
     {
         int32_t *hist = calloc((size_t)INF_N_METRICS * HIST_STRIDE, sizeof(int32_t));
         block_t *b = malloc(sizeof *b);
-        int64_t *rows = malloc(((size_t)n_owned_total + 1) * sizeof *rows);
+        int64_t *rows = malloc(((size_t)grid.n_owned + 1) * sizeof *rows);
         int32_t my_kinds[INF_N_INPUTS];
         double my_params[INF_N_INPUTS * INF_N_DIST_PARAMS], part[INF_N_METRICS * INF_MOMENTS];
         moments_t mo;
@@ -816,7 +874,6 @@ int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int
 #endif
             failed = 1;
         } else {   /* inputs no group owns keep the base plan's fixed values */
-            const plan_t base = {kinds, params, integer, choice_values, choice_weights};
             fill_fixed(&base, b);
             memcpy(my_kinds, kinds, sizeof my_kinds);
             memcpy(my_params, params, sizeof my_params);
@@ -828,7 +885,7 @@ int32_t inf_sweep_simulate(const int32_t *kinds, const double *params, const int
         for (int64_t p = start; p < stop; p++) {
             if (!hist || !b || !rows) continue;
             grid_rows(&grid, p, rows);
-            for (int64_t i = 0; i < n_owned_total; i++) {
+            for (int64_t i = 0; i < grid.n_owned; i++) {
                 int s = owned_param[i];
                 my_kinds[s] = table_kinds[rows[i]];
                 memcpy(my_params + s * INF_N_DIST_PARAMS, table_params + rows[i] * INF_N_DIST_PARAMS,

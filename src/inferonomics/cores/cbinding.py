@@ -1,8 +1,9 @@
 """The one module that talks to the C core (``inferonomics._ccore``, built by csrc/_build_ffi.py).
 
 It checks that the compiled core matches this Python package (same inputs and outputs, in the same
-order) and turns numpy arrays into the pointers and lengths the C functions check. Nothing else in
-the package imports ``_ccore``.
+order) and turns numpy arrays into the pointers and lengths the C functions check: every array goes
+in as its pointer and its true length, after a check of dtype and layout, and a refused call raises
+:class:`CoreError`. Nothing else in the package imports ``_ccore``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 
 import numpy as np
 
+from ..errors import InferonomicsError
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
@@ -34,7 +36,25 @@ else:
                               "pip install --force-reinstall --no-deps .")
         ffi = lib = None
 
-ERRORS = {-1: "an array is too short", -2: "an argument is out of range", -3: "out of memory"}
+
+class CoreError(InferonomicsError, ValueError):
+    """The C core refused a call (an array of the wrong dtype, layout or length, a NULL pointer, an
+    argument out of range) or could not allocate its buffers. ``code`` is the core's INF_E_* value,
+    or None when this binding refused the call before making it."""
+
+    def __init__(self, message: str, code: int | None = None):
+        self.code = code
+        super().__init__(message)
+
+    def __reduce__(self):   # keeps ``code`` when a worker process sends the error back
+        return type(self), (str(self), self.code)
+
+
+if lib is not None:
+    ERRORS = {lib.INF_E_LENGTH: "an array is shorter than the call needs",
+              lib.INF_E_ARGUMENT: "a count, a range, or a plan or grid entry is invalid",
+              lib.INF_E_MEMORY: "out of memory",
+              lib.INF_E_NULL: "a pointer the call needs is NULL"}
 
 # OpenMP (libgomp) is not fork-safe: a process forked after its parent ran a parallel region with
 # more than one thread hangs at its next parallel region (the parent's worker threads do not exist
@@ -71,32 +91,33 @@ _DTYPES = {"double[]": np.dtype(np.float64), "int32_t[]": np.dtype(np.int32),
            "int64_t[]": np.dtype(np.int64)}
 
 
-def _ptr(ctype: str, array: np.ndarray, *, writable: bool = False):
-    """The C pointer of ``array``, refusing an array the C core would misread: another dtype (a
-    float64 histogram filled with int64 bits) or a non-contiguous view."""
+def _arr(ctype: str, array: np.ndarray | None, *, writable: bool = False) -> tuple:
+    """``(pointer, length in elements)`` of ``array`` for the C core, which checks the length;
+    ``(NULL, 0)`` for None. Refuses an array the core would misread: another dtype (a float64
+    histogram filled with int64 bits) or a non-contiguous view."""
     if array is None:
-        return ffi.NULL
+        return ffi.NULL, 0
     if array.dtype != _DTYPES[ctype] or not array.flags.c_contiguous:
-        raise ValueError(f"the C core needs a C-contiguous {_DTYPES[ctype]} array for {ctype}, "
-                         f"got {array.dtype}{'' if array.flags.c_contiguous else ', strided'}")
-    return ffi.from_buffer(ctype, array, require_writable=writable)
+        raise CoreError(f"the C core needs a C-contiguous {_DTYPES[ctype]} array for {ctype}, "
+                        f"got {array.dtype}{'' if array.flags.c_contiguous else ', strided'}")
+    return ffi.from_buffer(ctype, array, require_writable=writable), array.size
 
 
 def _check(rc: int, what: str) -> None:
-    if rc != 0:
-        raise RuntimeError(f"C core {what} failed: {ERRORS.get(rc, rc)}")
+    if rc != lib.INF_OK:
+        raise CoreError(f"C core {what} refused the call: {ERRORS.get(rc, f'error {rc}')}", rc)
 
 
-def _plan_args(plan: EncodedPlan):
-    return (_ptr("int32_t[]", plan.kinds), _ptr("double[]", plan.params),
-            _ptr("int32_t[]", plan.integer), _ptr("double[]", plan.choice_values),
-            _ptr("double[]", plan.choice_weights), plan.choice_values.size)
+def _plan_args(plan: EncodedPlan) -> tuple:
+    return (*_arr("int32_t[]", plan.kinds), *_arr("double[]", plan.params),
+            *_arr("int32_t[]", plan.integer), *_arr("double[]", plan.choice_values),
+            *_arr("double[]", plan.choice_weights))
 
 
 def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
     out = np.empty((n, N_INPUTS))
     _check(lib.inf_draw_inputs(*_plan_args(plan), seed, start, n,
-                               _ptr("double[]", out, writable=True), out.size), "draw_inputs")
+                               *_arr("double[]", out, writable=True)), "draw_inputs")
     return out
 
 
@@ -111,26 +132,25 @@ def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     n = inputs.shape[0]
     out = np.empty((n, N_OUTPUTS))
-    _check(lib.inf_evaluate(_ptr("double[]", inputs), inputs.size, n,
-                            _ptr("double[]", out, writable=True), out.size, _threads(threads)), "evaluate")
+    _check(lib.inf_evaluate(*_arr("double[]", inputs), n, *_arr("double[]", out, writable=True),
+                            _threads(threads)), "evaluate")
     return out
 
 
 def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
              status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
              keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
-    rows = stop - start if keep_inputs is not None else 0
     _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
-                            _ptr("int64_t[]", status, writable=True), status.size,
-                            _ptr("double[]", chunk_moments, writable=True), chunk_moments.size,
-                            _ptr("int64_t[]", hist, writable=True), hist.size,
-                            _ptr("double[]", keep_inputs, writable=True),
-                            _ptr("double[]", keep_outputs, writable=True), rows), "simulate")
+                            *_arr("int64_t[]", status, writable=True),
+                            *_arr("double[]", chunk_moments, writable=True),
+                            *_arr("int64_t[]", hist, writable=True),
+                            *_arr("double[]", keep_inputs, writable=True),
+                            *_arr("double[]", keep_outputs, writable=True)), "simulate")
 
 
-def _grid_args(grid):
-    return (grid.n_groups, _ptr("int64_t[]", grid.radix), _ptr("int32_t[]", grid.owned_offset),
-            _ptr("int32_t[]", grid.owned_param), grid.n_owned, _ptr("int64_t[]", grid.row_offset))
+def _grid_args(grid) -> tuple:
+    return (grid.n_groups, *_arr("int64_t[]", grid.radix), *_arr("int32_t[]", grid.owned_offset),
+            *_arr("int32_t[]", grid.owned_param), *_arr("int64_t[]", grid.row_offset))
 
 
 def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
@@ -138,9 +158,9 @@ def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.nd
     input at its median, written into ``out`` (C-contiguous, stop - start rows) when given."""
     grid = grid.encoded
     out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
-    _check(lib.inf_sweep_evaluate(_ptr("double[]", grid.base_medians), *_grid_args(grid),
-                                  _ptr("double[]", grid.table_medians), grid.n_rows, start, stop,
-                                  _threads(threads), _ptr("double[]", out, writable=True), out.size),
+    _check(lib.inf_sweep_evaluate(*_arr("double[]", grid.base_medians), *_grid_args(grid),
+                                  *_arr("double[]", grid.table_medians), start, stop,
+                                  _threads(threads), *_arr("double[]", out, writable=True)),
            "sweep_evaluate")
     return out
 
@@ -156,12 +176,11 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
     moments = np.empty((n, N_METRICS, N_MOMENTS))
     values = np.empty((n, N_METRICS, quantiles.size))
     _check(lib.inf_sweep_simulate(*_plan_args(grid.plan), *_grid_args(grid),
-                                  _ptr("int32_t[]", grid.table_kinds),
-                                  _ptr("double[]", grid.table_params), grid.n_rows, seed, samples,
-                                  chunk, _ptr("double[]", quantiles), quantiles.size, start, stop,
-                                  _threads(threads), _ptr("int64_t[]", status, writable=True),
-                                  status.size,
-                                  _ptr("double[]", moments, writable=True), moments.size,
-                                  _ptr("double[]", values, writable=True), values.size),
+                                  *_arr("int32_t[]", grid.table_kinds),
+                                  *_arr("double[]", grid.table_params), seed, samples, chunk,
+                                  *_arr("double[]", quantiles), start, stop, _threads(threads),
+                                  *_arr("int64_t[]", status, writable=True),
+                                  *_arr("double[]", moments, writable=True),
+                                  *_arr("double[]", values, writable=True)),
            "sweep_simulate")
     return status, moments, values

@@ -58,6 +58,9 @@ def compile_flags() -> tuple[list[str], list[str]]:
     # multiply-add contraction (clang's default): the C core computes the numba core's bits.
     compile_args = ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd",
                     "-ffp-contract=off", "-Werror=implicit-function-declaration"]
+    # The installed module must not carry this machine's paths: no debug info (Python's own CFLAGS
+    # add -g, which records the build folder), and source paths relative to the checkout.
+    compile_args += ["-g0", f"-ffile-prefix-map={HERE.parent}=."]
     link_args: list[str] = []
     if not _flag("INFERONOMICS_PORTABLE") and _compiler_accepts(["-march=native"]):
         compile_args.append("-march=native")

@@ -11,12 +11,13 @@ import tomllib
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import inferonomics
 from inferonomics import (BackendUnavailable, InferonomicsError, ScenarioError, evaluate,
                           load_catalog_file, load_scenario, register_hardware, simulate)
-from inferonomics.model.registry import BATCH_MAX
+from inferonomics.model.registry import BATCH_MAX, PARAMETER_BY_PATH
 from inferonomics.io.toml_text import to_toml
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
@@ -32,6 +33,7 @@ CHIP_SPEC = {"name": "My chip", "memory_gb": 96.0, "memory_bw_gbps": 4000.0, "tf
              "tflops_8": 2000.0, "tdp_w": 600.0, "idle_w": 60.0, "interconnect_gbps": 400.0,
              "usd_per_hour": 3.0}
 MODEL_SPEC = {"name": "My model", **INLINE_MODEL}
+MFU_RANGE = PARAMETER_BY_PATH["efficiency.mfu"].range_text()   # "a number in [1e-06, 1] ..."
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -197,15 +199,15 @@ def test_missing_distribution_parameter_names_the_required_keys():
 @pytest.mark.parametrize("path, value, allowed", [
     ("hardware.count", 0, "an integer in [1, 1e+06]"),
     ("hardware.count", -1, "an integer in [1, 1e+06]"),
-    ("workload.batch", 0, "an integer in [1,"),
+    ("workload.batch", -1, "an integer in [1,"),
     ("workload.batch", 2.5, "an integer in [1,"),
-    ("workload.input_tokens", 0, "a number in (0,"),
-    ("workload.input_tokens", -5, "a number in (0,"),
-    ("workload.output_tokens", -1, "a number in (0,"),
-    ("efficiency.mfu", 1.5, "a number in (0, 1]"),
-    ("efficiency.mfu", 0, "a number in (0, 1]"),
-    ("efficiency.mfu", -0.1, "a number in (0, 1]"),
-    ("deployment.utilization", 0, "a number in (0, 1]"),
+    ("workload.input_tokens", 0, "a number in [0.001,"),
+    ("workload.input_tokens", -5, "a number in [0.001,"),
+    ("workload.output_tokens", -1, "a number in [0.001,"),
+    ("efficiency.mfu", 1.5, "a number in [1e-06, 1]"),
+    ("efficiency.mfu", 0, "a number in [1e-06, 1]"),
+    ("efficiency.mfu", -0.1, "a number in [1e-06, 1]"),
+    ("deployment.utilization", 0, "a number in [1e-06, 1]"),
     ("precision.weight_bits", 0.5, "a number in [1, 32]"),
     ("precision.weight_bits", 33, "a number in [1, 32]"),
     ("energy.pue", 0.9, "a number in [1,"),
@@ -215,7 +217,7 @@ def test_missing_distribution_parameter_names_the_required_keys():
 ])
 def test_out_of_range_value_names_the_allowed_range(path, value, allowed):
     err = load_error(scenario_with(path, value))
-    assert_refused(err, path, allowed, f"got {value:g}")
+    assert_refused(err, path, allowed, PARAMETER_BY_PATH[path].range_text(), f"got {value:g}")
 
 
 def test_out_of_range_value_in_an_inline_model_names_the_allowed_range():
@@ -223,16 +225,11 @@ def test_out_of_range_value_in_an_inline_model_names_the_allowed_range():
     assert_refused(err, "model.n_layers", "an integer in [1,", "got 0")
 
 
-@pytest.mark.parametrize("path, allowed", [
-    ("workload.batch", "an integer in [1, inf)"),
-    ("model.n_layers", "an integer in [1, inf)"),
-    ("hardware.memory_gb", "a number in (0, inf)"),
-    ("workload.input_tokens", "a number in (0, inf)"),
-    ("energy.pue", "a number in [1, inf)"),
-    ("cost.usd_per_device_hour", "a number in [0, inf)"),
-])
-def test_infinite_value_is_refused_naming_the_open_range(path, allowed):
-    assert_refused(load_error(scenario_with(path, math.inf)), path, allowed, "got inf")
+@pytest.mark.parametrize("path", ["workload.batch", "model.n_layers", "hardware.memory_gb",
+                                  "workload.input_tokens", "energy.pue", "cost.usd_per_device_hour"])
+def test_infinite_value_is_refused_naming_the_range(path):
+    assert_refused(load_error(scenario_with(path, math.inf)), path,
+                   PARAMETER_BY_PATH[path].range_text(), "got inf")
 
 
 def test_infinite_latency_target_means_no_target_and_loads():
@@ -289,12 +286,12 @@ def test_impossible_distribution_is_refused_with_its_constraint(path, dist, frag
 
 def test_distribution_leaving_the_allowed_range_names_its_support_and_the_range():
     err = load_error(scenario_with("efficiency.mfu", {"dist": "uniform", "low": 0.5, "high": 1.5}))
-    assert_refused(err, "efficiency.mfu", "[0.5, 1.5]", "outside the allowed range", "(0, 1]")
+    assert_refused(err, "efficiency.mfu", "[0.5, 1.5]", "outside the allowed range", MFU_RANGE)
 
 
 def test_unbounded_normal_on_a_bounded_input_hints_to_add_bounds():
     err = load_error(scenario_with("efficiency.mfu", {"dist": "normal", "mean": 0.5, "sd": 0.1}))
-    assert_refused(err, "efficiency.mfu", "(0, 1]", "add low/high bounds")
+    assert_refused(err, "efficiency.mfu", MFU_RANGE, "add low/high bounds")
 
 
 def test_bounded_normal_inside_the_range_loads():
@@ -305,8 +302,8 @@ def test_bounded_normal_inside_the_range_loads():
 
 
 def test_choice_value_outside_the_range_names_the_range():
-    err = load_error(scenario_with("workload.batch", {"dist": "choice", "values": [8, 0]}))
-    assert_refused(err, "workload.batch.values", "an integer in [1,", "got 0")
+    err = load_error(scenario_with("workload.batch", {"dist": "choice", "values": [8, -1]}))
+    assert_refused(err, "workload.batch.values", "an integer in [1,", "got -1")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -314,8 +311,8 @@ def test_choice_value_outside_the_range_names_the_range():
 # ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path, value, fragments", [
-    ("efficiency.mfu", "fast", ("(0, 1]", "'fast'")),
-    ("efficiency.mfu", True, ("(0, 1]", "got true")),
+    ("efficiency.mfu", "fast", ("[1e-06, 1]", "'fast'")),
+    ("efficiency.mfu", True, ("[1e-06, 1]", "got true")),
     ("hardware.count", False, ("[1, 1e+06]", "got false")),
     ("workload.batch", "lots", ('"max"', "'lots'")),
     ("workload.input_tokens", {"dist": "lognormal", "median": "1k", "sigma": 0.5},
@@ -371,8 +368,8 @@ def test_nested_list_is_not_a_sweep_axis():
 
 
 def test_bad_element_of_a_sweep_axis_names_its_index():
-    err = load_error(scenario_with("workload.batch", [8, 16, 0]))
-    assert_refused(err, "workload.batch[2]", "an integer in [1,", "got 0")
+    err = load_error(scenario_with("workload.batch", [8, 16, -1]))
+    assert_refused(err, "workload.batch[2]", "an integer in [1,", "got -1")
 
 
 def swept() -> dict:
@@ -523,7 +520,7 @@ def test_evaluate_unknown_input_suggests_the_closest_name(medians):
 def test_evaluate_out_of_range_input_names_the_range(medians):
     with pytest.raises(ScenarioError) as info:
         evaluate(**{**medians, "mfu": 1.5})
-    assert_refused(info.value, "efficiency.mfu", "(0, 1]", "got 1.5")
+    assert_refused(info.value, "efficiency.mfu", MFU_RANGE, "got 1.5")
 
 
 def test_evaluate_refuses_a_boolean_batch(medians):
@@ -671,7 +668,8 @@ def test_one_sided_truncated_normal_is_judged_by_the_values_it_can_draw():
     # Truncated 7 sd out, the inverse CDF reaches further than mean + 8 sd: above 1 here.
     dist = {"dist": "normal", "mean": 0.17, "sd": 0.1, "low": 0.87}
     err = load_error(scenario_with("deployment.utilization", dist))
-    assert_refused(err, "deployment.utilization", "(0, 1]")
+    assert_refused(err, "deployment.utilization",
+                   PARAMETER_BY_PATH["deployment.utilization"].range_text())
 
 
 @pytest.mark.parametrize("weights", [[0, math.nan], [1, math.nan], [math.inf, 1]])
@@ -787,3 +785,126 @@ def test_a_constraint_limit_that_is_not_a_number_is_refused(limit):
 
     with pytest.raises(ScenarioError, match="the limit must be a number"):
         parse_constraint(f"tpot_s_p95 <= {limit}")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Wrong types in the public API
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("assignments, path, fragment", [
+    ({"name.x": 1}, "name.x", "expected a key path SECTION.KEY"),
+    ({"workload": 8}, "workload", "expected a key path SECTION.KEY"),
+    ({"nosuch.batch": 8}, "nosuch.batch", "with a section among model, hardware"),
+    ({1: 8}, "1", "a key path is a string"),
+    ({"description": 5}, "description", "must be a string"),
+])
+def test_with_values_refuses_a_path_that_is_not_a_scenario_key(assignments, path, fragment):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(base()).with_values(assignments)
+    assert_refused(info.value, path, fragment)
+
+
+def test_with_values_needs_a_mapping_and_sets_top_level_keys():
+    with pytest.raises(ScenarioError, match="takes a mapping"):
+        load_scenario(base()).with_values(None)
+    assert load_scenario(base()).with_values({"name": "renamed"}).name == "renamed"
+
+
+def _deep(depth: int):
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("path", ["model.notes", "hardware.source", "description"])
+def test_a_dict_nested_thousands_deep_is_refused_not_a_recursion_error(path):
+    with pytest.raises(ScenarioError):
+        load_scenario(scenario_with(path, _deep(20_000)))
+
+
+@pytest.mark.parametrize("column, fragment", [
+    ("8", "got '8'"),
+    (np.array(["1", "2"]), "an array of <U1"),
+    ([0.5, "x"], "an array of <U32"),
+    (np.array([True, False]), "an array of bool"),
+    (np.array([1 + 2j]), "an array of complex128"),
+    ([[1.0, 2.0], [3.0]], "got [[1.0, 2.0], [3.0]]"),
+    (None, "got None"),
+])
+def test_evaluate_batch_refuses_text_and_other_non_numbers_instead_of_converting(medians, column,
+                                                                                 fragment):
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.evaluate_batch({**medians, "batch": column})
+    assert_refused(info.value, "workload.batch", "must be numbers", fragment)
+
+
+def test_evaluate_batch_refuses_a_matrix_of_text():
+    from inferonomics.model.registry import PARAMETERS as PARAMS
+
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.evaluate_batch(np.full((2, len(PARAMS)), "1"))
+    assert_refused(info.value, "inputs", "numeric array")
+
+
+def test_evaluate_batch_names_the_first_offending_row_in_either_form(medians):
+    from inferonomics.model.registry import INPUT_NAMES
+
+    mfu = np.full(100_000, 0.5)
+    mfu[[70_001, 90_000]] = 1.5
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.evaluate_batch({**medians, "mfu": mfu})
+    assert_refused(info.value, "efficiency.mfu[70001]", "got 1.5")
+    matrix = np.tile([medians[n] for n in INPUT_NAMES], (100_000, 1))
+    matrix[:, INPUT_NAMES.index("mfu")] = mfu
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.evaluate_batch(matrix)
+    assert_refused(info.value, "efficiency.mfu[70001]", "got 1.5")
+    idle = np.full(40_000, 70.0)
+    idle[33_333] = 5000.0                       # above the TDP: a rule across inputs
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.evaluate_batch({**medians, "idle_w": idle})
+    assert info.value.path == "hardware.idle_w[33333]"
+    # A scalar input is checked once, at the first row it applies to; broadcast shapes keep C order.
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.evaluate_batch({**medians, "batch": np.array([[1.0], [2.0], [3.5]]),
+                                     "mfu": np.full((1, 4), 0.5)})
+    assert info.value.path == "workload.batch[8]"
+
+
+@pytest.mark.parametrize("kwargs", [{"threads": np.int64(2)}, {"samples": np.int32(10)},
+                                    {"seed": np.uint64(7)}, {"threads": np.int8(1)}])
+def test_numpy_integers_are_accepted_wherever_an_int_is(kwargs):
+    result = simulate(base(), **{"samples": 10, "seed": 0, **kwargs})
+    assert type(result.samples) is int and type(result.seed) is int
+
+
+@pytest.mark.parametrize("kwargs, path", [
+    ({"threads": 2.0}, "threads"), ({"threads": True}, "threads"), ({"threads": "2"}, "threads"),
+    ({"samples": 10.0}, "samples"), ({"samples": np.float64(10)}, "samples"),
+    ({"samples": np.bool_(True)}, "samples"), ({"seed": 1.0}, "seed"), ({"seed": np.bool_(0)}, "seed"),
+    ({"seed": np.random.RandomState(0)}, "seed"),
+])
+def test_bools_floats_and_other_objects_are_refused_where_an_int_is_expected(kwargs, path):
+    with pytest.raises(ScenarioError) as info:
+        simulate(base(), **{"samples": 10, "seed": 0, **kwargs})
+    assert info.value.path == path
+
+
+def test_evaluate_batch_takes_numpy_integer_threads(medians):
+    out = inferonomics.evaluate_batch({**medians, "batch": np.arange(1.0, 5.0)},
+                                      threads=np.int64(1))
+    assert len(out["usd_per_mtok"]) == 4
+    with pytest.raises(ScenarioError):
+        inferonomics.evaluate_batch(medians, threads=1.0)
+
+
+def test_numpy_numbers_in_a_scenario_dict_are_numbers(medians):
+    raw = scenario_with("workload.batch", np.int64(8))
+    raw["hardware"]["count"] = np.int32(8)
+    raw["energy"]["pue"] = np.float32(1.25)
+    plan = load_scenario(raw).resolve()
+    assert plan["batch"].median() == 8.0 and plan["count"].median() == 8.0
+    assert evaluate(**{**medians, "batch": np.int64(8)}).batch == 8
+    with pytest.raises(ScenarioError):
+        load_scenario(scenario_with("workload.batch", np.bool_(True)))

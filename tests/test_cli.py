@@ -17,7 +17,7 @@ import pytest
 
 from inferonomics import cli
 from inferonomics.io.catalog import REQUIRED_KEYS
-from inferonomics.io.toml_text import to_toml
+from inferonomics.io.toml_text import to_toml, toml_value
 
 REPO = Path(__file__).parents[1]
 EXAMPLE = REPO / "examples" / "llama-2-70b-h100-fp8.toml"
@@ -308,18 +308,23 @@ def test_warnings_are_one_line_without_source(monkeypatch):
     assert warnings.formatwarning is before      # a library caller's formatting is restored
 
 
-def test_run_json_writes_null_for_a_statistic_that_is_not_finite(tmp_path, capsys):
-    """memory_gb = 1e300 with batch "max" gives non-finite outputs (the hardening issue's item 7
-    makes them an infeasibility reason); until then the JSON must at least stay valid."""
-    from inferonomics import cli
+def test_run_json_writes_null_for_a_statistic_that_is_not_finite(monkeypatch, capsys):
+    """A statistic that is not finite (NaN of no feasible sample, an overflow) is written as null:
+    the output stays JSON (json.loads of NaN or Infinity fails in most languages)."""
+    from inferonomics import api, cli
 
-    path = tmp_path / "s.toml"
-    path.write_text('[model]\nid = "llama-2-7b"\n[hardware]\nid = "h100-sxm"\nmemory_gb = 1e300\n'
-                    '[workload]\nbatch = "max"\ninput_tokens = 1000\noutput_tokens = 100\n'
-                    '[cost]\nusd_per_device_hour = 2\n')
-    assert cli.main(["run", str(path), "--samples", "500", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    real = api.Result.to_dict
+
+    def with_non_finite(self):
+        out = real(self)
+        out["metrics"]["usd_per_mtok"].update(mean=math.inf, std=math.nan)
+        return out
+
+    monkeypatch.setattr(api.Result, "to_dict", with_non_finite)
+    assert cli.main(["run", str(EXAMPLE), "--samples", "500", "--json"]) == 0
+    data = strict_json(capsys.readouterr().out)
     assert data["metrics"]["usd_per_mtok"]["mean"] is None
+    assert data["metrics"]["usd_per_mtok"]["std"] is None
 
 
 def test_set_overrides_scenario_values_on_the_command_line(capsys):
@@ -334,3 +339,191 @@ def test_set_overrides_scenario_values_on_the_command_line(capsys):
     assert data["hardware"] == "mi300x" and data["metrics"]["batch"]["mean"] == 16
     assert cli.main(["run", swept, "--set", "workload.batchh=3"]) == 2
     assert "did you mean: batch" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------------------------------
+# One line for every error; TOML dates as ISO text in JSON
+# ----------------------------------------------------------------------------------------------------
+
+CHIP_TOML = ('[hardware.my-chip]\nname = "My chip"\nmemory_gb = 96\nmemory_bw_gbps = 4000\n'
+             'tflops_16 = 1000\ntflops_8 = 2000\ntdp_w = 600\nidle_w = 60\ninterconnect_gbps = 400\n'
+             'usd_per_hour = 3.0\nsource = "spec sheet"\n')
+
+
+def test_catalog_json_writes_toml_dates_as_iso_text(capsys, tmp_path):
+    catalog = tmp_path / "chips.toml"
+    catalog.write_text(CHIP_TOML + "notes = 2024-01-01\nprice_source = 2024-03-01T09:30:00Z\n")
+    rc, out, err = run_cli(capsys, "catalog", "hardware", "--json", "--catalog", catalog)
+    assert rc == 0, err
+    entry = strict_json(out)["my-chip"]
+    assert entry["notes"] == "2024-01-01" and entry["price_source"] == "2024-03-01T09:30:00+00:00"
+
+
+def test_run_json_writes_a_date_given_as_a_model_name_as_iso_text(capsys, tmp_path):
+    inline = {"total_params_b": 6.74, "active_params_b": 6.74, "n_layers": 32, "d_model": 4096,
+              "n_heads": 32, "n_kv_heads": 32, "head_dim": 128, "d_ff": 11008}
+    raw = copy.deepcopy(BASE)
+    raw["model"] = inline
+    path = write_scenario(tmp_path / "s.toml", raw)
+    path.write_text(path.read_text().replace("[model]\n", "[model]\nname = 2024-01-01\n"))
+    rc, out, err = run_cli(capsys, "run", path, "--samples", "100", "--json")
+    assert rc == 0, err
+    assert strict_json(out)["model"] == "2024-01-01"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('a = ' + "[" * 3000 + "1" + "]" * 3000 + "\n", "nested too deeply"),
+    (EXAMPLE.read_text().replace("batch = 64", "batch = 99999999999999999999999999999"),
+     "workload.batch"),
+    (EXAMPLE.read_text().replace('input_tokens = {', 'input_tokens = { dist = [1] }\nx = {'),
+     "workload.input_tokens.dist"),
+    ("[model\n", "not valid TOML"),
+    (EXAMPLE.read_text().replace(f'name = "{BASE["name"]}"', "name = 2024-01-01"),
+     "name: must be a string"),
+], ids=["deep", "huge-integer", "dist-list", "malformed", "date-name"])
+def test_hostile_scenario_files_exit_2_with_one_line(capsys, tmp_path, text, fragment):
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    for argv in (("run", path, "--json"), ("show", path), ("show", path, "--resolved")):
+        rc, out, err = run_cli(capsys, *argv)
+        assert_one_error_line(rc, out, err, fragment)
+
+
+def test_a_constraint_limit_that_is_not_a_number_exits_2_with_one_line(capsys):
+    rc, out, err = run_cli(capsys, "sweep", REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml",
+                           "--constraint", "tpot_s_p95 <= .")
+    assert_one_error_line(rc, out, err, "--constraint", "the limit must be a number")
+
+
+@pytest.mark.parametrize("assignment, fragment", [
+    ("name.x=1", "expected a key path SECTION.KEY"),
+    ("workload=8", "expected a key path SECTION.KEY"),
+    ('description=[1]', "description: must be a string"),
+])
+def test_set_with_a_path_that_is_not_a_scenario_key_exits_2_with_one_line(capsys, assignment,
+                                                                          fragment):
+    rc, out, err = run_cli(capsys, "run", EXAMPLE, "--set", assignment)
+    assert_one_error_line(rc, out, err, fragment)
+
+
+def test_control_characters_in_any_error_message_are_escaped(capsys, monkeypatch):
+    """Messages that are not ScenarioErrors quote user text too (a column, an option's value)."""
+    from inferonomics import InferonomicsError
+
+    def fail(args):
+        raise InferonomicsError("column 'a\nb\x1b[2J': unknown")
+
+    parser = cli.build_parser()
+    parser._subparsers._group_actions[0].choices["run"].set_defaults(func=fail)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    rc, out, err = run_cli(capsys, "run", "x.toml")
+    assert_one_error_line(rc, out, err, "a\\nb\\x1b[2J")
+
+
+def test_an_accepted_extreme_scenario_writes_nothing_to_stderr(tmp_path):
+    """numpy's overflow warnings (a statistic of huge values) never reach the terminal."""
+    path = write_scenario(tmp_path / "s.toml", example_with(
+        hardware={"memory_gb": 1e9, "memory_bw_gbps": 1e-6, "count": 1},
+        workload={"batch": "max", "input_tokens": 1e9, "output_tokens": 1e9}))
+    proc = subprocess.run([sys.executable, "-m", "inferonomics", "run", str(path), "--samples",
+                           "2000", "--json"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 2)
+    assert proc.stderr.count("\n") == (proc.returncode == 2), proc.stderr
+
+
+# ----------------------------------------------------------------------------------------------------
+# Conventions: --catalog everywhere, show, -o and -
+# ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["run", "sweep", "compare", "sensitivity", "plot", "show",
+                                     "catalog", "validate"])
+def test_every_command_takes_catalog(command):
+    parser = cli.build_parser()
+    sub = parser._subparsers._group_actions[0].choices[command]
+    assert "--catalog" in sub._option_string_actions
+
+
+def test_catalog_files_apply_to_the_command_that_names_them(capsys, tmp_path):
+    from inferonomics.io import catalog
+
+    path = tmp_path / "chips.toml"
+    path.write_text(CHIP_TOML)
+    for argv in (("run", EXAMPLE, "--samples", "200", "--json"),
+                 ("show", EXAMPLE, "--resolved"),
+                 ("sweep", EXAMPLE, "--samples", "50", "--json")):
+        rc, out, err = run_cli(capsys, *argv, "--catalog", path, "--set", 'hardware.id="my-chip"')
+        assert rc == 0, err
+        assert "my-chip" in out or argv[0] == "sweep"
+    assert "my-chip" not in catalog.entries("hardware")
+    rc, out, err = run_cli(capsys, "run", EXAMPLE, "--set", 'hardware.id="my-chip"')
+    assert_one_error_line(rc, out, err, "unknown hardware id 'my-chip'")
+
+
+def test_show_prints_the_scenario_after_set_as_toml_that_loads_back(capsys):
+    from inferonomics import load_scenario
+
+    swept = REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml"
+    rc, out, err = run_cli(capsys, "show", swept, "--set", "workload.batch=16")
+    assert rc == 0, err
+    raw = tomllib.loads(out)
+    assert raw["workload"]["batch"] == 16
+    want = load_scenario(swept).with_values({"workload.batch": 16})
+    assert load_scenario(raw).grid_size == want.grid_size
+
+
+@pytest.mark.parametrize("example", sorted((REPO / "examples").glob("*.toml")), ids=lambda p: p.stem)
+def test_show_resolved_prints_every_input_and_loads_back_to_the_same_plan(capsys, example):
+    from inferonomics import PARAMETERS, load_scenario
+
+    scenario = load_scenario(example)
+    fixes = {a.path: a.labels[0] for a in scenario.axes}    # a swept example: its first point
+    argv = [f"--set={path}={toml_value(value)}" for path, value in fixes.items()]
+    rc, out, err = run_cli(capsys, "show", example, "--resolved", *argv)
+    assert rc == 0, err
+    raw = tomllib.loads(out)
+    assert "id" not in raw["model"] and "id" not in raw["hardware"]   # needs no catalog
+    for param in PARAMETERS:   # every input, or a comment saying why it is left out
+        assert param.name in raw.get(param.section, {}) or f"# {param.name} = " in out
+    assert load_scenario(raw).resolve() == scenario.with_values(fixes).resolve()
+
+
+def test_show_resolved_of_a_swept_scenario_names_the_axis(capsys):
+    rc, out, err = run_cli(capsys, "show", REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml",
+                           "--resolved")
+    assert_one_error_line(rc, out, err, "is a sweep axis")
+
+
+def test_sweep_writes_the_table_as_csv_to_stdout_with_out_dash(capsys, tmp_path):
+    pd = pytest.importorskip("pandas")
+    import io
+
+    rc, out, err = run_cli(capsys, "sweep", REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml",
+                           "--samples", "100", "-o", "-")
+    assert rc == 0, err
+    table = pd.read_csv(io.StringIO(out))   # nothing but the table on stdout
+    assert len(table) == 144 and "usd_per_mtok_p50" in table.columns
+    rc, out, err = run_cli(capsys, "sweep", REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml",
+                           "--samples", "100", "-o", tmp_path / "t.csv")
+    assert rc == 0 and len(pd.read_csv(tmp_path / "t.csv")) == 144
+
+
+def test_sweep_with_out_dash_and_json_is_refused_before_running(capsys):
+    rc, out, err = run_cli(capsys, "sweep", REPO / "examples" / "cheapest-gpu-llama-3.1-70b.toml",
+                           "-o", "-", "--json")
+    assert_one_error_line(rc, out, err, "both write to stdout")
+
+
+def test_control_characters_in_names_never_reach_the_terminal_in_tables(capsys, tmp_path):
+    """A name in a user's file is printed in tables and headers: escaped, like keys in errors."""
+    catalog = tmp_path / "chips.toml"
+    catalog.write_text(CHIP_TOML.replace("[hardware.my-chip]",
+                                         '[hardware."chip\\u001b]0;pwned\\u0007"]'))
+    rc, out, err = run_cli(capsys, "catalog", "hardware", "--catalog", catalog)
+    assert rc == 0 and "\x1b" not in out and "\x07" not in out and "\\x1b" in out
+    raw = example_with()
+    raw["name"] = "evil\x1b[2J\rname"
+    path = write_scenario(tmp_path / "s.toml", raw)
+    rc, out, err = run_cli(capsys, "run", path, "--samples", "100")
+    assert rc == 0 and "\x1b" not in out and "\r" not in out and "evil\\x1b[2J\\rname" in out
+    rc, out, err = run_cli(capsys, "run", path, "--samples", "100", "--json")
+    assert strict_json(out)["scenario"] == raw["name"]     # JSON escapes it, and keeps the text

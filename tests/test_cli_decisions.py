@@ -42,7 +42,10 @@ def test_sweep_writes_the_table_with_axis_and_metric_stat_columns(capsys, tmp_pa
         code, out, _ = run(capsys, "sweep", CHEAPEST, "--samples", 300, "--out", tmp_path / name)
         assert code == 0 and f"table written to {tmp_path / name} (144 rows)" in out
     df = pd.read_csv(tmp_path / "t.csv")
-    assert list(df.columns[:4]) == ["hardware.id", "cost.usd_per_device_hour", "hardware.count",
+    # Axes first, in the scenario's order; a distribution-valued axis as one column per field.
+    price = "cost.usd_per_device_hour"
+    assert list(df.columns[:7]) == ["hardware.id", f"{price}.dist", f"{price}.low",
+                                    f"{price}.mode", f"{price}.high", "hardware.count",
                                     "workload.batch"]
     assert {"feasible_fraction", "usd_per_mtok_p50", "tpot_s_p95", "ttft_s_mean"} <= set(df.columns)
     assert pd.read_parquet(tmp_path / "t.parquet").shape == df.shape

@@ -2,8 +2,8 @@
 
 The public surface::
 
-    load_scenario(path_or_dict) -> Scenario
-    simulate(scenario, samples=..., seed=..., backend="reference") -> Result
+    load_scenario(path_or_dict) -> Scenario     .with_values({...}), .to_toml(resolved=...)
+    simulate(scenario, samples=..., seed=0, backend="auto") -> Result
     evaluate(**inputs) -> Outputs          one sample, explicit inputs
     evaluate_batch(arrays) -> arrays       many explicit samples, on a native core
     register_hardware / register_model / load_catalog_file

@@ -7,6 +7,7 @@ of :mod:`inferonomics.cores.backends`, and users pick one by name.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -15,7 +16,7 @@ import numpy as np
 from .cores import backends
 from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
 from .errors import ScenarioError, suggest
-from .io.checks import describe, is_number, parse_number
+from .io.checks import describe, integer_argument, is_number, parse_number
 from .memory import check_fits
 from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, Plan, Scenario, check_plan,
                           load_scenario)
@@ -24,7 +25,7 @@ from .model.reference import STATUS_NAMES, Outputs
 from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
                              PARAMETER_BY_NAME, PARAMETERS, default_value, unit_of)
 from .sampling.distributions import Fixed
-from .sampling.rng import normalize_seed
+from .sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from .stats.summary import Summary
 from .versions import provenance
 
@@ -91,8 +92,8 @@ class Result:
         return frame
 
 
-def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: int | None = None, *,
-             backend: str = "auto", threads: int | None = None,
+def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000,
+             seed: SeedLike = DEFAULT_SEED, *, backend: str = "auto", threads: int | None = None,
              keep_samples: bool = False) -> Result:
     """Monte Carlo over a scenario's uncertain inputs.
 
@@ -101,10 +102,13 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
     scenario : Scenario, dict or path
         A scenario without sweep axes (see :func:`~inferonomics.load_scenario`).
     samples : int
-        Number of samples (>= 1).
-    seed : int or None
-        Seed of the counter-based stream, in [0, 2**64). ``None`` draws one from the OS; the result
-        records it. The same seed gives the same samples on every backend and thread count.
+        Number of samples (>= 1; a Python or numpy integer).
+    seed : int, numpy SeedSequence or Generator, or None
+        Seed of the counter-based stream, in [0, 2**64); 0 by default, so a run is reproducible
+        unless asked otherwise (the CLI's ``--seed`` defaults to 0 too). A ``SeedSequence`` gives a
+        seed derived from it deterministically; a ``Generator`` gives one drawn from it (which
+        advances it); ``None`` draws one from the OS. The result records the integer used
+        (``result.seed``). The same seed gives the same samples on every backend and thread count.
     backend : {"auto", "reference", "c", "numba"}
         Which core evaluates the samples; "auto" (the default) takes the fastest available. The
         samples are the same whichever is chosen.
@@ -116,19 +120,26 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000, seed: in
         :meth:`Result.to_pandas`. Off by default: summaries use bounded memory.
     """
     scenario = load_scenario(scenario)
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not \
-            1 <= samples <= MAX_SAMPLES:
-        raise ScenarioError("samples", f"must be an integer in [1, {MAX_SAMPLES:g}], got {samples!r}")
-    check_threads(threads)
+    samples = integer_argument("samples", samples, 1, MAX_SAMPLES)
+    threads = _thread_count(threads)
     seed = normalize_seed(seed)
     plan = scenario.resolve()
     if keep_samples:   # an index, every input and every output per sample, float64
-        check_fits(int(samples) * 8 * (1 + len(INPUT_NAMES) + len(OUTPUT_NAMES)), "samples",
-                   f"keeping {int(samples):,} samples", "keep fewer samples, or summarise "
+        check_fits(samples * 8 * (1 + len(INPUT_NAMES) + len(OUTPUT_NAMES)), "samples",
+                   f"keeping {samples:,} samples", "keep fewer samples, or summarise "
                    "without keep_samples (memory then does not grow with samples)")
     chosen = backends.get_backend(backend)
-    summary, table = chosen.simulate(plan, seed, int(samples), threads, keep_samples)
-    return Result(scenario, plan, seed, int(samples), chosen.name, summary, table)
+    summary, table = chosen.simulate(plan, seed, samples, threads, keep_samples)
+    return Result(scenario, plan, seed, samples, chosen.name, summary, table)
+
+
+def _thread_count(threads) -> int | None:
+    """``threads`` as a Python int (numpy integers accepted) or None, in [1, MAX_THREADS]."""
+    if threads is None:
+        return None
+    threads = integer_argument("threads", threads, 1, MAX_THREADS)
+    check_threads(threads)
+    return threads
 
 
 def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[str, Any]:
@@ -176,14 +187,26 @@ def _parse_scalar(param, value) -> float:
 
 
 def _parse_column(param, value) -> np.ndarray:
-    """One input of evaluate_batch as a float array (range checks come later, on the matrix)."""
+    """One input of evaluate_batch as a float array of any shape (broadcast later; range checks
+    come later too). Numbers only: text such as ``"8"``, bools and other objects are refused rather
+    than converted, as in a scenario; ``"max"`` is accepted for a scalar batch."""
     if param.name == "batch" and isinstance(value, str) and value == BATCH_MAX_WORD:
         return np.asarray(reference.BATCH_MAX)
     try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ScenarioError(param.path, f"must be numbers ({param.range_text()}), got "
-                            f"{describe(value)}") from None
+        array = np.asarray(value)
+    except (TypeError, ValueError):   # ragged nested lists
+        array = None
+    if array is not None and array.dtype.kind in "iuf":
+        return array.astype(np.float64, copy=False)
+    if array is not None and array.dtype.kind == "O" and all(is_number(x) for x in array.flat):
+        try:
+            return array.astype(np.float64)
+        except OverflowError:
+            raise ScenarioError(param.path, "holds an integer beyond the range of a number (about "
+                                "1.8e308)") from None
+    extra = ' or "max"' if param.name == "batch" else ""
+    shown = describe(value) if array is None or array.ndim == 0 else f"an array of {array.dtype}"
+    raise ScenarioError(param.path, f"must be numbers ({param.range_text()}){extra}, got {shown}")
 
 
 def evaluate(plan: Plan | None = None, /, **inputs: float) -> Outputs:
@@ -200,48 +223,169 @@ def evaluate(plan: Plan | None = None, /, **inputs: float) -> Outputs:
     return reference.evaluate(**checked)
 
 
+EVALUATE_BLOCK_ROWS = 65536
+"""Fewest rows :func:`evaluate_batch` assembles and hands to a core at a time (more with many
+threads: 4096 per thread). One block of inputs (65,536 x 52 doubles, 27 MB) is reused, so memory
+beyond the outputs does not grow with the batch: a whole matrix of 10^6 rows (416 MB) had to be
+written to fresh memory first, and its page faults alone took longer than the model. Blocks are
+not smaller because each core call is a parallel region, whose barrier costs most on a busy
+machine (16,384-row blocks took 1.7 times as long as 65,536 on a loaded 2-core VM)."""
+
+
 def evaluate_batch(inputs, *, plan: Plan | None = None, backend: str = "auto",
                    threads: int | None = None) -> dict[str, np.ndarray]:
     """Evaluate the model on explicit arrays of inputs: for callers that bring their own samples
     (sensitivity-analysis designs, measured configurations).
 
-    ``inputs`` is a mapping from input names to arrays (or scalars) broadcastable to one length
-    ``n``; inputs it leaves out come from ``plan`` or their defaults, as in :func:`evaluate`. Or a
-    2-D array of shape ``(n, len(PARAMETERS))`` with columns in
-    :data:`~inferonomics.model.registry.PARAMETERS` order (positional: prefer the mapping, which
-    keeps working when inputs are added). Every value is range-checked before any kernel runs.
+    ``inputs`` is a mapping from input names to arrays (or scalars) broadcastable to one shape;
+    rows are the broadcast shape flattened (C order), ``n`` of them. Inputs it leaves out come from
+    ``plan`` or their defaults, as in :func:`evaluate`. Or a 2-D array of shape
+    ``(n, len(PARAMETERS))`` with columns in :data:`~inferonomics.model.registry.PARAMETERS` order
+    (positional: prefer the mapping, which keeps working when inputs are added). Values must be
+    numbers (text is refused, not converted). Every value is range-checked before any kernel runs;
+    an error names the input and the first offending row, e.g. ``efficiency.mfu[41]``.
     Returns one array of length ``n`` per output name (``status`` included).
     """
-    check_threads(threads)
-    if isinstance(inputs, Mapping):
-        inputs = _with_defaults(inputs, plan, _parse_column)
-        columns = [np.asarray(inputs[name], dtype=np.float64) for name in INPUT_NAMES]
-        try:
-            matrix = np.stack(np.broadcast_arrays(*columns), axis=-1).reshape(-1, len(INPUT_NAMES))
-        except ValueError as exc:
-            raise ScenarioError("inputs", f"input arrays do not broadcast to one length: {exc}") from None
-    else:
-        matrix = np.asarray(inputs, dtype=np.float64)
-        if matrix.ndim != 2 or matrix.shape[1] != len(INPUT_NAMES):
-            raise ScenarioError("inputs", f"a 2-D array needs shape (n, {len(INPUT_NAMES)}), "
-                                f"got {matrix.shape}")
-    if matrix.shape[0] == 0:
-        return {name: np.empty(0) for name in OUTPUT_NAMES}
-    for s, name in enumerate(INPUT_NAMES):
-        param = PARAMETER_BY_NAME[name]
-        column = matrix[:, s]
-        ok = param.contains(column) | np.isin(column, param.special)
-        if param.integer:
-            ok &= ~np.isfinite(column) | (column == np.floor(column))
-        if not ok.all():
-            bad = int(np.flatnonzero(~ok)[0])
-            raise ScenarioError(f"{param.path}[{bad}]", f"must be {param.range_text()}, got "
-                                f"{column[bad]:g}")
-    for row in _cross_check_rows(matrix):
-        check_plan({name: Fixed(float(row[s])) for s, name in enumerate(INPUT_NAMES)}, "the hardware")
+    threads = _thread_count(threads)
     chosen = backends.get_backend(backend)
-    out = chosen.evaluate(np.ascontiguousarray(matrix), threads or backends.default_threads())
+    threads = threads or backends.default_threads()
+    if isinstance(inputs, Mapping):
+        given = _with_defaults(inputs, plan, _parse_column)   # plan medians, defaults: floats
+        columns = {name: np.asarray(given[name], dtype=np.float64) for name in INPUT_NAMES}
+        try:
+            shape = np.broadcast_shapes(*(columns[name].shape for name in INPUT_NAMES))
+        except ValueError as exc:
+            raise ScenarioError("inputs", f"input arrays do not broadcast to one shape: {exc}") from None
+        n = math.prod(shape)
+        if n == 0:
+            return {name: np.empty(0) for name in OUTPUT_NAMES}
+        # Each input is checked on its own array before broadcasting: a scalar once, not n times.
+        _check_columns(columns, shape, 0)
+        out = _evaluate_columns(chosen, columns, shape, threads)
+    else:
+        matrix = _parse_matrix(inputs)
+        n = matrix.shape[0]
+        if n == 0:
+            return {name: np.empty(0) for name in OUTPUT_NAMES}
+        rows = _block_rows(threads)
+        for start in range(0, n, rows):   # row blocks: each column read while in cache
+            _check_matrix_block(matrix[start:start + rows], start)
+        out = chosen.evaluate(matrix, threads)
     return {name: out[:, o] for o, name in enumerate(OUTPUT_NAMES)}
+
+
+def _block_rows(threads: int) -> int:
+    return max(EVALUATE_BLOCK_ROWS, 4096 * threads)
+
+
+def _parse_matrix(inputs) -> np.ndarray:
+    """The positional form of evaluate_batch: a C-contiguous float array (n, len(PARAMETERS))."""
+    try:
+        matrix = np.asarray(inputs)
+    except (TypeError, ValueError):
+        matrix = None
+    if matrix is None or matrix.dtype.kind not in "iuf":
+        what = type(inputs).__name__ if matrix is None else f"an array of {matrix.dtype}"
+        raise ScenarioError("inputs", f"must be a mapping from input names to numbers, or a 2-D "
+                            f"numeric array (n, {len(INPUT_NAMES)}); got {what}")
+    if matrix.ndim != 2 or matrix.shape[1] != len(INPUT_NAMES):
+        raise ScenarioError("inputs", f"a 2-D array needs shape (n, {len(INPUT_NAMES)}), "
+                            f"got {matrix.shape}")
+    return np.ascontiguousarray(matrix, dtype=np.float64)
+
+
+def _first_row(k: int, small: tuple[int, ...], shape: tuple[int, ...]) -> int:
+    """The row (flat index in ``shape``) where element ``k`` of an array of shape ``small``,
+    broadcast to ``shape``, first appears."""
+    index = np.unravel_index(k, small) if small else ()
+    index = (0,) * (len(shape) - len(small)) + tuple(int(i) for i in index)
+    return int(np.ravel_multi_index(index, shape)) if shape else 0
+
+
+def _check_columns(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int) -> None:
+    """Every value of every input in its range (or one of its special values), integers whole,
+    then the cross-field rules: vectorised per input, before any core runs. Arrays in ``col``
+    broadcast to ``shape``, whose rows are rows ``offset ...`` of the batch; an error names the
+    input and the first offending row."""
+    for name, values in col.items():
+        param = PARAMETER_BY_NAME[name]
+        ok = param.accepts(values)
+        if param.integer:   # infinity is whole here: the range decides whether it is allowed
+            ok = ok & (values == np.floor(values))
+        if not np.all(ok):
+            k = int(np.flatnonzero(~np.ravel(ok))[0])
+            _refuse(param, offset + _first_row(k, values.shape, shape), values.flat[k])
+    _check_rules(col, shape, offset)
+
+
+def _refuse(param, row: int, value: float):
+    raise ScenarioError(f"{param.path}[{row}]", f"must be {param.range_text()}, got {value:g}")
+
+
+# The ranges of PARAMETERS as closed bounds, one per matrix column: x > low is x >= the next double
+# above low (exact in float64), so one pair of comparisons checks a whole block of rows.
+_LOWS = np.array([np.nextafter(p.low, np.inf) if p.low_open else p.low for p in PARAMETERS])
+_HIGHS = np.array([np.nextafter(p.high, -np.inf) if p.high_open else p.high for p in PARAMETERS])
+_SPECIALS = [(s, v) for s, p in enumerate(PARAMETERS) for v in p.special]
+_INTEGER_COLUMNS = np.array([s for s, p in enumerate(PARAMETERS) if p.integer], dtype=np.intp)
+
+
+def _check_matrix_block(block: np.ndarray, offset: int) -> None:
+    """:func:`_check_columns` for rows ``offset ...`` of the positional form: the range checks of
+    every column at once, which reads the block once instead of once per column."""
+    ok = (block >= _LOWS) & (block <= _HIGHS)
+    for s, special in _SPECIALS:
+        ok[:, s] |= block[:, s] == special
+    whole = block[:, _INTEGER_COLUMNS]
+    ok[:, _INTEGER_COLUMNS] &= whole == np.floor(whole)
+    if not ok.all():
+        r, s = (int(i[0]) for i in np.nonzero(~ok))   # row-major: the first row, its first column
+        _refuse(PARAMETERS[s], offset + r, block[r, s])
+    _check_rules({name: block[:, s] for s, name in enumerate(INPUT_NAMES)}, block.shape[:1], offset)
+
+
+def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int) -> None:
+    """The cross-field rules of :func:`~inferonomics.io.scenario.check_plan` (active > total,
+    k > experts, active / total < k / E, idle > TDP, several devices without interconnect, no peak
+    for the activation width), vectorised; the first offending row gets check_plan's message."""
+    bad = ((col["active_params_b"] > col["total_params_b"])
+           | (col["experts_per_token"] > col["n_experts"])
+           | ((col["n_experts"] > col["experts_per_token"])
+              & (col["n_experts"] * col["active_params_b"]
+                 < col["experts_per_token"] * col["total_params_b"]))
+           | (col["idle_w"] > col["tdp_w"])
+           | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
+           | (_peak_tflops(col) <= 0))
+    if np.any(bad):
+        k = int(np.flatnonzero(np.broadcast_to(bad, shape).ravel())[0])
+        index = np.unravel_index(k, shape) if shape else ()
+        row = {name: Fixed(float(np.broadcast_to(v, shape)[index])) for name, v in col.items()}
+        try:
+            check_plan(row, "the hardware")
+        except ScenarioError as exc:
+            raise ScenarioError(f"{exc.path}[{offset + k}]", exc.message) from None
+
+
+def _evaluate_columns(chosen, columns: dict[str, np.ndarray], shape, threads: int) -> np.ndarray:
+    """Outputs (n, len(OUTPUT_NAMES)) of the rows the checked ``columns`` broadcast to: one block
+    of inputs is reused, its constant columns written once and the varying ones per block."""
+    n = math.prod(shape)
+    out = np.empty((n, len(OUTPUT_NAMES)))
+    rows = min(n, _block_rows(threads))
+    block = np.empty((rows, len(INPUT_NAMES)))
+    varying = {}
+    for s, name in enumerate(INPUT_NAMES):
+        values = columns[name]
+        if values.size == 1:
+            block[:, s] = values.reshape(-1)[0]
+        else:
+            varying[s] = np.broadcast_to(values, shape).reshape(-1)
+    for start in range(0, n, rows):
+        m = min(rows, n - start)
+        for s, flat in varying.items():
+            block[:m, s] = flat[start:start + m]
+        out[start:start + m] = chosen.evaluate(block[:m], threads)
+    return out
 
 
 def _peak_tflops(col: dict[str, np.ndarray]) -> np.ndarray:
@@ -251,19 +395,3 @@ def _peak_tflops(col: dict[str, np.ndarray]) -> np.ndarray:
     for width, rate in ((16, col["tflops_16"]), (8, col["tflops_8"]), (4, col["tflops_4"])):
         peak = np.where((bits <= width) & (rate > 0), rate, peak)
     return peak
-
-
-def _cross_check_rows(matrix: np.ndarray) -> list[np.ndarray]:
-    """The first row that breaks a cross-field rule (active > total, k > experts, active / total
-    < k / E, idle > TDP, several devices without interconnect, no peak for the activation width)."""
-    col = {name: matrix[:, s] for s, name in enumerate(INPUT_NAMES)}
-    bad = ((col["active_params_b"] > col["total_params_b"])
-           | (col["experts_per_token"] > col["n_experts"])
-           | ((col["n_experts"] > col["experts_per_token"])
-              & (col["n_experts"] * col["active_params_b"]
-                 < col["experts_per_token"] * col["total_params_b"]))
-           | (col["idle_w"] > col["tdp_w"])
-           | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
-           | (_peak_tflops(col) <= 0))
-    rows = np.flatnonzero(bad)
-    return [matrix[rows[0]]] if rows.size else []

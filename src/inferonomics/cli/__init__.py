@@ -1,4 +1,5 @@
-"""Command line: ``inferonomics run | sweep | compare | sensitivity | plot | catalog | validate``.
+"""Command line: ``inferonomics run | sweep | compare | sensitivity | plot | show | catalog |
+validate``.
 
 Errors in the user's input print one line on stderr and exit with status 2; no traceback.
 
@@ -16,14 +17,15 @@ import warnings
 import numpy as np
 
 from ..errors import InferonomicsError, printable
+from ..io import catalog as catalogs
 from ..versions import __version__
 from ..model.registry import TABLE_METRICS
-from . import catalog, compare, plot, run, sensitivity, sweep, validate
+from . import catalog, compare, plot, run, sensitivity, show, sweep, validate
 from .common import EXIT_USAGE
 
 __all__ = ["TABLE_METRICS", "build_parser", "main"]
 
-COMMANDS = (run, catalog, validate, sweep, compare, sensitivity, plot)   # in the order of --help
+COMMANDS = (run, catalog, validate, sweep, compare, sensitivity, plot, show)   # order of --help
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,11 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     warnings.formatwarning = _one_line_warning
     try:
         # numpy's floating-point warnings (overflow in a statistic) are not the user's business:
-        # what matters reaches them as a value or a ScenarioError.
-        with np.errstate(all="ignore"):
+        # what matters reaches them as a value or a ScenarioError. --catalog files apply to this
+        # command only (main may run many times in one process).
+        with np.errstate(all="ignore"), catalogs.scoped_registrations():
+            for path in getattr(args, "catalog", None) or []:
+                catalogs.load_catalog_file(path)
             return args.func(args)
     except InferonomicsError as exc:
-        print(f"inferonomics: error: {exc}", file=sys.stderr)
+        # Messages quote the user's text (a column, a value): never let it split the line.
+        print(printable(f"inferonomics: error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("inferonomics: interrupted", file=sys.stderr)

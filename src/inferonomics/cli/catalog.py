@@ -3,11 +3,8 @@ its sources as JSON."""
 
 from __future__ import annotations
 
-import json
-import sys
-
 from ..io import catalog
-from .common import fmt, print_table
+from .common import add_catalog_option, dump_json, fmt, print_table
 
 CATALOG_COLUMNS = {
     "hardware": ("memory_gb", "memory_bw_gbps", "tflops_16", "tflops_8", "tflops_4", "tdp_w",
@@ -20,19 +17,16 @@ CATALOG_COLUMNS = {
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("catalog", help="list the hardware or model catalog")
     p.add_argument("kind", choices=catalog.KINDS)
-    p.add_argument("--json", action="store_true", help="every field, with sources, as JSON")
-    p.add_argument("--catalog", action="append", metavar="FILE",
-                   help="extra catalog TOML to include (repeatable)")
+    p.add_argument("--json", action="store_true", help="every field, with sources, as JSON (dates "
+                   "as ISO 8601 text)")
+    add_catalog_option(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    for f in args.catalog or []:
-        catalog.load_catalog_file(f)
-    table = catalog.entries(args.kind)
+    table = catalog.entries(args.kind)   # shipped, then --catalog files (loaded by main)
     if args.json:
-        json.dump(table, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        dump_json(table, indent=1)
         return 0
     cols = CATALOG_COLUMNS[args.kind]
     rows = [("id",) + cols]

@@ -1,24 +1,31 @@
 """What the commands share: exit status, default sample counts, table and JSON output, argparse
-types, and the --samples/--seed/--backend/--threads options."""
+types, and the options several commands take (--set and --catalog; --samples, --seed, --backend,
+--threads)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import math
+import shutil
 import sys
+import tempfile
 import tomllib
 
 from pathlib import Path
 
 from ..analysis.sweeps import TABLE_SUFFIXES
 from ..cores.backends import BACKENDS
-from ..errors import InferonomicsError
+from ..errors import InferonomicsError, printable
 from ..io.scenario import load_scenario
 from ..jsonable import jsonable
 from ..plots.figure import check_chart_path, check_destination
+from ..sampling.rng import DEFAULT_SEED
 
 EXIT_USAGE = 2
+STDOUT = "-"
+"""An output FILE of ``-`` means standard output (for tables: CSV)."""
 DEFAULT_SAMPLES = 1_000_000          # a native core does this in a fraction of a second
 DEFAULT_REFERENCE_SAMPLES = 10_000   # the pure-Python reference does about 20,000 per second
 DEFAULT_SWEEP_SAMPLES = 10_000            # per grid point on a native core
@@ -41,7 +48,9 @@ def fmt(x: float) -> str:
 
 
 def print_table(rows, left=(0,)) -> None:
-    """Rows of strings as aligned columns (those in ``left`` left-aligned), the first row a header."""
+    """Rows of strings as aligned columns (those in ``left`` left-aligned), the first row a header.
+    Control characters in a cell (an id or a name from a user's file) are shown escaped."""
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     for j, row in enumerate(rows):
         print("  ".join(cell.ljust(w) if c in left else cell.rjust(w)
@@ -73,13 +82,29 @@ def json_safe(obj):
     return jsonable(obj)
 
 
-def json_default(x):  # pragma: no cover - jsonable leaves nothing else
-    return float(x)
+def json_default(x):
+    """What jsonable leaves: TOML dates and times (a catalog's ``released = 2024-01-01``), written
+    as ISO 8601 text."""
+    if isinstance(x, (datetime.date, datetime.time)):
+        return x.isoformat()
+    raise TypeError(f"{type(x).__name__} is not JSON")  # pragma: no cover - TOML has no other type
 
 
-def dump_json(obj) -> None:
-    json.dump(json_safe(obj), sys.stdout, allow_nan=False, default=json_default)
+def dump_json(obj, indent: int | None = None) -> None:
+    """One JSON object on stdout: numpy values as numbers, NaN and infinity as null, dates as ISO
+    text."""
+    json.dump(json_safe(obj), sys.stdout, allow_nan=False, default=json_default, indent=indent)
     sys.stdout.write("\n")
+
+
+def write_table_to_stdout(result) -> None:
+    """A sweep table as CSV on stdout (``--out -``), through the same writer as a file."""
+    with tempfile.TemporaryDirectory(prefix="inferonomics-") as folder:
+        path = result.write(Path(folder) / "table.csv")
+        sys.stdout.flush()
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.flush()
 
 
 def seed(text: str) -> int:
@@ -130,8 +155,11 @@ def chart_file(text: str) -> Path:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
-def table_file(text: str) -> Path:
-    """--out FILE of a sweep table: .csv or .parquet in an existing folder."""
+def table_file(text: str) -> Path | str:
+    """--out FILE of a sweep table: .csv or .parquet in an existing folder, or ``-``: CSV on
+    stdout."""
+    if text == STDOUT:
+        return text
     path = Path(text)
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise argparse.ArgumentTypeError(f"{path.name}: must end in " + " or ".join(TABLE_SUFFIXES))
@@ -173,14 +201,27 @@ def chart_filter(ranking) -> dict:
             "limits": {c.column: c.limit for c in ranking.constraints}}
 
 
+def add_catalog_option(p) -> None:
+    p.add_argument("--catalog", action="append", metavar="FILE",
+                   help="extra catalog TOML with [hardware.ID] / [models.ID] tables, for this "
+                        "command (repeatable)")
+
+
+def add_scenario_options(p) -> None:
+    """--set and --catalog: what every command that reads a scenario takes."""
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="override a scenario value, e.g. workload.batch=16 or "
+                        "'hardware.id=\"b200\"' (TOML; repeatable)")
+    add_catalog_option(p)
+
+
 def add_run_options(p, samples_help: str) -> None:
-    """--samples (help ``samples_help``), --seed, --backend, --threads and --set."""
+    """--samples (help ``samples_help``), --seed, --backend, --threads, --set and --catalog."""
     p.add_argument("--samples", type=positive_int, default=None, help=samples_help)
-    p.add_argument("--seed", type=seed, default=0, help="seed of the random stream (default 0)")
+    p.add_argument("--seed", type=seed, default=DEFAULT_SEED,
+                   help=f"seed of the random stream (default {DEFAULT_SEED}, as in Python)")
     p.add_argument("--backend", default="auto", choices=("auto",) + BACKENDS,
                    help="compute core (default auto: the fastest available)")
     p.add_argument("--threads", type=positive_int, default=None,
                    help="worker threads for native cores (default: all cores)")
-    p.add_argument("--set", action="append", metavar="PATH=VALUE",
-                   help="override a scenario value, e.g. workload.batch=16 or "
-                        "'hardware.id=\"b200\"' (TOML; repeatable)")
+    add_scenario_options(p)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from ..analysis.decisions import BREAK_EVEN_SAMPLES, break_even, compare, compare_points
-from ..errors import InferonomicsError
+from ..errors import InferonomicsError, printable
 from ..model.registry import unit_of
 from .common import (DEFAULT_COMPARE_SAMPLES, add_run_options, assignments, cell, dump_json, fmt,
                      print_table, scenario_of, value_range)
@@ -47,8 +47,8 @@ def run(args) -> int:
                         "interrupted": pairs.interrupted, "points": pairs.total,
                         "comparisons": [{"point": p, **c.to_dict()} for p, c in pairs]})
             return code
-        print(f"{a.name}: every grid point against the baseline {pairs.baseline} on "
-              f"{args.metric}, {args.samples:,} common-random-number samples")
+        print(printable(f"{a.name}: every grid point against the baseline {pairs.baseline} on "
+                        f"{args.metric}, {args.samples:,} common-random-number samples"))
         if pairs.interrupted:
             print(f"interrupted: {len(pairs):,} of {pairs.total:,} comparisons finished")
         if not pairs:
@@ -81,7 +81,8 @@ def run(args) -> int:
         dump_json(out)
         return 0
     unit = unit_of(args.metric)
-    print(f"A: {a.name}\nB: {b.name}")
+    print(printable(f"A: {a.name}"))
+    print(printable(f"B: {b.name}"))
     print(f"{args.metric} ({unit}) on {c.samples:,} common-random-number samples; both feasible "
           f"in {c.both_feasible:,} (A infeasible {c.a_infeasible:,}, B infeasible {c.b_infeasible:,})")
     if c.both_feasible == 0:

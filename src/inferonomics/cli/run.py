@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..api import simulate
 from ..cores import backends
-from ..io import catalog
+from ..errors import printable
 from ..model.registry import TABLE_METRICS, unit_of
 from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_run_options, dump_json, fmt,
                      print_table, scenario_of)
@@ -16,16 +16,15 @@ def add_parser(subparsers) -> None:
     add_run_options(p, f"number of samples (default {DEFAULT_SAMPLES:,} on a native core, "
                        f"{DEFAULT_REFERENCE_SAMPLES:,} on the reference)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    p.add_argument("--catalog", action="append", metavar="FILE",
-                   help="extra catalog TOML with [hardware.ID] / [models.ID] tables (repeatable)")
     p.set_defaults(func=run)
 
 
 def _print_run(result) -> None:
     summary = result.summary()
-    print(f"{result.scenario.name}")
-    print(f"model {result.plan.model} | hardware {result.plan.hardware} | cost {result.plan.cost_mode}"
-          f" | {result.samples} samples | seed {result.seed} | backend {result.backend}")
+    print(printable(result.scenario.name))   # a name from the user's file: escape its controls
+    print(printable(f"model {result.plan.model} | hardware {result.plan.hardware} | cost "
+                    f"{result.plan.cost_mode} | {result.samples} samples | seed {result.seed} | "
+                    f"backend {result.backend}"))
     infeasible = ", ".join(f"{n} {reason}" for reason, n in summary.infeasible.items() if n)
     print(f"feasible: {summary.feasible} of {summary.samples} ({summary.feasible_fraction:.1%})"
           + (f"; infeasible: {infeasible}" if infeasible else ""))
@@ -41,14 +40,12 @@ def _print_run(result) -> None:
 
 
 def run(args) -> int:
-    for f in args.catalog or []:
-        catalog.load_catalog_file(f)
     samples = args.samples
     if samples is None:
         chosen = backends.get_backend(args.backend).name
         samples = DEFAULT_REFERENCE_SAMPLES if chosen == "reference" else DEFAULT_SAMPLES
-    result = simulate(scenario_of(args, args.scenario), samples=samples, seed=args.seed, backend=args.backend,
-                      threads=args.threads)
+    result = simulate(scenario_of(args, args.scenario), samples=samples, seed=args.seed,
+                      backend=args.backend, threads=args.threads)
     if args.json:
         dump_json(result.to_dict())   # a non-finite statistic is written as null, as in sweep --json
     else:

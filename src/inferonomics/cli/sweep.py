@@ -12,12 +12,13 @@ from .. import plots
 from ..analysis.decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
 from ..analysis.sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 from ..cores import backends
-from ..errors import InferonomicsError
+from ..errors import InferonomicsError, printable
 from ..model.columns import split_column
 from ..model.constraints import parse_constraint, parse_objective
-from .common import (DEFAULT_REFERENCE_SWEEP_SAMPLES, DEFAULT_SWEEP_SAMPLES, add_run_options,
-                     chart_file, chart_filter, column_list, dump_json, positive_int, print_columns,
-                     quantile_list, scenario_of, table_file)
+from .common import (DEFAULT_REFERENCE_SWEEP_SAMPLES, DEFAULT_SWEEP_SAMPLES, STDOUT,
+                     add_run_options, chart_file, chart_filter, column_list, dump_json,
+                     positive_int, print_columns, quantile_list, scenario_of, table_file,
+                     write_table_to_stdout)
 
 
 def add_parser(subparsers) -> None:
@@ -33,7 +34,9 @@ def add_parser(subparsers) -> None:
                         "constraints and objective name are added")
     p.add_argument("--max-points", type=positive_int, default=None,
                    help="refuse grids larger than this (default: [sweep] max_points or 50 million)")
-    p.add_argument("--out", type=table_file, metavar="FILE", help="write the table to FILE.csv or FILE.parquet")
+    p.add_argument("-o", "--out", type=table_file, metavar="FILE",
+                   help="write the table to FILE.csv or FILE.parquet; '-' writes it as CSV to "
+                        "stdout instead of the report")
     p.add_argument("--metrics", type=column_list, metavar="M,M",
                    help="metrics kept in the table (default all); those the constraints, "
                         "objective, --show and --pareto name are added")
@@ -87,6 +90,9 @@ def _sweep_samples(args) -> int | None:
 
 def run(args) -> int:
     t0 = time.perf_counter()
+    table_to_stdout = args.out == STDOUT
+    if table_to_stdout and args.json:
+        raise InferonomicsError("--out - and --json both write to stdout; give --out a file name")
     scenario = scenario_of(args, args.scenario)
     # Check the decision settings before anything runs, and keep the quantiles they need.
     table = scenario.raw.get("sweep", {})
@@ -121,10 +127,13 @@ def run(args) -> int:
                    progress=not args.json)
     ranking = best(result, constraints, args.objective, top=args.top, min_feasible=args.min_feasible)
     front = sweep_pareto(result, pareto_cols) if pareto_cols else None
-    written = result.write(args.out) if args.out else None
+    written = result.write(args.out) if args.out and not table_to_stdout else None
     if args.plot:
         plots.sweep_chart(result, args.plot, x=args.x, y=args.y or objective.column,
                           **chart_filter(ranking))
+    if table_to_stdout:   # the table is the output: nothing else on stdout
+        write_table_to_stdout(result)
+        return 130 if result.interrupted else 0
     total_s = time.perf_counter() - t0
     n = result.completed
     speed = {"grid_points": result.grid.size, "completed": n, "core_seconds": result.core_seconds,
@@ -149,7 +158,7 @@ def run(args) -> int:
                                              if len(d.paths) > 1 else "") for d in result.grid.dims)
     mode = "deterministic (inputs at their medians)" if args.deterministic else \
         f"Monte Carlo, {result.samples:,} samples per point, seed {result.seed}"
-    print(result.scenario.name)
+    print(printable(result.scenario.name))
     print(f"grid: {result.grid.size:,} points ({dims or 'no axes'}) | {mode} | backend {result.backend}")
     rate = f"{speed['points_per_s_core']:,.0f} points/s" if speed["points_per_s_core"] else ""
     if "samples_per_s_core" in speed:

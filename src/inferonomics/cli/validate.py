@@ -3,22 +3,23 @@ case and summarised (coverage, error factors), optionally as a chart."""
 
 from __future__ import annotations
 
-import json
-import sys
-
 from .. import plots
 from ..fidelity import validation
-from .common import chart_file, fmt, json_default, json_safe, positive_int, print_table, seed
+from ..sampling.rng import DEFAULT_SEED
+from .common import (add_catalog_option, chart_file, dump_json, fmt, positive_int, print_table,
+                     seed)
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("validate", help="the model against published measurements")
     p.add_argument("--samples", type=positive_int, default=4000,
                    help="Monte Carlo samples per measured case (default 4000)")
-    p.add_argument("--seed", type=seed, default=0, help="seed of the random stream (default 0)")
+    p.add_argument("--seed", type=seed, default=DEFAULT_SEED,
+                   help=f"seed of the random stream (default {DEFAULT_SEED})")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.add_argument("--plot", type=chart_file, metavar="FILE", help="write predicted intervals against "
                    "measurements (log axes) to FILE (.png or .svg; needs matplotlib)")
+    add_catalog_option(p)   # e.g. corrected spec sheets for the measured devices
     p.set_defaults(func=run)
 
 
@@ -27,8 +28,7 @@ def run(args) -> int:
     if args.plot:
         plots.plot_validation(report, args.plot)
     if args.json:
-        json.dump(json_safe(report), sys.stdout, default=json_default, allow_nan=False)
-        sys.stdout.write("\n")
+        dump_json(report)
         return 0
     rows = [("case", "metric", "phase", "split", "measured", "p5", "p50", "p95", "inside")]
     for c in report["cases"]:

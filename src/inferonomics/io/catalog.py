@@ -8,6 +8,7 @@ scenario's top-level ``catalog = ["file.toml"]``. An entry has the same keys as 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import tomllib
 from functools import lru_cache
@@ -129,6 +130,20 @@ def read_catalog_file(path: str | Path) -> dict[str, dict[str, dict]]:
         for eid, entry in table.items():
             out[kind][eid] = check_entry(kind, eid, entry, where=f"{path}: {kind}.{eid}")
     return out
+
+
+@contextlib.contextmanager
+def scoped_registrations():
+    """Entries registered inside the ``with`` block are forgotten after it (earlier ones are kept):
+    a command's ``--catalog FILE`` applies to that command, also when the CLI's ``main`` runs
+    many times in one process, as in tests."""
+    saved = {kind: dict(table) for kind, table in _user_entries.items()}
+    try:
+        yield
+    finally:
+        for kind, table in saved.items():
+            _user_entries[kind].clear()
+            _user_entries[kind].update(table)
 
 
 def load_catalog_file(path: str | Path) -> list[str]:

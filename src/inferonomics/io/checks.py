@@ -10,12 +10,26 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import ScenarioError
 from ..model.registry import Parameter
 
 
 def is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+    """Whether ``x`` is a real number: a Python or numpy int or float, but not a bool (``true`` for
+    a batch size is a slip, not 1)."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+
+
+def integer_argument(path: str, value: Any, low: int, high: int) -> int:
+    """An integer argument of a public function (samples, threads) as a Python int: ints and numpy
+    integers are accepted, bools and floats (``2.0`` may be a mistake for ``2e6``) are not."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        shown = repr(bool(value)) if isinstance(value, (bool, np.bool_)) else describe(value)
+        raise ScenarioError(path, f"must be an integer in [{low:g}, {high:g}], got {shown}")
+    return int(value)
 
 
 LARGEST_DESCRIBED_INT_BITS = 200   # beyond this an int is described by its size, not its digits
@@ -23,8 +37,10 @@ LARGEST_DESCRIBED_INT_BITS = 200   # beyond this an int is described by its size
 
 def describe(x: Any) -> str:
     """A value as a message shows it (never the 5,000 digits of a huge integer)."""
-    if isinstance(x, bool):
+    if isinstance(x, (bool, np.bool_)):
         return "true" if x else "false"
+    if isinstance(x, np.generic):
+        x = x.item()   # 8, not np.int64(8)
     if isinstance(x, int) and x.bit_length() > LARGEST_DESCRIBED_INT_BITS:
         return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1:,} digits"
     return repr(x)

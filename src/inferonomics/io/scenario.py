@@ -10,21 +10,26 @@ key path and the allowed range. :meth:`Scenario.resolve` turns a scenario withou
 from __future__ import annotations
 
 import copy
+import datetime
 import itertools
 import math
+import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from ..errors import ScenarioError
+from ..errors import InferonomicsError, ScenarioError
 from ..model.constraints import parse_constraint, parse_objective
 from ..model.reference import peak_tflops
 from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
-from ..sampling.distributions import DISTRIBUTION_KEYS, Distribution, Fixed, Triangular, make_distribution
+from ..sampling.distributions import (DISTRIBUTION_KEYS, Choice, Distribution, Fixed, LogNormal,
+                                      Normal, Pert, Triangular, Uniform, make_distribution)
 from . import catalog
 from .checks import (as_float, check_in_range, describe, is_number, parse_number,
                      read_toml_file)
+from .toml_text import to_toml, toml_key, toml_string, toml_value
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
@@ -41,6 +46,8 @@ SECTION_EXTRA_KEYS = {
     "hardware": ("id",) + catalog.HARDWARE_INFO_KEYS,
     "cost": ("mode",),
 }
+SECTION_NAMES = SECTIONS + ("sweep",)
+"""Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
 BATCH_MAX_WORD = "max"
 DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w"}
 """Inputs whose default follows another input: v_head_dim is head_dim; host_w is the default host
@@ -264,14 +271,25 @@ class Scenario:
         return math.prod(len(g[0]) for g in self.axis_groups)
 
     def with_values(self, assignments: Mapping[str, Any]) -> "Scenario":
-        """A copy with ``{"section.key": raw value}`` replaced, checked like a fresh load."""
+        """A copy with ``{"section.key": raw value}`` replaced (or a top-level ``name``,
+        ``description`` or ``catalog``), checked like a fresh load."""
+        if not isinstance(assignments, Mapping):
+            raise ScenarioError("", "with_values takes a mapping of key paths to values, like "
+                                f"{{'workload.batch': 8}}; got {type(assignments).__name__}")
         # A copy of each section (not of the values: a sweep axis of 10,000 values copied for
         # each of its values made building a grid quadratic); nothing below mutates a value.
-        raw = {k: dict(v) if isinstance(v, dict) else v for k, v in self.raw.items()}
+        raw = {k: dict(v) if isinstance(v, Mapping) else v for k, v in self.raw.items()}
         for path, value in assignments.items():
+            if not isinstance(path, str):
+                raise ScenarioError(repr(path), "a key path is a string like 'workload.batch'")
             section, _, key = path.partition(".")
-            if not key:
-                raise ScenarioError(path, "expected a key path like workload.batch")
+            if not key and path in TOP_LEVEL_KEYS and path not in SECTION_NAMES:
+                raw[path] = value
+                continue
+            if not key or section not in SECTION_NAMES:
+                raise ScenarioError(path, "expected a key path SECTION.KEY like workload.batch, "
+                                    "with a section among " + ", ".join(SECTION_NAMES)
+                                    + "; or one of name, description, catalog")
             raw.setdefault(section, {})[key] = value
         if self.zipped:   # axes fixed here leave their zip groups
             groups = [[p for p in g if p not in assignments] for g in self.zipped]
@@ -299,7 +317,7 @@ class Scenario:
                           if model_id else {}), **self.info["model"]}
         hw_entry = {**(catalog.lookup("hardware", hardware_id, self.extra_catalog["hardware"])
                        if hardware_id else {}), **self.info["hardware"]}
-        hw_label = hardware_id or hw_entry.get("name", "inline hardware")
+        hw_label = hardware_id or _label(hw_entry.get("name", "inline hardware"))
         cost_mode = self._cost_mode(hw_entry, hw_label)
 
         dists: dict[str, Distribution] = {}
@@ -312,8 +330,33 @@ class Scenario:
                             if PARAMETER_BY_NAME[name].path not in self.values
                             and name not in entries.get(PARAMETER_BY_NAME[name].section, {}))
         return Plan(tuple(dists[p.name] for p in PARAMETERS),
-                    model=model_id or model_entry.get("name", "inline model"),
+                    model=model_id or _label(model_entry.get("name", "inline model")),
                     hardware=hw_label, cost_mode=cost_mode, derived=derived)
+
+    def to_toml(self, *, resolved: bool = False) -> str:
+        """The scenario as TOML text (what ``inferonomics show`` prints).
+
+        Without ``resolved``: the scenario as given, after :meth:`with_values`, with the paths of
+        its ``catalog`` files made absolute so the text loads from any folder.
+
+        With ``resolved``: the :class:`Plan`, every input of the model with the value actually
+        used (catalog entries, defaults and the cost mode filled in; numbers with their unit as
+        a comment), the model and hardware written inline under the plan's labels, so the text
+        needs no catalog and ``load_scenario(tomllib.loads(text)).resolve() == self.resolve()``.
+        Inputs that follow another one (``v_head_dim`` = ``head_dim``, ``host_w`` from ``tdp_w``)
+        and the other cost mode's keys are shown as comments, so they follow it again. Needs a
+        scenario without sweep axes.
+        """
+        if resolved:
+            return _resolved_toml(self.name, self.raw.get("description"), self.resolve())
+        raw = dict(self.raw)
+        if self.base_dir is not None and "catalog" in raw:
+            files = [raw["catalog"]] if isinstance(raw["catalog"], str) else raw["catalog"]
+            raw["catalog"] = [os.path.abspath(self.base_dir / f) for f in files]
+        try:
+            return to_toml(raw)
+        except (TypeError, ValueError) as exc:
+            raise InferonomicsError(f"this scenario cannot be written as TOML: {exc}") from None
 
     def dependencies(self) -> dict[str, frozenset[str]]:
         """For each input, the scenario keys its value can depend on (a superset, from the structure
@@ -410,6 +453,81 @@ class Scenario:
         raise ScenarioError(path, f"missing ({param.range_text()})")  # pragma: no cover
 
 
+def _label(name: Any) -> str:
+    """A model or hardware label for reports and JSON: a catalog name as text (TOML allows a date
+    there, which JSON does not)."""
+    if isinstance(name, (datetime.date, datetime.time)):
+        return name.isoformat()
+    return name if isinstance(name, str) else str(name)
+
+
+def _number(param: Parameter, x: float) -> float | int:
+    """A fixed value as a scenario writes it: whole numbers of integer inputs without ``.0``."""
+    return int(x) if param.integer and float(x).is_integer() and abs(x) < 2**53 else x
+
+
+def _written(param: Parameter, dist: Distribution) -> Any:
+    """A distribution as the scenario value that parses back to it: a number, ``"max"`` or a
+    distribution table."""
+    if isinstance(dist, Fixed):
+        if param.name == "batch" and dist.value == BATCH_MAX:
+            return BATCH_MAX_WORD
+        return _number(param, dist.value)
+    if isinstance(dist, Uniform):
+        return {"dist": "uniform", "low": dist.low, "high": dist.high}
+    if isinstance(dist, Normal):
+        table = {"dist": "normal", "mean": dist.mean_, "sd": dist.sd}
+        table.update({k: v for k, v in (("low", dist.low), ("high", dist.high)) if math.isfinite(v)})
+        return table
+    if isinstance(dist, LogNormal):
+        return {"dist": "lognormal", "median": dist.median_, "sigma": dist.sigma}
+    if isinstance(dist, Pert):
+        return {"dist": "pert", "low": dist.low, "mode": dist.mode, "high": dist.high,
+                "lambda": dist.lam}
+    if isinstance(dist, Triangular):
+        return {"dist": "triangular", "low": dist.low, "mode": dist.mode, "high": dist.high}
+    if isinstance(dist, Choice):
+        return {"dist": "choice", "values": list(dist.values), "weights": list(dist.weights)}
+    raise TypeError(f"no scenario spelling for {type(dist).__name__}")  # pragma: no cover
+
+
+def _resolved_toml(name: str, description: Any, plan: Plan) -> str:
+    """The text of :meth:`Scenario.to_toml` with ``resolved=True``, checked to load back to
+    ``plan``."""
+    lines = ["# Every input of the model with the value used: catalog entries, defaults and the",
+             "# cost mode filled in (inferonomics show --resolved).",
+             f"name = {toml_string(name)}"]
+    if description is not None:
+        lines.append(f"description = {toml_value(description)}")
+    # The other cost mode's keys are refused when given (no cost counted twice): they stay out,
+    # and resolve to the same values again.
+    left_out = {"usd_per_device_hour"} if plan.cost_mode == "own" else set(OWNED_ONLY_COST_KEYS)
+    for section in SECTIONS:
+        lines += ["", f"[{section}]"]
+        if section in ("model", "hardware"):
+            label = plan.model if section == "model" else plan.hardware
+            lines.append(f"name = {toml_string(label)}")
+        if section == "cost":
+            lines.append(f"mode = {toml_string(plan.cost_mode)}")
+        for param in PARAMETERS:
+            if param.section != section:
+                continue
+            value = toml_value(_written(param, plan[param.name]))
+            line = f"{toml_key(param.name)} = {value}"
+            if param.name in plan.derived:
+                follows = DERIVED_DEFAULTS[param.name]
+                line = f"# {line}   (follows {follows})"
+            elif param.name in left_out and param.section == "cost":
+                line = f"# {line}   (not used in {plan.cost_mode} mode)"
+            lines.append(line + (f"   # {param.unit}" if param.unit and not line.startswith("#")
+                                 else ""))
+    text = "\n".join(lines) + "\n"
+    again = _from_dict(tomllib.loads(text), None).resolve()
+    if again != plan:   # pragma: no cover - a distribution without an exact spelling
+        raise InferonomicsError("this scenario's plan has no TOML text that loads back the same")
+    return text
+
+
 def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     if not isinstance(raw, Mapping):
         raise ScenarioError("", f"a scenario is a table (dict), got {type(raw).__name__}")
@@ -438,6 +556,8 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     name = raw.get("name", "unnamed scenario")
     if not isinstance(name, str):
         raise ScenarioError("name", f"must be a string, got {describe(name)}")
+    if not isinstance(raw.get("description", ""), str):
+        raise ScenarioError("description", f"must be a string, got {describe(raw['description'])}")
 
     values: dict[str, Any] = {}
     info: dict[str, dict[str, Any]] = {"model": {}, "hardware": {}}
@@ -574,6 +694,10 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     if isinstance(source, Scenario):
         return source
     if isinstance(source, Mapping):
-        return _from_dict(source, None)
-    raw = read_toml_file(source, "", "scenario")
-    return _from_dict(raw, Path(source).parent)
+        raw, base_dir = source, None
+    else:
+        raw, base_dir = read_toml_file(source, "", "scenario"), Path(source).parent
+    try:
+        return _from_dict(raw, base_dir)
+    except RecursionError:   # a dict nested thousands deep (TOML text is refused when read)
+        raise ScenarioError("", "the scenario is nested too deeply") from None

@@ -23,6 +23,11 @@ the C and numba cores compute the same words bit for bit.
 
 from __future__ import annotations
 
+import secrets
+from typing import Union
+
+import numpy as np
+
 from ..errors import ScenarioError
 
 MASK64 = (1 << 64) - 1
@@ -68,23 +73,39 @@ def uniform(skey: int, stream: int, k: int) -> float:
     return bits_to_uniform(draw_bits(skey, stream, k))
 
 
-def normalize_seed(seed: int | None) -> int:
-    """Return a valid seed: ``seed`` itself if it is an integer in ``[0, 2**64)``, or fresh entropy
-    from the operating system if it is ``None`` (the result records the seed actually used)."""
+DEFAULT_SEED = 0
+"""The seed of every public function and command when none is given: runs are reproducible unless
+asked otherwise."""
+
+SeedLike = Union[int, np.integer, np.random.SeedSequence, np.random.Generator, None]
+
+
+def normalize_seed(seed: SeedLike) -> int:
+    """The integer seed in ``[0, 2**64)`` that ``seed`` stands for: the one helper every public
+    function passes its ``seed`` argument through.
+
+    - an int or numpy integer in ``[0, 2**64)``: itself;
+    - a :class:`numpy.random.SeedSequence`: the first 64-bit word of its ``generate_state``, so the
+      same sequence (the same entropy and spawn key) always gives the same seed;
+    - a :class:`numpy.random.Generator`: one integer in ``[0, 2**63)`` drawn from it. This
+      **advances the generator**, so successive calls with one generator give independent runs;
+    - ``None``: fresh entropy from the operating system (63 bits); results record the seed used.
+
+    Anything else (a bool, a float, a string, a ``RandomState``) raises a
+    :class:`~inferonomics.errors.ScenarioError` naming ``seed``.
+    """
     if seed is None:
-        import secrets
-
         return secrets.randbits(63)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        try:
-            import numpy as np
-
-            if isinstance(seed, np.integer):
-                seed = int(seed)
-        except ImportError:  # pragma: no cover - numpy is a hard dependency
-            pass
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ScenarioError("seed", f"must be an integer in [0, 2**64), got {seed!r}")
+    if isinstance(seed, np.random.SeedSequence):
+        return int(seed.generate_state(1, np.uint64)[0])
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 1 << 63))
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        shown = repr(seed) if len(repr(seed)) <= 80 else type(seed).__name__
+        raise ScenarioError("seed", "must be an integer in [0, 2**64), a numpy SeedSequence or "
+                            f"Generator, or None, got {shown}")
+    seed = int(seed)
     if not 0 <= seed <= MAX_SEED:
-        raise ScenarioError("seed", f"must be an integer in [0, 2**64), got {seed}")
+        shown = seed if abs(seed).bit_length() <= 200 else f"an integer of {seed.bit_length()} bits"
+        raise ScenarioError("seed", f"must be an integer in [0, 2**64), got {shown}")
     return seed

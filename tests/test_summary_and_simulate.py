@@ -199,9 +199,6 @@ def test_simulate_is_reproducible_by_default_with_the_cli_default_seed(example_p
 def test_every_public_function_with_a_seed_defaults_to_0(name):
     import inspect
 
-    if name in ("sweep", "sobol") and \
-            inspect.signature(getattr(inferonomics, name)).parameters["seed"].default is None:
-        pytest.xfail(f"{name} lives in a module of another change; its default is still None")
     assert inspect.signature(getattr(inferonomics, name)).parameters["seed"].default == 0
 
 

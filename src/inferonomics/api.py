@@ -138,7 +138,7 @@ def _thread_count(threads) -> int | None:
     if threads is None:
         return None
     threads = integer_argument("threads", threads, 1, MAX_THREADS)
-    check_threads(threads)
+    threads = check_threads(threads)
     return threads
 
 

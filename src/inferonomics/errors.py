@@ -36,6 +36,19 @@ class BackendUnavailable(InferonomicsError, RuntimeError):
     and how to get it."""
 
 
+class CoreError(InferonomicsError, ValueError):
+    """The C core refused a call (an array of the wrong dtype, layout or length, a NULL pointer, an
+    argument out of range) or could not allocate its buffers. ``code`` is the core's INF_E_* value,
+    or None when this binding refused the call before making it."""
+
+    def __init__(self, message: str, code: int | None = None):
+        self.code = code
+        super().__init__(message)
+
+    def __reduce__(self):   # keeps ``code`` when a worker process sends the error back
+        return type(self), (str(self), self.code)
+
+
 def suggest(name: str, choices) -> str:
     """' (did you mean: a, b?)' for the closest of ``choices``, or '' if none is close."""
     choices = list(choices)

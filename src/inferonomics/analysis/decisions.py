@@ -340,7 +340,7 @@ def _check_compare_args(metric, samples, confidence, threads) -> int:
         raise ScenarioError("samples", f"must be an integer in [2, {backends.MAX_SAMPLES:g}], got {samples!r}")
     if not 0.0 < confidence < 1.0:
         raise ScenarioError("confidence", f"must be in (0, 1), got {confidence!r}")
-    backends.check_threads(threads)
+    threads = backends.check_threads(threads)
     return m
 
 

@@ -55,7 +55,7 @@ from ..jsonable import jsonable
 from ..model.constraints import metric_column
 from ..model.reference import STATUS_MEMORY, STATUS_NAMES, STATUS_OK
 from ..model.registry import INPUT_NAMES, PARAMETER_BY_NAME
-from ..sampling.rng import normalize_seed
+from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 
 DEFAULT_METRIC = "usd_per_mtok"
 DEFAULT_SOBOL_SAMPLES = 8192
@@ -513,7 +513,7 @@ def _infeasible_message(counts: np.ndarray, total: int, uncertain: Sequence[str]
 
 
 def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
-          samples: int = DEFAULT_SOBOL_SAMPLES, seed: int | None = None, *,
+          samples: int = DEFAULT_SOBOL_SAMPLES, seed: SeedLike = DEFAULT_SEED, *,
           backend: str = "auto", threads: int | None = None,
           num_resamples: int = DEFAULT_NUM_RESAMPLES,
           conf_level: float = DEFAULT_CONF_LEVEL) -> SobolResult:
@@ -532,8 +532,9 @@ def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
         million output tokens).
     samples : int
         Base samples ``N`` in [64, 2**24]; the analysis costs ``N (D + 2)`` evaluations.
-    seed : int or None
-        Seed in [0, 2**64) of the draws and of the bootstrap; ``None`` draws one (recorded in the
+    seed : int, SeedSequence, Generator or None
+        Seed in [0, 2**64) of the draws and of the bootstrap (default 0, as everywhere; see
+        :func:`inferonomics.sampling.rng.normalize_seed`); ``None`` draws one (recorded in the
         result).
     backend : {"auto", "reference", "c", "numba"}
         The core that draws and evaluates.
@@ -554,7 +555,7 @@ def sobol(scenario: Scenario | Mapping | str, metric: str = DEFAULT_METRIC,
     samples = _check_int("samples", samples, MIN_SAMPLES, MAX_SAMPLES)
     num_resamples = _check_int("num_resamples", num_resamples, 2, 100_000)
     conf_level = _check_conf_level(conf_level)
-    check_threads(threads)
+    threads = check_threads(threads)
     seed = normalize_seed(seed)
     _, plan = _plan_of(scenario, "a Sobol analysis")
     names = plan.uncertain

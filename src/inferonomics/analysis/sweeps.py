@@ -34,7 +34,7 @@ from ..model.columns import MOMENT_STATS, parse_stat, quantile_label, split_colu
 from ..model.constraints import metric_column
 from ..model.reference import STATUS_NAMES, STATUS_OK
 from ..model.registry import METRIC_BY_NAME, METRIC_NAMES, PARAMETER_BY_PATH, unit_of
-from ..sampling.rng import normalize_seed
+from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..versions import provenance
 from .grid import Grid, _label_text
 
@@ -506,7 +506,8 @@ class SweepResult:
                 arrays = {}
                 for name, (codes, col) in self._axis_table(rows).items():
                     arrays[name] = _arrow_axis_column(pa, codes, col, csv=suffix == ".csv")
-                arrays.update({k: pa.array(np.ascontiguousarray(v))
+                # CSV has no NaN: a statistic with no feasible sample is an empty cell there.
+                arrays.update({k: pa.array(np.ascontiguousarray(v), from_pandas=suffix == ".csv")
                                for k, v in self._value_columns(rows).items()})
                 table = pa.table(arrays)
                 if writer is None:
@@ -629,7 +630,7 @@ class _Progress:
             self.bar.close()
 
 
-def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: int | None = None,
+def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: SeedLike = DEFAULT_SEED,
           *, deterministic: bool = False, quantiles: Sequence[float] = DEFAULT_QUANTILES,
           backend: str = "auto", threads: int | None = None, max_points: int | None = None,
           metrics: Sequence[str] | None = None, progress: bool = False) -> SweepResult:
@@ -642,8 +643,8 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     samples : int or None
         Monte Carlo samples per grid point (default 10,000; at most 2**30). Every point uses sample
         indices 0 .. samples-1 of the same seed: common random numbers.
-    seed : int or None
-        As in :func:`~inferonomics.simulate`.
+    seed : int, SeedSequence, Generator or None
+        As in :func:`~inferonomics.simulate` (default 0).
     deterministic : bool
         One evaluation per point with every input at its median instead of a Monte Carlo.
     quantiles : sequence of float
@@ -660,7 +661,7 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     """
 
     scenario = load_scenario(scenario)
-    backends.check_threads(threads)
+    threads = backends.check_threads(threads)
     limit = max_points if max_points is not None else (scenario.max_points or DEFAULT_MAX_POINTS)
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
         raise ScenarioError("max_points", f"must be a whole number >= 1, got {max_points!r}")
@@ -674,6 +675,7 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         if samples is not None:
             raise ScenarioError("samples", "a deterministic sweep evaluates each point once at the "
                                 "inputs' medians; leave samples out")
+        seed = None   # nothing is drawn: the table records no seed
     else:
         samples = 10_000 if samples is None else samples
         if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \

@@ -16,7 +16,7 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("plot", help="charts: distribution, pareto, tornado, sobol, sweep")
     p.add_argument("kind", choices=("distribution", "pareto", "tornado", "sobol", "sweep"))
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--out", required=True, type=chart_file, metavar="FILE", help="image file (.png or .svg)")
+    p.add_argument("-o", "--out", required=True, type=chart_file, metavar="FILE", help="image file (.png or .svg)")
     add_run_options(p, "samples (per grid point for pareto/sweep)")
     p.add_argument("--metric", default="usd_per_mtok",
                    help="metric for distribution/tornado/sobol (default usd_per_mtok)")

@@ -47,12 +47,16 @@ class SampleTable:
     outputs: dict[str, np.ndarray]
 
 
-def check_threads(threads) -> None:
-    """Refuse a thread count that is not None or an integer in [1, MAX_THREADS]."""
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or not 1 <= threads <= MAX_THREADS):
+def check_threads(threads) -> int | None:
+    """``threads`` as a Python int (numpy integers accepted), or None; a ScenarioError for anything
+    but None or an integer in [1, MAX_THREADS]."""
+    if threads is None:
+        return None
+    if isinstance(threads, (bool, np.bool_)) or not isinstance(threads, (int, np.integer)) \
+            or not 1 <= threads <= MAX_THREADS:
         raise ScenarioError("threads", f"must be an integer in [1, {MAX_THREADS}] or None, got "
                             f"{threads!r}")
+    return int(threads)
 
 
 def default_threads() -> int:

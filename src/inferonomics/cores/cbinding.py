@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..errors import InferonomicsError
+from ..errors import CoreError
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
@@ -35,19 +35,6 @@ else:
                               "package (its inputs or outputs differ); rebuild it: "
                               "pip install --force-reinstall --no-deps .")
         ffi = lib = None
-
-
-class CoreError(InferonomicsError, ValueError):
-    """The C core refused a call (an array of the wrong dtype, layout or length, a NULL pointer, an
-    argument out of range) or could not allocate its buffers. ``code`` is the core's INF_E_* value,
-    or None when this binding refused the call before making it."""
-
-    def __init__(self, message: str, code: int | None = None):
-        self.code = code
-        super().__init__(message)
-
-    def __reduce__(self):   # keeps ``code`` when a worker process sends the error back
-        return type(self), (str(self), self.code)
 
 
 if lib is not None:

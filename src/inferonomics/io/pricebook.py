@@ -79,7 +79,7 @@ def parse_figure(path: str, raw: Any) -> Figure:
                             f"got {describe(raw)}")
     for key in raw:
         if key not in FIGURE_KEYS:
-            raise ScenarioError(f"{path}.{key}", f"unknown key; a price figure takes "
+            raise ScenarioError(f"{path}.{key}", "unknown key; a price figure takes "
                                 + ", ".join(FIGURE_KEYS))
     numbers = {}
     for key in ("p5", "p50", "p95", "mode"):

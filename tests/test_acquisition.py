@@ -19,6 +19,9 @@ def all_in_usd_per_device_hour(**changes) -> float:
     """What one device-hour costs, read back from usd_per_mtok: usd_per_mtok = devices x price /
     3600 / tokens_per_s x 1e6 at full utilisation."""
     inputs = inferonomics.load_scenario(BASE).resolve().medians()
+    # Start from an owner with no financing, resale or colocation (the book's priors give all
+    # three); each test switches on what it checks.
+    inputs.update(cost_of_capital=0.0, residual_fraction=0.0, colocation_usd_per_kw_month=0.0)
     inputs.update(changes)
     out = reference.evaluate(**inputs)
     assert out.status == reference.STATUS_OK

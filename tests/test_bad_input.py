@@ -407,11 +407,11 @@ def test_points_yield_one_resolvable_scenario_per_grid_point():
 # Cost
 # ----------------------------------------------------------------------------------------------------
 
-def test_hardware_without_catalog_price_needs_a_cost():
-    raw = scenario_with("hardware.id", "h200")
+def test_hardware_without_any_price_needs_a_cost():
+    raw = scenario_with("hardware.id", "gh200")   # neither the catalog nor the price book prices it
     del raw["cost"]
     err = resolve_error(raw)
-    assert_refused(err, "cost.usd_per_device_hour", "h200", "cost.usd_per_device_hour",
+    assert_refused(err, "cost", "gh200", "price book", "cost.usd_per_device_hour",
                    "cost.purchase_usd")
 
 
@@ -425,8 +425,8 @@ def test_electricity_price_is_refused_for_a_rented_device(cost):
 
 
 def test_unknown_cost_mode_lists_the_modes():
-    assert_refused(load_error(scenario_with("cost.mode", "buy")), "cost.mode", '"rent" or "own"',
-                   "'buy'")
+    assert_refused(load_error(scenario_with("cost.mode", "buy")), "cost.mode",
+                   '"rent", "reserved", "spot", "own"', "'buy'")
 
 
 def test_owned_device_with_purchase_price_runs():

@@ -201,7 +201,9 @@ for _p in PARAMETERS:
         FIXED_PRIORS.setdefault(_p.section, {})[_p.name] = default_value(_p)
 FIXED_PRIORS["efficiency"].update({"mfu": 0.5, "mbu": 0.7, "comm_efficiency": 0.8,
                                    "step_overhead_ms": 1.0})
-FIXED_PRIORS["energy"].update({"pue": 1.2, "host_w": 300.0, "power_exponent": 1.0})
+# Embodied carbon's prior comes from the price book (not the registry): fixed here too.
+FIXED_PRIORS["energy"].update({"pue": 1.2, "host_w": 300.0, "power_exponent": 1.0,
+                               "embodied_kgco2": 1000.0})
 PRICE = {"dist": "uniform", "low": 1, "high": 4}
 GRID = {"dist": "uniform", "low": 100, "high": 800}
 

@@ -61,7 +61,8 @@ class Result:
         """The CLI's ``--json`` object."""
         out = {"samples": self.samples, "seed": self.seed, "backend": self.backend,
                "scenario": self.scenario.name, "model": self.plan.model,
-               "hardware": self.plan.hardware, "cost_mode": self.plan.cost_mode}
+               "hardware": self.plan.hardware, "cost_mode": self.plan.cost_mode,
+               "price_basis": self.plan.price_basis}
         out.update(self._summary.to_dict())
         out["units"] = {name: unit_of(name) for name in out["metrics"]}
         out.update(provenance())

@@ -25,6 +25,7 @@ def _print_run(result) -> None:
     print(printable(f"model {result.plan.model} | hardware {result.plan.hardware} | cost "
                     f"{result.plan.cost_mode} | {result.samples} samples | seed {result.seed} | "
                     f"backend {result.backend}"))
+    print(printable(f"price basis: {result.plan.price_basis}"))
     infeasible = ", ".join(f"{n} {reason}" for reason, n in summary.infeasible.items() if n)
     print(f"feasible: {summary.feasible} of {summary.samples} ({summary.feasible_fraction:.1%})"
           + (f"; infeasible: {infeasible}" if infeasible else ""))

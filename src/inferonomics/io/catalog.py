@@ -18,6 +18,7 @@ from typing import Mapping
 
 from ..errors import ScenarioError, suggest
 from ..model.registry import HARDWARE_FIELDS, MODEL_FIELDS, PARAMETER_BY_NAME
+from . import pricebook
 from .checks import as_float, describe, is_number, parse_number, read_toml_file
 
 KINDS = ("hardware", "models")
@@ -41,7 +42,12 @@ REQUIRED_KEYS = {
 NUMERIC_INFO_KEYS = {"usd_per_hour": (0.0, None), "purchase_usd": (0.0, None),
                      "embodied_kgco2": (0.0, None)}
 
-_user_entries: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
+PRICES = "prices"
+"""A catalog file may also hold ``[prices.ID...]`` figures: the price book's shape (see
+:mod:`inferonomics.io.pricebook`), merged over the shipped book figure by figure."""
+FILE_TABLES = KINDS + (PRICES,)
+
+_user_entries: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}, PRICES: {}}
 
 
 def check_entry(kind: str, entry_id: str, entry: Mapping, *, where: str) -> dict:
@@ -120,16 +126,27 @@ def read_catalog_file(path: str | Path) -> dict[str, dict[str, dict]]:
     """Parse and validate a TOML file of ``[hardware.ID]`` / ``[models.ID]`` tables without
     registering it."""
     raw = read_toml_file(path, "catalog", "catalog file")
-    out: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
+    out: dict[str, dict[str, dict]] = {kind: {} for kind in FILE_TABLES}
     for kind, table in raw.items():
-        if kind not in KINDS:
+        if kind not in FILE_TABLES:
             raise ScenarioError(f"catalog {path}: {kind}",
-                                f"unknown table{suggest(kind, KINDS)}; use [hardware.ID] or [models.ID]")
+                                f"unknown table{suggest(kind, FILE_TABLES)}; use [hardware.ID], "
+                                "[models.ID] or [prices.ID...]")
         if not isinstance(table, Mapping):
-            raise ScenarioError(f"catalog {path}: {kind}", "must hold [hardware.ID] / [models.ID] tables")
+            raise ScenarioError(f"catalog {path}: {kind}", "must hold [hardware.ID] / [models.ID] / "
+                                "[prices.ID...] tables")
         for eid, entry in table.items():
-            out[kind][eid] = check_entry(kind, eid, entry, where=f"{path}: {kind}.{eid}")
+            if kind == PRICES:
+                pricebook.check_device_table(f"{path}: prices.{eid}", entry)
+                out[kind][eid] = dict(entry)
+            else:
+                out[kind][eid] = check_entry(kind, eid, entry, where=f"{path}: {kind}.{eid}")
     return out
+
+
+def registered_prices() -> dict[str, dict]:
+    """Price figures registered from catalog files for this process (``--catalog``)."""
+    return dict(_user_entries[PRICES])
 
 
 @contextlib.contextmanager
@@ -149,6 +166,6 @@ def scoped_registrations():
 def load_catalog_file(path: str | Path) -> list[str]:
     """Register every entry of a catalog file for this process; returns the ids added."""
     parsed = read_catalog_file(path)
-    for kind in KINDS:
+    for kind in FILE_TABLES:
         _user_entries[kind].update(parsed[kind])
-    return [eid for kind in KINDS for eid in parsed[kind]]
+    return [eid for kind in FILE_TABLES for eid in parsed[kind]]

@@ -128,6 +128,13 @@ def _figures(prefix: str, table: Mapping) -> dict[str, Figure]:
     return out
 
 
+def check_device_table(path: str, table: Any) -> None:
+    """Refuse a device's price table from a user file unless every figure in it parses."""
+    if not isinstance(table, Mapping):
+        raise ScenarioError(path, f"must be a table of price figures, got {describe(table)}")
+    _figures(path, table)
+
+
 @lru_cache(maxsize=None)
 def _builtin(name: str) -> dict:
     with resources.files("inferonomics.data").joinpath(name).open("rb") as f:
@@ -140,7 +147,7 @@ def device_prices(extra: Mapping[str, Mapping] | None = None) -> dict[str, dict[
     raw = {k: v for k, v in _builtin("prices.toml").items() if k != "defaults"}
     out = {device: _figures(device, table) for device, table in raw.items()}
     for device, table in (extra or {}).items():
-        out.setdefault(device, {}).update(_figures(f"prices.{device}", table))
+        out[device] = {**out.get(device, {}), **_figures(device, table)}
     return out
 
 

@@ -19,7 +19,7 @@ device, else owns at the book's purchase price.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from ..errors import ScenarioError
@@ -51,6 +51,7 @@ class CostPlan:
     mode: str
     basis: str
     values: dict[str, Distribution] = field(default_factory=dict)
+    embodied: Distribution | None = None   # the book's embodied kgCO2e per device, server share included
 
 
 def _triangular(figure: pricebook.Figure) -> Distribution:
@@ -60,12 +61,14 @@ def _triangular(figure: pricebook.Figure) -> Distribution:
 
 
 def _given_mode(given: set[str]) -> str | None:
-    if given & set(OWNED_KEYS):
-        return "own"
+    """The mode the keys a scenario gives imply: an hourly price rents (spot with interruption
+    keys), an owner's cost owns; a mix is then refused by the mode's key check."""
     if given & set(SPOT_KEYS):
         return "spot"
     if "usd_per_device_hour" in given:
         return "rent"
+    if given & set(OWNED_KEYS):
+        return "own"
     return None
 
 
@@ -92,9 +95,11 @@ def cost_plan(device: str | None, entry: Mapping, label: str, given: set[str], m
                                 "(rented, USD per device-hour) or cost.purchase_usd (owned, USD per "
                                 "device)")
     _check_keys(mode, given, tier, term_years)
-    if mode == "own":
-        return _owned(book, entry, label, given)
-    return _rented(mode, book, entry, label, given, tier, term_years)
+    plan = (_owned(book, entry, label, given) if mode == "own"
+            else _rented(mode, book, entry, label, given, tier, term_years))
+    if "embodied.kgco2" in book:
+        plan = replace(plan, embodied=book["embodied.kgco2"].distribution())
+    return plan
 
 
 def _check_keys(mode: str, given: set[str], tier, term_years) -> None:
@@ -194,6 +199,13 @@ def _owned(book, entry, label, given) -> CostPlan:
     return CostPlan("own", basis, {k: v for k, v in values.items() if k not in given})
 
 
+def unused_keys(mode: str) -> set[str]:
+    """The cost inputs a plan in ``mode`` leaves at zero because the mode does not pay them."""
+    if mode == "own":
+        return {"usd_per_device_hour", *SPOT_KEYS}
+    return set(OWNED_KEYS) | (set() if mode == "spot" else set(SPOT_KEYS))
+
+
 assert all(k in PARAMETER_BY_NAME for k in OWNED_KEYS + SPOT_KEYS)
 
-__all__ = ["CostPlan", "cost_plan", "COST_MODES", "OWNED_KEYS", "SPOT_KEYS", "TERMS"]
+__all__ = ["CostPlan", "cost_plan", "unused_keys", "COST_MODES", "OWNED_KEYS", "SPOT_KEYS", "TERMS"]

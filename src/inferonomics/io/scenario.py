@@ -26,7 +26,7 @@ from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_
                          PARAMETERS, SECTIONS, Parameter, default_of)
 from ..sampling.distributions import (DISTRIBUTION_KEYS, Choice, Distribution, Fixed, LogNormal,
                                       Normal, Pert, Triangular, Uniform, make_distribution)
-from . import catalog
+from . import catalog, pricebook, pricing
 from .checks import (as_float, check_in_range, describe, is_number, parse_number,
                      read_toml_file)
 from .toml_text import to_toml, toml_key, toml_string, toml_value
@@ -36,15 +36,10 @@ REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
 TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep") + SECTIONS
 """``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.analysis.sweeps`
 reads and checks it."""
-COST_MODES = ("rent", "own")
-OWNED_ONLY_COST_KEYS = ("purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh")
-DEFAULT_OWNED_USD_PER_KWH = 0.08
-"""Electricity for an owned deployment when the scenario gives none: US industrial average retail
-price 2024, 8.1 cents/kWh (EIA Electric Power Monthly, Table 5.3)."""
 SECTION_EXTRA_KEYS = {
     "model": ("id",) + catalog.MODEL_INFO_KEYS,
     "hardware": ("id",) + catalog.HARDWARE_INFO_KEYS,
-    "cost": ("mode",),
+    "cost": ("mode", "tier", "term_years"),
 }
 SECTION_NAMES = SECTIONS + ("sweep",)
 """Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
@@ -176,6 +171,9 @@ class Plan:
     hardware: str
     cost_mode: str
     derived: frozenset[str] = frozenset()   # inputs that took a DERIVED_DEFAULTS default
+    # What the cost rests on ("rent at h100-sxm.rent.specialist (secondary, 2026-05)"): a label,
+    # not an input, so two plans with the same inputs are equal whatever their labels.
+    price_basis: str = field(default="", compare=False)
 
     def __post_init__(self):
         assert len(self.distributions) == len(PARAMETERS)
@@ -318,11 +316,16 @@ class Scenario:
         hw_entry = {**(catalog.lookup("hardware", hardware_id, self.extra_catalog["hardware"])
                        if hardware_id else {}), **self.info["hardware"]}
         hw_label = hardware_id or _label(hw_entry.get("name", "inline hardware"))
-        cost_mode = self._cost_mode(hw_entry, hw_label)
+        given = {p.split(".", 1)[1] for p in self.values
+                 if p.startswith("cost.") and p.split(".", 1)[1] in PARAMETER_BY_NAME}
+        costs = pricing.cost_plan(hardware_id, hw_entry, hw_label, given,
+                                  self.values.get("cost.mode"), self.values.get("cost.tier"),
+                                  self.values.get("cost.term_years"),
+                                  {**catalog.registered_prices(), **self.extra_catalog["prices"]})
 
         dists: dict[str, Distribution] = {}
         for param in PARAMETERS:
-            dists[param.name] = self._resolve_one(param, model_entry, hw_entry, dists, cost_mode,
+            dists[param.name] = self._resolve_one(param, model_entry, hw_entry, dists, costs,
                                                   hw_label)
         check_plan(dists, hw_label)
         entries = {"model": model_entry, "hardware": hw_entry}
@@ -331,7 +334,8 @@ class Scenario:
                             and name not in entries.get(PARAMETER_BY_NAME[name].section, {}))
         return Plan(tuple(dists[p.name] for p in PARAMETERS),
                     model=model_id or _label(model_entry.get("name", "inline model")),
-                    hardware=hw_label, cost_mode=cost_mode, derived=derived)
+                    hardware=hw_label, cost_mode=costs.mode, derived=derived,
+                    price_basis=costs.basis)
 
     def to_toml(self, *, resolved: bool = False) -> str:
         """The scenario as TOML text (what ``inferonomics show`` prints).
@@ -380,41 +384,7 @@ class Scenario:
             deps[param.name] = frozenset(out)
         return deps
 
-    def _cost_mode(self, hw_entry: Mapping, hw_label: str) -> str:
-        mode = self.values.get("cost.mode")
-        given = {p.split(".", 1)[1] for p in self.values if p.startswith("cost.")}
-        if mode is None:
-            if "usd_per_device_hour" in given:
-                mode = "rent"
-            elif given & set(OWNED_ONLY_COST_KEYS):
-                mode = "own"
-            elif "usd_per_hour" in hw_entry:
-                mode = "rent"
-            elif "purchase_usd" in hw_entry:
-                mode = "own"
-            else:
-                raise ScenarioError("cost.usd_per_device_hour",
-                                    f"{hw_label} has no price in the catalog; give "
-                                    "cost.usd_per_device_hour (rented, USD per device-hour) or "
-                                    "cost.purchase_usd (owned, USD per device)")
-        if mode == "rent":
-            for key in OWNED_ONLY_COST_KEYS:
-                if key in given:
-                    raise ScenarioError(f"cost.{key}", 'applies only with cost.mode = "own" (a rented '
-                                        "device's hourly price already includes it)")
-            if "usd_per_device_hour" not in given and "usd_per_hour" not in hw_entry:
-                raise ScenarioError("cost.usd_per_device_hour", f"{hw_label} has no rental price "
-                                    "in the catalog; give cost.usd_per_device_hour (USD per device-hour)")
-        else:
-            if "usd_per_device_hour" in given:
-                raise ScenarioError("cost.usd_per_device_hour",
-                                    'applies only with cost.mode = "rent"')
-            if "purchase_usd" not in given and "purchase_usd" not in hw_entry:
-                raise ScenarioError("cost.purchase_usd", f"{hw_label} has no purchase price in the "
-                                    "catalog; give cost.purchase_usd (USD per device)")
-        return mode
-
-    def _resolve_one(self, param: Parameter, model_entry, hw_entry, done, cost_mode, hw_label):
+    def _resolve_one(self, param: Parameter, model_entry, hw_entry, done, costs, hw_label):
         path = param.path
         if path in self.values:
             return self.values[path]
@@ -435,12 +405,10 @@ class Scenario:
             return Triangular(f.low * tdp, f.mode * tdp, f.high * tdp)
         if name == "embodied_kgco2" and "embodied_kgco2" in hw_entry:
             return Fixed(float(hw_entry["embodied_kgco2"]))
-        if name == "usd_per_device_hour":
-            return Fixed(float(hw_entry["usd_per_hour"])) if cost_mode == "rent" else Fixed(0.0)
-        if name == "purchase_usd":
-            return Fixed(float(hw_entry["purchase_usd"])) if cost_mode == "own" else Fixed(0.0)
-        if name == "usd_per_kwh" and cost_mode == "own":
-            return Fixed(DEFAULT_OWNED_USD_PER_KWH)
+        if name == "embodied_kgco2" and costs.embodied is not None:
+            return costs.embodied
+        if name in costs.values:
+            return costs.values[name]
         default = default_of(param)
         if default is not None:
             return default
@@ -501,7 +469,7 @@ def _resolved_toml(name: str, description: Any, plan: Plan) -> str:
         lines.append(f"description = {toml_value(description)}")
     # The other cost mode's keys are refused when given (no cost counted twice): they stay out,
     # and resolve to the same values again.
-    left_out = {"usd_per_device_hour"} if plan.cost_mode == "own" else set(OWNED_ONLY_COST_KEYS)
+    left_out = pricing.unused_keys(plan.cost_mode)
     for section in SECTIONS:
         lines += ["", f"[{section}]"]
         if section in ("model", "hardware"):
@@ -539,7 +507,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
         if section not in raw:
             raise ScenarioError(section, f"missing section [{section}]")
 
-    extra_catalog: dict[str, dict[str, dict]] = {"hardware": {}, "models": {}}
+    extra_catalog: dict[str, dict[str, dict]] = {kind: {} for kind in catalog.FILE_TABLES}
     files = raw.get("catalog", [])
     if isinstance(files, str):
         files = [files]
@@ -550,7 +518,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         parsed = catalog.read_catalog_file(path)
-        for kind in catalog.KINDS:
+        for kind in catalog.FILE_TABLES:
             extra_catalog[kind].update(parsed[kind])
 
     name = raw.get("name", "unnamed scenario")
@@ -577,9 +545,22 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
                 kind = "models" if section == "model" else "hardware"
                 values[path] = _parse_id(path, value, kind, extra_catalog)
             elif key == "mode" and section == "cost":
-                if value not in COST_MODES:
-                    raise ScenarioError(path, f'must be "rent" or "own", got {describe(value)}')
+                if value not in pricing.COST_MODES:
+                    raise ScenarioError(path, "must be one of " + ", ".join(
+                        f'"{m}"' for m in pricing.COST_MODES) + f", got {describe(value)}")
                 values[path] = value
+            elif key == "tier" and section == "cost":
+                if value not in pricebook.TIERS:
+                    raise ScenarioError(path, "must be one of " + ", ".join(
+                        f'"{t}"' for t in pricebook.TIERS) + f" (on-demand market tiers), got "
+                        f"{describe(value)}")
+                values[path] = value
+            elif key == "term_years" and section == "cost":
+                if isinstance(value, bool) or value not in pricing.TERMS:
+                    raise ScenarioError(path, "must be " + " or ".join(map(str, pricing.TERMS))
+                                        + f" (the reserved terms the price book prices), got "
+                                        f"{describe(value)}")
+                values[path] = int(value)
             elif key in extra_keys:
                 info[section][key] = value
             elif key in PARAMETER_BY_NAME:

@@ -1,0 +1,168 @@
+"""Scenarios priced from the price book: modes, tiers, terms, spot, owning, the price basis, user
+price files, and the CLI that shows them (issue 12, part 1)."""
+
+import json
+import math
+
+import pytest
+
+import inferonomics
+from inferonomics.errors import ScenarioError
+from inferonomics.io import pricebook
+
+WORKLOAD = {"batch": 8, "input_tokens": 1000, "output_tokens": 100}
+
+
+def plan(hardware: str, cost: dict | None = None, **extra):
+    raw = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": hardware}, "workload": WORKLOAD,
+           **extra}
+    if cost is not None:
+        raw["cost"] = cost
+    return inferonomics.load_scenario(raw).resolve()
+
+
+def test_a_scenario_without_cost_runs_on_the_default_tier_and_says_so():
+    p = plan("h200")
+    figure = pricebook.rent_figure("h200", pricebook.default_tier())
+    assert p.cost_mode == "rent"
+    assert p.price_basis == f"rent at {figure.basis}"
+    assert p["usd_per_device_hour"] == figure.distribution()
+    assert p["purchase_usd"].median() == 0.0
+
+
+def test_the_default_tier_falls_back_to_the_nearest_tier_with_a_price():
+    # The book prices the L4 only at hyperscalers.
+    assert pricebook.rent_figure("l4", pricebook.default_tier()) is None
+    assert plan("l4").price_basis.startswith("rent at l4.rent.hyperscaler")
+
+
+def test_an_asked_tier_is_used_and_a_missing_one_is_refused():
+    assert plan("h100-sxm", {"tier": "marketplace"}).price_basis.startswith(
+        "rent at h100-sxm.rent.marketplace")
+    with pytest.raises(ScenarioError, match="l4 has no rent.specialist price"):
+        plan("l4", {"tier": "specialist"})
+    with pytest.raises(ScenarioError, match=r'cost.tier: must be one of "hyperscaler"'):
+        plan("h100-sxm", {"tier": "cheap"})
+
+
+def test_reserved_takes_the_term_asked():
+    assert plan("h100-sxm", {"mode": "reserved", "term_years": 3}).price_basis.startswith(
+        "reserved at h100-sxm.reserved.three_year")
+    assert "reserved.one_year" in plan("h100-sxm", {"mode": "reserved"}).price_basis
+    with pytest.raises(ScenarioError, match="cost.term_years: must be 1 or 3"):
+        plan("h100-sxm", {"mode": "reserved", "term_years": 2})
+
+
+def test_spot_adds_the_books_interruptions_and_a_restart_prior():
+    p = plan("h100-sxm", {"mode": "spot"})
+    assert p.price_basis.startswith("spot at h100-sxm.spot.price")
+    assert p["interruptions_per_hour"] == pricebook.device_prices()["h100-sxm"][
+        "spot.interruptions_per_hour"].distribution()
+    assert 85 <= p["restart_s"].median() <= 270
+
+
+def test_spot_without_an_interruption_rate_asks_for_one():
+    with pytest.raises(ScenarioError, match="cost.interruptions_per_hour"):
+        plan("h200", {"mode": "spot"})
+    assert plan("h200", {"mode": "spot", "interruptions_per_hour": 0.001}).cost_mode == "spot"
+
+
+def test_owning_without_numbers_takes_the_books_purchase_and_finance_priors():
+    p = plan("h100-sxm", {"mode": "own"})
+    book = pricebook.device_prices()["h100-sxm"]
+    assert p.price_basis == f"own at {book['purchase.usd'].basis}"
+    assert p["purchase_usd"] == book["purchase.usd"].distribution()
+    assert p["cost_of_capital"].median() == pytest.approx(0.10, abs=0.02)
+    assert 3 <= p["lifetime_years"].median() <= 6
+    assert 0.1 < p["residual_fraction"].median() < 0.4
+    assert p["colocation_usd_per_kw_month"].median() == pytest.approx(184.0)
+    assert p["provisioned_kw"].median() == pytest.approx(1.73)
+    assert p["usd_per_device_hour"].median() == 0.0
+
+
+def test_owning_with_own_hosting_leaves_colocation_out():
+    p = plan("h100-sxm", {"mode": "own", "hosting_usd_per_device_hour": 0.5})
+    assert p["colocation_usd_per_kw_month"].median() == 0.0
+
+
+def test_a_device_with_only_a_purchase_price_is_owned():
+    p = plan("rtx-4090")
+    assert p.cost_mode == "own" and p.price_basis.startswith("own at rtx-4090.purchase.usd")
+    assert "one published figure" in p.price_basis
+
+
+def test_the_scenarios_own_numbers_win_and_say_so():
+    p = plan("h100-sxm", {"usd_per_device_hour": 2.5})
+    assert p.price_basis == "rent at the scenario's price"
+    assert p["usd_per_device_hour"].median() == 2.5
+
+
+@pytest.mark.parametrize("cost, path", [
+    ({"usd_per_device_hour": 2.0, "purchase_usd": 1.0}, "cost.purchase_usd"),
+    ({"mode": "own", "usd_per_device_hour": 2.0}, "cost.usd_per_device_hour"),
+    ({"mode": "rent", "restart_s": 60}, "cost.restart_s"),
+    ({"mode": "own", "tier": "specialist"}, "cost.tier"),
+    ({"mode": "rent", "term_years": 1}, "cost.term_years"),
+])
+def test_a_cost_the_mode_does_not_pay_is_refused(cost, path):
+    with pytest.raises(ScenarioError) as info:
+        plan("h100-sxm", cost)
+    assert info.value.path == path
+
+
+def test_embodied_carbon_defaults_to_the_book_with_the_server_share():
+    book = pricebook.device_prices()["h100-sxm"]["embodied.kgco2"]
+    assert plan("h100-sxm")["embodied_kgco2"] == book.distribution()
+    assert plan("l4")["embodied_kgco2"].median() == 0.0   # no life-cycle figure for the L4
+
+
+def test_a_price_file_replaces_a_figure(tmp_path):
+    f = tmp_path / "prices.toml"
+    f.write_text('[prices.h200.rent.specialist]\np5 = 1.0\np95 = 2.0\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "our negotiated rate card, November 2026"\n')
+    p = plan("h200", catalog=[str(f)])
+    assert p.price_basis == "rent at h200.rent.specialist (vendor, 2026-11)"
+    assert p["usd_per_device_hour"].median() == pytest.approx(math.sqrt(2.0))
+
+
+def test_a_bad_price_file_is_refused_naming_the_figure(tmp_path):
+    f = tmp_path / "prices.toml"
+    f.write_text('[prices.h200.rent.specialist]\np5 = 3.0\np95 = 2.0\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "x"\n')
+    with pytest.raises(ScenarioError, match=r"prices.h200.rent.specialist: needs p5 <= p50 <= p95"):
+        plan("h200", catalog=[str(f)])
+
+
+def test_the_resolved_scenario_loads_back_to_the_same_plan():
+    scenario = inferonomics.load_scenario({"model": {"id": "llama-3.1-8b"},
+                                           "hardware": {"id": "h100-sxm"}, "workload": WORKLOAD,
+                                           "cost": {"mode": "own"}})
+    import tomllib
+    again = inferonomics.load_scenario(tomllib.loads(scenario.to_toml(resolved=True)))
+    assert again.resolve() == scenario.resolve()
+
+
+def test_run_shows_the_price_basis_in_the_table_and_json(tmp_path, capsys):
+    from inferonomics import cli
+
+    f = tmp_path / "s.toml"
+    f.write_text('[model]\nid = "llama-3.1-8b"\n[hardware]\nid = "h200"\n[workload]\nbatch = 8\n'
+                 'input_tokens = 1000\noutput_tokens = 100\n')
+    assert cli.main(["run", str(f), "--samples", "2000"]) == 0
+    assert "price basis: rent at h200.rent.specialist (secondary, 2026-05)" in capsys.readouterr().out
+    assert cli.main(["run", str(f), "--samples", "2000", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["price_basis"].startswith("rent at h200.rent.specialist")
+
+
+def test_catalog_prices_lists_every_figure_with_its_source(capsys):
+    from inferonomics import cli
+
+    assert cli.main(["catalog", "prices", "--json"]) == 0
+    book = json.loads(capsys.readouterr().out)
+    assert set(book) == set(pricebook.device_prices())
+    h100 = book["h100-sxm"]["rent.specialist"]
+    assert h100["as_of"] == "2026-05" and h100["p5"] < h100["p50"] < h100["p95"] and h100["source"]
+    assert cli.main(["catalog", "prices"]) == 0
+    table = capsys.readouterr().out
+    assert "h100-sxm" in table and "default tier specialist" in table

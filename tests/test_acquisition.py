@@ -76,3 +76,19 @@ def test_spot_interruptions_add_paid_time_in_proportion_to_rate_and_restart():
     base = all_in_usd_per_device_hour(**rented)
     got = all_in_usd_per_device_hour(**rented, interruptions_per_hour=0.5, restart_s=360.0)
     assert got / base == pytest.approx(1 + 0.5 * 360.0 / 3600.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"cost_of_capital": 0.1, "residual_fraction": 0.2, "colocation_usd_per_kw_month": 184.0,
+     "provisioned_kw": 1.73, "usd_per_kwh": 0.12, "hosting_usd_per_device_hour": 0.1},
+    {"purchase_usd": 0.0, "usd_per_device_hour": 2.5, "interruptions_per_hour": 0.2,
+     "restart_s": 120.0},
+])
+def test_the_cost_parts_add_up_to_the_cost_per_token(changes):
+    inputs = inferonomics.load_scenario(BASE).resolve().medians()
+    inputs.update(changes)
+    out = reference.evaluate(**inputs)
+    parts = (out.rental_usd_per_mtok + out.capital_usd_per_mtok + out.hosting_usd_per_mtok
+             + out.energy_usd_per_mtok)
+    assert parts == pytest.approx(out.usd_per_mtok, rel=1e-12)

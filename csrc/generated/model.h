@@ -21,7 +21,8 @@ enum {
     O_TOKENS_PER_S_PER_DEVICE, O_USD_PER_MTOK, O_USD_PER_MTOK_INPUT, O_USD_PER_MTOK_OUTPUT,
     O_JOULES_PER_TOKEN, O_KWH_PER_MTOK, O_GCO2_PER_MTOK, O_WATER_L_PER_MTOK,
     O_POWER_W_PER_DEVICE, O_WEIGHT_GB_PER_DEVICE, O_KV_GB_PER_DEVICE, O_MEMORY_USED_FRACTION,
-    O_PREFILL_S, O_DECODE_STEP_S, O_DECODE_COMPUTE_BOUND,
+    O_PREFILL_S, O_DECODE_STEP_S, O_DECODE_COMPUTE_BOUND, O_RENTAL_USD_PER_MTOK,
+    O_CAPITAL_USD_PER_MTOK, O_HOSTING_USD_PER_MTOK, O_ENERGY_USD_PER_MTOK,
 };
 static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "total_params_b", "active_params_b", "n_layers", "d_model", "n_heads", "n_kv_heads",
@@ -41,7 +42,8 @@ static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "tokens_per_s_per_device", "usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output",
     "joules_per_token", "kwh_per_mtok", "gco2_per_mtok", "water_l_per_mtok",
     "power_w_per_device", "weight_gb_per_device", "kv_gb_per_device", "memory_used_fraction",
-    "prefill_s", "decode_step_s", "decode_compute_bound",
+    "prefill_s", "decode_step_s", "decode_compute_bound", "rental_usd_per_mtok",
+    "capital_usd_per_mtok", "hosting_usd_per_mtok", "energy_usd_per_mtok",
 };
 /* Random stream of each input (Parameter.stream: frozen, so seeds keep their samples). */
 static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
@@ -270,6 +272,11 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour);
         const double usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh));
         const double usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double usd_per_mtok_per_usd = (TOKENS_PER_MTOK / tokens_per_cycle);
+        const double rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd);
+        const double capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
+        const double hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
+        const double energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
         const double prefill_share = ((resident * prefill_s) / cycle_s);
         const double usd_per_mtok_input = (((usd_per_cycle * prefill_share) / (resident * input_tokens)) * TOKENS_PER_MTOK);
         const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share)) / tokens_per_cycle) * TOKENS_PER_MTOK);
@@ -279,7 +286,7 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH);
         const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const int meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
-        const int metrics_finite = (((((((((((((((((((((fabs(resident) <= 1.7976931348623157e+308) & (fabs(max_batch) <= 1.7976931348623157e+308)) & (fabs(ttft_s) <= 1.7976931348623157e+308)) & (fabs(tpot_s) <= 1.7976931348623157e+308)) & (fabs(e2e_s) <= 1.7976931348623157e+308)) & (fabs(tokens_per_s) <= 1.7976931348623157e+308)) & (fabs((tokens_per_s / devices)) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok_input) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok_output) <= 1.7976931348623157e+308)) & (fabs(joules_per_token) <= 1.7976931348623157e+308)) & (fabs(((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)) <= 1.7976931348623157e+308)) & (fabs(gco2_per_mtok) <= 1.7976931348623157e+308)) & (fabs(water_l_per_mtok) <= 1.7976931348623157e+308)) & (fabs(power_w_per_device) <= 1.7976931348623157e+308)) & (fabs((weight_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (fabs((kv_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (fabs(used_fraction) <= 1.7976931348623157e+308)) & (fabs(prefill_s) <= 1.7976931348623157e+308)) & (fabs(decode_step_s) <= 1.7976931348623157e+308)) & (fabs(((decode_compute_s > decode_memory_s) ? 1.0 : 0.0)) <= 1.7976931348623157e+308));
+        const int metrics_finite = (((((((((((((((((((((((((fabs(resident) <= 1.7976931348623157e+308) & (fabs(max_batch) <= 1.7976931348623157e+308)) & (fabs(ttft_s) <= 1.7976931348623157e+308)) & (fabs(tpot_s) <= 1.7976931348623157e+308)) & (fabs(e2e_s) <= 1.7976931348623157e+308)) & (fabs(tokens_per_s) <= 1.7976931348623157e+308)) & (fabs((tokens_per_s / devices)) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok_input) <= 1.7976931348623157e+308)) & (fabs(usd_per_mtok_output) <= 1.7976931348623157e+308)) & (fabs(joules_per_token) <= 1.7976931348623157e+308)) & (fabs(((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)) <= 1.7976931348623157e+308)) & (fabs(gco2_per_mtok) <= 1.7976931348623157e+308)) & (fabs(water_l_per_mtok) <= 1.7976931348623157e+308)) & (fabs(power_w_per_device) <= 1.7976931348623157e+308)) & (fabs((weight_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (fabs((kv_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (fabs(used_fraction) <= 1.7976931348623157e+308)) & (fabs(prefill_s) <= 1.7976931348623157e+308)) & (fabs(decode_step_s) <= 1.7976931348623157e+308)) & (fabs(((decode_compute_s > decode_memory_s) ? 1.0 : 0.0)) <= 1.7976931348623157e+308)) & (fabs(rental_usd_per_mtok) <= 1.7976931348623157e+308)) & (fabs(capital_usd_per_mtok) <= 1.7976931348623157e+308)) & (fabs(hosting_usd_per_mtok) <= 1.7976931348623157e+308)) & (fabs(energy_usd_per_mtok) <= 1.7976931348623157e+308));
         const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
         out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
         out[O_BATCH][j] = resident;
@@ -303,5 +310,9 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         out[O_PREFILL_S][j] = (fits ? prefill_s : NAN);
         out[O_DECODE_STEP_S][j] = (fits ? decode_step_s : NAN);
         out[O_DECODE_COMPUTE_BOUND][j] = (fits ? ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) : NAN);
+        out[O_RENTAL_USD_PER_MTOK][j] = (fits ? rental_usd_per_mtok : NAN);
+        out[O_CAPITAL_USD_PER_MTOK][j] = (fits ? capital_usd_per_mtok : NAN);
+        out[O_HOSTING_USD_PER_MTOK][j] = (fits ? hosting_usd_per_mtok : NAN);
+        out[O_ENERGY_USD_PER_MTOK][j] = (fits ? energy_usd_per_mtok : NAN);
     }
 }

@@ -3,8 +3,8 @@
 #define INFERONOMICS_REGISTRY_H
 
 #define INF_N_INPUTS 58   /* inferonomics.model.registry.PARAMETERS */
-#define INF_N_OUTPUTS 22   /* status + inferonomics.model.registry.METRICS */
-#define INF_N_METRICS 21
+#define INF_N_OUTPUTS 26   /* status + inferonomics.model.registry.METRICS */
+#define INF_N_METRICS 25
 #define INF_N_STATUS 4   /* inferonomics.model.reference.STATUS_NAMES */
 
 #endif

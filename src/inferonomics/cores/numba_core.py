@@ -397,6 +397,10 @@ O_MEMORY_USED_FRACTION = 18
 O_PREFILL_S = 19
 O_DECODE_STEP_S = 20
 O_DECODE_COMPUTE_BOUND = 21
+O_RENTAL_USD_PER_MTOK = 22
+O_CAPITAL_USD_PER_MTOK = 23
+O_HOSTING_USD_PER_MTOK = 24
+O_ENERGY_USD_PER_MTOK = 25
 # Random stream of each input (Parameter.stream: frozen, so seeds keep their samples).
 INPUT_STREAM = np.array([
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
@@ -635,6 +639,11 @@ def evaluate_block(w):
         usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour)
         usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
         usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)
+        usd_per_mtok_per_usd = (TOKENS_PER_MTOK / tokens_per_cycle)
+        rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd)
+        capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
+        hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
+        energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
         prefill_share = ((resident * prefill_s) / cycle_s)
         usd_per_mtok_input = (((usd_per_cycle * prefill_share) / (resident * input_tokens)) * TOKENS_PER_MTOK)
         usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share)) / tokens_per_cycle) * TOKENS_PER_MTOK)
@@ -644,7 +653,7 @@ def evaluate_block(w):
         it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        metrics_finite = (((((((((((((((((((((abs(resident) <= 1.7976931348623157e+308) & (abs(max_batch) <= 1.7976931348623157e+308)) & (abs(ttft_s) <= 1.7976931348623157e+308)) & (abs(tpot_s) <= 1.7976931348623157e+308)) & (abs(e2e_s) <= 1.7976931348623157e+308)) & (abs(tokens_per_s) <= 1.7976931348623157e+308)) & (abs((tokens_per_s / devices)) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok_input) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok_output) <= 1.7976931348623157e+308)) & (abs(joules_per_token) <= 1.7976931348623157e+308)) & (abs(((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)) <= 1.7976931348623157e+308)) & (abs(gco2_per_mtok) <= 1.7976931348623157e+308)) & (abs(water_l_per_mtok) <= 1.7976931348623157e+308)) & (abs(power_w_per_device) <= 1.7976931348623157e+308)) & (abs((weight_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (abs((kv_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (abs(used_fraction) <= 1.7976931348623157e+308)) & (abs(prefill_s) <= 1.7976931348623157e+308)) & (abs(decode_step_s) <= 1.7976931348623157e+308)) & (abs((1.0 if (decode_compute_s > decode_memory_s) else 0.0)) <= 1.7976931348623157e+308))
+        metrics_finite = (((((((((((((((((((((((((abs(resident) <= 1.7976931348623157e+308) & (abs(max_batch) <= 1.7976931348623157e+308)) & (abs(ttft_s) <= 1.7976931348623157e+308)) & (abs(tpot_s) <= 1.7976931348623157e+308)) & (abs(e2e_s) <= 1.7976931348623157e+308)) & (abs(tokens_per_s) <= 1.7976931348623157e+308)) & (abs((tokens_per_s / devices)) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok_input) <= 1.7976931348623157e+308)) & (abs(usd_per_mtok_output) <= 1.7976931348623157e+308)) & (abs(joules_per_token) <= 1.7976931348623157e+308)) & (abs(((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)) <= 1.7976931348623157e+308)) & (abs(gco2_per_mtok) <= 1.7976931348623157e+308)) & (abs(water_l_per_mtok) <= 1.7976931348623157e+308)) & (abs(power_w_per_device) <= 1.7976931348623157e+308)) & (abs((weight_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (abs((kv_bytes_per_device / BYTES_PER_GB)) <= 1.7976931348623157e+308)) & (abs(used_fraction) <= 1.7976931348623157e+308)) & (abs(prefill_s) <= 1.7976931348623157e+308)) & (abs(decode_step_s) <= 1.7976931348623157e+308)) & (abs((1.0 if (decode_compute_s > decode_memory_s) else 0.0)) <= 1.7976931348623157e+308)) & (abs(rental_usd_per_mtok) <= 1.7976931348623157e+308)) & (abs(capital_usd_per_mtok) <= 1.7976931348623157e+308)) & (abs(hosting_usd_per_mtok) <= 1.7976931348623157e+308)) & (abs(energy_usd_per_mtok) <= 1.7976931348623157e+308))
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
         w[(N_INPUTS + O_BATCH) * ROW + j] = resident
@@ -668,6 +677,10 @@ def evaluate_block(w):
         w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else np.nan)
         w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else np.nan)
         w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) if fits else np.nan)
+        w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_ENERGY_USD_PER_MTOK) * ROW + j] = (energy_usd_per_mtok if fits else np.nan)
 # ---- END GENERATED ----
 
 

@@ -343,6 +343,14 @@ def evaluate(*,
                                   + colocation_usd_per_hour)
     usd_per_cycle = device_hours * usd_per_device_hour_all_in + kwh_per_cycle * usd_per_kwh
     usd_per_mtok = usd_per_cycle / tokens_per_cycle * TOKENS_PER_MTOK
+    # The same cost in its parts (they add up to usd_per_mtok, to rounding): what a cost breakdown
+    # shows and what owning trades against renting.
+    usd_per_mtok_per_usd = TOKENS_PER_MTOK / tokens_per_cycle
+    rental_usd_per_mtok = device_hours * usd_per_device_hour * usd_per_mtok_per_usd
+    capital_usd_per_mtok = device_hours * capital_usd_per_hour * usd_per_mtok_per_usd
+    hosting_usd_per_mtok = (device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)
+                            * usd_per_mtok_per_usd)
+    energy_usd_per_mtok = kwh_per_cycle * usd_per_kwh * usd_per_mtok_per_usd
     # API-style split: prefill time is billed to input tokens, decode time to output tokens.
     prefill_share = resident * prefill_s / cycle_s
     usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
@@ -382,6 +390,10 @@ def evaluate(*,
         prefill_s=prefill_s,
         decode_step_s=decode_step_s,
         decode_compute_bound=1.0 if decode_compute_s > decode_memory_s else 0.0,
+        rental_usd_per_mtok=rental_usd_per_mtok,
+        capital_usd_per_mtok=capital_usd_per_mtok,
+        hosting_usd_per_mtok=hosting_usd_per_mtok,
+        energy_usd_per_mtok=energy_usd_per_mtok,
     ))
 
 

@@ -428,6 +428,16 @@ METRICS: tuple[Metric, ...] = (
     Metric("decode_compute_bound", "fraction", NEITHER,
            "1 where decode compute time exceeds its memory time, else 0 (its mean: the share of "
            "samples that are compute-bound)."),
+    # The parts of usd_per_mtok (they add up to it): a cost breakdown, owning against renting.
+    Metric("rental_usd_per_mtok", "USD/Mtok", LOWER,
+           "Rent paid for the device-hours, per million output tokens.", in_table=False),
+    Metric("capital_usd_per_mtok", "USD/Mtok", LOWER,
+           "Owned capital (purchase less resale, at the cost of capital), per million output "
+           "tokens.", in_table=False),
+    Metric("hosting_usd_per_mtok", "USD/Mtok", LOWER,
+           "Hosting and colocation of owned devices, per million output tokens.", in_table=False),
+    Metric("energy_usd_per_mtok", "USD/Mtok", LOWER,
+           "Electricity bought for owned devices, per million output tokens.", in_table=False),
 )
 
 METRIC_BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}

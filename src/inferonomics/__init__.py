@@ -10,6 +10,7 @@ The public surface::
     sweep(scenario, ...) -> SweepResult    every grid point of a scenario's lists, in the cores
     best / pareto_front / compare / break_even          decisions over sweeps and options
     sobol / tornado                        which uncertain input matters
+    tco(scenario) -> TcoResult             own vs rent vs reserve vs spot, sample by sample
     PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
@@ -17,6 +18,7 @@ from .analysis.decisions import (best, break_even, compare, compare_points, pare
                                  sweep_pareto)
 from .analysis.sensitivity import sobol, sobol_indices, tornado
 from .analysis.sweeps import SweepResult, sweep
+from .analysis.tco import TcoResult, tco
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
 from .io.catalog import load_catalog_file, register_hardware, register_model
@@ -32,5 +34,5 @@ __all__ = [
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
     "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",
     "load_scenario", "pareto_front", "register_hardware", "register_model", "simulate", "sobol",
-    "sobol_indices", "sweep", "sweep_pareto", "tornado",
+    "sobol_indices", "sweep", "sweep_pareto", "tco", "TcoResult", "tornado",
 ]

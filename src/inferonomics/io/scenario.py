@@ -294,6 +294,15 @@ class Scenario:
             raw["sweep"]["zip"] = [g for g in groups if len(g) >= 2]
         return _from_dict(raw, self.base_dir)
 
+    def with_section(self, section: str, table: Mapping[str, Any]) -> "Scenario":
+        """A copy with the whole ``[section]`` replaced by ``table`` (keys left out are gone, not
+        kept), checked like a fresh load: e.g. the same deployment acquired another way."""
+        if not isinstance(table, Mapping):
+            raise ScenarioError(section, f"must be a table, got {describe(table)}")
+        raw = {k: dict(v) if isinstance(v, dict) else v for k, v in self.raw.items()}
+        raw[section] = dict(table)
+        return _from_dict(raw, self.base_dir)
+
     def points(self) -> Iterator[tuple[dict[str, Any], "Scenario"]]:
         """Every grid point of the sweep axes, as ``({path: value as written}, scenario)``."""
         groups = self.axis_groups

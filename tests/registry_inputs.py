@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from inferonomics.sampling.distributions import Fixed
 from inferonomics.model.registry import PARAMETERS, Parameter
 from inferonomics.model.reference import peak_tflops
-from inferonomics.io.scenario import check_plan
+from inferonomics.io.scenario import MAX_LOST_SHARE, check_plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from generate_cores import comparison_landmarks  # noqa: E402
@@ -126,6 +126,8 @@ def repaired(x: dict[str, float]) -> dict[str, float]:
         x["active_params_b"] = min(max(x["active_params_b"], np.nextafter(least, np.inf)),
                                    x["total_params_b"])
     x["idle_w"] = min(x["idle_w"], x["tdp_w"])
+    if x["interruptions_per_hour"] * x["restart_s"] > MAX_LOST_SHARE * 3600.0:
+        x["restart_s"] = MAX_LOST_SHARE * 3600.0 / x["interruptions_per_hour"] * (1 - 1e-12)
     if x["count"] > 1 and x["interconnect_gbps"] <= 0:
         x["interconnect_gbps"] = REPAIRED_INTERCONNECT_GBPS
     if peak_tflops(x["activation_bits"], x["tflops_fp32"], x["tflops_16"], x["tflops_8"],

@@ -75,7 +75,16 @@ def test_spot_interruptions_add_paid_time_in_proportion_to_rate_and_restart():
     rented = dict(purchase_usd=0.0, usd_per_device_hour=2.0)
     base = all_in_usd_per_device_hour(**rented)
     got = all_in_usd_per_device_hour(**rented, interruptions_per_hour=0.5, restart_s=360.0)
-    assert got / base == pytest.approx(1 + 0.5 * 360.0 / 3600.0, rel=1e-12)
+    assert got / base == pytest.approx(1 / (1 - 0.5 * 360.0 / 3600.0), rel=1e-12)
+
+
+def test_interruptions_losing_over_half_the_paid_time_are_refused():
+    from inferonomics.errors import ScenarioError
+
+    raw = dict(BASE, cost={"mode": "spot", "usd_per_device_hour": 2.0,
+                           "interruptions_per_hour": 1.0, "restart_s": 2000.0})
+    with pytest.raises(ScenarioError, match="cost.restart_s: .* lose more than 50%"):
+        inferonomics.load_scenario(raw)
 
 
 @pytest.mark.parametrize("changes", [

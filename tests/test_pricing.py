@@ -166,3 +166,89 @@ def test_catalog_prices_lists_every_figure_with_its_source(capsys):
     assert cli.main(["catalog", "prices"]) == 0
     table = capsys.readouterr().out
     assert "h100-sxm" in table and "default tier specialist" in table
+
+
+def test_owned_inline_hardware_pays_colocation_on_power_from_its_own_tdp():
+    raw = {"model": {"id": "llama-3.1-8b"},
+           "hardware": {"name": "my chip", "memory_gb": 96, "memory_bw_gbps": 4000,
+                        "tflops_16": 800, "tdp_w": 800, "idle_w": 80},
+           "workload": WORKLOAD, "cost": {"purchase_usd": 40000}}
+    p = inferonomics.load_scenario(raw).resolve()
+    assert p["provisioned_kw"].median() == pytest.approx(0.8 * 1.8)
+    assert "provisioned_kw" in p.derived
+    assert p["colocation_usd_per_kw_month"].median() > 0
+    # evaluate(plan, tdp_w=...) moves the derived provisioned power with the TDP.
+    from inferonomics.model.reference import STATUS_OK
+    low = inferonomics.evaluate(p, tdp_w=400.0, idle_w=40.0)
+    high = inferonomics.evaluate(p, tdp_w=1600.0, idle_w=40.0)
+    assert low.status == high.status == STATUS_OK
+    assert high.hosting_usd_per_mtok == pytest.approx(4 * low.hosting_usd_per_mtok, rel=1e-12)
+
+
+def test_a_catalog_devices_tdp_given_in_the_scenario_sets_its_provisioned_power():
+    # The book has no provisioned power for the RTX 4090 (where it has one, that figure is used).
+    raw = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": "rtx-4090", "tdp_w": 300},
+           "workload": WORKLOAD, "cost": {"mode": "own"}}
+    p = inferonomics.load_scenario(raw).resolve()
+    assert p["provisioned_kw"].median() == pytest.approx(0.3 * 1.8)
+
+
+def test_fraction_priors_peak_at_the_books_mode():
+    p = plan("h100-sxm", {"mode": "own"})
+    assert (p["cost_of_capital"].low, p["cost_of_capital"].mode, p["cost_of_capital"].high) == \
+        (0.07, 0.10, 0.15)
+    assert p["residual_fraction"].mode == 0.2
+
+
+def test_a_price_file_that_would_draw_out_of_range_is_refused_naming_its_figure(tmp_path):
+    f = tmp_path / "p.toml"
+    f.write_text('[prices.h200.purchase.usd]\np5 = 1e13\np95 = 1e14\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "a very large quote"\n')
+    with pytest.raises(ScenarioError, match=r"^h200.purchase.usd: as a prior of cost.purchase_usd"):
+        plan("h200", {"mode": "own"}, catalog=[str(f)])
+    f.write_text('[prices.h200.rent.specialist]\np5 = 1e-300\np95 = 1e300\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "x"\n')
+    with pytest.raises(ScenarioError, match="beyond the range of a number"):
+        plan("h200", catalog=[str(f)])
+
+
+def test_price_files_merge_figure_by_figure_and_refuse_unknown_figures(tmp_path):
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('[prices.h100-sxm.rent.specialist]\np50 = 2.2\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "rate card A"\n')
+    b.write_text('[prices.h100-sxm.purchase.usd]\np50 = 30000\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "quote B"\n')
+    p = plan("h100-sxm", catalog=[str(a), str(b)])
+    assert p.price_basis.startswith("rent at h100-sxm.rent.specialist (vendor, 2026-11")
+    assert plan("h100-sxm", {"mode": "own"}, catalog=[str(a), str(b)]).price_basis.startswith(
+        "own at h100-sxm.purchase.usd (vendor")
+    b.write_text('[prices.h100-sxm.rent.specalist]\np50 = 2.0\nas_of = "2026-11"\n'
+                 'kind = "vendor"\nsource = "typo"\n')
+    with pytest.raises(ScenarioError, match=r"unknown price figure \(did you mean: rent.specialist"):
+        plan("h100-sxm", catalog=[str(b)])
+
+
+@pytest.mark.parametrize("device", ["gb200", "b300", "gb300", "mi355x"])
+def test_a_device_the_book_prices_only_as_reserved_runs_reserved(device):
+    p = plan(device)
+    assert p.cost_mode == "reserved" and "reserved.three_year" in p.price_basis
+
+
+def test_reserved_defaults_to_the_term_the_book_prices():
+    assert "reserved.three_year" in plan("mi300x", {"mode": "reserved"}).price_basis
+
+
+@pytest.mark.parametrize("cost, path", [
+    ({"usd_per_device_hour": 2.5, "tier": "marketplace"}, "cost.tier"),
+    ({"mode": "reserved", "usd_per_device_hour": 2.5, "term_years": 3}, "cost.term_years"),
+])
+def test_a_book_selector_next_to_a_given_price_is_refused(cost, path):
+    with pytest.raises(ScenarioError) as info:
+        plan("h100-sxm", cost)
+    assert info.value.path == path
+
+
+def test_a_choice_may_hold_a_special_value_outside_the_range():
+    p = plan("h100-sxm", {"mode": "own", "cost_of_capital": {"dist": "choice",
+                                                             "values": [0, 0.05]}})
+    assert set(p["cost_of_capital"].values) == {0.0, 0.05}

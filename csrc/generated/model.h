@@ -262,7 +262,8 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double joules_per_token = (facility_joules / tokens_per_cycle);
         const double kwh_per_cycle = (facility_joules / JOULES_PER_KWH);
         const double power_w_per_device = ((facility_joules / devices) / (cycle_s + idle_s));
-        const double paid_hours_per_hour = (1.0 + ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR));
+        const double lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR);
+        const double paid_hours_per_hour = (1.0 / (1.0 - lost_share));
         const double device_hours = (((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
         const double discount = pow_((1.0 + cost_of_capital), (-lifetime_years));
         const double capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR);

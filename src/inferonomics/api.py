@@ -18,7 +18,8 @@ from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
 from .errors import ScenarioError, suggest
 from .io.checks import describe, integer_argument, is_number, parse_number
 from .memory import check_fits
-from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, Plan, Scenario, check_plan,
+from .io.pricing import SERVER_POWER_PER_TDP
+from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, W_PER_KW, Plan, Scenario, check_plan,
                           load_scenario)
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
@@ -162,12 +163,16 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[s
             del values[name]
     values.update({name: parse(PARAMETER_BY_NAME[name], value) for name, value in given.items()})
     for param in PARAMETERS:
+        if param.name in (plan.derived if plan is not None else ()) and param.name not in values:
+            continue   # derived below from the input it follows
         if param.name not in values and default_value(param) is not None:
             values[param.name] = default_value(param)
     if "v_head_dim" not in values and "head_dim" in values:
         values["v_head_dim"] = values["head_dim"]
     if "host_w" not in values and "tdp_w" in values:
         values["host_w"] = values["tdp_w"] * DEFAULT_HOST_POWER_FRACTION.median()
+    if plan is not None and "provisioned_kw" in plan.derived and "provisioned_kw" not in given:
+        values["provisioned_kw"] = values["tdp_w"] / W_PER_KW * SERVER_POWER_PER_TDP
     missing = [n for n in INPUT_NAMES if n not in values]
     if missing:
         raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,

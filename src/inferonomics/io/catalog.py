@@ -137,16 +137,22 @@ def read_catalog_file(path: str | Path) -> dict[str, dict[str, dict]]:
                                 "[prices.ID...] tables")
         for eid, entry in table.items():
             if kind == PRICES:
-                pricebook.check_device_table(f"{path}: prices.{eid}", entry)
-                out[kind][eid] = dict(entry)
+                out[kind][eid] = pricebook.device_figure_tables(f"{path}: prices.{eid}", entry)
             else:
                 out[kind][eid] = check_entry(kind, eid, entry, where=f"{path}: {kind}.{eid}")
     return out
 
 
+def merge_prices(into: dict[str, dict], new: Mapping[str, Mapping]) -> None:
+    """Price figures of another file over ``into``, figure by figure (a file that gives only a
+    device's purchase price keeps the rent another file gave)."""
+    for device, figures in new.items():
+        into[device] = {**into.get(device, {}), **figures}
+
+
 def registered_prices() -> dict[str, dict]:
     """Price figures registered from catalog files for this process (``--catalog``)."""
-    return dict(_user_entries[PRICES])
+    return {device: dict(figures) for device, figures in _user_entries[PRICES].items()}
 
 
 @contextlib.contextmanager
@@ -166,6 +172,7 @@ def scoped_registrations():
 def load_catalog_file(path: str | Path) -> list[str]:
     """Register every entry of a catalog file for this process; returns the ids added."""
     parsed = read_catalog_file(path)
-    for kind in FILE_TABLES:
+    for kind in KINDS:
         _user_entries[kind].update(parsed[kind])
+    merge_prices(_user_entries[PRICES], parsed[PRICES])
     return [eid for kind in FILE_TABLES for eid in parsed[kind]]

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, suggest
 from ..sampling.distributions import Distribution, LogNormal
 from .checks import describe, is_number
 
@@ -49,6 +49,7 @@ class Figure:
     source: str
     derived: str = ""
     single: bool = False        # published alone: the band is SINGLE_FIGURE_RATIO around p50
+    mode: float | None = None   # the most likely value, for fractions (a triangular's peak)
 
     def distribution(self) -> Distribution:
         """The prior as a lognormal through the band's ends (median sqrt(p5 p95) unless a p50 is
@@ -110,8 +111,11 @@ def parse_figure(path: str, raw: Any) -> Figure:
     if raw["kind"] not in EVIDENCE_KINDS:
         raise ScenarioError(f"{path}.kind", f"must be one of {', '.join(EVIDENCE_KINDS)}, got "
                             f"{describe(raw['kind'])}")
-    return Figure(path, p5, p95, central if "p50" in numbers or single else None, raw["as_of"],
-                  raw["kind"], raw["source"], str(raw.get("derived", "")), single)
+    if not math.isfinite(math.log(p95 / p5)):
+        raise ScenarioError(path, f"p95 / p5 = {p95:g} / {p5:g} is beyond the range of a number")
+    return Figure(path, p5, p95, numbers["p50"] if "p50" in numbers else (central if single else None),
+                  raw["as_of"], raw["kind"], raw["source"], str(raw.get("derived", "")), single,
+                  numbers.get("mode"))
 
 
 def _figures(prefix: str, table: Mapping) -> dict[str, Figure]:
@@ -128,11 +132,35 @@ def _figures(prefix: str, table: Mapping) -> dict[str, Figure]:
     return out
 
 
-def check_device_table(path: str, table: Any) -> None:
-    """Refuse a device's price table from a user file unless every figure in it parses."""
+DEVICE_PATHS = tuple(f"rent.{tier}" for tier in TIERS) + (
+    "reserved.one_year", "reserved.three_year", "spot.price", "spot.interruptions_per_hour",
+    "purchase.usd", "power.provisioned_kw", "embodied.kgco2", "owner_tco.hyperscaler",
+    "owner_tco.neocloud")
+"""The figures a device may have (units in the file's header; owner_tco is a check value)."""
+
+
+def device_figure_tables(path: str, table: Any) -> dict[str, dict]:
+    """A device's price table from a user file, as ``{figure path: raw figure table}`` after
+    checking that each figure parses and has a known path; files then merge figure by figure."""
     if not isinstance(table, Mapping):
         raise ScenarioError(path, f"must be a table of price figures, got {describe(table)}")
-    _figures(path, table)
+    figures = _figures(path, table)
+    for key in figures:
+        if key not in DEVICE_PATHS:
+            raise ScenarioError(f"{path}.{key}", f"unknown price figure{suggest(key, DEVICE_PATHS)}; "
+                                "one of " + ", ".join(DEVICE_PATHS))
+    flat: dict[str, dict] = {}
+
+    def walk(prefix: str, node: Mapping):
+        for k, v in node.items():
+            here = f"{prefix}.{k}" if prefix else k
+            if here in figures:
+                flat[here] = dict(v)
+            elif isinstance(v, Mapping):
+                walk(here, v)
+
+    walk("", table)
+    return flat
 
 
 @lru_cache(maxsize=None)
@@ -143,11 +171,13 @@ def _builtin(name: str) -> dict:
 
 def device_prices(extra: Mapping[str, Mapping] | None = None) -> dict[str, dict[str, Figure]]:
     """Every device's figures: ``{hardware id: {"rent.specialist": Figure, ...}}``, the shipped
-    book with ``extra`` (``{id: table}`` from user files) merged over it figure by figure."""
+    book with ``extra`` (``{id: {figure path: raw table}}``, from :func:`device_figure_tables`)
+    merged over it figure by figure."""
     raw = {k: v for k, v in _builtin("prices.toml").items() if k != "defaults"}
     out = {device: _figures(device, table) for device, table in raw.items()}
-    for device, table in (extra or {}).items():
-        out[device] = {**out.get(device, {}), **_figures(device, table)}
+    for device, tables in (extra or {}).items():
+        out[device] = {**out.get(device, {}),
+                       **{key: parse_figure(f"{device}.{key}", t) for key, t in tables.items()}}
     return out
 
 

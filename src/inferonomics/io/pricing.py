@@ -52,12 +52,25 @@ class CostPlan:
     basis: str
     values: dict[str, Distribution] = field(default_factory=dict)
     embodied: Distribution | None = None   # the book's embodied kgCO2e per device, server share included
+    derive_provisioned: bool = False       # provisioned_kw = SERVER_POWER_PER_TDP x the plan's TDP
 
 
-def _triangular(figure: pricebook.Figure) -> Distribution:
-    """A fraction's prior: triangular between the band's ends, peaked at its central value."""
-    mode = figure.p50 if figure.p50 is not None else 0.5 * (figure.p5 + figure.p95)
-    return Triangular(figure.p5, mode, figure.p95)
+def _prior(figure: pricebook.Figure, name: str, fraction: bool = False) -> Distribution:
+    """``figure`` as the prior of input ``name``: a lognormal through its band, or for a fraction a
+    triangular between the band's ends peaked at its mode; refused, naming the figure, when it
+    could draw values outside the input's allowed range (a user's price file may hold anything)."""
+    if fraction:
+        peak = next((v for v in (figure.mode, figure.p50) if v is not None),
+                    0.5 * (figure.p5 + figure.p95))
+        dist: Distribution = Triangular(figure.p5, peak, figure.p95)
+    else:
+        dist = figure.distribution()
+    param = PARAMETER_BY_NAME[name]
+    low, high = dist.support()
+    if not (param.contains(low) and param.contains(high)):
+        raise ScenarioError(figure.path, f"as a prior of {param.path} it can draw values in "
+                            f"[{low:g}, {high:g}], outside the allowed range: {param.range_text()}")
+    return dist
 
 
 def _given_mode(given: set[str]) -> str | None:
@@ -89,6 +102,8 @@ def cost_plan(device: str | None, entry: Mapping, label: str, given: set[str], m
             mode = "rent"
         elif "purchase.usd" in book:
             mode = "own"
+        elif any(k.startswith("reserved.") for k in book):
+            mode = "reserved"
         else:
             raise ScenarioError("cost", f"{label} has no price in the catalog or the price book "
                                 "(inferonomics catalog prices); give cost.usd_per_device_hour "
@@ -98,7 +113,7 @@ def cost_plan(device: str | None, entry: Mapping, label: str, given: set[str], m
     plan = (_owned(book, entry, label, given) if mode == "own"
             else _rented(mode, book, entry, label, given, tier, term_years))
     if "embodied.kgco2" in book:
-        plan = replace(plan, embodied=book["embodied.kgco2"].distribution())
+        plan = replace(plan, embodied=_prior(book["embodied.kgco2"], "embodied_kgco2"))
     return plan
 
 
@@ -118,6 +133,10 @@ def _check_keys(mode: str, given: set[str], tier, term_years) -> None:
         raise ScenarioError("cost.tier", 'applies only with cost.mode = "rent" (on-demand prices)')
     if term_years is not None and mode != "reserved":
         raise ScenarioError("cost.term_years", 'applies only with cost.mode = "reserved"')
+    for key, value in (("tier", tier), ("term_years", term_years)):
+        if value is not None and "usd_per_device_hour" in given:
+            raise ScenarioError(f"cost.{key}", "picks a price from the price book; the scenario "
+                                "gives cost.usd_per_device_hour, so leave one of them out")
 
 
 def _rented(mode, book, entry, label, given, tier, term_years) -> CostPlan:
@@ -129,7 +148,7 @@ def _rented(mode, book, entry, label, given, tier, term_years) -> CostPlan:
         basis = "rent at the catalog entry's usd_per_hour"
     else:
         figure = _rental_figure(mode, book, label, tier, term_years)
-        values["usd_per_device_hour"] = figure.distribution()
+        values["usd_per_device_hour"] = _prior(figure, "usd_per_device_hour")
         basis = f"{mode} at {figure.basis}"
     if mode == "spot":
         for key, path in (("interruptions_per_hour", "spot.interruptions_per_hour"),):
@@ -137,9 +156,10 @@ def _rented(mode, book, entry, label, given, tier, term_years) -> CostPlan:
                 if path not in book:
                     raise ScenarioError(f"cost.{key}", f"{label} has no {path} in the price book; "
                                         f"give cost.{key} (spot reclaims per hour)")
-                values[key] = book[path].distribution()
+                values[key] = _prior(book[path], key)
         if "restart_s" not in given:
-            values["restart_s"] = pricebook.facility_figures()["operations.restart_s"].distribution()
+            values["restart_s"] = _prior(pricebook.facility_figures()["operations.restart_s"],
+                                         "restart_s")
     for key in OWNED_KEYS:   # a rented device's price includes them
         values.setdefault(key, Fixed(0.0))
     return CostPlan(mode, basis, values)
@@ -147,7 +167,9 @@ def _rented(mode, book, entry, label, given, tier, term_years) -> CostPlan:
 
 def _rental_figure(mode, book, label, tier, term_years) -> pricebook.Figure:
     if mode == "reserved":
-        term = 1 if term_years is None else term_years
+        # The asked term, else one year, else the term the book prices for this device.
+        term = term_years if term_years is not None else next(
+            (t for t, name in TERMS.items() if f"reserved.{name}" in book), 1)
         if term not in TERMS:
             raise ScenarioError("cost.term_years", f"must be one of {', '.join(map(str, TERMS))} "
                                 f"(the terms the price book prices), got {term}")
@@ -179,24 +201,29 @@ def _owned(book, entry, label, given) -> CostPlan:
         values["purchase_usd"] = Fixed(float(entry["purchase_usd"]))
         basis = "own at the catalog entry's purchase_usd"
     elif "purchase.usd" in book:
-        values["purchase_usd"] = book["purchase.usd"].distribution()
+        values["purchase_usd"] = _prior(book["purchase.usd"], "purchase_usd")
         basis = f"own at {book['purchase.usd'].basis}"
     else:
         raise ScenarioError("cost.purchase_usd", f"{label} has no purchase price in the catalog or "
                             "the price book; give cost.purchase_usd (USD per device)")
     values["usd_per_kwh"] = Fixed(DEFAULT_OWNED_USD_PER_KWH)
-    values["cost_of_capital"] = _triangular(facility["finance.cost_of_capital"])
-    values["residual_fraction"] = _triangular(facility["finance.residual_fraction"])
-    values["lifetime_years"] = facility["finance.useful_life_years"].distribution()
+    values["cost_of_capital"] = _prior(facility["finance.cost_of_capital"], "cost_of_capital",
+                                       fraction=True)
+    values["residual_fraction"] = _prior(facility["finance.residual_fraction"],
+                                         "residual_fraction", fraction=True)
+    values["lifetime_years"] = _prior(facility["finance.useful_life_years"], "lifetime_years")
     if not given & {"hosting_usd_per_device_hour", "colocation_usd_per_kw_month"}:
         # Space, power delivery and cooling: colocation per provisioned kW, unless the scenario
         # prices hosting its own way.
-        values["colocation_usd_per_kw_month"] = facility["colocation.usd_per_kw_month"].distribution()
+        values["colocation_usd_per_kw_month"] = _prior(facility["colocation.usd_per_kw_month"],
+                                                       "colocation_usd_per_kw_month")
+    derive_provisioned = False
     if "power.provisioned_kw" in book:
-        values["provisioned_kw"] = book["power.provisioned_kw"].distribution()
-    elif "tdp_w" in entry:
-        values["provisioned_kw"] = Fixed(float(entry["tdp_w"]) / 1000.0 * SERVER_POWER_PER_TDP)
-    return CostPlan("own", basis, {k: v for k, v in values.items() if k not in given})
+        values["provisioned_kw"] = _prior(book["power.provisioned_kw"], "provisioned_kw")
+    else:
+        derive_provisioned = "provisioned_kw" not in given   # from the TDP the plan resolves
+    return CostPlan("own", basis, {k: v for k, v in values.items() if k not in given},
+                    derive_provisioned=derive_provisioned)
 
 
 def unused_keys(mode: str) -> set[str]:

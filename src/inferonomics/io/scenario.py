@@ -44,7 +44,12 @@ SECTION_EXTRA_KEYS = {
 SECTION_NAMES = SECTIONS + ("sweep",)
 """Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
 BATCH_MAX_WORD = "max"
-DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w"}
+DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w", "provisioned_kw": "tdp_w"}
+W_PER_KW = 1000.0
+MAX_LOST_SHARE = 0.5
+"""Largest share of a spot device's paid time that interruptions may lose (interruptions per hour
+x restart seconds / 3600): beyond it the device mostly restarts."""
+SECONDS_PER_HOUR = 3600.0
 """Inputs whose default follows another input: v_head_dim is head_dim; host_w is the default host
 fraction times tdp_w."""
 
@@ -67,6 +72,8 @@ class Axis:
 
 def _support_within(dist: Distribution, param: Parameter) -> bool:
     """Whether every value ``dist`` can produce (after rounding, for integer inputs) is allowed."""
+    if isinstance(dist, Choice):   # each value on its own: special values are allowed there
+        return all(param.accepts(math.floor(v + 0.5) if param.integer else v) for v in dist.values)
     low, high = dist.support()
     if param.integer:  # integer inputs are rounded half up after drawing
         low, high = (math.floor(v + 0.5) if math.isfinite(v) else v for v in (low, high))
@@ -220,6 +227,11 @@ def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
         raise ScenarioError("hardware.interconnect_gbps",
                             f"{hardware_label} has no interconnect bandwidth, so it cannot run with "
                             f"hardware.count > 1; give hardware.interconnect_gbps (GB/s per direction)")
+    if hi["interruptions_per_hour"] * hi["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR:
+        raise ScenarioError("cost.restart_s", f"with cost.interruptions_per_hour up to "
+                            f"{hi['interruptions_per_hour']:g}/h, restarts of up to "
+                            f"{hi['restart_s']:g} s lose more than {MAX_LOST_SHARE:.0%} of every "
+                            "paid hour; such a device is not worth renting (lower either)")
     for bits in {lo["activation_bits"], hi["activation_bits"]}:
         if peak_tflops(bits, lo["tflops_fp32"], lo["tflops_16"], lo["tflops_8"], lo["tflops_4"]) <= 0:
             raise ScenarioError("hardware.tflops_16",
@@ -330,7 +342,7 @@ class Scenario:
         costs = pricing.cost_plan(hardware_id, hw_entry, hw_label, given,
                                   self.values.get("cost.mode"), self.values.get("cost.tier"),
                                   self.values.get("cost.term_years"),
-                                  {**catalog.registered_prices(), **self.extra_catalog["prices"]})
+                                  self._prices())
 
         dists: dict[str, Distribution] = {}
         for param in PARAMETERS:
@@ -340,11 +352,18 @@ class Scenario:
         entries = {"model": model_entry, "hardware": hw_entry}
         derived = frozenset(name for name in DERIVED_DEFAULTS
                             if PARAMETER_BY_NAME[name].path not in self.values
-                            and name not in entries.get(PARAMETER_BY_NAME[name].section, {}))
+                            and name not in entries.get(PARAMETER_BY_NAME[name].section, {})
+                            and (name != "provisioned_kw" or costs.derive_provisioned))
         return Plan(tuple(dists[p.name] for p in PARAMETERS),
                     model=model_id or _label(model_entry.get("name", "inline model")),
                     hardware=hw_label, cost_mode=costs.mode, derived=derived,
                     price_basis=costs.basis)
+
+    def _prices(self) -> dict[str, dict]:
+        """User price figures: the command's ``--catalog`` files, then the scenario's own."""
+        prices = catalog.registered_prices()
+        catalog.merge_prices(prices, self.extra_catalog[catalog.PRICES])
+        return prices
 
     def to_toml(self, *, resolved: bool = False) -> str:
         """The scenario as TOML text (what ``inferonomics show`` prints).
@@ -377,6 +396,8 @@ class Scenario:
         of its section (the entry supplies it, or not), and the inputs a default is derived from.
         Sweeps use it to know which axes must be enumerated together."""
         deps: dict[str, frozenset[str]] = {}
+        # Which cost keys a scenario gives picks the mode, and the mode picks the priors.
+        cost_keys = {p for p in self.values if p.startswith("cost.")}
         for param in PARAMETERS:
             if param.path in self.values:
                 deps[param.name] = frozenset({param.path})
@@ -386,9 +407,11 @@ class Scenario:
                 out.add("model.id")
             elif param.section in ("hardware", "energy", "cost"):
                 out.add("hardware.id")   # the entry's figures, embodied carbon, the cost mode
+            if param.section == "cost" or param.name == "lifetime_years":
+                out |= {"hardware.id"} | cost_keys   # the price book's priors for the mode
             if param.name == "v_head_dim":
                 out |= deps["head_dim"]
-            elif param.name == "host_w":
+            elif param.name in ("host_w", "provisioned_kw"):
                 out |= deps["tdp_w"]
             deps[param.name] = frozenset(out)
         return deps
@@ -418,6 +441,10 @@ class Scenario:
             return costs.embodied
         if name in costs.values:
             return costs.values[name]
+        if name == "provisioned_kw" and costs.derive_provisioned:
+            # An owned device the book has no power figure for: its server's share from the TDP
+            # this plan uses (a scenario's own tdp_w included).
+            return Fixed(done["tdp_w"].median() / W_PER_KW * pricing.SERVER_POWER_PER_TDP)
         default = default_of(param)
         if default is not None:
             return default
@@ -527,8 +554,9 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         parsed = catalog.read_catalog_file(path)
-        for kind in catalog.FILE_TABLES:
+        for kind in catalog.KINDS:
             extra_catalog[kind].update(parsed[kind])
+        catalog.merge_prices(extra_catalog[catalog.PRICES], parsed[catalog.PRICES])
 
     name = raw.get("name", "unnamed scenario")
     if not isinstance(name, str):

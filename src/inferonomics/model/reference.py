@@ -321,9 +321,11 @@ def evaluate(*,
     power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
 
     # ---- cost ------------------------------------------------------------------------------------------------
-    # A reclaimed (spot) device loses restart_s of paid time per interruption: paid hours per
-    # serving hour grow by the expected lost time (interruptions are rare against an hour).
-    paid_hours_per_hour = 1.0 + interruptions_per_hour * restart_s / SECONDS_PER_HOUR
+    # A reclaimed (spot) device loses restart_s of paid time per interruption: of each paid hour,
+    # interruptions_per_hour x restart_s seconds serve nothing, so a serving hour costs
+    # 1 / (1 - lost share) paid hours (the scenario loader keeps the lost share at most half).
+    lost_share = interruptions_per_hour * restart_s / SECONDS_PER_HOUR
+    paid_hours_per_hour = 1.0 / (1.0 - lost_share)
     device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR * paid_hours_per_hour
     # Owned capital: the purchase less the present value of its resale, spread over the lifetime by
     # the capital recovery factor r / (1 - (1 + r)^-L), an annuity at the cost of capital r (Brealey,

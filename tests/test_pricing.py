@@ -252,3 +252,20 @@ def test_a_choice_may_hold_a_special_value_outside_the_range():
     p = plan("h100-sxm", {"mode": "own", "cost_of_capital": {"dist": "choice",
                                                              "values": [0, 0.05]}})
     assert set(p["cost_of_capital"].values) == {0.0, 0.05}
+
+
+def test_a_sweep_says_what_each_points_cost_rests_on(tmp_path, capsys):
+    from inferonomics import cli
+
+    raw = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": ["h100-sxm", "gaudi2"]},
+           "workload": {**WORKLOAD, "batch": [8, 16]}}
+    bases = inferonomics.sweep(raw, samples=200).metadata()["price_basis"]
+    assert bases["hardware.id = h100-sxm"].startswith("rent at h100-sxm.rent.specialist")
+    assert bases["hardware.id = gaudi2"].startswith("own at gaudi2.purchase.usd")
+    from inferonomics.io.toml_text import to_toml
+    f = tmp_path / "s.toml"
+    f.write_text(to_toml(raw))
+    assert cli.main(["sweep", str(f), "--samples", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "price basis (acquisition modes differ: own, rent):" in out
+    assert "  hardware.id = gaudi2: own at gaudi2.purchase.usd" in out

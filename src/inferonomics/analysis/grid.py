@@ -236,6 +236,24 @@ class Grid:
                 raise ScenarioError(exc.path, f"{exc.message} (at the grid point "
                                     f"{self.describe(digits)})") from None
 
+    def price_bases(self) -> dict[str, str]:
+        """What the cost rests on at each point, by the axis values that decide it (``{"hardware.id =
+        h100-sxm": "rent at h100-sxm.rent.specialist (...)", ...}``), or ``{"": basis}`` when one
+        basis holds for the whole grid. Acquisition modes may differ between points (a device
+        the price book only sells is owned, one it rents is rented)."""
+        deciding = [d for d, dim in enumerate(self.dims)
+                    if any(p == "hardware.id" or p.startswith("cost.") for p in dim.paths)]
+        if not deciding:
+            return {"": self.base.price_basis}
+        group = next(g for g in self.groups if g.first <= deciding[0] <= g.last)
+        out = {}
+        for digits in self._group_digits(group.first, group.last):
+            moved = {p: v for p, v in self.assignment(digits).items()
+                     if any(p in self.dims[d].paths for d in range(group.first, group.last + 1))}
+            label = ", ".join(f"{p} = {_label_text(v)}" for p, v in moved.items())
+            out[label] = self._plan(digits).price_basis
+        return out
+
     def _hardware_label(self, digits) -> str:
         """The hardware's name at a point, for messages (its plan with only that axis moved)."""
         only = [0] * len(self.dims)

@@ -337,6 +337,7 @@ class SweepResult:
                 "mode": "deterministic" if self.deterministic else "monte-carlo",
                 "samples_per_point": self.samples, "seed": self.seed,
                 "axes": [list(d.paths) for d in self.grid.dims],
+                "price_basis": self.grid.price_bases(),
                 "units": {k: u for k, (u, _) in info.items()},
                 "descriptions": {k: d for k, (_, d) in info.items()}}
 
@@ -449,6 +450,7 @@ class SweepResult:
         meta = {k: v for k, v in self.file_metadata().items()
                 if k not in ("units", "descriptions", "complete", "rows", "grid_points")}
         meta["axes"] = json.dumps(meta["axes"])   # netCDF attributes are flat
+        meta["price_basis"] = json.dumps(meta["price_basis"])
         meta = {k: v for k, v in meta.items() if v is not None}
         return xr.Dataset(data, coords=coords, attrs=meta)
 

@@ -160,6 +160,15 @@ def run(args) -> int:
         f"Monte Carlo, {result.samples:,} samples per point, seed {result.seed}"
     print(printable(result.scenario.name))
     print(f"grid: {result.grid.size:,} points ({dims or 'no axes'}) | {mode} | backend {result.backend}")
+    bases = result.grid.price_bases()
+    modes = sorted({basis.split(" ", 1)[0] for basis in bases.values()})
+    if len(bases) == 1:
+        print(printable(f"price basis: {next(iter(bases.values()))}"))
+    else:
+        note = f" (acquisition modes differ: {', '.join(modes)})" if len(modes) > 1 else ""
+        print(printable(f"price basis{note}:"))
+        for where, basis in bases.items():
+            print(printable(f"  {where}: {basis}"))
     rate = f"{speed['points_per_s_core']:,.0f} points/s" if speed["points_per_s_core"] else ""
     if "samples_per_s_core" in speed:
         rate += f", {speed['samples_per_s_core'] / 1e6:.1f} M samples/s"

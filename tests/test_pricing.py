@@ -269,3 +269,46 @@ def test_a_sweep_says_what_each_points_cost_rests_on(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "price basis (acquisition modes differ: own, rent):" in out
     assert "  hardware.id = gaudi2: own at gaudi2.purchase.usd" in out
+
+
+def test_a_site_sets_grid_carbon_electricity_pue_and_water_and_says_so():
+    p = plan("h100-sxm", {"mode": "own"}, site={"region": "us-tx", "facility": "hyperscale"})
+    assert p["grid_gco2_per_kwh"].median() == pytest.approx(384.0)   # us-tx falls back to us
+    assert p["usd_per_kwh"].median() == pytest.approx(0.066)
+    assert (p["pue"].low, p["pue"].high) == (1.09, 1.2)
+    assert "site us-tx/hyperscale: grid region.us.grid_gco2_per_kwh" in p.price_basis
+    assert "electricity region.us-tx.usd_per_kwh" in p.price_basis
+
+
+def test_a_rented_device_at_a_site_buys_no_electricity():
+    p = plan("h100-sxm", site={"region": "fr"})
+    assert p["usd_per_kwh"].median() == 0.0
+    assert p["grid_gco2_per_kwh"].median() == pytest.approx(41.0)
+
+
+def test_the_scenarios_own_energy_figures_win_over_the_site():
+    p = plan("h100-sxm", energy={"pue": 1.5}, site={"facility": "hyperscale"})
+    assert p["pue"].median() == 1.5
+
+
+@pytest.mark.parametrize("site, path", [
+    ({"region": "us-texas"}, "site.region"),
+    ({"facility": "cloud"}, "site.facility"),
+    ({"country": "fr"}, "site.country"),
+    ("fr", "site"),
+])
+def test_a_bad_site_is_refused_naming_the_key(site, path):
+    with pytest.raises(ScenarioError) as info:
+        plan("h100-sxm", site=site)
+    assert info.value.path == path
+
+
+def test_set_can_name_a_site(tmp_path, capsys):
+    from inferonomics import cli
+    from inferonomics.io.toml_text import to_toml
+
+    f = tmp_path / "s.toml"
+    f.write_text(to_toml({"model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h200"},
+                          "workload": WORKLOAD}))
+    assert cli.main(["run", str(f), "--samples", "500", "--set", 'site.region="de"']) == 0
+    assert "site de: grid region.de.grid_gco2_per_kwh" in capsys.readouterr().out

@@ -226,6 +226,54 @@ def _owned(book, entry, label, given) -> CostPlan:
                     derive_provisioned=derive_provisioned)
 
 
+FACILITIES = ("hyperscale", "average", "enterprise")
+"""Facility classes the book has a PUE for (hyperscale builds, the industry average, older
+enterprise rooms)."""
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Priors a ``[site]`` sets (region: electricity price for owners, grid carbon; facility: PUE and
+    on-site water) and the line that says so."""
+
+    values: dict[str, Distribution] = field(default_factory=dict)
+    basis: str = ""
+
+
+def site_plan(region: str | None, facility: str | None, mode: str) -> SitePlan:
+    """The priors of ``[site] region`` / ``facility`` (None: not given, the registry's defaults
+    stay). A region without its own figure takes its parent's, then the world's, and says which."""
+    values: dict[str, Distribution] = {}
+    parts = []
+    if region is not None:
+        grid = pricebook.region_figure(region, "grid_gco2_per_kwh")
+        values["grid_gco2_per_kwh"] = _prior(grid, "grid_gco2_per_kwh")
+        parts.append(f"grid {grid.basis}")
+        if mode == "own":   # a rented device's hourly price includes its electricity
+            price = pricebook.region_figure(region, "usd_per_kwh")
+            values["usd_per_kwh"] = _prior(price, "usd_per_kwh")
+            parts.append(f"electricity {price.basis}")
+    if facility is not None:
+        figures = pricebook.facility_figures()
+        pue = figures[f"pue.{facility}"]
+        values["pue"] = _prior(pue, "pue", fraction=True)
+        parts.append(f"PUE {pue.basis}")
+        water = figures.get(f"wue_onsite.{facility}", figures["wue_onsite.average"])
+        values["wue_l_per_kwh"] = _prior(water, "wue_l_per_kwh")
+        parts.append(f"water {water.basis}")
+    label = "/".join(x for x in (region, facility) if x)
+    return SitePlan(values, f"site {label}: " + "; ".join(parts) if parts else "")
+
+
+def with_site(costs: CostPlan, site: SitePlan) -> CostPlan:
+    """``costs`` with the site's priors added (they win over the cost plan's electricity default)
+    and its basis appended to the price basis."""
+    if not site.values:
+        return costs
+    return replace(costs, values={**costs.values, **site.values},
+                   basis=f"{costs.basis}; {site.basis}")
+
+
 def unused_keys(mode: str) -> set[str]:
     """The cost inputs a plan in ``mode`` leaves at zero because the mode does not pay them."""
     if mode == "own":
@@ -235,4 +283,4 @@ def unused_keys(mode: str) -> set[str]:
 
 assert all(k in PARAMETER_BY_NAME for k in OWNED_KEYS + SPOT_KEYS)
 
-__all__ = ["CostPlan", "cost_plan", "unused_keys", "COST_MODES", "OWNED_KEYS", "SPOT_KEYS", "TERMS"]
+__all__ = ["CostPlan", "SitePlan", "cost_plan", "site_plan", "with_site", "unused_keys", "FACILITIES", "COST_MODES", "OWNED_KEYS", "SPOT_KEYS", "TERMS"]

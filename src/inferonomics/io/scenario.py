@@ -33,7 +33,7 @@ from .toml_text import to_toml, toml_key, toml_string, toml_value
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
-TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep") + SECTIONS
+TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS
 """``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.analysis.sweeps`
 reads and checks it."""
 SECTION_EXTRA_KEYS = {
@@ -41,7 +41,7 @@ SECTION_EXTRA_KEYS = {
     "hardware": ("id",) + catalog.HARDWARE_INFO_KEYS,
     "cost": ("mode", "tier", "term_years"),
 }
-SECTION_NAMES = SECTIONS + ("sweep",)
+SECTION_NAMES = SECTIONS + ("sweep", "site")
 """Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
 BATCH_MAX_WORD = "max"
 DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w", "provisioned_kw": "tdp_w"}
@@ -344,6 +344,10 @@ class Scenario:
                                   self.values.get("cost.term_years"),
                                   self._prices())
 
+        site = pricing.site_plan(self.values.get("site.region"), self.values.get("site.facility"),
+                                 costs.mode)
+        costs = pricing.with_site(costs, site)
+
         dists: dict[str, Distribution] = {}
         for param in PARAMETERS:
             dists[param.name] = self._resolve_one(param, model_entry, hw_entry, dists, costs,
@@ -565,6 +569,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
         raise ScenarioError("description", f"must be a string, got {describe(raw['description'])}")
 
     values: dict[str, Any] = {}
+    values.update(_parse_site(raw.get("site")))
     info: dict[str, dict[str, Any]] = {"model": {}, "hardware": {}}
     for section in SECTIONS:
         table = raw.get(section)
@@ -637,6 +642,26 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     if not scenario.axes:
         scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
     return scenario
+
+
+def _parse_site(table: Any) -> dict[str, str]:
+    """``[site] region = "us-tx"``, ``facility = "hyperscale"``: where the devices run, which picks
+    the price book's electricity, grid carbon, PUE and water priors (see :mod:`.pricing`)."""
+    if table is None:
+        return {}
+    if not isinstance(table, Mapping):
+        raise ScenarioError("site", f"must be a table [site], got {describe(table)}")
+    out = {}
+    for key, value in table.items():
+        choices = {"region": pricebook.regions(), "facility": pricing.FACILITIES}.get(key)
+        if choices is None:
+            raise ScenarioError(f"site.{key}", f"unknown key{catalog.suggest(key, ('region', 'facility'))}; "
+                                "[site] takes region and facility")
+        if not isinstance(value, str) or value not in choices:
+            raise ScenarioError(f"site.{key}", f"unknown {key} {describe(value)}"
+                                f"{catalog.suggest(str(value), choices)}; one of {', '.join(choices)}")
+        out[f"site.{key}"] = value
+    return out
 
 
 SWEEP_KEYS = ("zip", "max_points", "constraints", "objective", "min_feasible", "show")

@@ -312,3 +312,10 @@ def test_set_can_name_a_site(tmp_path, capsys):
                           "workload": WORKLOAD}))
     assert cli.main(["run", str(f), "--samples", "500", "--set", 'site.region="de"']) == 0
     assert "site de: grid region.de.grid_gco2_per_kwh" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", [[], {}, 1.0, "1", True, 2])
+def test_a_term_that_is_not_one_or_three_is_refused_whatever_its_type(value):
+    # Found by tests/test_fuzz.py: a list as term_years once raised TypeError (unhashable).
+    with pytest.raises(ScenarioError, match="cost.term_years: must be 1 or 3"):
+        plan("h100-sxm", {"mode": "reserved", "term_years": value})

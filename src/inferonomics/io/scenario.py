@@ -598,7 +598,7 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
                         f"{describe(value)}")
                 values[path] = value
             elif key == "term_years" and section == "cost":
-                if isinstance(value, bool) or value not in pricing.TERMS:
+                if isinstance(value, bool) or not isinstance(value, int) or value not in pricing.TERMS:
                     raise ScenarioError(path, "must be " + " or ".join(map(str, pricing.TERMS))
                                         + f" (the reserved terms the price book prices), got "
                                         f"{describe(value)}")

@@ -23,28 +23,7 @@ static void read_all(void *p, size_t size, size_t n) {
     if (fread(p, size, n, stdin) != n) { fprintf(stderr, "short read\n"); exit(3); }
 }
 
-static int failures = 0;
-
-/* A hostile call must return `want`; print the line of each that does not. */
-#define EXPECT(want, call)                                                                  \
-    do {                                                                                    \
-        int32_t got_ = (call);                                                              \
-        if (got_ != (want)) {                                                               \
-            fprintf(stderr, "line %d: returned %d, expected %s\n", __LINE__, got_, #want);  \
-            failures++;                                                                     \
-        }                                                                                   \
-    } while (0)
-
-/* A plan's five arrays and their lengths, so a test can spoil one of them. */
-typedef struct {
-    const int32_t *kinds; int64_t kinds_len;
-    const double *params; int64_t params_len;
-    const int32_t *integer; int64_t integer_len;
-    const double *cv; int64_t cv_len;
-    const double *cw; int64_t cw_len;
-} plan_args;
-#define PLAN(a) (a).kinds, (a).kinds_len, (a).params, (a).params_len, (a).integer, \
-                (a).integer_len, (a).cv, (a).cv_len, (a).cw, (a).cw_len
+#include "hostile.h"   /* failures, EXPECT, plan_args, PLAN */
 
 int main(void) {
     int64_t n_choice, n, has_choice;

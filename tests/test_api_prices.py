@@ -69,3 +69,21 @@ def test_the_refresh_script_reproduces_the_shipped_extract(tmp_path):
     fresh = (tmp_path / "out.toml").read_text()
     same = lambda text: [l for l in text.splitlines() if "xtracted" not in l]
     assert same(fresh) == same(shipped)
+
+
+def test_the_price_in_force_in_standard_hours_is_kept_not_an_off_peak_discount():
+    (chat,) = api_prices.matching("deepseek/deepseek-chat")
+    assert (chat.input, chat.output) == (0.27, 1.1)   # ECONOMICS.md §3.5; off-peak is half
+
+
+@pytest.mark.parametrize("query, not_expected", [
+    ("gpt-4.1", "gpt-4-1106-preview"), ("o1", "gemini-pro-1.5"), ("llama-3.3-70b", "3.1")])
+def test_matching_takes_whole_words_and_numbers_in_a_row(query, not_expected):
+    found = [p.id for p in api_prices.matching(query)]
+    assert found and not any(not_expected in f for f in found)
+
+
+def test_cli_json_without_a_match_is_an_error_too(capsys):
+    from inferonomics import cli
+
+    assert cli.main(["catalog", "apis", "--model", "no-such-model-xyz", "--json"]) == 2

@@ -6,9 +6,10 @@ Usage::
 
     pip install genai-prices && python tools/refresh_api_prices.py
 
-Each model's current price is taken: of its conditional prices, the last that applies without
-a constraint on the request (or, failing that, the first); of tiered prices (long-context tiers),
-the base tier. Prices are USD per million tokens: input, output and, where the provider bills it,
+Each model's current price is taken: of its conditional prices, the last that applies on the day
+of extraction in standard hours (a price starting later does not yet; a time-of-day window is
+taken to apply, so off-peak discounts are not the list price); of tiered prices (long-context
+tiers), the base tier. Prices are USD per million tokens: input, output and, where the provider bills it,
 cached input read.
 """
 
@@ -38,14 +39,25 @@ def _usd(price) -> float | None:
     return float(base)
 
 
-def _current(model):
+def _current(model, today: datetime.date):
+    """The price a request made ``today`` in standard hours pays: genai-prices tries conditional
+    prices from last to first, so the last one that applies wins; a price that starts later does
+    not apply yet, a time-of-day window (DeepSeek's standard hours against its off-peak discount)
+    is taken to apply."""
     from genai_prices import types
 
     prices = model.prices
     if isinstance(prices, types.ModelPrice):
         return prices
-    unconstrained = [p for p in prices if p.constraint is None]
-    return (unconstrained[-1] if unconstrained else prices[0]).prices
+
+    def applies(conditional) -> bool:
+        constraint = conditional.constraint
+        if isinstance(constraint, types.StartDateConstraint):
+            return constraint.start_date <= today
+        return True   # no constraint, or a time-of-day window (its standard-hours price)
+
+    applying = [p for p in prices if applies(p)]
+    return (applying[-1] if applying else prices[0]).prices
 
 
 def main() -> int:
@@ -70,7 +82,7 @@ def main() -> int:
     count = 0
     for provider in providers:
         for model in provider.models:
-            price = _current(model)
+            price = _current(model, datetime.date.today())
             inp, out = _usd(price.input_mtok), _usd(price.output_mtok)
             if inp is None or out is None:
                 continue   # image, audio or per-request pricing: not per token

@@ -74,16 +74,16 @@ def _apis(args) -> int:
     prices = (api_prices.matching(args.model) if args.model is not None
               else [p for p in api_prices.api_prices().values() if not p.deprecated])
     origin = api_prices.source()
+    if not prices:
+        raise ScenarioError("--model", f"no API price for a model matching {args.model!r}; "
+                            "`inferonomics catalog apis` lists them")
     if args.json:
         dump_json({"source": origin, "models": {p.id: {"provider": p.provider, "name": p.name,
                                                        "input": p.input, "output": p.output,
                                                        "cache_read": p.cache_read}
                                                 for p in prices},
-                   "spread": api_prices.spread(prices) if prices else None}, indent=1)
+                   "spread": api_prices.spread(prices)}, indent=1)
         return 0
-    if not prices:
-        raise ScenarioError("--model", f"no API price for a model matching {args.model!r}; "
-                            "`inferonomics catalog apis` lists them")
     rows = [("provider/model", "input", "output", "cache read")]
     rows += [(p.id, fmt(p.input), fmt(p.output), "" if p.cache_read is None else fmt(p.cache_read))
              for p in prices]

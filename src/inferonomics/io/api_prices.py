@@ -46,22 +46,31 @@ def api_prices() -> dict[str, ApiPrice]:
             for key, entry in _table().items() if key != "source"}
 
 
-def _squashed(text: str) -> str:
-    """Lower case, letters and digits only: ``Meta-Llama-3.3-70B`` and ``llama3-3-70b`` agree."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+def _tokens(text: str) -> list[str]:
+    """Lower-case runs of letters and runs of digits: ``Meta-Llama-3.3-70B`` and ``llama3_3-70b``
+    both give llama, 3, 3, 70, b."""
+    return re.findall(r"[a-z]+|[0-9]+", text.lower())
+
+
+def _contains(tokens: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(tokens[i:i + n] == needle for i in range(len(tokens) - n + 1))
 
 
 def matching(query: str, *, include_deprecated: bool = False) -> list[ApiPrice]:
     """Entries for ``query``: exactly ``provider/model`` when it names one, else every entry whose
-    id, punctuation removed, contains the query's (``llama-3.3-70b``: every provider serving it)."""
+    model name (after the provider) holds the query's tokens in a row: ``llama-3.3-70b`` gives
+    every provider serving Llama 3.3 70B (fine-tunes named after it too), ``gpt-4.1`` does not
+    give ``gpt-4-1106-preview``."""
     if not isinstance(query, str) or not query.strip():
         raise ScenarioError("model", f"must be a model name, got {query!r}")
     table = api_prices()
     if query in table:
         return [table[query]]
-    needle = _squashed(query)
+    needle = _tokens(query)
     return [p for key, p in table.items()
-            if needle in _squashed(key) and (include_deprecated or not p.deprecated)]
+            if _contains(_tokens(key.split("/", 1)[1]), needle)
+            and (include_deprecated or not p.deprecated)]
 
 
 def spread(prices: list[ApiPrice]) -> dict[str, dict[str, float]]:

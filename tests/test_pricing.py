@@ -319,3 +319,27 @@ def test_a_term_that_is_not_one_or_three_is_refused_whatever_its_type(value):
     # Found by tests/test_fuzz.py: a list as term_years once raised TypeError (unhashable).
     with pytest.raises(ScenarioError, match="cost.term_years: must be 1 or 3"):
         plan("h100-sxm", {"mode": "reserved", "term_years": value})
+
+
+def test_the_site_basis_leaves_out_what_the_scenario_gives():
+    p = plan("h100-sxm", {"mode": "own", "usd_per_kwh": 0.2}, energy={"pue": 1.5},
+             site={"region": "us-tx", "facility": "hyperscale"})
+    assert "electricity" not in p.price_basis and "PUE" not in p.price_basis
+    assert "grid region.us." in p.price_basis and "water facility.wue_onsite" in p.price_basis
+
+
+def test_evaluate_batch_refuses_rows_that_lose_over_half_the_paid_time():
+    p = plan("h100-sxm", {"mode": "spot"})
+    with pytest.raises(ScenarioError, match=r"^cost.restart_s\[1\]: .* lose more than 50%"):
+        inferonomics.evaluate_batch({"interruptions_per_hour": [0.1, 8.0], "restart_s": [300.0]},
+                                    plan=p)
+
+
+def test_a_sweeps_price_basis_is_labelled_by_the_values_that_decide_it():
+    raw = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": ["h100-sxm", "h200"]},
+           "workload": {**WORKLOAD, "batch": [8, 16]},
+           "cost": {"usd_per_device_hour": [2.0, 3.0]}, "sweep": {"zip": [["hardware.id",
+                                                                          "cost.usd_per_device_hour"]]}}
+    bases = inferonomics.sweep(raw, samples=100).metadata()["price_basis"]
+    assert set(bases) == {"hardware.id = h100-sxm, cost.usd_per_device_hour = 2.0",
+                          "hardware.id = h200, cost.usd_per_device_hour = 3.0"}

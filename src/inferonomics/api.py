@@ -19,7 +19,7 @@ from .errors import ScenarioError, suggest
 from .io.checks import describe, integer_argument, is_number, parse_number
 from .memory import check_fits
 from .io.pricing import SERVER_POWER_PER_TDP
-from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, W_PER_KW, Plan, Scenario, check_plan,
+from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, MAX_LOST_SHARE, SECONDS_PER_HOUR, W_PER_KW, Plan, Scenario, check_plan,
                           load_scenario)
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
@@ -352,8 +352,8 @@ def _check_matrix_block(block: np.ndarray, offset: int) -> None:
 
 def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int) -> None:
     """The cross-field rules of :func:`~inferonomics.io.scenario.check_plan` (active > total,
-    k > experts, active / total < k / E, idle > TDP, several devices without interconnect, no peak
-    for the activation width), vectorised; the first offending row gets check_plan's message."""
+    k > experts, active / total < k / E, idle > TDP, several devices without interconnect, spot
+    restarts losing over half the paid time, no peak for the activation width), vectorised; the first offending row gets check_plan's message."""
     bad = ((col["active_params_b"] > col["total_params_b"])
            | (col["experts_per_token"] > col["n_experts"])
            | ((col["n_experts"] > col["experts_per_token"])
@@ -361,6 +361,7 @@ def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int
                  < col["experts_per_token"] * col["total_params_b"]))
            | (col["idle_w"] > col["tdp_w"])
            | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
+           | (col["interruptions_per_hour"] * col["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR)
            | (_peak_tflops(col) <= 0))
     if np.any(bad):
         k = int(np.flatnonzero(np.broadcast_to(bad, shape).ravel())[0])

@@ -248,10 +248,11 @@ class Grid:
         group = next(g for g in self.groups if g.first <= deciding[0] <= g.last)
         out = {}
         for digits in self._group_digits(group.first, group.last):
+            # Labelled by the values that decide the price (other axes of the group drop out).
             moved = {p: v for p, v in self.assignment(digits).items()
-                     if any(p in self.dims[d].paths for d in range(group.first, group.last + 1))}
+                     if p == "hardware.id" or p.startswith("cost.")}
             label = ", ".join(f"{p} = {_label_text(v)}" for p, v in moved.items())
-            out[label] = self._plan(digits).price_basis
+            out.setdefault(label, self._plan(digits).price_basis)
         return out
 
     def _hardware_label(self, digits) -> str:

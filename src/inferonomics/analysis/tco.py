@@ -95,7 +95,8 @@ class TcoResult:
                              **{m: statistics(v) for m, v in costs.items()}}
                       for mode, costs in self.costs.items()},
             "break_even_utilization": breaks,
-            "p_own_cheaper": {m: self.p_own_cheaper(m) for m in RENTAL_MODES if m in self.costs},
+            "p_own_cheaper": ({m: self.p_own_cheaper(m) for m in RENTAL_MODES if m in self.costs}
+                              if "own" in self.costs else {}),
             "skipped": dict(self.skipped), "units": dict(UNITS),
         }
 
@@ -103,10 +104,16 @@ class TcoResult:
 def _in_mode(scenario: Scenario, mode: str, utilization: float | None = None) -> Scenario:
     """The scenario acquiring its devices in ``mode``: its own cost keys that the mode pays for
     are kept, the others dropped (a rented price means nothing to an owner)."""
+    raw_cost = scenario.raw.get("cost", {})
     unused = pricing.unused_keys(mode) | {"mode"}
     unused |= {"tier"} if mode != "rent" else set()
     unused |= {"term_years"} if mode != "reserved" else set()
-    cost = {k: v for k, v in scenario.raw.get("cost", {}).items() if k not in unused}
+    # An hourly price the scenario gives is the price of the mode it gives it for (its cost.mode,
+    # or rent); the other rented modes take the book's.
+    given_for = raw_cost.get("mode", "spot" if set(raw_cost) & set(pricing.SPOT_KEYS) else "rent")
+    if mode != given_for:
+        unused |= {"usd_per_device_hour"}
+    cost = {k: v for k, v in raw_cost.items() if k not in unused}
     out = scenario.with_section("cost", {**cost, "mode": mode})
     if utilization is not None:
         out = out.with_values({"deployment.utilization": utilization})
@@ -142,6 +149,8 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
         raise ScenarioError(scenario.axes[0].path, "tco compares one configuration; fix the sweep "
                             "axis (--set) or run sweep once per mode")
     modes = tuple(modes)
+    if not modes:
+        raise ScenarioError("modes", f"name at least one of {', '.join(MODES)}")
     for mode in modes:
         if mode not in MODES:
             raise ScenarioError("modes", f"unknown mode {mode!r}; one of {', '.join(MODES)}")

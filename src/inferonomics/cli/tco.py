@@ -44,10 +44,14 @@ def run(args) -> int:
         print(printable(f"{mode}: {data['modes'][mode]['price_basis']}"))
     for mode, reason in data["skipped"].items():
         print(printable(f"{mode}: not compared ({reason})"))
+    if "own" not in data["modes"]:
+        print("owning is not compared, so there is no break-even utilization")
     for mode, p in data["p_own_cheaper"].items():
-        be = data["break_even_utilization"][mode]
-        line = f"own vs {mode}: P(owning is cheaper per token) = {p:.3f}" if p is not None else \
-            f"own vs {mode}: no sample feasible in both"
+        be = data["break_even_utilization"].get(mode, {})
+        if p is None:
+            print(f"own vs {mode}: no sample is feasible in both")
+            continue
+        line = f"own vs {mode}: P(owning is cheaper per token) = {p:.3f}"
         if be.get("p50") is not None:
             line += (f"; break-even utilization p50 {fmt(be['p50'])} [{fmt(be['p5'])}, "
                      f"{fmt(be['p95'])}] in {be['share_with_break_even']:.0%} of samples")

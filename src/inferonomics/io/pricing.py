@@ -240,29 +240,44 @@ class SitePlan:
     basis: str = ""
 
 
-def site_plan(region: str | None, facility: str | None, mode: str) -> SitePlan:
+def site_plan(region: str | None, facility: str | None, mode: str,
+              given: set[str] = frozenset()) -> SitePlan:
     """The priors of ``[site] region`` / ``facility`` (None: not given, the registry's defaults
-    stay). A region without its own figure takes its parent's, then the world's, and says which."""
+    stay) for the inputs the scenario does not give (``given``: input names). A region without
+    its own figure takes its parent's, then the world's, and says which."""
+    plan = _site_plan(region, facility, mode)
+    kept = {k: v for k, v in plan.values.items() if k not in given}
+    parts = [part for key, part in plan.parts if key not in given]
+    label = "/".join(x for x in (region, facility) if x)
+    return SitePlan(kept, f"site {label}: " + "; ".join(parts) if parts else "")
+
+
+def _site_plan(region, facility, mode):
     values: dict[str, Distribution] = {}
     parts = []
     if region is not None:
         grid = pricebook.region_figure(region, "grid_gco2_per_kwh")
         values["grid_gco2_per_kwh"] = _prior(grid, "grid_gco2_per_kwh")
-        parts.append(f"grid {grid.basis}")
+        parts.append(("grid_gco2_per_kwh", f"grid {grid.basis}"))
         if mode == "own":   # a rented device's hourly price includes its electricity
             price = pricebook.region_figure(region, "usd_per_kwh")
             values["usd_per_kwh"] = _prior(price, "usd_per_kwh")
-            parts.append(f"electricity {price.basis}")
+            parts.append(("usd_per_kwh", f"electricity {price.basis}"))
     if facility is not None:
         figures = pricebook.facility_figures()
         pue = figures[f"pue.{facility}"]
         values["pue"] = _prior(pue, "pue", fraction=True)
-        parts.append(f"PUE {pue.basis}")
+        parts.append(("pue", f"PUE {pue.basis}"))
         water = figures.get(f"wue_onsite.{facility}", figures["wue_onsite.average"])
         values["wue_l_per_kwh"] = _prior(water, "wue_l_per_kwh")
-        parts.append(f"water {water.basis}")
-    label = "/".join(x for x in (region, facility) if x)
-    return SitePlan(values, f"site {label}: " + "; ".join(parts) if parts else "")
+        parts.append(("wue_l_per_kwh", f"water {water.basis}"))
+    return _SiteFigures(values, parts)
+
+
+@dataclass(frozen=True)
+class _SiteFigures:
+    values: dict[str, Distribution]
+    parts: list[tuple[str, str]]     # (input, "grid region.us... (kind, date)")
 
 
 def with_site(costs: CostPlan, site: SitePlan) -> CostPlan:

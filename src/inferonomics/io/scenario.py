@@ -231,7 +231,8 @@ def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
         raise ScenarioError("cost.restart_s", f"with cost.interruptions_per_hour up to "
                             f"{hi['interruptions_per_hour']:g}/h, restarts of up to "
                             f"{hi['restart_s']:g} s lose more than {MAX_LOST_SHARE:.0%} of every "
-                            "paid hour; such a device is not worth renting (lower either)")
+                            "paid hour (the largest values each can draw); lower either, or bound "
+                            "an uncertain one (a triangular or a normal with low/high)")
     for bits in {lo["activation_bits"], hi["activation_bits"]}:
         if peak_tflops(bits, lo["tflops_fp32"], lo["tflops_16"], lo["tflops_8"], lo["tflops_4"]) <= 0:
             raise ScenarioError("hardware.tflops_16",
@@ -345,7 +346,7 @@ class Scenario:
                                   self._prices())
 
         site = pricing.site_plan(self.values.get("site.region"), self.values.get("site.facility"),
-                                 costs.mode)
+                                 costs.mode, given={p.split(".", 1)[1] for p in self.values})
         costs = pricing.with_site(costs, site)
 
         dists: dict[str, Distribution] = {}

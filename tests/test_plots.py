@@ -215,3 +215,26 @@ def test_categories_get_error_bars_not_a_band_between_them(example_sweeps):
     assert not any(isinstance(c, PolyCollection) for c in fig.axes[0].collections)
     assert "bars: p5-p95" in fig.axes[0].get_legend().get_texts()[0].get_text()
     assert _text_problems(fig) == []
+
+
+def test_cost_breakdown_stacks_the_parts_to_the_mean_cost_and_keeps_text_on_the_canvas(tmp_path):
+    from pathlib import Path
+
+    import numpy as np
+
+    from inferonomics.analysis.tco import tco
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "own-vs-rent-h100.toml"
+    result = tco(example, samples=2000)
+    fig = inferonomics.plots.cost_breakdown_chart(result, tmp_path / "costs.png")
+    assert (tmp_path / "costs.png").stat().st_size > 0
+    assert _text_problems(fig) == []
+    ax = fig.axes[0]
+    tops = {}
+    for patch in ax.patches:   # stacked bars: the highest top per mode is the sum of the parts
+        x = round(patch.get_x() + patch.get_width() / 2)
+        tops[x] = max(tops.get(x, 0.0), patch.get_y() + patch.get_height())
+    for j, mode in enumerate(result.costs):
+        assert tops[j] == pytest.approx(float(np.nanmean(result.costs[mode]["usd_per_mtok"])),
+                                        rel=1e-9)
+    assert "seed 0" in ax.get_title() and "2,000 samples" in ax.get_title()

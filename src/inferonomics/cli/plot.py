@@ -7,14 +7,17 @@ from .. import plots
 from ..analysis import sensitivity
 from ..analysis.decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
 from ..analysis.sweeps import DEFAULT_QUANTILES, sweep
+from ..analysis.tco import DEFAULT_TCO_SAMPLES, tco
 from ..api import simulate
 from .common import (DEFAULT_PARETO_Y, DEFAULT_PLOT_SAMPLES, DEFAULT_SWEEP_SAMPLES,
                      add_run_options, chart_file, chart_filter, scenario_of)
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("plot", help="charts: distribution, pareto, tornado, sobol, sweep")
-    p.add_argument("kind", choices=("distribution", "pareto", "tornado", "sobol", "sweep"))
+    p = subparsers.add_parser("plot", help="charts: distribution, pareto, tornado, sobol, sweep, "
+                              "cost-breakdown")
+    p.add_argument("kind", choices=("distribution", "pareto", "tornado", "sobol", "sweep",
+                                    "cost-breakdown"))
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("-o", "--out", required=True, type=chart_file, metavar="FILE", help="image file (.png or .svg)")
     add_run_options(p, "samples (per grid point for pareto/sweep)")
@@ -31,6 +34,10 @@ def run(args) -> int:
         result = simulate(scenario, samples=args.samples or DEFAULT_PLOT_SAMPLES, seed=args.seed,
                           backend=args.backend, threads=args.threads, keep_samples=True)
         plots.distribution_chart(result, args.metric, args.out)
+    elif args.kind == "cost-breakdown":
+        plots.cost_breakdown_chart(tco(scenario, samples=args.samples or DEFAULT_TCO_SAMPLES,
+                                       seed=args.seed, backend=args.backend, threads=args.threads),
+                                   args.out)
     elif args.kind in ("pareto", "sweep"):
         x = args.x or (DEFAULT_OBJECTIVE if args.kind == "pareto" else None)
         y = args.y or (DEFAULT_PARETO_Y if args.kind == "pareto" else DEFAULT_OBJECTIVE)

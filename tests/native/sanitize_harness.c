@@ -120,20 +120,9 @@ int main(void) {
 
     /* Each plan array spoilt in turn, through every entry point that reads a plan. The choice
      * tables are read only when a choice input indexes them. */
-    const int32_t choice_short = has_choice ? INF_E_LENGTH : INF_OK;
-    struct { plan_args plan; int32_t want; } spoilt[10];
-    for (int i = 0; i < 10; i++) spoilt[i].plan = plan;
-    spoilt[0].plan.kinds = NULL;        spoilt[0].want = INF_E_NULL;
-    spoilt[1].plan.params = NULL;       spoilt[1].want = INF_E_NULL;
-    spoilt[2].plan.integer = NULL;      spoilt[2].want = INF_E_NULL;
-    spoilt[3].plan.cv = NULL;           spoilt[3].want = INF_E_NULL;
-    spoilt[4].plan.cw = NULL;           spoilt[4].want = INF_E_NULL;
-    spoilt[5].plan.kinds_len -= 1;      spoilt[5].want = INF_E_LENGTH;
-    spoilt[6].plan.params_len -= 1;     spoilt[6].want = INF_E_LENGTH;
-    spoilt[7].plan.integer_len -= 1;    spoilt[7].want = INF_E_LENGTH;
-    spoilt[8].plan.cv_len -= 1;         spoilt[8].want = choice_short;
-    spoilt[9].plan.cw_len -= 1;         spoilt[9].want = choice_short;
-    for (int i = 0; i < 10; i++) {
+    spoilt_plan spoilt[N_SPOILT];
+    spoil_plan(plan, has_choice, INF_E_NULL, INF_E_LENGTH, INF_OK, spoilt);
+    for (int i = 0; i < N_SPOILT; i++) {
         const plan_args p = spoilt[i].plan;
         EXPECT(spoilt[i].want, inf_draw_inputs(PLAN(p), seed, 0, n, drawn, in_len));
         EXPECT(spoilt[i].want, inf_draw_only(PLAN(p), seed, 0, n, 1, &checksum));

@@ -139,7 +139,7 @@ int main(void) {
     /* Each grid array spoilt in turn. An array of length 0 (no groups, no owned inputs) is never
      * read, so may be NULL. */
     struct { grid_args grid; int32_t want; } spoilt_grid[10];
-    for (int i = 0; i < 10; i++) spoilt_grid[i].grid = grid;
+    for (int i = 0; i < N_SPOILT; i++) spoilt_grid[i].grid = grid;
     spoilt_grid[0].grid.radix = NULL;         spoilt_grid[0].want = n_groups ? INF_E_NULL : INF_OK;
     spoilt_grid[1].grid.owned_offset = NULL;  spoilt_grid[1].want = INF_E_NULL;
     spoilt_grid[2].grid.owned_param = NULL;   spoilt_grid[2].want = n_owned ? INF_E_NULL : INF_OK;
@@ -150,7 +150,7 @@ int main(void) {
     spoilt_grid[7].grid.row_offset_len -= 1;   spoilt_grid[7].want = INF_E_LENGTH;
     spoilt_grid[8].grid.n_groups = 65;         spoilt_grid[8].want = INF_E_ARGUMENT;  /* > 64 */
     spoilt_grid[9].grid.n_groups = -1;         spoilt_grid[9].want = INF_E_ARGUMENT;
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < N_SPOILT; i++) {
         const grid_args g = spoilt_grid[i].grid;
         EXPECT(spoilt_grid[i].want, EVALUATE(g, base, INF_N_INPUTS, n_rows, points, out, out_len));
         EXPECT(spoilt_grid[i].want, SIMULATE(plan, g, n_rows, tp_len, samples, CHUNK, qs, points,
@@ -158,20 +158,9 @@ int main(void) {
     }
 
     /* Each plan array spoilt in turn; the choice tables are read only when something uses them. */
-    const int32_t choice_short = has_choice ? INF_E_LENGTH : INF_OK;
-    struct { plan_args plan; int32_t want; } spoilt[10];
-    for (int i = 0; i < 10; i++) spoilt[i].plan = plan;
-    spoilt[0].plan.kinds = NULL;        spoilt[0].want = INF_E_NULL;
-    spoilt[1].plan.params = NULL;       spoilt[1].want = INF_E_NULL;
-    spoilt[2].plan.integer = NULL;      spoilt[2].want = INF_E_NULL;
-    spoilt[3].plan.cv = NULL;           spoilt[3].want = INF_E_NULL;
-    spoilt[4].plan.cw = NULL;           spoilt[4].want = INF_E_NULL;
-    spoilt[5].plan.kinds_len -= 1;      spoilt[5].want = INF_E_LENGTH;
-    spoilt[6].plan.params_len -= 1;     spoilt[6].want = INF_E_LENGTH;
-    spoilt[7].plan.integer_len -= 1;    spoilt[7].want = INF_E_LENGTH;
-    spoilt[8].plan.cv_len -= 1;         spoilt[8].want = choice_short;
-    spoilt[9].plan.cw_len -= 1;         spoilt[9].want = choice_short;
-    for (int i = 0; i < 10; i++)
+    spoilt_plan spoilt[N_SPOILT];
+    spoil_plan(plan, has_choice, INF_E_NULL, INF_E_LENGTH, INF_OK, spoilt);
+    for (int i = 0; i < N_SPOILT; i++)
         EXPECT(spoilt[i].want, SIMULATE(spoilt[i].plan, grid, n_rows, tp_len, samples, CHUNK, qs,
                                         points, status, st_len, moments, mo_len, qv, qv_len));
 

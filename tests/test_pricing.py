@@ -343,3 +343,8 @@ def test_a_sweeps_price_basis_is_labelled_by_the_values_that_decide_it():
     bases = inferonomics.sweep(raw, samples=100).metadata()["price_basis"]
     assert set(bases) == {"hardware.id = h100-sxm, cost.usd_per_device_hour = 2.0",
                           "hardware.id = h200, cost.usd_per_device_hour = 3.0"}
+
+
+def test_a_term_without_a_mode_means_a_reservation():
+    assert plan("h100-sxm", {"term_years": 3}).price_basis.startswith(
+        "reserved at h100-sxm.reserved.three_year")

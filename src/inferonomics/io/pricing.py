@@ -93,6 +93,8 @@ def cost_plan(device: str | None, entry: Mapping, label: str, given: set[str], m
     book = pricebook.device_prices(extra_prices).get(device, {}) if device else {}
     if mode is None:
         mode = _given_mode(given)
+    if mode is None and term_years is not None:
+        mode = "reserved"   # a term names a reservation
     if mode is None:
         if "usd_per_hour" in entry:
             mode = "rent"

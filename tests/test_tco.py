@@ -183,3 +183,11 @@ def test_a_given_hourly_price_is_the_price_of_its_own_mode_only():
 def test_no_mode_is_refused():
     with pytest.raises(ScenarioError, match="modes"):
         tco(scenario(), samples=10, modes=())
+
+
+@pytest.mark.parametrize("kwargs, path", [({"samples": 0}, "samples"), ({"threads": 0}, "threads"),
+                                          ({"backend": "gpu"}, "backend")])
+def test_bad_arguments_are_refused_as_such_not_as_an_unpriced_mode(kwargs, path):
+    with pytest.raises(ScenarioError) as info:
+        tco(scenario(), **kwargs)
+    assert info.value.path == path

@@ -25,8 +25,11 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..api import simulate
+from ..cores import backends
+from ..cores.backends import MAX_SAMPLES
 from ..errors import ScenarioError
 from ..io import pricing
+from ..io.checks import integer_argument
 from ..io.scenario import Scenario, load_scenario
 from ..model.reference import HOURS_PER_YEAR, SECONDS_PER_HOUR, STATUS_OK, TOKENS_PER_MTOK
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
@@ -155,14 +158,20 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
         if mode not in MODES:
             raise ScenarioError("modes", f"unknown mode {mode!r}; one of {', '.join(MODES)}")
     seed = normalize_seed(seed)
+    # Checked here, so an error in them is not taken for a mode the book cannot price.
+    samples = integer_argument("samples", samples, 1, MAX_SAMPLES)
+    threads = backends.check_threads(threads)
+    backends.get_backend(backend)
     result = TcoResult(scenario, samples, seed, "", np.empty(0))
     runs = {}
     for mode in modes:
         try:
-            runs[mode] = simulate(_in_mode(scenario, mode), samples, seed, backend=backend,
-                                  threads=threads, keep_samples=True)
+            in_mode = _in_mode(scenario, mode)   # loading resolves the mode's prices
         except ScenarioError as exc:   # the book has no price for this mode on this device
             result.skipped[mode] = str(exc)
+            continue
+        runs[mode] = simulate(in_mode, samples, seed, backend=backend, threads=threads,
+                              keep_samples=True)
     if not runs:
         raise ScenarioError("cost", "no acquisition mode can be priced for this device: "
                             + "; ".join(result.skipped.values()))

@@ -113,7 +113,7 @@ def _in_mode(scenario: Scenario, mode: str, utilization: float | None = None) ->
     unused |= {"term_years"} if mode != "reserved" else set()
     # An hourly price the scenario gives is the price of the mode it gives it for (its cost.mode,
     # or rent); the other rented modes take the book's.
-    given_for = raw_cost.get("mode", "spot" if set(raw_cost) & set(pricing.SPOT_KEYS) else "rent")
+    given_for = raw_cost.get("mode") or pricing.given_mode(set(raw_cost))
     if mode != given_for:
         unused |= {"usd_per_device_hour"}
     cost = {k: v for k, v in raw_cost.items() if k not in unused}

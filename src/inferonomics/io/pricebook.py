@@ -169,12 +169,19 @@ def _builtin(name: str) -> dict:
         return tomllib.load(f)
 
 
+@lru_cache(maxsize=None)
+def _shipped_devices() -> dict[str, dict[str, Figure]]:
+    """The shipped book, parsed once (every scenario that resolves consults it; figures are
+    frozen, so callers share them)."""
+    raw = {k: v for k, v in _builtin("prices.toml").items() if k != "defaults"}
+    return {device: _figures(device, table) for device, table in raw.items()}
+
+
 def device_prices(extra: Mapping[str, Mapping] | None = None) -> dict[str, dict[str, Figure]]:
     """Every device's figures: ``{hardware id: {"rent.specialist": Figure, ...}}``, the shipped
     book with ``extra`` (``{id: {figure path: raw table}}``, from :func:`device_figure_tables`)
     merged over it figure by figure."""
-    raw = {k: v for k, v in _builtin("prices.toml").items() if k != "defaults"}
-    out = {device: _figures(device, table) for device, table in raw.items()}
+    out = dict(_shipped_devices())
     for device, tables in (extra or {}).items():
         out[device] = {**out.get(device, {}),
                        **{key: parse_figure(f"{device}.{key}", t) for key, t in tables.items()}}
@@ -194,6 +201,11 @@ def rent_figure(device: str, tier: str, extra=None) -> Figure | None:
 
 def facility_figures() -> dict[str, Figure]:
     """Finance, PUE, water and colocation figures (``"finance.cost_of_capital"``, ``"pue.average"``)."""
+    return dict(_shipped_facility())
+
+
+@lru_cache(maxsize=None)
+def _shipped_facility() -> dict[str, Figure]:
     raw = _builtin("facility.toml")
     return _figures("facility", {k: v for k, v in raw.items() if k not in ("defaults", "region")})
 

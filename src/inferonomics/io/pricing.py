@@ -73,7 +73,7 @@ def _prior(figure: pricebook.Figure, name: str, fraction: bool = False) -> Distr
     return dist
 
 
-def _given_mode(given: set[str]) -> str | None:
+def given_mode(given: set[str]) -> str | None:
     """The mode the keys a scenario gives imply: an hourly price rents (spot with interruption
     keys), an owner's cost owns; a mix is then refused by the mode's key check."""
     if given & set(SPOT_KEYS):
@@ -92,7 +92,7 @@ def cost_plan(device: str | None, entry: Mapping, label: str, given: set[str], m
     catalog ``entry``); ``given`` names the ``[cost]`` inputs the scenario sets."""
     book = pricebook.device_prices(extra_prices).get(device, {}) if device else {}
     if mode is None:
-        mode = _given_mode(given)
+        mode = given_mode(given)
     if mode is None and term_years is not None:
         mode = "reserved"   # a term names a reservation
     if mode is None:

@@ -18,6 +18,8 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
+from ..sampling.distributions import (AS241_CENTRAL, AS241_FAR_TAIL, AS241_NEAR_TAIL,
+                                      SMALLEST_PROBABILITY, UNIFORM_MIN)
 from ..sampling.rng import seed_key
 from ..stats.summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
@@ -165,44 +167,29 @@ def log_(x):
 # ------------------------------------------------------------------------------------------------
 
 @_jit_inline
+def horner(coefficients, x):
+    """distributions.horner: highest power first, the same operations in the same order."""
+    value = coefficients[0]
+    for i in range(1, len(coefficients)):
+        value = value * x + coefficients[i]
+    return value
+
+
+@_jit_inline
 def normal_quantile(p):
-    """AS241 without branches, as normal_quantile in csrc/inferonomics.c."""
+    """AS241 without branches, as normal_quantile in csrc/inferonomics.c (coefficients shared with
+    the reference, sampling.distributions)."""
     q = p - 0.5
     r = 0.180625 - q * q
-    num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
-                + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
-              + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-            + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * q
-    den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r
-                + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
-              + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-            + 4.2313330701600911252e+1) * r + 1.0)
-    central = num / den
+    central = horner(AS241_CENTRAL[0], r) * q / horner(AS241_CENTRAL[1], r)
     t = math.sqrt(-log_(p if q < 0.0 else 1.0 - p))
     a = t - 1.6
     b = t - 5.0
-    near_num = (((((((7.7454501427834140764e-4 * a + 2.2723844989269184583e-2) * a
-                     + 2.4178072517745061177e-1) * a + 1.2704582524523683826e+0) * a
-                   + 3.6478483247632045960e+0) * a + 5.7694972214606914055e+0) * a
-                 + 4.6303378461565452959e+0) * a + 1.4234371107496835773e+0)
-    near_den = (((((((1.0507500716444168432e-9 * a + 5.4759380849953445460e-4) * a
-                     + 1.5198666563616457197e-2) * a + 1.4810397642748007459e-1) * a
-                   + 6.8976733498510000455e-1) * a + 1.6763848301838038494e+0) * a
-                 + 2.0531916266377588219e+0) * a + 1.0)
-    far_num = (((((((2.0103343992922881327e-7 * b + 2.7115555687434875782e-5) * b
-                    + 1.2426609473880784386e-3) * b + 2.6532189526576123093e-2) * b
-                  + 2.9656057182850489123e-1) * b + 1.7848265399172913358e+0) * b
-                + 5.4637849111641143699e+0) * b + 6.6579046435011037772e+0)
-    far_den = (((((((2.0442631033899397856e-15 * b + 1.4215117583164458887e-7) * b
-                    + 1.8463183175100546818e-5) * b + 7.8686913114561325910e-4) * b
-                  + 1.4875361290850614853e-2) * b + 1.3692988092273580531e-1) * b
-                + 5.9983220655588793769e-1) * b + 1.0)
-    tail = near_num / near_den if t <= 5.0 else far_num / far_den
+    near = horner(AS241_NEAR_TAIL[0], a) / horner(AS241_NEAR_TAIL[1], a)
+    far = horner(AS241_FAR_TAIL[0], b) / horner(AS241_FAR_TAIL[1], b)
+    tail = near if t <= 5.0 else far
     tail = -tail if q < 0.0 else tail
     return central if abs(q) <= 0.425 else tail
-
-
-from ..sampling.distributions import SMALLEST_PROBABILITY, UNIFORM_MIN  # noqa: E402
 
 
 @_jit_inline

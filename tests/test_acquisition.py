@@ -2,7 +2,6 @@
 form and its annuity identity, resale value, colocation per kW and paid time lost to spot
 interruptions, each read back from the model's cost per token."""
 
-import math
 
 import pytest
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from inferonomics.cores import cbinding
-from inferonomics.cores.encoding import KIND_CHOICE, N_INPUTS, N_METRICS, N_OUTPUTS, encode
+from inferonomics.cores.encoding import KIND_CHOICE, N_INPUTS, N_METRICS, N_OUTPUTS, encode  # noqa: F401 (KIND_CHOICE: read by the subprocess script)
 from inferonomics.errors import InferonomicsError
 from inferonomics.io.scenario import load_scenario
 

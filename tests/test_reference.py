@@ -8,7 +8,7 @@ from hypothesis import assume, given, strategies as st
 from inferonomics import evaluate, load_scenario
 from inferonomics.model.reference import STATUS_LATENCY, STATUS_MEMORY, STATUS_OK
 from inferonomics.model import reference
-from inferonomics.model.registry import PARAMETERS, default_value
+from inferonomics.model.registry import COST_PART_METRICS, PARAMETERS, default_value
 
 DEFAULTS = {p.name: default_value(p) for p in PARAMETERS if default_value(p) is not None}
 
@@ -330,16 +330,12 @@ def test_latency_and_throughput_are_consistent_by_littles_law(x):
     assert y.tokens_per_s_per_device == pytest.approx(y.tokens_per_s / x["count"], rel=1e-15)
 
 
-COST_PARTS = ("rental_usd_per_mtok", "capital_usd_per_mtok", "hosting_usd_per_mtok",
-              "energy_usd_per_mtok")
-
-
 @given(configurations())
 def test_every_feasible_output_is_finite_and_positive(x):
     y = feasible(x)
     for name, value in y.as_dict().items():
         assert math.isfinite(value), name
-        if name in COST_PARTS:   # a part may be 0 (nothing owned, nothing rented)
+        if name in COST_PART_METRICS:   # a part may be 0 (nothing owned, nothing rented)
             assert value >= 0, name
         elif name not in ("status", "decode_compute_bound", "gco2_per_mtok", "kv_gb_per_device"):
             assert value > 0, name

@@ -32,19 +32,19 @@ from ..io import pricing
 from ..io.checks import integer_argument
 from ..io.scenario import Scenario, load_scenario
 from ..model.reference import HOURS_PER_YEAR, SECONDS_PER_HOUR, STATUS_OK, TOKENS_PER_MTOK
+from ..model.registry import COST_PART_METRICS, unit_of
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 
 MODES = ("own", "rent", "reserved", "spot")
 RENTAL_MODES = ("rent", "reserved", "spot")
 PAYS_IDLE_HOURS = {"own": True, "reserved": True, "rent": False, "spot": False}
 HOURS_PER_MONTH = HOURS_PER_YEAR / 12.0
-PART_METRICS = ("rental_usd_per_mtok", "capital_usd_per_mtok", "hosting_usd_per_mtok",
-                "energy_usd_per_mtok")
+PART_METRICS = COST_PART_METRICS
 REPORTED = ("usd_per_device_hour", "usd_per_mtok", "usd_per_month") + PART_METRICS
 """Per mode: USD per paid device-hour (all in, energy included), per million output tokens, per
 month of the deployment at the scenario's utilisation, and the parts of the cost per token."""
-UNITS = {"usd_per_device_hour": "USD/h", "usd_per_mtok": "USD/Mtok", "usd_per_month": "USD/month",
-         **{m: "USD/Mtok" for m in PART_METRICS}}
+UNITS = {"usd_per_device_hour": "USD/h", "usd_per_mtok": unit_of("usd_per_mtok"),
+         "usd_per_month": "USD/month", **{m: unit_of(m) for m in PART_METRICS}}
 HALF = 0.5   # the second utilisation owning is evaluated at, to separate its per-hour cost
 DEFAULT_TCO_SAMPLES = 20_000
 

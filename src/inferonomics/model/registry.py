@@ -440,12 +440,16 @@ METRICS: tuple[Metric, ...] = (
            "Electricity bought for owned devices, per million output tokens.", in_table=False),
 )
 
+COST_PART_METRICS: tuple[str, ...] = ("rental_usd_per_mtok", "capital_usd_per_mtok",
+                                      "hosting_usd_per_mtok", "energy_usd_per_mtok")
+"""The metrics that add up to ``usd_per_mtok`` (a cost breakdown; owning against renting)."""
 METRIC_BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
 OUTPUT_NAMES: tuple[str, ...] = ("status",) + METRIC_NAMES
 """A model output row: the status code, then every metric."""
 TABLE_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.in_table)
 assert len(METRIC_BY_NAME) == len(METRICS), "metric names must be unique"
+assert set(COST_PART_METRICS) <= set(METRIC_BY_NAME), "cost parts must be metrics"
 
 
 def unit_of(name: str) -> str:

@@ -24,16 +24,21 @@ from ..model.constraints import parse_constraint, parse_objective
 from ..model.reference import peak_tflops
 from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
-from ..sampling.distributions import (DISTRIBUTION_KEYS, Choice, Distribution, Fixed, LogNormal,
-                                      Normal, Pert, Triangular, Uniform, make_distribution)
+from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal,
+                                      Normal, Pert, Triangular, Uniform)
 from . import catalog, pricebook, pricing
-from .checks import (as_float, check_in_range, describe, is_number, parse_number,
-                     read_toml_file)
+from .checks import (describe, is_number, read_toml_file)
+from .api_offer import parse_api
+from .demand import parse_demand
+from .values import BATCH_MAX_WORD, parse_single
 from .toml_text import to_toml, toml_key, toml_string, toml_value
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
-TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS
+ANALYSIS_TABLES = ("api", "demand")
+"""Sections read by the analyses above one replica (``inferonomics api``), not by the model: checked
+when the scenario loads, kept in :attr:`Scenario.analysis`."""
+TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS + ANALYSIS_TABLES
 """``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.analysis.sweeps`
 reads and checks it."""
 SECTION_EXTRA_KEYS = {
@@ -41,9 +46,8 @@ SECTION_EXTRA_KEYS = {
     "hardware": ("id",) + catalog.HARDWARE_INFO_KEYS,
     "cost": ("mode", "tier", "term_years"),
 }
-SECTION_NAMES = SECTIONS + ("sweep", "site")
+SECTION_NAMES = SECTIONS + ("sweep", "site") + ANALYSIS_TABLES
 """Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
-BATCH_MAX_WORD = "max"
 DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w", "provisioned_kw": "tdp_w"}
 W_PER_KW = 1000.0
 MAX_LOST_SHARE = 0.5
@@ -70,71 +74,6 @@ class Axis:
 # Parsing single values
 # ----------------------------------------------------------------------------------------------------
 
-def _support_within(dist: Distribution, param: Parameter) -> bool:
-    """Whether every value ``dist`` can produce (after rounding, for integer inputs) is allowed."""
-    if isinstance(dist, Choice):   # each value on its own: special values are allowed there
-        return all(param.accepts(math.floor(v + 0.5) if param.integer else v) for v in dist.values)
-    low, high = dist.support()
-    if param.integer:  # integer inputs are rounded half up after drawing
-        low, high = (math.floor(v + 0.5) if math.isfinite(v) else v for v in (low, high))
-    return param.contains(low) and param.contains(high)
-
-
-def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distribution:
-    """An inline table ``{dist = "...", ...}`` for ``param``."""
-    kinds = tuple(DISTRIBUTION_KEYS)
-    if "dist" not in raw:
-        raise ScenarioError(path, "a table value needs a `dist` key, one of " + ", ".join(kinds))
-    kind = raw["dist"]
-    if not isinstance(kind, str) or kind not in DISTRIBUTION_KEYS:
-        raise ScenarioError(f"{path}.dist", f"unknown distribution {describe(kind)}"
-                            f"{catalog.suggest(str(kind), kinds)}; one of " + ", ".join(kinds))
-    required, optional = DISTRIBUTION_KEYS[kind]
-    fields: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key == "dist":
-            continue
-        if key not in required and key not in optional:
-            raise ScenarioError(f"{path}.{key}", f"unknown key {key!r} for {kind}"
-                                f"{catalog.suggest(key, required + optional)}; {kind} takes "
-                                + ", ".join(required + optional))
-        if key in ("values", "weights"):
-            if not isinstance(value, list) or not all(is_number(v) for v in value):
-                raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {describe(value)}")
-            fields[key] = [as_float(f"{path}.{key}", v) for v in value]
-        elif not is_number(value):
-            raise ScenarioError(f"{path}.{key}", f"must be a number, got {describe(value)}")
-        else:
-            fields[key] = as_float(f"{path}.{key}", value)
-            if math.isnan(fields[key]):
-                raise ScenarioError(f"{path}.{key}", "must be a number, got nan")
-    for key in required:
-        if key not in fields:
-            raise ScenarioError(f"{path}.{key}", f"missing: {kind} needs " + ", ".join(required))
-    if kind == "choice":
-        for v in fields["values"]:
-            check_in_range(f"{path}.values", v, param)
-    dist = make_distribution(kind, fields, lambda message: ScenarioError(path, message))
-    if not _support_within(dist, param):
-        low, high = dist.support()
-        hint = " (add low/high bounds)" if kind == "normal" else ""
-        raise ScenarioError(path, f"{kind} can produce values in [{low:g}, {high:g}], outside the "
-                            f"allowed range: {param.range_text()}{hint}")
-    return dist
-
-
-def _parse_single(path: str, raw: Any, param: Parameter) -> Distribution:
-    if isinstance(raw, Mapping):
-        return parse_distribution(path, raw, param)
-    if param.name == "batch" and raw == BATCH_MAX_WORD:
-        return Fixed(BATCH_MAX)
-    if isinstance(raw, str):
-        extra = ' or "max"' if param.name == "batch" else ""
-        raise ScenarioError(path, f"must be {param.range_text()}{extra}, or a distribution table; "
-                            f"got {describe(raw)}")
-    return Fixed(parse_number(path, raw, param))
-
-
 def parse_value(path: str, raw: Any, param: Parameter) -> Distribution | Axis:
     """A scenario value for ``param``: a number, a distribution table, or a list of those (an axis)."""
     if isinstance(raw, list):
@@ -144,9 +83,9 @@ def parse_value(path: str, raw: Any, param: Parameter) -> Distribution | Axis:
         for j, item in enumerate(raw):
             if isinstance(item, list):
                 raise ScenarioError(f"{path}[{j}]", "sweep axes cannot be nested lists")
-            values.append(_parse_single(f"{path}[{j}]", item, param))
+            values.append(parse_single(f"{path}[{j}]", item, param))
         return Axis(path, tuple(values), tuple(raw))
-    return _parse_single(path, raw, param)
+    return parse_single(path, raw, param)
 
 
 def _parse_id(path: str, raw: Any, kind: str, extra_catalog) -> str | Axis:
@@ -256,6 +195,7 @@ class Scenario:
     base_dir: Path | None = field(default=None, repr=False)
     zipped: tuple[tuple[str, ...], ...] = ()     # axis paths that move together ([sweep] zip)
     max_points: int | None = None                # [sweep] max_points: the largest grid allowed
+    analysis: dict[str, Any] = field(default_factory=dict)   # "api": ApiOffer, "demand": Demand
 
     @property
     def axes(self) -> list[Axis]:
@@ -385,7 +325,10 @@ class Scenario:
         scenario without sweep axes.
         """
         if resolved:
-            return _resolved_toml(self.name, self.raw.get("description"), self.resolve())
+            text = _resolved_toml(self.name, self.raw.get("description"), self.resolve())
+            # The analyses' sections are not model inputs: they follow as given.
+            analysis = {t: self.raw[t] for t in ANALYSIS_TABLES if t in self.raw}
+            return text + ("\n" + to_toml(analysis) if analysis else "")
         raw = dict(self.raw)
         if self.base_dir is not None and "catalog" in raw:
             files = [raw["catalog"]] if isinstance(raw["catalog"], str) else raw["catalog"]
@@ -637,9 +580,13 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
                 raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
                                     f"{describe(value)}")
     zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
+    analysis = {"demand": parse_demand(raw.get("demand"))}
+    if "api" in raw:   # without it, `inferonomics api` looks up the model id when it runs
+        model_id = values.get("model.id")
+        analysis["api"] = parse_api(raw["api"], model_id if isinstance(model_id, str) else None)
     scenario = Scenario(name=name, values=values, info=info, extra_catalog=extra_catalog,
                         raw=copy.deepcopy(dict(raw)), base_dir=base_dir, zipped=zipped,
-                        max_points=max_points)
+                        max_points=max_points, analysis=analysis)
     if not scenario.axes:
         scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
     return scenario

@@ -12,10 +12,12 @@ The public surface::
     sobol / tornado                        which uncertain input matters
     tco(scenario) -> TcoResult             own vs rent vs reserve vs spot, sample by sample
     api_or_self_host(scenario) -> ApiComparison   a month's demand through an API or own replicas
+    horizon(scenario) -> HorizonResult     the options over years of falling prices, present values
     PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
 from .analysis.api_or_host import ApiComparison, api_or_self_host
+from .analysis.horizon import HorizonResult, horizon
 from .analysis.decisions import (best, break_even, compare, compare_points, pareto_front,
                                  sweep_pareto)
 from .analysis.sensitivity import sobol, sobol_indices, tornado
@@ -31,7 +33,7 @@ from .stats.summary import Summary
 from .versions import SCHEMA_VERSION, STREAM_VERSION, __version__
 
 __all__ = [
-    "ApiComparison", "api_or_self_host", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric", "Outputs",
+    "ApiComparison", "api_or_self_host", "HorizonResult", "horizon", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric", "Outputs",
     "PARAMETERS", "Parameter", "Plan", "SCHEMA_VERSION", "STREAM_VERSION",
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
     "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",

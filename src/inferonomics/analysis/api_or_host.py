@@ -45,8 +45,10 @@ from .tco import statistics
 DEFAULT_API_SAMPLES = 20_000
 UNITS = {"api_usd_per_month": "USD/month", "self_host_usd_per_month": "USD/month",
          "saving_usd_per_month": "USD/month", "replicas": "replicas", "devices": "devices",
-         "tokens_per_month": "tokens/month", "break_even_tokens_per_month": "tokens/month",
+         "tokens_per_month": "tokens/month", "output_tokens_per_month": "tokens/month",
+         "break_even_tokens_per_month": "tokens/month",
          "api_usd_per_mtok": "USD/Mtok", "self_host_usd_per_mtok": "USD/Mtok",
+         "replica_usd_per_month": "USD/month", "replica_output_tokens_per_month": "tokens/month",
          "replica_utilization": "fraction"}
 
 
@@ -95,6 +97,17 @@ class ApiComparison:
             **stats, "units": dict(UNITS)}
 
 
+def break_even_volume(replica_month, capacity, api_per_output_token, total_per_output_token):
+    """The monthly volume (input plus output tokens) above which one replica costing
+    ``replica_month`` USD a month beats an API charging ``api_per_output_token`` USD per output
+    token (its input included); inf where the API costs less than even a fully used replica (of
+    ``capacity`` output tokens a month)."""
+    with np.errstate(all="ignore"):
+        one_replica_pays = replica_month / api_per_output_token     # output tokens a month
+        return np.where(one_replica_pays < capacity,
+                        one_replica_pays * total_per_output_token, np.inf)
+
+
 def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_API_SAMPLES,
                      seed: SeedLike = DEFAULT_SEED, *, backend: str = "auto",
                      threads: int | None = None) -> ApiComparison:
@@ -139,10 +152,7 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
         replica_month = y["usd_per_mtok"] * capacity / TOKENS_PER_MTOK
         replicas = np.maximum(1.0, np.ceil(v_out / capacity))
         host = replicas * replica_month
-        api_per_out = api / v_out                 # USD per output token, input included
-        one_replica_pays = replica_month / api_per_out
-        break_even = np.where(one_replica_pays < capacity,
-                              one_replica_pays * (v_in + v_out) / v_out, np.inf)
+        break_even = break_even_volume(replica_month, capacity, api / v_out, (v_in + v_out) / v_out)
     result = ApiComparison(scenario, samples, seed, run.backend, offer, demand, run.plan.price_basis)
     # Samples the replica cannot run are left out on both sides, so the two bills stay paired.
     result.values = {k: np.where(ok, v, np.nan) for k, v in {
@@ -150,9 +160,12 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
         "self_host_usd_per_month": host,
         "saving_usd_per_month": api - host,
         "replicas": replicas,
+        "replica_usd_per_month": replica_month,
+        "replica_output_tokens_per_month": capacity,
         "devices": replicas * x["count"],
         "replica_utilization": v_out / (replicas * capacity) * x["utilization"],
         "tokens_per_month": v_in + v_out,
+        "output_tokens_per_month": v_out,
         "api_usd_per_mtok": api / v_out * TOKENS_PER_MTOK,
         "self_host_usd_per_mtok": host / v_out * TOKENS_PER_MTOK,
         "break_even_tokens_per_month": break_even,
@@ -160,4 +173,4 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
     return result
 
 
-__all__ = ["ApiComparison", "api_or_self_host", "DEFAULT_API_SAMPLES"]
+__all__ = ["ApiComparison", "api_or_self_host", "break_even_volume", "DEFAULT_API_SAMPLES"]

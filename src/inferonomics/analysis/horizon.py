@@ -1,0 +1,225 @@
+"""The options over years of falling prices: what each costs today in present value, and the
+probability that one beats another (issue 12, part 6).
+
+Per sample, year ``y = 0 .. years-1`` of the horizon costs 12 months at that year's price and is
+discounted to today at ``discount_rate`` from the middle of the year: ``(1 + r)^-(y + 1/2)``.
+Monthly costs come from :func:`~inferonomics.analysis.tco.tco` (one replica's deployment at the
+scenario's utilisation) and, with a ``[demand]``, from
+:func:`~inferonomics.analysis.api_or_host.api_or_self_host`, with the same seed, so every option
+shares the draws of the replica, the prices and the trends (common random numbers).
+
+* ``own``: bought today; the monthly cost (capital at the cost of capital over the life, hosting,
+  energy) stays flat: falling prices do not reach hardware already bought.
+* ``rent`` and ``spot``: today's price falling by ``rent_decline_per_year`` each year.
+* ``reserved``: the price is fixed for each term and renews at the fallen price.
+* ``rent, buy in year k`` (k = 1 .. years-1): rent until year k, then buy the hardware of year k,
+  whose cost for the same work has fallen by ``hardware_decline_per_year`` a year; the purchase is
+  a switch (``switching_usd`` at year k and a migration).
+* with ``[demand]``: the ``api`` at today's bill divided by ``api_price_factor_per_year`` each
+  year, against ``self_host``, whose fleet follows rental prices when rented and stays flat when
+  owned; the break-even monthly volume moves year by year with the ratio of the two.
+
+When ``horizon.current`` names what runs today, every other option pays ``switching_usd`` when it
+starts, and runs its first ``migration_months`` at ``migration_efficiency`` (its cost divided by
+it): lock-in as a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..io import pricing
+from ..io.horizon import parse_horizon
+from ..io.scenario import Scenario, load_scenario
+from ..model.analysis_inputs import HORIZON_PARAMETERS
+from ..sampling.columns import draw_column, sample_keys
+from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
+from ..model.reference import TOKENS_PER_MTOK
+from .api_or_host import api_or_self_host, break_even_volume
+from .tco import statistics, tco
+
+MONTHS_PER_YEAR = 12
+MID_YEAR = 0.5
+DEFAULT_HORIZON_SAMPLES = 20_000
+DEFAULT_TERM_YEARS = 1
+RENTED_MODES = ("rent", "reserved", "spot")
+
+
+def _discount(rate: np.ndarray, t: float | np.ndarray) -> np.ndarray:
+    """Today's value of one USD paid at time ``t`` (years)."""
+    return (1.0 + rate) ** -np.asarray(t, dtype=float)
+
+
+@dataclass
+class HorizonResult:
+    """Per option, the present value of its cost over each sample's horizon (USD, NaN where the
+    replica could not run); with ``[demand]``, the API against self-hosting year by year."""
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    current: str | None
+    years: np.ndarray
+    present_value: dict[str, np.ndarray] = field(default_factory=dict)
+    api: dict[str, Any] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def p_cheaper(self, a: str, b: str) -> float | None:
+        """P(option ``a`` costs less than ``b`` over the horizon), over samples feasible in both."""
+        x, y = self.present_value[a], self.present_value[b]
+        both = np.isfinite(x) & np.isfinite(y)
+        return float(np.mean(x[both] < y[both])) if both.any() else None
+
+    def p_cheapest(self) -> dict[str, float]:
+        """P(each option is the cheapest of all), over samples where every option is feasible."""
+        names = list(self.present_value)
+        table = np.vstack([self.present_value[n] for n in names])
+        ok = np.isfinite(table).all(axis=0)
+        if not ok.any():
+            return {}
+        best = np.argmin(table[:, ok], axis=0)
+        return {n: float(np.mean(best == j)) for j, n in enumerate(names)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``horizon --json`` object."""
+        waiting = {n: self.p_cheaper(n, "own") for n in self.present_value
+                   if n.startswith("rent, buy") and "own" in self.present_value}
+        return {
+            "scenario": self.scenario.name, "samples": self.samples, "seed": self.seed,
+            "current": self.current, "years": statistics(self.years.astype(float)),
+            "present_value_usd": {n: statistics(v) for n, v in self.present_value.items()},
+            "p_cheapest": self.p_cheapest(),
+            "p_waiting_beats_buying_now": waiting,
+            "p_own_cheaper": {m: self.p_cheaper("own", m) for m in RENTED_MODES
+                              if m in self.present_value and "own" in self.present_value},
+            "api_vs_self_host": self.api, "skipped": dict(self.skipped),
+            "units": {"present_value_usd": "USD (today's value of the horizon's payments)"}}
+
+
+def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_SAMPLES,
+            seed: SeedLike = DEFAULT_SEED, *, backend: str = "auto",
+            threads: int | None = None) -> HorizonResult:
+    """Present values of owning, renting, reserving, spot and renting then buying over
+    ``scenario``'s ``[horizon]`` (defaults without one), and of the API against self-hosting
+    when it has a ``[demand]`` (see the module's docstring).
+
+    Parameters
+    ----------
+    scenario : Scenario, dict or path
+        A scenario without sweep axes.
+    samples, seed, backend, threads
+        As in :func:`~inferonomics.analysis.tco.tco`; every option uses the same seed.
+    """
+    scenario = load_scenario(scenario)
+    if scenario.axes:
+        raise ScenarioError(scenario.axes[0].path, "horizon compares one configuration; fix the "
+                            "sweep axis (--set)")
+    hz = scenario.analysis.get("horizon") or parse_horizon(None)
+    seed = normalize_seed(seed)
+    costs = tco(scenario, samples, seed, backend=backend, threads=threads)
+    keys = sample_keys(seed, costs.samples)
+    x = {p.name: draw_column(hz.inputs[p.name], p.stream, keys) for p in HORIZON_PARAMETERS}
+    years = x["years"].astype(np.int64)
+    rate = x["discount_rate"]
+    result = HorizonResult(scenario, costs.samples, seed, hz.current, years,
+                           skipped=dict(costs.skipped))
+    span = int(years.max())
+
+    def present_value(monthly_by_year, option, start_year=0.0):
+        """Sum over each sample's years of 12 x the month's cost, discounted from mid-year, plus
+        the switch into ``option`` when it is not the current one (at ``start_year``)."""
+        total = np.zeros(costs.samples)
+        for y in range(span):
+            month = monthly_by_year(y)
+            total += np.where(y < years, MONTHS_PER_YEAR * month * _discount(rate, y + MID_YEAR), 0.0)
+        if hz.current is not None and option != hz.current:
+            total += _switch(x, rate, monthly_by_year(int(start_year)), start_year)
+        return total
+
+    rent_factor = lambda y: (1.0 - x["rent_decline_per_year"]) ** y
+    hw_factor = lambda y: (1.0 - x["hardware_decline_per_year"]) ** y
+    monthly = {m: c["usd_per_month"] for m, c in costs.costs.items()}
+    if "own" in monthly:
+        result.present_value["own"] = present_value(lambda y: monthly["own"], "own")
+    for mode in ("rent", "spot"):
+        if mode in monthly:
+            result.present_value[mode] = present_value(
+                lambda y, m=mode: monthly[m] * rent_factor(y), mode)
+    if "reserved" in monthly:
+        term = _reserved_term(costs.basis["reserved"])
+        result.present_value["reserved"] = present_value(
+            lambda y: monthly["reserved"] * rent_factor(term * (y // term)), "reserved")
+    if "own" in monthly and "rent" in monthly:
+        for k in range(1, span):
+            # Rent before year k, then own hardware bought in year k; a sample whose horizon ends
+            # before year k never buys. The purchase is a switch whatever runs today.
+            later = lambda y, k=k: np.where(y < k, monthly["rent"] * rent_factor(y),
+                                            monthly["own"] * hw_factor(k))
+            pv = present_value(later, "rent")
+            result.present_value[f"rent, buy in year {k}"] = pv + np.where(
+                k < years, _switch(x, rate, monthly["own"] * hw_factor(k), float(k)), 0.0)
+    if scenario.analysis.get("demand") is not None:
+        result.api = _api_over_years(scenario, costs, x, rate, years, span, hz.current,
+                                     backend, threads)
+    return result
+
+
+def _switch(x, rate, month_after, t) -> np.ndarray:
+    """Today's value of moving at year ``t`` into an option costing ``month_after`` a month:
+    ``switching_usd``, plus the extra cost of its first migration months at reduced efficiency."""
+    months = x["migration_months"]
+    extra = month_after * months * (1.0 / x["migration_efficiency"] - 1.0)
+    return (x["switching_usd"] + extra) * _discount(rate, t)
+
+
+def _reserved_term(basis: str) -> int:
+    """The term (years) of the reservation a basis line names (``reserved at
+    h100-sxm.reserved.three_year``), else the default term."""
+    return next((t for t, name in pricing.TERMS.items() if f".reserved.{name}" in basis),
+                DEFAULT_TERM_YEARS)
+
+
+def _api_over_years(scenario, costs, x, rate, years, span, current, backend, threads) -> dict:
+    """The API against self-hosting over the horizon: present values, P(self-hosting is cheaper)
+    over the horizon and in each year, the break-even monthly volume each year."""
+    c = api_or_self_host(scenario, costs.samples, costs.seed, backend=backend, threads=threads)
+    mode = scenario.resolve().cost_mode
+    decline = x["rent_decline_per_year"] if mode in RENTED_MODES else np.zeros(costs.samples)
+    api_factor = lambda y: x["api_price_factor_per_year"] ** -float(y)
+    host_factor = lambda y: (1.0 - decline) ** y
+    api_month, host_month = c.values["api_usd_per_month"], c.values["self_host_usd_per_month"]
+    pv = {"api": np.zeros(costs.samples), "self_host": np.zeros(costs.samples)}
+    by_year = []
+    for y in range(span):
+        d = MONTHS_PER_YEAR * _discount(rate, y + MID_YEAR)
+        a, h = api_month * api_factor(y), host_month * host_factor(y)
+        pv["api"] += np.where(y < years, a * d, 0.0)
+        pv["self_host"] += np.where(y < years, h * d, 0.0)
+        v = c.values
+        be = break_even_volume(v["replica_usd_per_month"] * host_factor(y),
+                               v["replica_output_tokens_per_month"],
+                               v["api_usd_per_mtok"] * api_factor(y) / TOKENS_PER_MTOK,
+                               v["tokens_per_month"] / v["output_tokens_per_month"])
+        ok = np.isfinite(h) & (y < years)
+        by_year.append({"year": y, "p_self_host_cheaper": float(np.mean(h[ok] < a[ok]))
+                        if ok.any() else None,
+                        "break_even_tokens_per_month": statistics(be[ok & np.isfinite(be)]),
+                        "share_with_break_even": float(np.isfinite(be[ok]).mean())
+                        if ok.any() else 0.0})
+    runs_today = {"api": ("api",), "self_host": RENTED_MODES + ("own",)}
+    for option in pv:
+        if current is not None and current not in runs_today[option]:
+            month = api_month if option == "api" else host_month
+            pv[option] = pv[option] + _switch(x, rate, month, 0.0)
+    ok = np.isfinite(pv["self_host"])
+    return {"present_value_usd": {k: statistics(v) for k, v in pv.items()},
+            "p_self_host_cheaper": float(np.mean(pv["self_host"][ok] < pv["api"][ok]))
+            if ok.any() else None,
+            "by_year": by_year, "self_host_basis": c.price_basis, "api_basis": c.offer.basis()}
+
+
+__all__ = ["horizon", "HorizonResult", "DEFAULT_HORIZON_SAMPLES"]

@@ -1,0 +1,66 @@
+"""``inferonomics horizon``: the options' costs over years of falling prices, in today's money."""
+
+from __future__ import annotations
+
+from ..analysis.horizon import DEFAULT_HORIZON_SAMPLES, horizon
+from ..errors import printable
+from .common import add_run_options, dump_json, fmt, print_table, scenario_of
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("horizon", help="own, rent, reserve, spot, rent-then-buy (and API vs "
+                              "self-hosting) over years of falling prices, in present value")
+    p.add_argument("scenario", help="scenario TOML file (optional [horizon] and [demand])")
+    add_run_options(p, f"samples (default {DEFAULT_HORIZON_SAMPLES:,})")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.set_defaults(func=run)
+
+
+def _cell(stats) -> str:
+    if stats is None:
+        return "no feasible sample"
+    return f"{fmt(stats['p50'])} [{fmt(stats['p5'])}, {fmt(stats['p95'])}]"
+
+
+def run(args) -> int:
+    result = horizon(scenario_of(args, args.scenario),
+                     samples=args.samples or DEFAULT_HORIZON_SAMPLES, seed=args.seed,
+                     backend=args.backend, threads=args.threads)
+    data = result.to_dict()
+    if args.json:
+        dump_json(data)
+        return 0
+    print(printable(data["scenario"]))
+    print(f"{data['samples']} samples | seed {data['seed']} | horizon p50 "
+          f"{fmt(data['years']['p50'])} years | today: {data['current'] or 'nothing runs yet'}")
+    rows = [("option", "present value, USD (p50 [p5, p95])", "P(cheapest)")]
+    for name, stats in data["present_value_usd"].items():
+        p = data["p_cheapest"].get(name)
+        rows.append((name, _cell(stats), "" if p is None else f"{p:.3f}"))
+    print_table(rows, left=(0,))
+    for mode, p in data["p_own_cheaper"].items():
+        if p is not None:
+            print(f"P(buying now is cheaper than {mode} over the horizon) = {p:.3f}")
+    for name, p in data["p_waiting_beats_buying_now"].items():
+        if p is not None:
+            print(f"P({name} beats buying now) = {p:.3f}")
+    for mode, reason in data["skipped"].items():
+        print(printable(f"{mode}: not compared ({reason})"))
+    api = data["api_vs_self_host"]
+    if api:
+        print()
+        print(printable(f"API ({api['api_basis']}) against self-hosting ({api['self_host_basis']}):"))
+        for name, stats in api["present_value_usd"].items():
+            print(f"  {name}: present value {_cell(stats)} USD")
+        if api["p_self_host_cheaper"] is not None:
+            print(f"  P(self-hosting is cheaper over the horizon) = {api['p_self_host_cheaper']:.3f}")
+        rows = [("year", "P(self-host cheaper)", "break-even tokens/month (p50 [p5, p95])",
+                 "share with one")]
+        for row in api["by_year"]:
+            p = row["p_self_host_cheaper"]
+            rows.append((str(row["year"]), "" if p is None else f"{p:.3f}",
+                         _cell(row["break_even_tokens_per_month"]) if row[
+                             "break_even_tokens_per_month"] else "none",
+                         f"{row['share_with_break_even']:.0%}"))
+        print_table(rows, left=(0,))
+    return 0

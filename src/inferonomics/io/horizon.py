@@ -1,0 +1,52 @@
+"""``[horizon]``: how many years the options are costed over, how fast prices fall, and what
+moving from today's way of running costs (issue 12, part 6). Keys are the ``horizon`` inputs of
+:data:`~inferonomics.model.analysis_inputs.HORIZON_PARAMETERS` (numbers or distributions; each has
+a sourced default) and ``current``: the option in use today (``own``, ``rent``, ``reserved``,
+``spot`` or ``api``); every other option pays ``switching_usd`` to move."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..errors import ScenarioError, suggest
+from ..model.analysis_inputs import HORIZON_PARAMETERS
+from ..model.registry import default_of
+from ..sampling.distributions import Distribution
+from .checks import describe
+from .values import parse_single
+
+CURRENT_OPTIONS = ("own", "rent", "reserved", "spot", "api")
+HORIZON_KEYS = tuple(p.name for p in HORIZON_PARAMETERS) + ("current",)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The ``horizon`` inputs by name (given or default) and the option in use today (None:
+    nothing runs yet, so no option pays to switch)."""
+
+    inputs: dict[str, Distribution]
+    current: str | None = None
+
+
+def parse_horizon(table: Any) -> Horizon:
+    """Check ``[horizon]`` (None or absent: every default)."""
+    if table is None:
+        table = {}
+    if not isinstance(table, Mapping):
+        raise ScenarioError("horizon", f"must be a table [horizon], got {describe(table)}")
+    for key in table:
+        if key not in HORIZON_KEYS:
+            raise ScenarioError(f"horizon.{key}", f"unknown key{suggest(key, HORIZON_KEYS)}; "
+                                "[horizon] takes " + ", ".join(HORIZON_KEYS))
+    current = table.get("current")
+    if current is not None and current not in CURRENT_OPTIONS:
+        raise ScenarioError("horizon.current", f"unknown option {describe(current)}"
+                            f"{suggest(str(current), CURRENT_OPTIONS)}; one of "
+                            + ", ".join(CURRENT_OPTIONS))
+    inputs = {p.name: parse_single(p.path, table[p.name], p) if p.name in table else default_of(p)
+              for p in HORIZON_PARAMETERS}
+    return Horizon(inputs, current)
+
+
+__all__ = ["Horizon", "parse_horizon", "CURRENT_OPTIONS"]

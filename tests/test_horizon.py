@@ -1,0 +1,143 @@
+"""Prices over time (issue 12, part 6): present values over the horizon, falling prices, renting
+then buying, switching costs, and the API against self-hosting year by year."""
+
+import json
+
+import numpy as np
+import pytest
+
+import inferonomics
+from inferonomics.analysis.api_or_host import api_or_self_host
+from inferonomics.analysis.horizon import horizon
+from inferonomics.analysis.tco import tco
+from inferonomics.cli import main
+from inferonomics.errors import ScenarioError
+
+FIXED = {"mfu": 0.45, "mbu": 0.7, "comm_efficiency": 0.8, "step_overhead_ms": 1.0}
+OWN = {"purchase_usd": 40000.0, "cost_of_capital": 0.1, "residual_fraction": 0.2,
+       "colocation_usd_per_kw_month": 184.0, "provisioned_kw": 1.73, "usd_per_kwh": 0.1}
+FLAT = {"years": 3, "discount_rate": 0.0, "rent_decline_per_year": 0.0,
+        "hardware_decline_per_year": 0.0, "api_price_factor_per_year": 1.0}
+EXAMPLE = "examples/own-vs-rent-over-4-years.toml"
+
+
+def scenario(hz=None, demand=None, cost=None):
+    out = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h100-sxm"},
+           "workload": {"batch": 16, "input_tokens": 1000, "output_tokens": 200},
+           "efficiency": FIXED, "cost": cost or {"mode": "own", **OWN},
+           "deployment": {"utilization": 0.5, "lifetime_years": 5.0},
+           "horizon": {**FLAT, **(hz or {})}}
+    if demand:
+        out["demand"] = demand
+        out["api"] = {"input_usd_per_mtok": 0.2, "output_usd_per_mtok": 0.6}
+    return out
+
+
+def monthly(s, mode, samples=200, seed=4):
+    return tco(s, samples, seed).costs[mode]["usd_per_month"]
+
+
+def test_flat_prices_without_discounting_add_up_twelve_months_a_year():
+    s = scenario()
+    r = horizon(s, samples=200, seed=4)
+    for mode in ("own", "rent", "spot", "reserved"):
+        assert r.present_value[mode] == pytest.approx(36 * monthly(s, mode), rel=1e-12), mode
+
+
+def test_discounting_from_mid_year_and_falling_rent_sum_as_geometric_series():
+    s = scenario({"discount_rate": 0.1, "rent_decline_per_year": 0.2})
+    r = horizon(s, samples=200, seed=4)
+    d = [1.1 ** -(y + 0.5) for y in range(3)]
+    assert r.present_value["own"] == pytest.approx(12 * monthly(s, "own") * sum(d), rel=1e-12)
+    rent = sum(0.8 ** y * d[y] for y in range(3))
+    assert r.present_value["rent"] == pytest.approx(12 * monthly(s, "rent") * rent, rel=1e-12)
+    # A one-year reservation renews at each year's fallen price, like rent.
+    assert r.present_value["reserved"] == pytest.approx(12 * monthly(s, "reserved") * rent,
+                                                        rel=1e-12)
+
+
+def test_renting_then_buying_pays_rent_before_the_purchase_and_the_cheaper_hardware_after():
+    s = scenario({"hardware_decline_per_year": 0.3, "switching_usd": 5000.0})
+    r = horizon(s, samples=200, seed=4)
+    own, rent = monthly(s, "own"), monthly(s, "rent")
+    expected = 12 * rent + 24 * own * 0.7 + 5000.0
+    assert r.present_value["rent, buy in year 1"] == pytest.approx(expected, rel=1e-12)
+    assert set(r.present_value) >= {"rent, buy in year 1", "rent, buy in year 2"}
+    assert "rent, buy in year 3" not in r.present_value     # the horizon ends first
+
+
+def test_switching_and_migration_are_charged_to_every_option_but_the_current_one():
+    hz = {"current": "rent", "switching_usd": 10000.0, "migration_months": 3,
+          "migration_efficiency": 0.5}
+    r = horizon(scenario(hz), samples=200, seed=4)
+    base = horizon(scenario(), samples=200, seed=4)
+    own = monthly(scenario(), "own")
+    # Three months at half efficiency cost three more months.
+    assert r.present_value["own"] - base.present_value["own"] == pytest.approx(10000.0 + 3 * own)
+    assert r.present_value["rent"] == pytest.approx(base.present_value["rent"], rel=1e-15)
+    assert r.to_dict()["current"] == "rent"
+
+
+def test_with_flat_api_prices_the_yearly_break_even_is_todays():
+    demand = {"input_tokens_per_month": 4e9, "output_tokens_per_month": 1e9}
+    s = scenario(demand=demand, cost={"usd_per_device_hour": 2.0})
+    r = horizon(s, samples=200, seed=4)
+    today = api_or_self_host(s, samples=200, seed=4)
+    rows = r.api["by_year"]
+    assert len(rows) == 3
+    for row in rows:
+        assert row["p_self_host_cheaper"] == today.p_self_host_cheaper()
+        assert row["break_even_tokens_per_month"]["p50"] == pytest.approx(
+            today.to_dict()["break_even_tokens_per_month"]["p50"], rel=1e-12)
+    api_pv = r.api["present_value_usd"]["api"]["p50"]
+    assert api_pv == pytest.approx(36 * today.to_dict()["api_usd_per_month"]["p50"], rel=1e-12)
+
+
+def test_falling_api_prices_push_the_break_even_volume_up_year_by_year():
+    demand = {"input_tokens_per_month": 4e9, "output_tokens_per_month": 1e9}
+    s = scenario({"api_price_factor_per_year": 1.5}, demand=demand,
+                 cost={"usd_per_device_hour": 2.0})
+    rows = horizon(s, samples=200, seed=4).api["by_year"]
+    p50 = [row["break_even_tokens_per_month"]["p50"] for row in rows
+           if row["break_even_tokens_per_month"]]
+    assert p50 == sorted(p50) and len(p50) >= 2
+    assert p50[1] == pytest.approx(1.5 * p50[0], rel=1e-9)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("years", 0), ("years", 31), ("discount_rate", 1.5), ("rent_decline_per_year", 1.0),
+    ("migration_efficiency", 0.0), ("migration_months", 13), ("switching_usd", -1.0),
+    ("api_price_factor_per_year", 0.0), ("current", "buy"), ("yeras", 3),
+])
+def test_bad_horizon_values_are_refused_naming_the_key(key, value):
+    s = scenario()
+    s["horizon"][key] = value
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.load_scenario(s)
+    assert info.value.path == f"horizon.{key}"
+
+
+def test_cli_json_has_present_values_and_the_value_of_waiting(capsys):
+    assert main(["horizon", EXAMPLE, "--samples", "500", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["present_value_usd"]) >= {"own", "rent", "rent, buy in year 1"}
+    assert 0 <= data["p_waiting_beats_buying_now"]["rent, buy in year 1"] <= 1
+    assert abs(sum(data["p_cheapest"].values()) - 1) < 1e-9
+
+
+def test_cli_bad_horizon_exits_2_with_one_line(capsys):
+    rc = main(["horizon", EXAMPLE, "--set", "horizon.years=0"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "horizon.years" in err
+
+
+def test_the_readme_example_answers_own_or_rent_over_four_years():
+    """README: buying now against renting on demand is a coin toss over four years of falling
+    rents (P = 0.51), renting a year and then buying beats buying now in 96% of samples."""
+    r = horizon(EXAMPLE, samples=4000)
+    assert 0.42 < r.p_cheaper("own", "rent") < 0.6
+    assert r.p_cheaper("rent, buy in year 1", "own") > 0.93
+    assert float(np.nanmedian(r.present_value["own"])) == pytest.approx(2.21e5, rel=0.03)
+    flat = horizon(inferonomics.load_scenario(EXAMPLE).with_values(
+        {"horizon.rent_decline_per_year": 0.0}), samples=4000)
+    assert flat.p_cheaper("own", "rent") > 0.82

@@ -141,3 +141,16 @@ def test_the_readme_example_answers_own_or_rent_over_four_years():
     flat = horizon(inferonomics.load_scenario(EXAMPLE).with_values(
         {"horizon.rent_decline_per_year": 0.0}), samples=4000)
     assert flat.p_cheaper("own", "rent") > 0.82
+
+
+def test_an_uncertain_horizon_is_drawn_in_whole_years_and_each_sample_stops_at_its_own():
+    s = scenario({"years": {"dist": "uniform", "low": 1, "high": 3}})
+    r = horizon(s, samples=300, seed=4)
+    assert set(np.unique(r.years)) == {1, 2, 3}
+    own = monthly(s, "own", samples=300)
+    assert r.present_value["own"] == pytest.approx(12 * r.years * own, rel=1e-12)
+    # A sample whose horizon ends before year 2 never buys in year 2: it only rents.
+    short = r.years < 3
+    assert r.present_value["rent, buy in year 2"][r.years == 1] == pytest.approx(
+        r.present_value["rent"][r.years == 1], rel=1e-12)
+    assert short.any()

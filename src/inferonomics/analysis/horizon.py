@@ -122,7 +122,8 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
     seed = normalize_seed(seed)
     costs = tco(scenario, samples, seed, backend=backend, threads=threads)
     keys = sample_keys(seed, costs.samples)
-    x = {p.name: draw_column(hz.inputs[p.name], p.stream, keys) for p in HORIZON_PARAMETERS}
+    x = {p.name: draw_column(hz.inputs[p.name], p.stream, keys, integer=p.integer)
+         for p in HORIZON_PARAMETERS}
     years = x["years"].astype(np.int64)
     rate = x["discount_rate"]
     result = HorizonResult(scenario, costs.samples, seed, hz.current, years,

@@ -30,9 +30,10 @@ def test_readme_python_example_runs(monkeypatch):
 
 
 def test_readme_documents_every_input():
+    from inferonomics.model.analysis_inputs import ANALYSIS_PARAMETERS
     from inferonomics.model.registry import PARAMETERS
 
-    for p in PARAMETERS:
+    for p in PARAMETERS + ANALYSIS_PARAMETERS:
         assert f"`{p.path}`" in README or f"`{p.name}`" in README, p.path
 
 
@@ -154,11 +155,12 @@ def test_readme_error_example_is_what_the_cli_prints(tmp_path, monkeypatch, caps
 
 
 def test_readme_states_every_inputs_allowed_range():
-    """The inputs table's "allowed" column says what the loader enforces (the registry's bounds)."""
+    """The inputs tables' "allowed" column says what the loader enforces (the registry's bounds)."""
+    from inferonomics.model.analysis_inputs import ANALYSIS_PARAMETERS
     from inferonomics.model.registry import PARAMETERS
 
     rows = [line for line in README.splitlines() if line.startswith("| `")]
-    for p in PARAMETERS:
+    for p in PARAMETERS + ANALYSIS_PARAMETERS:
         row = next(r for r in rows if r.startswith(f"| `{p.path}`") or
                    (r.startswith(f"| `{p.section}.") and f"`{p.name}`" in r.split("|")[1]))
         bounds = p.range_text().split(" in ", 1)[1]

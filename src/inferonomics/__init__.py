@@ -13,11 +13,13 @@ The public surface::
     tco(scenario) -> TcoResult             own vs rent vs reserve vs spot, sample by sample
     api_or_self_host(scenario) -> ApiComparison   a month's demand through an API or own replicas
     horizon(scenario) -> HorizonResult     the options over years of falling prices, present values
+    edge_or_cloud(edge, cloud) -> EdgeOrCloud   a request on an owned device, a cloud replica, an API
     PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
 from .analysis.api_or_host import ApiComparison, api_or_self_host
 from .analysis.horizon import HorizonResult, horizon
+from .analysis.edge_or_cloud import EdgeOrCloud, edge_or_cloud
 from .analysis.decisions import (best, break_even, compare, compare_points, pareto_front,
                                  sweep_pareto)
 from .analysis.sensitivity import sobol, sobol_indices, tornado
@@ -33,7 +35,9 @@ from .stats.summary import Summary
 from .versions import SCHEMA_VERSION, STREAM_VERSION, __version__
 
 __all__ = [
-    "ApiComparison", "api_or_self_host", "HorizonResult", "horizon", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric", "Outputs",
+    "ApiComparison", "api_or_self_host", "HorizonResult", "horizon", "EdgeOrCloud",
+    "edge_or_cloud", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric",
+    "Outputs",
     "PARAMETERS", "Parameter", "Plan", "SCHEMA_VERSION", "STREAM_VERSION",
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
     "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",

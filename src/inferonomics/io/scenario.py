@@ -31,12 +31,13 @@ from .checks import (describe, is_number, read_toml_file)
 from .api_offer import parse_api
 from .demand import parse_demand
 from .horizon import parse_horizon
+from .edge import parse_edge, parse_network
 from .values import BATCH_MAX_WORD, parse_single
 from .toml_text import to_toml, toml_key, toml_string, toml_value
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
-ANALYSIS_TABLES = ("api", "demand", "horizon")
+ANALYSIS_TABLES = ("api", "demand", "horizon", "edge", "network")
 """Sections read by the analyses above one replica (``inferonomics api``, ``horizon``, ``edge``), not by the model: checked
 when the scenario loads, kept in :attr:`Scenario.analysis`."""
 TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS + ANALYSIS_TABLES
@@ -581,7 +582,8 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
                 raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
                                     f"{describe(value)}")
     zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
-    analysis = {"demand": parse_demand(raw.get("demand")), "horizon": parse_horizon(raw.get("horizon"))}
+    analysis = {"demand": parse_demand(raw.get("demand")), "horizon": parse_horizon(raw.get("horizon")),
+                "edge": parse_edge(raw.get("edge")), "network": parse_network(raw.get("network"))}
     if "api" in raw:   # without it, `inferonomics api` looks up the model id when it runs
         model_id = values.get("model.id")
         analysis["api"] = parse_api(raw["api"], model_id if isinstance(model_id, str) else None)

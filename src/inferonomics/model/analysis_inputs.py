@@ -84,6 +84,58 @@ HORIZON_PARAMETERS: tuple[Parameter, ...] = (
 API_PROVIDER_STREAM = 70
 """The stream that picks, per sample, which provider's prices an ``[api] model`` offered by several
 providers takes (one draw, so a provider's input and output prices stay together)."""
-ANALYSIS_PARAMETERS: tuple[Parameter, ...] = API_PARAMETERS + HORIZON_PARAMETERS
+# ``inferonomics edge``: a request on a device the user owns against the cloud (issue 12, part 4).
+MAX_REQUESTS_PER_DAY = 1e9
+MAX_RTT_MS = 1e6              # a thousand seconds: far beyond any route on Earth
+MAX_BYTES_PER_TOKEN = 1e6
+DEFAULT_EDGE_USD_PER_KWH = Triangular(0.11, 0.165, 0.30)
+"""Residential electricity, USD/kWh: US average revenue per kWh sold to homes 15.45 cents in January
+2024 and 16.88 in April 2024 (EIA Electricity Monthly Update, end use, data for January and April
+2024), mode 16.5 cents between them; from 10.98 cents (Washington, the lowest of the contiguous
+states, 2023) to 29.51 cents (California, 2023) (EIA Electric Power Annual 2023, average revenue
+per kWh by state, released 2024-10-17). A business site pays less (commercial): give the price."""
+DEFAULT_RTT_MS = LogNormal(40.0, 0.6)
+"""Round trip from the user to the cloud region, ms: p5 15, median 40, p95 107 (our prior). Corneo
+et al., "Surrounded by the Clouds", WWW 2021 (RIPE Atlas, up to 8,500 probes in homes and offices,
+189 cloud datacenters): the majority of the world's population reaches a cloud region within the
+80-100 ms of perceivable latency, well-served regions within the 20 ms of motion-to-photon;
+secondary, 2021-2025: Utah to AWS us-east-1 55-70 ms, to Frankfurt 140-160 ms (logicalfront.com),
+New York to six providers' regions 62-85 ms over WebSocket (Hathora, "Cloud latency shootout")."""
+DEFAULT_USD_PER_GB = Triangular(0.05, 0.09, 0.114)
+"""Data transfer out of the cloud to the internet, USD/GB (transfer in is free): AWS US East list
+price 0.09 up to 10 TB a month after the first free 100 GB, falling to 0.085, 0.07 and 0.05 above
+150 TB (usage.ai, leanopstech.com, wring.co, June 2026, citing the AWS pricing page); AWS Sydney
+0.114 for the first 10 TB (chengqing.dev, 2020). Clouds without egress fees: give 0."""
+DEFAULT_BYTES_PER_TOKEN = Triangular(4.0, 190.0, 330.0)
+"""Bytes sent to the user per output token: about 4 for the text alone (the Llama 3 tokenizer
+takes about 4 characters of English per token, up from about 3.2 for Llama 2: DeepLearning.AI,
+"Introducing Multimodal Llama 3.2", tokenization lesson, 2024; 1 byte per ASCII character);
+190 for one OpenAI-compatible server-sent event per token (our count of a documented
+chat.completion.chunk, 2025); 261 for a chunk with logprobs and system_fingerprint fields (a real
+OpenAI frame in Kong's ai-proxy test fixtures), plus about 70 bytes of TLS record and TCP/IP
+headers when each token leaves in its own packet (our arithmetic): 330."""
+
+EDGE_PARAMETERS: tuple[Parameter, ...] = (
+    _p("edge", "requests_per_day", "1/day", 0, MAX_REQUESTS_PER_DAY,
+       "Requests the edge device serves a day (one user: a few to a few thousand).",
+       low_open=True, typical=(1.0, 1e5), stream=80),
+    _p("edge", "share_of_use", "fraction", 0, 1,
+       "Share of the device's purchase charged to these requests (a laptop also used for other "
+       "work: less than 1).", default=1.0, low_open=True, stream=81),
+    _p("edge", "usd_per_kwh", "USD/kWh", 0, MAX_USD,
+       "Electricity price where the edge device runs (residential or commercial).",
+       default=DEFAULT_EDGE_USD_PER_KWH, typical=(0.0, 1.0), stream=82),
+    _p("network", "rtt_ms", "ms", 0, MAX_RTT_MS,
+       "Network round trip from the user to the cloud region, added to the cloud's TTFT.",
+       default=DEFAULT_RTT_MS, typical=(1.0, 500.0), stream=83),
+    _p("network", "usd_per_gb", "USD/GB", 0, MAX_USD,
+       "Price of data transfer out of the cloud (egress), paid by a self-hosted cloud.",
+       default=DEFAULT_USD_PER_GB, typical=(0.0, 1.0), stream=84),
+    _p("network", "bytes_per_token", "bytes/token", 0, MAX_BYTES_PER_TOKEN,
+       "Bytes sent to the user per output token, protocol framing included.",
+       default=DEFAULT_BYTES_PER_TOKEN, low_open=True, typical=(1.0, 1000.0), stream=85),
+)
+
+ANALYSIS_PARAMETERS: tuple[Parameter, ...] = API_PARAMETERS + HORIZON_PARAMETERS + EDGE_PARAMETERS
 ANALYSIS_PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in ANALYSIS_PARAMETERS}
 ANALYSIS_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in ANALYSIS_PARAMETERS))

@@ -15,6 +15,7 @@ enum {
     I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH, I_UTILIZATION,
     I_LIFETIME_YEARS, I_POWER_EXPONENT, I_BEAMS, I_COST_OF_CAPITAL, I_RESIDUAL_FRACTION,
     I_COLOCATION_USD_PER_KW_MONTH, I_PROVISIONED_KW, I_INTERRUPTIONS_PER_HOUR, I_RESTART_S,
+    I_P_SUCCESS, I_VALUE_USD_PER_SUCCESS, I_COST_USD_PER_FAILURE, I_ATTEMPTS,
 };
 enum {
     O_STATUS, O_BATCH, O_MAX_BATCH, O_TTFT_S, O_TPOT_S, O_E2E_S, O_TOKENS_PER_S,
@@ -22,7 +23,8 @@ enum {
     O_JOULES_PER_TOKEN, O_KWH_PER_MTOK, O_GCO2_PER_MTOK, O_WATER_L_PER_MTOK,
     O_POWER_W_PER_DEVICE, O_WEIGHT_GB_PER_DEVICE, O_KV_GB_PER_DEVICE, O_MEMORY_USED_FRACTION,
     O_PREFILL_S, O_DECODE_STEP_S, O_DECODE_COMPUTE_BOUND, O_RENTAL_USD_PER_MTOK,
-    O_CAPITAL_USD_PER_MTOK, O_HOSTING_USD_PER_MTOK, O_ENERGY_USD_PER_MTOK,
+    O_CAPITAL_USD_PER_MTOK, O_HOSTING_USD_PER_MTOK, O_ENERGY_USD_PER_MTOK, O_USD_PER_REQUEST,
+    O_USD_PER_SUCCESS, O_NET_VALUE_USD_PER_REQUEST,
 };
 static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "total_params_b", "active_params_b", "n_layers", "d_model", "n_heads", "n_kv_heads",
@@ -36,6 +38,7 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh", "utilization",
     "lifetime_years", "power_exponent", "beams", "cost_of_capital", "residual_fraction",
     "colocation_usd_per_kw_month", "provisioned_kw", "interruptions_per_hour", "restart_s",
+    "p_success", "value_usd_per_success", "cost_usd_per_failure", "attempts",
 };
 static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "status", "batch", "max_batch", "ttft_s", "tpot_s", "e2e_s", "tokens_per_s",
@@ -43,13 +46,14 @@ static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "joules_per_token", "kwh_per_mtok", "gco2_per_mtok", "water_l_per_mtok",
     "power_w_per_device", "weight_gb_per_device", "kv_gb_per_device", "memory_used_fraction",
     "prefill_s", "decode_step_s", "decode_compute_bound", "rental_usd_per_mtok",
-    "capital_usd_per_mtok", "hosting_usd_per_mtok", "energy_usd_per_mtok",
+    "capital_usd_per_mtok", "hosting_usd_per_mtok", "energy_usd_per_mtok", "usd_per_request",
+    "usd_per_success", "net_value_usd_per_request",
 };
 /* Random stream of each input (Parameter.stream: frozen, so seeds keep their samples). */
 static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
-    47, 48, 49, 50, 52, 53, 54, 55, 56, 57,
+    47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
 };
 
 /* The reference's constants. */
@@ -195,6 +199,10 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double provisioned_kw = in[I_PROVISIONED_KW][j];
         const double interruptions_per_hour = in[I_INTERRUPTIONS_PER_HOUR][j];
         const double restart_s = in[I_RESTART_S][j];
+        const double p_success = in[I_P_SUCCESS][j];
+        const double value_usd_per_success = in[I_VALUE_USD_PER_SUCCESS][j];
+        const double cost_usd_per_failure = in[I_COST_USD_PER_FAILURE][j];
+        const double attempts = in[I_ATTEMPTS][j];
         const double total_params = (total_params_b * PARAMS_PER_BILLION);
         const double active_params = (active_params_b * PARAMS_PER_BILLION);
         const double devices = count;
@@ -286,8 +294,11 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH);
         const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK);
+        const double usd_per_success = (usd_per_request / p_success);
+        const double net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request);
         const int meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
-        const double non_finite_residue = (((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s - ttft_s)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok));
+        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s - ttft_s)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
         const int metrics_finite = (non_finite_residue == 0.0);
         const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
         out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
@@ -316,5 +327,8 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         out[O_CAPITAL_USD_PER_MTOK][j] = (fits ? capital_usd_per_mtok : NAN);
         out[O_HOSTING_USD_PER_MTOK][j] = (fits ? hosting_usd_per_mtok : NAN);
         out[O_ENERGY_USD_PER_MTOK][j] = (fits ? energy_usd_per_mtok : NAN);
+        out[O_USD_PER_REQUEST][j] = (fits ? usd_per_request : NAN);
+        out[O_USD_PER_SUCCESS][j] = (fits ? usd_per_success : NAN);
+        out[O_NET_VALUE_USD_PER_REQUEST][j] = (fits ? net_value_usd_per_request : NAN);
     }
 }

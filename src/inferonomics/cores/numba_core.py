@@ -362,6 +362,10 @@ I_COLOCATION_USD_PER_KW_MONTH = 54
 I_PROVISIONED_KW = 55
 I_INTERRUPTIONS_PER_HOUR = 56
 I_RESTART_S = 57
+I_P_SUCCESS = 58
+I_VALUE_USD_PER_SUCCESS = 59
+I_COST_USD_PER_FAILURE = 60
+I_ATTEMPTS = 61
 O_STATUS = 0
 O_BATCH = 1
 O_MAX_BATCH = 2
@@ -388,11 +392,14 @@ O_RENTAL_USD_PER_MTOK = 22
 O_CAPITAL_USD_PER_MTOK = 23
 O_HOSTING_USD_PER_MTOK = 24
 O_ENERGY_USD_PER_MTOK = 25
+O_USD_PER_REQUEST = 26
+O_USD_PER_SUCCESS = 27
+O_NET_VALUE_USD_PER_REQUEST = 28
 # Random stream of each input (Parameter.stream: frozen, so seeds keep their samples).
 INPUT_STREAM = np.array([
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
-    47, 48, 49, 50, 52, 53, 54, 55, 56, 57,
+    47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
 ], dtype=np.uint64)
 
 # The reference's constants.
@@ -549,6 +556,10 @@ def evaluate_block(w):
         provisioned_kw = w[I_PROVISIONED_KW * ROW + j]
         interruptions_per_hour = w[I_INTERRUPTIONS_PER_HOUR * ROW + j]
         restart_s = w[I_RESTART_S * ROW + j]
+        p_success = w[I_P_SUCCESS * ROW + j]
+        value_usd_per_success = w[I_VALUE_USD_PER_SUCCESS * ROW + j]
+        cost_usd_per_failure = w[I_COST_USD_PER_FAILURE * ROW + j]
+        attempts = w[I_ATTEMPTS * ROW + j]
         total_params = (total_params_b * PARAMS_PER_BILLION)
         active_params = (active_params_b * PARAMS_PER_BILLION)
         devices = count
@@ -640,8 +651,11 @@ def evaluate_block(w):
         gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
         it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK)
+        usd_per_success = (usd_per_request / p_success)
+        net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
         meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        non_finite_residue = (((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s - ttft_s)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s - ttft_s)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
         metrics_finite = (non_finite_residue == 0.0)
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
@@ -670,6 +684,9 @@ def evaluate_block(w):
         w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_ENERGY_USD_PER_MTOK) * ROW + j] = (energy_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_REQUEST) * ROW + j] = (usd_per_request if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_SUCCESS) * ROW + j] = (usd_per_success if fits else np.nan)
+        w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else np.nan)
 # ---- END GENERATED ----
 
 

@@ -30,6 +30,11 @@ The model, with the literature each piece follows:
   ``power_exponent``, plus host power, times PUE. Cost: device-hours times the hourly price (rented) or amortised purchase plus
   hosting plus electricity (owned). Carbon: energy times grid intensity plus amortised embodied carbon.
   Water: IT energy times the site's water usage effectiveness (The Green Grid, WUE).
+* Quality: a request costs its output tokens at the cost per token, once per model call
+  (``attempts``); the cost of one acceptable answer is that over the share of requests answered
+  acceptably, ``p_success`` (the cost-of-pass of Erol et al. 2025, "Cost-of-Pass: An Economic
+  Framework for Evaluating Language Models", arXiv:2504.13359), and the net value of a request is
+  what its success is worth less what its failure costs and what it cost to run.
 """
 
 from __future__ import annotations
@@ -188,13 +193,16 @@ def evaluate(*,
              # acquisition
              cost_of_capital: float, residual_fraction: float,
              colocation_usd_per_kw_month: float, provisioned_kw: float,
-             interruptions_per_hour: float, restart_s: float) -> Outputs:
+             interruptions_per_hour: float, restart_s: float,
+             # quality
+             p_success: float, value_usd_per_success: float, cost_usd_per_failure: float,
+             attempts: float) -> Outputs:
     """Evaluate the cost model for one fully specified configuration.
 
     Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
-    parameters, GB, GB/s, TFLOP/s, W, bits, tokens, seconds, ms, us, USD). ``batch = 0``
-    (:data:`BATCH_MAX`) asks for the largest batch that fits. Inputs are assumed valid (the scenario
-    loader checks them); this function only computes.
+    parameters, GB, GB/s, TFLOP/s, W, bits, tokens, seconds, ms, us, USD, fractions, model
+    calls). ``batch = 0`` (:data:`BATCH_MAX`) asks for the largest batch that fits. Inputs are
+    assumed valid (the scenario loader checks them); this function only computes.
     """
     # ---- units -------------------------------------------------------------------------------
     total_params = total_params_b * PARAMS_PER_BILLION
@@ -368,6 +376,22 @@ def evaluate(*,
     it_kwh_per_cycle = devices * device_joules / JOULES_PER_KWH
     water_l_per_mtok = it_kwh_per_cycle * wue_l_per_kwh / tokens_per_cycle * TOKENS_PER_MTOK
 
+    # ---- quality: is the better model worth it ---------------------------------------------------
+    # usd_per_mtok counts each request's output tokens once (a beam search's extra hypotheses and
+    # the prefill are costs of those tokens), so output_tokens of it are one request's whole cost;
+    # every model call of a request (retries, best-of-n, a verifier loop) costs that again.
+    usd_per_request = usd_per_mtok * output_tokens * attempts / TOKENS_PER_MTOK
+    # Cost-of-pass (Erol et al. 2025, "Cost-of-Pass: An Economic Framework for Evaluating Language
+    # Models", arXiv:2504.13359): the expected cost of one acceptable answer, the cost of a request
+    # over its probability of success (independent requests repeated until one succeeds take
+    # 1 / p_success of them on average).
+    usd_per_success = usd_per_request / p_success
+    # The expected net value of one request: what a success is worth, less what a failure costs
+    # the user, less what the request cost to run.
+    net_value_usd_per_request = (p_success * value_usd_per_success
+                                 - (1.0 - p_success) * cost_usd_per_failure
+                                 - usd_per_request)
+
     meets_targets = ttft_s <= ttft_slo_s and tpot_s <= tpot_slo_s
     return checked(Outputs(
         status=STATUS_OK if meets_targets else STATUS_LATENCY,
@@ -396,6 +420,9 @@ def evaluate(*,
         capital_usd_per_mtok=capital_usd_per_mtok,
         hosting_usd_per_mtok=hosting_usd_per_mtok,
         energy_usd_per_mtok=energy_usd_per_mtok,
+        usd_per_request=usd_per_request,
+        usd_per_success=usd_per_success,
+        net_value_usd_per_request=net_value_usd_per_request,
     ))
 
 

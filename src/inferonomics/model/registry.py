@@ -199,6 +199,10 @@ capital recovery factor r / (1 - (1 + r)^-L) divides by a difference that vanish
 1%/yr and 0.001 years it keeps ten significant digits in every core."""
 MAX_RESIDUAL_FRACTION = 1.0
 MAX_INTERRUPTION_RATE = 1e3                   # interruptions per hour
+MAX_ATTEMPTS = 100
+"""Most model calls per request (``quality.attempts``, a mean). Retry loops, best-of-n sampling and
+generate-then-verify loops make a few to a few dozen calls (best-of-16 or 32 is a common setting);
+100 leaves room for larger n while refusing a per-call count mistyped as a per-day one."""
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -329,6 +333,23 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("cost", "restart_s", "s", 0, MAX_DELAY,
        "Paid time lost per interruption: a new node, the image, the weights, requests redone.",
        default=0.0, typical=(0.0, 600.0), stream=57),
+    # --- quality (issue 12, "is the better model worth it"): what the answers are worth ----------
+    # The user supplies these (from their own eval and their own business), per model; the model
+    # only prices what a request costs. Defaults make the quality metrics neutral: every request
+    # succeeds, is worth nothing and fails at no cost, in one call. p_success starts at
+    # MIN_FRACTION, not just above 0: usd_per_success divides by it.
+    _p("quality", "p_success", "fraction", MIN_FRACTION, 1,
+       "Share of requests the model answers acceptably on the user's task (from their own eval).",
+       default=1.0, stream=58),
+    _p("quality", "value_usd_per_success", "USD", 0, MAX_USD,
+       "What one successful request is worth to the user.", default=0.0, typical=(0.0, 1.0),
+       stream=59),
+    _p("quality", "cost_usd_per_failure", "USD", 0, MAX_USD,
+       "What a failed request costs the user (a person fixing it, a lost customer).",
+       default=0.0, typical=(0.0, 1.0), stream=60),
+    _p("quality", "attempts", "attempts", 1, MAX_ATTEMPTS,
+       "Model calls per request (retries, best-of-n, a verifier loop), a mean; each costs one "
+       "request's tokens.", default=1.0, stream=61),
 )
 
 RETIRED_STREAMS: frozenset[int] = frozenset()
@@ -438,6 +459,17 @@ METRICS: tuple[Metric, ...] = (
            "Hosting and colocation of owned devices, per million output tokens.", in_table=False),
     Metric("energy_usd_per_mtok", "USD/Mtok", LOWER,
            "Electricity bought for owned devices, per million output tokens.", in_table=False),
+    # Is the better model worth it (issue 12): cost and value per request, given the [quality]
+    # inputs. Only usd_per_request is in the table: without [quality] the other two are only
+    # usd_per_request again (p_success = 1) and minus it (no value given).
+    Metric("usd_per_request", "USD", LOWER,
+           "All cost of one request: its output tokens at usd_per_mtok, times quality.attempts."),
+    Metric("usd_per_success", "USD", LOWER,
+           "Cost of pass: usd_per_request / quality.p_success, the cost of one acceptable answer "
+           "(Erol et al. 2025).", in_table=False),
+    Metric("net_value_usd_per_request", "USD", HIGHER,
+           "Value of successes less the cost of failures and usd_per_request, per request.",
+           in_table=False),
 )
 
 COST_PART_METRICS: tuple[str, ...] = ("rental_usd_per_mtok", "capital_usd_per_mtok",

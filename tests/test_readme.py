@@ -30,7 +30,7 @@ def test_readme_python_example_runs(monkeypatch):
 
 
 def test_readme_documents_every_input():
-    from inferonomics.model.analysis_inputs import ANALYSIS_PARAMETERS
+    from inferonomics.model.registry import ANALYSIS_PARAMETERS
     from inferonomics.model.registry import PARAMETERS
 
     for p in PARAMETERS + ANALYSIS_PARAMETERS:
@@ -156,7 +156,7 @@ def test_readme_error_example_is_what_the_cli_prints(tmp_path, monkeypatch, caps
 
 def test_readme_states_every_inputs_allowed_range():
     """The inputs tables' "allowed" column says what the loader enforces (the registry's bounds)."""
-    from inferonomics.model.analysis_inputs import ANALYSIS_PARAMETERS
+    from inferonomics.model.registry import ANALYSIS_PARAMETERS
     from inferonomics.model.registry import PARAMETERS
 
     rows = [line for line in README.splitlines() if line.startswith("| `")]

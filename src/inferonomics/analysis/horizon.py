@@ -35,7 +35,7 @@ from ..errors import ScenarioError
 from ..io import pricing
 from ..io.horizon import parse_horizon
 from ..io.scenario import Scenario, load_scenario
-from ..model.analysis_inputs import HORIZON_PARAMETERS
+from ..model.registry import HORIZON_PARAMETERS
 from ..sampling.columns import draw_column, sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..model.reference import TOKENS_PER_MTOK

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ScenarioError, suggest
-from ..model.analysis_inputs import ANALYSIS_PARAMETER_BY_PATH, API_PROVIDER_STREAM
+from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, API_PROVIDER_STREAM
 from ..sampling import rng
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution

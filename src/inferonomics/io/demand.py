@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ScenarioError, suggest
-from ..model.analysis_inputs import ANALYSIS_PARAMETER_BY_PATH
+from ..model.registry import ANALYSIS_PARAMETER_BY_PATH
 from ..model.registry import default_of
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution

@@ -5,7 +5,7 @@ network from a cloud region, adds to the replica's figures (issue 12, part 4).
 charged to them (default 1), ``usd_per_kwh`` where it runs (default: a residential prior).
 ``[network]``: ``rtt_ms`` from the user to the cloud region, ``usd_per_gb`` of data transfer out of
 the cloud and ``bytes_per_token`` sent per output token (all with sourced priors, see
-:mod:`inferonomics.model.analysis_inputs`). Every figure may be a distribution; each is checked
+:mod:`inferonomics.model.registry`). Every figure may be a distribution; each is checked
 against its allowed range when the scenario loads.
 """
 
@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ScenarioError, suggest
-from ..model.analysis_inputs import EDGE_PARAMETERS
+from ..model.registry import EDGE_PARAMETERS
 from ..model.registry import default_of
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution

@@ -1,6 +1,6 @@
 """``[horizon]``: how many years the options are costed over, how fast prices fall, and what
 moving from today's way of running costs (issue 12, part 6). Keys are the ``horizon`` inputs of
-:data:`~inferonomics.model.analysis_inputs.HORIZON_PARAMETERS` (numbers or distributions; each has
+:data:`~inferonomics.model.registry.HORIZON_PARAMETERS` (numbers or distributions; each has
 a sourced default) and ``current``: the option in use today (``own``, ``rent``, ``reserved``,
 ``spot`` or ``api``); every other option pays ``switching_usd`` to move."""
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..errors import ScenarioError, suggest
-from ..model.analysis_inputs import HORIZON_PARAMETERS
+from ..model.registry import HORIZON_PARAMETERS
 from ..model.registry import default_of
 from ..sampling.distributions import Distribution
 from .checks import describe

@@ -296,10 +296,19 @@ static void draw_block(const plan_t *plan, uint64_t key, int64_t i0, int n, bloc
 #define SKETCH_SHIFT 45
 #define SKETCH_MIN 5.421010862427522e-20 /* 2**-64 */
 
+/* Buckets on each side of the zero bucket (summary.SKETCH_HALF); the zero bucket's index. */
+#define SKETCH_HALF ((INF_SKETCH_BUCKETS - 1) / 2)
+
+/* summary.sketch_index: the zero bucket for magnitudes below SKETCH_MIN (and NaN), the bucket of
+ * |x| above it for x > 0, mirrored below it for x < 0. */
 static inline int64_t sketch_index(double x, uint64_t key_offset) {
-    if (!(x >= SKETCH_MIN)) return 0;
-    int64_t idx = (int64_t)((double_bits(x) >> SKETCH_SHIFT) - key_offset);
-    return idx < INF_SKETCH_BUCKETS - 1 ? idx : INF_SKETCH_BUCKETS - 1;
+    double a = fabs(x);
+    int64_t m = 0;
+    if (a >= SKETCH_MIN) {
+        m = (int64_t)((double_bits(a) >> SKETCH_SHIFT) - key_offset);
+        m = m < SKETCH_HALF ? m : SKETCH_HALF;
+    }
+    return x < 0.0 ? SKETCH_HALF - m : SKETCH_HALF + m;
 }
 
 static uint64_t sketch_key_offset(void) { return (double_bits(SKETCH_MIN) >> SKETCH_SHIFT) - 1; }
@@ -424,10 +433,15 @@ static void merge_moments(double *restrict acc, const double *restrict part) {
 
 /* Midpoint of sketch bucket k (summary.sketch_bucket_value). */
 static double bucket_value(int64_t k, uint64_t key_offset) {
-    if (k == 0) return 0.0;
-    if (k == INF_SKETCH_BUCKETS - 1) return INFINITY;
-    uint64_t key = (uint64_t)k + key_offset;
-    return 0.5 * (bits_double(key << SKETCH_SHIFT) + bits_double((key + 1) << SKETCH_SHIFT));
+    int64_t m = k - SKETCH_HALF;
+    if (m == 0) return 0.0;
+    int64_t a = m < 0 ? -m : m;
+    double v = INFINITY;   /* the overflow bucket of its sign */
+    if (a < SKETCH_HALF) {
+        uint64_t key = (uint64_t)a + key_offset;
+        v = 0.5 * (bits_double(key << SKETCH_SHIFT) + bits_double((key + 1) << SKETCH_SHIFT));
+    }
+    return m < 0 ? -v : v;
 }
 
 /* Quantiles qs[0..n_q-1] (ascending) of one metric's histogram row, as

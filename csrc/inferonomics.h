@@ -20,7 +20,7 @@
 
 #define INF_N_DIST_PARAMS 8
 #define INF_MOMENTS 5            /* count, mean, m2, min, max */
-#define INF_SKETCH_BUCKETS 16386
+#define INF_SKETCH_BUCKETS 32771   /* summary.SKETCH_BUCKETS: 16385 each side of a zero bucket */
 #define INF_MAX_SPAN 1073741824  /* samples per inf_simulate call (2**30) */
 /* Sample and grid-point indices (start, stop) stay at or below 2**62, so index arithmetic inside a
  * call (an index plus a chunk or a block) cannot overflow. */

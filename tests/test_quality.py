@@ -262,9 +262,6 @@ def test_the_example_sweep_ranks_the_70b_first_by_net_value(capsys):
                                                            "llama-3.1-405b"]
 
 
-@pytest.mark.xfail(strict=True, reason="the quantile sketch (stats/summary.py and the cores) keeps "
-                   "non-negative values only: every value below 2**-64 is reported as 0, so "
-                   "quantiles of a net value below zero are wrong; means and compare are right")
 def test_quantiles_of_a_negative_net_value_are_its_sample_quantiles():
     result = inferonomics.simulate(BASE, samples=2000, seed=0, keep_samples=True)
     values = result.to_pandas()["net_value_usd_per_request"].to_numpy()

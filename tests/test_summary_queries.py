@@ -3,6 +3,8 @@ a ValueError from deep inside."""
 
 import math
 
+import numpy as np
+
 import pytest
 
 import inferonomics
@@ -40,3 +42,16 @@ def test_numpy_probabilities_are_accepted(summary):
 
 def test_non_finite_is_a_reason_every_summary_reports(summary):
     assert summary.infeasible["non_finite"] == 0
+
+
+def test_sketch_quantiles_of_values_of_either_sign_are_within_the_relative_error():
+    from inferonomics.stats.summary import SKETCH_RELATIVE_ERROR, QuantileSketch
+
+    rng = np.random.default_rng(3)
+    x = np.concatenate([-rng.lognormal(0, 3, 500), rng.lognormal(0, 3, 700), np.zeros(20)])
+    sketch = QuantileSketch()
+    for v in x:
+        sketch.add(float(v))
+    for q in (0.0, 0.05, 0.3, 0.4, 0.5, 0.95, 1.0):
+        exact = float(np.quantile(x, q, method="lower"))
+        assert abs(sketch.quantile(q) - exact) <= SKETCH_RELATIVE_ERROR * abs(exact), q

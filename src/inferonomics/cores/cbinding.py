@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import CoreError
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES
+from ..stats.summary import SKETCH_BUCKETS
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
 
 N_MOMENTS = 5  # count, mean, m2, min, max
@@ -30,9 +31,10 @@ except ImportError as exc:  # no compiler at install time, or a stale build
 else:
     _c_inputs = tuple(ffi.string(lib.inf_input_name(i)).decode() for i in range(lib.INF_N_INPUTS))
     _c_outputs = tuple(ffi.string(lib.inf_output_name(i)).decode() for i in range(lib.INF_N_OUTPUTS))
-    if _c_inputs != INPUT_NAMES or _c_outputs != OUTPUT_NAMES:
+    if (_c_inputs != INPUT_NAMES or _c_outputs != OUTPUT_NAMES
+            or lib.INF_SKETCH_BUCKETS != SKETCH_BUCKETS):
         UNAVAILABLE_REASON = ("the compiled C core does not match this version of the Python "
-                              "package (its inputs or outputs differ); rebuild it: "
+                              "package (its inputs, outputs or sketch layout differ); rebuild it: "
                               "pip install --force-reinstall --no-deps .")
         ffi = lib = None
 

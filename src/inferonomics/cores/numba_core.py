@@ -21,7 +21,8 @@ from numba.extending import intrinsic
 from ..sampling.distributions import (AS241_CENTRAL, AS241_FAR_TAIL, AS241_NEAR_TAIL,
                                       SMALLEST_PROBABILITY, UNIFORM_MIN)
 from ..sampling.rng import seed_key
-from ..stats.summary import SKETCH_BUCKETS, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT
+from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT,
+                             SKETCH_ZERO)
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, N_STATUS, EncodedPlan)
@@ -696,11 +697,14 @@ def evaluate_block(w):
 
 @_jit_inline
 def sketch_index(v):
-    """summary.sketch_index: the float's exponent and top mantissa bits."""
-    if not v >= SKETCH_MIN:
-        return 0
-    idx = np.int64(_bits_of(v) >> SKETCH_SHIFT_U) - SKETCH_KEY_OFFSET
-    return idx if idx < SKETCH_BUCKETS - 1 else SKETCH_BUCKETS - 1
+    """summary.sketch_index: the float's exponent and top mantissa bits, mirrored below the zero
+    bucket for a negative value."""
+    a = abs(v)
+    m = np.int64(0)
+    if a >= SKETCH_MIN:
+        m = np.int64(_bits_of(a) >> SKETCH_SHIFT_U) - SKETCH_KEY_OFFSET
+        m = m if m < SKETCH_HALF else SKETCH_HALF
+    return SKETCH_ZERO - m if v < 0.0 else SKETCH_ZERO + m
 
 
 @_jit
@@ -872,12 +876,15 @@ def merge_moments(acc, part):
 @_jit_inline
 def bucket_value(k):
     """summary.sketch_bucket_value."""
-    if k == 0:
+    m = k - SKETCH_ZERO
+    if m == 0:
         return 0.0
-    if k == SKETCH_BUCKETS - 1:
-        return np.inf
-    key = U64(k + SKETCH_KEY_OFFSET)
-    return 0.5 * (_double_of(key << SKETCH_SHIFT_U) + _double_of((key + U64(1)) << SKETCH_SHIFT_U))
+    a = -m if m < 0 else m
+    value = np.inf   # the overflow bucket of its sign
+    if a < SKETCH_HALF:
+        key = U64(a + SKETCH_KEY_OFFSET)
+        value = 0.5 * (_double_of(key << SKETCH_SHIFT_U) + _double_of((key + U64(1)) << SKETCH_SHIFT_U))
+    return -value if m < 0 else value
 
 
 @_jit

@@ -23,10 +23,16 @@ SKETCH_SHIFT = 52 - SKETCH_MANTISSA_BITS
 SKETCH_RELATIVE_ERROR = 2.0 ** -(SKETCH_MANTISSA_BITS + 1)
 """Bound on |estimate - exact| / |exact| of a quantile from the sketch: 2**-8, about 0.39%."""
 SKETCH_MIN = 2.0 ** -64
-"""Values below this (zero included) share bucket 0 and are reported as 0."""
+"""Magnitudes below this (zero included) share the zero bucket and are reported as 0."""
 SKETCH_OCTAVES = 128
-"""Octaves covered, from SKETCH_MIN up to 2**64; larger values share the last bucket."""
-SKETCH_BUCKETS = 2 + SKETCH_OCTAVES * (1 << SKETCH_MANTISSA_BITS)
+"""Octaves covered on each side of zero, magnitudes from SKETCH_MIN up to 2**64; larger ones share
+the last bucket of their sign."""
+SKETCH_HALF = 1 + SKETCH_OCTAVES * (1 << SKETCH_MANTISSA_BITS)
+"""Buckets on each side of zero: 128 per octave, then the overflow bucket."""
+SKETCH_ZERO = SKETCH_HALF
+"""Index of the zero bucket: negative values below it (mirrored), positive values above it, so the
+index rises with the value and a quantile is a walk from the lowest bucket up."""
+SKETCH_BUCKETS = 2 * SKETCH_HALF + 1
 REPORTED_QUANTILES = {"p5": 0.05, "p50": 0.50, "p95": 0.95}
 
 
@@ -41,25 +47,34 @@ def _bits_double(b: int) -> float:
 SKETCH_KEY_OFFSET = (_double_bits(SKETCH_MIN) >> SKETCH_SHIFT) - 1
 
 
+def _magnitude_index(a: float) -> int:
+    """1 .. SKETCH_HALF for a magnitude ``a >= SKETCH_MIN``: the float's exponent and top mantissa
+    bits (the log-linear cells of the IEEE-754 format itself, so no logarithm is needed and every
+    language computes the same index), capped at the overflow bucket."""
+    return min((_double_bits(a) >> SKETCH_SHIFT) - SKETCH_KEY_OFFSET, SKETCH_HALF)
+
+
 def sketch_index(x: float) -> int:
-    """Bucket of ``x``: 0 below :data:`SKETCH_MIN`, else the float's exponent and top mantissa bits
-    (the log-linear cells of the IEEE-754 format itself, so no logarithm is needed and every
-    language computes the same index), capped at the last bucket."""
-    if not x >= SKETCH_MIN:
-        return 0
-    return min((_double_bits(x) >> SKETCH_SHIFT) - SKETCH_KEY_OFFSET, SKETCH_BUCKETS - 1)
+    """Bucket of ``x``: the zero bucket for magnitudes below :data:`SKETCH_MIN` (and NaN), else the
+    bucket of ``|x|`` above the zero bucket for a positive ``x`` and mirrored below it for a
+    negative one."""
+    m = _magnitude_index(abs(x)) if abs(x) >= SKETCH_MIN else 0
+    return SKETCH_ZERO - m if x < 0.0 else SKETCH_ZERO + m
 
 
 def sketch_bucket_value(index: int) -> float:
-    """Midpoint of bucket ``index``: within 2**-8 relative of every value in it."""
-    if index == 0:
+    """Midpoint of bucket ``index``: within 2**-8 relative of every value in it (the overflow
+    buckets give +-inf; callers clamp to the exact extremes)."""
+    m = index - SKETCH_ZERO
+    if m == 0:
         return 0.0
-    if index == SKETCH_BUCKETS - 1:
-        return math.inf  # overflow bucket; callers clamp to the exact maximum
-    key = index + SKETCH_KEY_OFFSET
-    low = _bits_double(key << SKETCH_SHIFT)
-    high = _bits_double((key + 1) << SKETCH_SHIFT)
-    return 0.5 * (low + high)
+    a = abs(m)
+    if a == SKETCH_HALF:
+        value = math.inf
+    else:
+        key = a + SKETCH_KEY_OFFSET
+        value = 0.5 * (_bits_double(key << SKETCH_SHIFT) + _bits_double((key + 1) << SKETCH_SHIFT))
+    return -value if m < 0 else value
 
 
 def check_probability(name: str, q) -> float:
@@ -71,9 +86,10 @@ def check_probability(name: str, q) -> float:
 
 @dataclass
 class QuantileSketch:
-    """Log-linear histogram of non-negative values (in the spirit of DDSketch, Masson et al. 2019,
-    with buckets keyed on the bits of the float). Any quantile of values in [2**-64, 2**64) comes
-    back within :data:`SKETCH_RELATIVE_ERROR` relative error of the exact order statistic."""
+    """Log-linear histogram of values of either sign (in the spirit of DDSketch, Masson et al. 2019,
+    with buckets keyed on the bits of the float, mirrored for negative values). Any quantile of
+    values of magnitude in [2**-64, 2**64) comes back within :data:`SKETCH_RELATIVE_ERROR` relative
+    error of the exact order statistic."""
 
     counts: dict[int, int] = field(default_factory=dict)
 

@@ -193,3 +193,17 @@ def test_an_interrupted_comparison_says_so_and_exits_130(capsys, interrupt_compa
     data = json.loads(out)
     assert code == 130 and data["interrupted"] and len(data["comparisons"]) == 1
     assert data["points"] == 8
+
+
+def test_compare_on_a_higher_is_better_metric_reports_p_higher(capsys):
+    from inferonomics import cli
+
+    example = "examples/quality-llama-8b-70b-405b.toml"
+    assert cli.main(["compare", example, "--metric", "net_value_usd_per_request", "--baseline",
+                     "model.id=llama-3.1-8b", "--samples", "4000"]) == 0
+    out = capsys.readouterr().out
+    assert "P(higher)" in out and "P(lower)" not in out
+    rows = [line for line in out.splitlines() if line.startswith("llama-3.1-")]
+    # The most likely better point first: the 70B is worth more than the 8B in most samples.
+    p_higher = float(rows[0].split("}")[-1].split()[0])
+    assert rows[0].startswith("llama-3.1-70b") and p_higher > 0.9

@@ -221,8 +221,11 @@ def test_a_quality_key_in_another_section_is_pointed_to_quality():
 # ----------------------------------------------------------------------------------------------
 
 def p_higher(comparison) -> float:
-    """P(the point's value is higher than the baseline's), from compare's P(lower) and ties."""
-    return 1.0 - comparison.p_a_lower - comparison.p_equal
+    """P(the point's value is higher than the baseline's): compare's P(higher), which a higher-is-
+    better metric reports as its P(better), and which with P(lower) and ties makes 1."""
+    assert comparison.p_a_better == comparison.p_a_higher
+    assert comparison.p_a_higher + comparison.p_a_lower + comparison.p_equal == pytest.approx(1.0)
+    return comparison.p_a_higher
 
 
 def compared_with_8b(scenario) -> dict:
@@ -268,3 +271,18 @@ def test_quantiles_of_a_negative_net_value_are_its_sample_quantiles():
     assert (values < 0).all()      # no [quality]: minus the cost per request
     got = result.summary()["net_value_usd_per_request"].quantile(0.5)
     assert got == pytest.approx(np.quantile(values, 0.5, method="lower"), rel=2.0 ** -8)
+
+
+def test_the_readme_example_answers_whether_70b_is_worth_it_and_when_405b_is():
+    """README: the 70B's net value beats the 8B's in 98% of samples, the 405B's in 12%; at $0.05
+    per success the 405B and the 70B are a coin flip, at $0.10 the 405B wins in 93%."""
+    by_model = compared_with_8b(EXAMPLE)
+    assert by_model["llama-3.1-70b"].p_a_higher == pytest.approx(0.981, abs=0.01)
+    assert by_model["llama-3.1-405b"].p_a_higher == pytest.approx(0.124, abs=0.02)
+    scenario = inferonomics.load_scenario(EXAMPLE)
+    for value, p in ((0.05, 0.52), (0.1, 0.93)):
+        pairs = compare_points(scenario.with_values({"quality.value_usd_per_success": value}),
+                               {"model.id": "llama-3.1-70b"}, "net_value_usd_per_request",
+                               samples=20_000, seed=0)
+        c405 = {point["model.id"]: c for point, c in pairs}["llama-3.1-405b"]
+        assert c405.p_a_higher == pytest.approx(p, abs=0.03)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """1: the first release; 2: outputs from the metric registry, ``water_l_per_mtok`` added;
 3: the ``non_finite`` infeasibility reason, distribution-valued sweep axes as structured columns
-(``PATH.dist``, ``PATH.low``, ...), xarray with ``quantile`` and ``stat`` dimensions."""
+(``PATH.dist``, ``PATH.low``, ...), xarray with ``quantile`` and ``stat`` dimensions; 4: the cost
+parts (``rental``/``capital``/``hosting``/``energy_usd_per_mtok``) and the quality metrics
+(``usd_per_request``, ``usd_per_success``, ``net_value_usd_per_request``)."""
 STREAM_VERSION = 1
 """1: SplitMix64 counter stream, stream ids frozen at their first-release positions."""
 

@@ -24,7 +24,7 @@ from ..model.columns import parse_stat, split_column
 from ..model.constraints import (FEASIBLE_COLUMN, MAXIMIZED_METRICS, Constraint, Objective,
                           metric_column, parse_constraint, parse_objective)
 from ..model.reference import STATUS_OK
-from ..model.registry import PARAMETER_BY_PATH
+from ..model.registry import HIGHER, METRIC_BY_NAME, PARAMETER_BY_PATH
 from ..sampling.rng import normalize_seed
 from .grid import Grid
 from .sweeps import SweepResult, _Progress
@@ -233,7 +233,9 @@ class Comparison:
     """A against B on ``metric`` over the same samples (common random numbers).
 
     ``p_a_lower``: probability that A's value is lower than B's (for a cost: A is cheaper), over
-    the samples where both run; ``p_equal`` ties. ``mean_difference`` = mean of A - B (units of
+    the samples where both run; ``p_a_higher`` the other way (for a net value: A is worth more);
+    ``p_equal`` ties; each with its Wilson interval. ``p_a_better`` is whichever of the two the
+    metric's direction (``registry.Metric.better``) makes the better. ``mean_difference`` = mean of A - B (units of
     the metric) with its ``CONFIDENCE`` interval; ``relative_difference`` = mean(A - B) / mean(B).
     """
 
@@ -249,6 +251,18 @@ class Comparison:
     mean_b: float
     mean_difference: float
     mean_difference_ci: tuple[float, float]
+    p_a_higher: float = math.nan
+    p_a_higher_ci: tuple[float, float] = (math.nan, math.nan)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return METRIC_BY_NAME[self.metric].better == HIGHER
+
+    @property
+    def p_a_better(self) -> float:
+        """P(A's value is the better one): P(higher) for a metric where higher is better (a
+        throughput, a net value), else P(lower)."""
+        return self.p_a_higher if self.higher_is_better else self.p_a_lower
 
     @property
     def relative_difference(self) -> float:
@@ -257,6 +271,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["relative_difference"] = self.relative_difference
+        out["p_a_better"] = self.p_a_better
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in out.items()}
 
 
@@ -326,11 +341,12 @@ def _compare_chunks(metric: str, samples: int, chunks_a, chunks_b, confidence: f
     if n == 0:
         nan2 = (math.nan, math.nan)
         return Comparison(metric, samples, 0, a_bad, b_bad, math.nan, nan2, math.nan,
-                          math.nan, math.nan, math.nan, nan2)
+                          math.nan, math.nan, math.nan, nan2, math.nan, nan2)
     half = z * math.sqrt(diff.m2 / (n - 1) / n) if n > 1 else math.inf
+    higher = n - lower - equal
     return Comparison(metric, samples, n, a_bad, b_bad, lower / n, _wilson(lower, n, z),
                       equal / n, mean_a.mean, mean_b.mean, diff.mean,
-                      (diff.mean - half, diff.mean + half))
+                      (diff.mean - half, diff.mean + half), higher / n, _wilson(higher, n, z))
 
 
 def _check_compare_args(metric, samples, confidence, threads) -> int:

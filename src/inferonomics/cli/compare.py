@@ -53,14 +53,18 @@ def run(args) -> int:
             print(f"interrupted: {len(pairs):,} of {pairs.total:,} comparisons finished")
         if not pairs:
             return code
-        rows = [list(pairs[0][0]) + ["P(lower)", "mean diff", "95% CI", "relative"]]
-        def order(pc):   # most likely lower first, then by the mean difference
+        higher = pairs[0][1].higher_is_better
+        rows = [list(pairs[0][0]) + ["P(higher)" if higher else "P(lower)", "mean diff", "95% CI",
+                                     "relative"]]
+        def order(pc):   # most likely better first, then by the mean difference
             c = pc[1]
-            return (1, 0) if math.isnan(c.p_a_lower) else (-c.p_a_lower, c.mean_difference)
+            if math.isnan(c.p_a_better):
+                return (1, 0)
+            return (0, -c.p_a_better, -c.mean_difference if higher else c.mean_difference)
 
         for p, c in sorted(pairs, key=order):
             rows.append([cell(v) if not isinstance(v, dict) else str(v) for v in p.values()] + [
-                f"{c.p_a_lower:.3f}", fmt(c.mean_difference),
+                f"{c.p_a_better:.3f}", fmt(c.mean_difference),
                 f"[{fmt(c.mean_difference_ci[0])}, {fmt(c.mean_difference_ci[1])}]",
                 f"{c.relative_difference:+.1%}"])
         print_table(rows, left=range(len(pairs[0][0])))
@@ -88,8 +92,12 @@ def run(args) -> int:
     if c.both_feasible == 0:
         print("no sample where both run: nothing to compare")
         return 0
-    print(f"P(A lower than B) = {c.p_a_lower:.4f} (95% CI {c.p_a_lower_ci[0]:.4f} - "
-          f"{c.p_a_lower_ci[1]:.4f}); ties {c.p_equal:.4f}")
+    if c.higher_is_better:   # a throughput, a net value: the question is which is higher
+        print(f"P(A higher than B) = {c.p_a_higher:.4f} (95% CI {c.p_a_higher_ci[0]:.4f} - "
+              f"{c.p_a_higher_ci[1]:.4f}); ties {c.p_equal:.4f}")
+    else:
+        print(f"P(A lower than B) = {c.p_a_lower:.4f} (95% CI {c.p_a_lower_ci[0]:.4f} - "
+              f"{c.p_a_lower_ci[1]:.4f}); ties {c.p_equal:.4f}")
     print(f"mean A = {fmt(c.mean_a)}, mean B = {fmt(c.mean_b)}; mean A - B = "
           f"{fmt(c.mean_difference)} (95% CI {fmt(c.mean_difference_ci[0])} to "
           f"{fmt(c.mean_difference_ci[1])}), {c.relative_difference:+.1%} of B")

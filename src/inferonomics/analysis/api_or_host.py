@@ -47,7 +47,7 @@ UNITS = {"api_usd_per_month": "USD/month", "self_host_usd_per_month": "USD/month
          "saving_usd_per_month": "USD/month", "replicas": "replicas", "devices": "devices",
          "tokens_per_month": "tokens/month", "output_tokens_per_month": "tokens/month",
          "break_even_tokens_per_month": "tokens/month",
-         "api_usd_per_mtok": "USD/Mtok", "self_host_usd_per_mtok": "USD/Mtok",
+         "api_usd_per_mtok": "USD/Mtok output", "self_host_usd_per_mtok": "USD/Mtok output",
          "replica_usd_per_month": "USD/month", "replica_output_tokens_per_month": "tokens/month",
          "replica_utilization": "fraction"}
 
@@ -93,7 +93,7 @@ class ApiComparison:
             "p_self_host_cheaper": self.p_self_host_cheaper(),
             "break_even_tokens_per_month": {
                 "share_with_break_even": float(np.isfinite(be[ok]).mean()) if ok.any() else 0.0,
-                **(statistics(be) or {})},
+                **(statistics(be[np.isfinite(be)]) or {})},
             **stats, "units": dict(UNITS)}
 
 
@@ -106,6 +106,15 @@ def break_even_volume(replica_month, capacity, api_per_output_token, total_per_o
         one_replica_pays = replica_month / api_per_output_token     # output tokens a month
         return np.where(one_replica_pays < capacity,
                         one_replica_pays * total_per_output_token, np.inf)
+
+
+def api_offer_of(scenario: Scenario) -> ApiOffer:
+    """The scenario's ``[api]``, or without one the price book's offers for its catalog model."""
+    offer = scenario.analysis.get("api")
+    if offer is None:
+        model_id = scenario.values.get("model.id")
+        offer = parse_api(None, model_id if isinstance(model_id, str) else None)
+    return offer
 
 
 def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_API_SAMPLES,
@@ -132,10 +141,7 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
     if demand is None:
         raise ScenarioError("demand", "missing section [demand]: give tokens_per_month, "
                             "input_tokens_per_month with output_tokens_per_month, or requests_per_s")
-    offer = scenario.analysis.get("api")
-    if offer is None:
-        model_id = scenario.values.get("model.id")
-        offer = parse_api(None, model_id if isinstance(model_id, str) else None)
+    offer = api_offer_of(scenario)
     seed = normalize_seed(seed)
     samples = integer_argument("samples", samples, 1, MAX_SAMPLES)
     threads = backends.check_threads(threads)
@@ -173,4 +179,4 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
     return result
 
 
-__all__ = ["ApiComparison", "api_or_self_host", "break_even_volume", "DEFAULT_API_SAMPLES"]
+__all__ = ["ApiComparison", "api_offer_of", "api_or_self_host", "break_even_volume", "DEFAULT_API_SAMPLES"]

@@ -128,7 +128,7 @@ class EdgeOrCloud:
             if key in self.values:
                 be = self.values[key]
                 out[key] = {"share_with_break_even": float(np.isfinite(be[ok]).mean()) if ok.any()
-                            else 0.0, **(statistics(be) or {})}
+                            else 0.0, **(statistics(be[np.isfinite(be)]) or {})}
         out.update({k: statistics(v) for k, v in self.values.items() if k not in BREAK_EVEN.values()})
         out["units"] = {k: u for k, u in UNITS.items() if k in self.values}
         return out

@@ -35,11 +35,11 @@ from ..errors import ScenarioError
 from ..io import pricing
 from ..io.horizon import parse_horizon
 from ..io.scenario import Scenario, load_scenario
-from ..model.registry import HORIZON_PARAMETERS
+from ..model.registry import HORIZON_DEFAULT_SOURCES, HORIZON_PARAMETERS
 from ..sampling.columns import draw_column, sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..model.reference import TOKENS_PER_MTOK
-from .api_or_host import api_or_self_host, break_even_volume
+from .api_or_host import api_offer_of, api_or_self_host, break_even_volume
 from .tco import statistics, tco
 
 MONTHS_PER_YEAR = 12
@@ -47,6 +47,8 @@ MID_YEAR = 0.5
 DEFAULT_HORIZON_SAMPLES = 20_000
 DEFAULT_TERM_YEARS = 1
 RENTED_MODES = ("rent", "reserved", "spot")
+MAX_PURCHASES = 100
+"""Most purchases of the same hardware one horizon may cost (a 30-year horizon of 0.3-year lives)."""
 
 
 def _discount(rate: np.ndarray, t: float | np.ndarray) -> np.ndarray:
@@ -64,6 +66,8 @@ class HorizonResult:
     seed: int
     current: str | None
     years: np.ndarray
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)     # each horizon input's draws
+    given: frozenset[str] = frozenset()                            # those the scenario gives
     present_value: dict[str, np.ndarray] = field(default_factory=dict)
     api: dict[str, Any] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
@@ -91,6 +95,11 @@ class HorizonResult:
         return {
             "scenario": self.scenario.name, "samples": self.samples, "seed": self.seed,
             "current": self.current, "years": statistics(self.years.astype(float)),
+            "inputs": {name: {"given": name in self.given, **(statistics(v) or {}),
+                              **({"source": HORIZON_DEFAULT_SOURCES[name]}
+                                 if name not in self.given and name in HORIZON_DEFAULT_SOURCES
+                                 else {})}
+                       for name, v in self.inputs.items()},
             "present_value_usd": {n: statistics(v) for n, v in self.present_value.items()},
             "p_cheapest": self.p_cheapest(),
             "p_waiting_beats_buying_now": waiting,
@@ -119,6 +128,8 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
         raise ScenarioError(scenario.axes[0].path, "horizon compares one configuration; fix the "
                             "sweep axis (--set)")
     hz = scenario.analysis.get("horizon") or parse_horizon(None)
+    if scenario.analysis.get("demand") is not None:
+        api_offer_of(scenario)   # an API the book cannot price is refused before anything runs
     seed = normalize_seed(seed)
     costs = tco(scenario, samples, seed, backend=backend, threads=threads)
     keys = sample_keys(seed, costs.samples)
@@ -126,8 +137,8 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
          for p in HORIZON_PARAMETERS}
     years = x["years"].astype(np.int64)
     rate = x["discount_rate"]
-    result = HorizonResult(scenario, costs.samples, seed, hz.current, years,
-                           skipped=dict(costs.skipped))
+    result = HorizonResult(scenario, costs.samples, seed, hz.current, years, inputs=x,
+                           given=frozenset(hz.given), skipped=dict(costs.skipped))
     span = int(years.max())
 
     def present_value(monthly_by_year, option, start_year=0.0):
@@ -145,7 +156,9 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
     hw_factor = lambda y: (1.0 - x["hardware_decline_per_year"]) ** y
     monthly = {m: c["usd_per_month"] for m, c in costs.costs.items()}
     if "own" in monthly:
-        result.present_value["own"] = present_value(lambda y: monthly["own"], "own")
+        owning = _Owning(costs, x, rate, years)
+        result.present_value["own"] = owning.present_value(0) + (
+            _switch(x, rate, monthly["own"], 0.0) if hz.current not in (None, "own") else 0.0)
     for mode in ("rent", "spot"):
         if mode in monthly:
             result.present_value[mode] = present_value(
@@ -158,15 +171,64 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
         for k in range(1, span):
             # Rent before year k, then own hardware bought in year k; a sample whose horizon ends
             # before year k never buys. The purchase is a switch whatever runs today.
-            later = lambda y, k=k: np.where(y < k, monthly["rent"] * rent_factor(y),
-                                            monthly["own"] * hw_factor(k))
-            pv = present_value(later, "rent")
+            renting = lambda y, k=k: np.where(y < k, monthly["rent"] * rent_factor(y), 0.0)
+            pv = present_value(renting, "rent") + owning.present_value(k)
             result.present_value[f"rent, buy in year {k}"] = pv + np.where(
-                k < years, _switch(x, rate, monthly["own"] * hw_factor(k), float(k)), 0.0)
+                k < years, _switch(x, rate, monthly["own"], float(k)), 0.0)
     if scenario.analysis.get("demand") is not None:
         result.api = _api_over_years(scenario, costs, x, rate, years, span, hz.current,
                                      backend, threads)
     return result
+
+
+class _Owning:
+    """Owning's payments, per sample: the replica's devices bought (``count x purchase_usd`` at
+    today's price, times the hardware trend ``(1 - hardware_decline_per_year)^t`` when bought in
+    year ``t``), bought again at the end of each ``lifetime_years``, their resale value
+    (``residual_fraction`` of what they cost) back at each end of life and, at the horizon's end,
+    the book value of what is still in use (falling in a straight line from the price to the resale
+    value over the life); hosting, colocation and electricity every month (today's, flat)."""
+
+    def __init__(self, costs, x, rate, years):
+        drawn = costs.inputs["own"]
+        self.price = drawn["count"] * drawn["purchase_usd"]
+        self.life = drawn["lifetime_years"]
+        self.residual = drawn["residual_fraction"]
+        own = costs.costs["own"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            running = np.where(own["usd_per_mtok"] > 0, (own["hosting_usd_per_mtok"]
+                               + own["energy_usd_per_mtok"]) / own["usd_per_mtok"], 0.0)
+        self.running_month = own["usd_per_month"] * running
+        self.decline, self.rate, self.years = x["hardware_decline_per_year"], rate, years
+        purchases = np.ceil(years / self.life)
+        if np.nanmax(purchases) > MAX_PURCHASES:
+            raise ScenarioError("deployment.lifetime_years", f"the horizon buys the hardware up to "
+                                f"{np.nanmax(purchases):.0f} times over (a lifetime of "
+                                f"{np.nanmin(self.life):g} years); at most {MAX_PURCHASES} "
+                                "purchases are costed: lengthen the lifetime or shorten the horizon")
+
+    def present_value(self, start: int) -> np.ndarray:
+        """Today's value of owning from year ``start`` to each sample's horizon end."""
+        r, y_end = self.rate, self.years.astype(float)
+        total = np.zeros_like(self.price)
+        t = np.full_like(self.price, float(start))
+        while True:
+            buying = t < y_end
+            if not buying.any():
+                break
+            price = self.price * (1.0 - self.decline) ** t
+            end = t + self.life
+            ends_inside = end <= y_end
+            age_at_end = np.minimum(end, y_end) - t
+            value_back = np.where(ends_inside, self.residual * price,
+                                  price * (1.0 - (1.0 - self.residual) * age_at_end / self.life))
+            total += np.where(buying, price * _discount(r, t)
+                              - value_back * _discount(r, np.minimum(end, y_end)), 0.0)
+            t = np.where(buying, end, t)
+        for y in range(start, int(y_end.max(initial=0))):
+            total += np.where(y < y_end, MONTHS_PER_YEAR * self.running_month
+                              * _discount(r, y + MID_YEAR), 0.0)
+        return total
 
 
 def _switch(x, rate, month_after, t) -> np.ndarray:

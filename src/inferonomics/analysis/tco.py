@@ -50,13 +50,19 @@ DEFAULT_TCO_SAMPLES = 20_000
 
 
 def statistics(x: np.ndarray) -> dict[str, float] | None:
-    """mean, std, p5, p50, p95 of the finite values of ``x``; None when there are none."""
-    x = x[np.isfinite(x)]
+    """mean, std, p5, p50, p95 of the finite values of ``x``; None when there are none. NaN marks
+    a sample that could not run (reported elsewhere); values that overflowed to +-inf are counted
+    in ``infinite_share`` (of the samples that ran) when there are any."""
+    ran = x[~np.isnan(x)]
+    x = ran[np.isfinite(ran)]
     if x.size == 0:
         return None
     p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
-    return {"mean": float(x.mean()), "std": float(x.std(ddof=1)) if x.size > 1 else 0.0,
-            "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+    out = {"mean": float(x.mean()), "std": float(x.std(ddof=1)) if x.size > 1 else 0.0,
+           "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+    if x.size < ran.size:
+        out["infinite_share"] = 1.0 - x.size / ran.size
+    return out
 
 
 @dataclass
@@ -71,6 +77,7 @@ class TcoResult:
     utilization: np.ndarray
     basis: dict[str, str] = field(default_factory=dict)
     costs: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    inputs: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)   # each mode's draws
     break_even: dict[str, np.ndarray] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -188,6 +195,7 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
         per_month = per_mtok["usd_per_mtok"] * tokens_per_month / TOKENS_PER_MTOK
         devices = run._table.inputs["count"]
         paid_hours = devices * HOURS_PER_MONTH * (1.0 if PAYS_IDLE_HOURS[mode] else u)
+        result.inputs[mode] = run._table.inputs
         result.costs[mode] = {"usd_per_device_hour": per_month / paid_hours,
                               "usd_per_mtok": per_mtok["usd_per_mtok"], "usd_per_month": per_month,
                               **{m: per_mtok[m] for m in PART_METRICS}}

@@ -33,6 +33,13 @@ def run(args) -> int:
     print(printable(data["scenario"]))
     print(f"{data['samples']} samples | seed {data['seed']} | horizon p50 "
           f"{fmt(data['years']['p50'])} years | today: {data['current'] or 'nothing runs yet'}")
+    trend = {k: data["inputs"][k]["p50"] for k in ("discount_rate", "rent_decline_per_year",
+                                                  "hardware_decline_per_year",
+                                                  "api_price_factor_per_year")}
+    print(f"p50 of the trends: discount {trend['discount_rate']:.1%}/yr, rent "
+          f"{-trend['rent_decline_per_year']:+.1%}/yr, hardware cost of the same work "
+          f"{-trend['hardware_decline_per_year']:+.1%}/yr, API prices /"
+          f"{fmt(trend['api_price_factor_per_year'])} a year (--json: each with its source)")
     rows = [("option", "present value, USD (p50 [p5, p95])", "P(cheapest)")]
     for name, stats in data["present_value_usd"].items():
         p = data["p_cheapest"].get(name)

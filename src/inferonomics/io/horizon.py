@@ -27,6 +27,7 @@ class Horizon:
 
     inputs: dict[str, Distribution]
     current: str | None = None
+    given: tuple[str, ...] = ()          # the inputs the scenario gives (the others: defaults)
 
 
 def parse_horizon(table: Any) -> Horizon:
@@ -46,7 +47,7 @@ def parse_horizon(table: Any) -> Horizon:
                             + ", ".join(CURRENT_OPTIONS))
     inputs = {p.name: parse_single(p.path, table[p.name], p) if p.name in table else default_of(p)
               for p in HORIZON_PARAMETERS}
-    return Horizon(inputs, current)
+    return Horizon(inputs, current, tuple(p.name for p in HORIZON_PARAMETERS if p.name in table))
 
 
 __all__ = ["Horizon", "parse_horizon", "CURRENT_OPTIONS"]

@@ -393,18 +393,31 @@ MAX_MIGRATION_MONTHS = 12      # a migration is charged within the year of the s
 DEFAULT_DISCOUNT_RATE = Triangular(0.07, 0.10, 0.15)
 """The cost of capital of GPU owners, CoreWeave 10-Q effective rates 7-15 %, 9-11 % typical
 (ECONOMICS.md §3.2, 2025): the same prior as own mode's ``cost.cost_of_capital``."""
-DEFAULT_RENT_DECLINE = Triangular(0.0, 0.15, 0.28)
+DEFAULT_RENT_DECLINE = Triangular(-0.10, 0.15, 0.28)
 """Yearly fall of GPU rental prices: hyperscaler list prices about flat, neoclouds -22 % in 2025
 (FT/RBC), -28 %/yr implied by AWS p5's 2024 1-year against 3-year reservation prices (x0.72/yr),
-with a rebound of +40 % from October 2025 to March 2026 (SemiAnalysis) (ECONOMICS.md §3.6)."""
+with a rebound of +40 % from October 2025 to March 2026 (SemiAnalysis) (ECONOMICS.md §3.6): a
+year of rising prices (down to +10 %) keeps some weight."""
 DEFAULT_HARDWARE_DECLINE = Uniform(0.245, 0.30)
 """Yearly fall of the cost of the same work on newly bought hardware: FLOP/s per USD doubles every
 2.07-2.46 years (Epoch 2022: -24.5..-28.5 %/yr), -30 %/yr (Epoch 2024) (ECONOMICS.md §3.6)."""
-DEFAULT_API_PRICE_FACTOR = LogNormal(10.0, 1.4)
+DEFAULT_API_PRICE_FACTOR = LogNormal(10.0, 1.0)
 """Yearly division of API prices at fixed capability: 10x/yr central (a16z 2024, "LLMflation"),
 9x-900x/yr across capability thresholds (Epoch AI 2025, "LLM inference prices have fallen rapidly
-but unequally across tasks") (ECONOMICS.md §3.6). sigma 1.4 puts p5 near 1 (no fall, as for one
-fixed model at one provider) and p95 near 100."""
+but unequally across tasks") (ECONOMICS.md §3.6). sigma 1.0 puts p5 at 1.9, p95 at 52 and 1 % of
+the weight below 1 (a year in which a price rises)."""
+
+HORIZON_DEFAULT_SOURCES = {
+    "discount_rate": "owners' cost of capital 7-15 %, CoreWeave 10-Q effective rates (2025)",
+    "rent_decline_per_year": "neoclouds -22 % in 2025 (FT/RBC), AWS p5 1- vs 3-year reservations "
+                             "x0.72/yr (2024), hyperscalers flat, +40 % rebound Oct 2025-Mar 2026 "
+                             "(SemiAnalysis)",
+    "hardware_decline_per_year": "FLOP/s per USD doubling in 2.07-2.46 years (Epoch AI 2022), "
+                                 "-30 %/yr (Epoch AI 2024)",
+    "api_price_factor_per_year": "10x/yr at fixed capability (a16z 2024, LLMflation), 9x-900x/yr "
+                                 "across tasks (Epoch AI 2025)",
+}
+"""Where each sourced default of a ``horizon`` input comes from (reported with the results)."""
 
 HORIZON_PARAMETERS: tuple[Parameter, ...] = (
     _p("horizon", "years", "years", 1, MAX_HORIZON_YEARS, "Years over which the options are costed.",

@@ -14,13 +14,14 @@ tokens, in sample ``i``:
   recovery factor; straight line when the cost of capital is 0), recovered from its per-token figure
   as ``capital_usd_per_mtok / 10^6 x tokens_per_s x utilization x 86,400 s``. A share ``s``
   (``edge.share_of_use``) of it is charged to the ``r`` requests a day (``edge.requests_per_day``):
-  ``K s / r`` per request. Energy per request ``E = joules_per_token x O`` (the device's energy at
-  the edge scenario's ``energy.pue``, 1 at home, and ``deployment.utilization``: 1 charges only the
-  energy of serving; below 1 also the idle draw of the hours the device is kept on for it),
-  priced at ``edge.usd_per_kwh``. Hosting, colocation and the model's electricity are not charged
-  (a device at home or in an office has none of them), so the edge scenario may not give them.
-  The device serves at most ``tokens_per_s x 86,400 / O`` requests a day; a sample asking for more
-  is infeasible.
+  ``K s / r`` per request. Energy per request: the request's own ``joules_per_token x O`` (the
+  device serving, at the edge scenario's ``energy.pue``, 1 at home), plus its share of the day's
+  idling, ``(idle_w + host_w) x count x PUE x`` the seconds of the day the device does not serve,
+  ``x s / r``: a device kept on for these requests draws its idle power between them. Priced at
+  ``edge.usd_per_kwh``. Hosting, colocation and the model's electricity are not charged (a device
+  at home or in an office has none of them), so the edge scenario may not give them, nor a
+  ``deployment.utilization`` (the busy share follows from ``r``). The device serves at most
+  ``tokens_per_s x 86,400 / O`` requests a day; a sample asking for more is infeasible.
 * **cloud, self-hosted** (the cloud scenario in its own cost mode): ``usd_per_mtok x O / 10^6``
   (the model's cost per token at the scenario's utilisation, idle hours included), plus data
   transfer out, ``O x network.bytes_per_token / 10^9 x network.usd_per_gb`` (transfer in is free
@@ -29,10 +30,11 @@ tokens, in sample ``i``:
 * **API** (the cloud scenario's ``[api]``, or the API price book's offers for its model):
   ``(I x p_in + O x p_out) / 10^6``; the provider's latency and energy are not known.
 
-Break-even requests a day: the edge costs ``K s / r + e`` per request (``e``: its energy cost),
-falling with ``r``; against an option costing ``c`` per request the two meet at
-``r* = K s / (c - e)``, above which the edge is cheaper. There is none (infinity) when the edge's
-energy alone costs at least ``c`` or when ``r*`` is more than the device can serve in a day.
+Break-even requests a day: with ``W`` a day's idle energy cost at no load and ``e`` a request's
+active energy cost, the edge costs ``(K + W) s / r - W s / C + e`` per request at ``r`` requests a
+day (``C``: its capacity), falling with ``r``; against an option costing ``c`` per request the two
+meet at ``r* = (K + W) s / (c - e + W s / C)``, above which the edge is cheaper. There is none
+(infinity) when ``r*`` would be more than the device can serve in a day.
 """
 
 from __future__ import annotations
@@ -151,6 +153,9 @@ def _check_pair(edge: Scenario, cloud: Scenario) -> None:
         raise ScenarioError("cost.mode", f"the edge device must be bought (own mode: "
                             f"cost.purchase_usd, or a device with a purchase price in the book); "
                             f"the edge scenario is in {plans[0].cost_mode} mode")
+    if "deployment.utilization" in edge.values:
+        raise ScenarioError("deployment.utilization", "not used at the edge: the share of the day "
+                            "the device serves follows from edge.requests_per_day")
     for key in NOT_AT_THE_EDGE:
         if f"cost.{key}" in edge.values:
             hint = ("give the edge's electricity price as edge.usd_per_kwh" if key == "usd_per_kwh"
@@ -210,11 +215,19 @@ def edge_or_cloud(edge: Scenario | Mapping | str, cloud: Scenario | Mapping | st
         # The device's capital per day, from the model's per-token figure (one formula, the model's).
         capital_per_day = (ye["capital_usd_per_mtok"] / TOKENS_PER_MTOK * ye["tokens_per_s"]
                            * xe["utilization"] * SECONDS_PER_DAY)
+        capacity = ye["tokens_per_s"] * SECONDS_PER_DAY / n_out
+        # Between requests the device idles, drawing its idle (and host) power: a day of idling
+        # is a fixed cost like the capital, less the share of the day spent serving.
+        idle_w = (xe["idle_w"] + xe["host_w"]) * xe["count"] * xe["pue"]
+        idle_j_per_day = idle_w * SECONDS_PER_DAY * (1.0 - d["requests_per_day"] / capacity)
+        idle_usd_at_no_load = (idle_w * SECONDS_PER_DAY / JOULES_PER_KWH * d["usd_per_kwh"]
+                               * d["share_of_use"])
         charged_per_day = capital_per_day * d["share_of_use"]
-        edge_joules = ye["joules_per_token"] * n_out
+        active_joules = ye["joules_per_token"] * n_out
+        edge_joules = active_joules + idle_j_per_day * d["share_of_use"] / d["requests_per_day"]
+        active_usd = active_joules / JOULES_PER_KWH * d["usd_per_kwh"]
         edge_energy_usd = edge_joules / JOULES_PER_KWH * d["usd_per_kwh"]
         edge_capital_usd = charged_per_day / d["requests_per_day"]
-        capacity = ye["tokens_per_s"] * SECONDS_PER_DAY / n_out
         cloud_network_usd = n_out * d["bytes_per_token"] / BYTES_PER_GB * d["usd_per_gb"]
         per_request = {"cloud": yc["usd_per_mtok"] * n_out / TOKENS_PER_MTOK + cloud_network_usd}
         if offer is not None:
@@ -233,9 +246,15 @@ def edge_or_cloud(edge: Scenario | Mapping | str, cloud: Scenario | Mapping | st
             "edge_requests_per_day_max": capacity,
             "edge_busy_fraction": d["requests_per_day"] / capacity,
         }
+        # The edge costs (K + W) s / r - W s / capacity + e per request at r requests a day (K:
+        # capital, W: a day's idle energy at no load, s: share of use, e: a request's active
+        # energy); it meets an option costing c at r* = (K + W) s / (c - e + W s / capacity),
+        # which lies within the device's capacity exactly when K s / capacity + e <= c.
+        fixed_per_day = charged_per_day + idle_usd_at_no_load
         for option, c in per_request.items():
-            r_star = charged_per_day / (c - edge_energy_usd)
-            values[BREAK_EVEN[option]] = np.where((c > edge_energy_usd) & (r_star <= capacity),
+            margin = c - active_usd + idle_usd_at_no_load / capacity
+            r_star = fixed_per_day / margin
+            values[BREAK_EVEN[option]] = np.where((margin > 0) & (r_star <= capacity),
                                                   r_star, np.inf)
 
     edge_ok = ye["status"] == STATUS_OK

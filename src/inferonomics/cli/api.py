@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..analysis.api_or_host import DEFAULT_API_SAMPLES, UNITS, api_or_self_host
 from ..errors import printable
-from .common import add_run_options, dump_json, fmt, print_table, scenario_of
+from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
 
 SHOWN = ("tokens_per_month", "api_usd_per_month", "self_host_usd_per_month", "saving_usd_per_month",
          "api_usd_per_mtok", "self_host_usd_per_mtok", "replicas", "devices", "replica_utilization")
@@ -34,8 +34,7 @@ def run(args) -> int:
     rows = [("per month (p50 [p5, p95])", "value", "unit")]
     for key in SHOWN:
         s = data[key]
-        rows.append((key, "no feasible sample" if s is None else
-                     f"{fmt(s['p50'])} [{fmt(s['p5'])}, {fmt(s['p95'])}]", UNITS[key]))
+        rows.append((key, interval_cell(s), UNITS[key]))
     print_table(rows, left=(0,))
     p = data["p_self_host_cheaper"]
     if p is None:

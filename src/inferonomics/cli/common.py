@@ -47,6 +47,13 @@ def fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def interval_cell(stats, missing: str = "no feasible sample") -> str:
+    """``p50 [p5, p95]`` of a statistics dict (``analysis.tco.statistics``), or ``missing``."""
+    if stats is None:
+        return missing
+    return f"{fmt(stats['p50'])} [{fmt(stats['p5'])}, {fmt(stats['p95'])}]"
+
+
 def print_table(rows, left=(0,)) -> None:
     """Rows of strings as aligned columns (those in ``left`` left-aligned), the first row a header.
     Control characters in a cell (an id or a name from a user's file) are shown escaped."""

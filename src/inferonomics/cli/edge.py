@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..analysis.edge_or_cloud import DEFAULT_EDGE_SAMPLES, UNITS, edge_or_cloud
 from ..errors import printable
 from ..io.scenario import load_scenario
-from .common import add_run_options, assignments, dump_json, fmt, print_table
+from .common import add_run_options, assignments, dump_json, fmt, interval_cell, print_table
 
 ROWS = (   # (label, unit key, metric of the edge, of the cloud, of the API)
     ("USD per request", "edge_usd_per_request", "edge_usd_per_request", "cloud_usd_per_request",
@@ -38,12 +38,6 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _cell(stats) -> str:
-    if stats is None:
-        return ""
-    return f"{fmt(stats['p50'])} [{fmt(stats['p5'])}, {fmt(stats['p95'])}]"
-
-
 def run(args) -> int:
     both = assignments(args.set or [], "--set")
     edge, cloud = (load_scenario(path).with_values(
@@ -68,7 +62,7 @@ def run(args) -> int:
     rows = [("per request (p50 [p5, p95])", "edge", "cloud") + (("API",) if has_api else ())
             + ("unit",)]
     for label, unit, *sides in ROWS:
-        cells = tuple(_cell(data.get(k)) if k else "" for k in sides[:3 if has_api else 2])
+        cells = tuple(interval_cell(data.get(k), "") if k else "" for k in sides[:3 if has_api else 2])
         rows.append((label,) + cells + (UNITS[unit],))
     print_table(rows, left=(0,))
     left_out = 1 - data["feasible_share"]

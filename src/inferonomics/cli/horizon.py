@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..analysis.horizon import DEFAULT_HORIZON_SAMPLES, horizon
 from ..errors import printable
-from .common import add_run_options, dump_json, fmt, print_table, scenario_of
+from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
 
 
 def add_parser(subparsers) -> None:
@@ -14,12 +14,6 @@ def add_parser(subparsers) -> None:
     add_run_options(p, f"samples (default {DEFAULT_HORIZON_SAMPLES:,})")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
-
-
-def _cell(stats) -> str:
-    if stats is None:
-        return "no feasible sample"
-    return f"{fmt(stats['p50'])} [{fmt(stats['p5'])}, {fmt(stats['p95'])}]"
 
 
 def run(args) -> int:
@@ -43,7 +37,7 @@ def run(args) -> int:
     rows = [("option", "present value, USD (p50 [p5, p95])", "P(cheapest)")]
     for name, stats in data["present_value_usd"].items():
         p = data["p_cheapest"].get(name)
-        rows.append((name, _cell(stats), "" if p is None else f"{p:.3f}"))
+        rows.append((name, interval_cell(stats), "" if p is None else f"{p:.3f}"))
     print_table(rows, left=(0,))
     for mode, p in data["p_own_cheaper"].items():
         if p is not None:
@@ -58,7 +52,7 @@ def run(args) -> int:
         print()
         print(printable(f"API ({api['api_basis']}) against self-hosting ({api['self_host_basis']}):"))
         for name, stats in api["present_value_usd"].items():
-            print(f"  {name}: present value {_cell(stats)} USD")
+            print(f"  {name}: present value {interval_cell(stats)} USD")
         if api["p_self_host_cheaper"] is not None:
             print(f"  P(self-hosting is cheaper over the horizon) = {api['p_self_host_cheaper']:.3f}")
         rows = [("year", "P(self-host cheaper)", "break-even tokens/month (p50 [p5, p95])",
@@ -66,7 +60,7 @@ def run(args) -> int:
         for row in api["by_year"]:
             p = row["p_self_host_cheaper"]
             rows.append((str(row["year"]), "" if p is None else f"{p:.3f}",
-                         _cell(row["break_even_tokens_per_month"]) if row[
+                         interval_cell(row["break_even_tokens_per_month"]) if row[
                              "break_even_tokens_per_month"] else "none",
                          f"{row['share_with_break_even']:.0%}"))
         print_table(rows, left=(0,))

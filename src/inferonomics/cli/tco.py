@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..analysis.tco import DEFAULT_TCO_SAMPLES, REPORTED, UNITS, tco
 from ..errors import printable
-from .common import add_run_options, dump_json, fmt, print_table, scenario_of
+from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
 
 
 def add_parser(subparsers) -> None:
@@ -14,12 +14,6 @@ def add_parser(subparsers) -> None:
     add_run_options(p, f"samples per mode (default {DEFAULT_TCO_SAMPLES:,})")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
-
-
-def _cell(stats) -> str:
-    if stats is None:
-        return "no feasible sample"
-    return f"{fmt(stats['p50'])} [{fmt(stats['p5'])}, {fmt(stats['p95'])}]"
 
 
 def run(args) -> int:
@@ -37,7 +31,7 @@ def run(args) -> int:
     modes = list(data["modes"])
     rows = [("metric (p50 [p5, p95])",) + tuple(modes) + ("unit",)]
     for metric in REPORTED:
-        rows.append((metric,) + tuple(_cell(data["modes"][m][metric]) for m in modes)
+        rows.append((metric,) + tuple(interval_cell(data["modes"][m][metric]) for m in modes)
                     + (UNITS[metric],))
     print_table(rows, left=(0,))
     for mode in modes:

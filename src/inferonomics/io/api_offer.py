@@ -10,7 +10,7 @@ million tokens). Without ``[api]``, the scenario's catalog model id is looked up
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution
 from . import api_prices
 from .checks import describe
-from .values import parse_single
+from .values import parse_single, section_table
 
 PRICE_KEYS = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok")
 API_KEYS = ("model",) + PRICE_KEYS
@@ -88,14 +88,7 @@ def _pick(n: int, keys: list[int]) -> np.ndarray:
 def parse_api(table: Any, model_id: str | None) -> ApiOffer:
     """Check ``[api]`` (None when the scenario has none) and return its offer. ``model_id`` is the
     scenario's catalog model id, the model looked up when ``[api]`` names neither model nor prices."""
-    if table is None:
-        table = {}
-    if not isinstance(table, Mapping):
-        raise ScenarioError("api", f"must be a table [api], got {describe(table)}")
-    for key in table:
-        if key not in API_KEYS:
-            raise ScenarioError(f"api.{key}", f"unknown key{suggest(key, API_KEYS)}; [api] takes "
-                                + ", ".join(API_KEYS))
+    table = section_table("api", table, API_KEYS)
     given = [k for k in PRICE_KEYS if k in table]
     if "model" in table and given:
         raise ScenarioError(f"api.{given[0]}", "give the API's model (prices from the price book) "

@@ -11,17 +11,15 @@ from its prompt cache. Every figure may be a distribution.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError, suggest
-from ..model.registry import ANALYSIS_PARAMETER_BY_PATH
-from ..model.registry import default_of
+from ..errors import ScenarioError
+from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, default_of
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution
-from .checks import describe
-from .values import parse_single
+from .values import parse_single, section_table
 
 SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
 """A mean month (a Julian year over twelve), s."""
@@ -65,12 +63,7 @@ def parse_demand(table: Any) -> Demand | None:
     """Check ``[demand]`` (None when the scenario has none)."""
     if table is None:
         return None
-    if not isinstance(table, Mapping):
-        raise ScenarioError("demand", f"must be a table [demand], got {describe(table)}")
-    for key in table:
-        if key not in DEMAND_KEYS:
-            raise ScenarioError(f"demand.{key}", f"unknown key{suggest(key, DEMAND_KEYS)}; "
-                                "[demand] takes " + ", ".join(DEMAND_KEYS))
+    table = section_table("demand", table, DEMAND_KEYS)
     forms = [form for form in VOLUME_FORMS if any(k in table for k in form)]
     if len(forms) != 1:
         given = " and ".join(k for form in forms for k in form if k in table)

@@ -12,17 +12,15 @@ against its allowed range when the scenario loads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError, suggest
-from ..model.registry import EDGE_PARAMETERS
-from ..model.registry import default_of
+from ..errors import ScenarioError
+from ..model.registry import EDGE_PARAMETERS, default_of
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution
-from .checks import describe
-from .values import parse_single
+from .values import parse_single, section_table
 
 KEYS = {section: tuple(p.name for p in EDGE_PARAMETERS if p.section == section)
         for section in ("edge", "network")}
@@ -66,13 +64,7 @@ class AnalysisSection:
 def _parse(section: str, table: Any) -> AnalysisSection | None:
     if table is None:
         return None
-    if not isinstance(table, Mapping):
-        raise ScenarioError(section, f"must be a table [{section}], got {describe(table)}")
-    keys = KEYS[section]
-    for key in table:
-        if key not in keys:
-            raise ScenarioError(f"{section}.{key}", f"unknown key{suggest(key, keys)}; "
-                                f"[{section}] takes " + ", ".join(keys))
+    table = section_table(section, table, KEYS[section])
     return AnalysisSection(section, {k: parse_single(f"{section}.{k}", v, _PARAMETER[f"{section}.{k}"])
                                      for k, v in table.items()})
 

@@ -7,14 +7,13 @@ a sourced default) and ``current``: the option in use today (``own``, ``rent``, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import ScenarioError, suggest
-from ..model.registry import HORIZON_PARAMETERS
-from ..model.registry import default_of
+from ..model.registry import HORIZON_PARAMETERS, default_of
 from ..sampling.distributions import Distribution
 from .checks import describe
-from .values import parse_single
+from .values import parse_single, section_table
 
 CURRENT_OPTIONS = ("own", "rent", "reserved", "spot", "api")
 HORIZON_KEYS = tuple(p.name for p in HORIZON_PARAMETERS) + ("current",)
@@ -32,14 +31,7 @@ class Horizon:
 
 def parse_horizon(table: Any) -> Horizon:
     """Check ``[horizon]`` (None or absent: every default)."""
-    if table is None:
-        table = {}
-    if not isinstance(table, Mapping):
-        raise ScenarioError("horizon", f"must be a table [horizon], got {describe(table)}")
-    for key in table:
-        if key not in HORIZON_KEYS:
-            raise ScenarioError(f"horizon.{key}", f"unknown key{suggest(key, HORIZON_KEYS)}; "
-                                "[horizon] takes " + ", ".join(HORIZON_KEYS))
+    table = section_table("horizon", table, HORIZON_KEYS)
     current = table.get("current")
     if current is not None and current not in CURRENT_OPTIONS:
         raise ScenarioError("horizon.current", f"unknown option {describe(current)}"

@@ -83,4 +83,18 @@ def parse_single(path: str, raw: Any, param: Parameter) -> Distribution:
 
 
 
-__all__ = ["BATCH_MAX_WORD", "parse_distribution", "parse_single"]
+def section_table(section: str, table: Any, keys) -> Mapping:
+    """An analysis section's table (``{}`` when the scenario has none), its keys checked against
+    ``keys``: anything else is a ScenarioError naming it, with the nearest key."""
+    if table is None:
+        return {}
+    if not isinstance(table, Mapping):
+        raise ScenarioError(section, f"must be a table [{section}], got {describe(table)}")
+    for key in table:
+        if key not in keys:
+            raise ScenarioError(f"{section}.{key}", f"unknown key{catalog.suggest(key, keys)}; "
+                                f"[{section}] takes " + ", ".join(keys))
+    return table
+
+
+__all__ = ["BATCH_MAX_WORD", "parse_distribution", "parse_single", "section_table"]

@@ -266,3 +266,12 @@ def test_a_pareto_front_under_a_mask_holds_only_the_points_the_table_ranks():
     unmasked = sweep_pareto(result, ["usd_per_mtok_p50", "tpot_s_p95"])
     assert front.any() and not (front & ~ranking.eligible).any()
     assert (unmasked & ~ranking.eligible).any()     # without the mask, excluded points would show
+
+
+def test_relative_difference_is_over_the_baselines_magnitude_so_better_stays_positive():
+    from inferonomics.analysis.decisions import Comparison
+
+    c = Comparison("net_value_usd_per_request", 100, 100, 0, 0, 0.0, (0.0, 0.04), 0.0,
+                   -0.0004, -0.0008, 0.0004, (0.0003, 0.0005), 1.0, (0.96, 1.0))
+    assert c.relative_difference == pytest.approx(0.5)
+    assert c.p_a_better == 1.0

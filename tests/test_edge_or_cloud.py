@@ -292,3 +292,25 @@ def test_the_readme_example_answers_how_many_requests_a_day_make_the_jetson_pay(
     assert d["cloud_ttft_s"]["p50"] == pytest.approx(0.20, rel=0.08)
     assert d["edge_joules_per_request"]["p50"] == pytest.approx(3820, rel=0.06)
     assert d["cloud_joules_per_request"]["p50"] == pytest.approx(150, rel=0.08)
+
+
+def test_the_idle_draw_counts_every_device_its_host_power_and_the_pue():
+    e = edge_scenario()
+    e["energy"] = {"pue": 1.5, "host_w": 5.0}
+    e["hardware"]["count"] = 2
+    e["precision"]["weight_bits"] = 8
+    c = edge_or_cloud(e, cloud_scenario(api=PRICES), samples=20, seed=1)
+    x, y = outputs(e)
+    capacity = y["tokens_per_s"] * 86400 / 200
+    idle = (x["idle_w"] + 5.0) * 2 * 1.5 * 86400 * (1 - 100 / capacity)
+    np.testing.assert_allclose(c.values["edge_joules_per_request"],
+                               y["joules_per_token"] * 200 + idle / 100, rtol=1e-12)
+
+
+def test_an_edge_scenario_without_energy_keys_is_a_device_at_home():
+    e = edge_scenario()
+    del e["energy"]
+    home = edge_or_cloud(e, cloud_scenario(api=PRICES), samples=20, seed=1)
+    given = edge_or_cloud(edge_scenario(), cloud_scenario(api=PRICES), samples=20, seed=1)
+    np.testing.assert_array_equal(home.values["edge_joules_per_request"],
+                                  given.values["edge_joules_per_request"])

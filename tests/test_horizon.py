@@ -211,3 +211,35 @@ def test_an_api_the_book_cannot_price_is_refused_before_anything_runs(monkeypatc
     with pytest.raises(ScenarioError) as info:
         horizon(s, samples=100)
     assert info.value.path.startswith("api.model")
+
+
+def test_owning_a_replica_of_two_devices_without_resale_over_a_shorter_horizon_than_its_life():
+    s = scenario({"discount_rate": 0.2, "years": 2}, cost={"mode": "own", **OWN,
+                                                          "residual_fraction": 0.0})
+    s["hardware"]["count"] = 2
+    s["deployment"]["lifetime_years"] = 8.0
+    r = horizon(s, samples=100, seed=4)
+    price = 2 * PRICE
+    book = price * (1 - 2 / 8)               # straight line to nothing over eight years
+    expected = price - book * 1.2 ** -2 + 12 * running(s, 100) * (1.2 ** -0.5 + 1.2 ** -1.5)
+    assert r.present_value["own"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_renewal_is_bought_at_the_trend_and_discounted_from_its_year():
+    s = scenario({"discount_rate": 0.1, "hardware_decline_per_year": 0.5})
+    s["deployment"]["lifetime_years"] = 1.5
+    r = horizon(s, samples=100, seed=4)
+    second = PRICE * 0.5 ** 1.5               # bought at 1.5 years, its life ending at 3
+    expected = (PRICE - 0.2 * PRICE * 1.1 ** -1.5 + second * 1.1 ** -1.5 - 0.2 * second * 1.1 ** -3
+                + 12 * running(s, 100) * sum(1.1 ** -(y + 0.5) for y in range(3)))
+    assert r.present_value["own"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_owning_runs_on_colocation_per_provisioned_kw_each_month():
+    """The running cost the owning tests build on, checked from the inputs: with free electricity
+    it is the colocation fee, 184 USD per kW-month x 1.73 kW."""
+    s = scenario(cost={"mode": "own", **OWN, "usd_per_kwh": 0.0})
+    assert running(s) == pytest.approx(np.full(200, 184.0 * 1.73), rel=1e-9)
+    r = horizon(s, samples=200, seed=4)
+    book = PRICE * (1 - 0.8 * 3 / 5)
+    assert r.present_value["own"] == pytest.approx(PRICE - book + 36 * 184.0 * 1.73, rel=1e-9)

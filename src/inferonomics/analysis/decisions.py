@@ -236,7 +236,7 @@ class Comparison:
     the samples where both run; ``p_a_higher`` the other way (for a net value: A is worth more);
     ``p_equal`` ties; each with its Wilson interval. ``p_a_better`` is whichever of the two the
     metric's direction (``registry.Metric.better``) makes the better. ``mean_difference`` = mean of A - B (units of
-    the metric) with its ``CONFIDENCE`` interval; ``relative_difference`` = mean(A - B) / mean(B).
+    the metric) with its ``CONFIDENCE`` interval; ``relative_difference`` = mean(A - B) / |mean(B)|.
     """
 
     metric: str
@@ -266,7 +266,9 @@ class Comparison:
 
     @property
     def relative_difference(self) -> float:
-        return self.mean_difference / self.mean_b if self.mean_b else math.nan
+        # Over |mean B|: a net value's baseline may be negative, and a better A must not read as
+        # a negative change.
+        return self.mean_difference / abs(self.mean_b) if self.mean_b else math.nan
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}

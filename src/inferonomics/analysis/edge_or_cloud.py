@@ -15,7 +15,7 @@ tokens, in sample ``i``:
   as ``capital_usd_per_mtok / 10^6 x tokens_per_s x utilization x 86,400 s``. A share ``s``
   (``edge.share_of_use``) of it is charged to the ``r`` requests a day (``edge.requests_per_day``):
   ``K s / r`` per request. Energy per request: the request's own ``joules_per_token x O`` (the
-  device serving, at the edge scenario's ``energy.pue``, 1 at home), plus its share of the day's
+  device serving, at the edge scenario's ``energy.pue``: 1 unless given, as ``host_w`` is 0), plus its share of the day's
   idling, ``(idle_w + host_w) x count x PUE x`` the seconds of the day the device does not serve,
   ``x s / r``: a device kept on for these requests draws its idle power between them. Priced at
   ``edge.usd_per_kwh``. Hosting, colocation and the model's electricity are not charged (a device
@@ -136,6 +136,18 @@ class EdgeOrCloud:
         return out
 
 
+EDGE_ENERGY_DEFAULTS = {"energy.pue": 1.0, "energy.host_w": 0.0}
+"""A device at home or in an office has no data-centre cooling (PUE 1) and no server host around
+it (its rated power covers its own CPU and memory): the registry's data-centre defaults (PUE
+1.08-1.58, host power 0.2-0.8 x TDP) would be drawn all day by the idle term. Given values win."""
+
+
+def _at_the_edge(edge: Scenario) -> Scenario:
+    """The edge scenario with :data:`EDGE_ENERGY_DEFAULTS` for the energy keys it leaves out."""
+    missing = {k: v for k, v in EDGE_ENERGY_DEFAULTS.items() if k not in edge.values}
+    return edge.with_values(missing) if missing else edge
+
+
 def _check_pair(edge: Scenario, cloud: Scenario) -> None:
     """The two scenarios describe one request each way: no sweep axes, the same prompt and output
     lengths, and an edge device that is bought and pays nothing but its purchase and electricity."""
@@ -198,6 +210,7 @@ def edge_or_cloud(edge: Scenario | Mapping | str, cloud: Scenario | Mapping | st
     """
     edge, cloud = load_scenario(edge), load_scenario(cloud)
     _check_pair(edge, cloud)
+    edge = _at_the_edge(edge)
     sections = {s: combined(s, edge.analysis.get(s), cloud.analysis.get(s))
                 for s in ("edge", "network")}
     offer, api_skipped = _api_offer(edge, cloud)

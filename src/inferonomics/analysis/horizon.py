@@ -8,8 +8,11 @@ scenario's utilisation) and, with a ``[demand]``, from
 :func:`~inferonomics.analysis.api_or_host.api_or_self_host`, with the same seed, so every option
 shares the draws of the replica, the prices and the trends (common random numbers).
 
-* ``own``: bought today; the monthly cost (capital at the cost of capital over the life, hosting,
-  energy) stays flat: falling prices do not reach hardware already bought.
+* ``own``: the replica's devices bought today, bought again at the end of each lifetime (at the
+  hardware trend's price then), their resale value back at each end of life and their book value
+  at the horizon's end (:class:`_Owning`), with today's hosting, colocation and electricity every
+  month: falling prices do not reach hardware already bought. The payments are discounted at
+  ``discount_rate``; ``cost.cost_of_capital`` (tco's per-hour annuity) is not used here.
 * ``rent`` and ``spot``: today's price falling by ``rent_decline_per_year`` each year.
 * ``reserved``: the price is fixed for each term and renews at the fallen price.
 * ``rent, buy in year k`` (k = 1 .. years-1): rent until year k, then buy the hardware of year k,
@@ -17,11 +20,12 @@ shares the draws of the replica, the prices and the trends (common random number
   a switch (``switching_usd`` at year k and a migration).
 * with ``[demand]``: the ``api`` at today's bill divided by ``api_price_factor_per_year`` each
   year, against ``self_host``, whose fleet follows rental prices when rented and stays flat when
-  owned; the break-even monthly volume moves year by year with the ratio of the two.
+  owned (an owned fleet at tco's per-month annuity, a simplification next to ``own``'s
+  purchases); the break-even monthly volume moves year by year with the ratio of the two.
 
 When ``horizon.current`` names what runs today, every other option pays ``switching_usd`` when it
-starts, and runs its first ``migration_months`` at ``migration_efficiency`` (its cost divided by
-it): lock-in as a number.
+starts, and runs its first ``migration_months`` at ``migration_efficiency`` (its monthly cost, for
+owning tco's per-month figure, divided by it): lock-in as a number.
 """
 
 from __future__ import annotations
@@ -153,7 +157,6 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
         return total
 
     rent_factor = lambda y: (1.0 - x["rent_decline_per_year"]) ** y
-    hw_factor = lambda y: (1.0 - x["hardware_decline_per_year"]) ** y
     monthly = {m: c["usd_per_month"] for m, c in costs.costs.items()}
     if "own" in monthly:
         owning = _Owning(costs, x, rate, years)

@@ -100,3 +100,17 @@ def test_the_cost_parts_add_up_to_the_cost_per_token(changes):
     parts = (out.rental_usd_per_mtok + out.capital_usd_per_mtok + out.hosting_usd_per_mtok
              + out.energy_usd_per_mtok)
     assert parts == pytest.approx(out.usd_per_mtok, rel=1e-12)
+
+
+def test_a_reservation_longer_than_the_deployments_life_is_refused():
+    import inferonomics
+    from inferonomics.errors import ScenarioError
+
+    s = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h100-sxm"},
+         "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+         "cost": {"mode": "reserved", "term_years": 3}, "deployment": {"lifetime_years": 2}}
+    with pytest.raises(ScenarioError) as info:
+        inferonomics.load_scenario(s)
+    assert info.value.path == "cost.term_years" and "lifetime" in str(info.value)
+    s["deployment"]["lifetime_years"] = 3
+    inferonomics.load_scenario(s)

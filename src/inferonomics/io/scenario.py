@@ -296,6 +296,7 @@ class Scenario:
             dists[param.name] = self._resolve_one(param, model_entry, hw_entry, dists, costs,
                                                   hw_label)
         check_plan(dists, hw_label)
+        _check_term(self.values.get("cost.term_years"), costs.mode, dists["lifetime_years"])
         entries = {"model": model_entry, "hardware": hw_entry}
         derived = frozenset(name for name in DERIVED_DEFAULTS
                             if PARAMETER_BY_NAME[name].path not in self.values
@@ -593,6 +594,15 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     if not scenario.axes:
         scenario.resolve()  # cross-field checks now, so a bad scenario fails when it loads
     return scenario
+
+
+def _check_term(term_years, mode: str, lifetime: Distribution) -> None:
+    """A reservation may not outlast the deployment: its later years would be paid for nothing."""
+    if mode == "reserved" and term_years is not None and term_years > lifetime.median():
+        raise ScenarioError("cost.term_years", f"a {term_years}-year reservation outlasts the "
+                            f"deployment (deployment.lifetime_years, median {lifetime.median():g} "
+                            "years): its later years would be paid for nothing; shorten the term "
+                            "or lengthen the lifetime")
 
 
 def _parse_site(table: Any) -> dict[str, str]:

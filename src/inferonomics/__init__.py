@@ -18,10 +18,10 @@ The public surface::
 """
 
 from .analysis.api_or_host import ApiComparison, api_or_self_host
-from .analysis.horizon import HorizonResult, horizon
-from .analysis.edge_or_cloud import EdgeOrCloud, edge_or_cloud
 from .analysis.decisions import (best, break_even, compare, compare_points, pareto_front,
                                  sweep_pareto)
+from .analysis.edge_or_cloud import EdgeOrCloud, edge_or_cloud
+from .analysis.horizon import HorizonResult, horizon
 from .analysis.sensitivity import sobol, sobol_indices, tornado
 from .analysis.sweeps import SweepResult, sweep
 from .analysis.tco import TcoResult, tco

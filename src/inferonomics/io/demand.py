@@ -1,31 +1,125 @@
-"""``[demand]``: how much a service is asked for in a month (issue 12, part 3; the fleet layer adds
-its shape through the day).
+"""``[demand]``: how much a service is asked for (issue 12, part 3) and how the rate moves through
+the hours, days and months (issue 13).
 
 The volume is given one way: ``tokens_per_month`` (input plus output, split in the ratio of each
 sample's workload input and output lengths), ``input_tokens_per_month`` with
 ``output_tokens_per_month``, or ``requests_per_s`` (a mean over the month; each request has the
 workload's input and output tokens). ``cache_hit_share`` is the share of input tokens an API reads
 from its prompt cache. Every figure may be a distribution.
+
+The shape: ``profile = "flat"`` (the default) or ``"diurnal"`` (a cosine through the day with
+``peak_to_trough`` and ``peak_hour``), or 24 ``hourly`` weights; times 7 ``weekly`` weights (the
+horizon starts on a Monday at 00:00); times compound ``growth_per_month``. :meth:`Shape.factors`
+gives the multiplier of the mean rate for each hour, scaled to mean 1 over the horizon asked for,
+so ``requests_per_s`` stays the mean.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, suggest
 from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, default_of
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution
+from .checks import describe, is_number
 from .values import parse_single, section_table
 
 SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
 """A mean month (a Julian year over twelve), s."""
 VOLUME_FORMS = (("tokens_per_month",), ("input_tokens_per_month", "output_tokens_per_month"),
                 ("requests_per_s",))
-DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_share",)
+PROFILES = ("flat", "diurnal")
+SHAPE_KEYS = ("profile", "peak_to_trough", "peak_hour", "hourly", "weekly", "growth_per_month")
+DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_share",) + SHAPE_KEYS
+HOURS_PER_DAY = 24
+DAYS_PER_WEEK = 7
+HOURS_PER_MONTH = SECONDS_PER_MONTH / 3600.0
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How the rate moves through time, as multipliers of the mean rate: ``daily`` is None for a
+    cosine (``peak_to_trough`` and ``peak_hour`` per sample) or 24 weights of mean 1 (flat: all 1);
+    ``weekly`` 7 weights of mean 1; ``growth_per_month`` compound."""
+
+    profile: str
+    daily: tuple[float, ...] | None
+    weekly: tuple[float, ...]
+    peak_to_trough: Distribution | None = None
+    peak_hour: Distribution | None = None
+    growth_per_month: Distribution | None = None
+
+    def factors(self, keys: list[int], hours: int) -> np.ndarray:
+        """The multiplier of the mean rate in each of ``hours`` hours from the start, per sample
+        key: shape (samples, hours), each row of mean 1."""
+        h = np.arange(hours, dtype=float)
+        n = len(keys)
+        if self.daily is not None:
+            daily = np.tile(np.asarray(self.daily)[np.arange(hours) % HOURS_PER_DAY], (n, 1))
+        else:
+            ratio = self._draw("peak_to_trough", keys)[:, None]
+            peak = self._draw("peak_hour", keys)[:, None]
+            # 1 + a cos(...) has peak 1 + a and trough 1 - a: a = (R - 1) / (R + 1) gives a ratio
+            # of R, and the cosine's 24 hourly values average 0, so the day's mean stays 1.
+            amplitude = (ratio - 1.0) / (ratio + 1.0)
+            daily = 1.0 + amplitude * np.cos(2.0 * np.pi * (h[None, :] - peak) / HOURS_PER_DAY)
+        weekly = np.asarray(self.weekly)[(np.arange(hours) // HOURS_PER_DAY) % DAYS_PER_WEEK]
+        out = daily * weekly[None, :]
+        if self.growth_per_month is not None:
+            growth = self._draw("growth_per_month", keys)[:, None]
+            out = out * (1.0 + growth) ** (h[None, :] / HOURS_PER_MONTH)
+        # requests_per_s is the mean over the horizon: a part week or a trend must not move it.
+        return out / out.mean(axis=1, keepdims=True)
+
+    def _draw(self, name: str, keys: list[int]) -> np.ndarray:
+        return draw_column(getattr(self, name), ANALYSIS_PARAMETER_BY_PATH[f"demand.{name}"].stream,
+                           keys)
+
+
+def _weights(path: str, raw: Any, length: int) -> tuple[float, ...]:
+    """``length`` non-negative weights, not all zero, scaled to mean 1."""
+    if (not isinstance(raw, list) or len(raw) != length
+            or not all(is_number(v) and not isinstance(v, bool) for v in raw)):
+        raise ScenarioError(path, f"must be a list of {length} numbers >= 0, got {describe(raw)}")
+    values = [float(v) for v in raw]
+    if not all(math.isfinite(v) and v >= 0.0 for v in values) or not any(v > 0.0 for v in values):
+        raise ScenarioError(path, f"must be {length} finite numbers >= 0, not all 0, got {raw}")
+    mean = sum(values) / length
+    return tuple(v / mean for v in values)
+
+
+def parse_shape(table: Mapping) -> Shape:
+    """The shape keys of a ``[demand]`` table (all optional: flat, every day alike, no growth)."""
+    profile = table.get("profile", "flat")
+    if profile not in PROFILES:
+        raise ScenarioError("demand.profile", f"unknown profile {describe(profile)}"
+                            f"{suggest(str(profile), PROFILES)}; one of {', '.join(PROFILES)} (or "
+                            "24 hourly weights)")
+    parse = lambda k: parse_single(f"demand.{k}", table[k], ANALYSIS_PARAMETER_BY_PATH[f"demand.{k}"])
+    cosine = [k for k in ("peak_to_trough", "peak_hour") if k in table]
+    if profile == "diurnal":
+        if "hourly" in table:
+            raise ScenarioError("demand.hourly", 'give the day\'s shape one way: profile = '
+                                '"diurnal" with peak_to_trough and peak_hour, or hourly weights')
+        for key in ("peak_to_trough", "peak_hour"):
+            if key not in table:
+                raise ScenarioError(f"demand.{key}", 'missing: profile = "diurnal" needs '
+                                    "peak_to_trough and peak_hour")
+    elif cosine:
+        raise ScenarioError(f"demand.{cosine[0]}", 'applies only with profile = "diurnal"')
+    daily = (None if profile == "diurnal" else
+             _weights("demand.hourly", table["hourly"], HOURS_PER_DAY) if "hourly" in table
+             else (1.0,) * HOURS_PER_DAY)
+    weekly = (_weights("demand.weekly", table["weekly"], DAYS_PER_WEEK) if "weekly" in table
+              else (1.0,) * DAYS_PER_WEEK)
+    return Shape("hourly" if "hourly" in table else profile, daily, weekly,
+                 *(parse(k) if k in table else None
+                   for k in ("peak_to_trough", "peak_hour", "growth_per_month")))
 
 
 @dataclass(frozen=True)
@@ -34,6 +128,7 @@ class Demand:
 
     volume: dict[str, Distribution]
     cache_hit_share: Distribution
+    shape: Shape = field(default_factory=lambda: parse_shape({}))
 
     def draw(self, keys: list[int], input_tokens: np.ndarray, output_tokens: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,7 +171,7 @@ def parse_demand(table: Any) -> Demand | None:
     parse = lambda k: parse_single(f"demand.{k}", table[k], ANALYSIS_PARAMETER_BY_PATH[f"demand.{k}"])
     share_param = ANALYSIS_PARAMETER_BY_PATH["demand.cache_hit_share"]
     share = parse("cache_hit_share") if "cache_hit_share" in table else default_of(share_param)
-    return Demand({k: parse(k) for k in forms[0]}, share)
+    return Demand({k: parse(k) for k in forms[0]}, share, parse_shape(table))
 
 
-__all__ = ["Demand", "parse_demand", "SECONDS_PER_MONTH"]
+__all__ = ["Demand", "Shape", "parse_demand", "parse_shape", "SECONDS_PER_MONTH"]

@@ -499,7 +499,26 @@ EDGE_PARAMETERS: tuple[Parameter, ...] = (
        default=DEFAULT_BYTES_PER_TOKEN, low_open=True, typical=(1.0, 1000.0), stream=85),
 )
 
-ANALYSIS_PARAMETERS: tuple[Parameter, ...] = API_PARAMETERS + HORIZON_PARAMETERS + EDGE_PARAMETERS
+# The shape of demand through time (issue 13): ``[demand] profile = "diurnal"`` with these, or 24
+# ``hourly`` weights, times 7 ``weekly`` weights, times monthly growth (io/demand.py).
+MAX_PEAK_TO_TROUGH = 1e6
+MAX_GROWTH_PER_MONTH = 10.0    # x11 a month: past any product launch
+HOURS_PER_DAY = 24.0
+
+DEMAND_SHAPE_PARAMETERS: tuple[Parameter, ...] = (
+    _p("demand", "peak_to_trough", "ratio", 1, MAX_PEAK_TO_TROUGH,
+       "Diurnal profile: the day's peak rate over its trough (1: flat).", typical=(1.0, 20.0),
+       stream=86),
+    _p("demand", "peak_hour", "h", 0, HOURS_PER_DAY,
+       "Diurnal profile: the hour of the day (0-24, local time of the demand) of the peak.",
+       high_open=True, stream=87),
+    _p("demand", "growth_per_month", "fraction/month", -0.99, MAX_GROWTH_PER_MONTH,
+       "Compound growth of the rate a month (negative: decline); requests_per_s stays the mean "
+       "over the horizon.", default=0.0, typical=(-0.2, 1.0), stream=88),
+)
+
+ANALYSIS_PARAMETERS: tuple[Parameter, ...] = (API_PARAMETERS + HORIZON_PARAMETERS + EDGE_PARAMETERS
+                                              + DEMAND_SHAPE_PARAMETERS)
 ANALYSIS_PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in ANALYSIS_PARAMETERS}
 ANALYSIS_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in ANALYSIS_PARAMETERS))
 

@@ -1,0 +1,83 @@
+"""The shape of demand through time (issue 13): daily cosine or hourly weights, weekly weights,
+growth, each scaled so requests_per_s stays the mean over the horizon; bad shapes refused."""
+
+import math
+
+import numpy as np
+import pytest
+
+import inferonomics
+from inferonomics.errors import ScenarioError
+from inferonomics.io.demand import parse_demand
+from inferonomics.sampling.columns import sample_keys
+
+WEEK = 24 * 7
+
+
+def shape(**keys):
+    return parse_demand({"requests_per_s": 10.0, **keys}).shape
+
+
+def test_flat_demand_is_one_every_hour():
+    assert np.array_equal(shape().factors(sample_keys(0, 2), 50), np.ones((2, 50)))
+
+
+def test_diurnal_cosine_peaks_at_its_hour_with_its_peak_to_trough_ratio():
+    f = shape(profile="diurnal", peak_to_trough=3.0, peak_hour=14).factors(sample_keys(0, 1), WEEK)
+    day = f[0, :24]
+    assert day.argmax() == 14 and day.argmin() == 2
+    assert day.max() / day.min() == pytest.approx(3.0, rel=1e-12)
+    assert f.mean() == pytest.approx(1.0, rel=1e-12)
+
+
+def test_peak_to_trough_may_be_uncertain_drawn_per_sample():
+    s = shape(profile="diurnal", peak_hour=20,
+              peak_to_trough={"dist": "uniform", "low": 2.0, "high": 5.0})
+    f = s.factors(sample_keys(3, 200), 24)
+    ratios = f.max(axis=1) / f.min(axis=1)
+    assert 2.0 <= ratios.min() and ratios.max() <= 5.0 and ratios.std() > 0.5
+    np.testing.assert_array_equal(f, s.factors(sample_keys(3, 200), 24))   # same seed, same draws
+
+
+def test_hourly_and_weekly_weights_are_relative():
+    hourly = [1.0] * 12 + [3.0] * 12
+    weekly = [2, 2, 2, 2, 2, 1, 1]
+    f = shape(hourly=hourly, weekly=weekly).factors(sample_keys(0, 1), WEEK)[0]
+    assert f[12] / f[0] == pytest.approx(3.0) and f[5 * 24] / f[0] == pytest.approx(0.5)
+    assert f.mean() == pytest.approx(1.0, rel=1e-12)
+
+
+def test_growth_rises_month_on_month_and_keeps_the_mean():
+    f = shape(growth_per_month=0.1).factors(sample_keys(0, 1), 24 * 91)[0]
+    month = int(round(24 * 365.25 / 12))
+    assert f[month] / f[0] == pytest.approx(1.1, rel=1e-3)
+    assert f.mean() == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("keys, path", [
+    ({"profile": "weekly"}, "demand.profile"),
+    ({"profile": "diurnal", "peak_hour": 12}, "demand.peak_to_trough"),
+    ({"profile": "diurnal", "peak_to_trough": 3}, "demand.peak_hour"),
+    ({"peak_to_trough": 3}, "demand.peak_to_trough"),
+    ({"profile": "diurnal", "peak_to_trough": 0.5, "peak_hour": 3}, "demand.peak_to_trough"),
+    ({"profile": "diurnal", "peak_to_trough": 3, "peak_hour": 24}, "demand.peak_hour"),
+    ({"profile": "diurnal", "peak_to_trough": 3, "peak_hour": 1, "hourly": [1] * 24},
+     "demand.hourly"),
+    ({"hourly": [1] * 23}, "demand.hourly"),
+    ({"hourly": [0] * 24}, "demand.hourly"),
+    ({"hourly": [1] * 23 + [-1]}, "demand.hourly"),
+    ({"hourly": [1] * 23 + [math.inf]}, "demand.hourly"),
+    ({"weekly": []}, "demand.weekly"),
+    ({"weekly": [1, 1, 1, "x", 1, 1, 1]}, "demand.weekly"),
+    ({"growth_per_month": -1.0}, "demand.growth_per_month"),
+])
+def test_bad_shapes_are_refused_naming_the_key(keys, path):
+    with pytest.raises(ScenarioError) as info:
+        shape(**keys)
+    assert info.value.path == path
+
+
+def test_a_scenario_with_a_shaped_demand_loads_and_runs_the_api_comparison():
+    s = inferonomics.load_scenario("examples/api-or-self-host-llama-3.3-70b.toml").with_values(
+        {"demand.profile": "diurnal", "demand.peak_to_trough": 3, "demand.peak_hour": 14})
+    assert s.analysis["demand"].shape.profile == "diurnal"

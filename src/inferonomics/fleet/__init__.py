@@ -1,0 +1,14 @@
+"""The fleet layer (issue 13): replicas under load, and later fleets of them through time.
+
+So far: one replica as a queue (:mod:`.replica_queue`)::
+
+    service = service_from_plan(scenario)          prefill, step time at each batch, max_batch
+    state = replica_queue(service, arrival_rate)   waits, TTFT, TPOT, utilization at that rate
+    goodput(service, ttft_slo_s=..., tpot_slo_s=...)   the most requests/s within the targets
+"""
+
+from .replica_queue import (DEFAULT_PERCENTILE, GOODPUT_RTOL, QueueState, ReplicaService, goodput,
+                            replica_queue, service_from_plan)
+
+__all__ = ["DEFAULT_PERCENTILE", "GOODPUT_RTOL", "QueueState", "ReplicaService", "goodput",
+           "replica_queue", "service_from_plan"]

@@ -1,0 +1,355 @@
+"""One replica under load (issue 13): a queue whose service rate depends on how many requests share
+the batch, with the KV cache bounding how many can.
+
+The replica is a birth-death chain on ``n``, the requests in the system (waiting or in service):
+
+* Arrivals are Poisson at ``arrival_rate`` lambda (requests/s): the birth rate in every state.
+* At most ``B = max_batch`` requests are in service (resident in the KV cache: a request holds its
+  cache blocks from its prefill until its last token, so memory, not compute, caps concurrency; the
+  per-replica model's ``max_batch`` at the workload's lengths is that cap). The rest wait, first
+  come first served.
+* With ``k = min(n, B)`` in service the replica completes requests at rate
+
+      mu(k) = k / (k * prefill_s + output_tokens * step_s[k])
+
+  which is the per-replica model's cycle (:mod:`inferonomics.model.reference`, "steady-state
+  serving"): one pass runs at a time, so each request's prefill is a pass of its own that stalls the
+  batch, and in the time ``k`` resident sequences make ``output_tokens`` tokens each the replica
+  also runs their ``k`` prefills. Hence ``mu(B) * output_tokens`` is the model's ``tokens_per_s`` at
+  ``batch = max_batch``. (llm-d's workload-variant autoscaler writes ``k / (prefill + O * step)``,
+  charging one prefill per cycle as if prefills overlapped decode; that is the same at ``k = 1`` and
+  faster at larger ``k``.)
+* Service is taken as memoryless (the chain's assumption): exact when output lengths are geometric
+  and prefill is short next to decode; with fixed output lengths the chain over-states waits (see
+  the tests for how much).
+
+Above ``B`` the death rate is constant, ``mu(B)``, so the chain's tail is geometric with ratio
+``rho = lambda / mu(B)`` and everything has a closed form (no truncation of the state space):
+``p_n = p_0 prod_{i<=n} lambda / mu(i)`` for ``n < B`` and ``p_n = p_B rho^(n-B)`` above. The
+replica is stable when ``lambda < mu(B)``; at or above it the queue grows without bound and
+:func:`replica_queue` says so (``stable`` False, waits infinite) instead of computing figures.
+
+Waiting (arrivals see the time averages, PASTA): an arrival that finds ``n >= B`` waits for
+``n - B + 1`` departures at rate ``mu(B)``. Given that it waits, ``n - B`` is geometric with ratio
+``rho``, and a geometric number of exponential stages is exponential, so
+
+    P(wait > t) = C * exp(-(mu(B) - lambda) * t),   C = P(n >= B)
+
+(Erlang's C formula generalised to state-dependent rates): mean wait ``C / (mu(B) - lambda)`` and
+quantile ``ln(C / (1 - q)) / (mu(B) - lambda)`` (0 when ``C <= 1 - q``). Time to first token is the
+wait plus one prefill.
+
+Time per output token at ``k`` in service is the model's ``tpot_s`` at batch ``k``: a sequence's own
+steps plus the stalls for the others' prefills, ``step_s[k] + (k - 1) * prefill_s / output_tokens``.
+Its mean and quantiles are over output tokens: a state with ``k`` in service makes tokens at
+``k / tpot(k)`` per second, so tokens weight the chain's states by ``P(k) * k / tpot(k)``.
+
+What the chain leaves out (measured against a simulation of a continuous-batching replica in
+``tests/test_replica_queue.py``): an arrival that finds a free slot still waits for the pass in
+progress and for prefills queued before its own. That is at most about one pass while prefill is a
+small share of the replica's time, but when prefill keeps the replica busy a third of the time or
+more and the KV cache is not the bound, the simulated p99 wait reaches several prefills (0.10 s at
+36% prefill occupancy, where the chain says 0). And deterministic service (fixed output lengths,
+prefill a large share) makes the chain over-state waits, by up to about 2x at p99.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..api import evaluate, evaluate_batch
+from ..errors import ScenarioError
+from ..io.checks import describe, is_number
+from ..io.scenario import Plan, Scenario, load_scenario
+from ..model.reference import STATUS_MEMORY
+
+GOODPUT_RTOL = 1e-6
+"""Bisection for :func:`goodput` stops when its bracket is narrower than this share of the
+saturated rate ``mu(B)``: the returned rate meets the targets and one ``GOODPUT_RTOL * mu(B)``
+above it may not."""
+DEFAULT_PERCENTILE = 0.99
+"""The share of requests (TTFT) and of output tokens (TPOT) that must meet the targets."""
+
+
+def _positive(path: str, x: Any, *, allow_zero: bool = False, low: float | None = None) -> float:
+    """``x`` as a finite float > 0 (>= 0 with ``allow_zero``, >= ``low`` when given)."""
+    value = float(x) if is_number(x) else math.nan   # text and bools are refused, not converted
+    if not math.isfinite(value):
+        ok = False
+    elif low is not None:
+        ok = value >= low
+    else:
+        ok = value >= 0 if allow_zero else value > 0
+    if not ok:
+        wanted = (f"a finite number >= {low:g}" if low is not None
+                  else "a finite number >= 0" if allow_zero else "a finite number > 0")
+        raise ScenarioError(path, f"must be {wanted}, got {describe(x)}")
+    return value
+
+
+@dataclass(frozen=True)
+class ReplicaService:
+    """How fast one replica serves, at each number of requests in its batch.
+
+    Parameters
+    ----------
+    prefill_s : float
+        Duration of one prompt's prefill pass, s (> 0; the model's ``prefill_s``).
+    step_s : array of float, length ``max_batch``
+        ``step_s[k - 1]`` is one decode step of the whole batch with ``k`` sequences, s (> 0; the
+        model's ``decode_step_s`` at ``batch = k``).
+    output_tokens : float
+        Mean output tokens per request (>= 1).
+    max_batch : int
+        Most requests in service at once (>= 1): the KV cache's capacity at the workload's lengths
+        (the model's ``max_batch``), or a scheduler's lower cap.
+    """
+
+    prefill_s: float
+    step_s: np.ndarray = field(repr=False)
+    output_tokens: float
+    max_batch: int
+
+    def __post_init__(self):
+        if isinstance(self.max_batch, (bool, np.bool_)) or not isinstance(
+                self.max_batch, (int, np.integer)) or self.max_batch < 1:
+            raise ScenarioError("max_batch", f"must be an integer >= 1, got {self.max_batch!r}")
+        object.__setattr__(self, "max_batch", int(self.max_batch))
+        object.__setattr__(self, "prefill_s", _positive("prefill_s", self.prefill_s))
+        object.__setattr__(self, "output_tokens",
+                           _positive("output_tokens", self.output_tokens, low=1.0))
+        try:
+            steps = np.array(self.step_s, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ScenarioError("step_s", "must be an array of numbers, one decode step time (s) "
+                                f"per batch size 1..{self.max_batch}") from None
+        if steps.shape != (self.max_batch,):
+            raise ScenarioError("step_s", f"must be one step time (s) per batch size 1..max_batch, "
+                                f"shape ({self.max_batch},), got shape {steps.shape}")
+        bad = ~(np.isfinite(steps) & (steps > 0))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise ScenarioError(f"step_s[{k}]",
+                                f"must be a finite number > 0 (s), got {steps[k]:g}")
+        steps.setflags(write=False)
+        object.__setattr__(self, "step_s", steps)
+
+    @property
+    def batch(self) -> np.ndarray:
+        """k = 1 .. max_batch, the batch sizes ``step_s`` describes."""
+        return np.arange(1, self.max_batch + 1, dtype=np.float64)
+
+    @property
+    def service_rate(self) -> np.ndarray:
+        """mu(k), requests/s completed with k = 1 .. max_batch in service."""
+        k = self.batch
+        return k / (k * self.prefill_s + self.output_tokens * self.step_s)
+
+    @property
+    def tpot_s(self) -> np.ndarray:
+        """Time per output token a sequence sees with k = 1 .. max_batch in service, s: its own
+        steps plus the stalls for the other k - 1 sequences' prefills (the model's ``tpot_s``)."""
+        return self.step_s + (self.batch - 1.0) * self.prefill_s / self.output_tokens
+
+    @property
+    def saturated_rate(self) -> float:
+        """mu(max_batch), requests/s: the most a replica completes, and the stability bound."""
+        return float(self.service_rate[-1])
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """One replica at one arrival rate: the chain's stationary distribution and what follows.
+
+    ``stable`` is False when ``arrival_rate >= saturated_rate``: the queue then grows without bound,
+    the wait and TTFT figures are ``math.inf``, utilization is 1 and the batch is full. Use
+    ``stable`` before averaging these figures. Times are in s, rates in requests/s.
+    """
+
+    service: ReplicaService = field(repr=False)
+    arrival_rate: float
+    stable: bool
+    in_service: np.ndarray = field(repr=False)
+    """P(k in service) for k = 0 .. max_batch (k = max_batch: the batch full, a queue or not)."""
+    p_wait: float
+    """P(an arrival waits) = P(n >= max_batch), by PASTA."""
+    mean_in_system: float
+    utilization: float
+    """Share of time the replica is busy, P(n > 0)."""
+    mean_batch: float
+    """Time-average requests in service, E[min(n, max_batch)]."""
+
+    @property
+    def saturated_rate(self) -> float:
+        return self.service.saturated_rate
+
+    @property
+    def load(self) -> float:
+        """arrival_rate / saturated_rate: the share of the replica's capacity asked for."""
+        return self.arrival_rate / self.saturated_rate
+
+    # -- waiting and time to first token ------------------------------------------------------
+    def _drain_rate(self) -> float:
+        return self.saturated_rate - self.arrival_rate
+
+    @property
+    def wait_mean_s(self) -> float:
+        """Mean time from arrival to the start of the request's prefill, s."""
+        return self.p_wait / self._drain_rate() if self.stable else math.inf
+
+    def wait_quantile(self, q: float) -> float:
+        """The ``q``-quantile of the wait, s, from
+        ``P(wait > t) = p_wait * exp(-(mu(B) - lambda) t)``."""
+        q = _quantile_level(q)
+        if not self.stable:
+            return math.inf
+        if self.p_wait <= 1.0 - q:
+            return 0.0
+        return math.log(self.p_wait / (1.0 - q)) / self._drain_rate()
+
+    @property
+    def ttft_mean_s(self) -> float:
+        """Mean time to first token (wait plus one prefill), s."""
+        return self.wait_mean_s + self.service.prefill_s
+
+    def ttft_quantile(self, q: float) -> float:
+        """The ``q``-quantile of time to first token, s."""
+        return self.wait_quantile(q) + self.service.prefill_s
+
+    # -- time per output token ------------------------------------------------------------------
+    def _token_weights(self) -> np.ndarray:
+        """Share of output tokens made with k = 1 .. max_batch in service."""
+        tpot = self.service.tpot_s
+        w = self.in_service[1:] * self.service.batch / tpot
+        if w.sum() <= 0:   # no load: a request that arrives is served alone
+            w = np.zeros_like(tpot)
+            w[0] = 1.0
+        return w / w.sum()
+
+    @property
+    def tpot_mean_s(self) -> float:
+        """Mean time per output token over the tokens made, s."""
+        return float(self._token_weights() @ self.service.tpot_s)
+
+    def tpot_quantile(self, q: float) -> float:
+        """The ``q``-quantile of time per output token over the tokens made, s."""
+        q = _quantile_level(q)
+        order = np.argsort(self.service.tpot_s, kind="stable")
+        share = np.cumsum(self._token_weights()[order])
+        # The smallest tpot whose cumulative token share reaches q (rounding-safe at q = 1).
+        i = min(int(np.searchsorted(share, q * share[-1], side="left")), len(order) - 1)
+        return float(self.service.tpot_s[order[i]])
+
+    def summary(self) -> dict[str, Any]:
+        """The figures at p90 and p99, as plain numbers."""
+        out: dict[str, Any] = {"arrival_rate": self.arrival_rate, "load": self.load,
+                               "stable": self.stable, "utilization": self.utilization,
+                               "mean_batch": self.mean_batch, "p_wait": self.p_wait,
+                               "wait_mean_s": self.wait_mean_s, "ttft_mean_s": self.ttft_mean_s,
+                               "tpot_mean_s": self.tpot_mean_s}
+        for q in (0.9, 0.99):
+            tag = f"p{round(q * 100)}"
+            out[f"wait_{tag}_s"] = self.wait_quantile(q)
+            out[f"ttft_{tag}_s"] = self.ttft_quantile(q)
+            out[f"tpot_{tag}_s"] = self.tpot_quantile(q)
+        return out
+
+
+def _quantile_level(q: Any) -> float:
+    """``q`` as a float in (0, 1): the share of requests or tokens a quantile leaves below it."""
+    value = float(q) if is_number(q) else math.nan
+    if not 0.0 < value < 1.0:
+        raise ScenarioError("percentile", f"must be a number in (0, 1), got {describe(q)}")
+    return value
+
+
+def replica_queue(service: ReplicaService, arrival_rate: float) -> QueueState:
+    """The stationary state of one replica serving Poisson arrivals at ``arrival_rate``
+    (requests/s, >= 0): see the module docstring for the chain and its formulas."""
+    lam = _positive("arrival_rate", arrival_rate, allow_zero=True)
+    mu = service.service_rate
+    big_b = service.max_batch
+    if lam >= mu[-1]:
+        full = np.zeros(big_b + 1)
+        full[-1] = 1.0
+        return QueueState(service, lam, False, full, 1.0, math.inf, 1.0, float(big_b))
+    if lam == 0.0:
+        empty = np.zeros(big_b + 1)
+        empty[0] = 1.0
+        return QueueState(service, lam, True, empty, 0.0, 0.0, 0.0, 0.0)
+    # log p_n (unnormalised) for n = 0 .. B, in logs: prod lambda / mu(i) over- or underflows for
+    # large batches at loads far from mu(1).
+    log_p = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(mu))])
+    rho = lam / mu[-1]
+    log_p[-1] -= math.log1p(-rho)   # n >= B: p_B (1 + rho + rho^2 + ...) = p_B / (1 - rho)
+    p = np.exp(log_p - log_p.max())
+    p /= p.sum()
+    p_wait = float(p[-1])
+    k = np.arange(big_b + 1, dtype=np.float64)
+    mean_batch = float(k @ p)
+    # E[n] over n >= B: p_wait * (B + rho / (1 - rho)) (the geometric tail's mean beyond B).
+    mean_in_system = float(k[:-1] @ p[:-1]) + p_wait * (big_b + rho / (1.0 - rho))
+    return QueueState(service, lam, True, p, p_wait, mean_in_system, float(1.0 - p[0]), mean_batch)
+
+
+def goodput(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: float,
+            percentile: float = DEFAULT_PERCENTILE) -> float:
+    """The largest arrival rate (requests/s) at which one replica still meets both targets: the
+    ``percentile`` of time to first token within ``ttft_slo_s`` (s) and of time per output token
+    within ``tpot_slo_s`` (s). 0 when even a lone request misses them.
+
+    Found by bisection on (0, mu(max_batch)) to within ``GOODPUT_RTOL * mu(max_batch)``; the rate
+    returned meets the targets. Both quantiles grow with the arrival rate (a larger rate makes more
+    requests in the system more likely), so there is one crossing when ``tpot(k)`` does not fall
+    as ``k`` grows, as in the per-replica model; the TTFT quantile grows without bound towards
+    ``mu(max_batch)``, so the crossing lies below it.
+    """
+    ttft_slo = _positive("ttft_slo_s", ttft_slo_s)
+    tpot_slo = _positive("tpot_slo_s", tpot_slo_s)
+    q = _quantile_level(percentile)
+
+    def meets(lam: float) -> bool:
+        state = replica_queue(service, lam)
+        return state.ttft_quantile(q) <= ttft_slo and state.tpot_quantile(q) <= tpot_slo
+
+    if not meets(0.0):
+        return 0.0
+    low, high = 0.0, service.saturated_rate
+    while high - low > GOODPUT_RTOL * service.saturated_rate:
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if meets(mid) else (low, mid)
+    return low
+
+
+def service_from_plan(plan: Plan | Scenario | dict | str, *, max_batch: int | None = None,
+                      backend: str = "auto") -> ReplicaService:
+    """A replica's service from a scenario at its median inputs: ``prefill_s`` and ``step_s[k]``
+    from the per-replica model at batch k = 1 .. ``max_batch``, the workload's median
+    ``output_tokens``.
+
+    ``max_batch`` defaults to the model's ``max_batch`` (the KV cache's capacity at the workload's
+    lengths); a smaller one models a scheduler's cap on running sequences (vLLM's
+    ``max_num_seqs``). The scenario's own ``batch`` is ignored: under load the batch is whatever the
+    queue makes it.
+    """
+    if not isinstance(plan, Plan):
+        plan = load_scenario(plan).resolve()
+    fits = evaluate(plan, batch="max")
+    capacity = int(fits.max_batch)
+    if fits.status == STATUS_MEMORY or capacity < 1:
+        raise ScenarioError("workload", "one sequence does not fit in memory at the median "
+                            "inputs (max_batch 0): nothing to queue for")
+    if max_batch is None:
+        max_batch = capacity
+    elif isinstance(max_batch, (bool, np.bool_)) or not isinstance(max_batch, (int, np.integer)) \
+            or not 1 <= max_batch <= capacity:
+        raise ScenarioError("max_batch", f"must be an integer in [1, {capacity}] (the most "
+                            f"sequences that fit), got {max_batch!r}")
+    rows = evaluate_batch({"batch": np.arange(1, max_batch + 1, dtype=np.float64)}, plan=plan,
+                          backend=backend)
+    return ReplicaService(prefill_s=float(rows["prefill_s"][0]), step_s=rows["decode_step_s"],
+                          output_tokens=plan.medians()["output_tokens"], max_batch=int(max_batch))

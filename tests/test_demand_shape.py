@@ -81,3 +81,11 @@ def test_a_scenario_with_a_shaped_demand_loads_and_runs_the_api_comparison():
     s = inferonomics.load_scenario("examples/api-or-self-host-llama-3.3-70b.toml").with_values(
         {"demand.profile": "diurnal", "demand.peak_to_trough": 3, "demand.peak_hour": 14})
     assert s.analysis["demand"].shape.profile == "diurnal"
+
+
+def test_extreme_but_allowed_shapes_stay_finite():
+    huge = shape(hourly=[1e308] * 23 + [1.0], growth_per_month=10.0)
+    f = huge.factors(sample_keys(0, 1), 24 * 365 * 30)
+    assert np.isfinite(f).all() and f.mean() == pytest.approx(1.0, rel=1e-9)
+    steep = shape(profile="diurnal", peak_to_trough=1e6, peak_hour=0).factors(sample_keys(0, 1), 24)
+    assert np.isfinite(steep).all() and steep.min() > 0

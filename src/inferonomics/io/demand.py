@@ -72,7 +72,9 @@ class Shape:
         out = daily * weekly[None, :]
         if self.growth_per_month is not None:
             growth = self._draw("growth_per_month", keys)[:, None]
-            out = out * (1.0 + growth) ** (h[None, :] / HOURS_PER_MONTH)
+            # In logs, relative to the last hour: years of steep growth must not overflow.
+            log_trend = np.log1p(growth) * (h[None, :] / HOURS_PER_MONTH)
+            out = out * np.exp(log_trend - log_trend.max(axis=1, keepdims=True))
         # requests_per_s is the mean over the horizon: a part week or a trend must not move it.
         return out / out.mean(axis=1, keepdims=True)
 
@@ -89,8 +91,9 @@ def _weights(path: str, raw: Any, length: int) -> tuple[float, ...]:
     values = [float(v) for v in raw]
     if not all(math.isfinite(v) and v >= 0.0 for v in values) or not any(v > 0.0 for v in values):
         raise ScenarioError(path, f"must be {length} finite numbers >= 0, not all 0, got {raw}")
-    mean = sum(values) / length
-    return tuple(v / mean for v in values)
+    top = max(values)                      # scaled first, so huge weights cannot overflow the sum
+    mean = sum(v / top for v in values) / length
+    return tuple(v / top / mean for v in values)
 
 
 def parse_shape(table: Mapping) -> Shape:

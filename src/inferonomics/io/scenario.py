@@ -24,22 +24,22 @@ from ..model.constraints import parse_constraint, parse_objective
 from ..model.reference import peak_tflops
 from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
-from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal,
-                                      Normal, Pert, Triangular, Uniform)
+from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal, Normal, Pert,
+                                      Triangular, Uniform)
 from . import catalog, pricebook, pricing
-from .checks import (describe, is_number, read_toml_file)
 from .api_offer import parse_api
+from .checks import describe, is_number, read_toml_file
 from .demand import parse_demand
-from .horizon import parse_horizon
 from .edge import parse_edge, parse_network
-from .values import BATCH_MAX_WORD, parse_single
+from .horizon import parse_horizon
 from .toml_text import to_toml, toml_key, toml_string, toml_value
+from .values import BATCH_MAX_WORD, parse_single
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
 ANALYSIS_TABLES = ("api", "demand", "horizon", "edge", "network")
-"""Sections read by the analyses above one replica (``inferonomics api``, ``horizon``, ``edge``), not by the model: checked
-when the scenario loads, kept in :attr:`Scenario.analysis`."""
+"""Sections read by the analyses above one replica (``inferonomics api``, ``horizon``, ``edge``),
+not by the model: checked when the scenario loads, kept in :attr:`Scenario.analysis`."""
 TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS + ANALYSIS_TABLES
 """``sweep`` holds sweep options (which axes are zipped, a grid size limit); :mod:`inferonomics.analysis.sweeps`
 reads and checks it."""

@@ -135,7 +135,7 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
     if scenario.analysis.get("demand") is not None:
         api_offer_of(scenario)   # an API the book cannot price is refused before anything runs
     seed = normalize_seed(seed)
-    costs = tco(scenario, samples, seed, backend=backend, threads=threads)
+    costs = tco(scenario, samples, seed, backend=backend, threads=threads, break_even=False)
     keys = sample_keys(seed, costs.samples)
     x = {p.name: draw_column(hz.inputs[p.name], p.stream, keys, integer=p.integer)
          for p in HORIZON_PARAMETERS}

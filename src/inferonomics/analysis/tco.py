@@ -138,7 +138,7 @@ def _per_sample(result) -> dict[str, np.ndarray]:
 
 def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
         seed: SeedLike = DEFAULT_SEED, *, backend: str = "auto", threads: int | None = None,
-        modes=MODES) -> TcoResult:
+        modes=MODES, break_even: bool = True) -> TcoResult:
     """The cost of ``scenario``'s deployment when its devices are owned, rented on demand,
     reserved or rented on spot, sample by sample (see the module's docstring).
 
@@ -153,6 +153,8 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
         As in :func:`~inferonomics.simulate`; every mode uses the same seed.
     modes : sequence of str
         Which of ``own``, ``rent``, ``reserved``, ``spot`` to compare (all by default).
+    break_even : bool
+        Whether to find the break-even utilisations (two more simulations of owning).
     """
     scenario = load_scenario(scenario)
     if scenario.axes:
@@ -200,7 +202,7 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
                               "usd_per_mtok": per_mtok["usd_per_mtok"], "usd_per_month": per_month,
                               **{m: per_mtok[m] for m in PART_METRICS}}
         result.basis[mode] = run.plan.price_basis
-    if "own" in runs:
+    if "own" in runs and break_even:
         result.break_even = _break_even(scenario, runs, samples, seed, backend, threads, u)
     return result
 

@@ -1,21 +1,31 @@
-"""One replica under load (issue 13): the birth-death queue of inferonomics.fleet.replica_queue,
-checked against closed forms (M/M/1, Erlang C, Little's law), against a discrete-event simulation
-of a continuous-batching replica (simpy), and on its input checks.
+"""One replica under load (issue 13): the queue of inferonomics.fleet.replica_queue (a
+birth-death chain for the wait for a KV slot, then an M/D/1 queue with vacations for the wait for
+the first pass), checked against closed forms (M/M/1, Erlang C, M/D/1, Little's law), against a
+discrete-event simulation of a continuous-batching replica (simpy), and on its input checks.
 
-DES agreement, as asserted below: where the chain's assumptions hold (output lengths geometric,
-prefill a small share of a request's service), the chain's mean wait, p99 wait and mean TTFT agree
-with the simulation within ``DES_RTOL`` (10%) plus one pass (the step or prefill in progress,
-which an arriving request waits for even when a slot is free and the chain does not count) plus
-``SIGMAS`` (3) batch-means standard errors of the simulation, and the token-weighted mean TPOT
-within ``TPOT_RTOL`` (3%), at loads from 10% to 95% of the saturated rate. Measured: at 95% load
-the chain's p99 wait is 4.58 s against 4.11 +- 0.22 s simulated (flat steps) and 3.44 s against
-3.00 +- 0.17 s (rising steps); mean TPOT agrees within 1%. Where the assumptions do not hold
-(fixed output lengths; prefill a third of service) the chain over-states the waits, because
-deterministic parts of service make departures more regular than the chain's exponential ones:
-there it is asserted conservative, and at most ``CONSERVATIVE_FACTOR`` (3) times the simulated
-wait (measured: up to 2.1x at p99).
+DES agreement, as asserted below: the model's mean and p99 time from arrival to the start of
+prefill, and mean TTFT, agree with the simulation within ``DES_RTOL`` (10%) plus ``SIGMAS`` (3)
+batch-means standard errors of the simulation, with no allowance for the pass in progress (the
+chain alone needed one pass: it puts the wait of an arrival that finds a free slot at 0), and the
+token-weighted mean TPOT within ``TPOT_RTOL`` (3%):
+
+* decode-dominated, KV cache the bound (4 slots, flat 20 ms steps; 8 slots, rising steps), loads
+  10% to 95%. Measured: p99 19.4 ms vs 19.4 ms simulated at 10% load (chain 0), 4.59 s vs
+  4.11 +- 0.22 s at 95% (flat), 3.46 s vs 3.00 +- 0.17 s (rising);
+* prefill-heavy, KV cache rarely the bound (64 slots, 40 ms prefill, 15-30 ms steps, loads 10% to
+  85%, prefill up to 39% of the replica's time; 32 slots, 20 ms prefill, loads 10% to 70%, prefill
+  up to 43%). Measured: p99 92.1 ms vs 89.1 +- 2.8 ms at 70% load (64 slots; chain 0); mean
+  within 2.1% and p99 within 3.4% wherever P(slot wait) < 1% (at 43% prefill, 66.6 ms vs
+  71.7 +- 9.5 ms, inside one standard error).
+
+Over seeds 1 to 4 these cases use at most 80% of that tolerance. Where service is partly
+deterministic (fixed output lengths; prefill a third or more of the replica's time while the KV
+cache is the bound) the chain's slot wait over-states the waits: there the model is asserted
+conservative, and at most ``CONSERVATIVE_FACTOR`` (3) times the simulated wait (measured: up to
+2.1x at p99 with fixed lengths, 1.5-1.7x with 64 or 32 slots at 90% load).
 """
 
+import heapq
 import math
 from collections import deque
 
@@ -46,10 +56,12 @@ RISING = ReplicaService(prefill_s=0.002, step_s=0.01 * (1 + 0.25 * np.arange(1, 
 # Prefill a third of a request's service at a full batch.
 PREFILL_HEAVY = ReplicaService(prefill_s=0.03, step_s=np.full(4, 0.02), output_tokens=10,
                                max_batch=4)
-
-
-def one_pass(service):
-    return max(service.prefill_s, float(service.step_s.max()))
+# Prefill-heavy replicas whose KV cache is rarely the bound: prefill takes 5% to 41% of the
+# replica's time at 10% to 90% load (B64), 6% to 55% (HALF; half its time at 85% load).
+B64 = ReplicaService(prefill_s=0.04, step_s=np.linspace(0.015, 0.03, 64), output_tokens=100,
+                     max_batch=64)
+HALF = ReplicaService(prefill_s=0.02, step_s=np.linspace(0.015, 0.025, 32), output_tokens=16,
+                      max_batch=32)
 
 
 def simulate(service, arrival_rate, requests, seed, *, geometric=True):
@@ -60,8 +72,10 @@ def simulate(service, arrival_rate, requests, seed, *, geometric=True):
     go first, as in vLLM's scheduler, and stall the batch, as in the model's cycle); otherwise a
     decode step of the ``k`` resident sequences (``step_s[k - 1]``) gives each one token. A request
     leaves after its output tokens (geometric with mean ``output_tokens``, or all equal to it).
-    Returns each request's wait (arrival to prefill start) and the token-weighted mean time per
-    output token, without the first ``WARMUP_SHARE`` of requests."""
+    Resident sequences sit in a heap keyed by the decode step after which they finish (the same
+    passes as counting each one's tokens down, in O(log k) a step). Returns each request's wait
+    (arrival to prefill start) and the token-weighted mean time per output token, without the first
+    ``WARMUP_SHARE`` of requests."""
     rng = np.random.default_rng(seed)
     arrival = np.cumsum(rng.exponential(1.0 / arrival_rate, requests))
     mean_tokens = service.output_tokens
@@ -70,7 +84,8 @@ def simulate(service, arrival_rate, requests, seed, *, geometric=True):
     steps = service.step_s.tolist()
     env = simpy.Environment()
     waiting: deque = deque()
-    resident: list = []   # [tokens left, request, time of first token]
+    resident: list = []   # heap: (steps run when it finishes, request, time of first token)
+    done_steps = 0        # decode steps run so far
     wait = np.zeros(requests)
     decode_s = np.zeros(requests)
     wake = [env.event()]
@@ -83,6 +98,7 @@ def simulate(service, arrival_rate, requests, seed, *, geometric=True):
                 wake[0].succeed()
 
     def replica():
+        nonlocal done_steps
         started = 0
         while started < requests:
             if waiting and len(resident) < service.max_batch:
@@ -90,14 +106,13 @@ def simulate(service, arrival_rate, requests, seed, *, geometric=True):
                 wait[i] = env.now - arrival[i]
                 started += 1
                 yield env.timeout(service.prefill_s)
-                resident.append([int(tokens[i]), i, env.now])
+                heapq.heappush(resident, (done_steps + int(tokens[i]), i, env.now))
             elif resident:
                 yield env.timeout(steps[len(resident) - 1])
-                for seq in resident:
-                    seq[0] -= 1
-                    if seq[0] == 0:
-                        decode_s[seq[1]] = env.now - seq[2]
-                resident[:] = [seq for seq in resident if seq[0] > 0]
+                done_steps += 1   # one token for each resident sequence
+                while resident and resident[0][0] == done_steps:
+                    _, i, first = heapq.heappop(resident)
+                    decode_s[i] = env.now - first
             else:
                 wake[0] = env.event()
                 yield wake[0]
@@ -122,13 +137,17 @@ def batch_means(waits, statistic):
     return statistic(waits), blocks.std(ddof=1) / math.sqrt(BATCHES)
 
 
-def agrees(model, waits, statistic, atol):
-    """Within DES_RTOL plus one pass plus SIGMAS standard errors of the simulation."""
+def agrees(model, waits, statistic):
+    """Within DES_RTOL plus SIGMAS standard errors of the simulation."""
     des, error = batch_means(waits, statistic)
-    return abs(model - des) <= DES_RTOL * des + atol + SIGMAS * error, (model, des, error)
+    return abs(model - des) <= DES_RTOL * des + SIGMAS * error, (model, des, error)
 
 
-# ---- the chain against the simulation ------------------------------------------------------------
+def p99(waits):
+    return np.quantile(waits, 0.99)
+
+
+# ---- the model against the simulation -----------------------------------------------------------
 
 @pytest.mark.parametrize("load", LOADS)
 @pytest.mark.parametrize("name", ["flat", "rising"])
@@ -137,29 +156,48 @@ def test_mean_and_p99_wait_match_a_continuous_batching_simulation(name, load):
     lam = load * service.saturated_rate
     waits, tpot = simulate(service, lam, requests_for(load), seed=7)
     state = replica_queue(service, lam)
-    atol = one_pass(service)
-    p99 = lambda w: np.quantile(w, 0.99)   # noqa: E731
     ttft = lambda w: np.mean(w) + service.prefill_s   # noqa: E731
-    for model, statistic in ((state.wait_mean_s, np.mean), (state.wait_quantile(0.99), p99),
-                             (state.ttft_mean_s, ttft)):
-        ok, figures = agrees(model, waits, statistic, atol)
+    for model, statistic in ((state.ttft_wait_mean_s, np.mean),
+                             (state.ttft_wait_quantile(0.99), p99), (state.ttft_mean_s, ttft)):
+        ok, figures = agrees(model, waits, statistic)
         assert ok, figures
     assert state.tpot_mean_s == pytest.approx(tpot, rel=TPOT_RTOL)
 
 
-@pytest.mark.parametrize("load", (0.5, 0.7, 0.85))
-@pytest.mark.parametrize("case", ["fixed lengths", "prefill heavy"])
-def test_the_chain_over_states_waits_when_service_is_partly_deterministic(case, load):
-    service, geometric = {"fixed lengths": (FLAT, False),
-                          "prefill heavy": (PREFILL_HEAVY, True)}[case]
+@pytest.mark.parametrize("name, load", [("b64", 0.1), ("b64", 0.3), ("b64", 0.5), ("b64", 0.7),
+                                        ("b64", 0.85), ("half", 0.1), ("half", 0.3),
+                                        ("half", 0.5), ("half", 0.7)])
+def test_with_prefill_heavy_replicas_the_wait_behind_passes_matches_the_simulation(name, load):
+    """The KV cache rarely the bound (P(wait for a slot) under 3%), prefill up to 43% of the
+    replica's time: the wait is that for the pass in progress and the prefills queued first,
+    which the chain alone puts at 0 (p99 0 where the simulation says up to 89 ms)."""
+    service = {"b64": B64, "half": HALF}[name]
     lam = load * service.saturated_rate
-    waits, tpot = simulate(service, lam, requests_for(load), seed=11, geometric=geometric)
+    waits, tpot = simulate(service, lam, 20_000 if load < 0.8 else 40_000, seed=5)
     state = replica_queue(service, lam)
-    atol = one_pass(service)
-    for model, des in ((state.wait_mean_s, waits.mean()),
-                       (state.wait_quantile(0.99), np.quantile(waits, 0.99))):
-        assert (1 - DES_RTOL) * des - atol <= model, (model, des)
-        assert model <= CONSERVATIVE_FACTOR * des + atol, (model, des)
+    assert state.p_wait < 0.03
+    for model, statistic in ((state.ttft_wait_mean_s, np.mean),
+                             (state.ttft_wait_quantile(0.99), p99)):
+        ok, figures = agrees(model, waits, statistic)
+        assert ok, figures
+    assert state.tpot_mean_s == pytest.approx(tpot, rel=TPOT_RTOL)
+
+
+@pytest.mark.parametrize("case, load", [("fixed lengths", 0.5), ("fixed lengths", 0.7),
+                                        ("fixed lengths", 0.85), ("prefill heavy", 0.5),
+                                        ("prefill heavy", 0.7), ("prefill heavy", 0.85),
+                                        ("b64", 0.9), ("half", 0.9)])
+def test_the_model_over_states_waits_when_service_is_partly_deterministic(case, load):
+    service, geometric = {"fixed lengths": (FLAT, False), "prefill heavy": (PREFILL_HEAVY, True),
+                          "b64": (B64, True), "half": (HALF, True)}[case]
+    lam = load * service.saturated_rate
+    waits, tpot = simulate(service, lam, 40_000 if case in ("b64", "half") else
+                           requests_for(load), seed=11, geometric=geometric)
+    state = replica_queue(service, lam)
+    for model, des in ((state.ttft_wait_mean_s, waits.mean()),
+                       (state.ttft_wait_quantile(0.99), np.quantile(waits, 0.99))):
+        assert (1 - DES_RTOL) * des <= model, (model, des)
+        assert model <= CONSERVATIVE_FACTOR * des, (model, des)
     assert state.tpot_mean_s == pytest.approx(tpot, rel=TPOT_RTOL)
 
 
@@ -208,6 +246,45 @@ def test_the_wait_tail_is_the_erlang_mixture_of_the_states_an_arrival_finds():
         poisson = np.exp(-mu_b * t + j * np.log(mu_b * t) - np.cumsum(np.log(np.maximum(j, 1))))
         above = np.sum(state.p_wait * (1 - rho) * rho ** j * np.cumsum(poisson))
         assert above == pytest.approx(1 - q, rel=1e-9), q
+
+
+def test_with_decode_steps_negligible_the_wait_for_the_first_pass_is_md1():
+    """Prefill all of the work and the KV cache never the bound: requests queue for one
+    deterministic server, an M/D/1 queue: mean rho D / (2 (1 - rho)) (Pollaczek-Khinchine) and
+    P(W <= t) = (1 - rho) sum_{j <= t/D} (lambda (jD - t))^j / j! exp(-lambda (jD - t)) (Erlang)."""
+    d = 0.01
+    service = ReplicaService(prefill_s=d, step_s=np.full(64, 1e-9), output_tokens=1, max_batch=64)
+    lam = 0.5 / d
+    state = replica_queue(service, lam)
+    assert state.p_wait < 1e-15 and state.prefill_share == pytest.approx(0.5, rel=1e-6)
+    assert state.ttft_wait_mean_s == pytest.approx(0.5 * d / (2 * 0.5), rel=1e-6)
+
+    def erlang(t):
+        j = np.arange(int(t // d) + 1)
+        x = lam * (j * d - t)
+        return 0.5 * np.sum(x ** j / np.array([math.factorial(i) for i in j]) * np.exp(-x))
+
+    for q in (0.6, 0.9, 0.99):
+        low, high = 0.0, 20 * d
+        for _ in range(60):
+            mid = 0.5 * (low + high)
+            low, high = (mid, high) if erlang(mid) < q else (low, mid)
+        assert state.ttft_wait_quantile(q) == pytest.approx(low, abs=d / 200), q
+
+
+@pytest.mark.parametrize("service, load", [(RISING, 0.5), (RISING, 0.9), (B64, 0.7), (HALF, 0.9)])
+def test_the_ttft_quantiles_and_mean_describe_one_distribution(service, load):
+    """The quantiles (the lattice) average to the closed-form mean: the slot wait plus the wait for
+    the first pass, which adds to the chain's wait."""
+    state = replica_queue(service, load * service.saturated_rate)
+    assert state.ttft_wait_mean_s == state.wait_mean_s + state.pass_wait_mean_s
+    levels = (np.arange(8000) + 0.5) / 8000
+    quantiles = np.array([state.ttft_wait_quantile(q) for q in levels])
+    assert np.all(np.diff(quantiles) >= 0)
+    assert quantiles.mean() == pytest.approx(state.ttft_wait_mean_s, rel=0.01)
+    for q in (0.5, 0.9, 0.99):
+        assert state.ttft_wait_quantile(q) >= state.wait_quantile(q)
+        assert state.ttft_quantile(q) == state.ttft_wait_quantile(q) + service.prefill_s
 
 
 def test_completions_balance_arrivals_and_littles_law_holds():
@@ -268,7 +345,8 @@ profiles = st.builds(
 def test_more_load_never_lowers_the_wait_or_the_token_time(service):
     states = [replica_queue(service, x * service.saturated_rate) for x in np.linspace(0, 0.999, 60)]
     for figure in (lambda s: s.wait_mean_s, lambda s: s.wait_quantile(0.99),
-                   lambda s: s.ttft_quantile(0.9), lambda s: s.tpot_quantile(0.99),
+                   lambda s: s.ttft_quantile(0.9), lambda s: s.ttft_quantile(0.99),
+                   lambda s: s.ttft_mean_s, lambda s: s.tpot_quantile(0.99),
                    lambda s: s.tpot_mean_s, lambda s: s.utilization, lambda s: s.mean_batch):
         values = np.array([figure(s) for s in states])
         assert np.all(np.isfinite(values))

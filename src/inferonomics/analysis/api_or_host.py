@@ -40,7 +40,7 @@ from ..io.scenario import Scenario, load_scenario
 from ..model.reference import STATUS_OK, TOKENS_PER_MTOK
 from ..sampling.columns import sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
-from .tco import statistics
+from ..stats.describe import statistics
 
 DEFAULT_API_SAMPLES = 20_000
 UNITS = {"api_usd_per_month": "USD/month", "self_host_usd_per_month": "USD/month",

@@ -56,7 +56,7 @@ from ..io.scenario import Scenario, load_scenario
 from ..model.reference import JOULES_PER_KWH, STATUS_OK, TOKENS_PER_MTOK
 from ..sampling.columns import sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
-from .tco import statistics
+from ..stats.describe import statistics
 
 DEFAULT_EDGE_SAMPLES = 20_000
 SECONDS_PER_DAY = 86_400.0

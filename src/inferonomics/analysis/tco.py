@@ -34,6 +34,7 @@ from ..io.scenario import Scenario, load_scenario
 from ..model.reference import HOURS_PER_YEAR, SECONDS_PER_HOUR, STATUS_OK, TOKENS_PER_MTOK
 from ..model.registry import COST_PART_METRICS, unit_of
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
+from ..stats.describe import statistics
 
 MODES = ("own", "rent", "reserved", "spot")
 RENTAL_MODES = ("rent", "reserved", "spot")
@@ -47,22 +48,6 @@ UNITS = {"usd_per_device_hour": "USD/h", "usd_per_mtok": unit_of("usd_per_mtok")
          "usd_per_month": "USD/month", **{m: unit_of(m) for m in PART_METRICS}}
 HALF = 0.5   # the second utilisation owning is evaluated at, to separate its per-hour cost
 DEFAULT_TCO_SAMPLES = 20_000
-
-
-def statistics(x: np.ndarray) -> dict[str, float] | None:
-    """mean, std, p5, p50, p95 of the finite values of ``x``; None when there are none. NaN marks
-    a sample that could not run (reported elsewhere); values that overflowed to +-inf are counted
-    in ``infinite_share`` (of the samples that ran) when there are any."""
-    ran = x[~np.isnan(x)]
-    x = ran[np.isfinite(ran)]
-    if x.size == 0:
-        return None
-    p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
-    out = {"mean": float(x.mean()), "std": float(x.std(ddof=1)) if x.size > 1 else 0.0,
-           "p5": float(p5), "p50": float(p50), "p95": float(p95)}
-    if x.size < ran.size:
-        out["infinite_share"] = 1.0 - x.size / ran.size
-    return out
 
 
 @dataclass

@@ -5,10 +5,17 @@ So far: one replica as a queue (:mod:`.replica_queue`)::
     service = service_from_plan(scenario)          prefill, step time at each batch, max_batch
     state = replica_queue(service, arrival_rate)   waits, TTFT, TPOT, utilization at that rate
     goodput(service, ttft_slo_s=..., tpot_slo_s=...)   the most requests/s within the targets
+
+and the same for every Monte Carlo sample of a scenario (:mod:`.under_load`)::
+
+    services_from_samples(scenario, samples)       one service per sample
+    replica_under_load(scenario, arrival_rate)     TTFT, TPOT, goodput as distributions
 """
 
 from .replica_queue import (DEFAULT_PERCENTILE, GOODPUT_RTOL, QueueState, ReplicaService, goodput,
                             replica_queue, service_from_plan)
+from .under_load import UnderLoad, replica_under_load, services_from_samples
 
 __all__ = ["DEFAULT_PERCENTILE", "GOODPUT_RTOL", "QueueState", "ReplicaService", "goodput",
-           "replica_queue", "service_from_plan"]
+           "replica_queue", "service_from_plan", "UnderLoad", "replica_under_load",
+           "services_from_samples"]

@@ -1,0 +1,131 @@
+"""One replica under load, with the uncertainty of the inputs (issue 13; TTFT under load for issue
+14): the queue of :mod:`.replica_queue` for each Monte Carlo sample of a scenario, so waits, TTFT
+and goodput come out as distributions.
+
+Sample ``i`` draws the scenario's inputs as :func:`~inferonomics.simulate` does (same seed, same
+stream), then the replica's service is read off the per-replica model at those inputs: its
+``max_batch`` (the KV cache's capacity), ``prefill_s`` and the decode step at every batch
+``k = 1 .. max_batch`` (one :func:`~inferonomics.evaluate_batch` over all samples' rows). The
+scenario's own ``batch`` is ignored: under load the batch is what the queue makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..api import evaluate_batch, simulate
+from ..errors import ScenarioError
+from ..io.checks import integer_argument
+from ..io.scenario import Scenario, load_scenario
+from ..model.reference import STATUS_MEMORY
+from ..model.registry import INPUT_NAMES
+from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
+from ..stats.describe import statistics
+from .replica_queue import DEFAULT_PERCENTILE, ReplicaService, goodput, replica_queue
+
+MAX_SERVICE_ROWS = 20_000_000
+"""Most model rows (samples x batch sizes) one call evaluates: about 5 GB of inputs and outputs at
+this size. Beyond it the call is refused up front with the figure."""
+DEFAULT_UNDER_LOAD_SAMPLES = 200
+
+
+def services_from_samples(scenario: Scenario | Mapping | str, samples: int,
+                          seed: SeedLike = DEFAULT_SEED, *, backend: str = "auto",
+                          threads: int | None = None) -> list[ReplicaService | None]:
+    """One :class:`ReplicaService` per Monte Carlo sample of ``scenario`` (None for a sample in
+    which one sequence does not fit in memory)."""
+    scenario = load_scenario(scenario)
+    samples = integer_argument("samples", samples, 1, MAX_SERVICE_ROWS)
+    seed = normalize_seed(seed)
+    plan = scenario.resolve()
+    fits = simulate(scenario.with_values({"workload.batch": "max"}), samples, seed,
+                    backend=backend, threads=threads, keep_samples=True)
+    x, y = fits._table.inputs, fits._table.outputs
+    capacity = np.where(y["status"] == STATUS_MEMORY, 0, y["max_batch"]).astype(np.int64)
+    total = int(capacity.sum())
+    if total > MAX_SERVICE_ROWS:
+        raise ScenarioError("samples", f"{samples:,} samples need {total:,} model rows (one per "
+                            f"sample and batch size up to max_batch), more than {MAX_SERVICE_ROWS:,}"
+                            "; use fewer samples")
+    owner = np.repeat(np.arange(samples), capacity)
+    batch = np.concatenate([np.arange(1, b + 1) for b in capacity if b > 0] or [np.empty(0)])
+    rows = {name: x[name][owner] for name in INPUT_NAMES}
+    rows["batch"] = batch.astype(np.float64)
+    out = evaluate_batch(rows, plan=plan, backend=backend, threads=threads) if total else {}
+    services: list[ReplicaService | None] = []
+    start = 0
+    for i, b in enumerate(capacity):
+        if b == 0:
+            services.append(None)
+            continue
+        part = slice(start, start + b)
+        start += b
+        services.append(ReplicaService(prefill_s=float(out["prefill_s"][part][0]),
+                                       step_s=out["decode_step_s"][part],
+                                       output_tokens=float(x["output_tokens"][i]),
+                                       max_batch=int(b)))
+    return services
+
+
+@dataclass
+class UnderLoad:
+    """Per sample (NaN where one sequence does not fit, inf where the load is more than the replica
+    can serve): the queue's figures at ``arrival_rate`` and the goodput at the targets."""
+
+    scenario: Scenario
+    samples: int
+    seed: int
+    arrival_rate: float
+    percentile: float
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        stable = self.values["stable"]
+        fits = np.isfinite(self.values["max_batch"])
+        return {"scenario": self.scenario.name, "samples": self.samples, "seed": self.seed,
+                "arrival_rate": self.arrival_rate, "percentile": self.percentile,
+                "fits_share": float(fits.mean()),
+                "stable_share": float(stable[fits].mean()) if fits.any() else 0.0,
+                **{k: statistics(v) for k, v in self.values.items() if k != "stable"}}
+
+
+def replica_under_load(scenario: Scenario | Mapping | str, arrival_rate: float, *,
+                       ttft_slo_s: float | None = None, tpot_slo_s: float | None = None,
+                       percentile: float = DEFAULT_PERCENTILE,
+                       samples: int = DEFAULT_UNDER_LOAD_SAMPLES, seed: SeedLike = DEFAULT_SEED,
+                       backend: str = "auto", threads: int | None = None) -> UnderLoad:
+    """The replica of ``scenario`` at ``arrival_rate`` requests/s, sample by sample: mean and
+    ``percentile`` TTFT, mean TPOT, utilization, mean batch; with both targets, the goodput (the
+    most requests/s that meet them at ``percentile``). The targets default to the scenario's
+    ``workload.ttft_slo_s`` and ``tpot_slo_s`` medians."""
+    scenario = load_scenario(scenario)
+    medians = scenario.resolve().medians()
+    ttft_slo_s = medians["ttft_slo_s"] if ttft_slo_s is None else ttft_slo_s
+    tpot_slo_s = medians["tpot_slo_s"] if tpot_slo_s is None else tpot_slo_s
+    services = services_from_samples(scenario, samples, seed, backend=backend, threads=threads)
+    names = ("ttft_mean_s", "ttft_p_s", "tpot_mean_s", "utilization", "batch_mean", "max_batch",
+             "goodput_requests_per_s", "stable")
+    values = {k: np.full(len(services), np.nan) for k in names}
+    with_targets = np.isfinite(ttft_slo_s) or np.isfinite(tpot_slo_s)
+    for i, service in enumerate(services):
+        if service is None:
+            continue
+        state = replica_queue(service, arrival_rate)
+        values["max_batch"][i] = service.max_batch
+        values["stable"][i] = float(state.stable)
+        values["ttft_mean_s"][i] = state.ttft_mean_s
+        values["ttft_p_s"][i] = state.ttft_quantile(percentile)
+        values["tpot_mean_s"][i] = state.tpot_mean_s
+        values["utilization"][i] = state.utilization
+        values["batch_mean"][i] = state.mean_batch
+        if with_targets:
+            values["goodput_requests_per_s"][i] = goodput(
+                service, ttft_slo_s=ttft_slo_s, tpot_slo_s=tpot_slo_s, percentile=percentile)
+    return UnderLoad(scenario, len(services), normalize_seed(seed), float(arrival_rate),
+                     float(percentile), values)
+
+
+__all__ = ["replica_under_load", "services_from_samples", "UnderLoad", "MAX_SERVICE_ROWS"]

@@ -89,3 +89,16 @@ def test_extreme_but_allowed_shapes_stay_finite():
     assert np.isfinite(f).all() and f.mean() == pytest.approx(1.0, rel=1e-9)
     steep = shape(profile="diurnal", peak_to_trough=1e6, peak_hour=0).factors(sample_keys(0, 1), 24)
     assert np.isfinite(steep).all() and steep.min() > 0
+
+
+@pytest.mark.parametrize("hours", [0, -3, 2.5, True])
+def test_a_profile_needs_a_whole_positive_number_of_hours(hours):
+    with pytest.raises(ScenarioError) as info:
+        shape().factors(sample_keys(0, 1), hours)
+    assert info.value.path == "hours"
+
+
+def test_weights_that_give_no_demand_over_the_horizon_are_refused():
+    with pytest.raises(ScenarioError) as info:
+        shape(weekly=[0, 1, 1, 1, 1, 1, 1]).factors(sample_keys(0, 1), 24)
+    assert info.value.path == "demand.weekly"

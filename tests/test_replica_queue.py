@@ -468,10 +468,25 @@ def test_a_bad_arrival_rate_is_refused(rate):
 
 @pytest.mark.parametrize("kwargs, path", [
     ({"ttft_slo_s": -1.0, "tpot_slo_s": 0.1}, "ttft_slo_s"),
-    ({"ttft_slo_s": 1.0, "tpot_slo_s": math.inf}, "tpot_slo_s"),
+    ({"ttft_slo_s": 1.0, "tpot_slo_s": -math.inf}, "tpot_slo_s"),
+    ({"ttft_slo_s": math.inf, "tpot_slo_s": math.nan}, "tpot_slo_s"),
     ({"ttft_slo_s": 1.0, "tpot_slo_s": 0.1, "percentile": 1.0}, "percentile"),
     ({"ttft_slo_s": 1.0, "tpot_slo_s": 0.1, "percentile": 0.0}, "percentile"),
 ])
 def test_bad_targets_are_refused(kwargs, path):
     with pytest.raises(ScenarioError, match=f"^{path}: must be"):
         goodput(ReplicaService(**GOOD), **kwargs)
+
+
+def test_goodput_with_one_target_ignores_the_other_and_needs_at_least_one():
+    service = ReplicaService(**GOOD)
+    ttft_only = goodput(service, ttft_slo_s=1.0, tpot_slo_s=math.inf)
+    both = goodput(service, ttft_slo_s=1.0, tpot_slo_s=1e9)
+    assert ttft_only == both
+    with pytest.raises(ScenarioError, match="^ttft_slo_s: goodput needs a target"):
+        goodput(service, ttft_slo_s=math.inf, tpot_slo_s=math.inf)
+
+
+def test_a_vanishing_prefill_share_gives_finite_quantiles():
+    service = ReplicaService(**GOOD)
+    assert math.isfinite(replica_queue(service, 1e-290).ttft_quantile(0.99))

@@ -79,3 +79,26 @@ def test_the_readme_figures_for_the_llama_2_70b_replica_under_load():
     assert d["stable_share"] == pytest.approx(0.8, abs=0.05)
     assert d["goodput_requests_per_s"]["p50"] == pytest.approx(18.4, rel=0.05)
     assert d["ttft_p_s"]["p50"] == pytest.approx(0.19, rel=0.1)
+
+
+def test_a_swept_batch_is_ignored_and_max_batch_caps_the_service():
+    s = scenario()
+    s["workload"]["batch"] = [1, 8, 64]
+    capped = services_from_samples(s, 2, seed=1, max_batch=16)
+    assert all(v.max_batch == 16 for v in capped)
+    full = services_from_samples(scenario(), 2, seed=1)
+    np.testing.assert_array_equal(capped[0].step_s, full[0].step_s[:16])
+
+
+def test_one_target_is_enough_for_goodput_and_bad_rates_are_refused_before_the_model_runs(
+        monkeypatch):
+    r = replica_under_load(scenario(), 1.0, tpot_slo_s=0.05, samples=3)
+    assert np.isfinite(r.values["goodput_requests_per_s"]).all()
+    monkeypatch.setattr(under_load, "services_from_samples",
+                        lambda *a, **k: pytest.fail("the model ran before the checks"))
+    with pytest.raises(ScenarioError) as info:
+        replica_under_load(scenario(), -1.0)
+    assert info.value.path == "arrival_rate"
+    with pytest.raises(ScenarioError) as info:
+        replica_under_load(scenario(), 1.0, percentile=1.5)
+    assert info.value.path == "percentile"

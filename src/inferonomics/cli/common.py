@@ -48,9 +48,11 @@ def fmt(x: float) -> str:
 
 
 def interval_cell(stats, missing: str = "no feasible sample") -> str:
-    """``p50 [p5, p95]`` of a statistics dict (``analysis.tco.statistics``), or ``missing``."""
+    """``p50 [p5, p95]`` of a statistics dict (``stats.describe.statistics``), or ``missing``."""
     if stats is None:
         return missing
+    if "p50" not in stats:
+        return "inf in every sample"
     return f"{fmt(stats['p50'])} [{fmt(stats['p5'])}, {fmt(stats['p95'])}]"
 
 

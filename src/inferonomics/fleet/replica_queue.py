@@ -417,15 +417,27 @@ def _md1_decay(rho: float) -> float:
     exp(-theta t) (Cramer-Lundberg; the root of the residual's moment generating function)."""
     if rho <= 0.0:
         return math.inf
+    log_rho = math.log(rho)
+
+    def below(x: float) -> bool:   # rho (e^x - 1) / x <= 1, in logs: no overflow for tiny rho
+        return log_rho + x + math.log(-math.expm1(-x)) - math.log(x) <= 0.0
+
     low, high = 0.0, 1.0
-    while rho * math.expm1(high) / high <= 1.0:
+    while below(high):
         low, high = high, 2.0 * high
     for _ in range(100):
         mid = 0.5 * (low + high)
         if mid in (low, high):
             break
-        low, high = (mid, high) if rho * math.expm1(mid) / mid <= 1.0 else (low, mid)
+        low, high = (mid, high) if below(mid) else (low, mid)
     return high
+
+
+def _target(path: str, x: Any) -> float:
+    """A latency target, s: a number > 0, or inf for none."""
+    if is_number(x) and float(x) == math.inf:
+        return math.inf
+    return _positive(path, x)
 
 
 def _quantile_level(q: Any) -> float:
@@ -442,7 +454,9 @@ def replica_queue(service: ReplicaService, arrival_rate: float) -> QueueState:
     lam = _positive("arrival_rate", arrival_rate, allow_zero=True)
     mu = service.service_rate
     big_b = service.max_batch
-    if lam >= mu[-1]:
+    # The second test catches a rate one float below saturation whose prefills alone fill the
+    # replica's time (decode steps a vanishing share of a prefill): the queue cannot keep up.
+    if lam >= mu[-1] or lam * service.prefill_s >= 1.0:
         full = np.zeros(big_b + 1)
         full[-1] = 1.0
         return QueueState(service, lam, False, full, 1.0, math.inf, 1.0, float(big_b))
@@ -469,7 +483,8 @@ def goodput(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: float,
             percentile: float = DEFAULT_PERCENTILE) -> float:
     """The largest arrival rate (requests/s) at which one replica still meets both targets: the
     ``percentile`` of time to first token within ``ttft_slo_s`` (s) and of time per output token
-    within ``tpot_slo_s`` (s). 0 when even a lone request misses them.
+    within ``tpot_slo_s`` (s); one of them may be inf (no target). 0 when even a lone request
+    misses them.
 
     Found by bisection on (0, mu(max_batch)) to within ``GOODPUT_RTOL * mu(max_batch)``; the rate
     returned meets the targets. Both quantiles grow with the arrival rate (a larger rate makes more
@@ -477,8 +492,11 @@ def goodput(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: float,
     as ``k`` grows, as in the per-replica model; the TTFT quantile grows without bound towards
     ``mu(max_batch)``, so the crossing lies below it.
     """
-    ttft_slo = _positive("ttft_slo_s", ttft_slo_s)
-    tpot_slo = _positive("tpot_slo_s", tpot_slo_s)
+    ttft_slo = _target("ttft_slo_s", ttft_slo_s)
+    tpot_slo = _target("tpot_slo_s", tpot_slo_s)
+    if math.isinf(ttft_slo) and math.isinf(tpot_slo):
+        raise ScenarioError("ttft_slo_s", "goodput needs a target: give ttft_slo_s or tpot_slo_s "
+                            "(or both) as a finite number of seconds")
     q = _quantile_level(percentile)
 
     def meets(lam: float) -> bool:

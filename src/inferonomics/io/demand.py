@@ -26,7 +26,7 @@ from ..errors import ScenarioError, suggest
 from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, default_of
 from ..sampling.columns import draw_column
 from ..sampling.distributions import Distribution
-from .checks import describe, is_number
+from .checks import describe, integer_argument, is_number
 from .values import parse_single, section_table
 
 SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
@@ -39,6 +39,8 @@ DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_shar
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
 HOURS_PER_MONTH = SECONDS_PER_MONTH / 3600.0
+MAX_PROFILE_HOURS = 24 * 366 * 30
+"""Longest profile asked for: 30 years of hours."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,11 @@ class Shape:
     growth_per_month: Distribution | None = None
 
     def factors(self, keys: list[int], hours: int) -> np.ndarray:
-        """The multiplier of the mean rate in each of ``hours`` hours from the start, per sample
-        key: shape (samples, hours), each row of mean 1."""
+        """The multiplier of the mean rate in each of ``hours`` hours from the start (Monday
+        00:00), per sample key: shape (samples, hours), each row of mean 1. The cosine is taken at
+        the start of each hour (h:00), so a fractional ``peak_hour`` shares its peak between two
+        hours."""
+        hours = integer_argument("hours", hours, 1, MAX_PROFILE_HOURS)
         h = np.arange(hours, dtype=float)
         n = len(keys)
         if self.daily is not None:
@@ -76,7 +81,12 @@ class Shape:
             log_trend = np.log1p(growth) * (h[None, :] / HOURS_PER_MONTH)
             out = out * np.exp(log_trend - log_trend.max(axis=1, keepdims=True))
         # requests_per_s is the mean over the horizon: a part week or a trend must not move it.
-        return out / out.mean(axis=1, keepdims=True)
+        mean = out.mean(axis=1, keepdims=True)
+        if not (mean > 0.0).all():
+            which = "demand.weekly" if not weekly.any() else "demand.hourly"
+            raise ScenarioError(which, f"the weights give no demand at all in the {hours} hours "
+                                "asked for")
+        return out / mean
 
     def _draw(self, name: str, keys: list[int]) -> np.ndarray:
         return draw_column(getattr(self, name), ANALYSIS_PARAMETER_BY_PATH[f"demand.{name}"].stream,

@@ -13,7 +13,8 @@ def statistics(x: np.ndarray) -> dict[str, float] | None:
     ran = x[~np.isnan(x)]
     x = ran[np.isfinite(ran)]
     if x.size == 0:
-        return None
+        # Every sample that ran overflowed (a queue past its capacity): say so, with no figures.
+        return {"infinite_share": 1.0} if ran.size else None
     p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
     out = {"mean": float(x.mean()), "std": float(x.std(ddof=1)) if x.size > 1 else 0.0,
            "p5": float(p5), "p50": float(p50), "p95": float(p95)}

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 from ..analysis.api_or_host import DEFAULT_API_SAMPLES, UNITS, api_or_self_host
 from ..errors import printable
-from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
+from .common import add_analysis_command, analysis_result, fmt, interval_cell, print_table
 
 SHOWN = ("tokens_per_month", "api_usd_per_month", "self_host_usd_per_month", "saving_usd_per_month",
          "api_usd_per_mtok", "self_host_usd_per_mtok", "replicas", "devices", "replica_utilization")
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("api", help="call an API or self-host: the month's bill each way, "
-                              "P(self-hosting is cheaper), the break-even monthly volume")
-    p.add_argument("scenario", help="scenario TOML file with a [demand] section")
-    add_run_options(p, f"samples (default {DEFAULT_API_SAMPLES:,})")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    p.set_defaults(func=run)
+    add_analysis_command(
+        subparsers, "api",
+        "call an API or self-host: the month's bill each way, P(self-hosting is cheaper), "
+        "the break-even monthly volume",
+        "scenario TOML file with a [demand] section",
+        f"samples (default {DEFAULT_API_SAMPLES:,})", run)
 
 
 def run(args) -> int:
-    result = api_or_self_host(scenario_of(args, args.scenario),
-                              samples=args.samples or DEFAULT_API_SAMPLES, seed=args.seed,
-                              backend=args.backend, threads=args.threads)
-    data = result.to_dict()
-    if args.json:
-        dump_json(data)
+    data = analysis_result(args, api_or_self_host, DEFAULT_API_SAMPLES)
+    if data is None:
         return 0
-    print(printable(data["scenario"]))
     print(printable(f"{data['samples']} samples | seed {data['seed']} | backend {data['backend']} | "
                     f"self-hosted: {data['price_basis']}"))
     print(printable(f"API: {data['api']['basis']}"))

@@ -234,3 +234,28 @@ def add_run_options(p, samples_help: str) -> None:
     p.add_argument("--threads", type=positive_int, default=None,
                    help="worker threads for native cores (default: all cores)")
     add_scenario_options(p)
+
+
+def add_analysis_command(subparsers, name: str, help_text: str, scenario_help: str,
+                         samples_help: str, run) -> None:
+    """A command that runs one analysis of one scenario (``tco``, ``api``, ``horizon``): the
+    scenario, the run options and ``--json``."""
+    p = subparsers.add_parser(name, help=help_text)
+    p.add_argument("scenario", help=scenario_help)
+    add_run_options(p, samples_help)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.set_defaults(func=run)
+
+
+def analysis_result(args, analysis, default_samples: int) -> dict | None:
+    """Run ``analysis`` on the command's scenario and options; its ``to_dict()``, or None once
+    printed as JSON (``--json``). The caller prints its tables, after the scenario's name, which
+    this prints."""
+    result = analysis(scenario_of(args, args.scenario), samples=args.samples or default_samples,
+                      seed=args.seed, backend=args.backend, threads=args.threads)
+    data = result.to_dict()
+    if args.json:
+        dump_json(data)
+        return None
+    print(printable(data["scenario"]))
+    return data

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from ..analysis.horizon import DEFAULT_HORIZON_SAMPLES, horizon
 from ..errors import printable
-from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
+from .common import add_analysis_command, analysis_result, fmt, interval_cell, print_table
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("horizon", help="own, rent, reserve, spot, rent-then-buy (and API vs "
-                              "self-hosting) over years of falling prices, in present value")
-    p.add_argument("scenario", help="scenario TOML file (optional [horizon] and [demand])")
-    add_run_options(p, f"samples (default {DEFAULT_HORIZON_SAMPLES:,})")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    p.set_defaults(func=run)
+    add_analysis_command(
+        subparsers, "horizon",
+        "own, rent, reserve, spot, rent-then-buy (and API vs self-hosting) over years of "
+        "falling prices, in present value",
+        "scenario TOML file (optional [horizon] and [demand])",
+        f"samples (default {DEFAULT_HORIZON_SAMPLES:,})", run)
 
 
 def run(args) -> int:
-    result = horizon(scenario_of(args, args.scenario),
-                     samples=args.samples or DEFAULT_HORIZON_SAMPLES, seed=args.seed,
-                     backend=args.backend, threads=args.threads)
-    data = result.to_dict()
-    if args.json:
-        dump_json(data)
+    data = analysis_result(args, horizon, DEFAULT_HORIZON_SAMPLES)
+    if data is None:
         return 0
-    print(printable(data["scenario"]))
     print(f"{data['samples']} samples | seed {data['seed']} | horizon p50 "
           f"{fmt(data['years']['p50'])} years | today: {data['current'] or 'nothing runs yet'}")
     trend = {k: data["inputs"][k]["p50"] for k in ("discount_rate", "rent_decline_per_year",

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from ..analysis.tco import DEFAULT_TCO_SAMPLES, REPORTED, UNITS, tco
 from ..errors import printable
-from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
+from .common import add_analysis_command, analysis_result, fmt, interval_cell, print_table
 
 
 def add_parser(subparsers) -> None:
-    p = subparsers.add_parser("tco", help="own vs rent vs reserve vs spot: cost per device-hour, per "
-                              "token and per month, break-even utilisation, P(owning is cheaper)")
-    p.add_argument("scenario", help="scenario TOML file")
-    add_run_options(p, f"samples per mode (default {DEFAULT_TCO_SAMPLES:,})")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    p.set_defaults(func=run)
+    add_analysis_command(
+        subparsers, "tco",
+        "own vs rent vs reserve vs spot: cost per device-hour, per token and per month, "
+        "break-even utilisation, P(owning is cheaper)",
+        "scenario TOML file",
+        f"samples per mode (default {DEFAULT_TCO_SAMPLES:,})", run)
 
 
 def run(args) -> int:
-    result = tco(scenario_of(args, args.scenario), samples=args.samples or DEFAULT_TCO_SAMPLES,
-                 seed=args.seed, backend=args.backend, threads=args.threads)
-    data = result.to_dict()
-    if args.json:
-        dump_json(data)
+    data = analysis_result(args, tco, DEFAULT_TCO_SAMPLES)
+    if data is None:
         return 0
-    print(printable(data["scenario"]))
     u = data["utilization"]
     print(f"{data['samples']} samples per mode | seed {data['seed']} | backend {data['backend']} | "
           f"utilization p50 {fmt(u['p50'])}; own and reserved pay every hour, rent and spot the "

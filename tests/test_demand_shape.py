@@ -102,3 +102,35 @@ def test_weights_that_give_no_demand_over_the_horizon_are_refused():
     with pytest.raises(ScenarioError) as info:
         shape(weekly=[0, 1, 1, 1, 1, 1, 1]).factors(sample_keys(0, 1), 24)
     assert info.value.path == "demand.weekly"
+
+
+def test_hourly_noise_has_mean_one_its_sigma_and_is_the_same_for_the_same_seed():
+    s = shape(noise_sigma=0.3)
+    f = s.factors(sample_keys(5, 200), 24 * 30)
+    logs = np.log(f)
+    assert f.mean() == pytest.approx(1.0, abs=0.01)
+    assert logs.std() == pytest.approx(0.3, rel=0.02)
+    np.testing.assert_array_equal(f, s.factors(sample_keys(5, 200), 24 * 30))
+    assert not np.array_equal(f, s.factors(sample_keys(6, 200), 24 * 30))
+    # Hour k of sample i is draw k of the noise stream: a longer horizon extends, not reshuffles.
+    np.testing.assert_array_equal(s.factors(sample_keys(5, 3), 48)[:, :24],
+                                  s.factors(sample_keys(5, 3), 24))
+
+
+def test_the_vectorised_stream_and_normal_quantile_are_the_scalar_ones():
+    from inferonomics.sampling import rng
+    from inferonomics.sampling.columns import standard_normal_quantiles, uniform_grid
+    from inferonomics.sampling.distributions import standard_normal_quantile
+
+    keys = sample_keys(11, 4)
+    grid = uniform_grid(keys, 90, 64)
+    assert np.array_equal(grid, [[rng.uniform(k, 90, j) for j in range(64)] for k in keys])
+    p = np.concatenate([grid.ravel(), [2.0 ** -53, 1e-300, 0.075, 0.5, 0.925, 1 - 2.0 ** -53]])
+    np.testing.assert_allclose(standard_normal_quantiles(p),
+                               [standard_normal_quantile(v) for v in p], rtol=1e-14)
+
+
+def test_noise_sigma_outside_its_range_is_refused():
+    with pytest.raises(ScenarioError) as info:
+        shape(noise_sigma=4)
+    assert info.value.path == "demand.noise_sigma"

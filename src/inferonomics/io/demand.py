@@ -11,7 +11,8 @@ The shape: ``profile = "flat"`` (the default) or ``"diurnal"`` (a cosine through
 ``peak_to_trough`` and ``peak_hour``), or 24 ``hourly`` weights; times 7 ``weekly`` weights (the
 horizon starts on a Monday at 00:00); times compound ``growth_per_month``. :meth:`Shape.factors`
 gives the multiplier of the mean rate for each hour, scaled to mean 1 over the horizon asked for,
-so ``requests_per_s`` stays the mean.
+so ``requests_per_s`` stays the mean; ``noise_sigma`` then multiplies each hour by its own
+lognormal factor of mean 1 (hour-to-hour variation; the expected rate keeps the shape).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ScenarioError, suggest
-from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, default_of
-from ..sampling.columns import draw_column
+from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, DEMAND_NOISE_STREAM, default_of
+from ..sampling.columns import draw_column, standard_normal_quantiles, uniform_grid
 from ..sampling.distributions import Distribution
 from .checks import describe, integer_argument, is_number
 from .values import parse_single, section_table
@@ -34,7 +35,8 @@ SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
 VOLUME_FORMS = (("tokens_per_month",), ("input_tokens_per_month", "output_tokens_per_month"),
                 ("requests_per_s",))
 PROFILES = ("flat", "diurnal")
-SHAPE_KEYS = ("profile", "peak_to_trough", "peak_hour", "hourly", "weekly", "growth_per_month")
+SHAPE_KEYS = ("profile", "peak_to_trough", "peak_hour", "hourly", "weekly", "growth_per_month",
+              "noise_sigma")
 DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_share",) + SHAPE_KEYS
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
@@ -55,6 +57,7 @@ class Shape:
     peak_to_trough: Distribution | None = None
     peak_hour: Distribution | None = None
     growth_per_month: Distribution | None = None
+    noise_sigma: Distribution | None = None
 
     def factors(self, keys: list[int], hours: int) -> np.ndarray:
         """The multiplier of the mean rate in each of ``hours`` hours from the start (Monday
@@ -86,7 +89,14 @@ class Shape:
             which = "demand.weekly" if not weekly.any() else "demand.hourly"
             raise ScenarioError(which, f"the weights give no demand at all in the {hours} hours "
                                 "asked for")
-        return out / mean
+        out = out / mean
+        if self.noise_sigma is not None:
+            # Each hour its own lognormal factor of mean 1 (exp(s z - s^2 / 2)), hour k drawing
+            # draw k of the noise stream: the expected rate keeps the shape above.
+            sigma = self._draw("noise_sigma", keys)[:, None]
+            z = standard_normal_quantiles(uniform_grid(keys, DEMAND_NOISE_STREAM, hours))
+            out = out * np.exp(sigma * z - 0.5 * sigma * sigma)
+        return out
 
     def _draw(self, name: str, keys: list[int]) -> np.ndarray:
         return draw_column(getattr(self, name), ANALYSIS_PARAMETER_BY_PATH[f"demand.{name}"].stream,
@@ -132,7 +142,7 @@ def parse_shape(table: Mapping) -> Shape:
               else (1.0,) * DAYS_PER_WEEK)
     return Shape("hourly" if "hourly" in table else profile, daily, weekly,
                  *(parse(k) if k in table else None
-                   for k in ("peak_to_trough", "peak_hour", "growth_per_month")))
+                   for k in ("peak_to_trough", "peak_hour", "growth_per_month", "noise_sigma")))
 
 
 @dataclass(frozen=True)

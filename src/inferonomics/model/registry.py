@@ -503,6 +503,7 @@ EDGE_PARAMETERS: tuple[Parameter, ...] = (
 # ``hourly`` weights, times 7 ``weekly`` weights, times monthly growth (io/demand.py).
 MAX_PEAK_TO_TROUGH = 1e6
 MAX_GROWTH_PER_MONTH = 10.0    # x11 a month: past any product launch
+MAX_NOISE_SIGMA = 3.0          # a factor of e^3 = 20 either way in one hour, one time in six
 HOURS_PER_DAY = 24.0
 
 DEMAND_SHAPE_PARAMETERS: tuple[Parameter, ...] = (
@@ -515,7 +516,12 @@ DEMAND_SHAPE_PARAMETERS: tuple[Parameter, ...] = (
     _p("demand", "growth_per_month", "fraction/month", -0.99, MAX_GROWTH_PER_MONTH,
        "Compound growth of the rate a month (negative: decline); requests_per_s stays the mean "
        "over the horizon.", default=0.0, typical=(-0.2, 1.0), stream=88),
+    _p("demand", "noise_sigma", "", 0, MAX_NOISE_SIGMA,
+       "Hour-to-hour variation: each hour's rate times a lognormal factor of mean 1 and this "
+       "log-space standard deviation.", default=0.0, stream=89),
 )
+DEMAND_NOISE_STREAM = 90
+"""The stream of each hour's variation of the demand (draw k: hour k of the horizon)."""
 
 ANALYSIS_PARAMETERS: tuple[Parameter, ...] = (API_PARAMETERS + HORIZON_PARAMETERS + EDGE_PARAMETERS
                                               + DEMAND_SHAPE_PARAMETERS)
@@ -524,14 +530,16 @@ ANALYSIS_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in ANAL
 
 RETIRED_STREAMS: frozenset[int] = frozenset()
 """Streams of inputs that were removed: never to be given to another input."""
-NEXT_STREAM = max([p.stream for p in PARAMETERS + ANALYSIS_PARAMETERS] + [API_PROVIDER_STREAM]) + 1
+NEXT_STREAM = max([p.stream for p in PARAMETERS + ANALYSIS_PARAMETERS]
+                  + [API_PROVIDER_STREAM, DEMAND_NOISE_STREAM]) + 1
 """The stream id a new input takes."""
 
 
 def _check_streams() -> None:
     # The analyses' inputs draw from the same id space: sample i pairs across a replica's run and
     # an analysis only if no stream is shared.
-    streams = [p.stream for p in PARAMETERS + ANALYSIS_PARAMETERS] + [API_PROVIDER_STREAM]
+    streams = ([p.stream for p in PARAMETERS + ANALYSIS_PARAMETERS]
+               + [API_PROVIDER_STREAM, DEMAND_NOISE_STREAM])
     if len(set(streams)) != len(streams) or min(streams) < 0:
         raise ValueError("every input (model or analysis) needs its own non-negative stream id")
     if RETIRED_STREAMS & set(streams):

@@ -8,7 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import rng
-from .distributions import Distribution
+from .distributions import (AS241_CENTRAL, AS241_FAR_TAIL, AS241_NEAR_TAIL, Distribution,
+                            horner)
+
+_GAMMA = np.uint64(rng.GAMMA)
+_MUL1, _MUL2 = np.uint64(rng.MIX_MUL1), np.uint64(rng.MIX_MUL2)
 
 
 def sample_keys(seed: int, samples: int) -> list[int]:
@@ -30,4 +34,36 @@ def draw_column(dist: Distribution, stream: int, keys: list[int], *,
     return np.floor(x + 0.5) if integer else x
 
 
-__all__ = ["draw_column", "sample_keys"]
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """:func:`rng.mix64` on an array of uint64 (numpy's uint64 arithmetic wraps modulo 2**64)."""
+    z = (z ^ (z >> np.uint64(30))) * _MUL1
+    z = (z ^ (z >> np.uint64(27))) * _MUL2
+    return z ^ (z >> np.uint64(31))
+
+
+def uniform_grid(keys: list[int], stream: int, draws: int) -> np.ndarray:
+    """Draws ``0 .. draws-1`` of ``stream`` for each sample key, shape (samples, draws): the same
+    numbers as :func:`rng.uniform` one at a time, bit for bit, for a whole run of hours at once."""
+    skeys = np.array(keys, dtype=np.uint64)[:, None]
+    counters = (np.uint64(stream) << np.uint64(rng.DRAW_INDEX_BITS)) | np.arange(draws,
+                                                                                dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        bits = _mix64(skeys + counters[None, :] * _GAMMA)
+    return ((bits >> np.uint64(64 - rng.UNIFORM_BITS)).astype(np.float64) + 0.5) * rng.UNIFORM_SCALE
+
+
+def standard_normal_quantiles(p: np.ndarray) -> np.ndarray:
+    """:func:`~.distributions.standard_normal_quantile` (AS241) on an array: the same regions and
+    polynomials, every region computed for every element and the right one kept (numpy's log and
+    sqrt may differ from the math module's in the last bit)."""
+    q = p - 0.5
+    r = 0.180625 - q * q
+    central = horner(AS241_CENTRAL[0], r) * q / horner(AS241_CENTRAL[1], r)
+    tail = np.sqrt(-np.log(np.where(q < 0.0, p, 1.0 - p)))
+    near = horner(AS241_NEAR_TAIL[0], tail - 1.6) / horner(AS241_NEAR_TAIL[1], tail - 1.6)
+    far = horner(AS241_FAR_TAIL[0], tail - 5.0) / horner(AS241_FAR_TAIL[1], tail - 5.0)
+    x = np.where(tail <= 5.0, near, far)
+    return np.where(np.abs(q) <= 0.425, central, np.where(q < 0.0, -x, x))
+
+
+__all__ = ["draw_column", "sample_keys", "standard_normal_quantiles", "uniform_grid"]

@@ -134,3 +134,69 @@ def test_noise_sigma_outside_its_range_is_refused():
     with pytest.raises(ScenarioError) as info:
         shape(noise_sigma=4)
     assert info.value.path == "demand.noise_sigma"
+
+
+def write(tmp_path, text, name="rates.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_file_of_hourly_rates_gives_the_mean_and_the_shape_repeated(tmp_path):
+    write(tmp_path, "hour,requests_per_s\n0,1\n1,3\n")
+    d = parse_demand({"file": "rates.csv"}, tmp_path)
+    assert d.volume["requests_per_s"].median() == 2.0
+    f = d.shape.factors(sample_keys(0, 1), 6)[0]
+    np.testing.assert_allclose(f, [0.5, 1.5] * 3)
+    write(tmp_path, "2\n6\n", "bare.csv")                    # one column, no header
+    assert parse_demand({"file": "bare.csv"}, tmp_path).volume["requests_per_s"].median() == 4.0
+
+
+def test_a_scenario_loaded_from_another_folder_finds_its_file_and_shows_it_absolute(tmp_path,
+                                                                                    monkeypatch):
+    import tomllib
+
+    write(tmp_path, "requests_per_s\n1\n2\n3\n")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[model]\nid = "llama-3.1-8b"\n[hardware]\nid = "h100-sxm"\n'
+                        '[workload]\nbatch = 8\ninput_tokens = 100\noutput_tokens = 10\n'
+                        '[demand]\nfile = "rates.csv"\n')
+    monkeypatch.chdir("/")
+    s = inferonomics.load_scenario(scenario)
+    assert s.analysis["demand"].shape.series == (1.0, 2.0, 3.0)
+    shown = tomllib.loads(s.to_toml())
+    assert shown["demand"]["file"] == str(tmp_path / "rates.csv")
+
+
+@pytest.mark.parametrize("text, path", [
+    ("requests_per_s\n", "demand.file"),                     # no rows
+    ("requests_per_s\n0\n0\n", "demand.file"),               # no demand
+    ("requests_per_s\n1\n-2\n", "demand.file[1]"),
+    ("requests_per_s\n1\nnan\n", "demand.file[1]"),
+    ("requests_per_s\n1\ninf\n", "demand.file[1]"),
+    ("requests_per_s\n1\nlots\n", "demand.file[1]"),
+    ("a,b\n1,2\n", "demand.file"),                           # no requests_per_s column
+    ("requests_per_s,x\n1,2\n,3\n", "demand.file[1]"),       # an empty cell
+])
+def test_bad_rate_files_are_refused_naming_the_row(tmp_path, text, path):
+    write(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        parse_demand({"file": "rates.csv"}, tmp_path)
+    assert info.value.path == path
+
+
+def test_unreadable_files_and_shapes_given_twice_are_refused(tmp_path):
+    for name in ("missing.csv", "."):
+        with pytest.raises(ScenarioError, match="cannot read") as info:
+            parse_demand({"file": name}, tmp_path)
+        assert info.value.path == "demand.file"
+    (tmp_path / "bin.csv").write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(ScenarioError, match="cannot read"):
+        parse_demand({"file": "bin.csv"}, tmp_path)
+    write(tmp_path, "1\n2\n")
+    with pytest.raises(ScenarioError) as info:
+        parse_demand({"file": "rates.csv", "weekly": [1] * 7}, tmp_path)
+    assert info.value.path == "demand.weekly"
+    with pytest.raises(ScenarioError) as info:
+        parse_demand({"file": "rates.csv", "requests_per_s": 3}, tmp_path)
+    assert info.value.path == "demand"

@@ -3,8 +3,9 @@ the hours, days and months (issue 13).
 
 The volume is given one way: ``tokens_per_month`` (input plus output, split in the ratio of each
 sample's workload input and output lengths), ``input_tokens_per_month`` with
-``output_tokens_per_month``, or ``requests_per_s`` (a mean over the month; each request has the
-workload's input and output tokens). ``cache_hit_share`` is the share of input tokens an API reads
+``output_tokens_per_month``, ``requests_per_s`` (a mean over the month; each request has the
+workload's input and output tokens), or ``file``: a CSV of hourly rates (requests/s), which gives
+the shape too (repeated over a longer horizon; its mean is the requests_per_s). ``cache_hit_share`` is the share of input tokens an API reads
 from its prompt cache. Every figure may be a distribution.
 
 The shape: ``profile = "flat"`` (the default) or ``"diurnal"`` (a cosine through the day with
@@ -17,23 +18,25 @@ lognormal factor of mean 1 (hour-to-hour variation; the expected rate keeps the 
 
 from __future__ import annotations
 
+import csv
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
-from ..errors import ScenarioError, suggest
+from ..errors import ScenarioError, printable, suggest
 from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, DEMAND_NOISE_STREAM, default_of
 from ..sampling.columns import draw_column, standard_normal_quantiles, uniform_grid
-from ..sampling.distributions import Distribution
+from ..sampling.distributions import Distribution, Fixed
 from .checks import describe, integer_argument, is_number
 from .values import parse_single, section_table
 
 SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
 """A mean month (a Julian year over twelve), s."""
 VOLUME_FORMS = (("tokens_per_month",), ("input_tokens_per_month", "output_tokens_per_month"),
-                ("requests_per_s",))
+                ("requests_per_s",), ("file",))
 PROFILES = ("flat", "diurnal")
 SHAPE_KEYS = ("profile", "peak_to_trough", "peak_hour", "hourly", "weekly", "growth_per_month",
               "noise_sigma")
@@ -41,6 +44,9 @@ DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_shar
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
 HOURS_PER_MONTH = SECONDS_PER_MONTH / 3600.0
+SERIES_COLUMN = "requests_per_s"
+"""The column of a ``demand.file`` CSV that holds the rates (or its only column, header or not)."""
+MAX_SERIES_BYTES = 64 << 20
 MAX_PROFILE_HOURS = 24 * 366 * 30
 """Longest profile asked for: 30 years of hours."""
 
@@ -58,6 +64,7 @@ class Shape:
     peak_hour: Distribution | None = None
     growth_per_month: Distribution | None = None
     noise_sigma: Distribution | None = None
+    series: tuple[float, ...] | None = None   # a user's hourly rates (demand.file), repeated
 
     def factors(self, keys: list[int], hours: int) -> np.ndarray:
         """The multiplier of the mean rate in each of ``hours`` hours from the start (Monday
@@ -67,7 +74,9 @@ class Shape:
         hours = integer_argument("hours", hours, 1, MAX_PROFILE_HOURS)
         h = np.arange(hours, dtype=float)
         n = len(keys)
-        if self.daily is not None:
+        if self.series is not None:   # the user's rates, repeated if the horizon is longer
+            daily = np.tile(np.asarray(self.series)[np.arange(hours) % len(self.series)], (n, 1))
+        elif self.daily is not None:
             daily = np.tile(np.asarray(self.daily)[np.arange(hours) % HOURS_PER_DAY], (n, 1))
         else:
             ratio = self._draw("peak_to_trough", keys)[:, None]
@@ -158,7 +167,7 @@ class Demand:
         """Input and output tokens per month and the cache-hit share, per sample key, given each
         sample's input and output tokens per request."""
         x = {k: draw_column(d, ANALYSIS_PARAMETER_BY_PATH[f"demand.{k}"].stream, keys)
-             for k, d in self.volume.items()}
+             for k, d in self.volume.items()}   # a file's series: its mean as requests_per_s
         if "tokens_per_month" in x:
             out_share = output_tokens / (input_tokens + output_tokens)
             v_out = x["tokens_per_month"] * out_share
@@ -177,8 +186,9 @@ class Demand:
                 for k, d in {**self.volume, "cache_hit_share": self.cache_hit_share}.items()}
 
 
-def parse_demand(table: Any) -> Demand | None:
-    """Check ``[demand]`` (None when the scenario has none)."""
+def parse_demand(table: Any, base_dir: Path | None = None) -> Demand | None:
+    """Check ``[demand]`` (None when the scenario has none); ``base_dir``: the scenario's folder,
+    where a relative ``file`` is read from."""
     if table is None:
         return None
     table = section_table("demand", table, DEMAND_KEYS)
@@ -187,14 +197,72 @@ def parse_demand(table: Any) -> Demand | None:
         given = " and ".join(k for form in forms for k in form if k in table)
         raise ScenarioError("demand", ("give the volume one way, not " + given) if forms else
                             "missing: give tokens_per_month, input_tokens_per_month with "
-                            "output_tokens_per_month, or requests_per_s")
+                            "output_tokens_per_month, requests_per_s, or a file of hourly rates")
     for key in forms[0]:
         if key not in table:
             raise ScenarioError(f"demand.{key}", f"missing: {' and '.join(forms[0])} go together")
     parse = lambda k: parse_single(f"demand.{k}", table[k], ANALYSIS_PARAMETER_BY_PATH[f"demand.{k}"])
     share_param = ANALYSIS_PARAMETER_BY_PATH["demand.cache_hit_share"]
     share = parse("cache_hit_share") if "cache_hit_share" in table else default_of(share_param)
+    if forms[0] == ("file",):
+        series = read_series(table["file"], base_dir)
+        for key in SHAPE_KEYS:
+            if key in table and key != "noise_sigma":
+                raise ScenarioError(f"demand.{key}", "a demand.file gives the rate hour by hour: "
+                                    "its shape cannot be given too (noise_sigma can)")
+        mean = Fixed(math.fsum(series) / len(series))
+        shape = parse_shape({k: v for k, v in table.items() if k == "noise_sigma"})
+        return Demand({"requests_per_s": mean}, share, replace(shape, series=series))
     return Demand({k: parse(k) for k in forms[0]}, share, parse_shape(table))
+
+
+def read_series(text: Any, base_dir: Path | None) -> tuple[float, ...]:
+    """The hourly rates (requests/s, >= 0, finite, not all 0) of a CSV file: the column
+    ``requests_per_s``, or the only column (with or without a header); one row an hour. A relative
+    path is taken from the scenario's folder."""
+    if not isinstance(text, str) or not text.strip():
+        raise ScenarioError("demand.file", f"must be a path to a CSV file, got {describe(text)}")
+    path = Path(text)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    try:
+        if path.stat().st_size > MAX_SERIES_BYTES:
+            raise ScenarioError("demand.file", f"{printable(str(path))} is larger than "
+                                f"{MAX_SERIES_BYTES >> 20} MB; a demand series is one row an hour")
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise ScenarioError("demand.file", f"cannot read {printable(str(path))}: {reason}") from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    column = 0
+    if rows and not is_number(_number(rows[0][0])):
+        header = [cell.strip() for cell in rows[0]]
+        if SERIES_COLUMN in header:
+            column = header.index(SERIES_COLUMN)
+        elif len(header) != 1:
+            raise ScenarioError("demand.file", f"no column {SERIES_COLUMN!r} in "
+                                f"{printable(str(path))} (columns: {printable(', '.join(header))})")
+        rows = rows[1:]
+    if not 1 <= len(rows) <= MAX_PROFILE_HOURS:
+        raise ScenarioError("demand.file", f"must hold 1 to {MAX_PROFILE_HOURS:,} hourly rates, "
+                            f"got {len(rows):,}")
+    values = []
+    for i, row in enumerate(rows):
+        value = _number(row[column]) if column < len(row) else None
+        if not is_number(value) or not math.isfinite(value) or value < 0.0:
+            raise ScenarioError(f"demand.file[{i}]", "each hour's rate must be a finite number "
+                                f">= 0 (requests/s), got {printable(repr(row[column:column + 1]))}")
+        values.append(value)
+    if not any(v > 0.0 for v in values):
+        raise ScenarioError("demand.file", "every hour's rate is 0: no demand")
+    return tuple(values)
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
 
 
 __all__ = ["Demand", "Shape", "parse_demand", "parse_shape", "SECONDS_PER_MONTH"]

@@ -330,16 +330,28 @@ class Scenario:
         if resolved:
             text = _resolved_toml(self.name, self.raw.get("description"), self.resolve())
             # The analyses' sections are not model inputs: they follow as given.
-            analysis = {t: self.raw[t] for t in ANALYSIS_TABLES if t in self.raw}
+            raw = self._portable_raw()
+            analysis = {t: raw[t] for t in ANALYSIS_TABLES if t in raw}
             return text + ("\n" + to_toml(analysis) if analysis else "")
-        raw = dict(self.raw)
-        if self.base_dir is not None and "catalog" in raw:
-            files = [raw["catalog"]] if isinstance(raw["catalog"], str) else raw["catalog"]
-            raw["catalog"] = [os.path.abspath(self.base_dir / f) for f in files]
+        raw = self._portable_raw()
         try:
             return to_toml(raw)
         except (TypeError, ValueError) as exc:
             raise InferonomicsError(f"this scenario cannot be written as TOML: {exc}") from None
+
+    def _portable_raw(self) -> dict[str, Any]:
+        """The scenario as given, with the files it names (``catalog``, ``demand.file``) made
+        absolute, so its text loads from any folder."""
+        raw = dict(self.raw)
+        if self.base_dir is None:
+            return raw
+        if "catalog" in raw:
+            files = [raw["catalog"]] if isinstance(raw["catalog"], str) else raw["catalog"]
+            raw["catalog"] = [os.path.abspath(self.base_dir / f) for f in files]
+        demand = raw.get("demand")
+        if isinstance(demand, Mapping) and isinstance(demand.get("file"), str):
+            raw["demand"] = {**demand, "file": os.path.abspath(self.base_dir / demand["file"])}
+        return raw
 
     def dependencies(self) -> dict[str, frozenset[str]]:
         """For each input, the scenario keys its value can depend on (a superset, from the structure
@@ -583,7 +595,8 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
                 raise ScenarioError(f"hardware.{key}", f"must be a finite number >= 0, got "
                                     f"{describe(value)}")
     zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
-    analysis = {"demand": parse_demand(raw.get("demand")), "horizon": parse_horizon(raw.get("horizon")),
+    analysis = {"demand": parse_demand(raw.get("demand"), base_dir),
+                "horizon": parse_horizon(raw.get("horizon")),
                 "edge": parse_edge(raw.get("edge")), "network": parse_network(raw.get("network"))}
     if "api" in raw:   # without it, `inferonomics api` looks up the model id when it runs
         model_id = values.get("model.id")

@@ -242,7 +242,8 @@ def edge_or_cloud(edge: Scenario | Mapping | str, cloud: Scenario | Mapping | st
         edge_energy_usd = edge_joules / JOULES_PER_KWH * d["usd_per_kwh"]
         edge_capital_usd = charged_per_day / d["requests_per_day"]
         cloud_network_usd = n_out * d["bytes_per_token"] / BYTES_PER_GB * d["usd_per_gb"]
-        per_request = {"cloud": yc["usd_per_mtok"] * n_out / TOKENS_PER_MTOK + cloud_network_usd}
+        # The model's own cost of a request (its attempts included), plus the transfer out.
+        per_request = {"cloud": yc["usd_per_request"] + cloud_network_usd}
         if offer is not None:
             p_in, p_out, _ = offer.draw(keys)
             per_request["api"] = (n_in * p_in + n_out * p_out) / TOKENS_PER_MTOK

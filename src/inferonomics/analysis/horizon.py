@@ -39,7 +39,7 @@ from ..errors import ScenarioError
 from ..io import pricing
 from ..io.horizon import parse_horizon
 from ..io.scenario import Scenario, load_scenario
-from ..model.reference import TOKENS_PER_MTOK
+from ..model.reference import MONTHS_PER_YEAR, TOKENS_PER_MTOK
 from ..model.registry import HORIZON_DEFAULT_SOURCES, HORIZON_PARAMETERS
 from ..sampling.columns import draw_column, sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
@@ -47,7 +47,6 @@ from ..stats.describe import statistics
 from .api_or_host import api_offer_of, api_or_self_host, break_even_volume
 from .tco import tco
 
-MONTHS_PER_YEAR = 12
 MID_YEAR = 0.5
 DEFAULT_HORIZON_SAMPLES = 20_000
 DEFAULT_TERM_YEARS = 1

@@ -30,8 +30,9 @@ from ..cores.backends import MAX_SAMPLES
 from ..errors import ScenarioError
 from ..io import pricing
 from ..io.checks import integer_argument
+from ..io.demand import HOURS_PER_MONTH
 from ..io.scenario import Scenario, load_scenario
-from ..model.reference import HOURS_PER_YEAR, SECONDS_PER_HOUR, STATUS_OK, TOKENS_PER_MTOK
+from ..model.reference import SECONDS_PER_HOUR, STATUS_OK, TOKENS_PER_MTOK
 from ..model.registry import COST_PART_METRICS, unit_of
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
@@ -39,7 +40,6 @@ from ..stats.describe import statistics
 MODES = ("own", "rent", "reserved", "spot")
 RENTAL_MODES = ("rent", "reserved", "spot")
 PAYS_IDLE_HOURS = {"own": True, "reserved": True, "rent": False, "spot": False}
-HOURS_PER_MONTH = HOURS_PER_YEAR / 12.0
 PART_METRICS = COST_PART_METRICS
 REPORTED = ("usd_per_device_hour", "usd_per_mtok", "usd_per_month") + PART_METRICS
 """Per mode: USD per paid device-hour (all in, energy included), per million output tokens, per

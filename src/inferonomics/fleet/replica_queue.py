@@ -118,7 +118,7 @@ DEFAULT_PERCENTILE = 0.99
 """The share of requests (TTFT) and of output tokens (TPOT) that must meet the targets."""
 
 
-def _positive(path: str, x: Any, *, allow_zero: bool = False, low: float | None = None) -> float:
+def positive_argument(path: str, x: Any, *, allow_zero: bool = False, low: float | None = None) -> float:
     """``x`` as a finite float > 0 (>= 0 with ``allow_zero``, >= ``low`` when given)."""
     value = float(x) if is_number(x) else math.nan   # text and bools are refused, not converted
     if not math.isfinite(value):
@@ -162,9 +162,9 @@ class ReplicaService:
                 self.max_batch, (int, np.integer)) or self.max_batch < 1:
             raise ScenarioError("max_batch", f"must be an integer >= 1, got {self.max_batch!r}")
         object.__setattr__(self, "max_batch", int(self.max_batch))
-        object.__setattr__(self, "prefill_s", _positive("prefill_s", self.prefill_s))
+        object.__setattr__(self, "prefill_s", positive_argument("prefill_s", self.prefill_s))
         object.__setattr__(self, "output_tokens",
-                           _positive("output_tokens", self.output_tokens, low=1.0))
+                           positive_argument("output_tokens", self.output_tokens, low=1.0))
         try:
             steps = np.array(self.step_s, dtype=np.float64)
         except (TypeError, ValueError):
@@ -248,7 +248,7 @@ class QueueState:
     def wait_quantile(self, q: float) -> float:
         """The ``q``-quantile of the wait for a slot, s, from
         ``P(wait > t) = p_wait * exp(-(mu(B) - lambda) t)``."""
-        q = _quantile_level(q)
+        q = quantile_level(q)
         if not self.stable:
             return math.inf
         if self.p_wait <= 1.0 - q:
@@ -290,7 +290,7 @@ class QueueState:
 
     def ttft_wait_quantile(self, q: float) -> float:
         """The ``q``-quantile of the time from arrival to the start of the request's prefill, s."""
-        q = _quantile_level(q)
+        q = quantile_level(q)
         if not self.stable:
             return math.inf
         if self.arrival_rate == 0.0:
@@ -386,7 +386,7 @@ class QueueState:
 
     def tpot_quantile(self, q: float) -> float:
         """The ``q``-quantile of time per output token over the tokens made, s."""
-        q = _quantile_level(q)
+        q = quantile_level(q)
         order = np.argsort(self.service.tpot_s, kind="stable")
         share = np.cumsum(self._token_weights()[order])
         # The smallest tpot whose cumulative token share reaches q (rounding-safe at q = 1).
@@ -433,14 +433,14 @@ def _md1_decay(rho: float) -> float:
     return high
 
 
-def _target(path: str, x: Any) -> float:
+def latency_target(path: str, x: Any) -> float:
     """A latency target, s: a number > 0, or inf for none."""
     if is_number(x) and float(x) == math.inf:
         return math.inf
-    return _positive(path, x)
+    return positive_argument(path, x)
 
 
-def _quantile_level(q: Any) -> float:
+def quantile_level(q: Any) -> float:
     """``q`` as a float in (0, 1): the share of requests or tokens a quantile leaves below it."""
     value = float(q) if is_number(q) else math.nan
     if not 0.0 < value < 1.0:
@@ -451,7 +451,7 @@ def _quantile_level(q: Any) -> float:
 def replica_queue(service: ReplicaService, arrival_rate: float) -> QueueState:
     """The stationary state of one replica serving Poisson arrivals at ``arrival_rate``
     (requests/s, >= 0): see the module docstring for the chain and its formulas."""
-    lam = _positive("arrival_rate", arrival_rate, allow_zero=True)
+    lam = positive_argument("arrival_rate", arrival_rate, allow_zero=True)
     mu = service.service_rate
     big_b = service.max_batch
     # The second test catches a rate one float below saturation whose prefills alone fill the
@@ -492,12 +492,12 @@ def goodput(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: float,
     as ``k`` grows, as in the per-replica model; the TTFT quantile grows without bound towards
     ``mu(max_batch)``, so the crossing lies below it.
     """
-    ttft_slo = _target("ttft_slo_s", ttft_slo_s)
-    tpot_slo = _target("tpot_slo_s", tpot_slo_s)
+    ttft_slo = latency_target("ttft_slo_s", ttft_slo_s)
+    tpot_slo = latency_target("tpot_slo_s", tpot_slo_s)
     if math.isinf(ttft_slo) and math.isinf(tpot_slo):
         raise ScenarioError("ttft_slo_s", "goodput needs a target: give ttft_slo_s or tpot_slo_s "
                             "(or both) as a finite number of seconds")
-    q = _quantile_level(percentile)
+    q = quantile_level(percentile)
 
     def meets(lam: float) -> bool:
         state = replica_queue(service, lam)

@@ -25,8 +25,8 @@ from ..model.reference import STATUS_MEMORY
 from ..model.registry import INPUT_NAMES
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
-from .replica_queue import (DEFAULT_PERCENTILE, ReplicaService, _positive, _quantile_level,
-                            _target, goodput, replica_queue)
+from .replica_queue import (DEFAULT_PERCENTILE, ReplicaService, goodput, latency_target,
+                            positive_argument, quantile_level, replica_queue)
 
 MAX_SERVICE_ROWS = 20_000_000
 """Most model rows (samples x batch sizes) one call evaluates (about a minute on 2 cores); beyond
@@ -119,10 +119,10 @@ def replica_under_load(scenario: Scenario | Mapping | str, arrival_rate: float, 
     ttft_slo_s = medians["ttft_slo_s"] if ttft_slo_s is None else ttft_slo_s
     tpot_slo_s = medians["tpot_slo_s"] if tpot_slo_s is None else tpot_slo_s
     # Checked before the model runs: a bad rate or percentile should not cost a minute.
-    arrival_rate = _positive("arrival_rate", arrival_rate, allow_zero=True)
-    percentile = _quantile_level(percentile)
-    with_targets = not (math.isinf(_target("ttft_slo_s", ttft_slo_s))
-                        and math.isinf(_target("tpot_slo_s", tpot_slo_s)))
+    arrival_rate = positive_argument("arrival_rate", arrival_rate, allow_zero=True)
+    percentile = quantile_level(percentile)
+    with_targets = not (math.isinf(latency_target("ttft_slo_s", ttft_slo_s))
+                        and math.isinf(latency_target("tpot_slo_s", tpot_slo_s)))
     services = services_from_samples(scenario, samples, seed, backend=backend, threads=threads)
     names = ("ttft_mean_s", "ttft_p_s", "tpot_mean_s", "utilization", "batch_mean", "max_batch",
              "goodput_requests_per_s", "stable")

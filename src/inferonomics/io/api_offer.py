@@ -16,8 +16,7 @@ import numpy as np
 
 from ..errors import ScenarioError, suggest
 from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, API_PROVIDER_STREAM
-from ..sampling import rng
-from ..sampling.columns import draw_column
+from ..sampling.columns import draw_column, uniform_grid
 from ..sampling.distributions import Distribution
 from . import api_prices
 from .checks import describe
@@ -81,7 +80,7 @@ def _describe(dist: Distribution) -> dict[str, Any]:
 def _pick(n: int, keys: list[int]) -> np.ndarray:
     """Which of ``n`` equally likely offers each sample takes: floor(u x n), u from the provider
     stream."""
-    u = np.array([rng.uniform(k, API_PROVIDER_STREAM, 0) for k in keys])
+    u = uniform_grid(keys, API_PROVIDER_STREAM, 1)[:, 0]
     return np.minimum((u * n).astype(np.int64), n - 1)
 
 

@@ -27,14 +27,16 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ScenarioError, printable, suggest
+from ..model.reference import HOURS_PER_YEAR, MONTHS_PER_YEAR, SECONDS_PER_HOUR
 from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, DEMAND_NOISE_STREAM, default_of
 from ..sampling.columns import draw_column, standard_normal_quantiles, uniform_grid
 from ..sampling.distributions import Distribution, Fixed
 from .checks import describe, integer_argument, is_number
 from .values import parse_single, section_table
 
-SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
-"""A mean month (a Julian year over twelve), s."""
+HOURS_PER_MONTH = HOURS_PER_YEAR / MONTHS_PER_YEAR
+"""A mean month, a Julian year over twelve (730.5 h): the month of every bill in the package."""
+SECONDS_PER_MONTH = HOURS_PER_MONTH * SECONDS_PER_HOUR
 VOLUME_FORMS = (("tokens_per_month",), ("input_tokens_per_month", "output_tokens_per_month"),
                 ("requests_per_s",), ("file",))
 PROFILES = ("flat", "diurnal")
@@ -43,7 +45,6 @@ SHAPE_KEYS = ("profile", "peak_to_trough", "peak_hour", "hourly", "weekly", "gro
 DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_share",) + SHAPE_KEYS
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
-HOURS_PER_MONTH = SECONDS_PER_MONTH / 3600.0
 SERIES_COLUMN = "requests_per_s"
 """The column of a ``demand.file`` CSV that holds the rates (or its only column, header or not)."""
 MAX_SERIES_BYTES = 64 << 20
@@ -265,4 +266,4 @@ def _number(cell: str) -> float | None:
         return None
 
 
-__all__ = ["Demand", "Shape", "parse_demand", "parse_shape", "SECONDS_PER_MONTH"]
+__all__ = ["Demand", "Shape", "parse_demand", "parse_shape", "HOURS_PER_MONTH", "SECONDS_PER_MONTH"]

@@ -96,7 +96,8 @@ import numpy as np
 
 from ..api import evaluate, evaluate_batch
 from ..errors import ScenarioError
-from ..io.checks import describe, is_number
+from ..io.checks import describe, integer_argument, is_number
+from ..io.fleet import DEFAULT_PERCENTILE
 from ..io.scenario import Plan, Scenario, load_scenario
 from ..model.reference import STATUS_MEMORY
 
@@ -104,18 +105,17 @@ GOODPUT_RTOL = 1e-6
 """Bisection for :func:`goodput` stops when its bracket is narrower than this share of the
 saturated rate ``mu(B)``: the returned rate meets the targets and one ``GOODPUT_RTOL * mu(B)``
 above it may not."""
-_LATTICE = 256
+LATTICE_STEPS = 256
 """Lattice steps in the longest pass (prefill plus the longest decode step): the wait for the first
 pass is computed on a lattice this fine, so its quantiles are within about one step of the
 model's."""
-_MAX_LATTICE = 1 << 13
-"""The most lattice points (the step grows beyond ``1 / _LATTICE`` of the longest pass only where
+LATTICE_SPAN = 32
+"""The most lattice points are this many times the steps in a pass (8,192 at 256: the step grows
+beyond ``1 / lattice_steps`` of the longest pass only where
 the M/D/1 tail is longer than this many steps: prefill nearly all of the replica's time)."""
 _TAIL_EXPONENT = 30.0
 """The lattice spans the longest pass plus ``_TAIL_EXPONENT`` decay lengths of the M/D/1 wait's
 tail, leaving beyond it a share below exp(-30), about 1e-13."""
-DEFAULT_PERCENTILE = 0.99
-"""The share of requests (TTFT) and of output tokens (TPOT) that must meet the targets."""
 
 
 def positive_argument(path: str, x: Any, *, allow_zero: bool = False, low: float | None = None) -> float:
@@ -225,6 +225,9 @@ class QueueState:
     """Share of time the replica is busy, P(n > 0)."""
     mean_batch: float
     """Time-average requests in service, E[min(n, max_batch)]."""
+    lattice_steps: int = LATTICE_STEPS
+    """Lattice steps in the longest pass for the TTFT distribution (at most
+    ``LATTICE_SPAN x lattice_steps`` points in all): finer is closer to the model, slower."""
 
     @property
     def saturated_rate(self) -> float:
@@ -309,7 +312,7 @@ class QueueState:
 
     @cached_property
     def _ttft_wait_lattice(self) -> tuple[np.ndarray, np.ndarray, float]:
-        """P(time to the start of prefill > t) on a lattice (``_LATTICE`` steps to the longest
+        """P(time to the start of prefill > t) on a lattice (``lattice_steps`` steps to the longest
         pass), and the slot wait's share of it at the last point.
 
         The wait for the first pass is X = M + Y, independent: M the M/D/1 wait (a geometric
@@ -327,8 +330,9 @@ class QueueState:
         longest = float(s.step_s.max()) + d
         span = longest + _TAIL_EXPONENT * d / _md1_decay(rho)
         # The lattice step depends on the service only (so that rounding to it keeps the order
-        # of the waits at different loads), unless the M/D/1 tail needs more than _MAX_LATTICE.
-        dt = max(longest / _LATTICE, span / _MAX_LATTICE)
+        # of the waits at different loads), unless the M/D/1 tail needs more points than
+        # LATTICE_SPAN x lattice_steps.
+        dt = max(longest / self.lattice_steps, span / (LATTICE_SPAN * self.lattice_steps))
         n = 1 << max(math.ceil(math.log2(span / dt)), 1)
         t = np.arange(n) * dt
         mid = (np.arange(n) + 0.5) * dt   # point j holds the mass in [t_j - dt/2, t_j + dt/2)
@@ -359,6 +363,26 @@ class QueueState:
         slot = self.p_wait * np.clip(np.fft.irfft(spectrum * kernel, 2 * n)[:n], 0.0, None)
         survival = np.clip(1.0 - np.cumsum(first_pass), 0.0, None) + slot
         return t, np.minimum.accumulate(survival), float(slot[-1])
+
+    def ttft_survival(self, times: np.ndarray) -> np.ndarray:
+        """P(time to first token > t) at each of ``times`` (s): 1 before one prefill, then the
+        survival of the wait to the start of prefill at ``t - prefill_s``, linear between the
+        lattice's points (as :meth:`ttft_wait_quantile` reads it) and the slot wait's exponential
+        tail beyond them."""
+        times = np.asarray(times, dtype=np.float64)
+        if not self.stable:
+            return np.ones_like(times)
+        wait = times - self.service.prefill_s
+        if self.arrival_rate == 0.0:
+            return np.where(wait < 0.0, 1.0, 0.0)
+        t, survival, last = self._ttft_wait_lattice
+        inside = np.interp(wait, t, survival)
+        beyond = last * np.exp(-self._drain_rate() * np.maximum(wait - t[-1], 0.0))
+        return np.where(wait < 0.0, 1.0, np.where(wait <= t[-1], inside, beyond))
+
+    def tpot_share_within(self, target_s: float) -> float:
+        """Share of output tokens made with a time per output token of at most ``target_s`` (s)."""
+        return float(self._token_weights()[self.service.tpot_s <= target_s].sum())
 
     @property
     def ttft_mean_s(self) -> float:
@@ -448,10 +472,13 @@ def quantile_level(q: Any) -> float:
     return value
 
 
-def replica_queue(service: ReplicaService, arrival_rate: float) -> QueueState:
+def replica_queue(service: ReplicaService, arrival_rate: float, *,
+                  lattice_steps: int = LATTICE_STEPS) -> QueueState:
     """The stationary state of one replica serving Poisson arrivals at ``arrival_rate``
-    (requests/s, >= 0): see the module docstring for the chain and its formulas."""
+    (requests/s, >= 0): see the module docstring for the chain and its formulas;
+    ``lattice_steps`` as in :class:`QueueState`."""
     lam = positive_argument("arrival_rate", arrival_rate, allow_zero=True)
+    lattice_steps = integer_argument("lattice_steps", lattice_steps, 8, 1 << 16)
     mu = service.service_rate
     big_b = service.max_batch
     # The second test catches a rate one float below saturation whose prefills alone fill the
@@ -459,11 +486,12 @@ def replica_queue(service: ReplicaService, arrival_rate: float) -> QueueState:
     if lam >= mu[-1] or lam * service.prefill_s >= 1.0:
         full = np.zeros(big_b + 1)
         full[-1] = 1.0
-        return QueueState(service, lam, False, full, 1.0, math.inf, 1.0, float(big_b))
+        return QueueState(service, lam, False, full, 1.0, math.inf, 1.0, float(big_b),
+                          lattice_steps)
     if lam == 0.0:
         empty = np.zeros(big_b + 1)
         empty[0] = 1.0
-        return QueueState(service, lam, True, empty, 0.0, 0.0, 0.0, 0.0)
+        return QueueState(service, lam, True, empty, 0.0, 0.0, 0.0, 0.0, lattice_steps)
     # log p_n (unnormalised) for n = 0 .. B, in logs: prod lambda / mu(i) over- or underflows for
     # large batches at loads far from mu(1).
     log_p = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(mu))])
@@ -476,7 +504,8 @@ def replica_queue(service: ReplicaService, arrival_rate: float) -> QueueState:
     mean_batch = float(k @ p)
     # E[n] over n >= B: p_wait * (B + rho / (1 - rho)) (the geometric tail's mean beyond B).
     mean_in_system = float(k[:-1] @ p[:-1]) + p_wait * (big_b + rho / (1.0 - rho))
-    return QueueState(service, lam, True, p, p_wait, mean_in_system, float(1.0 - p[0]), mean_batch)
+    return QueueState(service, lam, True, p, p_wait, mean_in_system, float(1.0 - p[0]), mean_batch,
+                      lattice_steps)
 
 
 def goodput(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: float,

@@ -32,12 +32,13 @@ from .checks import describe, is_number, read_toml_file
 from .demand import parse_demand
 from .edge import parse_edge, parse_network
 from .horizon import parse_horizon
+from .fleet import parse_fleet, parse_policies
 from .toml_text import to_toml, toml_key, toml_string, toml_value
 from .values import BATCH_MAX_WORD, parse_single
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
-ANALYSIS_TABLES = ("api", "demand", "horizon", "edge", "network")
+ANALYSIS_TABLES = ("api", "demand", "horizon", "edge", "network", "fleet", "policy")
 """Sections read by the analyses above one replica (``inferonomics api``, ``horizon``, ``edge``),
 not by the model: checked when the scenario loads, kept in :attr:`Scenario.analysis`."""
 TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS + ANALYSIS_TABLES
@@ -597,7 +598,8 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     zipped, max_points = _parse_sweep_options(raw.get("sweep", {}), values)
     analysis = {"demand": parse_demand(raw.get("demand"), base_dir),
                 "horizon": parse_horizon(raw.get("horizon")),
-                "edge": parse_edge(raw.get("edge")), "network": parse_network(raw.get("network"))}
+                "edge": parse_edge(raw.get("edge")), "network": parse_network(raw.get("network")),
+                "fleet": parse_fleet(raw.get("fleet")), "policy": parse_policies(raw.get("policy"))}
     if "api" in raw:   # without it, `inferonomics api` looks up the model id when it runs
         model_id = values.get("model.id")
         analysis["api"] = parse_api(raw["api"], model_id if isinstance(model_id, str) else None)

@@ -523,8 +523,21 @@ DEMAND_SHAPE_PARAMETERS: tuple[Parameter, ...] = (
 DEMAND_NOISE_STREAM = 90
 """The stream of each hour's variation of the demand (draw k: hour k of the horizon)."""
 
+# A fleet of replicas through time (issue 13): what a policy cannot choose.
+MAX_COLD_START_S = 86_400.0    # a day: past it a replica is not started, it is built
+DEFAULT_COLD_START_S = Triangular(52.0, 110.0, 270.0)
+"""Seconds from asking for a replica to its serving: llm-d measures node 45 s, image 20 s, weights
+20-26 s (16-140 GB), 52-110 s end to end; BLIS's autoscaler model loads a model in 240 +- 30 s
+(both via ../shared/ECONOMICS.md section 3.8, 2026): most likely 110 s, 52-270 s."""
+FLEET_PARAMETERS: tuple[Parameter, ...] = (
+    _p("fleet", "cold_start_s", "s", 0, MAX_COLD_START_S,
+       "Time from a policy asking for a replica to its first request served (node, image, "
+       "weights); it is paid and draws idle power meanwhile.", default=DEFAULT_COLD_START_S,
+       stream=91),
+)
+
 ANALYSIS_PARAMETERS: tuple[Parameter, ...] = (API_PARAMETERS + HORIZON_PARAMETERS + EDGE_PARAMETERS
-                                              + DEMAND_SHAPE_PARAMETERS)
+                                              + DEMAND_SHAPE_PARAMETERS + FLEET_PARAMETERS)
 ANALYSIS_PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in ANALYSIS_PARAMETERS}
 ANALYSIS_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in ANALYSIS_PARAMETERS))
 

@@ -14,6 +14,7 @@ The public surface::
     api_or_self_host(scenario) -> ApiComparison   a month's demand through an API or own replicas
     horizon(scenario) -> HorizonResult     the options over years of falling prices, present values
     edge_or_cloud(edge, cloud) -> EdgeOrCloud   a request on an owned device, a cloud replica, an API
+    fleet(scenario) -> FleetResult         replicas through time under static/reactive/scheduled policies
     PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
@@ -26,6 +27,7 @@ from .analysis.sensitivity import sobol, sobol_indices, tornado
 from .analysis.sweeps import SweepResult, sweep
 from .analysis.tco import TcoResult, tco
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
+from .fleet.through_time import FleetResult, fleet
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
 from .io.catalog import load_catalog_file, register_hardware, register_model
 from .io.scenario import Plan, Scenario, load_scenario
@@ -36,7 +38,7 @@ from .versions import SCHEMA_VERSION, STREAM_VERSION, __version__
 
 __all__ = [
     "ApiComparison", "api_or_self_host", "HorizonResult", "horizon", "EdgeOrCloud",
-    "edge_or_cloud", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric",
+    "edge_or_cloud", "FleetResult", "fleet", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric",
     "Outputs",
     "PARAMETERS", "Parameter", "Plan", "SCHEMA_VERSION", "STREAM_VERSION",
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",

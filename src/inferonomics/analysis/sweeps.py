@@ -613,14 +613,14 @@ class _Progress:
     """A tqdm bar over grid points when tqdm is installed and ``enabled``; tqdm shows it only after
     :data:`PROGRESS_DELAY_S` and only on a terminal."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool, unit: str = " points"):
         self.bar = None
         if enabled:
             try:
                 from tqdm.auto import tqdm
             except ImportError:
                 return
-            self.bar = tqdm(total=total, unit=" points", delay=PROGRESS_DELAY_S, disable=None,
+            self.bar = tqdm(total=total, unit=unit, delay=PROGRESS_DELAY_S, disable=None,
                             file=sys.stderr, dynamic_ncols=True)
 
     def update(self, n: int) -> None:

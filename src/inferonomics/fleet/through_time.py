@@ -54,7 +54,6 @@ DEFAULT_TRACE_SAMPLES = 100
 MAX_TRACE_BYTES = 1 << 30
 """Most memory the step-by-step traces may take (float32): beyond it a run is refused with the
 figure, before any work."""
-FLEET_BACKENDS = ("auto", "numba", "reference")
 PAYS_PEAK_MODES = ("own", "reserved")
 """Cost modes in which the fleet pays for its peak all the time: bought or committed capacity
 costs the same whether it serves or not."""
@@ -216,8 +215,9 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
         static and reactive.
     horizon, step : str, optional
         Override ``[fleet] horizon`` and ``step`` ("30d", "1h").
-    backend : "auto", "numba" or "reference"
-        The numba kernel (auto) or the plain-Python specification (slow: for checking).
+    backend : "auto", "c", "numba" or "reference"
+        The core that runs the per-replica model; the stepping runs in numba, or, with
+        "reference", in the plain-Python specification (slow: for checking).
     trace_samples : int
         How many samples' step-by-step traces to keep (for :meth:`FleetResult.to_xarray` and the
         plots).
@@ -238,8 +238,7 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
     samples = integer_argument("samples", samples, 1, MAX_FLEET_SAMPLES)
     trace_samples = min(integer_argument("trace_samples", trace_samples, 0, MAX_FLEET_SAMPLES),
                         samples)
-    if backend not in FLEET_BACKENDS:
-        raise ScenarioError("backend", f"fleet runs on {', '.join(FLEET_BACKENDS)}, got {backend!r}")
+    backends.get_backend(backend)   # an unknown or unavailable core is refused before any work
     threads = backends.check_threads(threads) or backends.default_threads()
     steps = settings.steps
     trace_bytes = trace_samples * len(TRACE_NAMES) * steps * len(chosen) * 4
@@ -249,7 +248,7 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
                             f"{MAX_TRACE_BYTES / 2**30:.0f} GiB; trace fewer samples or use a "
                             "longer step")
     seed = normalize_seed(seed)
-    runs = replica_runs(scenario, samples, seed, threads=threads)
+    runs = replica_runs(scenario, samples, seed, backend=backend, threads=threads)
     pays_peak = runs.plan.cost_mode in PAYS_PEAK_MODES
     keys = sample_keys(seed, samples)
     x = runs.inputs
@@ -268,7 +267,8 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
     grid, levels = np.asarray(LOAD_GRID), np.asarray(TTFT_LEVELS)
     for first in range(0, samples, CHUNK_SAMPLES):
         idx = np.arange(first, min(first + CHUNK_SAMPLES, samples))
-        services = services_of(runs, idx, batch_points="geometric", threads=threads)
+        services = services_of(runs, idx, batch_points="geometric", backend=backend,
+                               threads=threads)
         fits = np.array([s is not None for s in services])
         rows = idx[fits]
         if rows.size:
@@ -335,4 +335,4 @@ def _run_policy(backend, rates, step_s, policy, sample_x, attainment, utilizatio
     return out, trace
 
 
-__all__ = ["fleet", "FleetResult", "DEFAULT_FLEET_SAMPLES", "FLEET_BACKENDS"]
+__all__ = ["fleet", "FleetResult", "DEFAULT_FLEET_SAMPLES"]

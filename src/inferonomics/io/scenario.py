@@ -50,6 +50,8 @@ SECTION_EXTRA_KEYS = {
     "cost": ("mode", "tier", "term_years"),
 }
 SECTION_NAMES = SECTIONS + ("sweep", "site") + ANALYSIS_TABLES
+NESTED_SECTIONS = ("policy",)
+"""Sections of tables: ``policy.reactive.min_replicas`` names a key of ``[policy.reactive]``."""
 """Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
 DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w", "provisioned_kw": "tdp_w"}
 W_PER_KW = 1000.0
@@ -244,7 +246,15 @@ class Scenario:
                 raise ScenarioError(path, "expected a key path SECTION.KEY like workload.batch, "
                                     "with a section among " + ", ".join(SECTION_NAMES)
                                     + "; or one of name, description, catalog")
-            raw.setdefault(section, {})[key] = value
+            table = raw.setdefault(section, {})
+            # A nested table's key (policy.reactive.min_replicas): copies down the path, so the
+            # scenario this one came from keeps its own.
+            *inner, leaf = key.split(".") if section in NESTED_SECTIONS else [key]
+            for part in inner:
+                below = table.get(part)
+                table[part] = dict(below) if isinstance(below, Mapping) else {}
+                table = table[part]
+            table[leaf] = value
         if self.zipped:   # axes fixed here leave their zip groups
             groups = [[p for p in g if p not in assignments] for g in self.zipped]
             raw["sweep"]["zip"] = [g for g in groups if len(g) >= 2]

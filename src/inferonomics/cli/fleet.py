@@ -1,0 +1,103 @@
+"""``inferonomics fleet``: a fleet of replicas serving a demand through time under each policy."""
+
+from __future__ import annotations
+
+from ..analysis.sweeps import _Progress
+from ..errors import printable
+from ..fleet.through_time import DEFAULT_FLEET_SAMPLES, DEFAULT_TRACE_SAMPLES, fleet
+from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
+
+ROWS = (   # (label, metric, scale for display, unit shown)
+    ("USD a month", "usd_per_month", 1.0, "USD"),
+    ("SLO attainment", "slo_attainment", 100.0, "%"),
+    ("TTFT p95", "ttft_p95_s", 1.0, "s"),
+    ("TTFT p99", "ttft_p99_s", 1.0, "s"),
+    ("replicas, mean", "replicas_mean", 1.0, ""),
+    ("replicas, peak", "replicas_peak", 1.0, ""),
+    ("utilisation, mean", "utilization_mean", 100.0, "%"),
+    ("device-hours a month", "device_hours_per_month", 1.0, "h"),
+    ("kWh a month", "kwh_per_month", 1.0, "kWh"),
+    ("kgCO2e a month", "kgco2_per_month", 1.0, "kg"),
+    ("water, L a month", "water_l_per_month", 1.0, "L"),
+    ("USD per Mtok output", "usd_per_mtok", 1.0, "USD"),
+    ("unserved at the end", "unserved_share", 100.0, "%"),
+)
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "fleet", help="a fleet of replicas through a day, week, month or year of demand: "
+        "static vs autoscaled vs scheduled, monthly bill, SLO attainment, energy")
+    p.add_argument("scenario", help="scenario TOML file with [demand] (optional [fleet], "
+                                    "[policy.static], [policy.reactive], [policy.scheduled])")
+    add_run_options(p, f"samples (default {DEFAULT_FLEET_SAMPLES:,})")
+    p.add_argument("--policy", default=None, metavar="NAMES",
+                   help="policies to compare, comma-separated: static, reactive, scheduled "
+                        "(default: those the scenario sets, else static,reactive)")
+    p.add_argument("--horizon", default=None, help='how long, e.g. "1d", "30d", "1y" (default: '
+                                                   '[fleet] horizon, else 7d)')
+    p.add_argument("--step", default=None, help='the stepping interval, e.g. "1min", "1h" '
+                                                '(default: [fleet] step, else 5min)')
+    p.add_argument("--trace-samples", type=int, default=DEFAULT_TRACE_SAMPLES,
+                   help=f"samples whose step-by-step course is kept for the chart (default "
+                        f"{DEFAULT_TRACE_SAMPLES})")
+    p.add_argument("--plot", default=None, metavar="FILE",
+                   help="write the chart of demand against capacity per policy (PNG, SVG, PDF)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    scenario = scenario_of(args, args.scenario)
+    samples = args.samples or DEFAULT_FLEET_SAMPLES
+    bar = _Progress(samples, not args.json, unit=" samples")
+    done = [0]
+
+    def progress(n: int, total: int) -> None:
+        bar.update(n - done[0])
+        done[0] = n
+
+    try:
+        result = fleet(scenario, samples, args.seed, policies=args.policy, horizon=args.horizon,
+                       step=args.step, backend=args.backend, threads=args.threads,
+                       trace_samples=args.trace_samples, progress=progress)
+    finally:
+        bar.close()
+    if args.plot:
+        from ..plots.fleet import fleet_chart
+        fleet_chart(result, args.plot)
+    data = result.to_dict()
+    if args.json:
+        dump_json(data)
+        return 0
+    settings = data["fleet"]
+    print(printable(data["scenario"]))
+    print(f"{data['samples']} samples | seed {data['seed']} | {settings['steps']:,} steps of "
+          f"{fmt(settings['step_s'])} s | cost mode {data['cost_mode']} | targets met by "
+          f"{settings['percentile']:.0%} of requests and tokens")
+    replica = data["replica"]
+    print(f"one replica: saturated at {interval_cell(replica['saturated_requests_per_s'])} "
+          f"requests/s, within the latency targets up to "
+          f"{interval_cell(replica['slo_requests_per_s'])} requests/s")
+    if data["feasible_share"] < 1.0:
+        print(f"one sequence does not fit in memory in {1.0 - data['feasible_share']:.1%} of "
+              "samples: left out")
+    policies = list(data["policies"])
+    rows = [("p50 [p5, p95]",) + tuple(policies)]
+    for label, metric, scale, unit in ROWS:
+        cells = []
+        for name in policies:
+            stats = data["policies"][name][metric]
+            if stats is not None and scale != 1.0 and "p50" in stats:
+                stats = {k: v * scale for k, v in stats.items() if k in ("p5", "p50", "p95")}
+            cells.append(interval_cell(stats) + (f" {unit}" if unit and stats else ""))
+        rows.append((label,) + tuple(cells))
+    print_table(rows, left=(0,))
+    for name, c in data["comparisons"].items():
+        other = name.removesuffix("_vs_static")
+        print(f"{other} against static: P(cheaper) = {c['p_cheaper']:.3f}, P(cheaper at equal "
+              f"SLO attainment) = {c['p_cheaper_at_equal_slo']:.3f}, saving "
+              f"{interval_cell(c['saving_usd_per_month'])} USD a month")
+    if args.plot:
+        print(printable(f"chart: {args.plot}"))
+    return 0

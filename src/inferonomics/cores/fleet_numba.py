@@ -19,7 +19,8 @@ import numpy as np
 from ..io.fleet import KIND_CODE, PARAM_INDEX, PARAMS
 from ..model.reference import JOULES_PER_KWH, SECONDS_PER_HOUR, TOKENS_PER_MTOK
 from ..io.demand import HOURS_PER_MONTH
-from ..fleet.stepping import FLEET_METRIC_NAMES, GRAMS_PER_KG, SAMPLE_FIELDS, TRACE_NAMES
+from ..fleet.stepping import (FLEET_METRIC_NAMES, GRAMS_PER_KG, MAX_QUEUE_COHORTS, SAMPLE_FIELDS,
+                              TRACE_NAMES)
 
 
 def _jit(fn):
@@ -39,6 +40,7 @@ F_USD_H, F_BUSY_W, F_IDLE_W, F_PUE = (F["replica_usd_per_hour"], F["busy_w"], F[
                                       F["pue"])
 F_USD_KWH, F_GCO2, F_EMBODIED, F_WATER = (F["usd_per_kwh"], F["gco2_per_kwh"],
                                           F["embodied_g_per_replica_hour"], F["water_l_per_kwh"])
+F_TTFT_SLO, F_TPOT_TOP = F["ttft_slo_s"], F["tpot_ok_top"]
 F_OUT_TOK, F_DEVICES, F_SHARE, F_COLD, F_PEAK = (F["output_tokens"], F["devices"],
                                                  F["serving_share"], F["cold_start_s"],
                                                  F["pays_peak"])
@@ -63,16 +65,56 @@ T_RATE, T_REPLICAS, T_SERVING, T_UTIL = (TRACE_NAMES.index(n) for n in TRACE_NAM
 
 
 @_jit
-def _miss(missed, levels, requests, ttft_s):
+def _served_late(queued, levels, requests, ttft_s, ttft_slo_s, tpot_ok_top, late_met):
     j = 0
     while j < levels.shape[0] and levels[j] < ttft_s:
         j += 1
-    missed[j] += requests
+    queued[j] += requests
+    if ttft_s <= ttft_slo_s:
+        late_met[0] += requests * tpot_ok_top
 
 
 @_jit
-def _interval(sums, weights, missed, grid, levels, top_load, n_ready, n_starting, d, rate,
-              saturated_rate, prefill_s, utilization, busy_w, idle_w, serving_share):
+def _join(q_count, q_time, q_state, requests, arrived):
+    # q_state: [head, length]
+    n = q_count.shape[0]
+    head, length = q_state[0], q_state[1]
+    if length < n:
+        slot = (head + length) % n
+        q_count[slot] = requests
+        q_time[slot] = arrived
+        q_state[1] = length + 1
+    else:
+        slot = (head + length - 1) % n
+        count, time = q_count[slot], q_time[slot]
+        q_count[slot] = count + requests
+        q_time[slot] = (count * time + requests * arrived) / (count + requests)
+
+
+@_jit
+def _drain(q_count, q_time, q_state, queued, levels, late_met, amount, now, cap, everything,
+           prefill_s, ttft_slo_s, tpot_ok_top):
+    n = q_count.shape[0]
+    done = 0.0
+    while q_state[1] > 0 and (everything or done < amount):
+        head = q_state[0]
+        count, arrived = q_count[head], q_time[head]
+        take = count if everything else min(count, amount - done)
+        leave = now + (done + 0.5 * take) / cap
+        _served_late(queued, levels, take, max(leave - arrived, 0.0) + prefill_s, ttft_slo_s,
+                     tpot_ok_top, late_met)
+        done += take
+        if take >= count:
+            q_state[0] = (head + 1) % n
+            q_state[1] -= 1
+        else:
+            q_count[head] = count - take
+
+
+@_jit
+def _interval(sums, weights, queued, q_count, q_time, q_state, late_met, grid, levels, top_load,
+              now, n_ready, n_starting, d, rate, saturated_rate, prefill_s, utilization, busy_w,
+              idle_w, serving_share, ttft_slo_s, tpot_ok_top):
     effective = n_ready * serving_share
     cap = effective * top_load * saturated_rate
     arrivals = rate * d
@@ -83,29 +125,24 @@ def _interval(sums, weights, missed, grid, levels, top_load, n_ready, n_starting
     backlog = sums[S_BACKLOG]
     if backlog > 0.0 or rate >= cap:
         if rate >= cap:
-            grown = backlog + (rate - cap) * d
-            if arrivals > 0.0:
-                wait = 0.5 * (backlog + grown) / cap if cap > 0.0 else math.inf
-                _miss(missed, levels, arrivals, wait + prefill_s)
-            sums[S_SERVED] += cap * d
-            sums[S_BACKLOG] = grown
-            busy_time = d
+            queued_time = d
+            sums[S_BACKLOG] = backlog + (rate - cap) * d
         else:
             clear = backlog / (cap - rate)
             if clear >= d:
-                left = backlog - (cap - rate) * d
-                if arrivals > 0.0:
-                    _miss(missed, levels, arrivals, 0.5 * (backlog + left) / cap + prefill_s)
-                sums[S_SERVED] += cap * d
-                sums[S_BACKLOG] = left
-                busy_time = d
+                queued_time = d
+                sums[S_BACKLOG] = backlog - (cap - rate) * d
             else:
-                if rate > 0.0:
-                    _miss(missed, levels, rate * clear, 0.5 * backlog / cap + prefill_s)
-                sums[S_SERVED] += cap * clear
+                queued_time = clear
                 sums[S_BACKLOG] = 0.0
-                busy_time = clear
                 table_time = d - clear
+        if rate > 0.0:
+            _join(q_count, q_time, q_state, rate * queued_time, now + 0.5 * queued_time)
+        if cap > 0.0:
+            _drain(q_count, q_time, q_state, queued, levels, late_met, cap * queued_time, now,
+                   cap, table_time > 0.0, prefill_s, ttft_slo_s, tpot_ok_top)
+        sums[S_SERVED] += cap * queued_time
+        busy_time = queued_time
     else:
         table_time = d
     if table_time > 0.0:
@@ -162,11 +199,16 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
     saturated_rate, slo_rate, prefill_s = x[F_SAT], x[F_SLO], x[F_PREFILL]
     busy_w, idle_w, serving_share = x[F_BUSY_W], x[F_IDLE_W], x[F_SHARE]
     cold_start_s = x[F_COLD]
+    ttft_slo_s, tpot_ok_top = x[F_TTFT_SLO], x[F_TPOT_TOP]
     kind = int(policy[P_KIND])
     steps = rates.shape[0]
     sums = np.zeros(N_SUMS)
     weights = np.zeros(grid.shape[0])
-    missed = np.zeros(levels.shape[0] + 1)
+    queued = np.zeros(levels.shape[0] + 1)
+    q_count = np.zeros(MAX_QUEUE_COHORTS)
+    q_time = np.zeros(MAX_QUEUE_COHORTS)
+    q_state = np.zeros(2, dtype=np.int64)
+    late_met = np.zeros(1)
     up_period, down_window = policy[P_UP_PERIOD], policy[P_DOWN_WINDOW]
     n_schedule = policy.shape[0] - P_SCHEDULE
     fixed = 0.0
@@ -250,9 +292,11 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
                 n_starting += ring_count[(head + c) % n_ring]
             peak = max(peak, ready + n_starting)
             if upto > now:
-                load, effective = _interval(sums, weights, missed, grid, levels, top_load, ready,
-                                         n_starting, upto - now, rate, saturated_rate, prefill_s,
-                                         utilization, busy_w, idle_w, serving_share)
+                load, effective = _interval(sums, weights, queued, q_count, q_time, q_state,
+                                            late_met, grid, levels, top_load, now, ready,
+                                            n_starting, upto - now, rate, saturated_rate,
+                                            prefill_s, utilization, busy_w, idle_w,
+                                            serving_share, ttft_slo_s, tpot_ok_top)
                 paid_s += (ready + n_starting) * (upto - now)
                 serving_s += effective * (upto - now)
                 used += load * (upto - now)
@@ -264,6 +308,13 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
             trace[T_REPLICAS, t] = paid_s / step_s
             trace[T_SERVING, t] = serving_s / step_s
             trace[T_UTIL, t] = used / serving_s if serving_s > 0.0 else 0.0
+    end_s = steps * step_s
+    for c in range(q_state[1]):
+        slot = (q_state[0] + c) % MAX_QUEUE_COHORTS
+        j = 0
+        while j < levels.shape[0] and levels[j] < end_s - q_time[slot] + prefill_s:
+            j += 1
+        queued[j] += q_count[slot]
     horizon_h = steps * step_s / SECONDS_PER_HOUR
     to_month = HOURS_PER_MONTH / horizon_h
     replica_h = sums[S_PAID] / SECONDS_PER_HOUR
@@ -271,14 +322,14 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
     kwh = sums[S_JOULES] / JOULES_PER_KWH
     usd = charged_h * x[F_USD_H] + kwh * x[F_USD_KWH]
     arrivals = sums[S_ARRIVALS]
-    met = 0.0
+    met = late_met[0]
     for g in range(grid.shape[0]):
         met += weights[g] * attainment[g]
     above = np.zeros(levels.shape[0])
-    missed_above = 0.0
+    queued_above = 0.0
     for l in range(levels.shape[0] - 1, -1, -1):
-        missed_above += missed[l + 1]
-        s = missed_above
+        queued_above += queued[l + 1]
+        s = queued_above
         for g in range(grid.shape[0]):
             s += weights[g] * survival[g, l]
         above[l] = s

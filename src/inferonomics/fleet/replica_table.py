@@ -11,6 +11,7 @@ interpolates linearly between grid points. Per sample (one :class:`ReplicaServic
   P(TTFT <= ttft target) x the share of output tokens made within the TPOT target (the two
   treated as independent);
 * ``utilization[g]``: share of time the replica is busy (the chain's P(n > 0));
+* ``tpot_within[g]``: the share of output tokens made within the TPOT target;
 * ``ttft_survival[g, l]``: P(TTFT > :data:`TTFT_LEVELS` [l]): horizon-wide TTFT quantiles are
   read off the request-weighted mixture of these;
 * ``slo_rate``: the *SLO capacity*, the largest arrival rate (requests/s) at which TTFT and TPOT
@@ -58,6 +59,8 @@ class ReplicaTable:
     attainment: np.ndarray
     utilization: np.ndarray
     ttft_survival: np.ndarray
+    tpot_within: np.ndarray
+    """Share of output tokens within the TPOT target at each load."""
 
 
 def replica_table(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: float,
@@ -66,7 +69,7 @@ def replica_table(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: flo
     target) met at ``percentile`` (a share in (0, 1))."""
     mu = service.saturated_rate
     g = len(LOAD_GRID)
-    attainment, utilization = np.empty(g), np.empty(g)
+    attainment, utilization, tpot_within = np.empty(g), np.empty(g), np.empty(g)
     survival = np.empty((g, len(TTFT_LEVELS)))
     margin = np.empty(g)
     for i, load in enumerate(LOAD_GRID):
@@ -76,6 +79,7 @@ def replica_table(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: flo
             np.array([ttft_slo_s]))[0])
         tpot_ok = 1.0 if math.isinf(tpot_slo_s) else state.tpot_share_within(tpot_slo_s)
         attainment[i] = ttft_ok * tpot_ok
+        tpot_within[i] = tpot_ok
         utilization[i] = state.utilization
         margin[i] = min(ttft_ok, tpot_ok) - percentile
     below = np.flatnonzero(margin < 0.0)
@@ -87,7 +91,8 @@ def replica_table(service: ReplicaService, *, ttft_slo_s: float, tpot_slo_s: flo
         j = int(below[0])
         slo_load = float(LOAD_GRID[j - 1] + (LOAD_GRID[j] - LOAD_GRID[j - 1])
                          * margin[j - 1] / (margin[j - 1] - margin[j]))
-    return ReplicaTable(mu, slo_load * mu, service.prefill_s, attainment, utilization, survival)
+    return ReplicaTable(mu, slo_load * mu, service.prefill_s, attainment, utilization, survival,
+                        tpot_within)
 
 
 __all__ = ["ReplicaTable", "replica_table", "LOAD_GRID", "TOP_LOAD", "TTFT_LEVELS"]

@@ -28,9 +28,13 @@ seconds with ``n`` serving replicas (``e = n x serving_share`` of them serving: 
 * no backlog and ``rate < cap``: each replica sees ``rate / e``; the interval's ``rate x d``
   requests enter the replica table at that load (linear between grid points): the share meeting
   the targets, the TTFT distribution, the busy share (a request in the system);
-* otherwise requests wait in the backlog: while it lasts (all of ``d`` if ``rate >= cap``, else
-  until it drains at ``cap - rate``) arrivals miss their targets, with a TTFT of the mean backlog
-  over ``cap`` plus one prefill, and the replicas are busy; after it, as above.
+* otherwise requests wait in the backlog, first come first served: while it lasts (all of ``d``
+  if ``rate >= cap``, else until it drains at ``cap - rate``) arrivals join its back as one
+  cohort and ``cap`` requests/s leave its front, and the replicas are busy; after it, as above.
+  A request that waited has a TTFT of its wait (from its cohort's mean arrival to its part's mean
+  departure) plus one prefill, and meets the targets if that is within ``ttft_slo_s``, times the
+  share of tokens within the TPOT target at the top load (``tpot_ok_top``). Requests still
+  waiting when the horizon ends are unserved and count as missing the targets.
 
 Utilisation is the work served over the paid replica time, in units of a replica at its
 saturated rate (a replica is "busy" nearly all the time under any load once requests take seconds
@@ -59,6 +63,9 @@ from ..io.fleet import KIND_CODE, PARAM_INDEX, PARAMS
 from .replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS
 
 GRAMS_PER_KG = 1000.0
+MAX_QUEUE_COHORTS = 4096
+"""Most arrival cohorts the backlog keeps apart (one an interval); beyond, the newest absorbs the
+next. A backlog that lasts 4,096 intervals has long missed any target."""
 FLEET_METRICS = (
     ("usd_per_month", "USD/month", "lower", "the fleet's bill for a mean month (730.5 h)"),
     ("slo_attainment", "fraction", "higher",
@@ -84,7 +91,7 @@ FLEET_METRIC_NAMES = tuple(m[0] for m in FLEET_METRICS)
 SAMPLE_FIELDS = ("saturated_rate", "slo_rate", "prefill_s", "replica_usd_per_hour", "busy_w",
                  "idle_w", "pue", "usd_per_kwh", "gco2_per_kwh", "embodied_g_per_replica_hour",
                  "water_l_per_kwh", "output_tokens", "devices", "serving_share", "cold_start_s",
-                 "pays_peak")
+                 "pays_peak", "ttft_slo_s", "tpot_ok_top")
 """One sample's inputs to the stepping, the keyword arguments of :func:`step_fleet` besides the
 tables (the kernels read them as one row in this order)."""
 TRACE_NAMES = ("rate", "replicas", "serving", "utilization")
@@ -106,11 +113,11 @@ def step_rates(mean_rate: np.ndarray, hourly: np.ndarray, step_s: float, steps: 
     return mean_rate[:, None] * factors
 
 
-def _interval(out: dict, n_ready: float, n_starting: float, d: float, rate: float,
+def _interval(out: dict, now: float, n_ready: float, n_starting: float, d: float, rate: float,
               p: dict) -> tuple[float, float]:
-    """Serve ``d`` seconds at ``rate`` with ``n_ready`` serving and ``n_starting`` starting
-    replicas; updates the running sums in ``out``. Returns (the saturated replicas' worth of work
-    served, the effective serving replicas)."""
+    """Serve the ``d`` seconds from ``now`` at ``rate`` with ``n_ready`` serving and
+    ``n_starting`` starting replicas; updates the running sums in ``out``. Returns (the
+    saturated replicas' worth of work served, the effective serving replicas)."""
     effective = n_ready * p["serving_share"]
     cap = effective * TOP_LOAD * p["saturated_rate"]
     arrivals = rate * d
@@ -120,30 +127,25 @@ def _interval(out: dict, n_ready: float, n_starting: float, d: float, rate: floa
     table_time = 0.0      # seconds of d served from the replica table, at load rate / effective
     backlog = out["backlog"]
     if backlog > 0.0 or rate >= cap:
+        # Arrivals join the backlog while it lasts: all of d, or until it drains at cap - rate.
         if rate >= cap:
-            grown = backlog + (rate - cap) * d
-            if arrivals > 0.0:
-                wait = 0.5 * (backlog + grown) / cap if cap > 0.0 else math.inf
-                _miss(out, arrivals, wait + p["prefill_s"])
-            out["served"] += cap * d
-            out["backlog"] = grown
-            busy_time = d
+            queued_time = d
+            out["backlog"] = backlog + (rate - cap) * d
         else:
             clear = backlog / (cap - rate)
             if clear >= d:
-                left = backlog - (cap - rate) * d
-                if arrivals > 0.0:
-                    _miss(out, arrivals, 0.5 * (backlog + left) / cap + p["prefill_s"])
-                out["served"] += cap * d
-                out["backlog"] = left
-                busy_time = d
+                queued_time = d
+                out["backlog"] = backlog - (cap - rate) * d
             else:
-                if rate > 0.0:
-                    _miss(out, rate * clear, 0.5 * backlog / cap + p["prefill_s"])
-                out["served"] += cap * clear
+                queued_time = clear
                 out["backlog"] = 0.0
-                busy_time = clear
                 table_time = d - clear
+        if rate > 0.0:
+            _join(out, rate * queued_time, now + 0.5 * queued_time)
+        if cap > 0.0:
+            _drain(out, cap * queued_time, now, cap, table_time > 0.0, p)
+        out["served"] += cap * queued_time
+        busy_time = queued_time
     else:
         table_time = d
     if table_time > 0.0:
@@ -167,13 +169,47 @@ def _interval(out: dict, n_ready: float, n_starting: float, d: float, rate: floa
     return load, effective
 
 
-def _miss(out: dict, requests: float, ttft_s: float) -> None:
-    """``requests`` that missed the targets, with time to first token ``ttft_s``: counted at the
-    first TTFT level at or above it (beyond the last: past every level)."""
+def _join(out: dict, requests: float, arrived: float) -> None:
+    """``requests`` join the back of the backlog, arriving (on average) at time ``arrived``. The
+    backlog keeps its arrivals in order, one cohort an interval; past
+    :data:`MAX_QUEUE_COHORTS` the newest cohort absorbs the new one (their mean arrival time)."""
+    queue = out["queue"]
+    if len(queue) < MAX_QUEUE_COHORTS:
+        queue.append([requests, arrived])
+    else:
+        count, time = queue[-1]
+        queue[-1] = [count + requests, (count * time + requests * arrived) / (count + requests)]
+
+
+def _drain(out: dict, amount: float, now: float, cap: float, everything: bool, p: dict) -> None:
+    """Serve ``amount`` requests from the front of the backlog at ``cap`` requests/s from
+    ``now`` (``everything``: the backlog clears in this interval, whatever rounding left). Each
+    part's time to first token is its wait (from its mean arrival to its mean departure) plus
+    one prefill."""
+    queue = out["queue"]
+    done = 0.0
+    while queue and (everything or done < amount):
+        count, arrived = queue[0]
+        take = count if everything else min(count, amount - done)
+        leave = now + (done + 0.5 * take) / cap
+        _served_late(out, take, max(leave - arrived, 0.0) + p["prefill_s"], p)
+        done += take
+        if take >= count:
+            queue.pop(0)
+        else:
+            queue[0][0] = count - take
+
+
+def _served_late(out: dict, requests: float, ttft_s: float, p: dict) -> None:
+    """``requests`` that waited in the backlog, with time to first token ``ttft_s``: counted at
+    the first TTFT level at or above it (beyond the last: past every level); they meet the targets
+    if ``ttft_s`` does, times the share of tokens within the TPOT target at the top load."""
     j = 0
     while j < len(TTFT_LEVELS) and TTFT_LEVELS[j] < ttft_s:
         j += 1
-    out["missed"][j] += requests
+    out["queued"][j] += requests
+    if ttft_s <= p["ttft_slo_s"]:
+        out["late_met"] += requests * p["tpot_ok_top"]
 
 
 def _wanted(rate: float, policy: Sequence[float], slo_rate: float) -> float:
@@ -217,17 +253,20 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
                idle_w: float, pue: float, usd_per_kwh: float, gco2_per_kwh: float,
                embodied_g_per_replica_hour: float, water_l_per_kwh: float, output_tokens: float,
                devices: float, serving_share: float, cold_start_s: float, pays_peak: bool,
+               ttft_slo_s: float, tpot_ok_top: float,
                trace: dict | None = None) -> dict[str, float]:
     """One sample's fleet through the horizon under ``policy`` (an array in
     :data:`~.policy.PARAMS` order): the :data:`FLEET_METRICS`. With ``trace`` (a dict), fills
     ``trace[name]`` (:data:`TRACE_NAMES`) with one value per step."""
     p = {"saturated_rate": saturated_rate, "prefill_s": prefill_s, "utilization": utilization,
-         "busy_w": busy_w, "idle_w": idle_w, "serving_share": serving_share}
+         "busy_w": busy_w, "idle_w": idle_w, "serving_share": serving_share,
+         "ttft_slo_s": ttft_slo_s, "tpot_ok_top": tpot_ok_top}
     kind = int(policy[PARAM_INDEX["kind"]])
     steps = len(rates)
     out = {"arrivals": 0.0, "served": 0.0, "backlog": 0.0, "load_replica_s": 0.0,
            "paid_replica_s": 0.0, "joules": 0.0,
-           "weights": [0.0] * len(LOAD_GRID), "missed": [0.0] * (len(TTFT_LEVELS) + 1)}
+           "weights": [0.0] * len(LOAD_GRID), "queued": [0.0] * (len(TTFT_LEVELS) + 1),
+           "queue": [], "late_met": 0.0}
     if trace is not None:
         for name in TRACE_NAMES:
             trace[name] = [0.0] * steps
@@ -294,7 +333,7 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
             n_starting = sum(c[1] for c in starting)
             peak = max(peak, ready + n_starting)
             if upto > now:
-                load, effective = _interval(out, ready, n_starting, upto - now, rate, p)
+                load, effective = _interval(out, now, ready, n_starting, upto - now, rate, p)
                 paid_s += (ready + n_starting) * (upto - now)
                 serving_s += effective * (upto - now)
                 used += load * (upto - now)
@@ -307,6 +346,13 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
             trace["serving"][t] = serving_s / step_s
             trace["utilization"][t] = used / serving_s if serving_s > 0.0 else 0.0
     # ---- the horizon's figures --------------------------------------------------------------------
+    # Requests still waiting when the horizon ends: unserved, their wait so far a lower bound.
+    end = steps * step_s
+    for count, arrived in out["queue"]:
+        j = 0
+        while j < len(TTFT_LEVELS) and TTFT_LEVELS[j] < end - arrived + prefill_s:
+            j += 1
+        out["queued"][j] += count
     horizon_h = steps * step_s / SECONDS_PER_HOUR
     to_month = HOURS_PER_MONTH / horizon_h
     replica_h = out["paid_replica_s"] / SECONDS_PER_HOUR
@@ -314,14 +360,14 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
     kwh = out["joules"] / JOULES_PER_KWH
     usd = charged_h * replica_usd_per_hour + kwh * usd_per_kwh
     arrivals = out["arrivals"]
-    met = 0.0
+    met = out["late_met"]
     for g in range(len(LOAD_GRID)):
         met += out["weights"][g] * attainment[g]
     above = [0.0] * len(TTFT_LEVELS)
-    missed_above = 0.0           # missed requests above level l: those counted at levels > l
+    queued_above = 0.0           # backlogged requests above level l: those counted at levels > l
     for l in range(len(TTFT_LEVELS) - 1, -1, -1):
-        missed_above += out["missed"][l + 1]
-        s = missed_above
+        queued_above += out["queued"][l + 1]
+        s = queued_above
         for g in range(len(LOAD_GRID)):
             s += out["weights"][g] * ttft_survival[g][l]
         above[l] = s

@@ -280,7 +280,8 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
             fields.update(saturated_rate=np.array([t.saturated_rate for t in tables]),
                           slo_rate=np.array([t.slo_rate for t in tables]),
                           prefill_s=np.array([t.prefill_s for t in tables]),
-                          cold_start_s=cold_start[rows])
+                          cold_start_s=cold_start[rows], ttft_slo_s=x["ttft_slo_s"][rows],
+                          tpot_ok_top=np.array([t.tpot_within[-1] for t in tables]))
             result.slo_rate[rows] = fields["slo_rate"]
             result.saturated_rate[rows] = fields["saturated_rate"]
             sample_x = np.ascontiguousarray(np.column_stack([fields[k] for k in SAMPLE_FIELDS]))

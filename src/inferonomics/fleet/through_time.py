@@ -110,8 +110,11 @@ class FleetResult:
         return out
 
     def summary(self) -> dict[str, dict[str, dict[str, float] | None]]:
-        """policy -> metric -> statistics (mean, std, p5, p50, p95) over the feasible samples."""
-        return {name: {m: statistics(v[m]) for m in FLEET_METRIC_NAMES}
+        """policy -> metric -> statistics (mean, std, p5, p50, p95) over the feasible samples.
+        A TTFT percentile beyond the last level (10^4 s: a backlog that never drains) is
+        infinite; where some are, p5, p50 and p95 count them (and may be inf), the mean and std
+        are over the others, and ``infinite_share`` says how many."""
+        return {name: {m: _statistics(v[m]) for m in FLEET_METRIC_NAMES}
                 for name, v in self.values.items()}
 
     def to_dict(self) -> dict[str, Any]:
@@ -169,6 +172,17 @@ class FleetResult:
         ds.attrs.update(scenario=self.scenario.name, seed=self.seed,
                         traced_samples=int(next(iter(self.traces.values())).shape[0]))
         return ds
+
+
+def _statistics(x: np.ndarray) -> dict[str, float] | None:
+    """:func:`~inferonomics.stats.describe.statistics`, with the percentiles over every sample
+    that ran, infinite ones included (order statistics: no interpolation with inf)."""
+    out = statistics(x)
+    if out is None or "infinite_share" not in out:
+        return out
+    ran = x[~np.isnan(x)]
+    p5, p50, p95 = np.quantile(ran, [0.05, 0.5, 0.95], method="inverted_cdf")
+    return {**out, "p5": float(p5), "p50": float(p50), "p95": float(p95)}
 
 
 def _economics(runs, i: np.ndarray, pays_peak: bool) -> dict[str, np.ndarray]:

@@ -10,6 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "inferonomics"
 ALLOWED_INNER = {
     ("inferonomics.cores.backends", "inferonomics.cores.numba_core"):
         "importing numba costs about half a second; only a numba run pays it",
+    ("inferonomics.fleet.through_time", "inferonomics.cores.fleet_numba"):
+        "importing numba costs about half a second; only a fleet run pays it",
 }
 
 

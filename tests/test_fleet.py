@@ -254,3 +254,34 @@ def test_the_cli_prints_the_comparison_and_refuses_bad_input_in_one_line(tmp_pat
                           "4", "--step", "7min"], capture_output=True, text=True)
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "fleet.step" in bad.stderr
+
+
+EXAMPLES = "examples"
+
+
+@pytest.fixture(scope="module")
+def chatbots():
+    return {hw: inf.fleet(f"{EXAMPLES}/fleet-chatbot-llama-3.1-70b-{hw}.toml", 100, 0)
+            for hw in ("h100", "mi300x")}
+
+
+def test_the_chatbot_examples_answer_as_the_readme_says(chatbots):
+    for result in chatbots.values():
+        c = result.comparisons()["reactive_vs_static"]
+        assert c["p_cheaper"] >= 0.95 and c["p_cheaper_at_equal_slo"] >= 0.95
+        s = result.summary()
+        assert s["static"]["slo_attainment"]["p50"] >= 0.999
+        assert s["reactive"]["slo_attainment"]["p50"] >= 0.99
+        assert s["reactive"]["replicas_mean"]["p50"] < s["static"]["replicas_mean"]["p50"]
+    h100, mi300x = (np.nanmedian(chatbots[h].slo_rate) for h in ("h100", "mi300x"))
+    assert mi300x > h100
+    assert (chatbots["mi300x"].summary()["static"]["usd_per_month"]["p50"]
+            < chatbots["h100"].summary()["static"]["usd_per_month"]["p50"])
+
+
+def test_the_night_batch_example_answers_as_the_readme_says():
+    s = inf.fleet(f"{EXAMPLES}/fleet-night-batch-spot.toml", 100, 0).summary()
+    assert s["reactive"]["slo_attainment"]["p50"] >= 0.99
+    assert s["scheduled"]["slo_attainment"]["p50"] < 0.5
+    assert s["scheduled"]["usd_per_month"]["p50"] < s["reactive"]["usd_per_month"]["p50"]
+    assert s["reactive"]["ttft_p99_s"]["p50"] < 600.0

@@ -1,0 +1,85 @@
+"""Inputs for the fleet benchmarks: real replica tables and demand of the chatbot example, tiled
+to any number of samples (the stepping's cost does not depend on which sample a table came
+from), so the benchmarks time the stepping alone."""
+
+import numpy as np
+
+from inferonomics import load_scenario
+from inferonomics.fleet.replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS, replica_table
+from inferonomics.fleet.stepping import FLEET_METRIC_NAMES, SAMPLE_FIELDS, TRACE_NAMES, step_rates
+from inferonomics.fleet.through_time import _economics
+from inferonomics.fleet.under_load import replica_runs, services_of
+from inferonomics.io.fleet import parse_policy
+from inferonomics.sampling.columns import sample_keys
+from inferonomics.io.demand import SECONDS_PER_MONTH
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "fleet-chatbot-llama-3.1-70b-h100.toml"
+DISTINCT = 16   # real tables computed, then tiled
+POLICIES = {
+    "static": parse_policy("static", {}),
+    "reactive": parse_policy("reactive", {}),
+    "scheduled": parse_policy("scheduled", {"replicas": [4] * 8 + [9] * 12 + [6] * 4}),
+}
+
+
+class StepInputs:
+    """Everything the kernel reads for ``samples`` samples (the rates built per chunk)."""
+
+    def __init__(self, samples: int, step_s: float, horizon_s: float, seed: int = 0):
+        scenario = load_scenario(EXAMPLE)
+        runs = replica_runs(scenario, DISTINCT, seed)
+        services = services_of(runs, np.arange(DISTINCT), batch_points="geometric")
+        keep = np.array([s is not None for s in services])
+        rows = np.arange(DISTINCT)[keep]
+        x = runs.inputs
+        tables = [replica_table(s, ttft_slo_s=float(x["ttft_slo_s"][i]),
+                                tpot_slo_s=float(x["tpot_slo_s"][i]), percentile=0.99)
+                  for s, i in zip(services, range(DISTINCT)) if s is not None]
+        fields = _economics(runs, rows, False)
+        fields.update(saturated_rate=np.array([t.saturated_rate for t in tables]),
+                      slo_rate=np.array([t.slo_rate for t in tables]),
+                      prefill_s=np.array([t.prefill_s for t in tables]),
+                      cold_start_s=np.full(len(rows), 110.0), ttft_slo_s=x["ttft_slo_s"][rows],
+                      tpot_ok_top=np.array([t.tpot_within[-1] for t in tables]))
+        pick = np.arange(samples) % len(rows)
+        self.x = np.ascontiguousarray(np.column_stack([fields[k] for k in SAMPLE_FIELDS])[pick])
+        self.attainment = np.stack([t.attainment for t in tables])[pick]
+        self.utilization = np.stack([t.utilization for t in tables])[pick]
+        self.survival = np.ascontiguousarray(np.stack([t.ttft_survival for t in tables])[pick])
+        demand = scenario.analysis["demand"]
+        self.keys = sample_keys(seed, samples)
+        _, v_out, _ = demand.draw(self.keys, x["input_tokens"][rows][pick],
+                                  x["output_tokens"][rows][pick])
+        self.mean_rate = v_out / x["output_tokens"][rows][pick] / SECONDS_PER_MONTH
+        self.demand = demand
+        self.step_s = step_s
+        self.steps = int(round(horizon_s / step_s))
+        self.hours = max(1, int(np.ceil(horizon_s / 3600.0)))
+        self.samples = samples
+
+    def rates(self, first: int, stop: int) -> np.ndarray:
+        hourly = self.demand.shape.factors(self.keys[first:stop], self.hours)
+        return np.ascontiguousarray(step_rates(self.mean_rate[first:stop], hourly, self.step_s,
+                                               self.steps))
+
+    def run_chunk(self, rates, first, stop, policy, threads):
+        """The kernel over samples first..stop-1 (their rates given), split across threads."""
+        from concurrent.futures import ThreadPoolExecutor
+        from inferonomics.cores.fleet_numba import fleet_samples
+        n = stop - first
+        part = slice(first, stop)
+        out = np.empty((n, len(FLEET_METRIC_NAMES)))
+        trace = np.zeros((1, len(TRACE_NAMES), 1))
+        arr = policy.as_array()
+        x, a, u, s = self.x[part], self.attainment[part], self.utilization[part], self.survival[part]
+        bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+        run = lambda k: fleet_samples(rates, self.step_s, arr, x, a, u, s, np.asarray(LOAD_GRID),
+                                      np.asarray(TTFT_LEVELS), TOP_LOAD, out, trace, 0,
+                                      bounds[k], bounds[k + 1])
+        if threads > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(run, range(threads)))
+        else:
+            run(0)
+        return out

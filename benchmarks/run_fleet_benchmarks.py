@@ -87,8 +87,7 @@ def reference_rate(inputs: StepInputs) -> float:
 
 def end_to_end():
     import inferonomics as inf
-    import inferonomics.fleet.through_time as tt
-    from inferonomics.fleet import replica_table as rt
+    from inferonomics.fleet import through_time as tt   # inferonomics.fleet is also the function
     spent = [0.0]
     original = tt.replica_table
 

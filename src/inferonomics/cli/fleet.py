@@ -5,7 +5,10 @@ from __future__ import annotations
 from ..analysis.sweeps import _Progress
 from ..errors import printable
 from ..fleet.through_time import DEFAULT_FLEET_SAMPLES, DEFAULT_TRACE_SAMPLES, fleet
-from .common import add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of
+from ..plots.fleet import fleet_chart
+from .common import (add_run_options, chart_file, dump_json, fmt, interval_cell, positive_int,
+                     print_table,
+                     scenario_of)
 
 ROWS = (   # (label, metric, scale for display, unit shown)
     ("USD a month", "usd_per_month", 1.0, "USD"),
@@ -38,10 +41,10 @@ def add_parser(subparsers) -> None:
                                                    '[fleet] horizon, else 7d)')
     p.add_argument("--step", default=None, help='the stepping interval, e.g. "1min", "1h" '
                                                 '(default: [fleet] step, else 5min)')
-    p.add_argument("--trace-samples", type=int, default=DEFAULT_TRACE_SAMPLES,
+    p.add_argument("--trace-samples", type=positive_int, default=DEFAULT_TRACE_SAMPLES,
                    help=f"samples whose step-by-step course is kept for the chart (default "
                         f"{DEFAULT_TRACE_SAMPLES})")
-    p.add_argument("--plot", default=None, metavar="FILE",
+    p.add_argument("--plot", type=chart_file, default=None, metavar="FILE",
                    help="write the chart of demand against capacity per policy (PNG, SVG, PDF)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
@@ -64,7 +67,6 @@ def run(args) -> int:
     finally:
         bar.close()
     if args.plot:
-        from ..plots.fleet import fleet_chart
         fleet_chart(result, args.plot)
     data = result.to_dict()
     if args.json:

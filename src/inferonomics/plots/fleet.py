@@ -20,10 +20,14 @@ SECONDS_PER_DAY = 24 * SECONDS_PER_HOUR
 DAYS_FROM_HOURS = 72.0
 """A horizon longer than this many hours is drawn in days."""
 MAX_CHART_STEPS = 3000
-"""More steps than this are averaged in bins of whole steps, each sample's trace before the
-quantiles (a year of 5-minute steps would draw 105,120 points a line)."""
+"""More steps than this are averaged in bins of whole steps (a round duration where one fits),
+each sample's trace before the quantiles (a year of 5-minute steps would draw 105,120 points a
+line)."""
 SHORT_STRIP = 0.035
 """Height (share of the axes) of the strip that marks steps where capacity falls short."""
+STRIP_BINS = 400
+"""At most this many marks along the strip (about 3 px each on the chart): a horizon of more steps
+is marked in bins of whole steps, a bin red when any of its steps is short."""
 POLICY_COLORS = {"static": "tab:blue", "reactive": "tab:orange", "scheduled": "tab:green"}
 POLICY_MARKERS = {"static": "s", "reactive": "o", "scheduled": "D"}
 DEMAND_COLOR = "black"
@@ -57,53 +61,62 @@ def fleet_chart(result, path=None):
     axes = list(np.atleast_1d(axes).ravel())
     for ax in axes[1:]:
         ax.sharex(axes[0])
-    binned = ""
+        ax.sharey(axes[0])
+    top, line_bin_s, mark_bin_s = 0.0, 0.0, 0.0
     for ax, name in zip(axes, policies):
-        binned = _fleet_panel(ax, result, name, unit_s)
+        drawn, line_bin, mark_bin = _fleet_panel(ax, result, name, unit_s)
+        top, line_bin_s, mark_bin_s = max(top, drawn), max(line_bin_s, line_bin), \
+            max(mark_bin_s, mark_bin)
         ax.set_ylabel("requests/s")
         ax.grid(alpha=0.3)
-        ax.set_title(_policy_text(name, result.policies.get(name), settings), fontsize=9,
-                     loc="left")
+        ax.set_title(_policy_text(name, result.policies.get(name), settings), fontsize=9)
+    for ax in axes:   # one scale, so the policies' capacities compare; room above for the text
+        ax.set_ylim(0, top * 1.55 if top > 0 else 1.0)
     for ax in axes[:-1]:
         ax.tick_params(labelbottom=False)
     axes[-1].set_xlabel("time since the start of the horizon (" + ("days" if in_days else "hours")
                         + f"; one step is {_duration(settings.step_s)})")
     _time_ticks(axes[-1], settings.horizon_s / unit_s, in_days)
     axes[0].set_xlim(0, settings.horizon_s / unit_s)
-    handles, labels = axes[0].get_legend_handles_labels()
-    if handles:
-        axes[0].legend(handles, labels, fontsize=7.5, loc="upper right", ncol=2, framealpha=0.9)
-    bands = (f"lines: median, bands: p5-p95 across the {traced['feasible']:,} traced samples"
-             + (f" (of {traced['traced']:,} traced, {traced['feasible']:,} fit a replica)"
-                if traced['feasible'] != traced['traced'] else "")
-             + binned)
+    with_legend = next((ax for ax in axes if ax.get_legend_handles_labels()[0]), None)
+    if with_legend is not None:
+        with_legend.legend(fontsize=7.5, loc="upper right", ncol=2, framealpha=0.9)
+    if traced["feasible"]:
+        bands = (f"lines: median, bands: p5-p95 across the {traced['feasible']:,} traced samples"
+                 + (f" (of {traced['traced']:,} traced; the others do not fit a replica)"
+                    if traced["feasible"] != traced["traced"] else "")
+                 + (f", each point the mean over {_duration(line_bin_s)}" if line_bin_s else "")
+                 + "; red: steps" + (f" ({_duration(mark_bin_s)} bins)" if mark_bin_s else "")
+                 + " where capacity < demand in some traced sample")
+    else:
+        bands = ("no step-by-step traces to draw (trace_samples=0)" if not traced["traced"]
+                 else "no traced sample fits a replica")
     fig.suptitle(f"{result.scenario.name}\nDemand against the serving capacity each policy "
                  f"provisions over {_duration(settings.horizon_s)}; {result.samples:,} samples, "
                  f"seed {result.seed}, cost mode {result.cost_mode}\n{bands}", fontsize=9)
     return finish(fig, path)
 
 
-def _fleet_panel(ax, result, name: str, unit_s: float) -> str:
-    """Draw one policy's panel; return a note on binning for the title ("" when none)."""
+def _fleet_panel(ax, result, name: str, unit_s: float) -> tuple[float, float, float]:
+    """Draw one policy's panel; return the top of what it drew (requests/s, 0 when nothing), the
+    bins (s) its lines are averaged over and its shortfall marks drawn in (0: one a step)."""
     settings = result.settings
     trace = result.traces.get(name)
     n_traced = 0 if trace is None else trace.shape[0]
     ok = np.zeros(0, dtype=bool)
     if n_traced:
         ok = ~np.isnan(result.slo_rate[:n_traced]) & ~np.isnan(trace[:, 0, 0])
-    note = ""
+    top = line_bin_s = mark_bin_s = 0.0
     if ok.any():
         rate = trace[ok, 0, :].astype(np.float64)
         capacity = trace[ok, 2, :].astype(np.float64) * result.slo_rate[:n_traced][ok, None]
         short = (capacity < rate).mean(axis=0)       # share of traced samples short, per step
         steps = rate.shape[1]
-        per = max(1, math.ceil(steps / MAX_CHART_STEPS))
+        per = _bin_steps(steps, settings.step_s, MAX_CHART_STEPS)
         if per > 1:
             rate, capacity = _bin_mean(rate, per), _bin_mean(capacity, per)
-            short = _bin_max(short, per)
-            note = f"; each point the mean over {_duration(per * settings.step_s)}"
-        edges = np.minimum(np.arange(rate.shape[1] + 1) * per * settings.step_s,
-                           settings.horizon_s) / unit_s
+            line_bin_s = per * settings.step_s
+        edges = _edges(rate.shape[1], per * settings.step_s, settings.horizon_s, unit_s)
         for values, color, what, gid in ((rate, DEMAND_COLOR, "demand", "demand"),
                                          (capacity, CAPACITY_COLOR, "serving capacity",
                                           "capacity")):
@@ -115,23 +128,21 @@ def _fleet_panel(ax, result, name: str, unit_s: float) -> str:
             line, = ax.plot(edges, _post(mid), drawstyle="steps-post", color=color,
                             lw=1.0 if gid == "demand" else 1.2, label=f"{what} median")
             line.set_gid(f"{gid}-median")
-        top = float(max(np.max(np.quantile(rate, 0.95, axis=0)),
-                        np.max(np.quantile(capacity, 0.95, axis=0))))
-        ax.set_ylim(0, top * 1.55 if top > 0 else 1.0)   # room above for the legend and the box
-        strip = ax.fill_between(edges, 0, SHORT_STRIP, where=_post(short) > 0, step="post",
-                                color=SHORT_COLOR, alpha=0.8, lw=0,
-                                transform=ax.get_xaxis_transform(),
-                                label="capacity < demand in some traced sample")
+            top = max(top, float(np.max(hi)))
+        # The strip is drawn in at most STRIP_BINS bins, so a lone short step shows.
+        per_mark = _bin_steps(steps, settings.step_s, STRIP_BINS)
+        mark_bin_s = per_mark * settings.step_s if per_mark > 1 else 0.0
+        marks = _bin_max(short, per_mark)
+        mark_edges = _edges(marks.size, per_mark * settings.step_s, settings.horizon_s, unit_s)
+        strip = ax.broken_barh(_runs(marks > 0, mark_edges), (0, SHORT_STRIP), color=SHORT_COLOR,
+                               alpha=0.8, lw=0, transform=ax.get_xaxis_transform(),
+                               label="capacity < demand (some traced sample)")
         strip.set_gid("short-strip")
-        worst = float(short.max()) if short.size else 0.0
-        shortfall = (f"\ncapacity < demand: {np.mean(short > 0):.1%} of steps, in at most "
-                     f"{worst:.0%} of traced samples at once" if worst > 0 else
-                     "\ncapacity >= demand throughout in every traced sample")
-        if per > 1 and worst > 0:
-            shortfall = (f"\ncapacity < demand in some traced sample in {np.mean(short > 0):.1%} "
-                         f"of the {_duration(per * settings.step_s)} bins")
+        worst = float(short.max())
+        shortfall = (f"\ncapacity < demand: {_share(np.mean(short > 0), 1)} of steps (some "
+                     f"traced sample), at most {_share(worst)} of them at once" if worst > 0
+                     else "\ncapacity >= demand at every step in every traced sample")
     else:
-        ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, "no traced sample fits a replica" if n_traced
                 else "no traced samples (trace_samples=0)", transform=ax.transAxes,
                 ha="center", va="center", fontsize=9, color="grey")
@@ -140,7 +151,38 @@ def _fleet_panel(ax, result, name: str, unit_s: float) -> str:
                   ha="left", va="top", fontsize=7.5,
                   bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.7", "alpha": 0.9})
     box.set_gid("policy-numbers")
-    return note
+    return top, line_bin_s, mark_bin_s
+
+
+NICE_BINS_S = (60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 14400, 21600, 43200, 86400,
+               2 * 86400, 7 * 86400)
+
+
+def _bin_steps(steps: int, step_s: float, most: int) -> int:
+    """Steps a bin, so that ``steps`` steps make at most ``most`` bins: 1, else the fewest that make
+    a round duration (15 min, 2 h, 1 d), else just enough."""
+    if steps <= most:
+        return 1
+    least = math.ceil(steps / most)
+    for bin_s in NICE_BINS_S:
+        per = bin_s / step_s
+        if per >= least and abs(per - round(per)) < 1e-9:
+            return round(per)
+    return least
+
+
+def _runs(flags: np.ndarray, edges: np.ndarray) -> list[tuple[float, float]]:
+    """(start, width) of each run of consecutive true ``flags``, bin ``i`` spanning
+    ``edges[i]``..``edges[i + 1]``."""
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    change = np.flatnonzero(np.diff(padded))
+    return [(float(edges[i]), float(edges[j] - edges[i]))
+            for i, j in zip(change[::2], change[1::2])]
+
+
+def _edges(bins: int, bin_s: float, horizon_s: float, unit_s: float) -> np.ndarray:
+    """The bins' edges in hours or days (the last clipped to the horizon)."""
+    return np.minimum(np.arange(bins + 1) * bin_s, horizon_s) / unit_s
 
 
 def _post(values: np.ndarray) -> np.ndarray:
@@ -187,14 +229,14 @@ def _policy_text(name: str, policy, settings) -> str:
     if policy.kind == "static":
         q = "peak" if policy.demand_percentile >= 1 else f"p{policy.demand_percentile * 100:g}"
         return (f"static: enough replicas all the time for the horizon's {q} step rate at "
-                f"{policy.target_utilization:.0%} of a replica's SLO rate (at least "
+                f"{_target(policy.target_utilization)} of a replica's SLO rate (at least "
                 f"{policy.min_replicas}{span})")
     if policy.kind == "reactive":
-        return (f"reactive: sized for the last step's rate at {policy.target_utilization:.0%} of "
-                f"a replica's SLO rate, at least {policy.min_replicas}{span}; up by max("
-                f"{policy.scale_up_replicas}, {policy.scale_up_percent:g} %) every "
-                f"{_duration(policy.scale_up_period_s)}, down after "
-                f"{_duration(policy.scale_down_window_s)}; cold start median "
+        return (f"reactive: sized for the last step's rate at "
+                f"{_target(policy.target_utilization)} of a replica's SLO rate, at least "
+                f"{policy.min_replicas}{span}; up by max({policy.scale_up_replicas}, "
+                f"{policy.scale_up_percent:g} %) every {_duration(policy.scale_up_period_s)}, "
+                f"down after {_duration(policy.scale_down_window_s)}; cold start median "
                 f"{settings.cold_start_s.median():.0f} s")
     if policy.kind == "scheduled":
         return (f"scheduled: {min(policy.schedule)}-{max(policy.schedule)} replicas by the hour "
@@ -263,8 +305,11 @@ def fleet_cost_chart(result, path=None):
         ax_slo.plot([c_hi, c_hi], [j - 0.12, j + 0.12], color=colors[j], lw=1.5)
         ax_slo.plot([c_mid], [j], marker=POLICY_MARKERS.get(policies[j], "o"), color=colors[j],
                     ms=7, ls="none", gid="slo-median")
+        # Centred over its marker, unless that runs it off the axes near an end.
+        where = (_logit(c_mid) - _logit(lim[0])) / (_logit(lim[1]) - _logit(lim[0]))
+        ha = "right" if where > 0.75 else "left" if where < 0.25 else "center"
         ax_slo.annotate(f"{_percent(mid)} [{_percent(lo)}, {_percent(hi)}]", (c_mid, j),
-                        textcoords="offset points", xytext=(0, 8), ha="center", va="bottom",
+                        textcoords="offset points", xytext=(0, 8), ha=ha, va="bottom",
                         fontsize=8)
     ax_slo.axvline(target, color="grey", ls="--", lw=1, label=f"target {_target(target)}")
     _percent_axis(ax_slo.xaxis)
@@ -287,11 +332,11 @@ def _comparison_lines(result) -> str:
         s, d = c["saving_usd_per_month"], c["slo_attainment_change"]
         if s is None or d is None:
             continue
-        saves = "saves" if s["p50"] >= 0 else "costs"
-        lines.append(f"{name} vs static, paired samples: {saves} {_usd(abs(s['p50']))}/month p50 "
-                     f"[{_usd(s['p5'], signed=True)}, {_usd(s['p95'], signed=True)}], cheaper in "
-                     f"{c['p_cheaper']:.0%} of samples; SLO attainment {_points(d['p50'])} p50 "
-                     f"[{_points(d['p5'], unit=False)}, {_points(d['p95'], unit=False)}]")
+        lines.append(f"{name} vs static, paired samples, p50 [p5, p95]: saves {_usd(s['p50'])}"
+                     f"/month [{_usd(s['p5'], signed=True)}, {_usd(s['p95'], signed=True)}], "
+                     f"cheaper in {_share(c['p_cheaper'])} of samples; SLO attainment "
+                     f"{_points(d['p50'])} [{_points(d['p5'], unit=False)}, "
+                     f"{_points(d['p95'], unit=False)}]")
     return "".join("\n" + line for line in lines)
 
 
@@ -374,7 +419,9 @@ def fleet_pareto_chart(points, path=None):
                  f"against median SLO attainment, {policies} policies under {len(points)} "
                  f"settings: {len(front)} of {len(shown)} distinct points on the Pareto front; "
                  f"{run}"
-                 + (f"; {hidden} with no feasible sample not drawn" if hidden else ""),
+                 + (f"; {hidden} with no feasible sample not drawn" if hidden else "")
+                 + (f"\nmedians above {_percent(1 - TOP_MISS)} are drawn at the top"
+                    if any(e["slo"][1] > 1 - TOP_MISS for e in shown) else ""),
                  fontsize=9)
     return finish(fig, path)
 
@@ -447,6 +494,10 @@ def _logit_limits(values) -> tuple[float, float]:
     return expit(lo - pad), min(expit(hi + pad), 1 - TOP_MISS / 2)
 
 
+def _logit(share: float) -> float:
+    return math.log(share / (1.0 - share))
+
+
 def _percent_axis(axis) -> None:
     """Logit-axis ticks as percentages (99 %, 99.9 %), minor ticks unlabelled."""
     from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -484,8 +535,13 @@ def _points(change: float, unit: bool = True) -> str:
     return (f"{pp:+.2g}" if abs(pp) >= 1e-4 else "±0") + (" pp" if unit else "")
 
 
+def _share(share: float, decimals: int = 0) -> str:
+    """A share as a percentage: 0.056 -> "6 %" (``decimals`` 1: "5.6 %")."""
+    return f"{share * 100:.{decimals}f} %"
+
+
 def _target(share: float) -> str:
-    """A target share as written: 0.99 -> "99 %"."""
+    """A share as written in a scenario: 0.99 -> "99 %", 0.825 -> "82.5 %"."""
     return f"{share * 100:g} %"
 
 

@@ -19,7 +19,8 @@ DISTINCT = 16   # real tables computed, then tiled
 POLICIES = {
     "static": parse_policy("static", {}),
     "reactive": parse_policy("reactive", {}),
-    "scheduled": parse_policy("scheduled", {"replicas": [4] * 8 + [9] * 12 + [6] * 4}),
+    # About the static fleet's size by day and two thirds of it by night (the example's median).
+    "scheduled": parse_policy("scheduled", {"replicas": [7] * 8 + [10] * 12 + [8] * 4}),
 }
 
 

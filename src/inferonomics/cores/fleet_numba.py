@@ -27,6 +27,10 @@ def _jit(fn):
     return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
 
 
+def _jit_inline(fn):
+    return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fn)
+
+
 K_STATIC, K_REACTIVE, K_SCHEDULED = KIND_CODE["static"], KIND_CODE["reactive"], KIND_CODE["scheduled"]
 P_KIND, P_MIN, P_MAX = PARAM_INDEX["kind"], PARAM_INDEX["min_replicas"], PARAM_INDEX["max_replicas"]
 P_TARGET = PARAM_INDEX["target_utilization"]
@@ -64,7 +68,7 @@ N_SUMS = 6
 T_RATE, T_REPLICAS, T_SERVING, T_UTIL = (TRACE_NAMES.index(n) for n in TRACE_NAMES)
 
 
-@_jit
+@_jit_inline
 def _served_late(queued, levels, requests, ttft_s, ttft_slo_s, tpot_ok_top, late_met):
     j = 0
     while j < levels.shape[0] and levels[j] < ttft_s:
@@ -74,7 +78,7 @@ def _served_late(queued, levels, requests, ttft_s, ttft_slo_s, tpot_ok_top, late
         late_met[0] += requests * tpot_ok_top
 
 
-@_jit
+@_jit_inline
 def _join(q_count, q_time, q_state, requests, arrived):
     # q_state: [head, length]
     n = q_count.shape[0]
@@ -91,7 +95,7 @@ def _join(q_count, q_time, q_state, requests, arrived):
         q_time[slot] = (count * time + requests * arrived) / (count + requests)
 
 
-@_jit
+@_jit_inline
 def _drain(q_count, q_time, q_state, queued, levels, late_met, amount, now, cap, everything,
            prefill_s, ttft_slo_s, tpot_ok_top):
     n = q_count.shape[0]
@@ -111,7 +115,7 @@ def _drain(q_count, q_time, q_state, queued, levels, late_met, amount, now, cap,
             q_count[head] = count - take
 
 
-@_jit
+@_jit_inline
 def _interval(sums, weights, queued, q_count, q_time, q_state, late_met, grid, levels, top_load,
               now, n_ready, n_starting, d, rate, saturated_rate, prefill_s, utilization, busy_w,
               idle_w, serving_share, ttft_slo_s, tpot_ok_top):
@@ -166,7 +170,7 @@ def _interval(sums, weights, queued, q_count, q_time, q_state, late_met, grid, l
     return load, effective
 
 
-@_jit
+@_jit_inline
 def _wanted(rate, policy, slo_rate):
     low, high = policy[P_MIN], policy[P_MAX]
     per_replica = policy[P_TARGET] * slo_rate
@@ -178,7 +182,7 @@ def _wanted(rate, policy, slo_rate):
     return min(max(float(math.ceil(need)), low), high)
 
 
-@_jit
+@_jit_inline
 def _quantile(survival, total, q, levels):
     target = (1.0 - q) * total
     for l in range(survival.shape[0]):
@@ -213,9 +217,12 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
     n_schedule = policy.shape[0] - P_SCHEDULE
     fixed = 0.0
     if kind == K_STATIC:
-        ordered = np.sort(rates)
         k = min(max(math.ceil(policy[P_PERCENTILE] * steps) - 1, 0), steps - 1)
-        fixed = _wanted(ordered[k], policy, slo_rate)
+        if k == steps - 1:
+            kth = rates.max()
+        else:
+            kth = np.partition(rates, k)[k]
+        fixed = _wanted(kth, policy, slo_rate)
     # Rings: starting cohorts (oldest at head) and the wishes of the last steps.
     n_ring = int(cold_start_s / step_s) + 2
     ring_time = np.zeros(n_ring)
@@ -292,11 +299,37 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
                 n_starting += ring_count[(head + c) % n_ring]
             peak = max(peak, ready + n_starting)
             if upto > now:
-                load, effective = _interval(sums, weights, queued, q_count, q_time, q_state,
-                                            late_met, grid, levels, top_load, now, ready,
-                                            n_starting, upto - now, rate, saturated_rate,
-                                            prefill_s, utilization, busy_w, idle_w,
-                                            serving_share, ttft_slo_s, tpot_ok_top)
+                d = upto - now
+                effective = ready * serving_share
+                if sums[S_BACKLOG] > 0.0 or rate >= effective * top_load * saturated_rate:
+                    load, effective = _interval(sums, weights, queued, q_count, q_time, q_state,
+                                                late_met, grid, levels, top_load, now, ready,
+                                                n_starting, d, rate, saturated_rate,
+                                                prefill_s, utilization, busy_w, idle_w,
+                                                serving_share, ttft_slo_s, tpot_ok_top)
+                else:
+                    # _interval's path without a backlog, written out here: a call that passes
+                    # ten arrays costs more than the step itself (numba counts references to
+                    # each). Same operations in the same order.
+                    sums[S_ARRIVALS] += rate * d
+                    served_before = sums[S_SERVED]
+                    x_load = rate / (effective * saturated_rate)
+                    g = 0
+                    while g < grid.shape[0] - 2 and grid[g + 1] <= x_load:
+                        g += 1
+                    f = (x_load - grid[g]) / (grid[g + 1] - grid[g])
+                    requests = rate * d
+                    weights[g] += (1.0 - f) * requests
+                    weights[g + 1] += f * requests
+                    u = (1.0 - f) * utilization[g] + f * utilization[g + 1]
+                    busy_time = 0.0 + d * u
+                    sums[S_SERVED] += requests
+                    u_share = busy_time / d
+                    load = (sums[S_SERVED] - served_before) / (saturated_rate * d)
+                    sums[S_LOAD] += load * d
+                    sums[S_PAID] += (ready + n_starting) * d
+                    power = (ready + n_starting) * idle_w + effective * u_share * (busy_w - idle_w)
+                    sums[S_JOULES] += power * d
                 paid_s += (ready + n_starting) * (upto - now)
                 serving_s += effective * (upto - now)
                 used += load * (upto - now)

@@ -54,16 +54,26 @@ def uniform_grid(keys: list[int], stream: int, draws: int) -> np.ndarray:
 
 def standard_normal_quantiles(p: np.ndarray) -> np.ndarray:
     """:func:`~.distributions.standard_normal_quantile` (AS241) on an array: the same regions and
-    polynomials, every region computed for every element and the right one kept (numpy's log and
-    sqrt may differ from the math module's in the last bit)."""
+    polynomials, each region computed only for the elements in it (numpy's log and sqrt may differ
+    from the math module's in the last bit)."""
+    p = np.asarray(p, dtype=np.float64)
     q = p - 0.5
-    r = 0.180625 - q * q
-    central = horner(AS241_CENTRAL[0], r) * q / horner(AS241_CENTRAL[1], r)
-    tail = np.sqrt(-np.log(np.where(q < 0.0, p, 1.0 - p)))
-    near = horner(AS241_NEAR_TAIL[0], tail - 1.6) / horner(AS241_NEAR_TAIL[1], tail - 1.6)
-    far = horner(AS241_FAR_TAIL[0], tail - 5.0) / horner(AS241_FAR_TAIL[1], tail - 5.0)
-    x = np.where(tail <= 5.0, near, far)
-    return np.where(np.abs(q) <= 0.425, central, np.where(q < 0.0, -x, x))
+    out = np.empty_like(q)
+    central = np.abs(q) <= 0.425
+    qc = q[central]
+    r = 0.180625 - qc * qc
+    out[central] = horner(AS241_CENTRAL[0], r) * qc / horner(AS241_CENTRAL[1], r)
+    tails = ~central
+    qt, pt = q[tails], p[tails]
+    tail = np.sqrt(-np.log(np.where(qt < 0.0, pt, 1.0 - pt)))
+    near = tail <= 5.0
+    x = np.empty_like(tail)
+    x[near] = (horner(AS241_NEAR_TAIL[0], tail[near] - 1.6)
+               / horner(AS241_NEAR_TAIL[1], tail[near] - 1.6))
+    far = ~near
+    x[far] = horner(AS241_FAR_TAIL[0], tail[far] - 5.0) / horner(AS241_FAR_TAIL[1], tail[far] - 5.0)
+    out[tails] = np.where(qt < 0.0, -x, x)
+    return out
 
 
 __all__ = ["draw_column", "sample_keys", "standard_normal_quantiles", "uniform_grid"]

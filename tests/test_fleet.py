@@ -122,7 +122,7 @@ def test_an_owned_fleet_pays_its_peak_whatever_it_serves():
 
 
 def test_autoscaling_saves_on_a_diurnal_demand_at_the_targets_share(uncertain):
-    c = uncertain.comparisons()["reactive_vs_static"]
+    c = uncertain.comparisons()["reactive"]
     assert c["p_cheaper"] >= 0.9
     assert c["saving_usd_per_month"]["p50"] > 0
     assert np.all(uncertain.values["reactive"]["replicas_mean"]
@@ -249,7 +249,7 @@ def test_the_cli_prints_the_comparison_and_refuses_bad_input_in_one_line(tmp_pat
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
     assert set(data["policies"]) == {"static", "reactive"}
-    assert "p_cheaper" in data["comparisons"]["reactive_vs_static"]
+    assert "p_cheaper" in data["comparisons"]["reactive"]
     bad = subprocess.run([sys.executable, "-m", "inferonomics", "fleet", str(path), "--samples",
                           "4", "--step", "7min"], capture_output=True, text=True)
     assert bad.returncode == 2
@@ -267,7 +267,7 @@ def chatbots():
 
 def test_the_chatbot_examples_answer_as_the_readme_says(chatbots):
     for result in chatbots.values():
-        c = result.comparisons()["reactive_vs_static"]
+        c = result.comparisons()["reactive"]
         assert c["p_cheaper"] >= 0.95 and c["p_cheaper_at_equal_slo"] >= 0.95
         s = result.summary()
         assert s["static"]["slo_attainment"]["p50"] >= 0.999
@@ -285,3 +285,31 @@ def test_the_night_batch_example_answers_as_the_readme_says():
     assert s["scheduled"]["slo_attainment"]["p50"] < 0.5
     assert s["scheduled"]["usd_per_month"]["p50"] < s["reactive"]["usd_per_month"]["p50"]
     assert s["reactive"]["ttft_p99_s"]["p50"] < 600.0
+
+
+def test_swept_policy_settings_share_the_samples_and_the_cheapest_meeting_the_target_is_named():
+    scenario = with_(UNCERTAIN, policy={"static": {},
+                                        "reactive": {"target_utilization": [0.5, 0.7, 0.9]}})
+    swept = inf.fleet(scenario, 6, 0, horizon="12h")
+    names = ["static", "reactive(target_utilization=0.5)", "reactive(target_utilization=0.7)",
+             "reactive(target_utilization=0.9)"]
+    assert list(swept.values) == names
+    one = inf.fleet(with_(UNCERTAIN, policy={"reactive": {"target_utilization": 0.7}}), 6, 0,
+                    horizon="12h", policies="static,reactive")
+    for m, v in one.values["reactive"].items():   # the same samples, setting for setting
+        np.testing.assert_array_equal(v, swept.values["reactive(target_utilization=0.7)"][m])
+    costs = [np.median(swept.values[n]["usd_per_month"]) for n in names[1:]]
+    assert costs[0] >= costs[1] >= costs[2]        # a higher target runs fewer replicas
+    best = swept.cheapest_meeting_target()
+    assert best is not None
+    assert np.mean(swept.values[best["policy"]]["slo_attainment"]) >= 0.99
+    cheaper = [n for n in names if np.median(swept.values[n]["usd_per_month"])
+               < best["usd_per_month_p50"]]
+    assert all(np.mean(swept.values[n]["slo_attainment"]) < 0.99 for n in cheaper)
+    assert set(swept.comparisons()) == set(names[1:])
+
+
+def test_a_sweep_of_too_many_settings_is_refused_naming_the_key():
+    with pytest.raises(ScenarioError) as err:
+        inf.load_scenario(with_(FIXED, policy={"reactive": {"min_replicas": list(range(65))}}))
+    assert err.value.path == "policy.reactive.min_replicas"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..analysis.sweeps import _Progress
 from ..errors import printable
 from ..fleet.through_time import DEFAULT_FLEET_SAMPLES, DEFAULT_TRACE_SAMPLES, fleet
-from ..plots.fleet import fleet_chart
+from ..plots.fleet import fleet_chart, fleet_pareto_chart
 from .common import (add_run_options, chart_file, dump_json, fmt, interval_cell, positive_int,
                      print_table,
                      scenario_of)
@@ -27,6 +27,24 @@ ROWS = (   # (label, metric, scale for display, unit shown)
 )
 
 
+SWEEP_ROWS = (("USD a month", "usd_per_month", 1.0, "USD"),
+              ("SLO attainment", "slo_attainment", 100.0, "%"),
+              ("TTFT p99", "ttft_p99_s", 1.0, "s"),
+              ("replicas, mean", "replicas_mean", 1.0, ""))
+MAX_POLICY_COLUMNS = 3
+"""Up to this many policies print side by side; more (settings swept) print one row each."""
+
+
+def _cell(stats, scale: float, unit: str) -> str:
+    """``p50 [p5, p95] unit`` of a metric's statistics, scaled (percent), with the share of
+    infinite values (a TTFT past the last level, 10^4 s)."""
+    infinite = (stats or {}).get("infinite_share")
+    if stats is not None and scale != 1.0 and "p50" in stats:
+        stats = {k: v * scale for k, v in stats.items() if k in ("p5", "p50", "p95")}
+    cell = interval_cell(stats) + (f" {unit}" if unit and stats and "p50" in stats else "")
+    return cell + (f" (inf in {infinite:.0%})" if infinite else "")
+
+
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "fleet", help="a fleet of replicas through a day, week, month or year of demand: "
@@ -45,7 +63,8 @@ def add_parser(subparsers) -> None:
                    help=f"samples whose step-by-step course is kept for the chart (default "
                         f"{DEFAULT_TRACE_SAMPLES})")
     p.add_argument("--plot", type=chart_file, default=None, metavar="FILE",
-                   help="write the chart of demand against capacity per policy (PNG, SVG, PDF)")
+                   help="write the chart of demand against capacity per policy (PNG, SVG, PDF); "
+                        "with settings swept, cost against SLO attainment")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
 
@@ -66,8 +85,11 @@ def run(args) -> int:
                        trace_samples=args.trace_samples, progress=progress)
     finally:
         bar.close()
-    if args.plot:
-        fleet_chart(result, args.plot)
+    if args.plot:   # swept settings: cost against attainment; else the fleets through time
+        if len(result.policies) > MAX_POLICY_COLUMNS:
+            fleet_pareto_chart([("", result)], args.plot)
+        else:
+            fleet_chart(result, args.plot)
     data = result.to_dict()
     if args.json:
         dump_json(data)
@@ -85,25 +107,28 @@ def run(args) -> int:
         print(f"one sequence does not fit in memory in {1.0 - data['feasible_share']:.1%} of "
               "samples: left out")
     policies = list(data["policies"])
-    rows = [("p50 [p5, p95]",) + tuple(policies)]
-    for label, metric, scale, unit in ROWS:
-        cells = []
+    if len(policies) <= MAX_POLICY_COLUMNS:
+        rows = [("p50 [p5, p95]",) + tuple(policies)]
+        for label, metric, scale, unit in ROWS:
+            rows.append((label,) + tuple(_cell(data["policies"][name][metric], scale, unit)
+                                         for name in policies))
+    else:   # settings swept: one row per policy, the figures that decide between them
+        rows = [("policy",) + tuple(label for label, *_ in SWEEP_ROWS)]
         for name in policies:
-            stats = data["policies"][name][metric]
-            if stats is not None and scale != 1.0 and "p50" in stats:
-                stats = {k: v * scale for k, v in stats.items() if k in ("p5", "p50", "p95")}
-            cell = interval_cell(stats) + (f" {unit}" if unit and stats and "p50" in stats else "")
-            infinite = (data["policies"][name][metric] or {}).get("infinite_share")
-            if infinite:   # a TTFT beyond the last level, 10^4 s
-                cell += f" (inf in {infinite:.0%})"
-            cells.append(cell)
-        rows.append((label,) + tuple(cells))
+            rows.append((name,) + tuple(_cell(data["policies"][name][metric], scale, unit)
+                                        for label, metric, scale, unit in SWEEP_ROWS))
     print_table(rows, left=(0,))
     for name, c in data["comparisons"].items():
-        other = name.removesuffix("_vs_static")
-        print(f"{other} against static: P(cheaper) = {c['p_cheaper']:.3f}, P(cheaper at equal "
-              f"SLO attainment) = {c['p_cheaper_at_equal_slo']:.3f}, saving "
+        print(f"{name} against {c['against']}: P(cheaper) = {c['p_cheaper']:.3f}, P(cheaper at "
+              f"equal SLO attainment) = {c['p_cheaper_at_equal_slo']:.3f}, saving "
               f"{interval_cell(c['saving_usd_per_month'])} USD a month")
+    best = data["cheapest_meeting_target"]
+    if len(policies) > 1:
+        print(printable(
+            f"cheapest with a mean SLO attainment of at least {settings['percentile']:.0%}: "
+            f"{best['policy']} ({fmt(best['usd_per_month_p50'])} USD a month at the median, "
+            f"{best['slo_attainment_mean']:.2%} of requests within the targets)" if best else
+            f"no policy keeps a mean SLO attainment of {settings['percentile']:.0%}"))
     if args.plot:
         print(printable(f"chart: {args.plot}"))
     return 0

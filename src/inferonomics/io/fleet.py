@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -53,6 +53,8 @@ MAX_HORIZON_S = 10 * DAYS_PER_YEAR * SECONDS_PER_DAY
 MAX_STEPS = 10_000_000
 """Most steps in a horizon (a year at 5 s steps): beyond it a run is refused up front."""
 MAX_REPLICAS = 1_000_000
+MAX_POLICY_SETTINGS = 64
+"""Most settings of one policy a run compares (lists in ``[policy.<kind>]`` are swept)."""
 FLEET_KEYS = ("horizon", "step", "cold_start_s", "percentile")
 POLICIES = ("static", "reactive", "scheduled")
 DEFAULT_POLICIES = ("static", "reactive")
@@ -187,6 +189,13 @@ class Policy:
     scale_up_period_s: float = HPA_SCALE_UP_PERIOD_S
     scale_down_window_s: float = HPA_SCALE_DOWN_WINDOW_S
     schedule: tuple[int, ...] = ()
+    label: str = ""
+    """The policy's name in results: its kind, with the swept settings when a scenario gives
+    several (``reactive(target_utilization=0.6)``)."""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.kind
 
     def as_array(self) -> np.ndarray:
         """The settings in the kernels' order (:data:`PARAMS`, then 24 scheduled counts)."""
@@ -259,8 +268,40 @@ def parse_policy(kind: str, table: Any) -> Policy:
     return Policy(kind, **settings)
 
 
-def parse_policies(table: Any) -> dict[str, Policy]:
-    """``[policy]``: a table of ``static``, ``reactive``, ``scheduled`` tables (each optional)."""
+def policy_settings(kind: str, table: Any) -> tuple[Policy, ...]:
+    """``[policy.<kind>]`` with lists as sweep axes: one :class:`Policy` per combination of the
+    listed values (the first key's values vary slowest), labelled with the swept values. A
+    ``scheduled`` policy's ``replicas`` is swept by a list of 24-count lists."""
+    if not isinstance(table, Mapping):
+        return (parse_policy(kind, table),)
+    axes = [(k, v) for k, v in table.items()
+            if isinstance(v, list) and (k != "replicas" or (v and isinstance(v[0], list)))]
+    for key, values in axes:
+        if not values:
+            raise ScenarioError(f"policy.{kind}.{key}", "an empty list: give at least one value")
+        if len(values) > MAX_POLICY_SETTINGS:
+            raise ScenarioError(f"policy.{kind}.{key}", f"{len(values):,} values; at most "
+                                f"{MAX_POLICY_SETTINGS} settings are compared")
+    if not axes:
+        return (parse_policy(kind, table),)
+    combos = [{}]
+    for key, values in axes:
+        combos = [{**c, key: v} for c in combos for v in values]
+    if len(combos) > MAX_POLICY_SETTINGS:
+        raise ScenarioError(f"policy.{kind}", f"{len(combos):,} combinations of settings; at most "
+                            f"{MAX_POLICY_SETTINGS} are compared")
+    out = []
+    for combo in combos:
+        policy = parse_policy(kind, {**table, **combo})
+        shown = ", ".join(f"{k}={v:g}" if is_number(v) else f"{k}=[...]" for k, v in combo.items())
+        label = f"{kind}({shown})" if "[...]" not in shown else f"{kind}#{len(out) + 1}"
+        out.append(replace(policy, label=label))
+    return tuple(out)
+
+
+def parse_policies(table: Any) -> dict[str, tuple[Policy, ...]]:
+    """``[policy]``: a table of ``static``, ``reactive``, ``scheduled`` tables (each optional),
+    each one setting or several (lists of values: :func:`policy_settings`)."""
     if table is None:
         return {}
     if not isinstance(table, Mapping):
@@ -270,13 +311,14 @@ def parse_policies(table: Any) -> dict[str, Policy]:
         if kind not in POLICIES:
             raise ScenarioError(f"policy.{kind}", f"unknown policy{suggest(str(kind), POLICIES)}; "
                                 f"one of {', '.join(POLICIES)}")
-    return {kind: parse_policy(kind, table[kind]) for kind in POLICIES if kind in table}
+    return {kind: policy_settings(kind, table[kind]) for kind in POLICIES if kind in table}
 
 
-def chosen_policies(given: Mapping[str, Policy], names: Any = None) -> dict[str, Policy]:
-    """The policies a run compares: ``names`` (a list, or a comma-separated string) or, by default,
-    those the scenario sets, else ``static`` and ``reactive`` with their defaults. ``scheduled``
-    needs its table (its counts have no default)."""
+def chosen_policies(given: Mapping[str, tuple[Policy, ...]], names: Any = None) -> dict[str, Policy]:
+    """The policies a run compares, by name (:attr:`Policy.name`): those of kinds ``names`` (a
+    list, or a comma-separated string) or, by default, those the scenario sets, else ``static``
+    and ``reactive`` with their defaults; every setting of a swept kind. ``scheduled`` needs its
+    table (its counts have no default)."""
     if names is None:
         names = list(given) or list(DEFAULT_POLICIES)
     elif isinstance(names, str):
@@ -289,7 +331,7 @@ def chosen_policies(given: Mapping[str, Policy], names: Any = None) -> dict[str,
             raise ScenarioError("policy", f"unknown policy {describe(name)}"
                                 f"{suggest(str(name), POLICIES)}; one of {', '.join(POLICIES)}")
         if name in given:
-            out[name] = given[name]
+            out.update({p.name: p for p in given[name]})
         elif name == "scheduled":
             raise ScenarioError("policy.scheduled", "missing: the scheduled policy needs "
                                 "[policy.scheduled] replicas = 24 hourly counts")
@@ -299,4 +341,4 @@ def chosen_policies(given: Mapping[str, Policy], names: Any = None) -> dict[str,
 
 
 __all__ = ["FleetSettings", "Policy", "parse_fleet", "parse_policy", "parse_policies",
-           "chosen_policies", "parse_duration", "DEFAULT_PERCENTILE", "POLICIES", "PARAMS", "PARAM_INDEX", "KIND_CODE"]
+           "chosen_policies", "parse_duration", "policy_settings", "DEFAULT_PERCENTILE", "POLICIES", "PARAMS", "PARAM_INDEX", "KIND_CODE"]

@@ -272,7 +272,8 @@ def fleet_cost_chart(result, path=None):
     fig, (ax_cost, ax_slo) = new_figure(1, 2, figsize=(10.5, 1.9 + 0.75 * len(policies)))
     ax_slo.sharey(ax_cost)
     rows = np.arange(len(policies))
-    colors = [POLICY_COLORS.get(p, "tab:grey") for p in policies]
+    kinds = [result.policies[p].kind for p in policies]
+    colors = [POLICY_COLORS.get(k, "tab:grey") for k in kinds]
     cost = [_quantiles(result.values[p]["usd_per_month"]) for p in policies]
     att = [_quantiles(result.values[p]["slo_attainment"]) for p in policies]
     mids = np.array([c[1] for c in cost])
@@ -303,7 +304,7 @@ def fleet_cost_chart(result, path=None):
         ax_slo.plot([c_lo, c_hi], [j, j], color=colors[j], lw=1.5, gid="slo-whisker")
         ax_slo.plot([c_lo, c_lo], [j - 0.12, j + 0.12], color=colors[j], lw=1.5)
         ax_slo.plot([c_hi, c_hi], [j - 0.12, j + 0.12], color=colors[j], lw=1.5)
-        ax_slo.plot([c_mid], [j], marker=POLICY_MARKERS.get(policies[j], "o"), color=colors[j],
+        ax_slo.plot([c_mid], [j], marker=POLICY_MARKERS.get(kinds[j], "o"), color=colors[j],
                     ms=7, ls="none", gid="slo-median")
         # Centred over its marker, unless that runs it off the axes near an end.
         where = (_logit(c_mid) - _logit(lim[0])) / (_logit(lim[1]) - _logit(lim[0]))
@@ -328,11 +329,11 @@ def fleet_cost_chart(result, path=None):
 def _comparison_lines(result) -> str:
     lines = []
     for key, c in result.comparisons().items():
-        name = key.removesuffix("_vs_static")
+        name = key
         s, d = c["saving_usd_per_month"], c["slo_attainment_change"]
         if s is None or d is None:
             continue
-        lines.append(f"{name} vs static, paired samples, p50 [p5, p95]: saves {_usd(s['p50'])}"
+        lines.append(f"{name} vs {c['against']}, paired samples, p50 [p5, p95]: saves {_usd(s['p50'])}"
                      f"/month [{_usd(s['p5'], signed=True)}, {_usd(s['p95'], signed=True)}], "
                      f"cheaper in {_share(c['p_cheaper'])} of samples; SLO attainment "
                      f"{_points(d['p50'])} [{_points(d['p5'], unit=False)}, "
@@ -361,7 +362,8 @@ def fleet_pareto_chart(points, path=None):
             if same is not None:
                 same["labels"].append(str(label))
                 continue
-            entries.append({"policy": name, "labels": [str(label)], "values": v,
+            entries.append({"policy": name, "kind": result.policies[name].kind,
+                            "labels": [str(label)], "values": v,
                             "cost": _quantiles(v["usd_per_month"]),
                             "slo": _quantiles(v["slo_attainment"])})
     shown = [e for e in entries if not math.isnan(e["cost"][1]) and not math.isnan(e["slo"][1])]
@@ -374,8 +376,8 @@ def fleet_pareto_chart(points, path=None):
     # Attainments above the axis's top (1 - TOP_MISS) are drawn there and compared as equal, so
     # the front matches the picture rather than differences of a request in ten million.
     front = _pareto_front([(e["cost"][1], min(e["slo"][1], 1 - TOP_MISS)) for e in shown])
-    for policy in dict.fromkeys(e["policy"] for e in shown):
-        mine = [e for e in shown if e["policy"] == policy]
+    for policy in dict.fromkeys(e["kind"] for e in shown):   # colour and legend by kind
+        mine = [e for e in shown if e["kind"] == policy]
         xs = np.array([e["cost"][1] for e in mine])
         ys = np.clip([e["slo"][1] for e in mine], lim[0], 1 - TOP_MISS)
         xerr = np.array([[e["cost"][1] - e["cost"][0], e["cost"][2] - e["cost"][1]]
@@ -414,10 +416,11 @@ def fleet_pareto_chart(points, path=None):
            + ", ".join(f"{s:,}" for s in samples)) + (f", seed {seeds[0]}" if len(seeds) == 1
                                                       else ", seeds " + ", ".join(map(str, seeds)))
     hidden = len(entries) - len(shown)
-    policies = len({e["policy"] for e in entries})
+    policies = len({e["policy"] for e in entries})   # names: a swept kind counts each setting
     ax.set_title((names[0] if len(names) == 1 else "; ".join(names)) + f"\nMedian monthly cost "
-                 f"against median SLO attainment, {policies} policies under {len(points)} "
-                 f"settings: {len(front)} of {len(shown)} distinct points on the Pareto front; "
+                 f"against median SLO attainment, {policies} policies"
+                 + (f" under {len(points)} settings" if len(points) > 1 else "")
+                 + f": {len(front)} of {len(shown)} distinct points on the Pareto front; "
                  f"{run}"
                  + (f"; {hidden} with no feasible sample not drawn" if hidden else "")
                  + (f"\nmedians above {_percent(1 - TOP_MISS)} are drawn at the top"
@@ -427,10 +430,10 @@ def fleet_pareto_chart(points, path=None):
 
 
 def _point_label(entry, settings: int) -> str:
-    labels = entry["labels"]
-    if len(labels) == settings and settings > 1:
+    labels = [label for label in entry["labels"] if label]
+    if len(entry["labels"]) == settings and settings > 1:
         return f"{entry['policy']} (every setting)"
-    return f"{', '.join(labels)}: {entry['policy']}"
+    return f"{', '.join(labels)}: {entry['policy']}" if labels else entry["policy"]
 
 
 def _same_values(a, b) -> bool:

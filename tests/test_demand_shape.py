@@ -200,3 +200,27 @@ def test_unreadable_files_and_shapes_given_twice_are_refused(tmp_path):
     with pytest.raises(ScenarioError) as info:
         parse_demand({"file": "rates.csv", "requests_per_s": 3}, tmp_path)
     assert info.value.path == "demand"
+
+
+def test_bursts_raise_the_rate_of_their_hours_and_keep_the_expected_mean():
+    base = {"model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h100-sxm"},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "demand": {"requests_per_s": 10, "bursts_per_day": 2.0, "burst_factor": 5.0}}
+    factors = inferonomics.load_scenario(base).analysis["demand"].shape.factors(sample_keys(0, 400), 24 * 30)
+    quiet = 1.0 / (1.0 + (2.0 / 24) * 4.0)
+    burst = factors > quiet * 1.01
+    np.testing.assert_allclose(factors[burst], 5.0 * quiet)
+    np.testing.assert_allclose(factors[~burst], quiet)
+    assert abs(burst.mean() - 2.0 / 24) < 0.005          # about two hours a day
+    assert abs(factors.mean() - 1.0) < 0.01
+    # The same hours burst over a longer horizon: draw k is hour k's.
+    longer = inferonomics.load_scenario(base).analysis["demand"].shape.factors(sample_keys(0, 400), 24 * 31)
+    np.testing.assert_array_equal(longer[:, :24 * 30] > quiet * 1.01, burst)
+
+
+def test_a_burst_factor_without_bursts_is_refused():
+    with pytest.raises(ScenarioError) as err:
+        inferonomics.load_scenario({"model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h100-sxm"},
+                       "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+                       "demand": {"requests_per_s": 10, "burst_factor": 5.0}})
+    assert err.value.path == "demand.burst_factor"

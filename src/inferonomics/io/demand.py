@@ -13,7 +13,9 @@ The shape: ``profile = "flat"`` (the default) or ``"diurnal"`` (a cosine through
 horizon starts on a Monday at 00:00); times compound ``growth_per_month``. :meth:`Shape.factors`
 gives the multiplier of the mean rate for each hour, scaled to mean 1 over the horizon asked for,
 so ``requests_per_s`` stays the mean; ``noise_sigma`` then multiplies each hour by its own
-lognormal factor of mean 1 (hour-to-hour variation; the expected rate keeps the shape).
+lognormal factor of mean 1 (hour-to-hour variation; the expected rate keeps the shape), and
+``bursts_per_day`` hours a day on average (each hour independently) run at ``burst_factor`` times
+the rate, the other hours giving way so the expected mean stays ``requests_per_s``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ import numpy as np
 
 from ..errors import ScenarioError, printable, suggest
 from ..model.reference import HOURS_PER_YEAR, MONTHS_PER_YEAR, SECONDS_PER_HOUR
-from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, DEMAND_NOISE_STREAM, default_of
+from ..model.registry import (ANALYSIS_PARAMETER_BY_PATH, DEFAULT_BURST_FACTOR,
+                              DEMAND_BURST_STREAM, DEMAND_NOISE_STREAM, default_of)
 from ..sampling.columns import draw_column, standard_normal_quantiles, uniform_grid
 from ..sampling.distributions import Distribution, Fixed
 from .checks import describe, integer_argument, is_number
@@ -41,7 +44,9 @@ VOLUME_FORMS = (("tokens_per_month",), ("input_tokens_per_month", "output_tokens
                 ("requests_per_s",), ("file",))
 PROFILES = ("flat", "diurnal")
 SHAPE_KEYS = ("profile", "peak_to_trough", "peak_hour", "hourly", "weekly", "growth_per_month",
-              "noise_sigma")
+              "noise_sigma", "bursts_per_day", "burst_factor")
+VARIATION_KEYS = ("noise_sigma", "bursts_per_day", "burst_factor")
+"""Shape keys a ``demand.file`` may take: they vary its rates, not its course."""
 DEMAND_KEYS = tuple(k for form in VOLUME_FORMS for k in form) + ("cache_hit_share",) + SHAPE_KEYS
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
@@ -65,6 +70,8 @@ class Shape:
     peak_hour: Distribution | None = None
     growth_per_month: Distribution | None = None
     noise_sigma: Distribution | None = None
+    bursts_per_day: Distribution | None = None
+    burst_factor: Distribution | None = None
     series: tuple[float, ...] | None = None   # a user's hourly rates (demand.file), repeated
 
     def factors(self, keys: list[int], hours: int) -> np.ndarray:
@@ -106,6 +113,15 @@ class Shape:
             sigma = self._draw("noise_sigma", keys)[:, None]
             z = standard_normal_quantiles(uniform_grid(keys, DEMAND_NOISE_STREAM, hours))
             out = out * np.exp(sigma * z - 0.5 * sigma * sigma)
+        if self.bursts_per_day is not None:
+            # Hour k bursts when draw k of the burst stream falls below bursts_per_day / 24; the
+            # others give way (all divided by the expected factor 1 + p (f - 1)), so the rate's
+            # expected mean stays requests_per_s.
+            share = self._draw("bursts_per_day", keys)[:, None] / HOURS_PER_DAY
+            factor = (self._draw("burst_factor", keys)[:, None] if self.burst_factor is not None
+                      else np.full((len(keys), 1), DEFAULT_BURST_FACTOR))
+            bursts = uniform_grid(keys, DEMAND_BURST_STREAM, hours) < share
+            out = out * np.where(bursts, factor, 1.0) / (1.0 + share * (factor - 1.0))
         return out
 
     def _draw(self, name: str, keys: list[int]) -> np.ndarray:
@@ -145,6 +161,9 @@ def parse_shape(table: Mapping) -> Shape:
                                     "peak_to_trough and peak_hour")
     elif cosine:
         raise ScenarioError(f"demand.{cosine[0]}", 'applies only with profile = "diurnal"')
+    if "burst_factor" in table and "bursts_per_day" not in table:
+        raise ScenarioError("demand.burst_factor", "applies only with bursts_per_day (the hours a "
+                            "day that burst)")
     daily = (None if profile == "diurnal" else
              _weights("demand.hourly", table["hourly"], HOURS_PER_DAY) if "hourly" in table
              else (1.0,) * HOURS_PER_DAY)
@@ -152,7 +171,8 @@ def parse_shape(table: Mapping) -> Shape:
               else (1.0,) * DAYS_PER_WEEK)
     return Shape("hourly" if "hourly" in table else profile, daily, weekly,
                  *(parse(k) if k in table else None
-                   for k in ("peak_to_trough", "peak_hour", "growth_per_month", "noise_sigma")))
+                   for k in ("peak_to_trough", "peak_hour", "growth_per_month", "noise_sigma",
+                             "bursts_per_day", "burst_factor")))
 
 
 @dataclass(frozen=True)
@@ -208,11 +228,11 @@ def parse_demand(table: Any, base_dir: Path | None = None) -> Demand | None:
     if forms[0] == ("file",):
         series = read_series(table["file"], base_dir)
         for key in SHAPE_KEYS:
-            if key in table and key != "noise_sigma":
+            if key in table and key not in VARIATION_KEYS:
                 raise ScenarioError(f"demand.{key}", "a demand.file gives the rate hour by hour: "
-                                    "its shape cannot be given too (noise_sigma can)")
+                                    "its shape cannot be given too (noise_sigma and bursts can)")
         mean = Fixed(math.fsum(series) / len(series))
-        shape = parse_shape({k: v for k, v in table.items() if k == "noise_sigma"})
+        shape = parse_shape({k: v for k, v in table.items() if k in VARIATION_KEYS})
         return Demand({"requests_per_s": mean}, share, replace(shape, series=series))
     return Demand({k: parse(k) for k in forms[0]}, share, parse_shape(table))
 

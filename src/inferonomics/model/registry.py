@@ -504,6 +504,8 @@ EDGE_PARAMETERS: tuple[Parameter, ...] = (
 MAX_PEAK_TO_TROUGH = 1e6
 MAX_GROWTH_PER_MONTH = 10.0    # x11 a month: past any product launch
 MAX_NOISE_SIGMA = 3.0          # a factor of e^3 = 20 either way in one hour, one time in six
+MAX_BURST_FACTOR = 1000.0      # a launch or an outage elsewhere: three orders of magnitude
+DEFAULT_BURST_FACTOR = 3.0
 HOURS_PER_DAY = 24.0
 
 DEMAND_SHAPE_PARAMETERS: tuple[Parameter, ...] = (
@@ -519,9 +521,18 @@ DEMAND_SHAPE_PARAMETERS: tuple[Parameter, ...] = (
     _p("demand", "noise_sigma", "", 0, MAX_NOISE_SIGMA,
        "Hour-to-hour variation: each hour's rate times a lognormal factor of mean 1 and this "
        "log-space standard deviation.", default=0.0, stream=89),
+    _p("demand", "bursts_per_day", "hours/day", 0, HOURS_PER_DAY,
+       "Bursts: the expected number of hours a day whose rate is burst_factor times the "
+       "shape's (each hour independently).", default=0.0, stream=92),
+    _p("demand", "burst_factor", "x", 1, MAX_BURST_FACTOR,
+       "Bursts: the rate of a burst hour over the shape's; the other hours give way so that "
+       "requests_per_s stays the expected mean.", default=DEFAULT_BURST_FACTOR,
+       typical=(1.0, 10.0), stream=93),
 )
 DEMAND_NOISE_STREAM = 90
 """The stream of each hour's variation of the demand (draw k: hour k of the horizon)."""
+DEMAND_BURST_STREAM = 94
+"""The stream that says which hours burst (draw k: hour k of the horizon)."""
 
 # A fleet of replicas through time (issue 13): what a policy cannot choose.
 MAX_COLD_START_S = 86_400.0    # a day: past it a replica is not started, it is built
@@ -544,7 +555,7 @@ ANALYSIS_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in ANAL
 RETIRED_STREAMS: frozenset[int] = frozenset()
 """Streams of inputs that were removed: never to be given to another input."""
 NEXT_STREAM = max([p.stream for p in PARAMETERS + ANALYSIS_PARAMETERS]
-                  + [API_PROVIDER_STREAM, DEMAND_NOISE_STREAM]) + 1
+                  + [API_PROVIDER_STREAM, DEMAND_NOISE_STREAM, DEMAND_BURST_STREAM]) + 1
 """The stream id a new input takes."""
 
 
@@ -552,7 +563,7 @@ def _check_streams() -> None:
     # The analyses' inputs draw from the same id space: sample i pairs across a replica's run and
     # an analysis only if no stream is shared.
     streams = ([p.stream for p in PARAMETERS + ANALYSIS_PARAMETERS]
-               + [API_PROVIDER_STREAM, DEMAND_NOISE_STREAM])
+               + [API_PROVIDER_STREAM, DEMAND_NOISE_STREAM, DEMAND_BURST_STREAM])
     if len(set(streams)) != len(streams) or min(streams) < 0:
         raise ValueError("every input (model or analysis) needs its own non-negative stream id")
     if RETIRED_STREAMS & set(streams):

@@ -2,12 +2,14 @@
 to any number of samples (the stepping's cost does not depend on which sample a table came
 from), so the benchmarks time the stepping alone."""
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from inferonomics import load_scenario
 from inferonomics.fleet.replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS, replica_table
-from inferonomics.fleet.stepping import FLEET_METRIC_NAMES, SAMPLE_FIELDS, TRACE_NAMES, step_rates
-from inferonomics.fleet.through_time import _economics
+from inferonomics.fleet.stepping import FLEET_METRIC_NAMES, SAMPLE_FIELDS, TRACE_NAMES
+from inferonomics.fleet.through_time import _economics, _step_rates
 from inferonomics.fleet.under_load import replica_runs, services_of
 from inferonomics.io.fleet import parse_policy
 from inferonomics.sampling.columns import sample_keys
@@ -59,10 +61,11 @@ class StepInputs:
         self.hours = max(1, int(np.ceil(horizon_s / 3600.0)))
         self.samples = samples
 
-    def rates(self, first: int, stop: int) -> np.ndarray:
-        hourly = self.demand.shape.factors(self.keys[first:stop], self.hours)
-        return np.ascontiguousarray(step_rates(self.mean_rate[first:stop], hourly, self.step_s,
-                                               self.steps))
+    def rates(self, first: int, stop: int, threads: int = 1) -> np.ndarray:
+        """The rates of samples first..stop-1, as ``fleet`` builds them (split among threads)."""
+        settings = SimpleNamespace(hours=self.hours, step_s=self.step_s, steps=self.steps)
+        return _step_rates(self.demand, self.keys[first:stop], self.mean_rate[first:stop],
+                           settings, threads)
 
     def run_chunk(self, rates, first, stop, policy, threads):
         """The kernel over samples first..stop-1 (their rates given), split across threads."""

@@ -53,7 +53,7 @@ def stepping(inputs: StepInputs, threads: int, reps: int):
     """Median seconds of (building the rates, stepping the 3 policies) over all samples."""
     def rates_only():
         for first in range(0, inputs.samples, CHUNK):
-            inputs.rates(first, min(first + CHUNK, inputs.samples))
+            inputs.rates(first, min(first + CHUNK, inputs.samples), threads)
 
     def steps_only():
         for first in range(0, inputs.samples, CHUNK):

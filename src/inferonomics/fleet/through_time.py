@@ -329,8 +329,8 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
             attainment = np.stack([t.attainment for t in tables])
             utilization = np.stack([t.utilization for t in tables])
             survival = np.ascontiguousarray(np.stack([t.ttft_survival for t in tables]))
-            hourly = demand.shape.factors([keys[i] for i in rows], settings.hours)
-            rates = np.ascontiguousarray(step_rates(mean_rate[rows], hourly, settings.step_s, steps))
+            rates = _step_rates(demand, [keys[i] for i in rows], mean_rate[rows], settings,
+                                threads)
             n_traced = int(np.searchsorted(rows, trace_samples))   # rows below trace_samples
             for name, policy in chosen.items():
                 out, trace = _run_policy(backend, rates, settings.step_s, policy, sample_x,
@@ -343,6 +343,23 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
         if progress is not None:
             progress(int(idx[-1]) + 1, samples)
     return result
+
+
+def _step_rates(demand, keys: list[int], mean_rate: np.ndarray, settings: FleetSettings,
+                threads: int) -> np.ndarray:
+    """Each sample's rate a step (samples x steps), its samples split among ``threads`` (numpy
+    lets go of the interpreter while it computes; each sample's rates are its own, so the split
+    changes no number)."""
+    def part(rows: slice) -> np.ndarray:
+        hourly = demand.shape.factors(keys[rows], settings.hours)
+        return step_rates(mean_rate[rows], hourly, settings.step_s, settings.steps)
+
+    bounds = np.linspace(0, len(keys), min(threads, len(keys)) + 1).astype(np.int64)
+    parts = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+    if len(parts) == 1:
+        return np.ascontiguousarray(part(parts[0]))
+    with ThreadPoolExecutor(len(parts)) as pool:
+        return np.ascontiguousarray(np.concatenate(list(pool.map(part, parts))))
 
 
 def _run_policy(backend, rates, step_s, policy, sample_x, attainment, utilization, survival, grid,

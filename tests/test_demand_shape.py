@@ -224,3 +224,17 @@ def test_a_burst_factor_without_bursts_is_refused():
                        "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
                        "demand": {"requests_per_s": 10, "burst_factor": 5.0}})
     assert err.value.path == "demand.burst_factor"
+
+
+def test_a_demand_file_keeps_its_rates_over_any_horizon(tmp_path):
+    path = tmp_path / "rates.csv"
+    path.write_text("requests_per_s\n" + "\n".join(["1"] * 24 + ["100"] * 24) + "\n")
+    demand = inferonomics.load_scenario({
+        "model": {"id": "llama-3.1-8b"}, "hardware": {"id": "h100-sxm"},
+        "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+        "demand": {"file": str(path)}}).analysis["demand"]
+    mean = demand.volume["requests_per_s"].median()
+    for hours in (18, 24, 30, 48, 96):
+        rates = mean * demand.shape.factors([1, 2], hours)
+        expected = np.array(([1.0] * 24 + [100.0] * 24) * 2)[:hours]
+        np.testing.assert_allclose(rates, np.tile(expected, (2, 1)), rtol=1e-12)

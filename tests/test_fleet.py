@@ -213,6 +213,10 @@ def test_the_result_exports_to_pandas_and_xarray(uncertain):
     ("demand", {"hourly": [1.0] * 23}, "demand.hourly"),
     ("fleet", {"step": "2h", "horizon": "1h"}, "fleet.step"),
     ("fleet", {"step": "7min"}, "fleet.step"),
+    ("fleet", {"step": "2h"}, "fleet.step"),
+    ("fleet", {"step": "0.5s"}, "fleet.step"),
+    ("policy", {"reactive": {"min_replicas": 0, "scale_up_replicas": 0}},
+     "policy.reactive.scale_up_replicas"),
     ("fleet", {"horizon": "soon"}, "fleet.horizon"),
     ("fleet", {"cold_start_s": -5.0}, "fleet.cold_start_s"),
     ("fleet", {"percentile": 1.0}, "fleet.percentile"),
@@ -313,3 +317,31 @@ def test_a_sweep_of_too_many_settings_is_refused_naming_the_key():
     with pytest.raises(ScenarioError) as err:
         inf.load_scenario(with_(FIXED, policy={"reactive": {"min_replicas": list(range(65))}}))
     assert err.value.path == "policy.reactive.min_replicas"
+
+
+def test_unreachable_targets_size_the_fleet_on_the_saturated_rate_and_say_so():
+    # A TTFT target below one prefill: no SLO capacity. The fleet is sized to serve the demand
+    # (not max_replicas), attainment is 0, and the share of such samples is reported.
+    result = inf.fleet(with_(FIXED, workload={"ttft_slo_s": 0.001}), 2, 0, policies="static")
+    v = result.values["static"]
+    assert result.targets_unreachable_share == 1.0
+    assert result.to_dict()["replica"]["targets_unreachable_share"] == 1.0
+    assert v["replicas_mean"][0] == 1.0            # 30 requests/s on a replica saturating at 60
+    assert v["slo_attainment"][0] == 0.0
+    assert v["usd_per_month"][0] == pytest.approx(3.0 * HOURS_PER_MONTH)
+
+
+def test_slo_attainment_never_exceeds_one(uncertain):
+    for v in uncertain.values.values():
+        assert np.all(v["slo_attainment"] <= 1.0)
+
+
+def test_long_windows_and_short_steps_stay_quick_and_bounded():
+    import time
+    scenario = with_(UNCERTAIN, policy={"reactive": {"scale_down_window_s": 3e8}},
+                     fleet={"cold_start_s": 86400.0})
+    t = time.perf_counter()
+    result = inf.fleet(scenario, 2, 0, horizon="2d", step="10s", policies="reactive",
+                       trace_samples=0)
+    assert time.perf_counter() - t < 30.0
+    assert np.all(np.isfinite(result.values["reactive"]["usd_per_month"]))

@@ -45,6 +45,11 @@ def _cell(stats, scale: float, unit: str) -> str:
     return cell + (f" (inf in {infinite:.0%})" if infinite else "")
 
 
+def count(text: str) -> int:
+    """An integer >= 0 (``--trace-samples 0``: keep no traces)."""
+    return 0 if text.strip() == "0" else positive_int(text)
+
+
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "fleet", help="a fleet of replicas through a day, week, month or year of demand: "
@@ -59,7 +64,7 @@ def add_parser(subparsers) -> None:
                                                    '[fleet] horizon, else 7d)')
     p.add_argument("--step", default=None, help='the stepping interval, e.g. "1min", "1h" '
                                                 '(default: [fleet] step, else 5min)')
-    p.add_argument("--trace-samples", type=positive_int, default=DEFAULT_TRACE_SAMPLES,
+    p.add_argument("--trace-samples", type=count, default=DEFAULT_TRACE_SAMPLES,
                    help=f"samples whose step-by-step course is kept for the chart (default "
                         f"{DEFAULT_TRACE_SAMPLES})")
     p.add_argument("--plot", type=chart_file, default=None, metavar="FILE",
@@ -103,6 +108,10 @@ def run(args) -> int:
     print(f"one replica: saturated at {interval_cell(replica['saturated_requests_per_s'])} "
           f"requests/s, within the latency targets up to "
           f"{interval_cell(replica['slo_requests_per_s'])} requests/s")
+    if replica["targets_unreachable_share"] > 0.0:
+        print(f"even a lone request misses a latency target in "
+              f"{replica['targets_unreachable_share']:.1%} of samples: their fleets are sized "
+              "on the saturated rate")
     if data["feasible_share"] < 1.0:
         print(f"one sequence does not fit in memory in {1.0 - data['feasible_share']:.1%} of "
               "samples: left out")

@@ -4,7 +4,8 @@ specification, line for line over arrays (same operations in the same order, so 
 
 The starting replicas live in a ring of ``floor(cold_start_s / step_s) + 2`` cohorts (a cohort is
 asked for at a step's start and serves ``cold_start_s`` later, so no more are alive at once); the
-reactive policy's wishes in a ring of the last ``floor(scale_down_window_s / step_s) + 2`` steps.
+reactive policy's wishes of the last ``scale_down_window_s`` in a monotone deque (its front the
+largest). Both rings hold at most one entry a step.
 Samples are independent: the driver hands contiguous ranges of them to threads (``nogil``), so the
 result does not depend on the thread count.
 """
@@ -222,15 +223,21 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
         else:
             kth = np.partition(rates, k)[k]
         fixed = _wanted(kth, policy, slo_rate)
-    # Rings: starting cohorts (oldest at head) and the wishes of the last steps.
-    n_ring = int(cold_start_s / step_s) + 2
+    # Rings: starting cohorts (oldest at head; ``starting`` their replicas, kept as a running
+    # total: counts are whole numbers, so it equals the reference's sum exactly) and, for the
+    # scale-down window, the wishes as a monotone deque (each smaller than the one before it), whose
+    # front is the window's largest, the reference's max() over its list.
+    n_ring = min(int(cold_start_s / step_s) + 2, steps + 1)
     ring_time = np.zeros(n_ring)
     ring_count = np.zeros(n_ring)
     head = 0
     alive = 0
-    n_wish = int(down_window / step_s) + 2 if kind == K_REACTIVE else 1
-    wish_time = np.full(n_wish, -math.inf)
+    starting = 0.0
+    n_wish = min(int(down_window / step_s) + 2, steps + 1) if kind == K_REACTIVE else 1
+    wish_time = np.zeros(n_wish)
     wish_count = np.zeros(n_wish)
+    wish_head = 0
+    wishes = 0
     ready = 0.0
     last_up = -math.inf
     peak = 0.0
@@ -244,11 +251,15 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
         else:
             seen = rates[t - 1] if t > 0 else rate
             want = _wanted(seen, policy, slo_rate)
-            wish_time[t % n_wish] = start
-            wish_count[t % n_wish] = want
-            have = ready
-            for c in range(alive):
-                have += ring_count[(head + c) % n_ring]
+            while wishes > 0 and wish_count[(wish_head + wishes - 1) % n_wish] <= want:
+                wishes -= 1
+            wish_time[(wish_head + wishes) % n_wish] = start
+            wish_count[(wish_head + wishes) % n_wish] = want
+            wishes += 1
+            while wish_time[wish_head] < start - down_window:
+                wish_head = (wish_head + 1) % n_wish
+                wishes -= 1
+            have = ready + starting
             if t == 0:
                 ready = want
             elif want > have:
@@ -266,18 +277,17 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
                         slot = (head + alive) % n_ring
                         ring_time[slot] = start + cold_start_s
                         ring_count[slot] = n - have
+                        starting += n - have
                         alive += 1
                         last_up = start
             else:
-                keep = 0.0
-                for w in range(n_wish):
-                    if wish_time[w] >= start - down_window and wish_count[w] > keep:
-                        keep = wish_count[w]
+                keep = wish_count[wish_head]
                 drop = have - keep
                 while drop > 0.0 and alive > 0:
                     slot = (head + alive - 1) % n_ring
                     take = min(drop, ring_count[slot])
                     ring_count[slot] -= take
+                    starting -= take
                     drop -= take
                     if ring_count[slot] <= 0.0:
                         alive -= 1
@@ -290,12 +300,11 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
         while True:
             while alive > 0 and ring_time[head] <= now:
                 ready += ring_count[head]
+                starting -= ring_count[head]
                 head = (head + 1) % n_ring
                 alive -= 1
             upto = min(end, ring_time[head]) if alive > 0 else end
-            n_starting = 0.0
-            for c in range(alive):
-                n_starting += ring_count[(head + c) % n_ring]
+            n_starting = starting
             peak = max(peak, ready + n_starting)
             if upto > now:
                 d = upto - now
@@ -365,7 +374,7 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
         above[l] = s
     served_tokens = sums[S_SERVED] * x[F_OUT_TOK]
     out[O_USD_PER_MONTH] = usd * to_month
-    out[O_SLO_ATTAINMENT] = met / arrivals if arrivals > 0.0 else 1.0
+    out[O_SLO_ATTAINMENT] = min(met / arrivals, 1.0) if arrivals > 0.0 else 1.0
     out[O_TTFT_P95_S] = _quantile(above, arrivals, 0.95, levels) if arrivals > 0.0 else 0.0
     out[O_TTFT_P99_S] = _quantile(above, arrivals, 0.99, levels) if arrivals > 0.0 else 0.0
     out[O_REPLICAS_MEAN] = replica_h / horizon_h

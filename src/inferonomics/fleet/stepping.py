@@ -4,7 +4,7 @@ Plain Python, step by step; the numba kernel (:mod:`inferonomics.cores.fleet_num
 by ``tests/test_fleet_conformance.py``. Times are in s, rates in requests/s.
 
 Each step of ``step_s`` seconds has one arrival rate (``rates[t]``, from :func:`step_rates`). At
-its start the policy sets the replicas (:mod:`.policy`):
+its start the policy sets the replicas (:mod:`inferonomics.io.fleet`):
 
 * ``static``: ``ceil(q / (target_utilization x slo_rate))`` within ``[min, max]`` all the time,
   ``q`` the ``demand_percentile`` of the horizon's step rates (nearest rank; 1: the peak);
@@ -101,16 +101,10 @@ serving replicas' utilisation (requests served over their saturated rate)."""
 
 
 def step_rates(mean_rate: np.ndarray, hourly: np.ndarray, step_s: float, steps: int) -> np.ndarray:
-    """Each step's arrival rate, requests/s, per sample: ``mean_rate`` (samples,) times the hour's
-    factor (``hourly``: samples x hours, mean 1) when a step divides an hour, or the mean of its
-    hours' factors when it spans whole hours."""
-    if step_s <= SECONDS_PER_HOUR:
-        hour = (np.arange(steps) * step_s // SECONDS_PER_HOUR).astype(np.int64)
-        factors = hourly[:, hour]
-    else:
-        per = int(round(step_s / SECONDS_PER_HOUR))
-        factors = hourly[:, :steps * per].reshape(hourly.shape[0], steps, per).mean(axis=2)
-    return mean_rate[:, None] * factors
+    """Each step's arrival rate, requests/s, per sample: ``mean_rate`` (samples,) times the factor
+    of the hour the step lies in (``hourly``: samples x hours; a step divides an hour)."""
+    hour = (np.arange(steps) * step_s // SECONDS_PER_HOUR).astype(np.int64)
+    return mean_rate[:, None] * hourly[:, hour]
 
 
 def _interval(out: dict, now: float, n_ready: float, n_starting: float, d: float, rate: float,
@@ -256,7 +250,7 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
                ttft_slo_s: float, tpot_ok_top: float,
                trace: dict | None = None) -> dict[str, float]:
     """One sample's fleet through the horizon under ``policy`` (an array in
-    :data:`~.policy.PARAMS` order): the :data:`FLEET_METRICS`. With ``trace`` (a dict), fills
+    :data:`inferonomics.io.fleet.PARAMS` order): the :data:`FLEET_METRICS`. With ``trace`` (a dict), fills
     ``trace[name]`` (:data:`TRACE_NAMES`) with one value per step."""
     p = {"saturated_rate": saturated_rate, "prefill_s": prefill_s, "utilization": utilization,
          "busy_w": busy_w, "idle_w": idle_w, "serving_share": serving_share,
@@ -374,7 +368,8 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
     served_tokens = out["served"] * output_tokens
     return {
         "usd_per_month": usd * to_month,
-        "slo_attainment": met / arrivals if arrivals > 0.0 else 1.0,
+        # At most 1: the weights split a step's requests between two loads, in floating point.
+        "slo_attainment": min(met / arrivals, 1.0) if arrivals > 0.0 else 1.0,
         "ttft_p95_s": quantile_from_survival(above, arrivals, 0.95) if arrivals > 0.0 else 0.0,
         "ttft_p99_s": quantile_from_survival(above, arrivals, 0.99) if arrivals > 0.0 else 0.0,
         "replicas_mean": replica_h / horizon_h,

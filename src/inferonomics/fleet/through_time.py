@@ -16,7 +16,7 @@ Per sample ``i`` (the same seed and stream as :func:`~inferonomics.simulate`):
 4. each policy stepped through the horizon (:mod:`.stepping`, in numba; ``backend="reference"``
    runs the plain-Python specification).
 
-Samples run in chunks of :data:`CHUNK_SAMPLES`, so memory holds one chunk's rates and tables (not
+Samples run in chunks of :data:`CHUNK_SAMPLES` (fewer when steps are many), so memory holds one chunk's rates and tables (not
 the whole run's) plus 13 figures a sample and policy, and the first ``trace_samples`` samples'
 step-by-step trace.
 """
@@ -50,6 +50,10 @@ from .under_load import replica_runs, services_of
 DEFAULT_FLEET_SAMPLES = 1_000
 MAX_FLEET_SAMPLES = 1_000_000
 CHUNK_SAMPLES = 256
+CHUNK_BYTES = 256 << 20
+"""A chunk holds at most this much of per-step arrays (the rates and their copies, about four
+float64 a sample and step): long horizons at short steps run in smaller chunks."""
+STEP_ARRAYS = 4
 DEFAULT_TRACE_SAMPLES = 100
 MAX_TRACE_BYTES = 1 << 30
 """Most memory the step-by-step traces may take (float32): beyond it a run is refused with the
@@ -84,6 +88,13 @@ class FleetResult:
         """Samples in which one sequence fits a replica's memory."""
         first = next(iter(self.values.values()))
         return ~np.isnan(first["usd_per_month"])
+
+    @property
+    def targets_unreachable_share(self) -> float:
+        """Share of the feasible samples in which even a lone request misses a latency target
+        (no SLO capacity): their fleets are sized on the saturated rate instead."""
+        ran = ~np.isnan(self.slo_rate)
+        return float((self.slo_rate[ran] <= 0.0).mean()) if ran.any() else 0.0
 
     @property
     def baseline(self) -> str | None:
@@ -151,7 +162,8 @@ class FleetResult:
                 "settings": {name: p.to_dict() for name, p in self.policies.items()},
                 "feasible_share": float(feasible.mean()),
                 "replica": {"saturated_requests_per_s": statistics(self.saturated_rate),
-                            "slo_requests_per_s": statistics(self.slo_rate)},
+                            "slo_requests_per_s": statistics(self.slo_rate),
+                            "targets_unreachable_share": self.targets_unreachable_share},
                 "policies": self.summary(), "comparisons": self.comparisons(),
                 "cheapest_meeting_target": self.cheapest_meeting_target(),
                 "units": dict(UNITS), **provenance()}
@@ -306,8 +318,9 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
     result.slo_rate = np.full(samples, np.nan)
     result.saturated_rate = np.full(samples, np.nan)
     grid, levels = np.asarray(LOAD_GRID), np.asarray(TTFT_LEVELS)
-    for first in range(0, samples, CHUNK_SAMPLES):
-        idx = np.arange(first, min(first + CHUNK_SAMPLES, samples))
+    chunk = max(1, min(CHUNK_SAMPLES, CHUNK_BYTES // (STEP_ARRAYS * 8 * steps)))
+    for first in range(0, samples, chunk):
+        idx = np.arange(first, min(first + chunk, samples))
         services = services_of(runs, idx, batch_points="geometric", backend=backend,
                                threads=threads)
         fits = np.array([s is not None for s in services])
@@ -320,10 +333,17 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
             fields = _economics(runs, rows, pays_peak)
             fields.update(saturated_rate=np.array([t.saturated_rate for t in tables]),
                           slo_rate=np.array([t.slo_rate for t in tables]),
+                          sizing_rate=np.array([t.slo_rate if t.slo_rate > 0.0
+                                                else TOP_LOAD * t.saturated_rate
+                                                for t in tables]),
                           prefill_s=np.array([t.prefill_s for t in tables]),
                           cold_start_s=cold_start[rows], ttft_slo_s=x["ttft_slo_s"][rows],
                           tpot_ok_top=np.array([t.tpot_within[-1] for t in tables]))
             result.slo_rate[rows] = fields["slo_rate"]
+            # Where a lone request misses the targets there is no SLO capacity to size by: the
+            # policies size on the saturated rate (attainment says what that gives), and the
+            # result reports the share of such samples.
+            fields["slo_rate"] = fields.pop("sizing_rate")
             result.saturated_rate[rows] = fields["saturated_rate"]
             sample_x = np.ascontiguousarray(np.column_stack([fields[k] for k in SAMPLE_FIELDS]))
             attainment = np.stack([t.attainment for t in tables])

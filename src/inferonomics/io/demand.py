@@ -76,7 +76,8 @@ class Shape:
 
     def factors(self, keys: list[int], hours: int) -> np.ndarray:
         """The multiplier of the mean rate in each of ``hours`` hours from the start (Monday
-        00:00), per sample key: shape (samples, hours), each row of mean 1. The cosine is taken at
+        00:00), per sample key: shape (samples, hours), each row of mean 1 (a user's series:
+        its rates over its own mean, whatever the horizon). The cosine is taken at
         the start of each hour (h:00), so a fractional ``peak_hour`` shares its peak between two
         hours."""
         hours = integer_argument("hours", hours, 1, MAX_PROFILE_HOURS)
@@ -100,8 +101,14 @@ class Shape:
             # In logs, relative to the last hour: years of steep growth must not overflow.
             log_trend = np.log1p(growth) * (h[None, :] / HOURS_PER_MONTH)
             out = out * np.exp(log_trend - log_trend.max(axis=1, keepdims=True))
-        # requests_per_s is the mean over the horizon: a part week or a trend must not move it.
-        mean = out.mean(axis=1, keepdims=True)
+        if self.series is not None:
+            # The user's rates as they are: over the file's mean, which is the requests_per_s
+            # (a horizon shorter than the file, or not a whole number of its lengths, must not
+            # rescale them).
+            mean = np.full((n, 1), math.fsum(self.series) / len(self.series))
+        else:
+            # requests_per_s is the mean over the horizon: a part week or a trend must not move it.
+            mean = out.mean(axis=1, keepdims=True)
         if not (mean > 0.0).all():
             which = "demand.weekly" if not weekly.any() else "demand.hourly"
             raise ScenarioError(which, f"the weights give no demand at all in the {hours} hours "

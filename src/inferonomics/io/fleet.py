@@ -4,7 +4,7 @@ that set how many replicas serve (issue 13).
 ``[fleet]``::
 
     horizon = "7d"          # how long: "90min", "24h", "7d", "4w", "1y" (365 d)
-    step = "5min"           # the stepping interval: divides an hour, or is whole hours
+    step = "5min"           # the stepping interval: divides an hour (1 s to 1 h)
     cold_start_s = {...}    # s from asking for a replica to its serving (a distribution)
     percentile = 0.99       # share of requests (TTFT) and tokens (TPOT) the targets hold for
 
@@ -50,6 +50,7 @@ DURATION_UNITS = {"s": 1.0, "min": 60.0, "h": SECONDS_PER_HOUR, "d": SECONDS_PER
 DEFAULT_HORIZON = "7d"
 DEFAULT_STEP = "5min"
 MAX_HORIZON_S = 10 * DAYS_PER_YEAR * SECONDS_PER_DAY
+MIN_STEP_S = 1.0
 MAX_STEPS = 10_000_000
 """Most steps in a horizon (a year at 5 s steps): beyond it a run is refused up front."""
 MAX_REPLICAS = 1_000_000
@@ -135,11 +136,11 @@ def parse_fleet(table: Any, *, horizon: str | None = None, step: str | None = No
     if step_s > horizon_s:
         raise ScenarioError("fleet.step", f"is longer than the horizon ({step_s:g} s > "
                             f"{horizon_s:g} s)")
-    # A step either divides an hour (the demand profile's resolution) or is whole hours, so each
-    # step's rate is one hour's or the mean of whole hours'.
-    if not (_divides(step_s, SECONDS_PER_HOUR) or _divides(SECONDS_PER_HOUR, step_s)):
-        raise ScenarioError("fleet.step", f"must divide an hour (e.g. 1min, 5min, 15min) or be "
-                            f"whole hours, got {step_s:g} s")
+    # A step divides an hour (the demand profile's resolution): a longer one would average the
+    # hours it spans, and a static fleet sized on such means would never see the peak.
+    if not (MIN_STEP_S <= step_s and _divides(step_s, SECONDS_PER_HOUR)):
+        raise ScenarioError("fleet.step", f"must divide an hour and be at least {MIN_STEP_S:g} s "
+                            f"(e.g. 1min, 5min, 15min, 1h), got {step_s:g} s")
     if not _divides(step_s, horizon_s):
         raise ScenarioError("fleet.horizon", f"must be a whole number of steps ({horizon_s:g} s "
                             f"is not a multiple of the {step_s:g} s step)")
@@ -258,9 +259,11 @@ def parse_policy(kind: str, table: Any) -> Policy:
         settings["scale_up_replicas"] = count("scale_up_replicas", HPA_SCALE_UP_REPLICAS)
         settings["scale_up_percent"] = _number_in(f"{path}.scale_up_percent", table.get(
             "scale_up_percent", HPA_SCALE_UP_PERCENT), 0.0, 1e6)
-        if settings["scale_up_replicas"] == 0 and settings["scale_up_percent"] == 0.0:
-            raise ScenarioError(f"{path}.scale_up_replicas", "and scale_up_percent are both 0: "
-                                "the policy could never add a replica")
+        if settings["scale_up_replicas"] == 0 and (settings["scale_up_percent"] == 0.0
+                                                   or settings["min_replicas"] == 0):
+            raise ScenarioError(f"{path}.scale_up_replicas", "is 0 with scale_up_percent 0 or "
+                                "min_replicas 0: the policy could never add a replica (a "
+                                "percentage of no replicas is none)")
         settings["scale_up_period_s"] = _number_in(f"{path}.scale_up_period_s", table.get(
             "scale_up_period_s", HPA_SCALE_UP_PERIOD_S), 0.0, MAX_HORIZON_S)
         settings["scale_down_window_s"] = _number_in(f"{path}.scale_down_window_s", table.get(

@@ -16,8 +16,9 @@ Per sample ``i`` (the same seed and stream as :func:`~inferonomics.simulate`):
 4. each policy stepped through the horizon (:mod:`.stepping`, in numba; ``backend="reference"``
    runs the plain-Python specification).
 
-Samples run in chunks of :data:`CHUNK_SAMPLES` (fewer when steps are many), so memory holds one chunk's rates and tables (not
-the whole run's) plus 13 figures a sample and policy, and the first ``trace_samples`` samples'
+Samples run in chunks of :data:`CHUNK_SAMPLES` (fewer when steps are many), so memory holds one
+chunk's rates and tables (not the whole run's), plus, for every sample, its drawn inputs and model
+outputs (about 1 kB) and 13 figures a policy, and the first ``trace_samples`` samples'
 step-by-step trace.
 """
 
@@ -48,7 +49,10 @@ from .stepping import (FLEET_METRIC_NAMES, FLEET_METRICS, SAMPLE_FIELDS, TRACE_N
 from .under_load import replica_runs, services_of
 
 DEFAULT_FLEET_SAMPLES = 1_000
-MAX_FLEET_SAMPLES = 1_000_000
+MAX_FLEET_SAMPLES = 100_000
+"""Most samples a run takes: each keeps its drawn inputs and the model's outputs (about 1 kB) and
+13 figures a policy, and costs about 10 ms of queue tables (100,000: some 100 MB and a quarter of
+an hour on one core)."""
 CHUNK_SAMPLES = 256
 CHUNK_BYTES = 256 << 20
 """A chunk holds at most this much of per-step arrays (the rates and their copies, about four

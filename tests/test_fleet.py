@@ -345,3 +345,22 @@ def test_long_windows_and_short_steps_stay_quick_and_bounded():
                        trace_samples=0)
     assert time.perf_counter() - t < 30.0
     assert np.all(np.isfinite(result.values["reactive"]["usd_per_month"]))
+
+
+def test_a_spot_share_blends_the_price_and_loses_spots_interruptions():
+    base = with_(UNCERTAIN, cost={"usd_per_device_hour": 3.0})
+    whole = {share: inf.fleet(with_(base, fleet={"spot_share": share}), 4, 0, horizon="6h",
+                              policies="static")
+             for share in (0.0, 0.5, 1.0)}
+    on_spot = with_(base, cost={"mode": "spot"})
+    on_spot["cost"].pop("usd_per_device_hour")
+    spot = inf.fleet(on_spot, 4, 0, horizon="6h", policies="static")
+    bill = {k: r.values["static"]["usd_per_month"] for k, r in whole.items()}
+    # Static fleets of the same size: the bill is the blend of the two prices, the whole-spot
+    # fleet's that of a fleet in spot mode.
+    np.testing.assert_allclose(bill[0.5], 0.5 * (bill[0.0] + bill[1.0]), rtol=1e-9)
+    np.testing.assert_allclose(bill[1.0], spot.values["static"]["usd_per_month"], rtol=1e-9)
+    owned = with_(base, cost={"mode": "own", "purchase_usd": 30000.0}, fleet={"spot_share": 0.5})
+    owned["cost"].pop("usd_per_device_hour")
+    with pytest.raises(ScenarioError, match="fleet.spot_share"):
+        inf.fleet(owned, 2, 0)

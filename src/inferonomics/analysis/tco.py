@@ -96,7 +96,7 @@ class TcoResult:
         }
 
 
-def _in_mode(scenario: Scenario, mode: str, utilization: float | None = None) -> Scenario:
+def in_mode(scenario: Scenario, mode: str, utilization: float | None = None) -> Scenario:
     """The scenario acquiring its devices in ``mode``: its own cost keys that the mode pays for
     are kept, the others dropped (a rented price means nothing to an owner)."""
     raw_cost = scenario.raw.get("cost", {})
@@ -160,7 +160,7 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
     runs = {}
     for mode in modes:
         try:
-            in_mode = _in_mode(scenario, mode)   # loading resolves the mode's prices
+            in_mode = in_mode(scenario, mode)   # loading resolves the mode's prices
         except ScenarioError as exc:   # the book has no price for this mode on this device
             result.skipped[mode] = str(exc)
             continue
@@ -195,9 +195,9 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
 def _break_even(scenario, runs, samples, seed, backend, threads, u) -> dict[str, np.ndarray]:
     """Per rental mode, the utilisation at which owning costs the same per token (NaN where the
     two never meet in (0, 1])."""
-    full = _per_sample(simulate(_in_mode(scenario, "own", 1.0), samples, seed, backend=backend,
+    full = _per_sample(simulate(in_mode(scenario, "own", 1.0), samples, seed, backend=backend,
                                 threads=threads, keep_samples=True))["usd_per_mtok"]
-    half = _per_sample(simulate(_in_mode(scenario, "own", HALF), samples, seed, backend=backend,
+    half = _per_sample(simulate(in_mode(scenario, "own", HALF), samples, seed, backend=backend,
                                 threads=threads, keep_samples=True))["usd_per_mtok"]
     # own(u) = a + b / u: own(1) = a + b, own(1/2) = a + 2b.
     b_own = half - full
@@ -216,4 +216,4 @@ def _break_even(scenario, runs, samples, seed, backend, threads, u) -> dict[str,
     return out
 
 
-__all__ = ["tco", "TcoResult", "MODES"]
+__all__ = ["in_mode", "tco", "TcoResult", "MODES"]

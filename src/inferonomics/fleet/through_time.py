@@ -8,7 +8,8 @@ Per sample ``i`` (the same seed and stream as :func:`~inferonomics.simulate`):
    doubling), the queue at a grid of loads (:func:`.replica_table.replica_table`) against the
    sample's ``workload.ttft_slo_s`` and ``tpot_slo_s`` at ``[fleet] percentile``;
 2. its economics, read off the model's outputs at the sample's inputs: the all-in price of a
-   replica-hour in the scenario's cost mode (rent, capital and hosting parts of ``usd_per_mtok``
+   replica-hour in the scenario's cost mode (with ``[fleet] spot_share``, that share of it at the
+   spot price, losing spot's interruptions, the rest on demand) (rent, capital and hosting parts of ``usd_per_mtok``
    times the tokens an hour at the model's utilisation: devices x the device-hour price), its
    facility power busy and idle, the grid's carbon, water per kWh, embodied carbon per hour;
 3. the demand: ``[demand]``'s mean rate (requests/s, or the token volume over the sample's output
@@ -33,6 +34,7 @@ import numpy as np
 
 from ..cores import backends
 from ..errors import ScenarioError
+from ..analysis.tco import in_mode
 from ..io.checks import integer_argument
 from ..io.demand import SECONDS_PER_MONTH
 from ..io.fleet import FleetSettings, Policy, chosen_policies, parse_fleet
@@ -305,6 +307,15 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
                             f"{MAX_TRACE_BYTES / 2**30:.0f} GiB; trace fewer samples or use a "
                             "longer step")
     seed = normalize_seed(seed)
+    spot_runs = None
+    if settings.spot_share > 0.0:
+        mode = scenario.resolve().cost_mode if not scenario.axes else None
+        if mode != "rent":
+            raise ScenarioError("fleet.spot_share", f"mixes spot replicas into a fleet rented on "
+                                f"demand (cost.mode = \"rent\"); this scenario's mode is {mode!r}")
+        # The same samples in spot mode: the spot price and its interruptions, per sample.
+        spot_runs = replica_runs(in_mode(scenario, "spot"), samples, seed, backend=backend,
+                                 threads=threads)
     runs = replica_runs(scenario, samples, seed, backend=backend, threads=threads)
     pays_peak = runs.plan.cost_mode in PAYS_PEAK_MODES
     keys = sample_keys(seed, samples)
@@ -335,6 +346,13 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
                                     percentile=settings.percentile)
                       for s, i in zip(services, idx) if s is not None]
             fields = _economics(runs, rows, pays_peak)
+            if spot_runs is not None:
+                # A share s of every replica-hour on spot: paid at the spot price, losing the
+                # spot share of its time to interruptions (in expectation: a fluid mix).
+                spot = _economics(spot_runs, rows, False)
+                share = settings.spot_share
+                for key in ("replica_usd_per_hour", "serving_share"):
+                    fields[key] = (1.0 - share) * fields[key] + share * spot[key]
             fields.update(saturated_rate=np.array([t.saturated_rate for t in tables]),
                           slo_rate=np.array([t.slo_rate for t in tables]),
                           sizing_rate=np.array([t.slo_rate if t.slo_rate > 0.0

@@ -7,6 +7,7 @@ that set how many replicas serve (issue 13).
     step = "5min"           # the stepping interval: divides an hour (1 s to 1 h)
     cold_start_s = {...}    # s from asking for a replica to its serving (a distribution)
     percentile = 0.99       # share of requests (TTFT) and tokens (TPOT) the targets hold for
+    spot_share = 0.3        # share of the replicas on spot (rented fleets; the rest on demand)
 
 The latency targets are the scenario's ``workload.ttft_slo_s`` and ``tpot_slo_s`` (medians; inf,
 the default, is no target).
@@ -56,7 +57,7 @@ MAX_STEPS = 10_000_000
 MAX_REPLICAS = 1_000_000
 MAX_POLICY_SETTINGS = 64
 """Most settings of one policy a run compares (lists in ``[policy.<kind>]`` are swept)."""
-FLEET_KEYS = ("horizon", "step", "cold_start_s", "percentile")
+FLEET_KEYS = ("horizon", "step", "cold_start_s", "percentile", "spot_share")
 POLICIES = ("static", "reactive", "scheduled")
 DEFAULT_POLICIES = ("static", "reactive")
 HOURS_PER_DAY = 24
@@ -106,6 +107,9 @@ class FleetSettings:
     step_s: float
     cold_start_s: Distribution
     percentile: float
+    spot_share: float = 0.0
+    """Share of the replicas rented on spot (the rest on demand): paid at the spot price and
+    losing the spot prior's interruptions; 0 for a fleet in one cost mode."""
 
     @property
     def steps(self) -> int:
@@ -124,7 +128,7 @@ class FleetSettings:
         return {"horizon_s": self.horizon_s, "step_s": self.step_s, "steps": self.steps,
                 "cold_start_s": {"median": self.cold_start_s.median(),
                                  "support": list(self.cold_start_s.support())},
-                "percentile": self.percentile}
+                "percentile": self.percentile, "spot_share": self.spot_share}
 
 
 def parse_fleet(table: Any, *, horizon: str | None = None, step: str | None = None) -> FleetSettings:
@@ -152,7 +156,8 @@ def parse_fleet(table: Any, *, horizon: str | None = None, step: str | None = No
                   if "cold_start_s" in table else default_of(cold))
     percentile = _number_in("fleet.percentile", table.get("percentile", DEFAULT_PERCENTILE),
                             0.0, 1.0, open_low=True, open_high=True)
-    return FleetSettings(horizon_s, step_s, cold_start, percentile)
+    spot_share = _number_in("fleet.spot_share", table.get("spot_share", 0.0), 0.0, 1.0)
+    return FleetSettings(horizon_s, step_s, cold_start, percentile, spot_share)
 
 
 def _divides(small: float, big: float) -> bool:

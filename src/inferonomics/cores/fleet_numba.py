@@ -20,8 +20,8 @@ import numpy as np
 from ..io.fleet import KIND_CODE, PARAM_INDEX, PARAMS
 from ..model.reference import JOULES_PER_KWH, SECONDS_PER_HOUR, TOKENS_PER_MTOK
 from ..io.demand import HOURS_PER_MONTH
-from ..fleet.stepping import (FLEET_METRIC_NAMES, GRAMS_PER_KG, MAX_QUEUE_COHORTS, SAMPLE_FIELDS,
-                              TRACE_NAMES)
+from ..fleet.stepping import (FLEET_METRIC_NAMES, GRAMS_PER_KG, MAX_QUEUE_COHORTS, MAX_UP_PERIODS,
+                              SAMPLE_FIELDS, TRACE_NAMES)
 
 
 def _jit(fn):
@@ -264,7 +264,8 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
                 ready = want
             elif want > have:
                 if start - last_up >= up_period:
-                    periods = max(1, math.floor(step_s / up_period)) if up_period > 0.0 else 0
+                    periods = (max(1, math.floor(min(step_s / up_period, MAX_UP_PERIODS)))
+                               if up_period > 0.0 else 0)
                     n = have
                     if periods == 0:
                         n = want

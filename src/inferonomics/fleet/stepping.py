@@ -59,10 +59,13 @@ import numpy as np
 
 from ..model.reference import JOULES_PER_KWH, SECONDS_PER_HOUR, TOKENS_PER_MTOK
 from ..io.demand import HOURS_PER_MONTH
-from ..io.fleet import KIND_CODE, PARAM_INDEX, PARAMS
+from ..io.fleet import KIND_CODE, MAX_REPLICAS, PARAM_INDEX, PARAMS
 from .replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS
 
 GRAMS_PER_KG = 1000.0
+MAX_UP_PERIODS = float(MAX_REPLICAS)
+"""Most scale-up periods counted in one step: each adds a replica at least, so more never matter
+(a period of 1e-300 s must not count 10^302 of them)."""
 MAX_QUEUE_COHORTS = 4096
 """Most arrival cohorts the backlog keeps apart (one an interval); beyond, the newest absorbs the
 next. A backlog that lasts 4,096 intervals has long missed any target."""
@@ -295,7 +298,8 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
                 ready = want
             elif want > have:
                 if start - last_up >= up_period:
-                    periods = max(1, math.floor(step_s / up_period)) if up_period > 0.0 else 0
+                    periods = (max(1, math.floor(min(step_s / up_period, MAX_UP_PERIODS)))
+                               if up_period > 0.0 else 0)
                     n = have
                     if periods == 0:
                         n = want

@@ -2,7 +2,7 @@
 specification, line for line over arrays (same operations in the same order, so the same floats;
 ``tests/test_fleet_conformance.py`` holds it to the reference over the inputs' whole ranges).
 
-The starting replicas live in a ring of ``floor(cold_start_s / step_s) + 2`` cohorts (a cohort is
+The starting replicas live in a ring of ``ceil(cold_start_s / step_s) + 2`` cohorts (a cohort is
 asked for at a step's start and serves ``cold_start_s`` later, so no more are alive at once); the
 reactive policy's wishes of the last ``scale_down_window_s`` in a monotone deque (its front the
 largest). Both rings hold at most one entry a step.
@@ -226,14 +226,15 @@ def _one_sample(rates, step_s, policy, x, attainment, utilization, survival, gri
     # Rings: starting cohorts (oldest at head; ``starting`` their replicas, kept as a running
     # total: counts are whole numbers, so it equals the reference's sum exactly) and, for the
     # scale-down window, the wishes as a monotone deque (each smaller than the one before it), whose
-    # front is the window's largest, the reference's max() over its list.
-    n_ring = min(int(cold_start_s / step_s) + 2, steps + 1)
+    # front is the window's largest, the reference's max() over its list. Sized by ceil, not int:
+    # ``start - window`` may round to one step further back than window / step_s says.
+    n_ring = min(math.ceil(cold_start_s / step_s) + 2, steps + 1)
     ring_time = np.zeros(n_ring)
     ring_count = np.zeros(n_ring)
     head = 0
     alive = 0
     starting = 0.0
-    n_wish = min(int(down_window / step_s) + 2, steps + 1) if kind == K_REACTIVE else 1
+    n_wish = min(math.ceil(down_window / step_s) + 2, steps + 1) if kind == K_REACTIVE else 1
     wish_time = np.zeros(n_wish)
     wish_count = np.zeros(n_wish)
     wish_head = 0

@@ -135,7 +135,7 @@ def _interval(sums, weights, queued, q_count, q_time, q_state, late_met, grid, l
             clear = backlog / (cap - rate)
             if clear >= d:
                 queued_time = d
-                sums[S_BACKLOG] = backlog - (cap - rate) * d
+                sums[S_BACKLOG] = max(backlog - (cap - rate) * d, 0.0)
             else:
                 queued_time = clear
                 sums[S_BACKLOG] = 0.0

@@ -132,7 +132,8 @@ def _interval(out: dict, now: float, n_ready: float, n_starting: float, d: float
             clear = backlog / (cap - rate)
             if clear >= d:
                 queued_time = d
-                out["backlog"] = backlog - (cap - rate) * d
+                # clear rounds up to d while (cap - rate) d may pass the backlog: not below 0
+                out["backlog"] = max(backlog - (cap - rate) * d, 0.0)
             else:
                 queued_time = clear
                 out["backlog"] = 0.0
@@ -211,8 +212,10 @@ def _served_late(out: dict, requests: float, ttft_s: float, p: dict) -> None:
 
 def _wanted(rate: float, policy: Sequence[float], slo_rate: float) -> float:
     """Replicas a sizing policy asks for at ``rate``, within [min, max]."""
-    low, high = policy[PARAM_INDEX["min_replicas"]], policy[PARAM_INDEX["max_replicas"]]
-    per_replica = policy[PARAM_INDEX["target_utilization"]] * slo_rate
+    # Python floats, not numpy's: a tiny capacity overflows the ratio to inf without a warning.
+    low = float(policy[PARAM_INDEX["min_replicas"]])
+    high = float(policy[PARAM_INDEX["max_replicas"]])
+    per_replica = float(policy[PARAM_INDEX["target_utilization"]]) * slo_rate
     if per_replica <= 0.0:
         return high
     need = rate / per_replica

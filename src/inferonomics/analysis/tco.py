@@ -160,11 +160,11 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
     runs = {}
     for mode in modes:
         try:
-            in_mode = in_mode(scenario, mode)   # loading resolves the mode's prices
+            acquired = in_mode(scenario, mode)   # loading resolves the mode's prices
         except ScenarioError as exc:   # the book has no price for this mode on this device
             result.skipped[mode] = str(exc)
             continue
-        runs[mode] = simulate(in_mode, samples, seed, backend=backend, threads=threads,
+        runs[mode] = simulate(acquired, samples, seed, backend=backend, threads=threads,
                               keep_samples=True)
     if not runs:
         raise ScenarioError("cost", "no acquisition mode can be priced for this device: "

@@ -364,3 +364,25 @@ def test_a_spot_share_blends_the_price_and_loses_spots_interruptions():
     owned["cost"].pop("usd_per_device_hour")
     with pytest.raises(ScenarioError, match="fleet.spot_share"):
         inf.fleet(owned, 2, 0)
+
+
+def test_a_small_slo_capacity_is_found_by_the_queue_not_a_line_from_zero():
+    from inferonomics.fleet.replica_queue import goodput
+    from inferonomics.fleet.replica_table import LOAD_GRID, replica_table
+    service = services_of(replica_runs(FIXED, 1, 0), [0], batch_points="geometric")[0]
+    # A TTFT target a little above one prefill: met only at light load.
+    target = service.prefill_s * 1.2
+    table = replica_table(service, ttft_slo_s=target, tpot_slo_s=math.inf, percentile=0.99)
+    assert 0.0 < table.slo_rate < LOAD_GRID[1] * service.saturated_rate
+    exact = goodput(service, ttft_slo_s=target, tpot_slo_s=math.inf, percentile=0.99)
+    assert table.slo_rate == pytest.approx(exact, rel=0.05)
+
+
+def test_swept_values_are_distinct_and_labelled_apart():
+    with pytest.raises(ScenarioError) as err:
+        inf.load_scenario(with_(FIXED, policy={"reactive": {"target_utilization": [0.8, 0.8]}}))
+    assert err.value.path == "policy.reactive.target_utilization"
+    scenario = inf.load_scenario(with_(FIXED, policy={"reactive": {
+        "scale_up_period_s": [1000000, 1000001]}}))
+    names = [p.name for p in scenario.analysis["policy"]["reactive"]]
+    assert len(set(names)) == 2

@@ -46,7 +46,11 @@ def _cell(stats, scale: float, unit: str) -> str:
 
 def count(text: str) -> int:
     """An integer >= 0 (``--trace-samples 0``: keep no traces)."""
-    return 0 if text.strip() == "0" else positive_int(text)
+    try:
+        is_zero = float(text) == 0.0
+    except ValueError:
+        is_zero = False
+    return 0 if is_zero else positive_int(text)
 
 
 def add_parser(subparsers) -> None:
@@ -90,7 +94,7 @@ def run(args) -> int:
     finally:
         bar.close()
     if args.plot:   # swept settings: cost against attainment; else the fleets through time
-        if len(result.policies) > MAX_POLICY_COLUMNS:
+        if any(policy.label for policy in result.policies.values()):
             fleet_pareto_chart([("", result)], args.plot)
         else:
             fleet_chart(result, args.plot)

@@ -314,8 +314,13 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
             raise ScenarioError("fleet.spot_share", f"mixes spot replicas into a fleet rented on "
                                 f"demand (cost.mode = \"rent\"); this scenario's mode is {mode!r}")
         # The same samples in spot mode: the spot price and its interruptions, per sample.
-        spot_runs = replica_runs(in_mode(scenario, "spot"), samples, seed, backend=backend,
-                                 threads=threads)
+        try:
+            on_spot = in_mode(scenario, "spot")
+        except ScenarioError as exc:   # the price book has no spot price for this device
+            reason = exc.message.split("; give")[0]   # its advice is for a spot-mode scenario
+            raise ScenarioError("fleet.spot_share", f"needs a spot price for the device: "
+                                f"{reason}") from None
+        spot_runs = replica_runs(on_spot, samples, seed, backend=backend, threads=threads)
     runs = replica_runs(scenario, samples, seed, backend=backend, threads=threads)
     pays_peak = runs.plan.cost_mode in PAYS_PEAK_MODES
     keys = sample_keys(seed, samples)

@@ -287,6 +287,8 @@ def policy_settings(kind: str, table: Any) -> tuple[Policy, ...]:
     for key, values in axes:
         if not values:
             raise ScenarioError(f"policy.{kind}.{key}", "an empty list: give at least one value")
+        if len({repr(v) for v in values}) < len(values):
+            raise ScenarioError(f"policy.{kind}.{key}", f"lists a value twice: {describe(values)}")
         if len(values) > MAX_POLICY_SETTINGS:
             raise ScenarioError(f"policy.{kind}.{key}", f"{len(values):,} values; at most "
                                 f"{MAX_POLICY_SETTINGS} settings are compared")
@@ -301,10 +303,18 @@ def policy_settings(kind: str, table: Any) -> tuple[Policy, ...]:
     out = []
     for combo in combos:
         policy = parse_policy(kind, {**table, **combo})
-        shown = ", ".join(f"{k}={v:g}" if is_number(v) else f"{k}=[...]" for k, v in combo.items())
+        shown = ", ".join(f"{k}={_shown(v, table[k])}" if is_number(v) else f"{k}=[...]"
+                          for k, v in combo.items())
         label = f"{kind}({shown})" if "[...]" not in shown else f"{kind}#{len(out) + 1}"
         out.append(replace(policy, label=label))
     return tuple(out)
+
+
+def _shown(value: Any, values: list) -> str:
+    """A swept value as a label shows it: short (``0.8``, ``1e+06``) unless that would merge it
+    with another value of its list."""
+    short = [f"{v:g}" if is_number(v) else repr(v) for v in values]
+    return f"{value:g}" if len(set(short)) == len(short) else repr(value)
 
 
 def parse_policies(table: Any) -> dict[str, tuple[Policy, ...]]:

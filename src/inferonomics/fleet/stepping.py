@@ -12,13 +12,14 @@ its start the policy sets the replicas (:mod:`inferonomics.io.fleet`):
   within ``[min, max]`` (the first step: its own rate, and the fleet starts warm at that). Above
   the replicas it has (serving or starting) it adds, if ``scale_up_period_s`` has passed since it
   last did, ``max(scale_up_replicas, ceil(scale_up_percent % x n))`` once per whole period in the
-  step (at least once), never beyond what it wants; they serve ``cold_start_s`` later. Below, it
+  step (at least once, at most 10^6 times), never beyond what it wants; they serve ``cold_start_s`` later. Below, it
   keeps the most it wanted over the last ``scale_down_window_s`` (this step's wish included),
   dropping starting replicas first;
 * ``scheduled``: the hour of the day's count, serving at once.
 
 A ``slo_rate`` of 0 (a lone request misses the targets) makes the sizing policies ask for
-``max_replicas``.
+``max_replicas`` (:func:`~inferonomics.fleet.through_time.fleet` passes such samples their
+saturated rate instead, and reports how many there are).
 
 Within a step, the replicas that finish starting split it into intervals. In an interval of ``d``
 seconds with ``n`` serving replicas (``e = n x serving_share`` of them serving: a spot fleet loses

@@ -8,8 +8,8 @@ import numpy as np
 
 from inferonomics import load_scenario
 from inferonomics.fleet.replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS, replica_table
-from inferonomics.fleet.stepping import FLEET_METRIC_NAMES, SAMPLE_FIELDS, TRACE_NAMES
-from inferonomics.fleet.through_time import _economics, _step_rates
+from inferonomics.fleet.stepping import FLEET_METRIC_NAMES, TRACE_NAMES
+from inferonomics.fleet.through_time import _step_rates, chunk_inputs
 from inferonomics.fleet.under_load import replica_runs, services_of
 from inferonomics.io.fleet import parse_policy
 from inferonomics.sampling.columns import sample_keys
@@ -18,6 +18,7 @@ from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "fleet-chatbot-llama-3.1-70b-h100.toml"
 DISTINCT = 16   # real tables computed, then tiled
+COLD_START_S = 110.0   # the prior's mode
 POLICIES = {
     "static": parse_policy("static", {}),
     "reactive": parse_policy("reactive", {}),
@@ -39,17 +40,12 @@ class StepInputs:
         tables = [replica_table(s, ttft_slo_s=float(x["ttft_slo_s"][i]),
                                 tpot_slo_s=float(x["tpot_slo_s"][i]), percentile=0.99)
                   for s, i in zip(services, range(DISTINCT)) if s is not None]
-        fields = _economics(runs, rows, False)
-        fields.update(saturated_rate=np.array([t.saturated_rate for t in tables]),
-                      slo_rate=np.array([t.slo_rate for t in tables]),
-                      prefill_s=np.array([t.prefill_s for t in tables]),
-                      cold_start_s=np.full(len(rows), 110.0), ttft_slo_s=x["ttft_slo_s"][rows],
-                      tpot_ok_top=np.array([t.tpot_within[-1] for t in tables]))
+        inputs = chunk_inputs(runs, rows, tables, np.full(len(rows), COLD_START_S), False)
         pick = np.arange(samples) % len(rows)
-        self.x = np.ascontiguousarray(np.column_stack([fields[k] for k in SAMPLE_FIELDS])[pick])
-        self.attainment = np.stack([t.attainment for t in tables])[pick]
-        self.utilization = np.stack([t.utilization for t in tables])[pick]
-        self.survival = np.ascontiguousarray(np.stack([t.ttft_survival for t in tables])[pick])
+        self.x = np.ascontiguousarray(inputs.x[pick])
+        self.attainment = inputs.attainment[pick]
+        self.utilization = inputs.utilization[pick]
+        self.survival = np.ascontiguousarray(inputs.survival[pick])
         demand = scenario.analysis["demand"]
         self.keys = sample_keys(seed, samples)
         _, v_out, _ = demand.draw(self.keys, x["input_tokens"][rows][pick],

@@ -28,7 +28,6 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.fleet_inputs import EXAMPLE, POLICIES, StepInputs  # noqa: E402

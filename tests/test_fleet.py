@@ -20,7 +20,6 @@ from inferonomics.fleet.replica_table import LOAD_GRID
 from inferonomics.fleet.through_time import _economics
 from inferonomics.fleet.under_load import replica_runs, services_of
 from inferonomics.io.demand import HOURS_PER_MONTH
-from inferonomics.model.reference import TOKENS_PER_MTOK
 
 FIXED = {   # every input fixed: one replica's figures are known exactly
     "name": "fixed 8B on one H100",
@@ -191,7 +190,7 @@ def test_demand_beyond_the_fleet_waits_and_misses_its_targets():
 
 
 def test_the_result_exports_to_pandas_and_xarray(uncertain):
-    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pandas")
     frame = uncertain.to_pandas()
     assert len(frame) == SAMPLES * len(uncertain.values)
     assert set(frame["policy"].cat.categories) == {"static", "reactive"}

@@ -32,7 +32,6 @@ import numpy as np
 from ..api import simulate
 from ..cores import backends
 from ..cores.backends import MAX_SAMPLES
-from ..errors import ScenarioError
 from ..io.api_offer import ApiOffer, parse_api
 from ..io.checks import integer_argument
 from ..io.demand import SECONDS_PER_MONTH, Demand
@@ -133,14 +132,8 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
     seed, backend, threads
         As in :func:`~inferonomics.simulate`.
     """
-    scenario = load_scenario(scenario)
-    if scenario.axes:
-        raise ScenarioError(scenario.axes[0].path, "api compares one configuration; fix the sweep "
-                            "axis (--set)")
-    demand = scenario.analysis.get("demand")
-    if demand is None:
-        raise ScenarioError("demand", "missing section [demand]: give tokens_per_month, "
-                            "input_tokens_per_month with output_tokens_per_month, or requests_per_s")
+    scenario = load_scenario(scenario).one_configuration("api")
+    demand = scenario.demand()
     offer = api_offer_of(scenario)
     seed = normalize_seed(seed)
     samples = integer_argument("samples", samples, 1, MAX_SAMPLES)

@@ -199,14 +199,19 @@ def _drain(out: dict, amount: float, now: float, cap: float, everything: bool, p
             queue[0][0] = count - take
 
 
+def _level(ttft_s: float) -> int:
+    """The first TTFT level at or above ``ttft_s`` (``len(TTFT_LEVELS)``: beyond the last)."""
+    j = 0
+    while j < len(TTFT_LEVELS) and TTFT_LEVELS[j] < ttft_s:
+        j += 1
+    return j
+
+
 def _served_late(out: dict, requests: float, ttft_s: float, p: dict) -> None:
     """``requests`` that waited in the backlog, with time to first token ``ttft_s``: counted at
     the first TTFT level at or above it (beyond the last: past every level); they meet the targets
     if ``ttft_s`` does, times the share of tokens within the TPOT target at the top load."""
-    j = 0
-    while j < len(TTFT_LEVELS) and TTFT_LEVELS[j] < ttft_s:
-        j += 1
-    out["queued"][j] += requests
+    out["queued"][_level(ttft_s)] += requests
     if ttft_s <= p["ttft_slo_s"]:
         out["late_met"] += requests * p["tpot_ok_top"]
 
@@ -351,10 +356,7 @@ def step_fleet(rates: Sequence[float], step_s: float, policy: Sequence[float], *
     # Requests still waiting when the horizon ends: unserved, their wait so far a lower bound.
     end = steps * step_s
     for count, arrived in out["queue"]:
-        j = 0
-        while j < len(TTFT_LEVELS) and TTFT_LEVELS[j] < end - arrived + prefill_s:
-            j += 1
-        out["queued"][j] += count
+        out["queued"][_level(end - arrived + prefill_s)] += count
     horizon_h = steps * step_s / SECONDS_PER_HOUR
     to_month = HOURS_PER_MONTH / horizon_h
     replica_h = out["paid_replica_s"] / SECONDS_PER_HOUR

@@ -25,7 +25,6 @@ step-by-step trace.
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
@@ -45,7 +44,7 @@ from ..sampling.columns import draw_column, sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
 from ..versions import provenance
-from .replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS, replica_table
+from .replica_table import LOAD_GRID, TOP_LOAD, TTFT_LEVELS, ReplicaTable, replica_table
 from .stepping import (FLEET_METRIC_NAMES, FLEET_METRICS, SAMPLE_FIELDS, TRACE_NAMES, step_fleet,
                        step_rates)
 from .under_load import replica_runs, services_of
@@ -283,14 +282,8 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
     progress : callable(done, total), optional
         Called after each chunk of samples.
     """
-    scenario = load_scenario(scenario)
-    if scenario.axes:
-        raise ScenarioError(scenario.axes[0].path, "fleet follows one configuration; fix the sweep "
-                            "axis (--set)")
-    demand = scenario.analysis.get("demand")
-    if demand is None:
-        raise ScenarioError("demand", "missing section [demand]: give requests_per_s (or a token "
-                            "volume, or a file of hourly rates) and its shape")
+    scenario = load_scenario(scenario).one_configuration("fleet")
+    demand = scenario.demand()
     settings = (parse_fleet(scenario.raw.get("fleet"), horizon=horizon, step=step)
                 if horizon is not None or step is not None else scenario.analysis["fleet"])
     chosen = chosen_policies(scenario.analysis.get("policy", {}), policies)
@@ -309,7 +302,7 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
     seed = normalize_seed(seed)
     spot_runs = None
     if settings.spot_share > 0.0:
-        mode = scenario.resolve().cost_mode if not scenario.axes else None
+        mode = scenario.resolve().cost_mode
         if mode != "rent":
             raise ScenarioError("fleet.spot_share", f"mixes spot replicas into a fleet rented on "
                                 f"demand (cost.mode = \"rent\"); this scenario's mode is {mode!r}")
@@ -350,39 +343,17 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
                                     tpot_slo_s=float(x["tpot_slo_s"][i]),
                                     percentile=settings.percentile)
                       for s, i in zip(services, idx) if s is not None]
-            fields = _economics(runs, rows, pays_peak)
-            if spot_runs is not None:
-                # A share s of every replica-hour on spot: paid at the spot price, losing the
-                # spot share of its time to interruptions (in expectation: a fluid mix).
-                spot = _economics(spot_runs, rows, False)
-                share = settings.spot_share
-                for key in ("replica_usd_per_hour", "serving_share"):
-                    fields[key] = (1.0 - share) * fields[key] + share * spot[key]
-            fields.update(saturated_rate=np.array([t.saturated_rate for t in tables]),
-                          slo_rate=np.array([t.slo_rate for t in tables]),
-                          sizing_rate=np.array([t.slo_rate if t.slo_rate > 0.0
-                                                else TOP_LOAD * t.saturated_rate
-                                                for t in tables]),
-                          prefill_s=np.array([t.prefill_s for t in tables]),
-                          cold_start_s=cold_start[rows], ttft_slo_s=x["ttft_slo_s"][rows],
-                          tpot_ok_top=np.array([t.tpot_within[-1] for t in tables]))
-            result.slo_rate[rows] = fields["slo_rate"]
-            # Where a lone request misses the targets there is no SLO capacity to size by: the
-            # policies size on the saturated rate (attainment says what that gives), and the
-            # result reports the share of such samples.
-            fields["slo_rate"] = fields.pop("sizing_rate")
-            result.saturated_rate[rows] = fields["saturated_rate"]
-            sample_x = np.ascontiguousarray(np.column_stack([fields[k] for k in SAMPLE_FIELDS]))
-            attainment = np.stack([t.attainment for t in tables])
-            utilization = np.stack([t.utilization for t in tables])
-            survival = np.ascontiguousarray(np.stack([t.ttft_survival for t in tables]))
+            inputs = chunk_inputs(runs, rows, tables, cold_start[rows], pays_peak,
+                                  spot_runs=spot_runs, spot_share=settings.spot_share)
+            result.slo_rate[rows] = inputs.slo_rate
+            result.saturated_rate[rows] = inputs.saturated_rate
             rates = _step_rates(demand, [keys[i] for i in rows], mean_rate[rows], settings,
                                 threads)
             n_traced = int(np.searchsorted(rows, trace_samples))   # rows below trace_samples
             for name, policy in chosen.items():
-                out, trace = _run_policy(backend, rates, settings.step_s, policy, sample_x,
-                                         attainment, utilization, survival, grid, levels,
-                                         n_traced, threads)
+                out, trace = _run_policy(backend, rates, settings.step_s, policy, inputs.x,
+                                         inputs.attainment, inputs.utilization, inputs.survival,
+                                         grid, levels, n_traced, threads)
                 for k, m in enumerate(FLEET_METRIC_NAMES):
                     result.values[name][m][rows] = out[:, k]
                 if n_traced:
@@ -390,6 +361,49 @@ def fleet(scenario: Scenario | Mapping | str, samples: int = DEFAULT_FLEET_SAMPL
         if progress is not None:
             progress(int(idx[-1]) + 1, samples)
     return result
+
+
+@dataclass
+class ChunkInputs:
+    """What the stepping reads for a chunk's samples: ``x`` (samples x :data:`SAMPLE_FIELDS`),
+    the tables (samples x loads [x TTFT levels]), and each sample's SLO capacity (0 where a lone
+    request misses the targets) and saturated rate, requests/s."""
+
+    x: np.ndarray
+    attainment: np.ndarray
+    utilization: np.ndarray
+    survival: np.ndarray
+    slo_rate: np.ndarray
+    saturated_rate: np.ndarray
+
+
+def chunk_inputs(runs, rows: np.ndarray, tables: list[ReplicaTable], cold_start_s: np.ndarray,
+                 pays_peak: bool, *, spot_runs=None, spot_share: float = 0.0) -> ChunkInputs:
+    """The stepping's inputs for samples ``rows`` of ``runs`` (those that fit), with their
+    ``tables`` and cold starts (s); with ``spot_runs`` (the same samples in spot mode), a share
+    ``spot_share`` of every replica-hour at the spot price, losing spot's interruptions."""
+    fields = _economics(runs, rows, pays_peak)
+    if spot_runs is not None:
+        # A fluid mix: the share's price and lost capacity, in expectation.
+        spot = _economics(spot_runs, rows, False)
+        for key in ("replica_usd_per_hour", "serving_share"):
+            fields[key] = (1.0 - spot_share) * fields[key] + spot_share * spot[key]
+    slo_rate = np.array([t.slo_rate for t in tables])
+    saturated = np.array([t.saturated_rate for t in tables])
+    # Where a lone request misses the targets there is no SLO capacity to size by: the policies
+    # size on the saturated rate (attainment says what that gives), and the result reports the
+    # share of such samples.
+    fields.update(saturated_rate=saturated,
+                  slo_rate=np.where(slo_rate > 0.0, slo_rate, TOP_LOAD * saturated),
+                  prefill_s=np.array([t.prefill_s for t in tables]), cold_start_s=cold_start_s,
+                  ttft_slo_s=runs.inputs["ttft_slo_s"][rows],
+                  tpot_ok_top=np.array([t.tpot_within[-1] for t in tables]))
+    return ChunkInputs(
+        x=np.ascontiguousarray(np.column_stack([fields[k] for k in SAMPLE_FIELDS])),
+        attainment=np.stack([t.attainment for t in tables]),
+        utilization=np.stack([t.utilization for t in tables]),
+        survival=np.ascontiguousarray(np.stack([t.ttft_survival for t in tables])),
+        slo_rate=slo_rate, saturated_rate=saturated)
 
 
 def _step_rates(demand, keys: list[int], mean_rate: np.ndarray, settings: FleetSettings,

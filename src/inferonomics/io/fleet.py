@@ -210,16 +210,10 @@ class Policy:
         return np.array(head + [float(v) for v in tail], dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:
-        keys = {"static": ("min_replicas", "max_replicas", "target_utilization",
-                           "demand_percentile"),
-                "reactive": ("min_replicas", "max_replicas", "target_utilization",
-                             "scale_up_replicas", "scale_up_percent", "scale_up_period_s",
-                             "scale_down_window_s"),
-                "scheduled": ()}[self.kind]
-        out = {k: getattr(self, k) for k in keys}
+        """The settings its kind takes (:data:`POLICY_KEYS`), as given or defaulted."""
         if self.kind == "scheduled":
-            out["replicas"] = list(self.schedule)
-        return out
+            return {"replicas": list(self.schedule)}
+        return {k: getattr(self, k) for k in POLICY_KEYS[self.kind]}
 
 
 POLICY_KEYS = {

@@ -260,6 +260,24 @@ class Scenario:
             raw["sweep"]["zip"] = [g for g in groups if len(g) >= 2]
         return _from_dict(raw, self.base_dir)
 
+    def one_configuration(self, command: str) -> "Scenario":
+        """This scenario, refused (naming its first sweep axis) if it has any: ``command``
+        (``tco``, ``api``, ``fleet``) follows one configuration."""
+        if self.axes:
+            raise ScenarioError(self.axes[0].path, f"{command} follows one configuration; fix the "
+                                "sweep axis (--set)")
+        return self
+
+    def demand(self):
+        """The scenario's ``[demand]`` (:class:`~inferonomics.io.demand.Demand`), or a
+        ScenarioError saying how to give it."""
+        demand = self.analysis.get("demand")
+        if demand is None:
+            raise ScenarioError("demand", "missing section [demand]: give requests_per_s, "
+                                "tokens_per_month, input_tokens_per_month with "
+                                "output_tokens_per_month, or a file of hourly rates")
+        return demand
+
     def with_section(self, section: str, table: Mapping[str, Any]) -> "Scenario":
         """A copy with the whole ``[section]`` replaced by ``table`` (keys left out are gone, not
         kept), checked like a fresh load: e.g. the same deployment acquired another way."""

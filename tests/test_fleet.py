@@ -225,6 +225,8 @@ def test_the_result_exports_to_pandas_and_xarray(uncertain):
     ("policy", {"scheduled": {"replicas": [1] * 23}}, "policy.scheduled.replicas"),
     ("policy", {"scheduled": {"replicas": [1.5] * 24}}, "policy.scheduled.replicas[0]"),
     ("policy", {"elastic": {}}, "policy.elastic"),
+    ("policy", {"reactive": {"max_replicas": 10 ** 400}}, "policy.reactive.max_replicas"),
+    ("fleet", {"spot_share": 10 ** 400}, "fleet.spot_share"),
 ])
 def test_bad_fleet_input_is_refused_naming_the_key(section, table, path):
     with pytest.raises(ScenarioError) as err:

@@ -40,7 +40,7 @@ from ..errors import ScenarioError, suggest
 from ..model.reference import SECONDS_PER_HOUR
 from ..model.registry import ANALYSIS_PARAMETER_BY_PATH, default_of
 from ..sampling.distributions import Distribution
-from .checks import describe, is_number
+from .checks import as_float, describe, is_number
 from .values import parse_single, section_table
 
 SECONDS_PER_DAY = 86_400.0
@@ -167,7 +167,7 @@ def _divides(small: float, big: float) -> bool:
 
 def _number_in(path: str, raw: Any, low: float, high: float, *, open_low: bool = False,
                open_high: bool = False, integer: bool = False) -> float:
-    ok = is_number(raw) and not isinstance(raw, bool) and math.isfinite(float(raw))
+    ok = is_number(raw) and not isinstance(raw, bool) and math.isfinite(as_float(path, raw))
     if ok:
         value = float(raw)
         ok = ((value > low if open_low else value >= low)

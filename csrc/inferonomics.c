@@ -114,6 +114,11 @@ static inline double log_(double x) {
     return x == INFINITY ? INFINITY : y;
 }
 
+#define BLOCK 512      /* samples per block: columns of a block stay in L1/L2 */
+/* Row stride of a block's arrays: one cache line more than BLOCK. With exactly 4096-byte rows the
+ * same lane of all ~74 input and output rows falls in one L1 set and they evict each other. */
+#define ROW (BLOCK + 8)
+
 /* ---------------------------------------------------------------------------------------------
  * Distributions (distributions.py, encoding.py), a column of a block at a time
  * ------------------------------------------------------------------------------------------- */
@@ -121,10 +126,12 @@ enum { K_FIXED, K_UNIFORM, K_NORMAL, K_TRUNCNORM, K_LOGNORMAL, K_TRIANG, K_PERT,
 #define GAMMA_MAX_ATTEMPTS 64
 #define GAMMA_SECOND_VARIATE_OFFSET (1u << 16)
 
-/* Wichura (1988) AS241 PPND16, as distributions.standard_normal_quantile, computed without
- * branches: the central and both tail approximations are evaluated and the right one selected. */
-static inline double normal_quantile(double p) {
-    double q = p - 0.5, r = 0.180625 - q * q;
+/* Wichura (1988) AS241 PPND16, as distributions.standard_normal_quantile, in its three regions.
+ * The central one covers |p - 0.5| <= 0.425 (85% of draws); the tails need a log and a square root. */
+#define AS241_SPLIT 0.425
+
+static inline double normal_central(double q) {
+    double r = 0.180625 - q * q;
     double num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r
                        + 6.7265770927008700853e+4) * r + 4.5921953931549871457e+4) * r
                      + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
@@ -133,7 +140,11 @@ static inline double normal_quantile(double p) {
                        + 3.9307895800092710610e+4) * r + 2.1213794301586595867e+4) * r
                      + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
                    + 4.2313330701600911252e+1) * r + 1.0);
-    double central = num / den;
+    return num / den;
+}
+
+static inline double normal_tail(double p) {
+    double q = p - 0.5;
     double t = sqrt(-log_(q < 0.0 ? p : 1.0 - p));
     double a = t - 1.6, b = t - 5.0;
     double near_num = (((((((7.7454501427834140764e-4 * a + 2.2723844989269184583e-2) * a
@@ -153,8 +164,27 @@ static inline double normal_quantile(double p) {
                          + 1.4875361290850614853e-2) * b + 1.3692988092273580531e-1) * b
                        + 5.9983220655588793769e-1) * b + 1.0);
     double tail = t <= 5.0 ? near_num / near_den : far_num / far_den;
-    tail = q < 0.0 ? -tail : tail;
-    return fabs(q) <= 0.425 ? central : tail;
+    return q < 0.0 ? -tail : tail;
+}
+
+/* One value (the PERT's rejection loop): whichever region p falls in. */
+static inline double normal_quantile(double p) {
+    double q = p - 0.5;
+    return fabs(q) <= AS241_SPLIT ? normal_central(q) : normal_tail(p);
+}
+
+/* z[j] = normal_quantile(p[j]) for a column, in two passes: the central region for every lane (a
+ * loop that vectorises), then the tail only for the lanes outside it (about 15%), gathered by
+ * index. Computing all three regions for every lane cost three times as much. */
+static void normal_quantiles(const double *restrict p, int n, double *restrict z) {
+    int tails[BLOCK];
+    int n_tail = 0;
+    for (int j = 0; j < n; j++) z[j] = normal_central(p[j] - 0.5);
+    for (int j = 0; j < n; j++) {
+        tails[n_tail] = j;
+        n_tail += fabs(p[j] - 0.5) > AS241_SPLIT;
+    }
+    for (int i = 0; i < n_tail; i++) z[tails[i]] = normal_tail(p[tails[i]]);
 }
 
 /* distributions.clamp_probability: rounding may put an interpolated probability on 0 or 1. */
@@ -177,10 +207,16 @@ static double gamma_variate(double shape, uint64_t skey, uint64_t stream, uint64
     return d;
 }
 
-/* Column `stream` of a block: the draws of samples whose keys are skey[0..n-1]. */
+/* A choice with at most this many values is drawn branch-free from its cumulative weights. */
+#define CHOICE_UNROLLED 16
+
+/* Column `stream` of a block: the draws of samples whose keys are skey[0..n-1]; u and z are scratch
+ * rows of BLOCK lanes. Each kind's loop does the reference's operations in the reference's order,
+ * so the draws are the same to the bit. */
 static void draw_column(int32_t kind, const double *restrict p, const double *restrict choice_values,
                         const double *restrict choice_weights, const uint64_t *restrict skey,
-                        uint64_t stream, int n, double *restrict out) {
+                        uint64_t stream, int n, double *restrict out, double *restrict u,
+                        double *restrict z) {
     switch (kind) {
     case K_FIXED:
         for (int j = 0; j < n; j++) out[j] = p[0];
@@ -189,29 +225,38 @@ static void draw_column(int32_t kind, const double *restrict p, const double *re
         for (int j = 0; j < n; j++) out[j] = p[0] + (p[1] - p[0]) * uniform(skey[j], stream, 0);
         break;
     case K_NORMAL:
-        for (int j = 0; j < n; j++) out[j] = p[0] + p[1] * normal_quantile(uniform(skey[j], stream, 0));
+        for (int j = 0; j < n; j++) u[j] = uniform(skey[j], stream, 0);
+        normal_quantiles(u, n, z);
+        for (int j = 0; j < n; j++) out[j] = p[0] + p[1] * z[j];
         break;
     case K_TRUNCNORM:
+        /* p[6] != 0: drawn from the upper tail mirrored, for accuracy far above the mean. */
+        if (p[6] != 0.0)
+            for (int j = 0; j < n; j++)
+                u[j] = clamp_probability(p[4] - uniform(skey[j], stream, 0) * (p[4] - p[5]));
+        else
+            for (int j = 0; j < n; j++)
+                u[j] = clamp_probability(p[4] + uniform(skey[j], stream, 0) * (p[5] - p[4]));
+        normal_quantiles(u, n, z);
         for (int j = 0; j < n; j++) {
-            double u = uniform(skey[j], stream, 0);
-            double z = p[6] != 0.0 ? -normal_quantile(clamp_probability(p[4] - u * (p[4] - p[5])))
-                                   : normal_quantile(clamp_probability(p[4] + u * (p[5] - p[4])));
-            double x = p[0] + p[1] * z;
+            double x = p[0] + p[1] * (p[6] != 0.0 ? -z[j] : z[j]);
             x = x > p[2] ? x : p[2];
             out[j] = x < p[3] ? x : p[3];
         }
         break;
     case K_LOGNORMAL:
-        for (int j = 0; j < n; j++)
-            out[j] = p[0] * exp_(p[1] * normal_quantile(uniform(skey[j], stream, 0)));
+        for (int j = 0; j < n; j++) u[j] = uniform(skey[j], stream, 0);
+        normal_quantiles(u, n, z);
+        for (int j = 0; j < n; j++) out[j] = p[0] * exp_(p[1] * z[j]);
         break;
     case K_TRIANG: {
+        /* One square root per lane, of whichever side's argument applies. */
         double width = p[2] - p[0];
         for (int j = 0; j < n; j++) {
-            double u = uniform(skey[j], stream, 0);
-            double lower = p[0] + sqrt(u * width * (p[1] - p[0]));
-            double upper = p[2] - sqrt((1.0 - u) * width * (p[2] - p[1]));
-            out[j] = width == 0.0 ? p[0] : (u * width < p[1] - p[0] ? lower : upper);
+            double v = uniform(skey[j], stream, 0);
+            int lower = v * width < p[1] - p[0];
+            double root = sqrt(lower ? v * width * (p[1] - p[0]) : (1.0 - v) * width * (p[2] - p[1]));
+            out[j] = width == 0.0 ? p[0] : (lower ? p[0] + root : p[2] - root);
         }
         break;
     }
@@ -224,14 +269,28 @@ static void draw_column(int32_t kind, const double *restrict p, const double *re
         break;
     case K_CHOICE: {
         int64_t offset = (int64_t)p[0], count = (int64_t)p[1];
-        for (int j = 0; j < n; j++) {
-            double target = uniform(skey[j], stream, 0) * p[2], cumulative = 0.0;
-            double value = choice_values[offset + count - 1];
-            for (int64_t c = 0; c < count; c++) {
-                cumulative += choice_weights[offset + c];
-                if (target < cumulative) { value = choice_values[offset + c]; break; }
+        if (count <= CHOICE_UNROLLED) {
+            /* The first value whose running weight exceeds the target is the number of running
+             * weights at or below it (they never decrease), capped at the last value. The running
+             * weights are summed in the reference's order, so the comparisons are the same. */
+            double cumulative[CHOICE_UNROLLED], running = 0.0;
+            for (int64_t c = 0; c < count; c++) cumulative[c] = running += choice_weights[offset + c];
+            for (int j = 0; j < n; j++) {
+                double target = uniform(skey[j], stream, 0) * p[2];
+                int64_t k = 0;
+                for (int64_t c = 0; c < count - 1; c++) k += target >= cumulative[c];
+                out[j] = choice_values[offset + k];
             }
-            out[j] = value;
+        } else {
+            for (int j = 0; j < n; j++) {
+                double target = uniform(skey[j], stream, 0) * p[2], cumulative = 0.0;
+                double value = choice_values[offset + count - 1];
+                for (int64_t c = 0; c < count; c++) {
+                    cumulative += choice_weights[offset + c];
+                    if (target < cumulative) { value = choice_values[offset + c]; break; }
+                }
+                out[j] = value;
+            }
         }
         break;
     }
@@ -239,11 +298,6 @@ static void draw_column(int32_t kind, const double *restrict p, const double *re
         for (int j = 0; j < n; j++) out[j] = NAN;
     }
 }
-
-#define BLOCK 512      /* samples per block: columns of a block stay in L1/L2 */
-/* Row stride of a block's arrays: one cache line more than BLOCK. With exactly 4096-byte rows the
- * same lane of all ~74 input and output rows falls in one L1 set and they evict each other. */
-#define ROW (BLOCK + 8)
 
 /* ---------------------------------------------------------------------------------------------
  * The cost model: generated from reference.evaluate by tools/generate_cores.py (see that file for
@@ -261,6 +315,7 @@ typedef struct {
     double in[INF_N_INPUTS][ROW];
     double out[INF_N_OUTPUTS][ROW];
     uint64_t skey[BLOCK];
+    double u[BLOCK], z[BLOCK];   /* draw_column's scratch */
 } block_t;
 
 typedef struct {
@@ -283,7 +338,7 @@ static void draw_block(const plan_t *plan, uint64_t key, int64_t i0, int n, bloc
     for (int s = 0; s < INF_N_INPUTS; s++) {
         if (plan->kinds[s] == K_FIXED) continue;
         draw_column(plan->kinds[s], plan->params + s * INF_N_DIST_PARAMS, plan->choice_values,
-                    plan->choice_weights, b->skey, INPUT_STREAM[s], n, b->in[s]);
+                    plan->choice_weights, b->skey, INPUT_STREAM[s], n, b->in[s], b->u, b->z);
         if (plan->integer[s])
             for (int j = 0; j < n; j++) b->in[s][j] = floor(b->in[s][j] + 0.5);
     }
@@ -346,9 +401,17 @@ static void moments_write(const moments_t *mo, double *row) {
  * absorbs the increments of infeasible samples, so the counting loop needs no branch. */
 #define HIST_STRIDE (INF_SKETCH_BUCKETS + 1)
 
-/* Fold the feasible samples of a block into the chunk's moments and the thread's histograms. */
+/* Lanes of the moment sums: each lane sums every FOLD_LANES-th sample and the lanes are added in
+ * lane order at the end of a block. The compiler keeps the lanes in one vector register; a single
+ * running sum is a chain of dependent scalar additions (GCC 12 does not vectorise the reduction
+ * with the select it needs). The numba core sums in the same lanes and order. */
+#define FOLD_LANES 8
+_Static_assert(BLOCK % FOLD_LANES == 0, "a block is whole lane groups");
+
+/* Fold the feasible samples of a block into the chunk's moments and the thread's histograms, for
+ * the metrics fold[0 .. n_fold-1] only (the others stay empty). */
 static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, int64_t *status,
-                       uint64_t key_offset) {
+                       uint64_t key_offset, const int32_t *fold, int n_fold) {
     double ok[BLOCK];
     int64_t feasible = 0;
     for (int j = 0; j < n; j++) {
@@ -358,30 +421,47 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, in
         feasible += st == 0;
     }
     if (feasible == 0) return;
-    for (int m = 0; m < INF_N_METRICS; m++) {
+    const int whole = (n + FOLD_LANES - 1) / FOLD_LANES * FOLD_LANES;
+    for (int j = n; j < whole; j++) ok[j] = 0.0;   /* lanes past the block's end count as infeasible */
+    for (int f = 0; f < n_fold; f++) {
+        const int m = fold[f];
         const double *v = b->out[m + 1];
         if (mo->count[m] == 0)
             for (int j = 0; j < n; j++)
                 if (ok[j] != 0.0) { mo->shift[m] = v[j]; break; }
-        double shift = mo->shift[m], s1 = 0.0, s2 = 0.0, lo = INFINITY, hi = -INFINITY;
-#ifdef _OPENMP
-#pragma omp simd reduction(+ : s1, s2) reduction(min : lo) reduction(max : hi)
-#endif
-        for (int j = 0; j < n; j++) {
-            double d = ok[j] != 0.0 ? v[j] - shift : 0.0;
-            s1 += d;
-            s2 += d * d;
-            lo = (ok[j] != 0.0) & (v[j] < lo) ? v[j] : lo;
-            hi = (ok[j] != 0.0) & (v[j] > hi) ? v[j] : hi;
+        const double shift = mo->shift[m];
+        double s1[FOLD_LANES], s2[FOLD_LANES], lo[FOLD_LANES], hi[FOLD_LANES];
+        for (int k = 0; k < FOLD_LANES; k++) {
+            s1[k] = s2[k] = 0.0;
+            lo[k] = INFINITY;
+            hi[k] = -INFINITY;
+        }
+        for (int j0 = 0; j0 < whole; j0 += FOLD_LANES)
+            for (int k = 0; k < FOLD_LANES; k++) {
+                /* Lanes past n hold stale values or zeros (blocks are calloc-ed): ok masks them. */
+                double x = v[j0 + k], good = ok[j0 + k];
+                double d = good != 0.0 ? x - shift : 0.0;
+                s1[k] += d;
+                s2[k] += d * d;
+                double xl = good != 0.0 ? x : INFINITY, xh = good != 0.0 ? x : -INFINITY;
+                lo[k] = xl < lo[k] ? xl : lo[k];
+                hi[k] = xh > hi[k] ? xh : hi[k];
+            }
+        double a = s1[0], q = s2[0], l = lo[0], h = hi[0];
+        for (int k = 1; k < FOLD_LANES; k++) {
+            a += s1[k];
+            q += s2[k];
+            l = lo[k] < l ? lo[k] : l;
+            h = hi[k] > h ? hi[k] : h;
         }
         mo->count[m] += feasible;
-        mo->s1[m] += s1;
-        mo->s2[m] += s2;
-        mo->min[m] = lo < mo->min[m] ? lo : mo->min[m];
-        mo->max[m] = hi > mo->max[m] ? hi : mo->max[m];
-        int32_t *h = hist + (int64_t)m * HIST_STRIDE;
-        if (lo == hi) {
-            h[sketch_index(lo, key_offset)] += (int32_t)feasible;   /* a constant metric: one update */
+        mo->s1[m] += a;
+        mo->s2[m] += q;
+        mo->min[m] = l < mo->min[m] ? l : mo->min[m];
+        mo->max[m] = h > mo->max[m] ? h : mo->max[m];
+        int32_t *hm = hist + (int64_t)m * HIST_STRIDE;
+        if (l == h) {
+            hm[sketch_index(l, key_offset)] += (int32_t)feasible;   /* a constant metric: one update */
         } else {
             /* Indices in a vectorisable pass, then branch-free increments: infeasible samples
              * count into a spare slot past the real buckets, which is never read. */
@@ -390,7 +470,7 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, in
                 int64_t k = sketch_index(v[j], key_offset);
                 idx[j] = ok[j] != 0.0 ? (int32_t)k : INF_SKETCH_BUCKETS;
             }
-            for (int j = 0; j < n; j++) h[idx[j]]++;
+            for (int j = 0; j < n; j++) hm[idx[j]]++;
         }
     }
 }
@@ -399,7 +479,7 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, in
  * histograms; keep_* (may be NULL) receive the chunk's rows. */
 static void run_chunk(const plan_t *plan, uint64_t key, int64_t lo, int64_t hi, block_t *b,
                       moments_t *mo, int32_t *hist, int64_t *status, uint64_t key_offset,
-                      double *keep_inputs, double *keep_outputs) {
+                      const int32_t *fold, int n_fold, double *keep_inputs, double *keep_outputs) {
     moments_reset(mo);
     for (int64_t i0 = lo; i0 < hi; i0 += BLOCK) {
         int m = hi - i0 < BLOCK ? (int)(hi - i0) : BLOCK;
@@ -413,7 +493,7 @@ static void run_chunk(const plan_t *plan, uint64_t key, int64_t lo, int64_t hi, 
             for (int j = 0; j < m; j++)
                 for (int o = 0; o < INF_N_OUTPUTS; o++)
                     keep_outputs[(i0 - lo + j) * INF_N_OUTPUTS + o] = b->out[o][j];
-        fold_block(b, m, mo, hist, status, key_offset);
+        fold_block(b, m, mo, hist, status, key_offset, fold, n_fold);
     }
 }
 
@@ -520,6 +600,16 @@ static int32_t check_plan(const plan_t *plan, int64_t kinds_len, int64_t params_
     return INF_OK;
 }
 
+/* The metrics to fold: strictly ascending indices below INF_N_METRICS. */
+static int32_t check_fold(const int32_t *fold, int64_t fold_len) {
+    CHECK(check_array(fold, fold_len, 0, 1));
+    if (fold_len > INF_N_METRICS) return INF_E_ARGUMENT;
+    for (int64_t f = 0; f < fold_len; f++)
+        if (fold[f] < 0 || fold[f] >= INF_N_METRICS || (f && fold[f] <= fold[f - 1]))
+            return INF_E_ARGUMENT;
+    return INF_OK;
+}
+
 static int thread_count(int32_t threads) {
 #ifdef _OPENMP
     return threads > 0 ? threads : omp_get_max_threads();
@@ -539,7 +629,7 @@ int32_t inf_draw_inputs(const int32_t *kinds, int64_t kinds_len, const double *p
     CHECK(check_array(out, out_len, n, INF_N_INPUTS));
     CHECK(check_plan(&plan, kinds_len, params_len, integer_len, choice_values_len,
                      choice_weights_len));
-    block_t *b = malloc(sizeof *b);
+    block_t *b = calloc(1, sizeof *b);
     if (!b) return INF_E_MEMORY;
     fill_fixed(&plan, b);
     uint64_t key = seed_key(seed);
@@ -571,7 +661,7 @@ int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *par
 #pragma omp parallel num_threads(nthreads) reduction(+ : total)
 #endif
     {
-        block_t *b = malloc(sizeof *b);
+        block_t *b = calloc(1, sizeof *b);
         if (!b) {
 #ifdef _OPENMP
 #pragma omp atomic write
@@ -605,7 +695,7 @@ int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double
 #pragma omp parallel num_threads(nthreads)
 #endif
     {
-        block_t *b = malloc(sizeof *b);
+        block_t *b = calloc(1, sizeof *b);
         if (!b) {
 #ifdef _OPENMP
 #pragma omp atomic write
@@ -634,6 +724,7 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
                      const double *choice_values, int64_t choice_values_len,
                      const double *choice_weights, int64_t choice_weights_len,
                      uint64_t seed, int64_t start, int64_t stop, int64_t chunk, int32_t threads,
+                     const int32_t *fold, int64_t fold_len,
                      int64_t *status_counts, int64_t status_len,
                      double *chunk_moments, int64_t moments_len,
                      int64_t *hist, int64_t hist_len,
@@ -654,6 +745,7 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
     CHECK(check_optional(keep_outputs, keep_outputs_len, n, INF_N_OUTPUTS));
     CHECK(check_plan(&plan, kinds_len, params_len, integer_len, choice_values_len,
                      choice_weights_len));
+    CHECK(check_fold(fold, fold_len));
 
     const uint64_t key = seed_key(seed), key_offset = sketch_key_offset();
     const int nthreads = thread_count(threads);
@@ -667,7 +759,7 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
         /* 32-bit counts halve the histogram's cache footprint; a call spans at most
          * INF_MAX_SPAN < 2**31 samples, so they cannot overflow. */
         int32_t *my_hist = calloc((size_t)INF_N_METRICS * HIST_STRIDE, sizeof(int32_t));
-        block_t *b = malloc(sizeof *b);
+        block_t *b = calloc(1, sizeof *b);
         int64_t my_status[INF_N_STATUS] = {0};
         moments_t mo;
         if (!my_hist || !b) {
@@ -684,7 +776,8 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
         for (int64_t c = 0; c < n_chunks; c++) {
             if (!my_hist || !b) continue;
             int64_t lo = start + c * chunk, hi = lo + chunk < stop ? lo + chunk : stop;
-            run_chunk(&plan, key, lo, hi, b, &mo, my_hist, my_status, key_offset,
+            run_chunk(&plan, key, lo, hi, b, &mo, my_hist, my_status, key_offset, fold,
+                      (int)fold_len,
                       keep_inputs ? keep_inputs + (lo - start) * INF_N_INPUTS : NULL,
                       keep_outputs ? keep_outputs + (lo - start) * INF_N_OUTPUTS : NULL);
             moments_write(&mo, chunk_moments + c * INF_N_METRICS * INF_MOMENTS);
@@ -792,7 +885,7 @@ int32_t inf_sweep_evaluate(const double *base_values, int64_t base_len, int32_t 
 #pragma omp parallel num_threads(nthreads)
 #endif
     {
-        block_t *b = malloc(sizeof *b);
+        block_t *b = calloc(1, sizeof *b);
         int64_t digits[MAX_GROUPS];
         if (!b) {
 #ifdef _OPENMP
@@ -870,6 +963,8 @@ int32_t inf_sweep_simulate(const int32_t *kinds, int64_t kinds_len, const double
 
     const uint64_t key = seed_key(seed), key_offset = sketch_key_offset();
     const int64_t n_chunks = (samples + chunk - 1) / chunk;
+    int32_t all_metrics[INF_N_METRICS];   /* a sweep point's summary has every metric */
+    for (int m = 0; m < INF_N_METRICS; m++) all_metrics[m] = m;
     int nthreads = thread_count(threads), failed = 0;
     (void)nthreads;
 #ifdef _OPENMP
@@ -877,7 +972,7 @@ int32_t inf_sweep_simulate(const int32_t *kinds, int64_t kinds_len, const double
 #endif
     {
         int32_t *hist = calloc((size_t)INF_N_METRICS * HIST_STRIDE, sizeof(int32_t));
-        block_t *b = malloc(sizeof *b);
+        block_t *b = calloc(1, sizeof *b);
         int64_t *rows = malloc(((size_t)grid.n_owned + 1) * sizeof *rows);
         int32_t my_kinds[INF_N_INPUTS];
         double my_params[INF_N_INPUTS * INF_N_DIST_PARAMS], part[INF_N_METRICS * INF_MOMENTS];
@@ -919,7 +1014,8 @@ int32_t inf_sweep_simulate(const int32_t *kinds, int64_t kinds_len, const double
             }
             for (int64_t c = 0; c < n_chunks; c++) {
                 int64_t lo = c * chunk, hi = lo + chunk < samples ? lo + chunk : samples;
-                run_chunk(&plan, key, lo, hi, b, &mo, hist, st, key_offset, NULL, NULL);
+                run_chunk(&plan, key, lo, hi, b, &mo, hist, st, key_offset, all_metrics,
+                          INF_N_METRICS, NULL, NULL);
                 moments_write(&mo, part);
                 for (int m = 0; m < INF_N_METRICS; m++)
                     merge_moments(acc + m * INF_MOMENTS, part + m * INF_MOMENTS);

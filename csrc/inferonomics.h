@@ -66,6 +66,8 @@ int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *par
  *   hist[INF_N_METRICS * INF_SKETCH_BUCKETS]         += sketch bucket counts
  *   keep_inputs[(stop - start) * INF_N_INPUTS]       per-sample rows; each keep array may be NULL
  *   keep_outputs[(stop - start) * INF_N_OUTPUTS]     with length 0 (those rows are not kept)
+ * Only the metrics fold[0 .. fold_len-1] (strictly ascending indices below INF_N_METRICS) are
+ * folded into chunk_moments and hist; the others' rows get count 0 and their buckets are untouched.
  * At most INF_MAX_SPAN samples per call. Chunks are independent, so any thread count gives the
  * same numbers. */
 int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *params,
@@ -73,6 +75,7 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
                      const double *choice_values, int64_t choice_values_len,
                      const double *choice_weights, int64_t choice_weights_len,
                      uint64_t seed, int64_t start, int64_t stop, int64_t chunk, int32_t threads,
+                     const int32_t *fold, int64_t fold_len,
                      int64_t *status_counts, int64_t status_len,
                      double *chunk_moments, int64_t moments_len,
                      int64_t *hist, int64_t hist_len,

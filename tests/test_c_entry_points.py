@@ -84,14 +84,22 @@ ENTRY_POINTS = {
          "start > stop": ({11: 5, 12: 4}, "INF_E_ARGUMENT"),
          "stop at the index limit": ({11: 2**62 - 3, 12: 2**62}, "INF_OK")}),
     "inf_simulate": (
-        PLAN + [0, 0, SAMPLES, CHUNK, 1, new("int64_t", NS), NS, new("double", 3 * NM * 5), 3 * NM * 5,
+        PLAN + [0, 0, SAMPLES, CHUNK, 1, new("int32_t", NM, list(range(NM))), NM,
+                new("int64_t", NS), NS, new("double", 3 * NM * 5), 3 * NM * 5,
                 new("int64_t", NM * BUCKETS), NM * BUCKETS, new("double", SAMPLES * NI), SAMPLES * NI,
                 new("double", SAMPLES * NO), SAMPLES * NO],
-        PLAN_ARRAYS + [(15, 16), (17, 18), (19, 20), (21, 22), (23, 24)],
+        PLAN_ARRAYS + [(15, None), (17, 18), (19, 20), (21, 22), (23, 24), (25, 26)],
         {**{f"stop={n}": ({12: n}, "INF_E_ARGUMENT") for n in HUGE_COUNTS + [INT64_MAX]},
          "chunk=INT64_MAX from start 1": ({11: 1, 12: SAMPLES + 1, 13: INT64_MAX}, "INF_OK"),
-         "keep arrays not wanted": ({21: ffi.NULL, 22: 0, 23: ffi.NULL, 24: 0}, "INF_OK"),
-         "keep array of length 0": ({22: 0}, "INF_E_LENGTH")}),
+         "keep arrays not wanted": ({23: ffi.NULL, 24: 0, 25: ffi.NULL, 26: 0}, "INF_OK"),
+         "keep array of length 0": ({24: 0}, "INF_E_LENGTH"),
+         "no metric folded": ({15: ffi.NULL, 16: 0}, "INF_OK"),
+         "one metric folded": ({15: new("int32_t", 1, [NM - 1]), 16: 1}, "INF_OK"),
+         "a metric index past the last": ({15: new("int32_t", 1, [NM]), 16: 1}, "INF_E_ARGUMENT"),
+         "a negative metric index": ({15: new("int32_t", 1, [-1]), 16: 1}, "INF_E_ARGUMENT"),
+         "metrics not ascending": ({15: new("int32_t", 2, [1, 0]), 16: 2}, "INF_E_ARGUMENT"),
+         "a metric twice": ({15: new("int32_t", 2, [1, 1]), 16: 2}, "INF_E_ARGUMENT"),
+         "more metrics than there are": ({16: NM + 1}, "INF_E_ARGUMENT")}),
     "inf_sweep_evaluate": (
         [new("double", NI), NI] + GRID + [new("double", 2), 2, 0, POINTS, 1,
                                           new("double", POINTS * NO), POINTS * NO],
@@ -204,7 +212,7 @@ def simulate(plan, **changes):
                 hist=np.zeros((N_METRICS, BUCKETS), dtype=np.int64),
                 keep_inputs=None, keep_outputs=None)
     args.update(changes)
-    cbinding.simulate(plan, 1, 0, 100, 100, 1, **args)
+    cbinding.simulate(plan, 1, 0, 100, 100, 1, np.arange(N_METRICS, dtype=np.int32), **args)
     return args
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .cores import backends
 from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
-from .errors import ScenarioError, suggest
+from .errors import ScenarioError, printable, suggest
 from .io.checks import describe, integer_argument, is_number, parse_number
 from .memory import check_fits
 from .io.pricing import SERVER_POWER_PER_TDP
@@ -23,7 +23,7 @@ from .io.scenario import (BATCH_MAX_WORD, DERIVED_DEFAULTS, MAX_LOST_SHARE, SECO
                           load_scenario)
 from .model import reference
 from .model.reference import STATUS_NAMES, Outputs
-from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, OUTPUT_NAMES,
+from .model.registry import (DEFAULT_HOST_POWER_FRACTION, INPUT_NAMES, METRIC_NAMES, OUTPUT_NAMES,
                              PARAMETER_BY_NAME, PARAMETERS, default_value, unit_of)
 from .sampling.distributions import Fixed
 from .sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
@@ -96,7 +96,7 @@ class Result:
 
 def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000,
              seed: SeedLike = DEFAULT_SEED, *, backend: str = "auto", threads: int | None = None,
-             keep_samples: bool = False) -> Result:
+             keep_samples: bool = False, metrics: Sequence[str] | None = None) -> Result:
     """Monte Carlo over a scenario's uncertain inputs.
 
     Parameters
@@ -120,7 +120,12 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000,
     keep_samples : bool
         Store every sample's inputs and outputs (memory grows with ``samples``), for
         :meth:`Result.to_pandas`. Off by default: summaries use bounded memory.
+    metrics : sequence of str, optional
+        Summarise only these metrics (names from ``inferonomics.METRIC_NAMES``), in this order;
+        the native cores then fold only these, which is faster (about 1.3x with 6 of 28). Every
+        metric by default. Status counts and kept samples are complete either way.
     """
+    metrics = metric_selection(metrics)
     scenario = load_scenario(scenario)
     samples = integer_argument("samples", samples, 1, MAX_SAMPLES)
     threads = _thread_count(threads)
@@ -131,8 +136,27 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000,
                    f"keeping {samples:,} samples", "keep fewer samples, or summarise "
                    "without keep_samples (memory then does not grow with samples)")
     chosen = backends.get_backend(backend)
-    summary, table = chosen.simulate(plan, seed, samples, threads, keep_samples)
+    summary, table = chosen.simulate(plan, seed, samples, threads, keep_samples, metrics)
     return Result(scenario, plan, seed, samples, chosen.name, summary, table)
+
+
+def metric_selection(metrics) -> tuple[str, ...]:
+    """``metrics`` (None: all of them) as a tuple of known metric names, each once; a ScenarioError
+    naming the unknown one (with the closest name) or an empty selection."""
+    if metrics is None:
+        return METRIC_NAMES
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    chosen: list[str] = []
+    for name in metrics:
+        if not isinstance(name, str) or name not in METRIC_NAMES:
+            raise ScenarioError("metrics", f"unknown metric {printable(repr(name))}"
+                                f"{suggest(str(name), METRIC_NAMES)}; one of {', '.join(METRIC_NAMES)}")
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise ScenarioError("metrics", "must name at least one metric (or be left out for all)")
+    return tuple(chosen)
 
 
 def _thread_count(threads) -> int | None:

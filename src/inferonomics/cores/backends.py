@@ -70,8 +70,8 @@ def default_threads() -> int:
 # Reference: one sample at a time in Python
 # ------------------------------------------------------------------------------------------------
 
-def _reference_simulate(plan, seed, samples, threads, keep_samples):
-    summary = Summary()
+def _reference_simulate(plan, seed, samples, threads, keep_samples, metrics=METRIC_NAMES):
+    summary = Summary.of(metrics)
     inputs = np.empty((samples, N_INPUTS)) if keep_samples else None
     outputs = np.empty((samples, N_OUTPUTS)) if keep_samples else None
     for i, x, y in reference.simulate(plan.distributions, seed, 0, samples):
@@ -135,7 +135,8 @@ def _table(start: int, inputs: np.ndarray, outputs: np.ndarray) -> SampleTable:
 # ------------------------------------------------------------------------------------------------
 
 NativeSimulate = Callable[..., None]
-"""``kernel(plan, seed, start, stop, chunk, threads, status, chunk_moments, hist, keep_in, keep_out)``"""
+"""``kernel(plan, seed, start, stop, chunk, threads, fold, status, chunk_moments, hist, keep_in,
+keep_out)``"""
 
 
 def merge_chunk_moments(acc: np.ndarray, chunk_moments: np.ndarray) -> None:
@@ -161,9 +162,12 @@ def merge_chunk_moments(acc: np.ndarray, chunk_moments: np.ndarray) -> None:
 
 def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threads: int | None,
                     keep_samples: bool, chunk: int = CHUNK_SAMPLES,
-                    span_chunks: int = SPAN_CHUNKS) -> tuple[Summary, SampleTable | None]:
-    """Run ``kernel`` over samples ``0 .. samples-1`` span by span and build the summary."""
+                    span_chunks: int = SPAN_CHUNKS,
+                    metrics: tuple[str, ...] = METRIC_NAMES) -> tuple[Summary, SampleTable | None]:
+    """Run ``kernel`` over samples ``0 .. samples-1`` span by span and build the summary of
+    ``metrics`` (names from :data:`METRIC_NAMES`; the core folds only those)."""
     encoded = encode(plan.distributions)
+    fold = np.array(sorted(METRIC_NAMES.index(name) for name in metrics), dtype=np.int32)
     threads = threads or default_threads()
     status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
     hist = np.zeros((N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
@@ -176,18 +180,21 @@ def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threa
         stop = min(start + span, samples)
         n_chunks = -(-(stop - start) // chunk)
         chunk_moments = np.zeros((n_chunks, N_METRICS, N_MOMENTS))
-        kernel(encoded, seed, start, stop, chunk, threads, status, chunk_moments, hist,
+        kernel(encoded, seed, start, stop, chunk, threads, fold, status, chunk_moments, hist,
                None if keep_in is None else keep_in[start:stop],
                None if keep_out is None else keep_out[start:stop])
         merge_chunk_moments(acc, chunk_moments)
-    return summary_from_arrays(status, acc, hist), (
+    return summary_from_arrays(status, acc, hist, metrics), (
         _table(0, keep_in, keep_out) if keep_samples else None)
 
 
-def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarray) -> Summary:
-    summary = Summary()
+def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarray,
+                        metrics: tuple[str, ...] = METRIC_NAMES) -> Summary:
+    """The summary of ``metrics`` from a core's arrays (one row per metric of METRIC_NAMES)."""
+    summary = Summary.of(metrics)
     summary.status_counts = {STATUS_NAMES[k]: int(status[k]) for k in sorted(STATUS_NAMES)}
-    for m, name in enumerate(METRIC_NAMES):
+    for name in metrics:
+        m = METRIC_NAMES.index(name)
         count = int(moments[m, 0])
         summary.metrics[name] = MetricSummary(
             count=count, mean=float(moments[m, 1]), m2=float(moments[m, 2]),
@@ -203,7 +210,7 @@ def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarra
 @dataclass(frozen=True)
 class Backend:
     name: str
-    simulate: Callable            # (plan, seed, samples, threads, keep) -> (Summary, table | None)
+    simulate: Callable            # (plan, seed, samples, threads, keep, metrics) -> (Summary, table | None)
     evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
     sweep_evaluate: Callable      # (grid, start, stop, threads, out) -> outputs[n, N_OUTPUTS], medians
@@ -216,8 +223,8 @@ def _native_backend(name: str, core) -> Backend:
     the contracts of :mod:`inferonomics.cores.cbinding`."""
     return Backend(
         name,
-        lambda plan, seed, samples, threads, keep: native_simulate(
-            core.simulate, plan, seed, samples, threads, keep),
+        lambda plan, seed, samples, threads, keep, metrics=METRIC_NAMES: native_simulate(
+            core.simulate, plan, seed, samples, threads, keep, metrics=metrics),
         core.evaluate,
         lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n),
         core.sweep_evaluate, core.sweep_simulate)

@@ -127,9 +127,13 @@ def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
 
 
 def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
-             status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
+             fold: np.ndarray, status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
              keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
+    """Samples ``start .. stop-1`` in chunks of ``chunk``: adds to ``status`` and ``hist``, writes
+    ``chunk_moments``; only the metrics whose indices are in ``fold`` (int32, strictly ascending)
+    are folded."""
     _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
+                            *_arr("int32_t[]", fold),
                             *_arr("int64_t[]", status, writable=True),
                             *_arr("double[]", chunk_moments, writable=True),
                             *_arr("int64_t[]", hist, writable=True),

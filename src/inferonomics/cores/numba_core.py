@@ -20,6 +20,7 @@ from numba.extending import intrinsic
 
 from ..sampling.distributions import (AS241_CENTRAL, AS241_FAR_TAIL, AS241_NEAR_TAIL,
                                       SMALLEST_PROBABILITY, UNIFORM_MIN)
+from ..errors import CoreError
 from ..sampling.rng import seed_key
 from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT,
                              SKETCH_ZERO)
@@ -176,21 +177,46 @@ def horner(coefficients, x):
     return value
 
 
+AS241_SPLIT = 0.425   # the central region: |p - 0.5| <= AS241_SPLIT
+
+
 @_jit_inline
-def normal_quantile(p):
-    """AS241 without branches, as normal_quantile in csrc/inferonomics.c (coefficients shared with
-    the reference, sampling.distributions)."""
-    q = p - 0.5
+def normal_central(q):
     r = 0.180625 - q * q
-    central = horner(AS241_CENTRAL[0], r) * q / horner(AS241_CENTRAL[1], r)
+    return horner(AS241_CENTRAL[0], r) * q / horner(AS241_CENTRAL[1], r)
+
+
+@_jit_inline
+def normal_tail(p):
+    q = p - 0.5
     t = math.sqrt(-log_(p if q < 0.0 else 1.0 - p))
     a = t - 1.6
     b = t - 5.0
     near = horner(AS241_NEAR_TAIL[0], a) / horner(AS241_NEAR_TAIL[1], a)
     far = horner(AS241_FAR_TAIL[0], b) / horner(AS241_FAR_TAIL[1], b)
     tail = near if t <= 5.0 else far
-    tail = -tail if q < 0.0 else tail
-    return central if abs(q) <= 0.425 else tail
+    return -tail if q < 0.0 else tail
+
+
+@_jit_inline
+def normal_quantile(p):
+    """AS241 (coefficients shared with the reference, sampling.distributions), one value."""
+    q = p - 0.5
+    return normal_central(q) if abs(q) <= AS241_SPLIT else normal_tail(p)
+
+
+@_jit_inline
+def normal_quantiles(p, n, z, tails):
+    """z[j] = normal_quantile(p[j]) for j < n in two passes, as normal_quantiles in the C core: the
+    central region for every lane (vectorised), the tail only for the lanes outside it."""
+    for j in range(n):
+        z[j] = normal_central(p[j] - 0.5)
+    n_tail = 0
+    for j in range(n):
+        tails[n_tail] = j
+        n_tail += abs(p[j] - 0.5) > AS241_SPLIT
+    for i in range(n_tail):
+        z[tails[i]] = normal_tail(p[tails[i]])
 
 
 @_jit_inline
@@ -213,8 +239,13 @@ def gamma_variate(shape, skey, stream, first):
     return d
 
 
+CHOICE_UNROLLED = 16   # a choice with at most this many values is drawn branch-free
+
+
 @_jit
-def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
+def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out, u, z, tails):
+    """Column ``stream`` of a block, as draw_column in the C core (the reference's operations in
+    its order); ``u``, ``z`` (float64) and ``tails`` (int64) are scratch rows of BLOCK lanes."""
     if kind == KIND_FIXED:
         for j in range(n):
             out[j] = p[0]
@@ -223,25 +254,34 @@ def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
             out[j] = p[0] + (p[1] - p[0]) * uniform(skey[j], stream, 0)
     elif kind == KIND_NORMAL:
         for j in range(n):
-            out[j] = p[0] + p[1] * normal_quantile(uniform(skey[j], stream, 0))
-    elif kind == KIND_TRUNCNORM:
+            u[j] = uniform(skey[j], stream, 0)
+        normal_quantiles(u, n, z, tails)
         for j in range(n):
-            u = uniform(skey[j], stream, 0)
-            z = (-normal_quantile(clamp_probability(p[4] - u * (p[4] - p[5]))) if p[6] != 0.0
-                 else normal_quantile(clamp_probability(p[4] + u * (p[5] - p[4]))))
-            x = p[0] + p[1] * z
+            out[j] = p[0] + p[1] * z[j]
+    elif kind == KIND_TRUNCNORM:
+        mirrored = p[6] != 0.0   # drawn from the upper tail mirrored
+        for j in range(n):
+            v = uniform(skey[j], stream, 0)
+            u[j] = (clamp_probability(p[4] - v * (p[4] - p[5])) if mirrored
+                    else clamp_probability(p[4] + v * (p[5] - p[4])))
+        normal_quantiles(u, n, z, tails)
+        for j in range(n):
+            x = p[0] + p[1] * (-z[j] if mirrored else z[j])
             x = x if x > p[2] else p[2]
             out[j] = x if x < p[3] else p[3]
     elif kind == KIND_LOGNORMAL:
         for j in range(n):
-            out[j] = p[0] * exp_(p[1] * normal_quantile(uniform(skey[j], stream, 0)))
+            u[j] = uniform(skey[j], stream, 0)
+        normal_quantiles(u, n, z, tails)
+        for j in range(n):
+            out[j] = p[0] * exp_(p[1] * z[j])
     elif kind == KIND_TRIANG:
         width = p[2] - p[0]
         for j in range(n):
-            u = uniform(skey[j], stream, 0)
-            lower = p[0] + math.sqrt(u * width * (p[1] - p[0]))
-            upper = p[2] - math.sqrt((1.0 - u) * width * (p[2] - p[1]))
-            out[j] = p[0] if width == 0.0 else (lower if u * width < p[1] - p[0] else upper)
+            v = uniform(skey[j], stream, 0)
+            lower = v * width < p[1] - p[0]
+            root = math.sqrt(v * width * (p[1] - p[0]) if lower else (1.0 - v) * width * (p[2] - p[1]))
+            out[j] = p[0] if width == 0.0 else (p[0] + root if lower else p[2] - root)
     elif kind == KIND_PERT:
         for j in range(n):
             g1 = gamma_variate(p[2], skey[j], stream, 0)
@@ -249,16 +289,30 @@ def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out):
             out[j] = p[0] + (p[1] - p[0]) * g1 / (g1 + g2)
     elif kind == KIND_CHOICE:
         offset, count = int(p[0]), int(p[1])
-        for j in range(n):
-            target = uniform(skey[j], stream, 0) * p[2]
-            cumulative = 0.0
-            value = choice_values[offset + count - 1]
+        if count <= CHOICE_UNROLLED:
+            # The number of running weights at or below the target (see the C core).
+            cumulative = z[:count]
+            running = 0.0
             for c in range(count):
-                cumulative += choice_weights[offset + c]
-                if target < cumulative:
-                    value = choice_values[offset + c]
-                    break
-            out[j] = value
+                running += choice_weights[offset + c]
+                cumulative[c] = running
+            for j in range(n):
+                target = uniform(skey[j], stream, 0) * p[2]
+                k = 0
+                for c in range(count - 1):
+                    k += target >= cumulative[c]
+                out[j] = choice_values[offset + k]
+        else:
+            for j in range(n):
+                target = uniform(skey[j], stream, 0) * p[2]
+                cumulative = 0.0
+                value = choice_values[offset + count - 1]
+                for c in range(count):
+                    cumulative += choice_weights[offset + c]
+                    if target < cumulative:
+                        value = choice_values[offset + c]
+                        break
+                out[j] = value
     else:
         for j in range(n):
             out[j] = np.nan
@@ -287,12 +341,16 @@ def fill_fixed(kinds, params, x):
 
 @_jit
 def draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x):
+    u = np.empty(BLOCK)   # scratch rows of draw_column (three allocations a block: negligible)
+    z = np.empty(BLOCK)
+    tails = np.empty(BLOCK, dtype=np.int64)
     for j in range(n):
         skey[j] = sample_key(key, i0 + j)
     for s in range(N_INPUTS):
         if kinds[s] == KIND_FIXED:
             continue
-        draw_column(kinds[s], params[s], choice_values, choice_weights, skey, INPUT_STREAM[s], n, x[s])
+        draw_column(kinds[s], params[s], choice_values, choice_weights, skey, INPUT_STREAM[s], n, x[s],
+                    u, z, tails)
         if integer[s]:
             for j in range(n):
                 x[s, j] = np.floor(x[s, j] + 0.5)
@@ -707,10 +765,15 @@ def sketch_index(v):
     return SKETCH_ZERO - m if v < 0.0 else SKETCH_ZERO + m
 
 
+FOLD_LANES = 8   # lanes of the moment sums, as FOLD_LANES in the C core
+ALL_METRICS = np.arange(N_METRICS, dtype=np.int32)   # a sweep point's summary has every metric
+
+
 @_jit
-def fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status):
-    """Fold the feasible samples of a block into the chunk's moments (shifted sums, as in the C
-    core) and the histograms."""
+def fold_block(y, n, ok, idx, lanes, fold, count, shift, s1, s2, mn, mx, hist, status):
+    """Fold the feasible samples of a block into the chunk's moments (shifted sums in FOLD_LANES
+    lanes added in lane order, as in the C core) and the histograms, for the metrics ``fold``
+    only; ``lanes`` is a (4, FOLD_LANES) scratch array."""
     feasible = 0
     for j in range(n):
         st = int(y[0, j])
@@ -719,23 +782,42 @@ def fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status):
         feasible += st == 0
     if feasible == 0:
         return
-    for m in range(N_METRICS):
+    whole = (n + FOLD_LANES - 1) // FOLD_LANES * FOLD_LANES
+    for j in range(n, whole):
+        ok[j] = False   # lanes past the block's end count as infeasible
+    la, lb, llo, lhi = lanes[0], lanes[1], lanes[2], lanes[3]
+    for m in fold:
         v = y[m + 1]
         if count[m] == 0:
             for j in range(n):
                 if ok[j]:
                     shift[m] = v[j]
                     break
-        a = 0.0
-        b = 0.0
-        lo = np.inf
-        hi = -np.inf
-        for j in range(n):
-            d = v[j] - shift[m] if ok[j] else 0.0
-            a += d
-            b += d * d
-            lo = v[j] if ok[j] & (v[j] < lo) else lo
-            hi = v[j] if ok[j] & (v[j] > hi) else hi
+        sh = shift[m]
+        la[:] = 0.0
+        lb[:] = 0.0
+        llo[:] = np.inf
+        lhi[:] = -np.inf
+        for j0 in range(0, whole, FOLD_LANES):
+            for k in range(FOLD_LANES):
+                x = v[j0 + k]
+                good = ok[j0 + k]
+                d = x - sh if good else 0.0
+                la[k] += d
+                lb[k] += d * d
+                xl = x if good else np.inf
+                xh = x if good else -np.inf
+                llo[k] = xl if xl < llo[k] else llo[k]
+                lhi[k] = xh if xh > lhi[k] else lhi[k]
+        a = la[0]
+        b = lb[0]
+        lo = llo[0]
+        hi = lhi[0]
+        for k in range(1, FOLD_LANES):
+            a += la[k]
+            b += lb[k]
+            lo = llo[k] if llo[k] < lo else lo
+            hi = lhi[k] if lhi[k] > hi else hi
         count[m] += feasible
         s1[m] += a
         s2[m] += b
@@ -758,14 +840,15 @@ def fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status):
 
 @_jit
 def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, start, stop, chunk,
-                    first_chunk, last_chunk, status, chunk_moments, hist, keep_inputs,
+                    fold, first_chunk, last_chunk, status, chunk_moments, hist, keep_inputs,
                     keep_outputs, keep):
     """Chunks ``first_chunk .. last_chunk-1`` of the span ``start .. stop``; ``chunk_moments`` rows
-    are indexed by chunk within the span."""
+    are indexed by chunk within the span; only the metrics ``fold`` are folded."""
     w, x, y = workspace()
     skey = np.empty(BLOCK, dtype=np.uint64)
     ok = np.empty(BLOCK, dtype=np.bool_)
     idx = np.empty(BLOCK, dtype=np.int64)
+    lanes = np.empty((4, FOLD_LANES))
     fill_fixed(kinds, params, x)
     count = np.zeros(N_METRICS, dtype=np.int64)
     shift = np.zeros(N_METRICS)
@@ -784,7 +867,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
             if keep:
                 keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
-            fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, status)
+            fold_block(y, n, ok, idx, lanes, fold, count, shift, s1, s2, mn, mx, hist, status)
         write_moments(count, shift, s1, s2, mn, mx, chunk_moments[c])
 
 
@@ -915,6 +998,7 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
     skey = np.empty(BLOCK, dtype=np.uint64)
     ok = np.empty(BLOCK, dtype=np.bool_)
     idx = np.empty(BLOCK, dtype=np.int64)
+    lanes = np.empty((4, FOLD_LANES))
     hist = np.zeros((N_METRICS, SKETCH_BUCKETS + 1), dtype=np.int64)
     kinds = kinds0.copy()
     params = params0.copy()
@@ -950,7 +1034,7 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
                 n = min(BLOCK, hi - i0)
                 draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
                 evaluate_block(w)
-                fold_block(y, n, ok, idx, count, shift, s1, s2, mn, mx, hist, st)
+                fold_block(y, n, ok, idx, lanes, ALL_METRICS, count, shift, s1, s2, mn, mx, hist, st)
             write_moments(count, shift, s1, s2, mn, mx, part)
             for m in range(N_METRICS):
                 merge_moments(acc[m], part[m])
@@ -1038,12 +1122,17 @@ _EMPTY_KEEP = np.empty((0, 0))
 
 
 def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
-             status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
+             fold: np.ndarray, status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
              keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
     """Same contract as :func:`inferonomics.cores.cbinding.simulate`."""
     n_chunks = -(-(stop - start) // chunk)
     keep = keep_inputs is not None
-    args = _plan_args(plan) + (_key(seed), start, stop, chunk)
+    fold = np.asarray(fold, dtype=np.int32)
+    if fold.ndim != 1 or fold.size > N_METRICS or (fold.size and (
+            fold.min() < 0 or fold.max() >= N_METRICS or np.any(np.diff(fold) <= 0))):
+        raise CoreError(f"numba core simulate refused the call: fold must list strictly ascending "
+                        f"metric indices below {N_METRICS}")
+    args = _plan_args(plan) + (_key(seed), start, stop, chunk, fold)
     groups = _split(n_chunks, threads)
     # One status vector and histogram per group: integer counts, summed afterwards in any order.
     # Each histogram row has a spare last slot that absorbs infeasible samples (see fold_block).

@@ -190,14 +190,23 @@ class Summary:
     metrics: dict[str, MetricSummary] = field(
         default_factory=lambda: {name: MetricSummary() for name in METRIC_NAMES})
 
+    @classmethod
+    def of(cls, metrics=METRIC_NAMES) -> "Summary":
+        """An empty summary of the named metrics only (all of them by default)."""
+        return cls(metrics={name: MetricSummary() for name in metrics})
+
     def add(self, outputs: Outputs) -> None:
         self.status_counts[STATUS_NAMES[outputs.status]] += 1
         if outputs.status != STATUS_OK:
             return
-        for name in METRIC_NAMES:
-            self.metrics[name].add(getattr(outputs, name))
+        for name, metric in self.metrics.items():
+            metric.add(getattr(outputs, name))
 
     def merge(self, other: "Summary") -> "Summary":
+        if set(other.metrics) != set(self.metrics):
+            raise ScenarioError("metrics", "cannot merge summaries of different metrics: "
+                                f"{', '.join(sorted(self.metrics))} and "
+                                f"{', '.join(sorted(other.metrics))}")
         for name, c in other.status_counts.items():
             self.status_counts[name] += c
         for name, m in other.metrics.items():
@@ -223,6 +232,10 @@ class Summary:
         return {k: v for k, v in self.status_counts.items() if k != STATUS_NAMES[STATUS_OK]}
 
     def __getitem__(self, metric: str) -> MetricSummary:
+        if isinstance(metric, str) and metric in METRIC_NAMES and metric not in self.metrics:
+            raise ScenarioError("metrics", f"{metric} was not summarised: this run folded only "
+                                f"{', '.join(self.metrics)}; add it to simulate(..., metrics=[...]) "
+                                "or leave metrics out for all of them")
         if not isinstance(metric, str) or metric not in self.metrics:
             raise ScenarioError("metric", f"unknown metric {printable(repr(metric))}"
                                 f"{suggest(str(metric), self.metrics)}; one of {', '.join(self.metrics)}")

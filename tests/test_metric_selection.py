@@ -1,0 +1,73 @@
+"""simulate(..., metrics=[...]) and ``run --metrics``: only the named metrics are summarised, each
+exactly as in a run of every metric, on every backend."""
+
+import json
+import os
+
+import pytest
+
+import inferonomics
+from inferonomics.cli import main
+from inferonomics.cores import backends
+from inferonomics.errors import ScenarioError
+
+EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "examples", "llama-2-70b-h100-fp8.toml")
+CHOSEN = ["usd_per_mtok", "ttft_s", "tpot_s", "joules_per_token", "gco2_per_mtok", "tokens_per_s"]
+BACKENDS = [b for b in backends.BACKENDS if backends.unavailable_reason(b) is None]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_selected_metrics_equal_those_of_a_full_run_bit_for_bit(backend):
+    samples = 300 if backend == "reference" else 20_000
+    full = inferonomics.simulate(EXAMPLE, samples=samples, seed=4, backend=backend, threads=2)
+    part = inferonomics.simulate(EXAMPLE, samples=samples, seed=4, backend=backend, threads=2,
+                                 metrics=list(reversed(CHOSEN)))
+    summary = part.summary()
+    assert list(summary.metrics) == list(reversed(CHOSEN))      # in the order asked for
+    assert summary.status_counts == full.summary().status_counts
+    for name in CHOSEN:
+        assert summary[name].to_dict() == full.summary()[name].to_dict()
+        assert summary[name].sketch == full.summary()[name].sketch
+
+
+def test_a_metric_left_out_is_refused_by_name_not_reported_empty():
+    result = inferonomics.simulate(EXAMPLE, samples=1000, metrics=["ttft_s"])
+    with pytest.raises(ScenarioError, match="usd_per_mtok was not summarised.*ttft_s"):
+        result.summary()["usd_per_mtok"]
+    assert set(result.to_dict()["metrics"]) == {"ttft_s"}
+
+
+@pytest.mark.parametrize("bad, message", [
+    (["usd_per_mtk"], "unknown metric 'usd_per_mtk' .*did you mean: usd_per_mtok"),
+    ([], "at least one"),
+    ([3], "unknown metric 3"),
+])
+def test_an_unknown_or_empty_selection_is_refused_before_running(bad, message):
+    with pytest.raises(ScenarioError, match=message):
+        inferonomics.simulate(EXAMPLE, samples=10, metrics=bad)
+
+
+def test_a_metric_named_twice_is_summarised_once():
+    result = inferonomics.simulate(EXAMPLE, samples=100, metrics=["ttft_s", "ttft_s"])
+    assert list(result.summary().metrics) == ["ttft_s"]
+
+
+def test_summaries_of_different_metrics_do_not_merge():
+    a = inferonomics.simulate(EXAMPLE, samples=100, metrics=["ttft_s"]).summary()
+    b = inferonomics.simulate(EXAMPLE, samples=100, metrics=["tpot_s"]).summary()
+    with pytest.raises(ScenarioError, match="different metrics"):
+        a.merge(b)
+
+
+def test_run_prints_only_the_chosen_metrics(capsys):
+    assert main(["run", EXAMPLE, "--samples", "2000", "--metrics", "tpot_s,usd_per_mtok"]) == 0
+    rows = [line.split()[0] for line in capsys.readouterr().out.splitlines()[-2:]]
+    assert rows == ["tpot_s", "usd_per_mtok"]
+    assert main(["run", EXAMPLE, "--samples", "2000", "--metrics", "ttft_s", "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["metrics"]) == {"ttft_s"}
+
+
+def test_run_refuses_an_unknown_metric_with_one_line(capsys):
+    assert main(["run", EXAMPLE, "--samples", "10", "--metrics", "ttft,usd_per_mtok"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown metric 'ttft'" in err

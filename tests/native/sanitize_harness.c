@@ -25,8 +25,14 @@ static void read_all(void *p, size_t size, size_t n) {
 
 #include "hostile.h"   /* failures, EXPECT, plan_args, PLAN */
 
+/* Fold every metric (exact-size heap array, filled in main). */
+static int32_t *fold_all;
+#define FOLD fold_all, INF_N_METRICS
+
 int main(void) {
     int64_t n_choice, n, has_choice;
+    fold_all = malloc(sizeof(int32_t) * INF_N_METRICS);
+    for (int m = 0; m < INF_N_METRICS; m++) fold_all[m] = m;
     uint64_t seed;
     int32_t kinds[INF_N_INPUTS], integer[INF_N_INPUTS];
     double params[N_PARAMS];
@@ -56,7 +62,7 @@ int main(void) {
     double *out2 = malloc(sizeof(double) * (size_t)out_len);
     double *drawn = malloc(sizeof(double) * (size_t)in_len);
 
-    int rc = inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, status, INF_N_STATUS, moments,
+    int rc = inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, status, INF_N_STATUS, moments,
                           moments_len, hist, hist_len, in, in_len, out, out_len);
     if (rc != INF_OK) { fprintf(stderr, "simulate rc=%d\n", rc); return 4; }
     rc = inf_evaluate(in, in_len, n, out2, out_len, 2);
@@ -79,7 +85,7 @@ int main(void) {
         EXPECT(INF_E_LENGTH, inf_evaluate(in, INF_N_INPUTS, huge[i], out2, INF_N_OUTPUTS, 1));
         EXPECT(huge[i] > INF_MAX_INDEX ? INF_E_ARGUMENT : INF_E_LENGTH,
                inf_draw_inputs(PLAN(plan), seed, 0, huge[i], drawn, INF_N_INPUTS));
-        EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, huge[i], chunk, 1, status,
+        EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, huge[i], chunk, 1, FOLD, status,
                                             INF_N_STATUS, moments, moments_len, hist, hist_len,
                                             in, INF_N_INPUTS, out, INF_N_OUTPUTS));
     }
@@ -88,11 +94,11 @@ int main(void) {
     /* Indices at the documented limit and a chunk of INT64_MAX work, without overflowing. */
     EXPECT(INF_OK, inf_draw_only(PLAN(plan), seed, INF_MAX_INDEX - 3, INF_MAX_INDEX, 1, &checksum));
     EXPECT(INF_OK, inf_draw_inputs(PLAN(plan), seed, INF_MAX_INDEX - 1, 1, drawn, in_len));
-    EXPECT(INF_OK, inf_simulate(PLAN(plan), seed, INF_MAX_INDEX - 5, INF_MAX_INDEX, INT64_MAX, 1, status,
+    EXPECT(INF_OK, inf_simulate(PLAN(plan), seed, INF_MAX_INDEX - 5, INF_MAX_INDEX, INT64_MAX, 1, FOLD, status,
                                 INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
-    EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, INF_MAX_INDEX, INF_MAX_INDEX + 1, 1, 1, status,
+    EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, INF_MAX_INDEX, INF_MAX_INDEX + 1, 1, 1, FOLD, status,
                                         INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
-    EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 5, 4, chunk, 1, status, INF_N_STATUS,
+    EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 5, 4, chunk, 1, FOLD, status, INF_N_STATUS,
                                         moments, moments_len, hist, hist_len, 0, 0, 0, 0));
 
     /* Every array one element short, then NULL. */
@@ -104,7 +110,7 @@ int main(void) {
     EXPECT(INF_E_NULL, inf_draw_inputs(PLAN(plan), seed, 0, n, NULL, in_len));
     EXPECT(INF_E_NULL, inf_draw_only(PLAN(plan), seed, 0, n, 1, NULL));
 #define SIMULATE(st, st_len, mo, mo_len, h, h_len, ki, ki_len, ko, ko_len)                        \
-    inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, st, st_len, mo, mo_len, h, h_len, ki, ki_len, \
+    inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, st, st_len, mo, mo_len, h, h_len, ki, ki_len, \
                  ko, ko_len)
     EXPECT(INF_E_LENGTH, SIMULATE(status, INF_N_STATUS - 1, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
     EXPECT(INF_E_LENGTH, SIMULATE(status, INF_N_STATUS, moments, moments_len - 1, hist, hist_len, 0, 0, 0, 0));
@@ -117,6 +123,20 @@ int main(void) {
     EXPECT(INF_E_NULL, SIMULATE(status, INF_N_STATUS, moments, moments_len, NULL, hist_len, 0, 0, 0, 0));
     EXPECT(INF_E_NULL, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len, NULL, in_len, 0, 0));
     EXPECT(INF_E_NULL, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, NULL, out_len));
+    /* The metric list: NULL with a length, read past its length, out of range, not ascending. */
+    EXPECT(INF_E_NULL, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, NULL, 1, status, INF_N_STATUS,
+                                    moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+    EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, fold_all, INF_N_METRICS + 1,
+                                        status, INF_N_STATUS, moments, moments_len, hist, hist_len,
+                                        0, 0, 0, 0));
+    fold_all[1] = fold_all[0];
+    EXPECT(INF_E_ARGUMENT, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+    fold_all[1] = INF_N_METRICS;
+    EXPECT(INF_E_ARGUMENT, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+    fold_all[1] = 1;
+    /* A selection folds in bounds: the last metric alone. */
+    EXPECT(INF_OK, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, fold_all + INF_N_METRICS - 1, 1,
+                                status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
 
     /* Each plan array spoilt in turn, through every entry point that reads a plan. The choice
      * tables are read only when a choice input indexes them. */
@@ -126,11 +146,12 @@ int main(void) {
         const plan_args p = spoilt[i].plan;
         EXPECT(spoilt[i].want, inf_draw_inputs(PLAN(p), seed, 0, n, drawn, in_len));
         EXPECT(spoilt[i].want, inf_draw_only(PLAN(p), seed, 0, n, 1, &checksum));
-        EXPECT(spoilt[i].want, inf_simulate(PLAN(p), seed, 0, n, chunk, 1, status, INF_N_STATUS,
+        EXPECT(spoilt[i].want, inf_simulate(PLAN(p), seed, 0, n, chunk, 1, FOLD, status, INF_N_STATUS,
                                             moments, moments_len, hist, hist_len, 0, 0, 0, 0));
     }
 
     free(cv); free(cw); free(moments); free(hist); free(in); free(out); free(out2); free(drawn);
+    free(fold_all);
     if (failures) { fprintf(stderr, "%d hostile calls were not refused\n", failures); return 6; }
     return 0;
 }

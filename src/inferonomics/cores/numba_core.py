@@ -766,14 +766,95 @@ def sketch_index(v):
 
 
 FOLD_LANES = 8   # lanes of the moment sums, as FOLD_LANES in the C core
+
+
+@_jit_inline
+def lane_sums(v, ok, whole, sh):
+    """Sum of v[j] - sh and of its square, min and max of v[j], over the lanes j < whole with
+    ok[j], as the C core's fold: lane k takes every FOLD_LANES-th sample from k and the lanes are
+    added in lane order. Written out as eight scalars: numba's arrays are heap memory LLVM cannot
+    keep in registers, and one running sum is a chain of dependent additions."""
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+    b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0.0
+    l0 = l1 = l2 = l3 = l4 = l5 = l6 = l7 = np.inf
+    h0 = h1 = h2 = h3 = h4 = h5 = h6 = h7 = -np.inf
+    for j in range(0, whole, FOLD_LANES):
+        x, g = v[j], ok[j]
+        d = x - sh if g else 0.0
+        a0 += d
+        b0 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l0 = xl if xl < l0 else l0
+        h0 = xh if xh > h0 else h0
+        x, g = v[j + 1], ok[j + 1]
+        d = x - sh if g else 0.0
+        a1 += d
+        b1 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l1 = xl if xl < l1 else l1
+        h1 = xh if xh > h1 else h1
+        x, g = v[j + 2], ok[j + 2]
+        d = x - sh if g else 0.0
+        a2 += d
+        b2 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l2 = xl if xl < l2 else l2
+        h2 = xh if xh > h2 else h2
+        x, g = v[j + 3], ok[j + 3]
+        d = x - sh if g else 0.0
+        a3 += d
+        b3 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l3 = xl if xl < l3 else l3
+        h3 = xh if xh > h3 else h3
+        x, g = v[j + 4], ok[j + 4]
+        d = x - sh if g else 0.0
+        a4 += d
+        b4 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l4 = xl if xl < l4 else l4
+        h4 = xh if xh > h4 else h4
+        x, g = v[j + 5], ok[j + 5]
+        d = x - sh if g else 0.0
+        a5 += d
+        b5 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l5 = xl if xl < l5 else l5
+        h5 = xh if xh > h5 else h5
+        x, g = v[j + 6], ok[j + 6]
+        d = x - sh if g else 0.0
+        a6 += d
+        b6 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l6 = xl if xl < l6 else l6
+        h6 = xh if xh > h6 else h6
+        x, g = v[j + 7], ok[j + 7]
+        d = x - sh if g else 0.0
+        a7 += d
+        b7 += d * d
+        xl = x if g else np.inf
+        xh = x if g else -np.inf
+        l7 = xl if xl < l7 else l7
+        h7 = xh if xh > h7 else h7
+    a = ((((((a0 + a1) + a2) + a3) + a4) + a5) + a6) + a7
+    b = ((((((b0 + b1) + b2) + b3) + b4) + b5) + b6) + b7
+    lo = min(min(min(min(min(min(min(l0, l1), l2), l3), l4), l5), l6), l7)
+    hi = max(max(max(max(max(max(max(h0, h1), h2), h3), h4), h5), h6), h7)
+    return a, b, lo, hi
 ALL_METRICS = np.arange(N_METRICS, dtype=np.int32)   # a sweep point's summary has every metric
 
 
 @_jit
-def fold_block(y, n, ok, idx, lanes, fold, count, shift, s1, s2, mn, mx, hist, status):
-    """Fold the feasible samples of a block into the chunk's moments (shifted sums in FOLD_LANES
-    lanes added in lane order, as in the C core) and the histograms, for the metrics ``fold``
-    only; ``lanes`` is a (4, FOLD_LANES) scratch array."""
+def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
+    """Fold the feasible samples of a block into the chunk's moments (shifted sums, see
+    lane_sums) and the histograms, for the metrics ``fold`` only."""
     feasible = 0
     for j in range(n):
         st = int(y[0, j])
@@ -785,7 +866,6 @@ def fold_block(y, n, ok, idx, lanes, fold, count, shift, s1, s2, mn, mx, hist, s
     whole = (n + FOLD_LANES - 1) // FOLD_LANES * FOLD_LANES
     for j in range(n, whole):
         ok[j] = False   # lanes past the block's end count as infeasible
-    la, lb, llo, lhi = lanes[0], lanes[1], lanes[2], lanes[3]
     for m in fold:
         v = y[m + 1]
         if count[m] == 0:
@@ -793,31 +873,7 @@ def fold_block(y, n, ok, idx, lanes, fold, count, shift, s1, s2, mn, mx, hist, s
                 if ok[j]:
                     shift[m] = v[j]
                     break
-        sh = shift[m]
-        la[:] = 0.0
-        lb[:] = 0.0
-        llo[:] = np.inf
-        lhi[:] = -np.inf
-        for j0 in range(0, whole, FOLD_LANES):
-            for k in range(FOLD_LANES):
-                x = v[j0 + k]
-                good = ok[j0 + k]
-                d = x - sh if good else 0.0
-                la[k] += d
-                lb[k] += d * d
-                xl = x if good else np.inf
-                xh = x if good else -np.inf
-                llo[k] = xl if xl < llo[k] else llo[k]
-                lhi[k] = xh if xh > lhi[k] else lhi[k]
-        a = la[0]
-        b = lb[0]
-        lo = llo[0]
-        hi = lhi[0]
-        for k in range(1, FOLD_LANES):
-            a += la[k]
-            b += lb[k]
-            lo = llo[k] if llo[k] < lo else lo
-            hi = lhi[k] if lhi[k] > hi else hi
+        a, b, lo, hi = lane_sums(v, ok, whole, shift[m])
         count[m] += feasible
         s1[m] += a
         s2[m] += b
@@ -848,7 +904,6 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     skey = np.empty(BLOCK, dtype=np.uint64)
     ok = np.empty(BLOCK, dtype=np.bool_)
     idx = np.empty(BLOCK, dtype=np.int64)
-    lanes = np.empty((4, FOLD_LANES))
     fill_fixed(kinds, params, x)
     count = np.zeros(N_METRICS, dtype=np.int64)
     shift = np.zeros(N_METRICS)
@@ -867,7 +922,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
             if keep:
                 keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
-            fold_block(y, n, ok, idx, lanes, fold, count, shift, s1, s2, mn, mx, hist, status)
+            fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status)
         write_moments(count, shift, s1, s2, mn, mx, chunk_moments[c])
 
 
@@ -998,7 +1053,6 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
     skey = np.empty(BLOCK, dtype=np.uint64)
     ok = np.empty(BLOCK, dtype=np.bool_)
     idx = np.empty(BLOCK, dtype=np.int64)
-    lanes = np.empty((4, FOLD_LANES))
     hist = np.zeros((N_METRICS, SKETCH_BUCKETS + 1), dtype=np.int64)
     kinds = kinds0.copy()
     params = params0.copy()
@@ -1012,15 +1066,15 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
     mx = np.empty(N_METRICS)
     part = np.empty((N_METRICS, 5))
     fill_fixed(kinds0, params0, x)   # inputs no group owns keep the base plan's fixed values
-    lanes = min(samples, BLOCK)
+    used = min(samples, BLOCK)   # the lanes a point's blocks use
     for p in range(start, stop):
         grid_rows(radix, owned_offset, row_offset, p, rows)
         for i in range(n_owned):
             s = owned_param[i]
             kinds[s] = table_kinds[rows[i]]
             params[s, :] = table_params[rows[i]]
-            if kinds[s] == KIND_FIXED:   # only the lanes a point's blocks use
-                x[s, :lanes] = params[s, 0]
+            if kinds[s] == KIND_FIXED:
+                x[s, :used] = params[s, 0]
         st = status[p - start]
         st[:] = 0
         acc = moments[p - start]
@@ -1034,7 +1088,7 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
                 n = min(BLOCK, hi - i0)
                 draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, x)
                 evaluate_block(w)
-                fold_block(y, n, ok, idx, lanes, ALL_METRICS, count, shift, s1, s2, mn, mx, hist, st)
+                fold_block(y, n, ok, idx, ALL_METRICS, count, shift, s1, s2, mn, mx, hist, st)
             write_moments(count, shift, s1, s2, mn, mx, part)
             for m in range(N_METRICS):
                 merge_moments(acc[m], part[m])

@@ -1,21 +1,26 @@
-"""Throughput, memory and start-up of inferonomics on this machine, against the issue's targets.
+"""Core speed on this machine, against the targets of the core-speed issue, in one run.
 
 Usage::
 
     python benchmarks/run_benchmarks.py [--quick]
 
-One run prints, as medians of several repetitions (5; 3 with ``--quick``):
+Every figure is a median of several repetitions (5; 3 with ``--quick``) and every target is a
+ratio of two figures measured in this run, so a noisy shared machine moves both sides together:
 
-1. a 2-thread scaling probe (the C ``draw_only`` floor with 1 and 2 threads): on a shared 2-core
-   VM the second core is sometimes starved, and every 2-thread figure below is then meaningless;
-2. samples/s of each native core at 10**7 samples with 1 and 2 threads, of the reference at 20000
-   samples, and of numpy's Philox drawing only the raw uniforms of the same samples;
-3. the ratios the issue sets targets for, each with PASS / FALL SHORT;
-4. peak RSS of a fresh process running the C core at 10**6 and 10**8 samples;
-5. time to a first result in a fresh process with numba's on-disk cache warm.
+1. the machine: usable CPUs and the load average before measuring, and a 2-thread probe (the C
+   ``draw_only`` floor with 1 and 2 threads): when the second vCPU is busy, every 2-thread figure
+   below is meaningless and the script says so;
+2. per scenario (the bundled example; Mixtral 8x7B MoE on 2x H100 with ``batch`` a choice of
+   8/16/32/64), per native core: ``simulate`` on 1 thread with every metric and with 6 selected,
+   on 2 threads, and the core's ``draw_only`` floor; numpy's Philox drawing the same number of
+   uniforms per sample on 1 thread; the pure-Python reference;
+3. ``evaluate_batch`` on 10**6 explicit rows against the kernel's own time for those rows, and
+   the deterministic sweep kernel's grid points/s;
+4. the targets, each with PASS / FALL SHORT;
+5. peak RSS of a fresh process at 10**6 and 10**8 samples (memory must not grow with samples);
+6. time to a first result in a fresh process with numba's on-disk cache warm.
 
-The asv suite (``benchmarks/bench_simulate.py``) tracks the same quantities across commits; this
-script is the quick, one-screen answer to "does this build meet the targets here".
+The asv suite (``benchmarks/bench_simulate.py``) tracks the same quantities across commits.
 """
 
 import os
@@ -29,6 +34,7 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+import tomllib  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -36,24 +42,47 @@ import numpy as np  # noqa: E402
 import inferonomics  # noqa: E402
 from inferonomics.cores import encoding  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "llama-2-70b-h100-fp8.toml"
 SEED = 0
-NATIVE_SAMPLES = 10**7
-REFERENCE_SAMPLES = 20_000
+NATIVE_SAMPLES = 4 * 10**6
+QUICK_SAMPLES = 2 * 10**6
+REFERENCE_SAMPLES = 5000
 WARMUP_SAMPLES = 1000
+EVALUATE_ROWS = 10**6
+SWEEP_POINTS = 1 << 21
 MEMORY_SAMPLES = (10**6, 10**8)
 FIRST_RESULT_SAMPLES = 1000
 
-# Targets from the issue.
-TARGET_SAMPLES_PER_S = 100e6       # per core, 2 threads
-TARGET_VS_NUMPY = 3.0              # >= 3x numpy Philox uniforms alone
-TARGET_VS_REFERENCE = 1000.0       # >= 1000x the pure-Python reference
-TARGET_VS_FLOOR = 2.0              # full model <= 2x the draw-only floor
-TARGET_MEMORY_GROWTH_MB = 50.0     # 10**6 -> 10**8 samples
-TARGET_FIRST_RESULT_S = 1.0        # beyond interpreter + import
-SCALING_WARNING = 1.5              # 2 threads should give at least this over 1
+SELECTED_METRICS = ["usd_per_mtok", "ttft_s", "tpot_s", "joules_per_token", "gco2_per_mtok",
+                    "tokens_per_s"]
+"""The 6 metrics of the 'metrics selected' figure: what a cost-and-latency study reads."""
+
+# Targets of the core-speed issue (ratios measured in one run).
+TARGET_VS_PHILOX = 0.9            # each core, 1 thread, every metric, >= this x numpy Philox
+TARGET_VS_PHILOX_SELECTED = 1.3   # the same with 6 metrics selected
+TARGET_TWO_THREADS = 1.85         # 2 threads over 1
+TARGET_MOE_VS_EXAMPLE = 0.75      # the MoE scenario's rate over the example's
+TARGET_NUMBA_VS_C = 1.3           # C's rate over numba's, at most
+TARGET_MODEL_FOLD_VS_DRAW = 2.5   # (simulate - draw_only) / draw_only, at most
+TARGET_BATCH_VS_KERNEL = 1.5      # evaluate_batch over the kernel on the same rows, at most
+TARGET_SWEEP_POINTS = 10e6        # deterministic sweep grid points/s, 2 threads
+TARGET_MEMORY_GROWTH_MB = 50.0    # 10**6 -> 10**8 samples
+TARGET_FIRST_RESULT_S = 1.0       # beyond interpreter + import
+TARGET_FLOAT32 = 2.0              # float32 over float64 rate (not built: see README)
+SCALING_WARNING = 1.5             # 2 threads should give at least this over 1
 
 CHILD_ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+
+
+def moe_scenario():
+    """The issue's MoE case: the example's priors on Mixtral 8x7B, 2x H100, batch a choice."""
+    raw = tomllib.loads(EXAMPLE.read_text())
+    raw["name"] = "Mixtral 8x7B on 2x H100, fp8, batch a choice of 8/16/32/64"
+    raw["model"] = {"id": "mixtral-8x7b"}
+    raw["hardware"] = {"id": "h100-sxm", "count": 2}
+    raw["workload"]["batch"] = {"dist": "choice", "values": [8, 16, 32, 64]}
+    return inferonomics.load_scenario(raw)
 
 
 def median_seconds(fn, reps):
@@ -77,7 +106,7 @@ def verdict(ok):
 
 
 def rate(x):
-    """samples/s in a fixed-width human form."""
+    """A per-second rate in a fixed-width human form."""
     for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if x >= scale:
             return f"{x / scale:8.2f} {suffix}/s"
@@ -90,21 +119,6 @@ def section(title):
     print("-" * len(title))
 
 
-def header(backends):
-    try:
-        import numba
-        numba_version = numba.__version__
-    except ImportError:
-        numba_version = "not installed"
-    print("inferonomics benchmarks")
-    print(f"  machine   : {platform.platform()} ({platform.machine()}), python {platform.python_version()}")
-    print(f"  cpus      : {cpus()} usable (sched_getaffinity), {os.cpu_count()} online")
-    print(f"  versions  : inferonomics {inferonomics.__version__}, numpy {np.__version__}, "
-          f"numba {numba_version}")
-    print("  backends  : " + ", ".join(f"{k}={v}" for k, v in backends.items()))
-    print(f"  scenario  : {EXAMPLE.relative_to(EXAMPLE.parents[1])}")
-
-
 def core_module(backend):
     if backend == "c":
         from inferonomics.cores import cbinding
@@ -113,91 +127,179 @@ def core_module(backend):
     return numba_core
 
 
-def scaling_probe(native, encoded, reps):
-    section("1. two-thread scaling probe (draw_only floor, 10**7 samples)")
+def header(backends):
+    import numba
+    print("inferonomics core benchmarks")
+    print(f"  machine   : {platform.platform()} ({platform.machine()}), python "
+          f"{platform.python_version()}")
+    try:
+        load = open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        load = ["?"] * 3
+    print(f"  cpus      : {cpus()} usable, {os.cpu_count()} online; load average before "
+          f"measuring {' '.join(load)} (1, 5, 15 min)")
+    print(f"  versions  : inferonomics {inferonomics.__version__}, numpy {np.__version__}, "
+          f"numba {numba.__version__}")
+    print("  backends  : " + ", ".join(f"{k}={v}" for k, v in backends.items()))
+
+
+def scaling_probe(native, encoded, samples, reps):
+    section("1. two-thread probe (C draw_only floor)")
     if not native:
-        print("  skipped: no native core available")
+        print("  skipped: no native core")
         return None
-    backend = native[0]
-    core = core_module(backend)
-    core.draw_only(encoded, SEED, WARMUP_SAMPLES, 1)
+    core = core_module(native[0])
     core.draw_only(encoded, SEED, WARMUP_SAMPLES, 2)
-    t1 = median_seconds(lambda: core.draw_only(encoded, SEED, NATIVE_SAMPLES, 1), reps)
-    t2 = median_seconds(lambda: core.draw_only(encoded, SEED, NATIVE_SAMPLES, 2), reps)
-    ratio = t1 / t2
-    print(f"  {backend} draw_only: 1 thread {t1 * 1e3:7.1f} ms, 2 threads {t2 * 1e3:7.1f} ms, "
-          f"speed-up {ratio:.2f}x")
+    t1 = median_seconds(lambda: core.draw_only(encoded, SEED, samples, 1), reps)
+    t2 = median_seconds(lambda: core.draw_only(encoded, SEED, samples, 2), reps)
+    print(f"  {native[0]} draw_only: 1 thread {t1 * 1e3:7.1f} ms, 2 threads {t2 * 1e3:7.1f} ms, "
+          f"speed-up {t1 / t2:.2f}x")
     if cpus() < 2:
-        print("  WARNING: this process may use only one CPU; 2-thread figures below are not "
-              "meaningful")
-    elif ratio < SCALING_WARNING:
-        print(f"  WARNING: 2 threads give < {SCALING_WARNING}x: the second core looks starved "
-              "(shared VM); 2-thread figures below understate the cores")
-    return ratio
+        print("  WARNING: one usable CPU: 2-thread figures below are not meaningful")
+    elif t1 / t2 < SCALING_WARNING:
+        print(f"  WARNING: 2 threads give < {SCALING_WARNING}x on a loop with no shared state: the "
+              "second vCPU is busy (shared VM); 2-thread figures below understate the cores")
+    return t1 / t2
 
 
-def throughput(scenario, encoded, native, reps, k):
-    section("2. throughput (median of %d)" % reps)
-    rows = []  # (label, samples, threads, seconds)
-    sim, floor = {}, {}
+def philox_seconds(k, samples, reps):
+    """numpy's Philox drawing k uniforms per sample into a reused buffer (its best case)."""
+    chunk = 1 << 16
+    buf = np.empty(chunk * k)
+
+    def draw():
+        gen = np.random.Generator(np.random.Philox(SEED))
+        for i in range(0, samples, chunk):
+            gen.random(out=buf[:min(chunk, samples - i) * k])
+
+    draw()
+    return median_seconds(draw, reps)
+
+
+def scenario_rates(label, scenario, native, samples, reps):
+    """{(backend, what): samples/s} for one scenario, printed as a table."""
+    plan = scenario.resolve()
+    encoded = encoding.encode(plan.distributions)
+    k = len(plan.uncertain)
+    rows, rates = [], {}
+
+    def measure(key, fn, n, threads):
+        t = median_seconds(fn, reps)
+        rates[key] = n / t
+        rows.append((f"{key[0]} {key[1]}", n, threads, t))
+
     for backend in native:
         inferonomics.simulate(scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=backend, threads=1)
         core = core_module(backend)
         core.draw_only(encoded, SEED, WARMUP_SAMPLES, 1)
         for threads in (1, 2):
-            t = median_seconds(lambda: inferonomics.simulate(
-                scenario, samples=NATIVE_SAMPLES, seed=SEED, backend=backend, threads=threads), reps)
-            sim[backend, threads] = t
-            rows.append((f"{backend} simulate", NATIVE_SAMPLES, threads, t))
-        # The floor at the throughput target's setting (2 threads), for the model-vs-floor ratio.
-        t = median_seconds(lambda: core.draw_only(encoded, SEED, NATIVE_SAMPLES, 2), reps)
-        floor[backend] = t
-        rows.append((f"{backend} draw_only (floor)", NATIVE_SAMPLES, 2, t))
-
+            measure((backend, f"simulate, every metric, {threads} thr"), lambda: inferonomics.simulate(
+                scenario, samples=samples, seed=SEED, backend=backend, threads=threads),
+                samples, threads)
+        measure((backend, "simulate, 6 metrics, 1 thr"), lambda: inferonomics.simulate(
+            scenario, samples=samples, seed=SEED, backend=backend, threads=1,
+            metrics=SELECTED_METRICS), samples, 1)
+        measure((backend, "draw_only, 1 thr"), lambda: core.draw_only(encoded, SEED, samples, 1),
+                samples, 1)
+    t = philox_seconds(k, samples, reps)
+    rates["numpy", "philox"] = samples / t
+    rows.append((f"numpy Philox, {k} uniforms/sample", samples, 1, t))
     inferonomics.simulate(scenario, samples=10, seed=SEED, backend="reference")
-    ref = median_seconds(lambda: inferonomics.simulate(
-        scenario, samples=REFERENCE_SAMPLES, seed=SEED, backend="reference"), reps)
-    rows.append(("reference simulate", REFERENCE_SAMPLES, 1, ref))
+    measure(("reference", "simulate"), lambda: inferonomics.simulate(
+        scenario, samples=REFERENCE_SAMPLES, seed=SEED, backend="reference"), REFERENCE_SAMPLES, 1)
 
-    # numpy's best case: reused output buffer (no page faults of a fresh 8*k*10**7-byte array),
-    # uniforms only (no transforms, no model). A conservative yardstick for the >= 3x target.
-    chunk = 1 << 16
-    buf = np.empty(chunk * k)
-
-    def philox():
-        gen = np.random.Generator(np.random.Philox(SEED))
-        for i in range(0, NATIVE_SAMPLES, chunk):
-            gen.random(out=buf[:min(chunk, NATIVE_SAMPLES - i) * k])
-
-    philox()
-    npy = median_seconds(philox, reps)
-    rows.append((f"numpy Philox uniforms (k={k})", NATIVE_SAMPLES, 1, npy))
-
-    print(f"  {'measurement':<30} {'samples':>10} {'threads':>7} {'median':>11} {'throughput':>13}")
-    for label, n, threads, t in rows:
-        print(f"  {label:<30} {n:>10,} {threads:>7} {t * 1e3:>8.1f} ms {rate(n / t):>13}")
-    return ({key: NATIVE_SAMPLES / t for key, t in sim.items()},
-            {b: NATIVE_SAMPLES / t for b, t in floor.items()},
-            REFERENCE_SAMPLES / ref, NATIVE_SAMPLES / npy)
+    print(f"  {label} ({k} uncertain inputs)")
+    print(f"  {'measurement':<44} {'samples':>10} {'thr':>3} {'median':>11} {'rate':>13}")
+    for name, n, threads, t in rows:
+        print(f"  {name:<44} {n:>10,} {threads:>3} {t * 1e3:>8.1f} ms {rate(n / t):>13}")
+    return rates
 
 
-def targets(sim_rate, floor_rate, ref_rate, numpy_rate, native):
-    section("3. targets (native cores at 2 threads)")
-    print(f"  {'check':<40} {'measured':>14} {'target':>14}  verdict")
+def batch_and_sweep(native, reps):
+    """evaluate_batch vs the kernel on 10**6 rows (1 thread), and deterministic sweep points/s."""
+    from inferonomics.analysis.grid import Grid
+    from inferonomics.model.registry import INPUT_NAMES
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run_sweep_benchmarks import BIG_GRID_TOML
+
+    plan = inferonomics.load_scenario(EXAMPLE).resolve()
+    medians = plan.medians()
+    gen = np.random.default_rng(SEED)
+    columns = dict(medians, input_tokens=gen.integers(64, 8192, EVALUATE_ROWS).astype(float),
+                   output_tokens=gen.integers(16, 2048, EVALUATE_ROWS).astype(float),
+                   batch=gen.integers(1, 256, EVALUATE_ROWS).astype(float))
+    rows = np.column_stack([np.broadcast_to(np.asarray(columns[n], dtype=float), EVALUATE_ROWS)
+                            for n in INPUT_NAMES])
+    rows = np.ascontiguousarray(rows)
+    import tempfile
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp, "big.toml")
+        big.write_text(BIG_GRID_TOML)
+        grid = Grid(inferonomics.load_scenario(big))
+    sweep_out = np.empty((SWEEP_POINTS, encoding.N_OUTPUTS))
+    print(f"  {'measurement':<52} {'median':>11} {'rate':>13}")
     for backend in native:
-        r = sim_rate[backend, 2]
-        checks = [
-            (f"{backend}: samples/s", rate(r), f">= {rate(TARGET_SAMPLES_PER_S).strip()}",
-             r >= TARGET_SAMPLES_PER_S),
-            (f"{backend}: vs numpy Philox uniforms", f"{r / numpy_rate:.2f}x",
-             f">= {TARGET_VS_NUMPY:g}x", r / numpy_rate >= TARGET_VS_NUMPY),
-            (f"{backend}: vs reference", f"{r / ref_rate:.0f}x", f">= {TARGET_VS_REFERENCE:g}x",
-             r / ref_rate >= TARGET_VS_REFERENCE),
-            (f"{backend}: full model / draw_only floor", f"{floor_rate[backend] / r:.2f}x",
-             f"<= {TARGET_VS_FLOOR:g}x", floor_rate[backend] / r <= TARGET_VS_FLOOR),
-        ]
-        for label, measured, target, ok in checks:
-            print(f"  {label:<40} {measured:>14} {target:>14}  {verdict(ok)}")
+        chosen = inferonomics.cores.backends.get_backend(backend)
+        inferonomics.evaluate_batch({k: v[:10] if np.ndim(v) else v for k, v in columns.items()},
+                                    backend=backend, threads=1)
+        tb = median_seconds(lambda: inferonomics.evaluate_batch(columns, backend=backend, threads=1),
+                            reps)
+        tk = median_seconds(lambda: chosen.evaluate(rows, 1), reps)
+        chosen.sweep_evaluate(grid, 0, 1024, 2, sweep_out[:1024])
+        ts = median_seconds(lambda: chosen.sweep_evaluate(grid, 0, SWEEP_POINTS, 2, sweep_out), reps)
+        out[backend] = (tb / tk, SWEEP_POINTS / ts)
+        for name, t, n in ((f"{backend} evaluate_batch, 10**6 rows (dict), 1 thr", tb, EVALUATE_ROWS),
+                           (f"{backend} kernel evaluate, the same rows, 1 thr", tk, EVALUATE_ROWS),
+                           (f"{backend} deterministic sweep, {SWEEP_POINTS:,} points, 2 thr", ts,
+                            SWEEP_POINTS)):
+            print(f"  {name:<52} {t * 1e3:>8.1f} ms {rate(n / t):>13}")
+    return out
+
+
+def targets(example, moe, batch, native, probe):
+    section("4. targets (ratios of figures measured above)")
+    print(f"  {'check':<58} {'measured':>9} {'target':>9}  verdict")
+
+    def line(label, value, target, ok):
+        print(f"  {label:<58} {value:>9} {target:>9}  {verdict(ok)}")
+
+    every1 = "simulate, every metric, 1 thr"
+    for backend in native:
+        px = example["numpy", "philox"]
+        r = example[backend, every1] / px
+        line(f"{backend}: example, every metric, 1 thr / numpy Philox", f"{r:.2f}x",
+             f">= {TARGET_VS_PHILOX}x", r >= TARGET_VS_PHILOX)
+        r = example[backend, "simulate, 6 metrics, 1 thr"] / px
+        line(f"{backend}: example, 6 metrics, 1 thr / numpy Philox", f"{r:.2f}x",
+             f">= {TARGET_VS_PHILOX_SELECTED}x", r >= TARGET_VS_PHILOX_SELECTED)
+        r = example[backend, "simulate, every metric, 2 thr"] / example[backend, every1]
+        line(f"{backend}: example, 2 threads / 1 thread", f"{r:.2f}x", f">= {TARGET_TWO_THREADS}x",
+             r >= TARGET_TWO_THREADS)
+        r = moe[backend, every1] / example[backend, every1]
+        line(f"{backend}: MoE / example, 1 thr", f"{r:.2f}x", f">= {TARGET_MOE_VS_EXAMPLE}x",
+             r >= TARGET_MOE_VS_EXAMPLE)
+        for label, rates in (("example", example), ("MoE", moe)):
+            model_fold = rates[backend, "draw_only, 1 thr"] / rates[backend, every1] - 1.0
+            line(f"{backend}: {label}, (model + fold) / draw_only, 1 thr", f"{model_fold:.2f}x",
+                 f"<= {TARGET_MODEL_FOLD_VS_DRAW}x", model_fold <= TARGET_MODEL_FOLD_VS_DRAW)
+        if backend in batch:
+            r, points = batch[backend]
+            line(f"{backend}: evaluate_batch / kernel, 10**6 rows", f"{r:.2f}x",
+                 f"<= {TARGET_BATCH_VS_KERNEL}x", r <= TARGET_BATCH_VS_KERNEL)
+            line(f"{backend}: deterministic sweep, 2 thr", f"{points / 1e6:.1f} M/s",
+                 f">= {TARGET_SWEEP_POINTS / 1e6:g} M/s", points >= TARGET_SWEEP_POINTS)
+    if {"c", "numba"} <= set(native):
+        for label, rates in (("example", example), ("MoE", moe)):
+            r = rates["c", every1] / rates["numba", every1]
+            line(f"C / numba, {label}, 1 thr", f"{r:.2f}x", f"<= {TARGET_NUMBA_VS_C}x",
+                 r <= TARGET_NUMBA_VS_C)
+    line("float32 compute / float64", "not built", f">= {TARGET_FLOAT32}x", False)
+    if probe is not None and probe < SCALING_WARNING:
+        print("  (the 2-thread probe above says the second vCPU was busy: the 2-thread lines "
+              "understate the cores)")
 
 
 # Linux keeps ru_maxrss across fork and exec, so a child started from this (large) process would
@@ -216,7 +318,7 @@ except OSError:
 
 
 def peak_memory(native):
-    section("4. peak memory (max RSS of a fresh process, C core, 2 threads)")
+    section("5. peak memory (max RSS of a fresh process, C core, 2 threads)")
     if "c" not in native:
         print("  skipped: the C core is not available")
         return
@@ -240,7 +342,7 @@ FIRST_RESULT_CHILD = (
 
 
 def first_result(native):
-    section("5. time to first result (fresh process, numba cache warm, median of 3)")
+    section("6. time to first result (fresh process, numba cache warm, median of 3)")
     if "numba" not in native:
         print("  skipped: the numba core is not available")
         return
@@ -251,36 +353,37 @@ def first_result(native):
                                       capture_output=True)
 
     run(simulate_code)()  # compiles and fills numba's on-disk cache if it is cold
-    bare = median_seconds(run("pass"), 3)
     imported = median_seconds(run("import inferonomics"), 3)
     simulated = median_seconds(run(simulate_code), 3)
     beyond = simulated - imported
-    rows = [("python -c 'pass'", bare), ("python -c 'import inferonomics'", imported),
-            (f"  + simulate {FIRST_RESULT_SAMPLES} samples (numba)", simulated)]
-    for label, t in rows:
-        print(f"  {label:<42}: {t:6.3f} s")
+    print(f"  {'python -c import inferonomics':<42}: {imported:6.3f} s")
+    print(f"  {f'  + simulate {FIRST_RESULT_SAMPLES} samples (numba)':<42}: {simulated:6.3f} s")
     print(f"  {'first result beyond interpreter + import':<42}: {beyond:6.3f} s   (target: < "
           f"{TARGET_FIRST_RESULT_S:g} s)  {verdict(beyond < TARGET_FIRST_RESULT_S)}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 repetitions instead of 5")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"3 repetitions of {QUICK_SAMPLES:,} samples instead of 5 of "
+                             f"{NATIVE_SAMPLES:,}")
     args = parser.parse_args(argv)
-    reps = 3 if args.quick else 5
+    reps, samples = (3, QUICK_SAMPLES) if args.quick else (5, NATIVE_SAMPLES)
 
     started = time.perf_counter()
     backends = inferonomics.available_backends()
     native = [b for b in ("c", "numba") if backends.get(b) == "available"]
     header(backends)
-    scenario = inferonomics.load_scenario(EXAMPLE)
-    plan = scenario.resolve()
-    k = len(plan.uncertain)
-    encoded = encoding.encode(plan.distributions)
-
-    scaling_probe(native, encoded, reps)
-    sim_rate, floor_rate, ref_rate, numpy_rate = throughput(scenario, encoded, native, reps, k)
-    targets(sim_rate, floor_rate, ref_rate, numpy_rate, native)
+    example = inferonomics.load_scenario(EXAMPLE)
+    probe = scaling_probe(native, encoding.encode(example.resolve().distributions), samples, reps)
+    section(f"2. throughput (median of {reps})")
+    example_rates = scenario_rates(str(EXAMPLE.relative_to(ROOT)), example, native, samples, reps)
+    print()
+    moe_rates = scenario_rates("MoE: Mixtral 8x7B, 2x H100, batch a choice of 8/16/32/64",
+                               moe_scenario(), native, samples, reps)
+    section(f"3. explicit rows and sweeps (median of {reps})")
+    batch = batch_and_sweep(native, reps)
+    targets(example_rates, moe_rates, batch, native, probe)
     peak_memory(native)
     first_result(native)
     print()

@@ -16,6 +16,10 @@ lacks, which asv records as skipped.
 * ``TrackSamplesPerSecond``: throughput in samples/s, the figure the issue's targets are given in.
 * ``TimeFirstResult``: a fresh interpreter importing the package and getting a first result
   from the numba core (numba's on-disk cache warm).
+* ``TimeSimulateSelected``: ``simulate`` folding only 6 metrics (``metrics=[...]``).
+* ``TrackCoreRatios``: the core-speed issue's ratios, each from figures measured in one call
+  (core vs numpy Philox with every metric and with 6, the MoE scenario vs the example, model and
+  fold vs the draw-only floor, C vs numba), so a noisy machine moves both sides together.
 
 Run offline against the installed package with
 ``asv run --quick --python=same --show-stderr`` (``-E existing:same`` is the same thing).
@@ -35,6 +39,7 @@ import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
 from inferonomics.cores import encoding  # noqa: E402
+from benchmarks.run_benchmarks import SELECTED_METRICS, moe_scenario, philox_seconds  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 
@@ -83,6 +88,84 @@ class TimeSimulate:
     def time_simulate(self, backend, samples, threads):
         inferonomics.simulate(self.scenario, samples=samples, seed=SEED, backend=backend,
                               threads=threads)
+
+
+class TimeSimulateSelected:
+    """``simulate(..., metrics=[6 names])``: the core folds only those metrics."""
+
+    params = [NATIVE_BACKENDS, THREADS]
+    param_names = ["backend", "threads"]
+    timeout = 300
+    samples = 10**6
+
+    def setup(self, backend, threads):
+        require_backend(backend)
+        self.scenario = load_example()
+        inferonomics.simulate(self.scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=backend,
+                              threads=threads, metrics=SELECTED_METRICS)
+
+    def time_simulate_selected(self, backend, threads):
+        inferonomics.simulate(self.scenario, samples=self.samples, seed=SEED, backend=backend,
+                              threads=threads, metrics=SELECTED_METRICS)
+
+
+def _median_seconds(fn, repeats=3):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class TrackCoreRatios:
+    """Ratios the core-speed issue sets targets for (1 thread, 10**6 samples, medians of 3):
+
+    * ``every_metric_vs_philox`` (>= 0.9) and ``six_metrics_vs_philox`` (>= 1.3): simulate's rate
+      over numpy's Philox drawing the same number of uniforms per sample;
+    * ``moe_vs_example`` (>= 0.75): the Mixtral 8x7B scenario's rate over the example's;
+    * ``model_fold_vs_draw`` (<= 2.5): simulate's time less draw_only's, over draw_only's;
+    * ``c_over_numba`` (<= 1.3; C row only): C's rate over numba's.
+    """
+
+    params = [NATIVE_BACKENDS, ["every_metric_vs_philox", "six_metrics_vs_philox",
+                                "moe_vs_example", "model_fold_vs_draw", "c_over_numba"]]
+    param_names = ["backend", "ratio"]
+    unit = "ratio"
+    timeout = 300
+    samples = 10**6
+
+    def setup(self, backend, ratio):
+        require_backend(backend)
+        if ratio == "c_over_numba":
+            if backend != "c":
+                raise NotImplementedError("c_over_numba is tracked on the C row only")
+            require_backend("numba")
+        self.example = load_example()
+        self.moe = moe_scenario()
+        for scenario in (self.example, self.moe):
+            for b in {backend, "numba"} if ratio == "c_over_numba" else {backend}:
+                inferonomics.simulate(scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=b,
+                                      threads=1)
+
+    def _simulate(self, scenario, backend, **options):
+        return _median_seconds(lambda: inferonomics.simulate(
+            scenario, samples=self.samples, seed=SEED, backend=backend, threads=1, **options))
+
+    def track_ratio(self, backend, ratio):
+        if ratio in ("every_metric_vs_philox", "six_metrics_vs_philox"):
+            k = len(self.example.resolve().uncertain)
+            philox = philox_seconds(k, self.samples, 3)   # into a reused buffer, as the script
+            options = {"metrics": SELECTED_METRICS} if ratio.startswith("six") else {}
+            return philox / self._simulate(self.example, backend, **options)
+        if ratio == "moe_vs_example":
+            return self._simulate(self.example, backend) / self._simulate(self.moe, backend)
+        if ratio == "model_fold_vs_draw":
+            core = core_module(backend)
+            encoded = encoding.encode(self.example.resolve().distributions)
+            draw = _median_seconds(lambda: core.draw_only(encoded, SEED, self.samples, 1))
+            return (self._simulate(self.example, backend) - draw) / draw
+        return self._simulate(self.example, "numba") / self._simulate(self.example, "c")
 
 
 class TimeReference:

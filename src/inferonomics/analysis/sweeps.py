@@ -12,6 +12,7 @@ same configuration, seed and sample count: counts and quantiles bit for bit, mom
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -36,6 +37,7 @@ from ..model.reference import STATUS_NAMES, STATUS_OK
 from ..model.registry import METRIC_BY_NAME, METRIC_NAMES, PARAMETER_BY_PATH, unit_of
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..versions import provenance
+from .checkpoint import Checkpoint, grid_digest, missing_ranges
 from .grid import Grid, _label_text
 
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
@@ -635,7 +637,8 @@ class _Progress:
 def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: SeedLike = DEFAULT_SEED,
           *, deterministic: bool = False, quantiles: Sequence[float] = DEFAULT_QUANTILES,
           backend: str = "auto", threads: int | None = None, max_points: int | None = None,
-          metrics: Sequence[str] | None = None, progress: bool = False) -> SweepResult:
+          metrics: Sequence[str] | None = None, progress: bool = False, client: Any = None,
+          checkpoint: str | os.PathLike | None = None, resume: bool = False) -> SweepResult:
     """Evaluate every grid point of a scenario's sweep axes.
 
     Parameters
@@ -660,6 +663,18 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         statistic, so naming the few a question needs keeps a large grid's table small.
     progress : bool
         Show a progress bar (tqdm) on runs longer than a second.
+    client : dask.distributed.Client or str, optional
+        Run on a Dask cluster (``pip install "inferonomics[dask]"``; a client or a scheduler
+        address): grid-point ranges go to the workers, each running the native core on its range,
+        and come back in order. The table is the one a local run gives, to the bit.
+    checkpoint : path, optional
+        A directory where finished point ranges are saved as they complete. If the run stops (a
+        crash, a kill, Ctrl-C), calling again with ``resume=True`` computes only the points not
+        saved; the table is the one of an uninterrupted run. A checkpoint of another sweep
+        (scenario, grid, seed, samples, quantiles or metrics) is refused.
+    resume : bool
+        Continue from ``checkpoint`` (refused without one; without ``resume``, an existing
+        checkpoint is refused rather than overwritten).
     """
 
     scenario = load_scenario(scenario)
@@ -691,66 +706,189 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     grid = Grid(scenario)
     chosen = backends.get_backend(backend)
     threads = min(threads or backends.default_threads(), backends.MAX_THREADS)
+    if client is not None and chosen.name == "reference":
+        raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
+                            "reference runs on one machine")
 
     n = grid.size
-    per_point = len(STATUS_NAMES) + (1 + len(METRIC_NAMES) if deterministic
-                                     else len(kept) * (backends.N_MOMENTS + len(qs)))
-    check_fits(n * per_point * 8, "sweep", f"the table of {n:,} grid points",
+    spec = _Spec(deterministic, samples, seed, qs, kept)
+    check_fits(n * spec.bytes_per_point(), "sweep", f"the table of {n:,} grid points",
                "keep fewer metrics (metrics= / --metrics) or quantiles, or shorten an axis")
-    cols = np.array([METRIC_NAMES.index(m) for m in kept])
-    everything = len(kept) == len(METRIC_NAMES)
-    status = np.zeros((n, len(STATUS_NAMES)), dtype=np.int64)
-    outputs = values = moments = qvalues = buffer = None
     if deterministic:
         batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS
-        if everything:   # the cores write straight into the table: status, then the metrics
-            outputs = np.empty((n, 1 + len(METRIC_NAMES)))
-        else:            # through one reused batch buffer into the kept columns
-            buffer = np.empty((batch, 1 + len(METRIC_NAMES)))
-            values = np.empty((n, len(kept)))
-            codes = np.empty(n, dtype=np.int8)
     else:
-        moments = np.empty((n, len(kept), backends.N_MOMENTS))
-        qvalues = np.empty((n, len(kept), len(qs)))
         batch = 1 if chosen.name == "reference" else max(1, BATCH_SAMPLES // samples)
-    done, interrupted, core_s = 0, False, 0.0
-    bar = _Progress(n, progress)
+    rows = _Rows(spec, n, batch)
+    have = np.zeros(n, dtype=bool)
+    saved = None
+    if checkpoint is not None:
+        saved = Checkpoint(checkpoint, _description(grid, spec), resume)
+        for start, stop, arrays in saved.finished(n):
+            rows.put(start, arrays)
+            have[start:stop] = True
+    elif resume:
+        raise ScenarioError("resume", "resuming needs the checkpoint to resume from "
+                            "(checkpoint=DIR; the CLI keeps one beside --out)")
+    interrupted, core_s = False, 0.0
+    todo = missing_ranges(have, batch)
+    bar = _Progress(sum(b - a for a, b in todo), progress)
     try:
-        while done < n:
-            stop = min(done + batch, n)
-            t0 = time.perf_counter()
-            if deterministic and everything:
-                chosen.sweep_evaluate(grid, done, stop, threads, outputs[done:stop])
-            elif deterministic:
-                out = chosen.sweep_evaluate(grid, done, stop, threads, buffer[:stop - done])
-                codes[done:stop] = out[:, 0]
-                values[done:stop] = out[:, 1 + cols]
-            else:
-                s, mo, qv = chosen.sweep_simulate(grid, seed, samples, backends.CHUNK_SAMPLES,
-                                                  np.array(qs), done, stop, threads)
-                status[done:stop] = s
-                moments[done:stop] = mo[:, cols] if not everything else mo
-                qvalues[done:stop] = qv[:, cols] if not everything else qv
-            core_s += time.perf_counter() - t0
-            bar.update(stop - done)
-            done = stop
+        if client is None:
+            for start, stop in todo:
+                t0 = time.perf_counter()
+                rows.compute(chosen, grid, start, stop, threads)
+                core_s += time.perf_counter() - t0
+                if saved is not None:
+                    saved.save(start, stop, rows.view(start, stop))
+                have[start:stop] = True
+                bar.update(stop - start)
+        else:
+            from ..cluster import connect, runner, spans
+
+            with connect.connected(client) as c:
+                pieces = [piece for start, stop in todo for piece in
+                          _offset(spans.point_ranges(stop - start, batch * 8,
+                                                     connect.worker_threads(c)), start)]
+                t0 = time.perf_counter()
+                for start, stop, arrays in runner.point_pieces(
+                        c, pieces, chosen.name, grid, functools.partial(compute_rows, spec)):
+                    rows.put(start, arrays)
+                    if saved is not None:
+                        saved.save(start, stop, arrays)
+                    have[start:stop] = True
+                    bar.update(stop - start)
+                core_s += time.perf_counter() - t0
     except KeyboardInterrupt:
         interrupted = True
-        warnings.warn(f"sweep interrupted: keeping the {done:,} of {n:,} grid points finished",
-                      RuntimeWarning, stacklevel=2)
     finally:
         bar.close()
-    if deterministic:
-        if everything:
-            values, codes = outputs[:done, 1:], outputs[:done, 0]
-        status[np.arange(done), codes[:done].astype(np.int64)] = 1
+    done = int(np.argmin(have)) if not have.all() else n
+    if done < n:
+        interrupted = True
+        kept_text = (f"; the {int(have.sum()):,} finished are in the checkpoint {checkpoint}: "
+                     "resume to finish" if saved is not None else "")
+        warnings.warn(f"sweep interrupted: keeping the {done:,} of {n:,} grid points finished"
+                      f"{kept_text}", RuntimeWarning, stacklevel=2)
+    status, moments, qvalues, values = rows.result(done)
     return SweepResult(
         grid=grid, deterministic=deterministic, samples=samples, seed=seed, backend=chosen.name,
         quantiles=() if deterministic else qs, completed=done, interrupted=interrupted,
-        core_seconds=core_s, metrics=kept, status=status[:done],
-        moments=None if moments is None else moments[:done],
-        quantile_values=None if qvalues is None else qvalues[:done],
-        values=None if values is None else values[:done])
+        core_seconds=core_s, metrics=kept, status=status, moments=moments,
+        quantile_values=qvalues, values=values)
+
+
+def _offset(ranges: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
+    return [(a + by, b + by) for a, b in ranges]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What each grid point of a sweep computes."""
+
+    deterministic: bool
+    samples: int | None
+    seed: int | None
+    quantiles: tuple[float, ...]
+    kept: tuple[str, ...]
+
+    @property
+    def everything(self) -> bool:
+        return len(self.kept) == len(METRIC_NAMES)
+
+    @property
+    def columns(self) -> np.ndarray:
+        return np.array([METRIC_NAMES.index(m) for m in self.kept])
+
+    def bytes_per_point(self) -> int:
+        per_point = len(STATUS_NAMES) + (1 + len(METRIC_NAMES) if self.deterministic
+                                         else len(self.kept) * (backends.N_MOMENTS
+                                                                + len(self.quantiles)))
+        return per_point * 8
+
+
+class _Rows:
+    """The table's arrays for ``n`` grid points while a sweep fills them, range by range: computed
+    here (:meth:`compute`) or elsewhere and copied in (:meth:`put`, what :meth:`view` gives)."""
+
+    def __init__(self, spec: _Spec, n: int, batch: int):
+        self.spec = spec
+        self.status = np.zeros((n, len(STATUS_NAMES)), dtype=np.int64)
+        self.outputs = self.values = self.codes = self.buffer = self.moments = self.qvalues = None
+        if spec.deterministic and spec.everything:
+            # the cores write straight into the table: status code, then every metric
+            self.outputs = np.empty((n, 1 + len(METRIC_NAMES)))
+        elif spec.deterministic:   # through one reused batch buffer into the kept columns
+            self.buffer = np.empty((min(batch, n), 1 + len(METRIC_NAMES)))
+            self.values = np.empty((n, len(spec.kept)))
+            self.codes = np.empty(n, dtype=np.int8)
+        else:
+            self.moments = np.empty((n, len(spec.kept), backends.N_MOMENTS))
+            self.qvalues = np.empty((n, len(spec.kept), len(spec.quantiles)))
+
+    def compute(self, chosen, grid, start: int, stop: int, threads: int, offset: int = 0) -> None:
+        """Grid points ``start .. stop-1`` into rows ``start - offset ..``."""
+        spec, lo, hi = self.spec, start - offset, stop - offset
+        if spec.deterministic and spec.everything:
+            chosen.sweep_evaluate(grid, start, stop, threads, self.outputs[lo:hi])
+        elif spec.deterministic:
+            for a in range(start, stop, len(self.buffer)):
+                b = min(a + len(self.buffer), stop)
+                out = chosen.sweep_evaluate(grid, a, b, threads, self.buffer[:b - a])
+                self.codes[a - offset:b - offset] = out[:, 0]
+                self.values[a - offset:b - offset] = out[:, 1 + spec.columns]
+        else:
+            s, mo, qv = chosen.sweep_simulate(grid, spec.seed, spec.samples,
+                                              backends.CHUNK_SAMPLES, np.array(spec.quantiles),
+                                              start, stop, threads)
+            self.status[lo:hi] = s
+            self.moments[lo:hi] = mo if spec.everything else mo[:, spec.columns]
+            self.qvalues[lo:hi] = qv if spec.everything else qv[:, spec.columns]
+
+    def view(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        """The rows of points ``start .. stop-1``, by array name."""
+        names = (("outputs",) if self.outputs is not None else ("codes", "values")
+                 if self.values is not None else ("status", "moments", "qvalues"))
+        return {name: getattr(self, name)[start:stop] for name in names}
+
+    def put(self, start: int, arrays: dict[str, np.ndarray]) -> None:
+        """Copy rows from :meth:`view` of the same spec computed elsewhere, from point ``start``."""
+        for name, rows in arrays.items():
+            target = getattr(self, name, None)
+            if name not in ("outputs", "codes", "values", "status", "moments", "qvalues") or \
+                    target is None or target.shape[1:] != rows.shape[1:]:
+                raise ScenarioError("checkpoint", f"rows named {name!r} of shape {rows.shape} do "
+                                    "not fit this sweep's table")
+            target[start:start + len(rows)] = rows
+
+    def result(self, done: int):
+        """``(status, moments, quantile values, values)`` of the first ``done`` points."""
+        if self.spec.deterministic:
+            if self.outputs is not None:
+                values, codes = self.outputs[:done, 1:], self.outputs[:done, 0]
+            else:
+                values, codes = self.values[:done], self.codes[:done]
+            self.status[np.arange(done), codes.astype(np.int64)] = 1
+            return self.status[:done], None, None, values
+        return self.status[:done], self.moments[:done], self.qvalues[:done], None
+
+
+def compute_rows(spec: _Spec, chosen, grid, start: int, stop: int, threads: int) -> dict:
+    """Grid points ``start .. stop-1`` as fresh rows (what a cluster worker sends back)."""
+    rows = _Rows(spec, stop - start, BATCH_POINTS)
+    rows.compute(chosen, grid, start, stop, threads, offset=start)
+    return rows.view(0, stop - start)
+
+
+def _description(grid: Grid, spec: _Spec) -> dict[str, Any]:
+    """What a checkpoint records of the sweep it belongs to (compared on resume)."""
+    try:
+        scenario_text = to_toml(grid.scenario.raw)
+    except (TypeError, ValueError):
+        scenario_text = None
+    return {"scenario_toml": scenario_text, "grid_sha256": grid_digest(grid),
+            "grid_points": grid.size, "deterministic": spec.deterministic,
+            "samples": spec.samples, "seed": None if spec.seed is None else str(spec.seed),
+            "quantiles": list(spec.quantiles), "metrics": list(spec.kept), **provenance()}
 
 
 __all__ = ["SweepResult", "sweep", "quantile_label", "parse_stat", "split_column"]

@@ -167,25 +167,51 @@ def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threa
     """Run ``kernel`` over samples ``0 .. samples-1`` span by span and build the summary of
     ``metrics`` (names from :data:`METRIC_NAMES`; the core folds only those)."""
     encoded = encode(plan.distributions)
-    fold = np.array(sorted(METRIC_NAMES.index(name) for name in metrics), dtype=np.int32)
+    fold = fold_indices(metrics)
     threads = threads or default_threads()
     status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
     hist = np.zeros((N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
-    acc = np.zeros((N_METRICS, N_MOMENTS))
-    acc[:, 3], acc[:, 4] = np.inf, -np.inf
+    acc = empty_moments()
     keep_in = np.empty((samples, N_INPUTS)) if keep_samples else None
     keep_out = np.empty((samples, N_OUTPUTS)) if keep_samples else None
     span = chunk * span_chunks
     for start in range(0, samples, span):
         stop = min(start + span, samples)
-        n_chunks = -(-(stop - start) // chunk)
-        chunk_moments = np.zeros((n_chunks, N_METRICS, N_MOMENTS))
-        kernel(encoded, seed, start, stop, chunk, threads, fold, status, chunk_moments, hist,
-               None if keep_in is None else keep_in[start:stop],
-               None if keep_out is None else keep_out[start:stop])
+        chunk_moments = run_span(kernel, encoded, seed, start, stop, chunk, threads, fold, status,
+                                 hist, None if keep_in is None else keep_in[start:stop],
+                                 None if keep_out is None else keep_out[start:stop])
         merge_chunk_moments(acc, chunk_moments)
     return summary_from_arrays(status, acc, hist, metrics), (
         _table(0, keep_in, keep_out) if keep_samples else None)
+
+
+def fold_indices(metrics: tuple[str, ...]) -> np.ndarray:
+    """The cores' ``fold`` argument: indices of ``metrics`` in :data:`METRIC_NAMES`, ascending."""
+    return np.array(sorted(METRIC_NAMES.index(name) for name in metrics), dtype=np.int32)
+
+
+def empty_moments() -> np.ndarray:
+    """Moments (count, mean, m2, min, max) per metric of no sample: what chunks merge into."""
+    acc = np.zeros((N_METRICS, N_MOMENTS))
+    acc[:, 3], acc[:, 4] = np.inf, -np.inf
+    return acc
+
+
+def run_span(kernel: NativeSimulate, encoded: EncodedPlan, seed: int, start: int, stop: int,
+             chunk: int, threads: int, fold: np.ndarray, status: np.ndarray, hist: np.ndarray,
+             keep_in: np.ndarray | None = None, keep_out: np.ndarray | None = None) -> np.ndarray:
+    """The sample-span entry point: samples ``start .. stop-1`` (``start`` a multiple of
+    ``chunk``, so chunks fall where they fall in a whole run) through ``kernel``, adding to
+    ``status`` and ``hist``; returns the span's per-chunk moments, ``[chunks, N_METRICS, 5]``.
+    Merged in chunk order with :func:`merge_chunk_moments`, spans computed anywhere (threads,
+    processes, machines) give the summary of one run to the bit."""
+    if start % chunk:
+        raise ValueError(f"a span starts on a chunk boundary (a multiple of {chunk}), not {start}")
+    n_chunks = -(-(stop - start) // chunk)
+    chunk_moments = np.zeros((n_chunks, N_METRICS, N_MOMENTS))
+    kernel(encoded, seed, start, stop, chunk, threads, fold, status, chunk_moments, hist,
+           keep_in, keep_out)
+    return chunk_moments
 
 
 def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarray,
@@ -228,6 +254,17 @@ def _native_backend(name: str, core) -> Backend:
         core.evaluate,
         lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n),
         core.sweep_evaluate, core.sweep_simulate)
+
+
+def native_kernel(name: str) -> NativeSimulate:
+    """The ``simulate`` kernel of native core ``name`` ("c" or "numba"), for :func:`run_span`."""
+    if name == "c":
+        return cbinding.simulate
+    if name == "numba":
+        from . import numba_core
+
+        return numba_core.simulate
+    raise ScenarioError("backend", f"sample spans run on a native core (c or numba), not {name!r}")
 
 
 def _numba_unavailable() -> str | None:

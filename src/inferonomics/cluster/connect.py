@@ -1,0 +1,74 @@
+"""Reaching a Dask cluster: a ``distributed.Client``, a scheduler address, or a local cluster."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from ..errors import ScenarioError
+
+INSTALL_HINT = 'pip install "inferonomics[dask]"'
+
+
+def distributed_module():
+    """``dask.distributed``, or an ImportError that says how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise ImportError(f"running on a Dask cluster needs dask.distributed: {INSTALL_HINT}") \
+            from None
+    return distributed
+
+
+@contextmanager
+def connected(client: Any) -> Iterator[Any]:
+    """The client to submit to: ``client`` itself when it is a ``distributed.Client``, or a new
+    client of the scheduler at address ``client`` (a string such as ``"tcp://10.0.0.5:8786"``),
+    closed on exit."""
+    distributed = distributed_module()
+    if isinstance(client, distributed.Client):
+        yield client
+        return
+    if not isinstance(client, str) or not client.strip():
+        raise ScenarioError("client", "must be a dask.distributed Client or a scheduler address "
+                            f"such as 'tcp://10.0.0.5:8786', got {type(client).__name__}")
+    try:
+        own = distributed.Client(client.strip(), timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ScenarioError("scheduler", f"cannot reach a Dask scheduler at {client.strip()!r}: "
+                            f"{exc}") from None
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+@contextmanager
+def local_cluster(workers: int) -> Iterator[Any]:
+    """A client of a new cluster of ``workers`` single-threaded worker processes on the loopback
+    interface (what ``--local-cluster N`` starts), shut down on exit."""
+    distributed = distributed_module()
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 1024:
+        raise ScenarioError("local_cluster", f"must be a number of workers in [1, 1024], got "
+                            f"{workers!r}")
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None)
+    client = distributed.Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def worker_threads(client: Any) -> int:
+    """Threads across the cluster's workers now (at least 1)."""
+    return max(1, sum(client.nthreads().values()))
+
+
+def dashboard_link(client: Any) -> str | None:
+    """The cluster's dashboard address, when it has one."""
+    try:
+        return client.dashboard_link or None
+    except Exception:   # distributed raises when the dashboard is off; no link then
+        return None

@@ -4,6 +4,7 @@ exactly as in a run of every metric, on every backend."""
 import json
 import os
 
+import numpy as np
 import pytest
 
 import inferonomics
@@ -71,3 +72,45 @@ def test_run_refuses_an_unknown_metric_with_one_line(capsys):
     assert main(["run", EXAMPLE, "--samples", "10", "--metrics", "ttft,usd_per_mtok"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown metric 'ttft'" in err
+
+
+def test_run_shows_every_metric_asked_for_in_the_order_asked(capsys):
+    everything = ",".join(reversed(inferonomics.METRIC_NAMES))
+    assert main(["run", EXAMPLE, "--samples", "500", "--metrics", everything]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split()[0] for line in lines[lines.index(next(x for x in lines
+                                                                if x.startswith("metric "))) + 2:]]
+    assert rows == list(reversed(inferonomics.METRIC_NAMES))
+
+
+@pytest.mark.parametrize("backend", [b for b in ("c", "numba") if b in BACKENDS])
+@pytest.mark.parametrize("fold", [
+    np.array([2**32 + 1]),            # int64: would wrap to metric 1
+    np.array([0.5, 1.5]),             # floats: would truncate
+    [0, 1],                           # a list
+    np.array([[0, 1]], dtype=np.int32),
+    np.array([1, 0], dtype=np.int32),
+])
+def test_both_cores_refuse_a_metric_list_that_is_not_ascending_int32_indices(backend, fold):
+    import importlib
+
+    from inferonomics.cores.encoding import encode
+    from inferonomics.errors import CoreError
+    from inferonomics.model.reference import STATUS_NAMES
+    from inferonomics.stats.summary import SKETCH_BUCKETS
+
+    core = importlib.import_module({"c": "inferonomics.cores.cbinding",
+                                    "numba": "inferonomics.cores.numba_core"}[backend])
+    n = len(inferonomics.METRIC_NAMES)
+    with pytest.raises(CoreError):
+        core.simulate(encode(inferonomics.load_scenario(EXAMPLE).resolve().distributions), 0, 0,
+                      100, 100, 1, fold, np.zeros(len(STATUS_NAMES), dtype=np.int64),
+                      np.zeros((1, n, 5)), np.zeros((n, SKETCH_BUCKETS), dtype=np.int64),
+                      None, None)
+
+
+def test_an_unknown_metric_below_the_api_is_still_a_scenario_error():
+    plan = inferonomics.load_scenario(EXAMPLE).resolve()
+    for backend in BACKENDS:
+        with pytest.raises(ScenarioError, match="unknown metric 'bogus'"):
+            backends.get_backend(backend).simulate(plan, 1, 10, 1, False, ("bogus",))

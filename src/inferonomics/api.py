@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from .cluster import connect, runner
 from .cores import backends
 from .cores.backends import MAX_SAMPLES, MAX_THREADS, SampleTable, check_threads
 from .errors import ScenarioError, printable, suggest
@@ -163,8 +164,6 @@ def _simulate_on_cluster(client, backend: str, plan: Plan, seed: int, samples: i
     if backend == "reference":
         raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
                             "reference runs on one machine")
-    from .cluster import connect, runner
-
     with connect.connected(client) as c:
         return runner.simulate(c, backend, plan, seed, samples, metrics, progress)
 
@@ -182,7 +181,7 @@ def metric_selection(metrics) -> tuple[str, ...]:
             raise ScenarioError("metrics", f"unknown metric {printable(repr(name))}"
                                 f"{suggest(str(name), METRIC_NAMES)}; one of {', '.join(METRIC_NAMES)}")
         if name not in chosen:
-            chosen.append(name)
+            chosen.append(str(name))   # a numpy string becomes a plain one
     if not chosen:
         raise ScenarioError("metrics", "must name at least one metric (or be left out for all)")
     return tuple(chosen)

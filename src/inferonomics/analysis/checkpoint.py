@@ -129,9 +129,13 @@ class Checkpoint:
                                     f"{stop - start} rows; delete it to compute them again")
             yield start, stop, rows
 
-    def remove(self) -> None:
-        """Delete the checkpoint (once the finished table is safely written)."""
-        shutil.rmtree(self.path, ignore_errors=True)
+    @staticmethod
+    def remove_at(path: str | os.PathLike) -> None:
+        """Delete the checkpoint at ``path``, if there is one (once the finished table is safely
+        written). Only a directory holding a checkpoint description is removed."""
+        path = Path(path)
+        if (path / DESCRIPTION).is_file():
+            shutil.rmtree(path)
 
 
 def missing_ranges(have: np.ndarray, batch: int) -> list[tuple[int, int]]:

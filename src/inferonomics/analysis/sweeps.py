@@ -25,6 +25,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ..cluster import connect, runner, spans
 from ..cores import backends
 from ..errors import ScenarioError
 from ..io.scenario import Scenario, load_scenario
@@ -743,8 +744,6 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
                 have[start:stop] = True
                 bar.update(stop - start)
         else:
-            from ..cluster import connect, runner, spans
-
             with connect.connected(client) as c:
                 pieces = [piece for start, stop in todo for piece in
                           _offset(spans.point_ranges(stop - start, batch * 8,

@@ -5,6 +5,7 @@ types, and the options several commands take (--set and --catalog; --samples, --
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import math
@@ -16,6 +17,7 @@ import tomllib
 from pathlib import Path
 
 from ..analysis.sweeps import TABLE_SUFFIXES
+from ..cluster import connect
 from ..cores.backends import BACKENDS
 from ..errors import InferonomicsError, printable
 from ..io.scenario import load_scenario
@@ -234,6 +236,34 @@ def add_run_options(p, samples_help: str) -> None:
     p.add_argument("--threads", type=positive_int, default=None,
                    help="worker threads for native cores (default: all cores)")
     add_scenario_options(p)
+
+
+def add_cluster_options(p) -> None:
+    """--scheduler ADDRESS and --local-cluster N: where a run's pieces go (default: this machine)."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on the Dask cluster of this scheduler (tcp://HOST:8786); workers "
+                            'need inferonomics installed (pip install "inferonomics[dask]")')
+    where.add_argument("--local-cluster", type=positive_int, metavar="N",
+                       help="start a Dask cluster of N single-threaded worker processes on this "
+                            "machine and run on it")
+
+
+@contextlib.contextmanager
+def cluster_client(args):
+    """The Dask client --scheduler / --local-cluster ask for (None: run here), its dashboard's
+    address printed on stderr when it has one."""
+    if getattr(args, "scheduler", None) is None and getattr(args, "local_cluster", None) is None:
+        yield None
+        return
+    opened = (connect.connected(args.scheduler) if args.scheduler is not None
+              else connect.local_cluster(args.local_cluster))
+    with opened as client:
+        link = connect.dashboard_link(client)
+        workers = len(client.nthreads())
+        print(f"dask: {workers} worker(s), {connect.worker_threads(client)} thread(s)"
+              + (f"; dashboard {link}" if link else ""), file=sys.stderr)
+        yield client
 
 
 def add_analysis_command(subparsers, name: str, help_text: str, scenario_help: str,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ..api import simulate
 from ..cores import backends
 from ..errors import printable
-from ..model.registry import METRIC_NAMES, TABLE_METRICS, unit_of
-from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_run_options, dump_json, fmt,
-                     print_table, scenario_of)
+from ..model.registry import TABLE_METRICS, unit_of
+from .common import (DEFAULT_REFERENCE_SAMPLES, DEFAULT_SAMPLES, add_cluster_options,
+                     add_run_options, cluster_client, dump_json, fmt, print_table, scenario_of)
 
 
 def add_parser(subparsers) -> None:
@@ -18,6 +18,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--metrics", type=metric_list, default=None, metavar="NAME[,NAME...]",
                    help="summarise only these metrics, comma-separated (faster on a native core; "
                         "default: all, with the table showing the headline ones)")
+    add_cluster_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=run)
 
@@ -27,7 +28,7 @@ def metric_list(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _print_run(result) -> None:
+def _print_run(result, metrics=None) -> None:
     summary = result.summary()
     print(printable(result.scenario.name))   # a name from the user's file: escape its controls
     print(printable(f"model {result.plan.model} | hardware {result.plan.hardware} | cost "
@@ -41,7 +42,7 @@ def _print_run(result) -> None:
         print("no sample is feasible: nothing to summarise (see the infeasible counts above)")
         return
     rows = [("metric", "mean", "p5", "p50", "p95", "unit")]
-    shown = TABLE_METRICS if set(summary.metrics) == set(METRIC_NAMES) else summary.metrics
+    shown = summary.metrics if metrics else TABLE_METRICS   # --metrics: those, as asked
     for name in shown:
         m = summary[name].to_dict()
         rows.append((name, fmt(m["mean"]), fmt(m["p5"]), fmt(m["p50"]), fmt(m["p95"]),
@@ -54,10 +55,13 @@ def run(args) -> int:
     if samples is None:
         chosen = backends.get_backend(args.backend).name
         samples = DEFAULT_REFERENCE_SAMPLES if chosen == "reference" else DEFAULT_SAMPLES
-    result = simulate(scenario_of(args, args.scenario), samples=samples, seed=args.seed,
-                      backend=args.backend, threads=args.threads, metrics=args.metrics)
+    scenario = scenario_of(args, args.scenario)
+    with cluster_client(args) as client:
+        result = simulate(scenario, samples=samples, seed=args.seed, backend=args.backend,
+                          threads=args.threads, metrics=args.metrics, client=client,
+                          progress=client is not None and not args.json)
     if args.json:
         dump_json(result.to_dict())   # a non-finite statistic is written as null, as in sweep --json
     else:
-        _print_run(result)
+        _print_run(result, args.metrics)
     return 0

@@ -5,10 +5,12 @@ file and a chart."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
 from .. import plots
+from ..analysis.checkpoint import Checkpoint
 from ..analysis.decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
 from ..analysis.sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 from ..cores import backends
@@ -16,7 +18,7 @@ from ..errors import InferonomicsError, printable
 from ..model.columns import split_column
 from ..model.constraints import parse_constraint, parse_objective
 from .common import (DEFAULT_REFERENCE_SWEEP_SAMPLES, DEFAULT_SWEEP_SAMPLES, STDOUT,
-                     add_run_options, chart_file, chart_filter, column_list, dump_json,
+                     add_cluster_options, add_run_options, chart_file, cluster_client, chart_filter, column_list, dump_json,
                      positive_int, print_columns, quantile_list, scenario_of, table_file,
                      write_table_to_stdout)
 
@@ -57,6 +59,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--plot", type=chart_file, metavar="FILE", help="chart a column against an axis (.png/.svg)")
     p.add_argument("--x", metavar="AXIS", help="axis on the chart's x axis (default: the longest)")
     p.add_argument("--y", metavar="COLUMN", help="column on the chart's y axis (default: objective)")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted sweep from the checkpoint kept beside --out "
+                        "(FILE.checkpoint): only the missing points are computed")
+    add_cluster_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
 
@@ -77,6 +83,11 @@ def _front_table(result, front, columns) -> dict:
     table.update(result.axis_columns(idx[order]))
     table.update({c: v[order] for c, v in values.items()})
     return table
+
+
+def checkpoint_of(out) -> Path:
+    """Where a sweep writing the table ``out`` keeps its checkpoint: ``out`` + ``.checkpoint``."""
+    return Path(str(out) + ".checkpoint")
 
 
 def _sweep_samples(args) -> int | None:
@@ -121,13 +132,21 @@ def run(args) -> int:
         named = [c.metric for c in parsed_constraints if c.metric != "feasible_fraction"]
         named += [objective.metric] + [split_column(c)[0] for c in list(show) + list(pareto_cols)]
         metrics = list(args.metrics) + named
-    result = sweep(scenario, samples=_sweep_samples(args), seed=args.seed,
-                   deterministic=args.deterministic, quantiles=wanted, backend=args.backend,
-                   threads=args.threads, max_points=args.max_points, metrics=metrics,
-                   progress=not args.json)
+    checkpoint = checkpoint_of(args.out) if args.out and not table_to_stdout else None
+    if args.resume and checkpoint is None:
+        raise InferonomicsError("--resume: the checkpoint is kept beside the table (--out FILE); "
+                                "give the --out of the interrupted run")
+    with cluster_client(args) as client:
+        result = sweep(scenario, samples=_sweep_samples(args), seed=args.seed,
+                       deterministic=args.deterministic, quantiles=wanted, backend=args.backend,
+                       threads=args.threads, max_points=args.max_points, metrics=metrics,
+                       progress=not args.json, client=client, checkpoint=checkpoint,
+                       resume=args.resume)
     ranking = best(result, constraints, args.objective, top=args.top, min_feasible=args.min_feasible)
     front = sweep_pareto(result, pareto_cols) if pareto_cols else None
     written = result.write(args.out) if args.out and not table_to_stdout else None
+    if written and not result.interrupted:
+        Checkpoint.remove_at(checkpoint)   # the table is safely written: nothing to resume
     if args.plot:
         plots.sweep_chart(result, args.plot, x=args.x, y=args.y or objective.column,
                           **chart_filter(ranking))
@@ -178,6 +197,9 @@ def run(args) -> int:
               "about those")
     if written:
         print(f"table written to {written} ({n:,} rows)")
+    if result.interrupted and checkpoint is not None:
+        print(printable(f"finished points are kept in {checkpoint}: rerun the same command with "
+                        "--resume to compute only the rest"))
     print()
     goal = [str(c) for c in ranking.constraints]
     floor = f"feasible in >= {ranking.min_feasible:.0%} of samples" if not args.deterministic \

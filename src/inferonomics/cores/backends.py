@@ -71,7 +71,7 @@ def default_threads() -> int:
 # ------------------------------------------------------------------------------------------------
 
 def _reference_simulate(plan, seed, samples, threads, keep_samples, metrics=METRIC_NAMES):
-    summary = Summary.of(metrics)
+    summary = Summary.of(metrics)   # refuses an unknown name
     inputs = np.empty((samples, N_INPUTS)) if keep_samples else None
     outputs = np.empty((samples, N_OUTPUTS)) if keep_samples else None
     for i, x, y in reference.simulate(plan.distributions, seed, 0, samples):
@@ -187,6 +187,9 @@ def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threa
 
 def fold_indices(metrics: tuple[str, ...]) -> np.ndarray:
     """The cores' ``fold`` argument: indices of ``metrics`` in :data:`METRIC_NAMES`, ascending."""
+    unknown = [name for name in metrics if name not in METRIC_NAMES]
+    if unknown:
+        raise ScenarioError("metrics", f"unknown metric {unknown[0]!r}; one of {', '.join(METRIC_NAMES)}")
     return np.array(sorted(METRIC_NAMES.index(name) for name in metrics), dtype=np.int32)
 
 

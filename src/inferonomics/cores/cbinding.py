@@ -132,6 +132,9 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     """Samples ``start .. stop-1`` in chunks of ``chunk``: adds to ``status`` and ``hist``, writes
     ``chunk_moments``; only the metrics whose indices are in ``fold`` (int32, strictly ascending)
     are folded."""
+    if not isinstance(fold, np.ndarray) or fold.ndim != 1:
+        raise CoreError("the C core needs fold as a 1-D int32 array of metric indices, got "
+                        f"{type(fold).__name__}")
     _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
                             *_arr("int32_t[]", fold),
                             *_arr("int64_t[]", status, writable=True),

@@ -1181,8 +1181,11 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     """Same contract as :func:`inferonomics.cores.cbinding.simulate`."""
     n_chunks = -(-(stop - start) // chunk)
     keep = keep_inputs is not None
-    fold = np.asarray(fold, dtype=np.int32)
-    if fold.ndim != 1 or fold.size > N_METRICS or (fold.size and (
+    if not isinstance(fold, np.ndarray) or fold.dtype != np.int32 or fold.ndim != 1:
+        raise CoreError("numba core simulate refused the call: fold must be a 1-D int32 array "
+                        f"of metric indices, got {type(fold).__name__} "
+                        f"{getattr(fold, 'dtype', '')}")
+    if fold.size > N_METRICS or (fold.size and (
             fold.min() < 0 or fold.max() >= N_METRICS or np.any(np.diff(fold) <= 0))):
         raise CoreError(f"numba core simulate refused the call: fold must list strictly ascending "
                         f"metric indices below {N_METRICS}")

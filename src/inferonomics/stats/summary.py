@@ -193,6 +193,10 @@ class Summary:
     @classmethod
     def of(cls, metrics=METRIC_NAMES) -> "Summary":
         """An empty summary of the named metrics only (all of them by default)."""
+        unknown = [name for name in metrics if name not in METRIC_NAMES]
+        if unknown:
+            raise ScenarioError("metrics", f"unknown metric {printable(repr(unknown[0]))}"
+                                f"{suggest(str(unknown[0]), METRIC_NAMES)}")
         return cls(metrics={name: MetricSummary() for name in metrics})
 
     def add(self, outputs: Outputs) -> None:
@@ -204,9 +208,11 @@ class Summary:
 
     def merge(self, other: "Summary") -> "Summary":
         if set(other.metrics) != set(self.metrics):
-            raise ScenarioError("metrics", "cannot merge summaries of different metrics: "
-                                f"{', '.join(sorted(self.metrics))} and "
-                                f"{', '.join(sorted(other.metrics))}")
+            only_here = sorted(set(self.metrics) - set(other.metrics))
+            only_there = sorted(set(other.metrics) - set(self.metrics))
+            raise ScenarioError("metrics", "cannot merge summaries of different metrics: only "
+                                f"this one has {', '.join(only_here) or 'none'}; only the other "
+                                f"has {', '.join(only_there) or 'none'}")
         for name, c in other.status_counts.items():
             self.status_counts[name] += c
         for name, m in other.metrics.items():
@@ -233,9 +239,9 @@ class Summary:
 
     def __getitem__(self, metric: str) -> MetricSummary:
         if isinstance(metric, str) and metric in METRIC_NAMES and metric not in self.metrics:
-            raise ScenarioError("metrics", f"{metric} was not summarised: this run folded only "
-                                f"{', '.join(self.metrics)}; add it to simulate(..., metrics=[...]) "
-                                "or leave metrics out for all of them")
+            raise ScenarioError("metrics", f"{metric} was not summarised: this run was asked for "
+                                f"{', '.join(self.metrics)} only; add it to "
+                                "simulate(..., metrics=[...]) or leave metrics out for all")
         if not isinstance(metric, str) or metric not in self.metrics:
             raise ScenarioError("metric", f"unknown metric {printable(repr(metric))}"
                                 f"{suggest(str(metric), self.metrics)}; one of {', '.join(self.metrics)}")

@@ -216,3 +216,48 @@ def test_cli_runs_on_a_local_cluster_and_resumes_a_sweep(tmp_path, capsys, monke
     whole = sweep(GRID, samples=300).to_pandas()
     pd.testing.assert_frame_equal(resumed.reset_index(drop=True), whole.reset_index(drop=True),
                                   check_dtype=False, check_categorical=False)
+
+
+def _same_table(a, b):
+    pd = pytest.importorskip("pandas")
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                  check_dtype=False, check_categorical=False)
+
+
+@pytest.mark.parametrize("options", [{"samples": 300, "seed": 2},
+                                     {"deterministic": True, "metrics": ["tpot_s", "ttft_s"]}])
+def test_a_dataset_written_by_workers_reads_back_as_the_local_table(client, tmp_path, options):
+    pytest.importorskip("pyarrow")
+    whole = sweep(GRID, **options).to_pandas()
+    written = inferonomics.sweep_dataset(GRID, tmp_path / "ds", client=client, **options)
+    assert written.parts > 1 and written.computed_points == written.grid_points == len(whole)
+    _same_table(written.to_pandas(), whole)
+    assert written.to_dask().npartitions == written.parts
+    assert written.metadata()["seed"] == options.get("seed")
+
+
+def test_an_interrupted_dataset_resumes_to_the_whole_table(tmp_path, monkeypatch,
+                                                          interrupt_sweep_at_call):
+    pytest.importorskip("pyarrow")
+    interrupt_sweep_at_call(3)
+    monkeypatch.setattr("inferonomics.analysis.sweeps.BATCH_SAMPLES", 300 * 2)
+    with pytest.warns(RuntimeWarning, match="resume to finish"), pytest.raises(KeyboardInterrupt):
+        inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=300, seed=6)
+    parts = sorted(p.name for p in (tmp_path / "ds").glob("part-*.parquet"))
+    assert parts == ["part-000000000000-000000000016.parquet",
+                     "part-000000000016-000000000032.parquet"]
+    monkeypatch.undo()
+    with pytest.raises(ScenarioError, match="holds the checkpoint"):
+        inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=300, seed=6)
+    done = inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=300, seed=6, resume=True)
+    assert done.computed_points == 144 - 32
+    _same_table(done.to_pandas(), sweep(GRID, samples=300, seed=6).to_pandas())
+
+
+def test_cli_dataset_refuses_what_needs_the_table_in_memory(tmp_path, capsys):
+    assert main(["sweep", GRID, "--samples", "100", "--dataset", str(tmp_path / "d"),
+                 "--objective", "tpot_s_p50"]) == 2
+    assert "--objective need(s) the table in memory" in capsys.readouterr().err
+    assert main(["sweep", GRID, "--samples", "100", "--dataset", str(tmp_path / "d"), "--json"]) == 0
+    import json
+    assert json.loads(capsys.readouterr().out)["computed_points"] == 144

@@ -8,6 +8,7 @@ The public surface::
     evaluate_batch(arrays) -> arrays       many explicit samples, on a native core
     register_hardware / register_model / load_catalog_file
     sweep(scenario, ...) -> SweepResult    every grid point of a scenario's lists, in the cores
+    sweep_dataset(scenario, DIR, ...)      the same, written part by part to a Parquet dataset
     best / pareto_front / compare / break_even          decisions over sweeps and options
     sobol / tornado                        which uncertain input matters
     tco(scenario) -> TcoResult             own vs rent vs reserve vs spot, sample by sample
@@ -24,6 +25,7 @@ from .analysis.decisions import (best, break_even, compare, compare_points, pare
 from .analysis.edge_or_cloud import EdgeOrCloud, edge_or_cloud
 from .analysis.horizon import HorizonResult, horizon
 from .analysis.sensitivity import sobol, sobol_indices, tornado
+from .analysis.sweep_dataset import SweepDataset, sweep_dataset
 from .analysis.sweeps import SweepResult, sweep
 from .analysis.tco import TcoResult, tco
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
@@ -44,5 +46,5 @@ __all__ = [
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",
     "break_even", "compare", "compare_points", "evaluate", "evaluate_batch", "load_catalog_file",
     "load_scenario", "pareto_front", "register_hardware", "register_model", "simulate", "sobol",
-    "sobol_indices", "sweep", "sweep_pareto", "tco", "TcoResult", "tornado",
+    "sobol_indices", "sweep", "sweep_dataset", "SweepDataset", "sweep_pareto", "tco", "TcoResult", "tornado",
 ]

@@ -49,16 +49,20 @@ def grid_digest(grid) -> str:
 
 
 class Checkpoint:
-    """The checkpoint directory ``path`` of the sweep ``description`` (a JSON-able dict).
+    """The checkpoint directory ``path`` of the sweep ``description`` (a JSON-able dict), which
+    it keeps in the file ``described_in``.
 
     A new directory is created; an existing one is used only with ``resume=True`` and only if it
     describes the same sweep."""
 
-    def __init__(self, path: str | os.PathLike, description: dict[str, Any], resume: bool):
+    PART = PART
+
+    def __init__(self, path: str | os.PathLike, description: dict[str, Any], resume: bool,
+                 described_in: str = DESCRIPTION):
         self.path = Path(path)
         self.description = json.loads(json.dumps(description))   # as it reads back from the file
         where = printable(str(self.path))
-        described = self.path / DESCRIPTION
+        described = self.path / described_in
         if self.path.exists() and not self.path.is_dir():
             raise ScenarioError("checkpoint", f"{where} exists and is not a directory")
         if described.is_file():
@@ -69,7 +73,7 @@ class Checkpoint:
             try:
                 saved = json.loads(described.read_text())
             except (OSError, ValueError) as exc:
-                raise ScenarioError("checkpoint", f"cannot read {where}/{DESCRIPTION}: {exc}") \
+                raise ScenarioError("checkpoint", f"cannot read {where}/{described_in}: {exc}") \
                     from None
             differ = sorted(k for k in set(saved) | set(self.description)
                             if saved.get(k) != self.description.get(k))
@@ -106,18 +110,23 @@ class Checkpoint:
         np.savez(buf, **arrays)
         self._write_atomically(self.path / f"points-{start:012d}-{stop:012d}.npz", buf.getvalue())
 
-    def finished(self, points: int) -> Iterator[tuple[int, int, dict[str, np.ndarray]]]:
-        """``(start, stop, rows)`` of every range saved so far, in order."""
+    def parts(self, points: int) -> list[tuple[int, int, Path]]:
+        """``(start, stop, file)`` of every range saved so far (files named like ``PART``), in
+        order."""
         parts = []
         for entry in self.path.iterdir():
-            match = PART.match(entry.name)
+            match = self.PART.match(entry.name)
             if match:
                 start, stop = int(match[1]), int(match[2])
                 if not 0 <= start < stop <= points:
                     raise ScenarioError("checkpoint", f"{printable(str(entry))} covers points "
                                         f"{start}..{stop - 1}, outside the grid's {points:,}")
                 parts.append((start, stop, entry))
-        for start, stop, entry in sorted(parts):
+        return sorted(parts)
+
+    def finished(self, points: int) -> Iterator[tuple[int, int, dict[str, np.ndarray]]]:
+        """``(start, stop, rows)`` of every range saved so far, in order."""
+        for start, stop, entry in self.parts(points):
             try:
                 with np.load(entry, allow_pickle=False) as data:
                     rows = {k: data[k] for k in data.files}

@@ -183,6 +183,7 @@ class SweepResult:
     moments: np.ndarray | None = field(repr=False)     # [completed, kept metrics, 5] (Monte Carlo)
     quantile_values: np.ndarray | None = field(repr=False)  # [completed, kept metrics, quantiles]
     values: np.ndarray | None = field(repr=False)      # [completed, kept metrics] (deterministic)
+    first_point: int = 0                 # grid index of the first row (a part of a dataset)
 
     @property
     def scenario(self) -> Scenario:
@@ -249,7 +250,8 @@ class SweepResult:
         """The value index along every dimension of each point in ``rows``."""
         if not self.grid.dims:
             return []
-        return list(np.unravel_index(np.arange(self.completed)[rows], self.grid.shape))
+        return list(np.unravel_index(
+            np.arange(self.first_point, self.first_point + self.completed)[rows], self.grid.shape))
 
     def _axis_fields(self, sep: str = ".") -> list[dict[str, np.ndarray]]:
         """Per dimension, its axes' table columns (:func:`_axis_fields`), names joined by ``sep``."""
@@ -488,8 +490,8 @@ class SweepResult:
         except (TypeError, ValueError):
             scenario_text = None
         return {**self.metadata(), "complete": not self.interrupted,
-                "rows": self.completed, "grid_points": self.grid.size,
-                "scenario_toml": scenario_text}
+                "rows": self.completed, "first_point": self.first_point,
+                "grid_points": self.grid.size, "scenario_toml": scenario_text}
 
     def _write_table(self, target: Path, suffix: str, meta: str) -> None:
         try:
@@ -678,47 +680,13 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         checkpoint is refused rather than overwritten).
     """
 
-    scenario = load_scenario(scenario)
-    threads = backends.check_threads(threads)
-    limit = max_points if max_points is not None else (scenario.max_points or DEFAULT_MAX_POINTS)
-    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
-        raise ScenarioError("max_points", f"must be a whole number >= 1, got {max_points!r}")
-    if scenario.grid_size > limit:
-        where = "max_points" if max_points is not None else (
-            "sweep.max_points" if scenario.max_points else "max_points")
-        raise ScenarioError(where, f"the sweep has {scenario.grid_size:,} grid points, more than "
-                            f"the limit of {limit:,}; shorten an axis or raise the limit "
-                            "(max_points= / --max-points overrides [sweep] max_points)")
-    if deterministic:
-        if samples is not None:
-            raise ScenarioError("samples", "a deterministic sweep evaluates each point once at the "
-                                "inputs' medians; leave samples out")
-        seed = None   # nothing is drawn: the table records no seed
-    else:
-        samples = 10_000 if samples is None else samples
-        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
-                not 1 <= samples <= MAX_SAMPLES_PER_POINT:
-            raise ScenarioError("samples", f"must be an integer in [1, {MAX_SAMPLES_PER_POINT}] per "
-                                f"grid point, got {samples!r}")
-        samples = int(samples)
-        seed = normalize_seed(seed)
-    qs = _check_quantiles(quantiles)
-    kept = _check_metrics(metrics)
-    grid = Grid(scenario)
-    chosen = backends.get_backend(backend)
-    threads = min(threads or backends.default_threads(), backends.MAX_THREADS)
-    if client is not None and chosen.name == "reference":
-        raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
-                            "reference runs on one machine")
-
+    scenario, grid, spec, chosen, threads, batch = prepare(
+        scenario, samples, seed, deterministic, quantiles, backend, threads, max_points, metrics,
+        client)
+    samples, seed, qs, kept = spec.samples, spec.seed, spec.quantiles, spec.kept
     n = grid.size
-    spec = _Spec(deterministic, samples, seed, qs, kept)
     check_fits(n * spec.bytes_per_point(), "sweep", f"the table of {n:,} grid points",
                "keep fewer metrics (metrics= / --metrics) or quantiles, or shorten an axis")
-    if deterministic:
-        batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS
-    else:
-        batch = 1 if chosen.name == "reference" else max(1, BATCH_SAMPLES // samples)
     rows = _Rows(spec, n, batch)
     have = np.zeros(n, dtype=bool)
     saved = None
@@ -774,6 +742,50 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         quantiles=() if deterministic else qs, completed=done, interrupted=interrupted,
         core_seconds=core_s, metrics=kept, status=status, moments=moments,
         quantile_values=qvalues, values=values)
+
+
+def prepare(scenario, samples, seed, deterministic, quantiles, backend, threads, max_points,
+            metrics, client):
+    """The checks of :func:`sweep`'s arguments, before anything runs: ``(scenario, grid, spec,
+    backend, threads, batch)``, ``batch`` the points of one core call on this machine."""
+    scenario = load_scenario(scenario)
+    threads = backends.check_threads(threads)
+    limit = max_points if max_points is not None else (scenario.max_points or DEFAULT_MAX_POINTS)
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+        raise ScenarioError("max_points", f"must be a whole number >= 1, got {max_points!r}")
+    if scenario.grid_size > limit:
+        where = "max_points" if max_points is not None else (
+            "sweep.max_points" if scenario.max_points else "max_points")
+        raise ScenarioError(where, f"the sweep has {scenario.grid_size:,} grid points, more than "
+                            f"the limit of {limit:,}; shorten an axis or raise the limit "
+                            "(max_points= / --max-points overrides [sweep] max_points)")
+    if deterministic:
+        if samples is not None:
+            raise ScenarioError("samples", "a deterministic sweep evaluates each point once at the "
+                                "inputs' medians; leave samples out")
+        seed = None   # nothing is drawn: the table records no seed
+    else:
+        samples = 10_000 if samples is None else samples
+        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or \
+                not 1 <= samples <= MAX_SAMPLES_PER_POINT:
+            raise ScenarioError("samples", f"must be an integer in [1, {MAX_SAMPLES_PER_POINT}] per "
+                                f"grid point, got {samples!r}")
+        samples = int(samples)
+        seed = normalize_seed(seed)
+    qs = _check_quantiles(quantiles)
+    kept = _check_metrics(metrics)
+    grid = Grid(scenario)
+    chosen = backends.get_backend(backend)
+    threads = min(threads or backends.default_threads(), backends.MAX_THREADS)
+    if client is not None and chosen.name == "reference":
+        raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
+                            "reference runs on one machine")
+    spec = _Spec(deterministic, samples, seed, qs, kept)
+    if deterministic:
+        batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS
+    else:
+        batch = 1 if chosen.name == "reference" else max(1, BATCH_SAMPLES // samples)
+    return scenario, grid, spec, chosen, threads, batch
 
 
 def _offset(ranges: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ import numpy as np
 from .. import plots
 from ..analysis.checkpoint import Checkpoint
 from ..analysis.decisions import DEFAULT_OBJECTIVE, best, required_quantiles, sweep_pareto
+from ..analysis.sweep_dataset import sweep_dataset
 from ..analysis.sweeps import DEFAULT_QUANTILES, DETERMINISTIC_STATS, sweep
 from ..cores import backends
 from ..errors import InferonomicsError, printable
@@ -59,9 +60,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--plot", type=chart_file, metavar="FILE", help="chart a column against an axis (.png/.svg)")
     p.add_argument("--x", metavar="AXIS", help="axis on the chart's x axis (default: the longest)")
     p.add_argument("--y", metavar="COLUMN", help="column on the chart's y axis (default: objective)")
+    p.add_argument("--dataset", metavar="DIR",
+                   help="write the table as a partitioned Parquet dataset in DIR, each part by "
+                        "whoever computed it (memory stays one part's: for grids too large to "
+                        "hold); prints where, not the best points")
     p.add_argument("--resume", action="store_true",
-                   help="finish an interrupted sweep from the checkpoint kept beside --out "
-                        "(FILE.checkpoint): only the missing points are computed")
+                   help="finish an interrupted sweep: from the checkpoint kept beside --out "
+                        "(FILE.checkpoint), or the parts already in --dataset DIR")
     add_cluster_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=run)
@@ -85,6 +90,34 @@ def _front_table(result, front, columns) -> dict:
     return table
 
 
+DATASET_EXCLUDES = ("out", "constraint", "objective", "pareto", "plot", "show", "x", "y")
+
+
+def _run_dataset(args, scenario) -> int:
+    """``sweep --dataset DIR``: the table written part by part; where it is, and how to read it."""
+    given = [f"--{name}" for name in DATASET_EXCLUDES if getattr(args, name, None)]
+    if given:
+        raise InferonomicsError(f"--dataset writes the table only; {', '.join(given)} need(s) the "
+                                "table in memory: leave --dataset out, or read the dataset and "
+                                "rank it yourself")
+    with cluster_client(args) as client:
+        done = sweep_dataset(scenario, args.dataset, samples=_sweep_samples(args), seed=args.seed,
+                             deterministic=args.deterministic,
+                             quantiles=args.quantiles or DEFAULT_QUANTILES, backend=args.backend,
+                             threads=args.threads, max_points=args.max_points,
+                             metrics=args.metrics, progress=not args.json, client=client,
+                             resume=args.resume)
+    out = {"dataset": str(done.path), "grid_points": done.grid_points, "parts": done.parts,
+           "computed_points": done.computed_points, "seconds": done.seconds}
+    if args.json:
+        dump_json(out)
+    else:
+        print(printable(f"{done.grid_points:,} grid points in {done.parts} parts at {done.path} "
+                        f"({done.computed_points:,} computed now, {done.seconds:.1f} s); read "
+                        "it with pandas.read_parquet or dask.dataframe.read_parquet"))
+    return 0
+
+
 def checkpoint_of(out) -> Path:
     """Where a sweep writing the table ``out`` keeps its checkpoint: ``out`` + ``.checkpoint``."""
     return Path(str(out) + ".checkpoint")
@@ -105,6 +138,8 @@ def run(args) -> int:
     if table_to_stdout and args.json:
         raise InferonomicsError("--out - and --json both write to stdout; give --out a file name")
     scenario = scenario_of(args, args.scenario)
+    if args.dataset is not None:
+        return _run_dataset(args, scenario)
     # Check the decision settings before anything runs, and keep the quantiles they need.
     table = scenario.raw.get("sweep", {})
     constraints = args.constraint if args.constraint else None

@@ -8,9 +8,9 @@ Usage::
    machine with 2 threads, against a LocalCluster of 2 single-threaded worker processes on the
    loopback interface (the cluster started once, before timing). The overhead of distributing is
    the ratio of the two; the issue's target is at most 15% (the answers are identical: checked).
-2. A deterministic sweep through the same cluster at two grid sizes, in fresh client processes:
-   points/s and the client's peak memory (VmHWM), which grows with the grid because the table
-   comes back to the client.
+2. A deterministic sweep through the same cluster at two grid sizes, in fresh client processes,
+   returned to the client (``sweep``) and written by the workers (``sweep_dataset``): points/s
+   and the client's peak memory (VmHWM): it grows with the grid in the first, not the second.
 """
 
 import os
@@ -34,8 +34,9 @@ TARGET_OVERHEAD = 0.15
 SWEEP_CHILD = """
 import sys, time, warnings
 warnings.simplefilter("ignore")
+import tempfile
 import distributed
-from inferonomics.analysis.sweeps import sweep
+from inferonomics import sweep, sweep_dataset
 if __name__ == "__main__":
     raw = {{"model": {{"id": "llama-3.1-70b"}},
            "hardware": {{"id": ["h100-sxm", "h200", "b200", "mi300x"], "count": [1, 2, 4, 8]}},
@@ -47,10 +48,16 @@ if __name__ == "__main__":
                                   host="127.0.0.1", dashboard_address=":0") as cluster, \\
             distributed.Client(cluster) as client:
         start = time.perf_counter()
-        result = sweep(raw, deterministic=True, client=client, metrics=["usd_per_mtok", "tpot_s"])
+        options = dict(deterministic=True, client=client, metrics=["usd_per_mtok", "tpot_s"],
+                       max_points=10**8)
+        if {dataset}:
+            with tempfile.TemporaryDirectory() as tmp:
+                points = sweep_dataset(raw, tmp + "/ds", **options).grid_points
+        else:
+            points = sweep(raw, **options).completed
         wall = time.perf_counter() - start
     hwm = next(ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
-    print(result.completed, wall, int(hwm.split()[1]) * 1024)
+    print(points, wall, int(hwm.split()[1]) * 1024)
 """
 
 
@@ -103,11 +110,14 @@ def main(argv=None):
           "2 metrics kept")
     # 4 GPUs x 4 counts x batches x prompt lengths: 20 k / 164 k points quick, 1.6 M / 12.8 M full
     for batches, step in (((32, 100), (256, 100)) if args.quick else ((256, 10), (2048, 10))):
-        out = subprocess.run([sys.executable, "-c", SWEEP_CHILD.format(batches=batches, step=step)],
-                             check=True, capture_output=True, text=True).stdout.split()
-        points, wall, peak = int(out[0]), float(out[1]), int(out[2])
-        print(f"   {points:>12,} points: {wall:6.2f} s ({points / wall / 1e6:5.2f} M points/s incl. "
-              f"cluster start-up), client peak memory {peak / 1e6:8.1f} MB")
+        for dataset in (False, True):
+            out = subprocess.run([sys.executable, "-c", SWEEP_CHILD.format(
+                batches=batches, step=step, dataset=dataset)], check=True, capture_output=True,
+                text=True).stdout.split()
+            points, wall, peak = int(out[0]), float(out[1]), int(out[2])
+            how = "sweep_dataset (workers write Parquet)" if dataset else "sweep (table to client)"
+            print(f"   {points:>12,} points, {how:<38}: {wall:6.2f} s ({points / wall / 1e6:5.2f} "
+                  f"M points/s), client peak memory {peak / 1e6:8.1f} MB")
 
 
 if __name__ == "__main__":

@@ -246,3 +246,53 @@ def test_draws_do_not_depend_on_where_a_range_starts():
         whole = core.draw(encoded, plan.distributions, 1, 0, 100)
         part = core.draw(encoded, plan.distributions, 1, 37, 63)
         np.testing.assert_array_equal(whole[37:], part)
+
+
+EVERY_KIND = {
+    "model": {"id": "mixtral-8x7b"}, "hardware": {"id": "h100-sxm", "count": 2},
+    "workload": {"batch": {"dist": "choice", "values": [8, 16, 32, 64], "weights": [1, 0, 2, 3]},
+                 "input_tokens": {"dist": "lognormal", "median": 1024, "sigma": 0.8},
+                 "output_tokens": {"dist": "triangular", "low": 16, "mode": 16, "high": 900}},
+    "efficiency": {"mfu": {"dist": "normal", "mean": 0.4, "sd": 0.1, "low": 0.1, "high": 0.8},
+                   "mbu": {"dist": "normal", "mean": 0.95, "sd": 0.1, "low": 0.5, "high": 0.99},
+                   "step_overhead_ms": {"dist": "pert", "low": 0.5, "mode": 1, "high": 8}},
+    "cost": {"usd_per_device_hour": {"dist": "uniform", "low": 2, "high": 4}},
+}
+
+
+def test_the_native_cores_draw_the_same_bits_as_each_other():
+    # The normal quantile's two passes (central region for every lane, the tail for the lanes
+    # outside it), the one-root triangular and the running-weight choice are the same operations
+    # in both cores: any slip in one core's region split or comparison shows as a differing bit.
+    if len(NATIVE) < 2:
+        pytest.skip("needs both native cores")
+    plan = load_scenario(EVERY_KIND).resolve()
+    encoded = encode(plan.distributions)
+    c, nb = (backends.get_backend(b) for b in ("c", "numba"))
+    for seed, start in ((0, 0), (2**63 + 5, 2**40 + 3)):
+        x_c = c.draw(encoded, plan.distributions, seed, start, 20_003)
+        np.testing.assert_array_equal(x_c, nb.draw(encoded, plan.distributions, seed, start, 20_003))
+
+
+def test_central_normal_draws_equal_the_reference_to_the_bit():
+    # In the central region the quantile is pure arithmetic (no libm call), so the native cores'
+    # draws equal the reference's exactly there, up to the split at |p - 0.5| = 0.425.
+    plan = load_scenario(EVERY_KIND).resolve()
+    s = INPUT_NAMES.index("mfu")
+    n = 400
+    x_ref, _ = reference_rows(plan, 1, 0, n)
+    params = encode(plan.distributions).params[s]   # truncated: p = pa + u (pb - pa), not mirrored
+    assert params[6] == 0.0
+    u = np.array([rng_uniform(1, i, s) for i in range(n)])
+    central = np.abs(params[4] + u * (params[5] - params[4]) - 0.5) <= 0.425
+    assert 0 < central.sum() < n
+    for backend in NATIVE:
+        x = backends.get_backend(backend).draw(encode(plan.distributions), plan.distributions, 1, 0, n)
+        np.testing.assert_array_equal(x[central, s], x_ref[central, s])
+
+
+def rng_uniform(seed, sample, input_index):
+    from inferonomics.model.registry import PARAMETERS
+    from inferonomics.sampling import rng
+
+    return rng.uniform(rng.sample_key(rng.seed_key(seed), sample), PARAMETERS[input_index].stream, 0)

@@ -108,6 +108,25 @@ def test_an_unreachable_scheduler_is_a_clear_error():
         inferonomics.simulate(EXAMPLE, samples=10, client="tcp://127.0.0.1:9")
 
 
+@pytest.mark.parametrize("address", ["nonsense", "tcp://127.0.0.1:notaport"])
+def test_a_malformed_scheduler_address_is_one_line_and_exit_2(address, capsys):
+    assert main(["run", EXAMPLE, "--samples", "10", "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot reach a Dask scheduler" in err
+
+
+def test_a_large_grid_is_cut_into_a_few_pieces_per_worker_thread(monkeypatch, client):
+    from inferonomics.cluster import runner
+
+    seen = []
+    real = runner.point_pieces
+    monkeypatch.setattr(runner, "point_pieces", lambda c, pieces, *a, **k: (
+        seen.append(list(pieces)) or real(c, pieces, *a, **k)))
+    sweep(GRID, samples=50, seed=1, client=client)
+    assert 4 <= len(seen[0]) <= 2 * 4 * 2   # about 4 per worker thread, 2 threads
+    assert seen[0][0][0] == 0 and seen[0][-1][1] == 144
+
+
 @pytest.mark.parametrize("options", [
     {"samples": 700, "seed": 5},
     {"samples": 300, "seed": 1, "metrics": ["usd_per_mtok", "tpot_s"], "quantiles": [0.1, 0.9]},
@@ -150,10 +169,41 @@ def test_a_checkpoint_of_another_sweep_is_refused(tmp_path):
               samples=100, seed=3, checkpoint=checkpoint, resume=True)
     with pytest.raises(ScenarioError, match="resuming needs the checkpoint"):
         sweep(GRID, samples=100, seed=3, resume=True)
+    with pytest.raises(ScenarioError, match=r"different sweep \(backend differ\)"):
+        sweep(GRID, samples=100, seed=3, checkpoint=checkpoint, resume=True, backend="reference")
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
     with pytest.raises(ScenarioError, match="not a checkpoint and not empty"):
         sweep(GRID, samples=100, seed=3, checkpoint=tmp_path / "other")
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_a_foreign_or_damaged_checkpoint_part_is_refused_not_read(tmp_path, deterministic):
+    options = {"deterministic": True, "metrics": ["ttft_s"]} if deterministic else \
+        {"samples": 100, "seed": 3}
+    checkpoint = tmp_path / "ck"
+    sweep(GRID, checkpoint=checkpoint, **options)
+    part = next(checkpoint.glob("points-*.npz"))
+    start, stop = (int(x) for x in part.stem.split("-")[1:])
+    good = dict(np.load(part))
+    bad_parts = [{}, {"status": good.get("status", np.zeros((stop - start, 3), np.int64))},
+                 {k: v.astype(np.float32) for k, v in good.items()},
+                 {k: v[:1] for k, v in good.items()}]
+    if deterministic:
+        bad_parts.append({**good, "codes": np.full(stop - start, 9, dtype=np.int8)})
+    for bad in bad_parts:
+        np.savez(part, **bad) if bad else part.write_bytes(b"not a zip")
+        with pytest.raises(ScenarioError, match="checkpoint"):
+            sweep(GRID, checkpoint=checkpoint, resume=True, **options)
+
+
+def test_overlapping_dataset_parts_are_refused_not_read_twice(tmp_path):
+    pytest.importorskip("pyarrow")
+    written = inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=50, seed=1)
+    first = sorted(written.path.glob("part-*.parquet"))[0]
+    (written.path / "part-000000000001-000000000002.parquet").write_bytes(first.read_bytes())
+    with pytest.raises(ScenarioError, match="overlap"):
+        inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=50, seed=1, resume=True)
 
 
 def _dies_once(flag, real, *args):
@@ -244,13 +294,14 @@ def test_an_interrupted_dataset_resumes_to_the_whole_table(tmp_path, monkeypatch
     with pytest.warns(RuntimeWarning, match="resume to finish"), pytest.raises(KeyboardInterrupt):
         inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=300, seed=6)
     parts = sorted(p.name for p in (tmp_path / "ds").glob("part-*.parquet"))
-    assert parts == ["part-000000000000-000000000016.parquet",
-                     "part-000000000016-000000000032.parquet"]
+    # Parts of ceil(144 / 64) = 3 points: boundaries fixed by the grid, not by the run.
+    assert parts == ["part-000000000000-000000000003.parquet",
+                     "part-000000000003-000000000006.parquet"]
     monkeypatch.undo()
-    with pytest.raises(ScenarioError, match="holds the checkpoint"):
+    with pytest.raises(ScenarioError, match="holds the dataset of an earlier run"):
         inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=300, seed=6)
     done = inferonomics.sweep_dataset(GRID, tmp_path / "ds", samples=300, seed=6, resume=True)
-    assert done.computed_points == 144 - 32
+    assert done.computed_points == 144 - 6
     _same_table(done.to_pandas(), sweep(GRID, samples=300, seed=6).to_pandas())
 
 

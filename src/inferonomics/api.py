@@ -132,7 +132,8 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000,
         boundaries, each worker runs the native core ``backend`` names on its spans, and the
         client merges the pieces in chunk order: the summary is the one this call gives without a
         client, to the bit. Workers need the package installed; only the encoded plan and each
-        span's counts, chunk moments and non-zero sketch buckets cross the network.
+        span's counts, chunk moments and non-zero sketch buckets cross the network. ``threads``
+        does not apply: each worker uses its own threads (``dask worker --nthreads``).
     progress : bool
         With a client, a progress bar (tqdm) over the samples finished.
     """

@@ -56,6 +56,7 @@ class Checkpoint:
     describes the same sweep."""
 
     PART = PART
+    WHAT = "checkpoint"   # what messages call it
 
     def __init__(self, path: str | os.PathLike, description: dict[str, Any], resume: bool,
                  described_in: str = DESCRIPTION):
@@ -64,32 +65,32 @@ class Checkpoint:
         where = printable(str(self.path))
         described = self.path / described_in
         if self.path.exists() and not self.path.is_dir():
-            raise ScenarioError("checkpoint", f"{where} exists and is not a directory")
+            raise ScenarioError(self.WHAT, f"{where} exists and is not a directory")
         if described.is_file():
             if not resume:
-                raise ScenarioError("resume", f"{where} holds the checkpoint of an earlier run of "
+                raise ScenarioError("resume", f"{where} holds the {self.WHAT} of an earlier run of "
                                     "a sweep; resume it (--resume, resume=True) or delete it to "
                                     "start over")
             try:
                 saved = json.loads(described.read_text())
             except (OSError, ValueError) as exc:
-                raise ScenarioError("checkpoint", f"cannot read {where}/{described_in}: {exc}") \
+                raise ScenarioError(self.WHAT, f"cannot read {where}/{described_in}: {exc}") \
                     from None
             differ = sorted(k for k in set(saved) | set(self.description)
                             if saved.get(k) != self.description.get(k))
             if differ:
-                raise ScenarioError("resume", f"the checkpoint at {where} is of a different sweep "
+                raise ScenarioError("resume", f"the {self.WHAT} at {where} is of a different sweep "
                                     f"({', '.join(differ)} differ); delete it to start over, or "
                                     "resume with the scenario and options it was made with")
             return
         if self.path.is_dir() and any(self.path.iterdir()):
-            raise ScenarioError("checkpoint", f"{where} is a directory that is not a checkpoint "
+            raise ScenarioError(self.WHAT, f"{where} is a directory that is not a {self.WHAT} "
                                 "and not empty; name a new or empty directory")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._write_atomically(described, json.dumps(self.description, indent=1).encode())
         except OSError as exc:
-            raise ScenarioError("checkpoint", f"cannot create {where}: {exc.strerror or exc}") \
+            raise ScenarioError(self.WHAT, f"cannot create {where}: {exc.strerror or exc}") \
                 from None
 
     def _write_atomically(self, target: Path, data: bytes) -> None:
@@ -119,10 +120,15 @@ class Checkpoint:
             if match:
                 start, stop = int(match[1]), int(match[2])
                 if not 0 <= start < stop <= points:
-                    raise ScenarioError("checkpoint", f"{printable(str(entry))} covers points "
+                    raise ScenarioError(self.WHAT, f"{printable(str(entry))} covers points "
                                         f"{start}..{stop - 1}, outside the grid's {points:,}")
                 parts.append((start, stop, entry))
-        return sorted(parts)
+        parts.sort()
+        for (_, stop, entry), (start, _, other) in zip(parts, parts[1:]):
+            if start < stop:   # two parts with the same points: a table would hold them twice
+                raise ScenarioError(self.WHAT, f"{printable(str(entry))} and "
+                                    f"{printable(other.name)} overlap; delete one of them")
+        return parts
 
     def finished(self, points: int) -> Iterator[tuple[int, int, dict[str, np.ndarray]]]:
         """``(start, stop, rows)`` of every range saved so far, in order."""
@@ -131,12 +137,9 @@ class Checkpoint:
                 with np.load(entry, allow_pickle=False) as data:
                     rows = {k: data[k] for k in data.files}
             except (OSError, ValueError) as exc:
-                raise ScenarioError("checkpoint", f"cannot read {printable(str(entry))}: {exc}; "
+                raise ScenarioError(self.WHAT, f"cannot read {printable(str(entry))}: {exc}; "
                                     "delete it to compute its points again") from None
-            if any(len(v) != stop - start for v in rows.values()):
-                raise ScenarioError("checkpoint", f"{printable(str(entry))} does not hold "
-                                    f"{stop - start} rows; delete it to compute them again")
-            yield start, stop, rows
+            yield start, stop, rows   # checked against the table's arrays where they are put
 
     @staticmethod
     def remove_at(path: str | os.PathLike) -> None:

@@ -27,7 +27,8 @@ from ..model.reference import STATUS_OK
 from ..model.registry import HIGHER, METRIC_BY_NAME, PARAMETER_BY_PATH
 from ..sampling.rng import normalize_seed
 from .grid import Grid
-from .sweeps import SweepResult, _Progress
+from ..progress import ProgressBar
+from .sweeps import SweepResult
 
 DEFAULT_OBJECTIVE = "usd_per_mtok_p50"
 DEFAULT_MIN_FEASIBLE = 0.95
@@ -441,7 +442,7 @@ def compare_points(scenario: Scenario | Mapping | str, baseline: int | Mapping[s
     base = list(_metric_chunks(chosen, grid.plan(baseline), m, int(samples), seed, threads))
     out = []
     interrupted = False
-    bar = _Progress(grid.size - 1, progress)
+    bar = ProgressBar(grid.size - 1, progress)
     try:
         for i in range(grid.size):
             if i == baseline:

@@ -26,14 +26,14 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..cluster import connect, runner, spans
+from ..cluster import connect, runner
 from ..cores import backends
 from ..errors import ScenarioError, printable
 from ..io.scenario import Scenario
 from ..sampling.rng import DEFAULT_SEED, SeedLike
-from .checkpoint import Checkpoint, missing_ranges
-from .sweeps import (DEFAULT_QUANTILES, SweepResult, _Progress, _Rows, _description, _Spec,
-                     prepare)
+from ..progress import ProgressBar
+from .checkpoint import Checkpoint
+from .sweeps import DEFAULT_QUANTILES, SweepResult, _description, _Rows, _Spec, prepare
 
 DESCRIBED_IN = "_inferonomics.json"   # a leading "_": Parquet readers skip it
 PART_POINTS_PER_BATCH = 8
@@ -42,8 +42,16 @@ PART_POINTS_PER_BATCH = 8
 short task."""
 
 
+DATASET_MIN_PARTS = 64
+"""A dataset has at least this many parts (fewer points permitting), so up to this many workers
+share even a small grid. Part boundaries depend only on the grid and the sweep, never on the
+cluster, so a resumed run writes the very parts an interrupted one left unfinished (a piece still
+running when a run was cancelled replaces its part with the same rows, never overlaps another)."""
+
+
 class _Parts(Checkpoint):
     PART = re.compile(r"^part-(\d{12})-(\d{12})\.parquet$")
+    WHAT = "dataset"
 
 
 @dataclass
@@ -113,14 +121,14 @@ def sweep_dataset(scenario: Scenario | Mapping | str, path: str | os.PathLike,
         client)
     started = time.perf_counter()
     n = grid.size
-    directory = _Parts(path, _description(grid, spec), resume, described_in=DESCRIBED_IN)
-    have = np.zeros(n, dtype=bool)
-    for start, stop, _ in directory.parts(n):
-        have[start:stop] = True
-    per_part = batch * PART_POINTS_PER_BATCH
-    todo = missing_ranges(have, per_part)
+    per_part = min(batch * PART_POINTS_PER_BATCH, max(1, -(-n // DATASET_MIN_PARTS)))
+    directory = _Parts(path, {**_description(grid, spec, chosen.name), "part_points": per_part},
+                       resume, described_in=DESCRIBED_IN)
+    done = {start: stop for start, stop, _ in directory.parts(n)}
+    todo = [(start, min(start + per_part, n)) for start in range(0, n, per_part)
+            if done.get(start) != min(start + per_part, n)]
     write = functools.partial(write_part, spec, str(directory.path))
-    bar = _Progress(sum(b - a for a, b in todo), progress)
+    bar = ProgressBar(sum(b - a for a, b in todo), progress)
     computed = 0
     try:
         if client is None:
@@ -130,15 +138,14 @@ def sweep_dataset(scenario: Scenario | Mapping | str, path: str | os.PathLike,
                 bar.update(stop - start)
         else:
             with connect.connected(client) as c:
-                pieces = [(a + start, b + start) for start, stop in todo for a, b in
-                          spans.point_ranges(stop - start, per_part, connect.worker_threads(c))]
-                for start, stop, _ in runner.point_pieces(c, pieces, chosen.name, grid, write):
+                for start, stop, _ in runner.point_pieces(c, todo, chosen.name, grid, write):
                     computed += stop - start
                     bar.update(stop - start)
     except KeyboardInterrupt:
-        warnings.warn(f"sweep interrupted: {computed:,} points written to "
-                      f"{printable(str(directory.path))} this time; resume to finish",
-                      RuntimeWarning, stacklevel=2)
+        # Workers write parts in any order: count what is on disk, not what came back.
+        warnings.warn(f"sweep interrupted: {len(directory.parts(n))} parts of "
+                      f"{-(-n // per_part)} are in {printable(str(directory.path))}; resume to "
+                      "finish", RuntimeWarning, stacklevel=2)
         raise
     finally:
         bar.close()

@@ -17,6 +17,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from ..model.constraints import metric_column
 from ..model.reference import STATUS_NAMES, STATUS_OK
 from ..model.registry import METRIC_BY_NAME, METRIC_NAMES, PARAMETER_BY_PATH, unit_of
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
+from ..progress import ProgressBar
 from ..versions import provenance
 from .checkpoint import Checkpoint, grid_digest, missing_ranges
 from .grid import Grid, _label_text
@@ -52,8 +54,8 @@ DETERMINISTIC_STATS = ("value", "p50", "median")
 """What a deterministic sweep's single value answers to: the median-input evaluation."""
 BATCH_POINTS = 1 << 17              # deterministic points per core call
 BATCH_SAMPLES = 1 << 21             # Monte Carlo samples per core call (points x samples)
+CLUSTER_PIECE_BATCHES = 8           # a cluster piece is at most this many core calls' points
 REFERENCE_BATCH_POINTS = 16
-PROGRESS_DELAY_S = 1.0              # show a progress bar only on runs longer than this
 TABLE_SUFFIXES = (".csv", ".parquet")   # what write() writes
 WRITE_ROWS = 1 << 20                # rows per slab when writing a table
 
@@ -578,7 +580,11 @@ class TableWriteError(ScenarioError):
 def _write_atomically(path: Path, write) -> None:
     """``write(tmp)`` to a temporary file beside ``path``, then rename it over ``path``; on any
     failure the temporary file goes and ``path`` is untouched."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A unique name (mkstemp), not one from the pid: on a shared filesystem two hosts (a piece
+    # and its retry) may write the same part at once.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -614,29 +620,6 @@ def _check_metrics(metrics) -> tuple[str, ...]:
     return tuple(m for m in METRIC_NAMES if m in wanted)
 
 
-class _Progress:
-    """A tqdm bar over grid points when tqdm is installed and ``enabled``; tqdm shows it only after
-    :data:`PROGRESS_DELAY_S` and only on a terminal."""
-
-    def __init__(self, total: int, enabled: bool, unit: str = " points"):
-        self.bar = None
-        if enabled:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                return
-            self.bar = tqdm(total=total, unit=unit, delay=PROGRESS_DELAY_S, disable=None,
-                            file=sys.stderr, dynamic_ncols=True)
-
-    def update(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: SeedLike = DEFAULT_SEED,
           *, deterministic: bool = False, quantiles: Sequence[float] = DEFAULT_QUANTILES,
           backend: str = "auto", threads: int | None = None, max_points: int | None = None,
@@ -669,7 +652,8 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     client : dask.distributed.Client or str, optional
         Run on a Dask cluster (``pip install "inferonomics[dask]"``; a client or a scheduler
         address): grid-point ranges go to the workers, each running the native core on its range,
-        and come back in order. The table is the one a local run gives, to the bit.
+        and come back in order. The table is the one a local run gives, to the bit. ``threads``
+        does not apply: each worker uses its own threads (``dask worker --nthreads``).
     checkpoint : path, optional
         A directory where finished point ranges are saved as they complete. If the run stops (a
         crash, a kill, Ctrl-C), calling again with ``resume=True`` computes only the points not
@@ -691,16 +675,16 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
     have = np.zeros(n, dtype=bool)
     saved = None
     if checkpoint is not None:
-        saved = Checkpoint(checkpoint, _description(grid, spec), resume)
+        saved = Checkpoint(checkpoint, _description(grid, spec, chosen.name), resume)
         for start, stop, arrays in saved.finished(n):
-            rows.put(start, arrays)
+            rows.put(start, stop, arrays, f"the checkpoint part {start}..{stop - 1}")
             have[start:stop] = True
     elif resume:
         raise ScenarioError("resume", "resuming needs the checkpoint to resume from "
                             "(checkpoint=DIR; the CLI keeps one beside --out)")
     interrupted, core_s = False, 0.0
     todo = missing_ranges(have, batch)
-    bar = _Progress(sum(b - a for a, b in todo), progress)
+    bar = ProgressBar(sum(b - a for a, b in todo), progress)
     try:
         if client is None:
             for start, stop in todo:
@@ -713,25 +697,27 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
                 bar.update(stop - start)
         else:
             with connect.connected(client) as c:
-                pieces = [piece for start, stop in todo for piece in
-                          _offset(spans.point_ranges(stop - start, batch * 8,
-                                                     connect.worker_threads(c)), start)]
+                size = spans.piece_points(int(n - have.sum()), batch * CLUSTER_PIECE_BATCHES,
+                                          connect.worker_threads(c))
                 t0 = time.perf_counter()
-                for start, stop, arrays in runner.point_pieces(
-                        c, pieces, chosen.name, grid, functools.partial(compute_rows, spec)):
-                    rows.put(start, arrays)
-                    if saved is not None:
-                        saved.save(start, stop, arrays)
-                    have[start:stop] = True
-                    bar.update(stop - start)
-                core_s += time.perf_counter() - t0
+                try:
+                    for start, stop, arrays in runner.point_pieces(
+                            c, missing_ranges(have, size), chosen.name, grid,
+                            functools.partial(compute_rows, spec)):
+                        rows.put(start, stop, arrays, f"the cluster's piece {start}..{stop - 1}")
+                        if saved is not None:
+                            saved.save(start, stop, arrays)
+                        have[start:stop] = True
+                        bar.update(stop - start)
+                finally:
+                    core_s += time.perf_counter() - t0
     except KeyboardInterrupt:
         interrupted = True
     finally:
         bar.close()
     done = int(np.argmin(have)) if not have.all() else n
-    if done < n:
-        interrupted = True
+    interrupted = done < n   # a Ctrl-C after the last piece interrupts nothing
+    if interrupted:
         kept_text = (f"; the {int(have.sum()):,} finished are in the checkpoint {checkpoint}: "
                      "resume to finish" if saved is not None else "")
         warnings.warn(f"sweep interrupted: keeping the {done:,} of {n:,} grid points finished"
@@ -786,10 +772,6 @@ def prepare(scenario, samples, seed, deterministic, quantiles, backend, threads,
     else:
         batch = 1 if chosen.name == "reference" else max(1, BATCH_SAMPLES // samples)
     return scenario, grid, spec, chosen, threads, batch
-
-
-def _offset(ranges: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
-    return [(a + by, b + by) for a, b in ranges]
 
 
 @dataclass(frozen=True)
@@ -861,15 +843,28 @@ class _Rows:
                  if self.values is not None else ("status", "moments", "qvalues"))
         return {name: getattr(self, name)[start:stop] for name in names}
 
-    def put(self, start: int, arrays: dict[str, np.ndarray]) -> None:
-        """Copy rows from :meth:`view` of the same spec computed elsewhere, from point ``start``."""
-        for name, rows in arrays.items():
-            target = getattr(self, name, None)
-            if name not in ("outputs", "codes", "values", "status", "moments", "qvalues") or \
-                    target is None or target.shape[1:] != rows.shape[1:]:
-                raise ScenarioError("checkpoint", f"rows named {name!r} of shape {rows.shape} do "
-                                    "not fit this sweep's table")
-            target[start:start + len(rows)] = rows
+    def put(self, start: int, stop: int, arrays: dict[str, np.ndarray], where: str) -> None:
+        """Copy rows of points ``start .. stop-1`` from :meth:`view` of the same spec, computed
+        elsewhere (``where``, for the error): exactly its arrays, dtypes and shapes, status codes
+        among the known ones, or a ScenarioError before anything is copied."""
+        expected = self.view(start, stop)
+        if set(arrays) != set(expected):
+            raise ScenarioError("checkpoint", f"{where} holds {sorted(arrays)}, not this sweep's "
+                                f"{sorted(expected)}; delete it to compute its points again")
+        for name, want in expected.items():
+            got = arrays[name]
+            if not isinstance(got, np.ndarray) or got.dtype != want.dtype or \
+                    got.shape != want.shape:
+                raise ScenarioError("checkpoint", f"{where}: {name} is "
+                                    f"{getattr(got, 'dtype', type(got).__name__)}"
+                                    f"{getattr(got, 'shape', '')}, not {want.dtype}{want.shape}; "
+                                    "delete it to compute its points again")
+        codes = arrays.get("codes", arrays["outputs"][:, 0] if "outputs" in arrays else None)
+        if codes is not None and not np.isin(codes, list(STATUS_NAMES)).all():
+            raise ScenarioError("checkpoint", f"{where} holds unknown status codes; delete it to "
+                                "compute its points again")
+        for name, want in expected.items():
+            want[...] = arrays[name]
 
     def result(self, done: int):
         """``(status, moments, quantile values, values)`` of the first ``done`` points."""
@@ -890,16 +885,18 @@ def compute_rows(spec: _Spec, chosen, grid, start: int, stop: int, threads: int)
     return rows.view(0, stop - start)
 
 
-def _description(grid: Grid, spec: _Spec) -> dict[str, Any]:
+def _description(grid: Grid, spec: _Spec, backend: str) -> dict[str, Any]:
     """What a checkpoint records of the sweep it belongs to (compared on resume)."""
     try:
         scenario_text = to_toml(grid.scenario.raw)
     except (TypeError, ValueError):
         scenario_text = None
+    # The backend: the reference's moments differ from the cores' in the last bits.
     return {"scenario_toml": scenario_text, "grid_sha256": grid_digest(grid),
             "grid_points": grid.size, "deterministic": spec.deterministic,
             "samples": spec.samples, "seed": None if spec.seed is None else str(spec.seed),
-            "quantiles": list(spec.quantiles), "metrics": list(spec.kept), **provenance()}
+            "quantiles": [] if spec.deterministic else list(spec.quantiles),
+            "metrics": list(spec.kept), "backend": backend, **provenance()}
 
 
 __all__ = ["SweepResult", "sweep", "quantile_label", "parse_stat", "split_column"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..analysis.sweeps import _Progress
+from ..progress import ProgressBar
 from ..errors import printable
 from ..fleet.through_time import DEFAULT_FLEET_SAMPLES, DEFAULT_TRACE_SAMPLES, fleet
 from ..plots.fleet import fleet_chart, fleet_pareto_chart
@@ -80,7 +80,7 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     scenario = scenario_of(args, args.scenario)
     samples = args.samples or DEFAULT_FLEET_SAMPLES
-    bar = _Progress(samples, not args.json, unit=" samples")
+    bar = ProgressBar(samples, not args.json, unit=" samples")
     done = [0]
 
     def progress(n: int, total: int) -> None:

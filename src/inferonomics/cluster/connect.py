@@ -34,7 +34,7 @@ def connected(client: Any) -> Iterator[Any]:
                             f"such as 'tcp://10.0.0.5:8786', got {type(client).__name__}")
     try:
         own = distributed.Client(client.strip(), timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:   # ValueError: a malformed address
         raise ScenarioError("scheduler", f"cannot reach a Dask scheduler at {client.strip()!r}: "
                             f"{exc}") from None
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from typing import Any, Callable, Iterator
 
@@ -12,30 +11,10 @@ from ..cores import backends
 from ..cores.encoding import encode
 from ..model.reference import STATUS_NAMES
 from ..stats.summary import SKETCH_BUCKETS, Summary
+from ..errors import InferonomicsError
+from ..progress import ProgressBar
 from . import spans, tasks
 from .connect import distributed_module, worker_threads
-
-
-class _Bar:
-    """A tqdm bar over completed pieces (counted in ``unit``) when ``enabled`` and tqdm exists."""
-
-    def __init__(self, total: int, enabled: bool, unit: str):
-        self.bar = None
-        if enabled:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                return
-            self.bar = tqdm(total=total, unit=unit, disable=None, file=sys.stderr,
-                            dynamic_ncols=True)
-
-    def update(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def in_order(client: Any, futures: list) -> Iterator[tuple[int, Any]]:
@@ -48,7 +27,14 @@ def in_order(client: Any, futures: list) -> Iterator[tuple[int, Any]]:
     following = 0
     try:
         for future in distributed.as_completed(futures):
-            waiting[index[future.key]] = future.result()
+            try:
+                waiting[index[future.key]] = future.result()
+            except (distributed.KilledWorker, OSError) as exc:
+                # Dask gave up on a piece (its workers kept dying) or lost the scheduler.
+                raise InferonomicsError(f"the Dask cluster could not finish a piece of the run "
+                                        f"({type(exc).__name__}: {exc}); a sweep with a "
+                                        "checkpoint or dataset resumes from what finished") \
+                    from None
             future.release()
             while following in waiting:
                 yield following, waiting.pop(following)
@@ -76,7 +62,7 @@ def simulate(client: Any, backend: str, plan, seed: int, samples: int,
     hist = np.zeros((backends.N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
     flat = hist.reshape(-1)
     acc = backends.empty_moments()
-    bar = _Bar(samples, progress, " samples")
+    bar = ProgressBar(samples, progress, " samples")
     try:
         for _, part in in_order(client, futures):
             status += part.status
@@ -97,7 +83,7 @@ def point_pieces(client: Any, points: list[tuple[int, int]], backend: str, grid,
     futures = [client.submit(tasks.sweep_range, backend, grid_future, compute, start, stop,
                              key=f"inferonomics-points-{run}-{start}")
                for start, stop in points]
-    bar = _Bar(sum(b - a for a, b in points), progress, " points")
+    bar = ProgressBar(sum(b - a for a, b in points), progress, " points")
     try:
         for i, arrays in in_order(client, futures):
             start, stop = points[i]

@@ -19,9 +19,8 @@ def sample_spans(samples: int, chunk: int, max_chunks: int, worker_threads: int)
     return [(start, min(start + step, samples)) for start in range(0, samples, step)]
 
 
-def point_ranges(points: int, max_points: int, worker_threads: int) -> list[tuple[int, int]]:
-    """``(start, stop)`` ranges covering grid points ``0 .. points-1``, at most ``max_points``
-    each, about :data:`PIECES_PER_WORKER_THREAD` per worker thread."""
+def piece_points(points: int, max_points: int, worker_threads: int) -> int:
+    """Grid points per piece when ``points`` are to be computed: about
+    :data:`PIECES_PER_WORKER_THREAD` pieces per worker thread, at most ``max_points`` each."""
     wanted = max(1, worker_threads * PIECES_PER_WORKER_THREAD)
-    step = min(max_points, max(1, -(-points // wanted)))
-    return [(start, min(start + step, points)) for start in range(0, points, step)]
+    return min(max_points, max(1, -(-points // wanted)))

@@ -39,7 +39,8 @@ import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
 from inferonomics.cores import encoding  # noqa: E402
-from benchmarks.run_benchmarks import SELECTED_METRICS, moe_scenario, philox_seconds  # noqa: E402
+from benchmarks.run_benchmarks import (SELECTED_METRICS, median_seconds, moe_scenario,  # noqa: E402
+                                      philox_seconds)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 
@@ -109,15 +110,6 @@ class TimeSimulateSelected:
                               threads=threads, metrics=SELECTED_METRICS)
 
 
-def _median_seconds(fn, repeats=3):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 class TrackCoreRatios:
     """Ratios the core-speed issue sets targets for (1 thread, 10**6 samples, medians of 3):
 
@@ -149,8 +141,8 @@ class TrackCoreRatios:
                                       threads=1)
 
     def _simulate(self, scenario, backend, **options):
-        return _median_seconds(lambda: inferonomics.simulate(
-            scenario, samples=self.samples, seed=SEED, backend=backend, threads=1, **options))
+        return median_seconds(lambda: inferonomics.simulate(
+            scenario, samples=self.samples, seed=SEED, backend=backend, threads=1, **options), 3)
 
     def track_ratio(self, backend, ratio):
         if ratio in ("every_metric_vs_philox", "six_metrics_vs_philox"):
@@ -163,7 +155,7 @@ class TrackCoreRatios:
         if ratio == "model_fold_vs_draw":
             core = core_module(backend)
             encoded = encoding.encode(self.example.resolve().distributions)
-            draw = _median_seconds(lambda: core.draw_only(encoded, SEED, self.samples, 1))
+            draw = median_seconds(lambda: core.draw_only(encoded, SEED, self.samples, 1), 3)
             return (self._simulate(self.example, backend) - draw) / draw
         return self._simulate(self.example, "numba") / self._simulate(self.example, "c")
 

@@ -18,7 +18,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -26,6 +25,9 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import inferonomics  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.run_benchmarks import median_seconds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "llama-2-70b-h100-fp8.toml"
@@ -59,15 +61,6 @@ if __name__ == "__main__":
     hwm = next(ln for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
     print(points, wall, int(hwm.split()[1]) * 1024)
 """
-
-
-def median_seconds(fn, reps):
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv=None):

@@ -312,3 +312,18 @@ def test_cli_dataset_refuses_what_needs_the_table_in_memory(tmp_path, capsys):
     assert main(["sweep", GRID, "--samples", "100", "--dataset", str(tmp_path / "d"), "--json"]) == 0
     import json
     assert json.loads(capsys.readouterr().out)["computed_points"] == 144
+
+
+def test_a_cluster_without_workers_is_refused_after_a_wait_not_a_hang(monkeypatch):
+    from inferonomics.cluster import connect
+
+    monkeypatch.setattr(connect, "WORKER_WAIT_S", 0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
+                                      dashboard_address=":0") as cluster, \
+                distributed.Client(cluster) as c:
+            with pytest.raises(ScenarioError, match="no Dask worker joined"):
+                inferonomics.simulate(EXAMPLE, samples=10, client=c)
+            with pytest.raises(ScenarioError, match="no Dask worker joined"):
+                sweep(GRID, samples=10, client=c)

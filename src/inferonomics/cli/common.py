@@ -260,8 +260,8 @@ def cluster_client(args):
               else connect.local_cluster(args.local_cluster))
     with opened as client:
         link = connect.dashboard_link(client)
-        workers = len(client.nthreads())
-        print(f"dask: {workers} worker(s), {connect.worker_threads(client)} thread(s)"
+        threads = connect.worker_threads(client)   # waits for a first worker
+        print(f"dask: {len(client.nthreads())} worker(s), {threads} thread(s)"
               + (f"; dashboard {link}" if link else ""), file=sys.stderr)
         yield client
 

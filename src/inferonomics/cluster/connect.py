@@ -8,6 +8,8 @@ from typing import Any, Iterator
 from ..errors import ScenarioError
 
 INSTALL_HINT = 'pip install "inferonomics[dask]"'
+WORKER_WAIT_S = 30.0
+"""How long a run waits for a first worker to join before it gives up (seconds)."""
 
 
 def distributed_module():
@@ -62,7 +64,15 @@ def local_cluster(workers: int) -> Iterator[Any]:
 
 
 def worker_threads(client: Any) -> int:
-    """Threads across the cluster's workers now (at least 1)."""
+    """Threads across the cluster's workers now, after waiting up to :data:`WORKER_WAIT_S` for a
+    first one: a cluster without workers would otherwise hold a run forever."""
+    if not client.nthreads():
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+        except TimeoutError:
+            raise ScenarioError("scheduler", f"no Dask worker joined the cluster within "
+                                f"{WORKER_WAIT_S:g} s; start workers (dask worker ADDRESS)") \
+                from None
     return max(1, sum(client.nthreads().values()))
 
 

@@ -79,6 +79,7 @@ def point_pieces(client: Any, points: list[tuple[int, int]], backend: str, grid,
     """``(start, stop, arrays)`` of each grid-point range in ``points``, computed on the cluster
     and yielded in order. The grid goes to every worker once."""
     run = uuid.uuid4().hex
+    worker_threads(client)   # waits for a first worker (a refusal, not a hang, without one)
     [grid_future] = client.scatter([grid], broadcast=True, hash=False)
     futures = [client.submit(tasks.sweep_range, backend, grid_future, compute, start, stop,
                              key=f"inferonomics-points-{run}-{start}")

@@ -26,6 +26,22 @@ NATIVE = [b for b in ("c", "numba") if backends.unavailable_reason(b) is None]
 pytestmark = pytest.mark.skipif(not NATIVE, reason="no native core")
 
 
+@pytest.fixture(autouse=True)
+def fail_rather_than_hang():
+    """A cluster test that waits this long has hung (a lost piece, a stuck event loop): fail it
+    with the waiting stack instead of holding CI until its own time-out."""
+    import signal
+
+    def timeout(signum, frame):
+        raise TimeoutError("a cluster test ran past 240 s")
+
+    previous = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(240)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.fixture(scope="module")
 def client():
     with warnings.catch_warnings():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from ..errors import ScenarioError
 
 INSTALL_HINT = 'pip install "inferonomics[dask]"'
+CONNECT_TIMEOUT_S = 10
+"""How long connecting to a scheduler may take (seconds)."""
 WORKER_WAIT_S = 30.0
 """How long a run waits for a first worker to join before it gives up (seconds)."""
 
@@ -34,15 +37,34 @@ def connected(client: Any) -> Iterator[Any]:
     if not isinstance(client, str) or not client.strip():
         raise ScenarioError("client", "must be a dask.distributed Client or a scheduler address "
                             f"such as 'tcp://10.0.0.5:8786', got {type(client).__name__}")
+    address = client.strip()
+    _probe(address)
     try:
-        own = distributed.Client(client.strip(), timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:   # ValueError: a malformed address
-        raise ScenarioError("scheduler", f"cannot reach a Dask scheduler at {client.strip()!r}: "
+        own = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ScenarioError("scheduler", f"cannot reach a Dask scheduler at {address!r}: "
                             f"{exc}") from None
     try:
         yield own
     finally:
         own.close()
+
+
+def _probe(address: str) -> None:
+    """Refuse a malformed or unreachable TCP/TLS scheduler address before a Client is made: a
+    Client whose start fails is left half-built, and its clean-up at garbage collection runs on
+    the event loop that every client in the process shares."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            return   # other transports: the Client reports its own errors
+        host, port = parse_host_port(location)
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except (OSError, ValueError, TypeError) as exc:
+        raise ScenarioError("scheduler", f"cannot reach a Dask scheduler at {address!r}: "
+                            f"{exc}") from None
 
 
 @contextmanager

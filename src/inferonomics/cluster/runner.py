@@ -9,10 +9,10 @@ import numpy as np
 
 from ..cores import backends
 from ..cores.encoding import encode
-from ..model.reference import STATUS_NAMES
-from ..stats.summary import SKETCH_BUCKETS, Summary
 from ..errors import InferonomicsError
+from ..model.reference import STATUS_NAMES
 from ..progress import ProgressBar
+from ..stats.summary import SKETCH_BUCKETS, Summary
 from . import spans, tasks
 from .connect import distributed_module, worker_threads
 

@@ -3,6 +3,8 @@ case and summarised (coverage, error factors), optionally as a chart."""
 
 from __future__ import annotations
 
+import math
+
 from .. import plots
 from ..fidelity import validation
 from ..sampling.rng import DEFAULT_SEED
@@ -45,6 +47,25 @@ def run(args) -> int:
                      f"{agg['median_log_error']:.3f} (x{agg['median_error_factor']:.2f})",
                      f"{agg['worst_log_error']:.3f}"))
     print_table(rows)
+    _print_leave_one_source_out(report["leave_one_source_out"])
     if args.plot:
         print(f"\nplot written to {args.plot}")
     return 0
+
+
+def _print_leave_one_source_out(loso: dict) -> None:
+    """Each source's cases with the discrepancy margin calibrated on the other sources: coverage,
+    error and width of the model's interval, before and after the margin."""
+    print(f"\nleave one source out: each source's cases with the conformal margin (target "
+          f"{loso['coverage_target']:.0%}) calibrated on every other source")
+    rows = [("group", "n", "coverage", "calibrated", "median error", "p95/p5", "calibrated")]
+    groups = [("all", loso["all"])] + [(f"kind {k}", v) for k, v in loso["kinds"].items()] \
+        + [(f"source {k}", v) for k, v in loso["sources"].items()]
+    for name, g in groups:
+        rows.append((name, str(g["cases"]), f"{g['coverage']:.0%}",
+                     f"{g['coverage_calibrated']:.0%}", f"x{g['median_error_factor']:.2f}",
+                     f"{g['median_width']:.2f}", f"{g['median_width_calibrated']:.2f}"))
+    print_table(rows, left=(0,))
+    margins = ", ".join(f"{k} x{math.exp(v):.2f}" if v is not None else f"{k} unbounded"
+                        for k, v in loso["margins_all_sources"].items())
+    print(f"margins calibrated on every source (interval ends multiplied / divided by): {margins}")

@@ -658,7 +658,7 @@ def sweep(scenario: Scenario | Mapping | str, samples: int | None = None, seed: 
         A directory where finished point ranges are saved as they complete. If the run stops (a
         crash, a kill, Ctrl-C), calling again with ``resume=True`` computes only the points not
         saved; the table is the one of an uninterrupted run. A checkpoint of another sweep
-        (scenario, grid, seed, samples, quantiles or metrics) is refused.
+        (scenario, grid, seed, samples, quantiles, metrics or backend) is refused.
     resume : bool
         Continue from ``checkpoint`` (refused without one; without ``resume``, an existing
         checkpoint is refused rather than overwritten).

@@ -60,13 +60,39 @@ def test_leaving_one_source_out_calibrates_each_source_on_the_others_only():
     assert report["sources"]["B"]["median_width_calibrated"] == pytest.approx(8.0)  # 0.5 .. 4
 
 
+def test_a_kind_gets_its_own_margin_only_when_it_is_finite():
+    def rows(kind, n, score):
+        return [{"kind": kind, "measured": math.exp(score), "p5": 0.5, "p95": 1.0}] * n
+
+    eight = conformal.kind_margins(rows("energy", 8, 0.2) + rows("throughput", 9, 0.1))
+    assert eight["energy"] == eight["all"] == pytest.approx(0.2)   # 8: unbounded alone, pooled
+    nine = conformal.kind_margins(rows("energy", 9, 0.2) + rows("throughput", 9, 0.1))
+    assert nine["energy"] == pytest.approx(0.2) and nine["throughput"] == pytest.approx(0.1)
+
+
+def test_an_infeasible_case_is_never_covered_and_its_score_unbounds_a_small_calibration_set():
+    rows = [{"id": f"A{k}", "source": "A", "kind": "throughput", "measured": 1.5,
+             "p5": 1.0, "p50": 1.5, "p95": 2.0} for k in range(9)]
+    rows.append({"id": "B0", "source": "B", "kind": "throughput", "measured": 1.5,
+                 "p5": 0.0, "p50": 0.0, "p95": 0.0})
+    report = conformal.leave_one_source_out(rows)
+    assert report["sources"]["B"]["coverage_calibrated"] == 0.0
+    assert math.isnan(report["sources"]["B"]["median_width"])
+    # A is calibrated on B alone (one infinite score): an unbounded margin, honestly reported.
+    assert report["sources"]["A"]["median_width_calibrated"] == math.inf
+    assert report["all"]["coverage"] == pytest.approx(9 / 10)   # infeasible rows count as misses
+
+
 @pytest.mark.parametrize("source, key", [
     ("github mlcommons/inference_results_v4.1 (MLPerf v4.1) : closed/NVIDIA/x.txt",
-     "github mlcommons/inference_results_v4.1"),
+     conformal.MLPERF),
     ("github ml-energy/leaderboard data/A100_chat_benchmark.csv @4717739 (legacy)",
      "github ml-energy/leaderboard"),
     ("https://buildkite.com/vllm/performance-benchmark/builds/9515 (vLLM CI)", "buildkite.com"),
-    ("https://github.com/ggml-org/llama.cpp/pull/2917 (2023-08-30)", "github.com/ggml-org/llama.cpp"),
+    ("https://github.com/ggml-org/llama.cpp/pull/2917 (2023-08-30)", "github ggml-org/llama.cpp"),
+    ("https://www.github.com/ggml-org/llama.cpp/issues/1", "github ggml-org/llama.cpp"),
+    ("github ntuhpc/mlperf_inference_results_v5.0 @cf354115 (mirror)", conformal.MLPERF),
+    ("github mlcommons/inference_results_v4.0 (MLPerf v4.0)", conformal.MLPERF),
 ])
 def test_sources_are_grouped_by_publisher(source, key):
     assert conformal.source_key(source) == key
@@ -84,3 +110,17 @@ def test_validate_reports_leave_one_source_out_per_kind_and_source():
         assert 0.0 <= group["coverage_calibrated"] <= 1.0
         assert group["median_width_calibrated"] >= 1.0
     assert {c["id"] for c in loso["cases"]} == {c.id for c in cases}
+
+
+def test_the_cli_prints_the_check_and_json_carries_it(capsys):
+    import json
+
+    from inferonomics import cli
+
+    assert cli.main(["validate", "--samples", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "leave one source out" in out and f"source {conformal.MLPERF}" in out
+    assert "nan" not in out.split("leave one source out")[1]
+    assert cli.main(["validate", "--samples", "300", "--json"]) == 0
+    loso = json.loads(capsys.readouterr().out)["leave_one_source_out"]
+    assert loso["all"]["cases"] == len(validation.load_cases())

@@ -53,6 +53,13 @@ def run(args) -> int:
     return 0
 
 
+def _ratio(value: float, prefix: str = "") -> str:
+    """A factor for the table: "n/a" without a prediction, "unbounded" for an infinite one."""
+    if math.isnan(value):
+        return "n/a"
+    return "unbounded" if math.isinf(value) else f"{prefix}{value:.2f}"
+
+
 def _print_leave_one_source_out(loso: dict) -> None:
     """Each source's cases with the discrepancy margin calibrated on the other sources: coverage,
     error and width of the model's interval, before and after the margin."""
@@ -63,8 +70,8 @@ def _print_leave_one_source_out(loso: dict) -> None:
         + [(f"source {k}", v) for k, v in loso["sources"].items()]
     for name, g in groups:
         rows.append((name, str(g["cases"]), f"{g['coverage']:.0%}",
-                     f"{g['coverage_calibrated']:.0%}", f"x{g['median_error_factor']:.2f}",
-                     f"{g['median_width']:.2f}", f"{g['median_width_calibrated']:.2f}"))
+                     f"{g['coverage_calibrated']:.0%}", _ratio(g["median_error_factor"], "x"),
+                     _ratio(g["median_width"]), _ratio(g["median_width_calibrated"])))
     print_table(rows, left=(0,))
     margins = ", ".join(f"{k} x{math.exp(v):.2f}" if v is not None else f"{k} unbounded"
                         for k, v in loso["margins_all_sources"].items())

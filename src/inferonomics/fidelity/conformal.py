@@ -32,8 +32,9 @@ from typing import Iterable, Sequence
 
 COVERAGE = 0.9
 """Target coverage of the calibrated interval (the model's p5..p95)."""
-MIN_KIND_CASES = 8
-"""Fewest calibration cases of a metric kind for a margin of its own."""
+MIN_KIND_CASES = 9
+"""Fewest calibration cases of a metric kind for a margin of its own: with fewer, the rank
+ceil((n + 1) 0.9) exceeds n and the margin would be unbounded."""
 METRIC_KINDS = {
     "tokens_per_s_total": "throughput", "ttft_s": "ttft", "tpot_s": "tpot", "e2e_s": "e2e",
     "joules_per_token_gpu": "energy", "joules_per_token_node": "energy",
@@ -45,17 +46,26 @@ def metric_kind(metric: str) -> str:
     return METRIC_KINDS[metric]
 
 
+MLPERF = "MLPerf Inference results"
+"""Every round of MLPerf Inference results (MLCommons' repositories and their mirrors) is one
+source: one benchmark, one set of conventions, so holding out one round while calibrating on
+another would not test new data."""
+
+
 def source_key(source: str) -> str:
-    """One source per publisher of data: a GitHub repository (``github OWNER/REPO``), or a web
-    host with a repository path for github.com links (``github.com/OWNER/REPO``)."""
+    """One source per publisher of data: a GitHub repository (``github OWNER/REPO``, or a
+    github.com link), a web host, and MLPerf Inference results of any round as one."""
     text = source.strip()
     if text.startswith("github "):
-        return " ".join(text.split()[:2])
-    match = re.match(r"https?://([^/\s]+)(/[^/\s]+/[^/\s]+)?", text)
-    if match:
-        host, path = match[1], match[2] or ""
-        return host + path if host == "github.com" else host
-    return re.split(r" [(@:]", text)[0]
+        key = "github " + text.split()[1]
+    else:
+        match = re.match(r"https?://(?:www\.)?([^/\s]+)(/[^/\s]+/[^/\s]+)?", text)
+        if match:
+            host, path = match[1].lower(), match[2] or ""
+            key = "github " + path[1:] if host == "github.com" and path else host
+        else:
+            key = re.split(r" [(@:]", text)[0]
+    return MLPERF if "inference_results" in key.lower() else key
 
 
 def score(measured: float, p5: float, p95: float) -> float:
@@ -93,8 +103,10 @@ def kind_margins(rows: Iterable[dict], coverage: float = COVERAGE) -> dict[str, 
         by_kind[r["kind"]].append(s)
         pooled.append(s)
     shared = margin(pooled, coverage)
-    out = {kind: (margin(s, coverage) if len(s) >= MIN_KIND_CASES else shared)
-           for kind, s in by_kind.items()}
+    out = {}
+    for kind, s in by_kind.items():
+        own = margin(s, coverage) if len(s) >= MIN_KIND_CASES else math.inf
+        out[kind] = own if math.isfinite(own) else shared
     out["all"] = shared
     return out
 

@@ -23,7 +23,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -31,21 +30,13 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.fleet_inputs import EXAMPLE, POLICIES, StepInputs  # noqa: E402
+from benchmarks.run_benchmarks import median_seconds  # noqa: E402
 
 CHUNK = 256
 TARGET_S = 2.0
 YEAR_S = 365 * 86400.0
 DAY_S = 86400.0
 REFERENCE_SAMPLES = 2
-
-
-def timed(fn, reps):
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def stepping(inputs: StepInputs, threads: int, reps: int):
@@ -67,7 +58,7 @@ def stepping(inputs: StepInputs, threads: int, reps: int):
     # kernel (memory stays at two chunks), time the building on its own.
     chunk_rates = [chunk_rates[i % len(chunk_rates)] for i in range(-(-inputs.samples // CHUNK))]
     inputs.run_chunk(chunk_rates[0][:8], 0, 8, POLICIES["reactive"], 1)   # compile / load
-    return timed(rates_only, reps), timed(steps_only, reps)
+    return median_seconds(rates_only, reps), median_seconds(steps_only, reps)
 
 
 def reference_rate(inputs: StepInputs) -> float:

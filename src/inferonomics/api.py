@@ -162,9 +162,7 @@ def _simulate_on_cluster(client, backend: str, plan: Plan, seed: int, samples: i
     if keep_samples:
         raise ScenarioError("keep_samples", "a cluster run returns summaries, not samples; keep "
                             "samples on one machine (they are the same samples: same seed)")
-    if backend == "reference":
-        raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
-                            "reference runs on one machine")
+    connect.require_native(backend)
     with connect.connected(client) as c:
         return runner.simulate(c, backend, plan, seed, samples, metrics, progress)
 

@@ -27,13 +27,13 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..cluster import connect, runner
-from ..cores import backends
 from ..errors import ScenarioError, printable
 from ..io.scenario import Scenario
 from ..sampling.rng import DEFAULT_SEED, SeedLike
 from ..progress import ProgressBar
 from .checkpoint import Checkpoint
-from .sweeps import DEFAULT_QUANTILES, SweepResult, _description, _Rows, _Spec, prepare
+from .sweeps import (BATCH_POINTS, DEFAULT_QUANTILES, SweepResult, _description, _Rows, _Spec,
+                     prepare)
 
 DESCRIBED_IN = "_inferonomics.json"   # a leading "_": Parquet readers skip it
 PART_POINTS_PER_BATCH = 8
@@ -88,7 +88,7 @@ def write_part(spec: _Spec, directory: str, chosen, grid, start: int, stop: int,
                threads: int) -> dict[str, np.ndarray]:
     """Compute grid points ``start .. stop-1`` and write them as the part file of their range."""
     t0 = time.perf_counter()
-    rows = _Rows(spec, stop - start, backends.CHUNK_SAMPLES)
+    rows = _Rows(spec, stop - start, BATCH_POINTS)
     rows.compute(chosen, grid, start, stop, threads, offset=start)
     status, moments, qvalues, values = rows.result(stop - start)
     part = SweepResult(grid=grid, deterministic=spec.deterministic, samples=spec.samples,

@@ -763,9 +763,8 @@ def prepare(scenario, samples, seed, deterministic, quantiles, backend, threads,
     grid = Grid(scenario)
     chosen = backends.get_backend(backend)
     threads = min(threads or backends.default_threads(), backends.MAX_THREADS)
-    if client is not None and chosen.name == "reference":
-        raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
-                            "reference runs on one machine")
+    if client is not None:
+        connect.require_native(chosen.name)
     spec = _Spec(deterministic, samples, seed, qs, kept)
     if deterministic:
         batch = REFERENCE_BATCH_POINTS if chosen.name == "reference" else BATCH_POINTS

@@ -85,6 +85,13 @@ def local_cluster(workers: int) -> Iterator[Any]:
         cluster.close()
 
 
+def require_native(backend: str) -> None:
+    """Refuse the reference backend for a cluster run: workers run the native cores."""
+    if backend == "reference":
+        raise ScenarioError("backend", "a cluster runs the native cores (c or numba); the "
+                            "reference runs on one machine")
+
+
 def worker_threads(client: Any) -> int:
     """Threads across the cluster's workers now, after waiting up to :data:`WORKER_WAIT_S` for a
     first one: a cluster without workers would otherwise hold a run forever."""

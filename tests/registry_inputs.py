@@ -37,6 +37,7 @@ LANDMARKS = comparison_landmarks()
 
 LOG_UNIFORM_SPAN = 100.0   # ranges wider than this ratio are drawn log-uniformly in bulk draws
 CANDIDATE_PROBABILITY = 0.2
+REPAIRED_SCALEOUT_GBPS = 50.0
 REPAIRED_INTERCONNECT_GBPS = 50.0   # given to multi-device rows drawn with no interconnect
 REPAIRED_TFLOPS = 100.0             # given to rows drawn with no peak for their activation width
 
@@ -128,6 +129,11 @@ def repaired(x: dict[str, float]) -> dict[str, float]:
     x["idle_w"] = min(x["idle_w"], x["tdp_w"])
     if x["interruptions_per_hour"] * x["restart_s"] > MAX_LOST_SHARE * 3600.0:
         x["restart_s"] = MAX_LOST_SHARE * 3600.0 / x["interruptions_per_hour"] * (1 - 1e-12)
+    # Pipeline stages split the replica's devices evenly; a replica beyond one scale-up domain
+    # needs a network between domains.
+    x["pp"] = float(math.gcd(int(x["count"]), int(x["pp"])))
+    if x["scaleup_devices"] != 0 and x["scaleup_devices"] < x["count"] and x["scaleout_gbps"] <= 0:
+        x["scaleout_gbps"] = REPAIRED_SCALEOUT_GBPS
     if x["count"] > 1 and x["interconnect_gbps"] <= 0:
         x["interconnect_gbps"] = REPAIRED_INTERCONNECT_GBPS
     if peak_tflops(x["activation_bits"], x["tflops_fp32"], x["tflops_16"], x["tflops_8"],

@@ -95,6 +95,13 @@ def test_bulk_rows_reach_every_status_and_branch(bulk):
         "window": col["sliding_window"] > 0,
         "beams": col["beams"] > 1,
         "tensor parallel": col["count"] > 1,
+        "pipeline": col["pp"] > 1,
+        "pipeline bubble": (col["microbatches"] != 0) & (col["microbatches"] < col["pp"]),
+        "expert parallel": (col["expert_parallel"] == 1) & (col["n_experts"] > col["experts_per_token"])
+        & (col["count"] > 1),
+        "attention data parallel": (col["attention_dp"] == 1) & (col["count"] > 1),
+        "scale-out": (col["scaleup_devices"] != 0) & (col["scaleup_devices"] < col["count"]),
+        "chunked prefill": col["chunked_prefill"] == 1,
         "owned": col["purchase_usd"] > 0,
         "rented": col["usd_per_device_hour"] > 0,
         "cost of capital": (col["cost_of_capital"] > 0) & (col["purchase_usd"] > 0),

@@ -163,6 +163,9 @@ def test_readme_states_every_inputs_allowed_range():
     for p in PARAMETERS + ANALYSIS_PARAMETERS:
         row = next(r for r in rows if r.startswith(f"| `{p.path}`") or
                    (r.startswith(f"| `{p.section}.") and f"`{p.name}`" in r.split("|")[1]))
+        if p.flag:
+            assert "true or false" in row, (p.path, row)
+            continue
         bounds = p.range_text().split(" in ", 1)[1]
         if p.unit:
             bounds = bounds.removesuffix(f" ({p.unit})")

@@ -15,7 +15,9 @@ enum {
     I_PURCHASE_USD, I_HOSTING_USD_PER_DEVICE_HOUR, I_USD_PER_KWH, I_UTILIZATION,
     I_LIFETIME_YEARS, I_POWER_EXPONENT, I_BEAMS, I_COST_OF_CAPITAL, I_RESIDUAL_FRACTION,
     I_COLOCATION_USD_PER_KW_MONTH, I_PROVISIONED_KW, I_INTERRUPTIONS_PER_HOUR, I_RESTART_S,
-    I_P_SUCCESS, I_VALUE_USD_PER_SUCCESS, I_COST_USD_PER_FAILURE, I_ATTEMPTS,
+    I_P_SUCCESS, I_VALUE_USD_PER_SUCCESS, I_COST_USD_PER_FAILURE, I_ATTEMPTS, I_PP,
+    I_MICROBATCHES, I_EXPERT_PARALLEL, I_ATTENTION_DP, I_EXPERT_IMBALANCE, I_SCALEUP_DEVICES,
+    I_SCALEOUT_GBPS, I_CHUNKED_PREFILL, I_MAX_BATCHED_TOKENS,
 };
 enum {
     O_STATUS, O_BATCH, O_MAX_BATCH, O_TTFT_S, O_TPOT_S, O_E2E_S, O_TOKENS_PER_S,
@@ -38,7 +40,9 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "purchase_usd", "hosting_usd_per_device_hour", "usd_per_kwh", "utilization",
     "lifetime_years", "power_exponent", "beams", "cost_of_capital", "residual_fraction",
     "colocation_usd_per_kw_month", "provisioned_kw", "interruptions_per_hour", "restart_s",
-    "p_success", "value_usd_per_success", "cost_usd_per_failure", "attempts",
+    "p_success", "value_usd_per_success", "cost_usd_per_failure", "attempts", "pp",
+    "microbatches", "expert_parallel", "attention_dp", "expert_imbalance", "scaleup_devices",
+    "scaleout_gbps", "chunked_prefill", "max_batched_tokens",
 };
 static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "status", "batch", "max_batch", "ttft_s", "tpot_s", "e2e_s", "tokens_per_s",
@@ -53,11 +57,11 @@ static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
 static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
-    47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+    47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 95, 96, 97, 98, 99, 100, 101, 102,
+    103,
 };
 
 /* The reference's constants. */
-#define ALLREDUCES_PER_LAYER 2.0
 #define ALLREDUCE_BYTES_PER_VALUE 2.0
 #define BATCH_MAX 0.0
 #define BITS_PER_BYTE 8.0
@@ -67,6 +71,7 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
 #define GRAMS_PER_KG 1000.0
 #define HOURS_PER_YEAR 8766.0
 #define JOULES_PER_KWH 3600000.0
+#define MICROBATCHES_AS_STAGES 0.0
 #define MONTHS_PER_YEAR 12.0
 #define PARAMS_PER_BILLION 1000000000.0
 #define SECONDS_PER_HOUR 3600.0
@@ -77,6 +82,7 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
 #define STATUS_NON_FINITE 3.0
 #define STATUS_OK 0.0
 #define TOKENS_PER_MTOK 1000000.0
+#define WHOLE_REPLICA_DOMAIN 0.0
 #define WORKSPACE_FFN_COPIES 2.0
 #define WORKSPACE_HIDDEN_COPIES 4.0
 
@@ -93,12 +99,31 @@ static inline double pow_(double x, double y) {
     return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);
 }
 
+/* reference.all_to_all_s */
+static inline double all_to_all_s(double message_bytes, double devices, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
+    const int returns_early = (devices <= 1.0);
+    const double local_devices = py_min(domain, devices);
+    const double local_s = (((message_bytes * (local_devices - 1.0)) / devices) / link_bytes_per_s);
+    const double local_s_2 = 0.0;
+    const double local_s_3 = ((local_devices > 1.0) ? local_s : local_s_2);
+    const double remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s);
+    const double remote_s_2 = 0.0;
+    const double remote_s_3 = ((devices > local_devices) ? remote_s : remote_s_2);
+    return (returns_early ? 0.0 : (py_max(local_s_3, remote_s_3) + link_latency_s));
+}
+
 /* reference.causal_attention_pairs */
 static inline double causal_attention_pairs(double tokens, double sliding_window, double sliding_window_layers) {
     const double full = ((0.5 * tokens) * tokens);
     const int returns_early = ((sliding_window <= 0.0) | (tokens <= sliding_window));
     const double local = (((0.5 * sliding_window) * sliding_window) + ((tokens - sliding_window) * sliding_window));
     return (returns_early ? full : (((1.0 - sliding_window_layers) * full) + (sliding_window_layers * local)));
+}
+
+/* reference.collective_bytes_per_s */
+static inline double collective_bytes_per_s(double group, double domain, double link_bytes_per_s, double scaleout_bytes_per_s) {
+    const int returns_early = (group > domain);
+    return (returns_early ? py_min(link_bytes_per_s, scaleout_bytes_per_s) : link_bytes_per_s);
 }
 
 /* reference.device_power_w */
@@ -111,6 +136,39 @@ static inline double experts_touched(double n_experts, double experts_per_token,
     return (n_experts * (1.0 - pow_((1.0 - (experts_per_token / n_experts)), tokens)));
 }
 
+/* reference.ring_allreduce_s */
+static inline double ring_allreduce_s(double message_bytes, double devices, double link_bytes_per_s, double link_latency_s) {
+    const int returns_early = (devices <= 1.0);
+    const double steps = (2.0 * (devices - 1.0));
+    return (returns_early ? 0.0 : ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)));
+}
+
+/* reference.pass_comm_s */
+static inline double pass_comm_s(double tokens, double d_model, double n_layers, double expert_params, double expert_parallel, double experts_per_token, double activation_bytes, double attention_groups, double attention_tp, double tp, double stages, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
+    const double layers = (n_layers / stages);
+    const double group_tokens = (tokens / attention_groups);
+    const double attention = ring_allreduce_s(((group_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
+    const double routed_values = (((tokens / tp) * experts_per_token) * d_model);
+    const double mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s));
+    const double mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
+    const double mlp_3 = attention;
+    const double mlp_4 = ((expert_params > 0.0) ? mlp_2 : mlp_3);
+    const double mlp_5 = (((expert_params > 0.0) & (expert_parallel > 0.0)) ? mlp : mlp_4);
+    return (layers * (attention + mlp_5));
+}
+
+/* reference.pass_flops_per_device */
+static inline double pass_flops_per_device(double tokens, double attention_flops, double dense_active_params, double expert_params, double experts_per_token, double attention_groups, double attention_tp, double tp, double stages, double expert_load) {
+    const double dense = (((((FLOPS_PER_MAC * dense_active_params) * tokens) + attention_flops) / attention_groups) / attention_tp);
+    const double experts = (((((FLOPS_PER_MAC * experts_per_token) * expert_params) * tokens) / tp) * expert_load);
+    return ((dense + experts) / stages);
+}
+
+/* reference.pass_weight_bytes_per_device */
+static inline double pass_weight_bytes_per_device(double tokens, double dense_params, double expert_params, double n_experts, double experts_per_token, double weight_bytes_per_param, double attention_tp, double tp, double stages) {
+    return ((((dense_params / attention_tp) + ((experts_touched(n_experts, experts_per_token, tokens) * expert_params) / tp)) * weight_bytes_per_param) / stages);
+}
+
 /* reference.peak_tflops */
 static inline double peak_tflops(double activation_bits, double tflops_fp32, double tflops_16, double tflops_8, double tflops_4) {
     const int returns_early = ((activation_bits <= 4.0) & (tflops_4 > 0.0));
@@ -120,11 +178,10 @@ static inline double peak_tflops(double activation_bits, double tflops_fp32, dou
     return (returns_early ? tflops_4 : (returns_early_2 ? tflops_8 : (returns_early_3 ? tflops_16 : (returns_early_4 ? tflops_fp32 : tflops_16))));
 }
 
-/* reference.ring_allreduce_s */
-static inline double ring_allreduce_s(double message_bytes, double devices, double link_bytes_per_s, double link_latency_s) {
-    const int returns_early = (devices <= 1.0);
-    const double steps = (2.0 * (devices - 1.0));
-    return (returns_early ? 0.0 : ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)));
+/* reference.pipeline_send_s */
+static inline double pipeline_send_s(double tokens, double d_model, double tp, double stages, double p2p_bytes_per_s, double link_latency_s) {
+    const int returns_early = (stages <= 1.0);
+    return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s));
 }
 
 /* reference.windowed_context */
@@ -203,28 +260,62 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double value_usd_per_success = in[I_VALUE_USD_PER_SUCCESS][j];
         const double cost_usd_per_failure = in[I_COST_USD_PER_FAILURE][j];
         const double attempts = in[I_ATTEMPTS][j];
+        const double pp = in[I_PP][j];
+        const double microbatches = in[I_MICROBATCHES][j];
+        const double expert_parallel = in[I_EXPERT_PARALLEL][j];
+        const double attention_dp = in[I_ATTENTION_DP][j];
+        const double expert_imbalance = in[I_EXPERT_IMBALANCE][j];
+        const double scaleup_devices = in[I_SCALEUP_DEVICES][j];
+        const double scaleout_gbps = in[I_SCALEOUT_GBPS][j];
+        const double chunked_prefill = in[I_CHUNKED_PREFILL][j];
+        const double max_batched_tokens = in[I_MAX_BATCHED_TOKENS][j];
         const double total_params = (total_params_b * PARAMS_PER_BILLION);
         const double active_params = (active_params_b * PARAMS_PER_BILLION);
         const double devices = count;
         const double memory_bytes = (memory_gb * BYTES_PER_GB);
         const double memory_bytes_per_s = (memory_bw_gbps * BYTES_PER_GB);
         const double link_bytes_per_s = ((interconnect_gbps * BYTES_PER_GB) * comm_efficiency);
+        const double scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency);
         const double link_latency_s = (link_latency_us * SECONDS_PER_US);
         const double peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS);
+        const double attention_peak_flops = (peak_tflops(py_max(activation_bits, kv_bits), tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS);
+        const double attention_rate_ratio = (peak_flops / attention_peak_flops);
+        const double attention_rate_ratio_2 = 1.0;
+        const double attention_rate_ratio_3 = ((attention_peak_flops > 0.0) ? attention_rate_ratio : attention_rate_ratio_2);
         const double achieved_flops_per_device = (peak_flops * mfu);
         const double achieved_bytes_per_s = (memory_bytes_per_s * mbu);
         const double step_overhead_s = (step_overhead_ms * SECONDS_PER_MS);
         const double weight_bytes_per_param = (weight_bits / BITS_PER_BYTE);
         const double activation_bytes = (activation_bits / BITS_PER_BYTE);
+        const double stages = pp;
+        const double tp = (devices / stages);
+        const double attention_groups = tp;
+        const double attention_groups_2 = 1.0;
+        const double attention_groups_3 = ((attention_dp > 0.0) ? attention_groups : attention_groups_2);
+        const double attention_tp = (tp / attention_groups_3);
+        const double pipeline_microbatches = stages;
+        const double pipeline_microbatches_2 = microbatches;
+        const double pipeline_microbatches_3 = ((microbatches == MICROBATCHES_AS_STAGES) ? pipeline_microbatches : pipeline_microbatches_2);
+        const double stage_slots = py_max(pipeline_microbatches_3, stages);
+        const double domain = devices;
+        const double domain_2 = scaleup_devices;
+        const double domain_3 = ((scaleup_devices == WHOLE_REPLICA_DOMAIN) ? domain : domain_2);
+        const double p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s);
+        const double p2p_bytes_per_s_2 = link_bytes_per_s;
+        const double p2p_bytes_per_s_3 = ((devices > domain_3) ? p2p_bytes_per_s : p2p_bytes_per_s_2);
         const double expert_params = ((total_params - active_params) / (n_experts - experts_per_token));
         const double expert_params_2 = 0.0;
         const double expert_params_3 = ((n_experts > experts_per_token) ? expert_params : expert_params_2);
         const double dense_params = (total_params - (n_experts * expert_params_3));
-        const double weight_bytes_per_device = ((total_params * weight_bytes_per_param) / devices);
+        const double dense_active_params = (active_params - (experts_per_token * expert_params_3));
+        const double expert_load = expert_imbalance;
+        const double expert_load_2 = 1.0;
+        const double expert_load_3 = ((expert_parallel > 0.0) ? expert_load : expert_load_2);
+        const double weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages);
         const double kv_values_per_token_layer = (kv_lora_rank + rope_head_dim);
         const double kv_shards = 1.0;
         const double kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim));
-        const double kv_shards_2 = py_min(devices, n_kv_heads);
+        const double kv_shards_2 = py_min(attention_tp, n_kv_heads);
         const double kv_values_per_token_layer_3 = ((kv_lora_rank > 0.0) ? kv_values_per_token_layer : kv_values_per_token_layer_2);
         const double kv_shards_3 = ((kv_lora_rank > 0.0) ? kv_shards : kv_shards_2);
         const double kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / BITS_PER_BYTE);
@@ -232,47 +323,74 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers);
         const double generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers);
         const double stored_context = (cached_context + ((beams - 1.0) * generated_context));
-        const double kv_bytes_per_sequence_per_device = ((kv_bytes_per_token * stored_context) / kv_shards_3);
-        const double workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / devices))) * activation_bytes);
+        const double kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages);
+        const double workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / tp))) * activation_bytes);
         const double free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes);
-        const double max_batch = py_max(floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0);
+        const double max_batch = (py_max(floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3);
         const double resident = ((batch == BATCH_MAX) ? max_batch : batch);
-        const double kv_bytes_per_device = (resident * kv_bytes_per_sequence_per_device);
+        const double kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device);
         const double used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes);
         const int fits = ((resident >= 1.0) & (resident <= max_batch));
-        const double attention_flops_per_pair = (((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers);
-        const double prefill_flops = (((FLOPS_PER_MAC * active_params) * input_tokens) + (attention_flops_per_pair * causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)));
-        const double prefill_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, input_tokens) * expert_params_3)) * weight_bytes_per_param) / devices);
-        const double prefill_compute_s = ((prefill_flops / devices) / achieved_flops_per_device);
+        const double attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3);
+        const double decode_attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * ((2.0 * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3);
+        const double decode_attention_flops_per_pair_2 = attention_flops_per_pair;
+        const double decode_attention_flops_per_pair_3 = ((kv_lora_rank > 0.0) ? decode_attention_flops_per_pair : decode_attention_flops_per_pair_2);
+        const double prefill_tokens = (input_tokens * attention_groups_3);
+        const double prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers);
+        const double prefill_flops = pass_flops_per_device(prefill_tokens, ((attention_flops_per_pair * prefill_pairs) * attention_groups_3), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double prefill_compute_s = (prefill_flops / achieved_flops_per_device);
         const double prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s);
-        const double prefill_comm_s = ((ALLREDUCES_PER_LAYER * n_layers) * ring_allreduce_s(((input_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), devices, link_bytes_per_s, link_latency_s));
-        const double prefill_s = ((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + step_overhead_s);
+        const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double prefill_s = (stages * prefill_stage_s);
+        const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
         const double decode_tokens = (resident * beams);
-        const double decode_flops = (decode_tokens * ((FLOPS_PER_MAC * active_params) + (attention_flops_per_pair * cached_context)));
-        const double decode_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, decode_tokens) * expert_params_3)) * weight_bytes_per_param) / devices);
-        const double decode_bytes = (decode_weight_bytes + kv_bytes_per_device);
-        const double decode_compute_s = ((decode_flops / devices) / achieved_flops_per_device);
+        const double microbatch_tokens = (decode_tokens / pipeline_microbatches_3);
+        const double decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches_3));
+        const double decode_compute_s = (decode_flops / achieved_flops_per_device);
         const double decode_memory_s = (decode_bytes / achieved_bytes_per_s);
-        const double decode_comm_s = ((ALLREDUCES_PER_LAYER * n_layers) * ring_allreduce_s(((decode_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), devices, link_bytes_per_s, link_latency_s));
-        const double decode_step_s = ((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + step_overhead_s);
-        const double cycle_s = ((output_tokens * decode_step_s) + (resident * prefill_s));
+        const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double decode_step_s = (stage_slots * decode_stage_s);
+        const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
+        const double slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / max_batched_tokens));
+        const double mixed_decode_tokens = (((decode_tokens * output_tokens) / slot_steps) / pipeline_microbatches_3);
+        const double mixed_prompt_tokens = (((resident * input_tokens) / slot_steps) / pipeline_microbatches_3);
+        const double mixed_tokens = (mixed_decode_tokens + mixed_prompt_tokens);
+        const double mixed_flops = pass_flops_per_device(mixed_tokens, (((decode_attention_flops_per_pair_3 * cached_context) * mixed_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * mixed_prompt_tokens)), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double mixed_bytes = (pass_weight_bytes_per_device(mixed_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + (((kv_bytes_per_device * output_tokens) / slot_steps) / pipeline_microbatches_3));
+        const double mixed_compute_s = (mixed_flops / achieved_flops_per_device);
+        const double mixed_memory_s = (mixed_bytes / achieved_bytes_per_s);
+        const double mixed_stage_s = (((py_max(mixed_compute_s, mixed_memory_s) + pass_comm_s(mixed_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(mixed_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double mixed_step_s = (stage_slots * mixed_stage_s);
+        const double cycle_s = (slot_steps * mixed_step_s);
+        const double ttft_s = ((slot_steps - output_tokens) * mixed_step_s);
+        const double cycle_s_2 = ((output_tokens * decode_step_s) + (resident * prefill_stall_s));
+        const double ttft_s_2 = prefill_s;
+        const double cycle_s_3 = ((chunked_prefill > 0.0) ? cycle_s : cycle_s_2);
+        const double ttft_s_3 = ((chunked_prefill > 0.0) ? ttft_s : ttft_s_2);
         const double tokens_per_cycle = (resident * output_tokens);
-        const double tokens_per_s = (tokens_per_cycle / cycle_s);
-        const double ttft_s = prefill_s;
-        const double e2e_s = cycle_s;
-        const double tpot_s = ((e2e_s - ttft_s) / output_tokens);
-        const double decode_activity = (py_max(((decode_flops / devices) / peak_flops), (decode_bytes / memory_bytes_per_s)) / decode_step_s);
-        const double prefill_activity = (py_max(((prefill_flops / devices) / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_s);
-        const double device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_s)) + (host_w * cycle_s));
-        const double idle_s = ((cycle_s * (1.0 - utilization)) / utilization);
-        const double device_joules_2 = (device_joules + ((idle_w + host_w) * idle_s));
-        const double facility_joules = ((devices * device_joules_2) * pue);
+        const double tokens_per_s = (tokens_per_cycle / cycle_s_3);
+        const double e2e_s = cycle_s_3;
+        const double tpot_s = ((e2e_s - ttft_s_3) / output_tokens);
+        const double decode_activity = ((pipeline_microbatches_3 * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
+        const double prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s);
+        const double mixed_activity = ((pipeline_microbatches_3 * py_max((mixed_flops / peak_flops), (mixed_bytes / memory_bytes_per_s))) / mixed_step_s);
+        const double device_joules = ((device_power_w(idle_w, tdp_w, mixed_activity, power_exponent) * cycle_s_3) + (host_w * cycle_s_3));
+        const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (host_w * cycle_s_3));
+        const double device_joules_3 = ((chunked_prefill > 0.0) ? device_joules : device_joules_2);
+        const double idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization);
+        const double device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s));
+        const double facility_joules = ((devices * device_joules_4) * pue);
         const double joules_per_token = (facility_joules / tokens_per_cycle);
         const double kwh_per_cycle = (facility_joules / JOULES_PER_KWH);
-        const double power_w_per_device = ((facility_joules / devices) / (cycle_s + idle_s));
+        const double power_w_per_device = ((facility_joules / devices) / (cycle_s_3 + idle_s));
         const double lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR);
         const double paid_hours_per_hour = (1.0 / (1.0 - lost_share));
-        const double device_hours = (((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
+        const double device_hours = (((devices * (cycle_s_3 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
         const double discount = pow_((1.0 + cost_of_capital), (-lifetime_years));
         const double capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR);
         const double capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR));
@@ -286,25 +404,27 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
         const double hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
         const double energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
-        const double prefill_share = ((resident * prefill_s) / cycle_s);
-        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share) / (resident * input_tokens)) * TOKENS_PER_MTOK);
-        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share)) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double prefill_share = (mixed_prompt_tokens / mixed_tokens);
+        const double prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3);
+        const double prefill_share_3 = ((chunked_prefill > 0.0) ? prefill_share : prefill_share_2);
+        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK);
+        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_3)) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double operational_g = (kwh_per_cycle * grid_gco2_per_kwh);
         const double embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR));
         const double gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK);
-        const double it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH);
+        const double it_kwh_per_cycle = ((devices * device_joules_4) / JOULES_PER_KWH);
         const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK);
         const double usd_per_success = (usd_per_request / p_success);
         const double net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request);
-        const int meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
-        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s - ttft_s)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
+        const int meets_targets = ((ttft_s_3 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
+        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_3 - ttft_s_3)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
         const int metrics_finite = (non_finite_residue == 0.0);
         const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
         out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
         out[O_BATCH][j] = resident;
         out[O_MAX_BATCH][j] = max_batch;
-        out[O_TTFT_S][j] = (fits ? ttft_s : NAN);
+        out[O_TTFT_S][j] = (fits ? ttft_s_3 : NAN);
         out[O_TPOT_S][j] = (fits ? tpot_s : NAN);
         out[O_E2E_S][j] = (fits ? e2e_s : NAN);
         out[O_TOKENS_PER_S][j] = (fits ? tokens_per_s : NAN);

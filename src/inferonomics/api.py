@@ -198,8 +198,8 @@ def _thread_count(threads) -> int | None:
 def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[str, Any]:
     """``given`` (each value passed through ``parse(param, value)``) completed from ``plan``'s
     medians when a plan is passed, then from each input's documented default (the median of its
-    prior). ``host_w`` defaults to the median host fraction times ``tdp_w`` and ``v_head_dim`` to
-    ``head_dim``, as in a scenario (also when the plan derived them and the call changes the input
+    prior). ``host_w`` defaults to the median host fraction times ``tdp_w``, ``v_head_dim`` to
+    ``head_dim`` and ``expert_imbalance`` to 1 without expert parallelism, as in a scenario (also when the plan derived them and the call changes the input
     they follow). Inputs with no
     default (a model's and a device's own figures, batch, token counts) must be given."""
     if plan is not None and not isinstance(plan, Plan):
@@ -224,6 +224,9 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[s
         values["host_w"] = values["tdp_w"] * DEFAULT_HOST_POWER_FRACTION.median()
     if plan is not None and "provisioned_kw" in plan.derived and "provisioned_kw" not in given:
         values["provisioned_kw"] = values["tdp_w"] / W_PER_KW * SERVER_POWER_PER_TDP
+    if "expert_imbalance" not in values and "expert_parallel" in values:
+        values["expert_imbalance"] = (default_value(PARAMETER_BY_NAME["expert_imbalance"])
+                                      if values["expert_parallel"] > 0 else 1.0)
     missing = [n for n in INPUT_NAMES if n not in values]
     if missing:
         raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,
@@ -403,8 +406,10 @@ def _check_matrix_block(block: np.ndarray, offset: int) -> None:
 
 def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int) -> None:
     """The cross-field rules of :func:`~inferonomics.io.scenario.check_plan` (active > total,
-    k > experts, active / total < k / E, idle > TDP, several devices without interconnect, spot
-    restarts losing over half the paid time, no peak for the activation width), vectorised; the first offending row gets check_plan's message."""
+    k > experts, active / total < k / E, idle > TDP, several devices without interconnect, count
+    not a multiple of the pipeline stages, a replica spanning scale-up domains without a
+    scale-out network, spot restarts losing over half the paid time, no peak for the activation
+    width), vectorised; the first offending row gets check_plan's message."""
     bad = ((col["active_params_b"] > col["total_params_b"])
            | (col["experts_per_token"] > col["n_experts"])
            | ((col["n_experts"] > col["experts_per_token"])
@@ -412,6 +417,9 @@ def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int
                  < col["experts_per_token"] * col["total_params_b"]))
            | (col["idle_w"] > col["tdp_w"])
            | ((col["count"] > 1) & (col["interconnect_gbps"] <= 0))
+           | (col["pp"] > col["count"]) | (np.fmod(col["count"], col["pp"]) != 0)
+           | ((col["scaleup_devices"] != 0) & (col["scaleup_devices"] < col["count"])
+              & (col["scaleout_gbps"] <= 0))
            | (col["interruptions_per_hour"] * col["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR)
            | (_peak_tflops(col) <= 0))
     if np.any(bad):

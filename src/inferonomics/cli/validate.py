@@ -38,6 +38,11 @@ def run(args) -> int:
                      fmt(c["measured"]), fmt(c["p5"]), fmt(c["p50"]), fmt(c["p95"]),
                      "yes" if c["inside"] else ("infeasible" if c["feasible_fraction"] == 0 else "no")))
     print_table(rows)
+    if report["not_comparable"]:
+        print("\nrun but left out of every figure (the measurement is not what the model predicts):")
+        for c in report["not_comparable"]:
+            print(f"  {c['id']} {c['metric']}: measured {fmt(c['measured'])}, p5 {fmt(c['p5'])} "
+                  f"p50 {fmt(c['p50'])} p95 {fmt(c['p95'])}; {c['why']}")
     print()
     rows = [("cases", "n", "coverage of 90% interval", "median |log err| (factor)", "worst |log err|")]
     for name, agg in report["summary"].items():

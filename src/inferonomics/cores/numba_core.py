@@ -451,6 +451,15 @@ I_P_SUCCESS = 58
 I_VALUE_USD_PER_SUCCESS = 59
 I_COST_USD_PER_FAILURE = 60
 I_ATTEMPTS = 61
+I_PP = 62
+I_MICROBATCHES = 63
+I_EXPERT_PARALLEL = 64
+I_ATTENTION_DP = 65
+I_EXPERT_IMBALANCE = 66
+I_SCALEUP_DEVICES = 67
+I_SCALEOUT_GBPS = 68
+I_CHUNKED_PREFILL = 69
+I_MAX_BATCHED_TOKENS = 70
 O_STATUS = 0
 O_BATCH = 1
 O_MAX_BATCH = 2
@@ -484,11 +493,11 @@ O_NET_VALUE_USD_PER_REQUEST = 28
 INPUT_STREAM = np.array([
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
-    47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+    47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 95, 96, 97, 98, 99, 100, 101, 102,
+    103,
 ], dtype=np.uint64)
 
 # The reference's constants.
-ALLREDUCES_PER_LAYER = 2.0
 ALLREDUCE_BYTES_PER_VALUE = 2.0
 BATCH_MAX = 0.0
 BITS_PER_BYTE = 8.0
@@ -498,6 +507,7 @@ FLOPS_PER_TFLOPS = 1000000000000.0
 GRAMS_PER_KG = 1000.0
 HOURS_PER_YEAR = 8766.0
 JOULES_PER_KWH = 3600000.0
+MICROBATCHES_AS_STAGES = 0.0
 MONTHS_PER_YEAR = 12.0
 PARAMS_PER_BILLION = 1000000000.0
 SECONDS_PER_HOUR = 3600.0
@@ -508,6 +518,7 @@ STATUS_MEMORY = 1.0
 STATUS_NON_FINITE = 3.0
 STATUS_OK = 0.0
 TOKENS_PER_MTOK = 1000000.0
+WHOLE_REPLICA_DOMAIN = 0.0
 WORKSPACE_FFN_COPIES = 2.0
 WORKSPACE_HIDDEN_COPIES = 4.0
 
@@ -531,12 +542,33 @@ def pow_(x, y):
 
 
 @_jit_inline
+def all_to_all_s(message_bytes, devices, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
+    """reference.all_to_all_s"""
+    returns_early = (devices <= 1.0)
+    local_devices = py_min(domain, devices)
+    local_s = (((message_bytes * (local_devices - 1.0)) / devices) / link_bytes_per_s)
+    local_s_2 = 0.0
+    local_s_3 = (local_s if (local_devices > 1.0) else local_s_2)
+    remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s)
+    remote_s_2 = 0.0
+    remote_s_3 = (remote_s if (devices > local_devices) else remote_s_2)
+    return (0.0 if returns_early else (py_max(local_s_3, remote_s_3) + link_latency_s))
+
+
+@_jit_inline
 def causal_attention_pairs(tokens, sliding_window, sliding_window_layers):
     """reference.causal_attention_pairs"""
     full = ((0.5 * tokens) * tokens)
     returns_early = ((sliding_window <= 0.0) | (tokens <= sliding_window))
     local = (((0.5 * sliding_window) * sliding_window) + ((tokens - sliding_window) * sliding_window))
     return (full if returns_early else (((1.0 - sliding_window_layers) * full) + (sliding_window_layers * local)))
+
+
+@_jit_inline
+def collective_bytes_per_s(group, domain, link_bytes_per_s, scaleout_bytes_per_s):
+    """reference.collective_bytes_per_s"""
+    returns_early = (group > domain)
+    return (py_min(link_bytes_per_s, scaleout_bytes_per_s) if returns_early else link_bytes_per_s)
 
 
 @_jit_inline
@@ -552,6 +584,43 @@ def experts_touched(n_experts, experts_per_token, tokens):
 
 
 @_jit_inline
+def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
+    """reference.ring_allreduce_s"""
+    returns_early = (devices <= 1.0)
+    steps = (2.0 * (devices - 1.0))
+    return (0.0 if returns_early else ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)))
+
+
+@_jit_inline
+def pass_comm_s(tokens, d_model, n_layers, expert_params, expert_parallel, experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
+    """reference.pass_comm_s"""
+    layers = (n_layers / stages)
+    group_tokens = (tokens / attention_groups)
+    attention = ring_allreduce_s(((group_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
+    routed_values = (((tokens / tp) * experts_per_token) * d_model)
+    mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
+    mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
+    mlp_3 = attention
+    mlp_4 = (mlp_2 if (expert_params > 0.0) else mlp_3)
+    mlp_5 = (mlp if ((expert_params > 0.0) & (expert_parallel > 0.0)) else mlp_4)
+    return (layers * (attention + mlp_5))
+
+
+@_jit_inline
+def pass_flops_per_device(tokens, attention_flops, dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp, stages, expert_load):
+    """reference.pass_flops_per_device"""
+    dense = (((((FLOPS_PER_MAC * dense_active_params) * tokens) + attention_flops) / attention_groups) / attention_tp)
+    experts = (((((FLOPS_PER_MAC * experts_per_token) * expert_params) * tokens) / tp) * expert_load)
+    return ((dense + experts) / stages)
+
+
+@_jit_inline
+def pass_weight_bytes_per_device(tokens, dense_params, expert_params, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages):
+    """reference.pass_weight_bytes_per_device"""
+    return ((((dense_params / attention_tp) + ((experts_touched(n_experts, experts_per_token, tokens) * expert_params) / tp)) * weight_bytes_per_param) / stages)
+
+
+@_jit_inline
 def peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
     """reference.peak_tflops"""
     returns_early = ((activation_bits <= 4.0) & (tflops_4 > 0.0))
@@ -562,11 +631,10 @@ def peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
 
 
 @_jit_inline
-def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
-    """reference.ring_allreduce_s"""
-    returns_early = (devices <= 1.0)
-    steps = (2.0 * (devices - 1.0))
-    return (0.0 if returns_early else ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)))
+def pipeline_send_s(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s):
+    """reference.pipeline_send_s"""
+    returns_early = (stages <= 1.0)
+    return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s))
 
 
 @_jit_inline
@@ -645,28 +713,62 @@ def evaluate_block(w):
         value_usd_per_success = w[I_VALUE_USD_PER_SUCCESS * ROW + j]
         cost_usd_per_failure = w[I_COST_USD_PER_FAILURE * ROW + j]
         attempts = w[I_ATTEMPTS * ROW + j]
+        pp = w[I_PP * ROW + j]
+        microbatches = w[I_MICROBATCHES * ROW + j]
+        expert_parallel = w[I_EXPERT_PARALLEL * ROW + j]
+        attention_dp = w[I_ATTENTION_DP * ROW + j]
+        expert_imbalance = w[I_EXPERT_IMBALANCE * ROW + j]
+        scaleup_devices = w[I_SCALEUP_DEVICES * ROW + j]
+        scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
+        chunked_prefill = w[I_CHUNKED_PREFILL * ROW + j]
+        max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
         total_params = (total_params_b * PARAMS_PER_BILLION)
         active_params = (active_params_b * PARAMS_PER_BILLION)
         devices = count
         memory_bytes = (memory_gb * BYTES_PER_GB)
         memory_bytes_per_s = (memory_bw_gbps * BYTES_PER_GB)
         link_bytes_per_s = ((interconnect_gbps * BYTES_PER_GB) * comm_efficiency)
+        scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency)
         link_latency_s = (link_latency_us * SECONDS_PER_US)
         peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
+        attention_peak_flops = (peak_tflops(py_max(activation_bits, kv_bits), tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
+        attention_rate_ratio = (peak_flops / attention_peak_flops)
+        attention_rate_ratio_2 = 1.0
+        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops > 0.0) else attention_rate_ratio_2)
         achieved_flops_per_device = (peak_flops * mfu)
         achieved_bytes_per_s = (memory_bytes_per_s * mbu)
         step_overhead_s = (step_overhead_ms * SECONDS_PER_MS)
         weight_bytes_per_param = (weight_bits / BITS_PER_BYTE)
         activation_bytes = (activation_bits / BITS_PER_BYTE)
+        stages = pp
+        tp = (devices / stages)
+        attention_groups = tp
+        attention_groups_2 = 1.0
+        attention_groups_3 = (attention_groups if (attention_dp > 0.0) else attention_groups_2)
+        attention_tp = (tp / attention_groups_3)
+        pipeline_microbatches = stages
+        pipeline_microbatches_2 = microbatches
+        pipeline_microbatches_3 = (pipeline_microbatches if (microbatches == MICROBATCHES_AS_STAGES) else pipeline_microbatches_2)
+        stage_slots = py_max(pipeline_microbatches_3, stages)
+        domain = devices
+        domain_2 = scaleup_devices
+        domain_3 = (domain if (scaleup_devices == WHOLE_REPLICA_DOMAIN) else domain_2)
+        p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s)
+        p2p_bytes_per_s_2 = link_bytes_per_s
+        p2p_bytes_per_s_3 = (p2p_bytes_per_s if (devices > domain_3) else p2p_bytes_per_s_2)
         expert_params = ((total_params - active_params) / (n_experts - experts_per_token))
         expert_params_2 = 0.0
         expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
         dense_params = (total_params - (n_experts * expert_params_3))
-        weight_bytes_per_device = ((total_params * weight_bytes_per_param) / devices)
+        dense_active_params = (active_params - (experts_per_token * expert_params_3))
+        expert_load = expert_imbalance
+        expert_load_2 = 1.0
+        expert_load_3 = (expert_load if (expert_parallel > 0.0) else expert_load_2)
+        weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages)
         kv_values_per_token_layer = (kv_lora_rank + rope_head_dim)
         kv_shards = 1.0
         kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim))
-        kv_shards_2 = py_min(devices, n_kv_heads)
+        kv_shards_2 = py_min(attention_tp, n_kv_heads)
         kv_values_per_token_layer_3 = (kv_values_per_token_layer if (kv_lora_rank > 0.0) else kv_values_per_token_layer_2)
         kv_shards_3 = (kv_shards if (kv_lora_rank > 0.0) else kv_shards_2)
         kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / BITS_PER_BYTE)
@@ -674,47 +776,74 @@ def evaluate_block(w):
         cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers)
         generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers)
         stored_context = (cached_context + ((beams - 1.0) * generated_context))
-        kv_bytes_per_sequence_per_device = ((kv_bytes_per_token * stored_context) / kv_shards_3)
-        workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / devices))) * activation_bytes)
+        kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
+        workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / tp))) * activation_bytes)
         free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
-        max_batch = py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0)
+        max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3)
         resident = (max_batch if (batch == BATCH_MAX) else batch)
-        kv_bytes_per_device = (resident * kv_bytes_per_sequence_per_device)
+        kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device)
         used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
         fits = ((resident >= 1.0) & (resident <= max_batch))
-        attention_flops_per_pair = (((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers)
-        prefill_flops = (((FLOPS_PER_MAC * active_params) * input_tokens) + (attention_flops_per_pair * causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)))
-        prefill_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, input_tokens) * expert_params_3)) * weight_bytes_per_param) / devices)
-        prefill_compute_s = ((prefill_flops / devices) / achieved_flops_per_device)
+        attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * ((2.0 * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair_2 = attention_flops_per_pair
+        decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > 0.0) else decode_attention_flops_per_pair_2)
+        prefill_tokens = (input_tokens * attention_groups_3)
+        prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)
+        prefill_flops = pass_flops_per_device(prefill_tokens, ((attention_flops_per_pair * prefill_pairs) * attention_groups_3), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        prefill_compute_s = (prefill_flops / achieved_flops_per_device)
         prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s)
-        prefill_comm_s = ((ALLREDUCES_PER_LAYER * n_layers) * ring_allreduce_s(((input_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), devices, link_bytes_per_s, link_latency_s))
-        prefill_s = ((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + step_overhead_s)
+        prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_s = (stages * prefill_stage_s)
+        prefill_stall_s = (prefill_stage_s / attention_groups_3)
         decode_tokens = (resident * beams)
-        decode_flops = (decode_tokens * ((FLOPS_PER_MAC * active_params) + (attention_flops_per_pair * cached_context)))
-        decode_weight_bytes = (((dense_params + (experts_touched(n_experts, experts_per_token, decode_tokens) * expert_params_3)) * weight_bytes_per_param) / devices)
-        decode_bytes = (decode_weight_bytes + kv_bytes_per_device)
-        decode_compute_s = ((decode_flops / devices) / achieved_flops_per_device)
+        microbatch_tokens = (decode_tokens / pipeline_microbatches_3)
+        decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches_3))
+        decode_compute_s = (decode_flops / achieved_flops_per_device)
         decode_memory_s = (decode_bytes / achieved_bytes_per_s)
-        decode_comm_s = ((ALLREDUCES_PER_LAYER * n_layers) * ring_allreduce_s(((decode_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), devices, link_bytes_per_s, link_latency_s))
-        decode_step_s = ((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + step_overhead_s)
-        cycle_s = ((output_tokens * decode_step_s) + (resident * prefill_s))
+        decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_step_s = (stage_slots * decode_stage_s)
+        prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
+        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / max_batched_tokens))
+        mixed_decode_tokens = (((decode_tokens * output_tokens) / slot_steps) / pipeline_microbatches_3)
+        mixed_prompt_tokens = (((resident * input_tokens) / slot_steps) / pipeline_microbatches_3)
+        mixed_tokens = (mixed_decode_tokens + mixed_prompt_tokens)
+        mixed_flops = pass_flops_per_device(mixed_tokens, (((decode_attention_flops_per_pair_3 * cached_context) * mixed_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * mixed_prompt_tokens)), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        mixed_bytes = (pass_weight_bytes_per_device(mixed_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + (((kv_bytes_per_device * output_tokens) / slot_steps) / pipeline_microbatches_3))
+        mixed_compute_s = (mixed_flops / achieved_flops_per_device)
+        mixed_memory_s = (mixed_bytes / achieved_bytes_per_s)
+        mixed_stage_s = (((py_max(mixed_compute_s, mixed_memory_s) + pass_comm_s(mixed_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(mixed_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        mixed_step_s = (stage_slots * mixed_stage_s)
+        cycle_s = (slot_steps * mixed_step_s)
+        ttft_s = ((slot_steps - output_tokens) * mixed_step_s)
+        cycle_s_2 = ((output_tokens * decode_step_s) + (resident * prefill_stall_s))
+        ttft_s_2 = prefill_s
+        cycle_s_3 = (cycle_s if (chunked_prefill > 0.0) else cycle_s_2)
+        ttft_s_3 = (ttft_s if (chunked_prefill > 0.0) else ttft_s_2)
         tokens_per_cycle = (resident * output_tokens)
-        tokens_per_s = (tokens_per_cycle / cycle_s)
-        ttft_s = prefill_s
-        e2e_s = cycle_s
-        tpot_s = ((e2e_s - ttft_s) / output_tokens)
-        decode_activity = (py_max(((decode_flops / devices) / peak_flops), (decode_bytes / memory_bytes_per_s)) / decode_step_s)
-        prefill_activity = (py_max(((prefill_flops / devices) / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_s)
-        device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_s)) + (host_w * cycle_s))
-        idle_s = ((cycle_s * (1.0 - utilization)) / utilization)
-        device_joules_2 = (device_joules + ((idle_w + host_w) * idle_s))
-        facility_joules = ((devices * device_joules_2) * pue)
+        tokens_per_s = (tokens_per_cycle / cycle_s_3)
+        e2e_s = cycle_s_3
+        tpot_s = ((e2e_s - ttft_s_3) / output_tokens)
+        decode_activity = ((pipeline_microbatches_3 * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
+        prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s)
+        mixed_activity = ((pipeline_microbatches_3 * py_max((mixed_flops / peak_flops), (mixed_bytes / memory_bytes_per_s))) / mixed_step_s)
+        device_joules = ((device_power_w(idle_w, tdp_w, mixed_activity, power_exponent) * cycle_s_3) + (host_w * cycle_s_3))
+        device_joules_2 = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (host_w * cycle_s_3))
+        device_joules_3 = (device_joules if (chunked_prefill > 0.0) else device_joules_2)
+        idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization)
+        device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s))
+        facility_joules = ((devices * device_joules_4) * pue)
         joules_per_token = (facility_joules / tokens_per_cycle)
         kwh_per_cycle = (facility_joules / JOULES_PER_KWH)
-        power_w_per_device = ((facility_joules / devices) / (cycle_s + idle_s))
+        power_w_per_device = ((facility_joules / devices) / (cycle_s_3 + idle_s))
         lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR)
         paid_hours_per_hour = (1.0 / (1.0 - lost_share))
-        device_hours = (((devices * (cycle_s + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
+        device_hours = (((devices * (cycle_s_3 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
         discount = pow_((1.0 + cost_of_capital), (-lifetime_years))
         capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR)
         capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR))
@@ -728,25 +857,27 @@ def evaluate_block(w):
         capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
         hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
         energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
-        prefill_share = ((resident * prefill_s) / cycle_s)
-        usd_per_mtok_input = (((usd_per_cycle * prefill_share) / (resident * input_tokens)) * TOKENS_PER_MTOK)
-        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share)) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        prefill_share = (mixed_prompt_tokens / mixed_tokens)
+        prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3)
+        prefill_share_3 = (prefill_share if (chunked_prefill > 0.0) else prefill_share_2)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK)
+        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_3)) / tokens_per_cycle) * TOKENS_PER_MTOK)
         operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
         embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR))
         gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
-        it_kwh_per_cycle = ((devices * device_joules_2) / JOULES_PER_KWH)
+        it_kwh_per_cycle = ((devices * device_joules_4) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK)
         usd_per_success = (usd_per_request / p_success)
         net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
-        meets_targets = ((ttft_s <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s - ttft_s)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        meets_targets = ((ttft_s_3 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_3 - ttft_s_3)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
         metrics_finite = (non_finite_residue == 0.0)
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
         w[(N_INPUTS + O_BATCH) * ROW + j] = resident
         w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
-        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s if fits else np.nan)
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_3 if fits else np.nan)
         w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else np.nan)
         w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s if fits else np.nan)
         w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else np.nan)

@@ -65,7 +65,10 @@ def check_in_range(path: str, x: float, param: Parameter) -> None:
 
 
 def parse_number(path: str, raw: Any, param: Parameter) -> float:
-    """A plain number for ``param``, checked against its range."""
+    """A plain number for ``param``, checked against its range (a switch also takes ``true`` or
+    ``false``)."""
+    if param.flag and isinstance(raw, (bool, np.bool_)):
+        return float(raw)
     if not is_number(raw):
         raise ScenarioError(path, f"must be {param.range_text()}, got {describe(raw)}")
     x = as_float(path, raw)

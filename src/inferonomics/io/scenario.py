@@ -22,7 +22,7 @@ from typing import Any, Iterator, Mapping
 from ..errors import InferonomicsError, ScenarioError
 from ..model.constraints import parse_constraint, parse_objective
 from ..model.reference import peak_tflops
-from ..model.registry import (BATCH_MAX, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
+from ..model.registry import (BATCH_MAX, DEFAULT_EXPERT_IMBALANCE, WHOLE_REPLICA_DOMAIN, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
                          PARAMETERS, SECTIONS, Parameter, default_of)
 from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal, Normal, Pert,
                                       Triangular, Uniform)
@@ -53,14 +53,15 @@ SECTION_NAMES = SECTIONS + ("sweep", "site") + ANALYSIS_TABLES
 NESTED_SECTIONS = ("policy",)
 """Sections of tables: ``policy.reactive.min_replicas`` names a key of ``[policy.reactive]``."""
 """Tables of a scenario whose keys :meth:`Scenario.with_values` may set (``sweep.max_points``)."""
-DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w", "provisioned_kw": "tdp_w"}
+DERIVED_DEFAULTS = {"v_head_dim": "head_dim", "host_w": "tdp_w", "provisioned_kw": "tdp_w",
+                    "expert_imbalance": "expert_parallel"}
 W_PER_KW = 1000.0
 MAX_LOST_SHARE = 0.5
 """Largest share of a spot device's paid time that interruptions may lose (interruptions per hour
 x restart seconds / 3600): beyond it the device mostly restarts."""
 SECONDS_PER_HOUR = 3600.0
 """Inputs whose default follows another input: v_head_dim is head_dim; host_w is the default host
-fraction times tdp_w."""
+fraction times tdp_w; expert_imbalance is its prior under expert parallelism, else 1."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,22 @@ def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
         raise ScenarioError("hardware.interconnect_gbps",
                             f"{hardware_label} has no interconnect bandwidth, so it cannot run with "
                             f"hardware.count > 1; give hardware.interconnect_gbps (GB/s per direction)")
+    if hi["pp"] > lo["count"]:
+        raise ScenarioError("parallel.pp", f"can reach {hi['pp']:g} pipeline stages, more than the "
+                            f"replica's hardware.count ({lo['count']:g} devices at its lowest)")
+    if (lo["pp"] != hi["pp"] or lo["count"] != hi["count"]) and hi["pp"] > 1:
+        raise ScenarioError("parallel.pp", "with several pipeline stages, parallel.pp and "
+                            "hardware.count must be fixed (or sweep axes), so that count is a "
+                            "multiple of pp in every sample")
+    if lo["count"] % lo["pp"] != 0:
+        raise ScenarioError("parallel.pp", f"hardware.count ({lo['count']:g}) must be a multiple of "
+                            f"parallel.pp ({lo['pp']:g}): each stage has count / pp devices")
+    if lo["scaleup_devices"] != WHOLE_REPLICA_DOMAIN and lo["scaleup_devices"] < hi["count"] \
+            and lo["scaleout_gbps"] <= 0:
+        raise ScenarioError("hardware.scaleout_gbps",
+                            f"a replica of up to {hi['count']:g} devices spans scale-up domains of "
+                            f"{lo['scaleup_devices']:g}; give hardware.scaleout_gbps (GB/s per "
+                            "device per direction between domains)")
     if hi["interruptions_per_hour"] * hi["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR:
         raise ScenarioError("cost.restart_s", f"with cost.interruptions_per_hour up to "
                             f"{hi['interruptions_per_hour']:g}/h, restarts of up to "
@@ -405,6 +422,8 @@ class Scenario:
                 out |= deps["head_dim"]
             elif param.name in ("host_w", "provisioned_kw"):
                 out |= deps["tdp_w"]
+            elif param.name == "expert_imbalance":
+                out |= deps["expert_parallel"]
             deps[param.name] = frozenset(out)
         return deps
 
@@ -423,6 +442,11 @@ class Scenario:
                 raise ScenarioError(path, "model.head_dim is uncertain, so give model.v_head_dim "
                                     "explicitly (it defaults to head_dim only when that is fixed)")
             return done["head_dim"]
+        if name == "expert_imbalance":
+            # The busiest device's extra load matters only when experts live whole on devices;
+            # otherwise the input is left out of the draws (so it shows in no sensitivity).
+            return (DEFAULT_EXPERT_IMBALANCE if done["expert_parallel"].support()[1] > 0
+                    else Fixed(1.0))
         if name == "host_w":
             tdp = done["tdp_w"].median()
             f = DEFAULT_HOST_POWER_FRACTION

@@ -43,7 +43,8 @@ import math
 from dataclasses import asdict, field, make_dataclass, replace
 
 from ..sampling import rng
-from .registry import BATCH_MAX, METRIC_NAMES, METRICS, OUTPUT_NAMES, PARAMETERS
+from .registry import (BATCH_MAX, METRIC_NAMES, METRICS, MICROBATCHES_AS_STAGES, OUTPUT_NAMES,
+                       PARAMETERS, WHOLE_REPLICA_DOMAIN)
 
 # Unit conversions, named so the formulas read in SI units.
 BYTES_PER_GB = 1e9
@@ -157,6 +158,108 @@ def ring_allreduce_s(message_bytes: float, devices: float, link_bytes_per_s: flo
     return steps / devices * message_bytes / link_bytes_per_s + steps * link_latency_s
 
 
+def collective_bytes_per_s(group: float, domain: float, link_bytes_per_s: float,
+                           scaleout_bytes_per_s: float) -> float:
+    """Bandwidth per device (bytes/s) of a ring over ``group`` devices when ``domain`` devices share
+    one scale-up link: the link within a domain; a ring that spans domains runs at the pace of its
+    slowest hop, the scale-out network between domains."""
+    if group > domain:
+        return min(link_bytes_per_s, scaleout_bytes_per_s)
+    return link_bytes_per_s
+
+
+def all_to_all_s(message_bytes: float, devices: float, domain: float, link_bytes_per_s: float,
+                 scaleout_bytes_per_s: float, link_latency_s: float) -> float:
+    """Time of one all-to-all in which each of ``devices`` devices sends ``message_bytes`` spread
+    evenly over all of them (its own share stays put), as MoE dispatch and combine do: the shares
+    for the other devices of its scale-up domain (``domain`` devices) go over the link while the
+    rest go over the scale-out network at the same time, and the exchanges run concurrently
+    through the switches, so one hop latency is paid (DeepEP's low-latency kernels, DeepSeek-V3
+    report Sec. 3.4, 2024)."""
+    if devices <= 1:
+        return 0.0
+    local_devices = min(domain, devices)
+    if local_devices > 1:
+        local_s = message_bytes * (local_devices - 1.0) / devices / link_bytes_per_s
+    else:
+        local_s = 0.0
+    if devices > local_devices:
+        remote_s = message_bytes * (devices - local_devices) / devices / scaleout_bytes_per_s
+    else:
+        remote_s = 0.0
+    return max(local_s, remote_s) + link_latency_s
+
+
+def pass_flops_per_device(tokens: float, attention_flops: float, dense_active_params: float,
+                          expert_params: float, experts_per_token: float, attention_groups: float,
+                          attention_tp: float, tp: float, stages: float,
+                          expert_load: float) -> float:
+    """FLOPs one device of one pipeline stage does in a forward pass over ``tokens`` tokens spread
+    evenly over the stage's ``attention_groups`` (``attention_flops``: their attention over the
+    cached context, all of them). Dense weights and attention split over the ``attention_tp``
+    devices of a group; each token's ``experts_per_token`` experts over all ``tp`` devices of the
+    stage, the busiest of which carries ``expert_load`` times the mean."""
+    dense = (FLOPS_PER_MAC * dense_active_params * tokens + attention_flops) / attention_groups / attention_tp
+    experts = FLOPS_PER_MAC * experts_per_token * expert_params * tokens / tp * expert_load
+    return (dense + experts) / stages
+
+
+def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_params: float,
+                                 n_experts: float, experts_per_token: float,
+                                 weight_bytes_per_param: float, attention_tp: float, tp: float,
+                                 stages: float) -> float:
+    """Weight bytes one device of one stage reads in a forward pass over ``tokens`` tokens: its
+    share of the dense weights and of the experts those tokens touch."""
+    return ((dense_params / attention_tp
+             + experts_touched(n_experts, experts_per_token, tokens) * expert_params / tp)
+            * weight_bytes_per_param / stages)
+
+
+def pass_comm_s(tokens: float, d_model: float, n_layers: float, expert_params: float,
+                expert_parallel: float, experts_per_token: float, activation_bytes: float,
+                attention_groups: float, attention_tp: float, tp: float,
+                stages: float, domain: float, link_bytes_per_s: float,
+                scaleout_bytes_per_s: float, link_latency_s: float) -> float:
+    """Communication time of one stage in a forward pass over ``tokens`` tokens (Megatron-LM's two
+    collectives per layer, Shoeybi et al. 2019): after attention, an all-reduce of a group's
+    tokens over its ``attention_tp`` devices (none when attention is data parallel); after the
+    MLP, for experts spread whole over the stage (expert parallelism) a dispatch of each token's
+    hidden state to its ``experts_per_token`` experts in the activations' width and a combine of
+    the results in 16 bits, each device sending its ``tokens / tp`` (DeepSeek-V3 dispatches in
+    FP8 and combines in BF16); for experts sliced over the stage an all-reduce of every token
+    (all-gather plus reduce-scatter when attention is data parallel); for a dense MLP an
+    all-reduce like attention's."""
+    layers = n_layers / stages
+    group_tokens = tokens / attention_groups
+    attention = ring_allreduce_s(
+        group_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, attention_tp,
+        collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s),
+        link_latency_s)
+    routed_values = tokens / tp * experts_per_token * d_model
+    if expert_params > 0 and expert_parallel > 0:
+        mlp = (all_to_all_s(routed_values * activation_bytes, tp, domain, link_bytes_per_s,
+                            scaleout_bytes_per_s, link_latency_s)
+               + all_to_all_s(routed_values * ALLREDUCE_BYTES_PER_VALUE, tp, domain,
+                              link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
+    elif expert_params > 0:
+        mlp = ring_allreduce_s(
+            tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, tp,
+            collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s),
+            link_latency_s)
+    else:
+        mlp = attention
+    return layers * (attention + mlp)
+
+
+def pipeline_send_s(tokens: float, d_model: float, tp: float, stages: float,
+                    p2p_bytes_per_s: float, link_latency_s: float) -> float:
+    """Time for a stage to pass a micro-batch's hidden states to the next stage (each of its
+    ``tp`` devices sends its slice, in 16 bits); none without a pipeline."""
+    if stages <= 1:
+        return 0.0
+    return tokens * d_model * ALLREDUCE_BYTES_PER_VALUE / tp / p2p_bytes_per_s + link_latency_s
+
+
 def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
     """Board power at ``activity`` (0..1, utilisation of the busier of compute and memory), W."""
     return idle_w + (tdp_w - idle_w) * activity ** power_exponent
@@ -196,7 +299,11 @@ def evaluate(*,
              interruptions_per_hour: float, restart_s: float,
              # quality
              p_success: float, value_usd_per_success: float, cost_usd_per_failure: float,
-             attempts: float) -> Outputs:
+             attempts: float,
+             # parallelism and serving
+             pp: float, microbatches: float, expert_parallel: float, attention_dp: float,
+             expert_imbalance: float, scaleup_devices: float, scaleout_gbps: float,
+             chunked_prefill: float, max_batched_tokens: float) -> Outputs:
     """Evaluate the cost model for one fully specified configuration.
 
     Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
@@ -211,13 +318,57 @@ def evaluate(*,
     memory_bytes = memory_gb * BYTES_PER_GB
     memory_bytes_per_s = memory_bw_gbps * BYTES_PER_GB
     link_bytes_per_s = interconnect_gbps * BYTES_PER_GB * comm_efficiency
+    scaleout_bytes_per_s = scaleout_gbps * BYTES_PER_GB * comm_efficiency
     link_latency_s = link_latency_us * SECONDS_PER_US
     peak_flops = peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS
+    # Attention multiplies the query by the cached keys and values, so its kernels run at the wider
+    # of the activations' and the cache's format (FP4 linear layers over an FP8 cache attend in
+    # FP8); its FLOPs are counted below at the linear layers' rate times this ratio.
+    # (A device with no unit that wide attends at the activations' rate.)
+    attention_peak_flops = peak_tflops(max(activation_bits, kv_bits), tflops_fp32, tflops_16,
+                                       tflops_8, tflops_4) * FLOPS_PER_TFLOPS
+    if attention_peak_flops > 0:
+        attention_rate_ratio = peak_flops / attention_peak_flops
+    else:
+        attention_rate_ratio = 1.0
     achieved_flops_per_device = peak_flops * mfu
     achieved_bytes_per_s = memory_bytes_per_s * mbu
     step_overhead_s = step_overhead_ms * SECONDS_PER_MS
     weight_bytes_per_param = weight_bits / BITS_PER_BYTE
     activation_bytes = activation_bits / BITS_PER_BYTE
+
+    # ---- parallel layout ---------------------------------------------------------------------------
+    # The replica's `count` devices form `pp` pipeline stages of tp devices each; every stage holds
+    # n_layers / pp layers (Narayanan et al. 2021, "Efficient large-scale language model training
+    # on GPU clusters using Megatron-LM"). Within a stage, attention and the dense weights are
+    # either split over all tp devices (tensor parallel: one attention group) or, with data-
+    # parallel attention, replicated on each device, which serves its own sequences (tp groups
+    # of one device). Experts are split over the tp devices either way: sliced (tensor parallel)
+    # or whole (expert parallel), the same bytes per device.
+    stages = pp
+    tp = devices / stages
+    if attention_dp > 0:
+        attention_groups = tp
+    else:
+        attention_groups = 1.0
+    attention_tp = tp / attention_groups
+    if microbatches == MICROBATCHES_AS_STAGES:
+        pipeline_microbatches = stages
+    else:
+        pipeline_microbatches = microbatches
+    # A micro-batch comes back to the first stage after passing all of them, so a round of the
+    # whole batch takes max(microbatches, stages) stage-times: with fewer micro-batches than
+    # stages, stages idle (the pipeline bubble, GPipe: Huang et al. 2019).
+    stage_slots = max(pipeline_microbatches, stages)
+    if scaleup_devices == WHOLE_REPLICA_DOMAIN:
+        domain = devices
+    else:
+        domain = scaleup_devices
+    # Hidden states cross from stage to stage over the network once the replica spans domains.
+    if devices > domain:
+        p2p_bytes_per_s = min(link_bytes_per_s, scaleout_bytes_per_s)
+    else:
+        p2p_bytes_per_s = link_bytes_per_s
 
     # ---- weights: dense part plus experts --------------------------------------------------------
     # total = dense + E * expert and active = dense + k * expert give the size of one expert (summed
@@ -227,15 +378,22 @@ def evaluate(*,
     else:
         expert_params = 0.0
     dense_params = total_params - n_experts * expert_params
-    weight_bytes_per_device = total_params * weight_bytes_per_param / devices
+    dense_active_params = active_params - experts_per_token * expert_params
+    # The busiest device waits for the others only when experts live whole on one device each.
+    if expert_parallel > 0:
+        expert_load = expert_imbalance
+    else:
+        expert_load = 1.0
+    weight_bytes_per_device = ((dense_params / attention_tp + n_experts * expert_params / tp)
+                               * weight_bytes_per_param / stages)
 
     # ---- KV cache ----------------------------------------------------------------------------------
     if kv_lora_rank > 0:
         kv_values_per_token_layer = kv_lora_rank + rope_head_dim
-        kv_shards = 1.0  # the latent is shared by all heads, so every device holds all of it
+        kv_shards = 1.0  # the latent is shared by all heads, so every device of a group holds all of it
     else:
         kv_values_per_token_layer = n_kv_heads * (head_dim + v_head_dim)
-        kv_shards = min(devices, n_kv_heads)  # beyond n_kv_heads devices, KV heads are replicated
+        kv_shards = min(attention_tp, n_kv_heads)  # beyond n_kv_heads devices, KV heads are replicated
     kv_bytes_per_token = n_layers * kv_values_per_token_layer * kv_bits / BITS_PER_BYTE
     # With continuous batching each resident sequence is equally likely to be at any point of its
     # generation, so it holds on average its prompt plus half its output (paged KV cache, vLLM).
@@ -251,15 +409,16 @@ def evaluate(*,
     # the window of a hypothesis's own tokens too.
     generated_context = windowed_context(0.5 * output_tokens, sliding_window, sliding_window_layers)
     stored_context = cached_context + (beams - 1.0) * generated_context
-    kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards
+    kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards / stages
 
     # ---- memory fit -----------------------------------------------------------------------------
     workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
-                                       + WORKSPACE_FFN_COPIES * d_ff / devices) * activation_bytes)
+                                       + WORKSPACE_FFN_COPIES * d_ff / tp) * activation_bytes)
     free_bytes = memory_usable_fraction * memory_bytes - weight_bytes_per_device - workspace_bytes
-    max_batch = max(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0)
+    # Each attention group holds the cache of its own sequences (spread evenly over the groups).
+    max_batch = max(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0) * attention_groups
     resident = max_batch if batch == BATCH_MAX else batch
-    kv_bytes_per_device = resident * kv_bytes_per_sequence_per_device
+    kv_bytes_per_device = resident / attention_groups * kv_bytes_per_sequence_per_device
     used_fraction = (weight_bytes_per_device + workspace_bytes + kv_bytes_per_device) / memory_bytes
     fits = resident >= 1 and resident <= max_batch
     if not fits:
@@ -269,57 +428,139 @@ def evaluate(*,
                        kv_gb_per_device=kv_bytes_per_device / BYTES_PER_GB,
                        memory_used_fraction=used_fraction)
 
-    attention_flops_per_pair = FLOPS_PER_MAC * n_heads * (head_dim + v_head_dim) * n_layers
+    attention_flops_per_pair = (FLOPS_PER_MAC * n_heads * (head_dim + v_head_dim) * n_layers
+                                * attention_rate_ratio)
+    # Decoding latent attention, engines fold the key and value up-projections into the query and
+    # output projections (DeepSeek-V2, 2024, Sec. 2.1.3) and attend over the cached latent itself:
+    # keys of kv_lora_rank + rope_head_dim values and values of kv_lora_rank per head (FlashMLA's
+    # 576 and 512 for DeepSeek-V3), 3.4x the FLOPs of the expanded heads. Prefill runs the
+    # expanded form, which costs fewer FLOPs for a long prompt.
+    if kv_lora_rank > 0:
+        decode_attention_flops_per_pair = (FLOPS_PER_MAC * n_heads
+                                           * (2.0 * kv_lora_rank + rope_head_dim) * n_layers
+                                           * attention_rate_ratio)
+    else:
+        decode_attention_flops_per_pair = attention_flops_per_pair
 
-    # ---- prefill of one prompt (time to first token) ---------------------------------------------
-    prefill_flops = (FLOPS_PER_MAC * active_params * input_tokens
-                     + attention_flops_per_pair
-                     * causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers))
-    prefill_weight_bytes = (dense_params
-                            + experts_touched(n_experts, experts_per_token, input_tokens)
-                            * expert_params) * weight_bytes_per_param / devices
-    prefill_compute_s = prefill_flops / devices / achieved_flops_per_device
+    # ---- prefill (time to first token) -----------------------------------------------------------
+    # The attention groups prefill a prompt each side by side (their expert layers run together);
+    # one prompt passes every stage in turn.
+    prefill_tokens = input_tokens * attention_groups
+    prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)
+    prefill_flops = pass_flops_per_device(
+        prefill_tokens, attention_flops_per_pair * prefill_pairs * attention_groups,
+        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
+        stages, expert_load)
+    prefill_weight_bytes = pass_weight_bytes_per_device(
+        prefill_tokens, dense_params, expert_params, n_experts, experts_per_token,
+        weight_bytes_per_param, attention_tp, tp, stages)
+    prefill_compute_s = prefill_flops / achieved_flops_per_device
     prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
-    prefill_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-        input_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s, link_latency_s)
-    prefill_s = max(prefill_compute_s, prefill_memory_s) + prefill_comm_s + step_overhead_s
+    prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params, expert_parallel,
+                                 experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages,
+                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+    prefill_stage_s = (max(prefill_compute_s, prefill_memory_s) + prefill_comm_s
+                       + step_overhead_s / stages
+                       + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s,
+                                         link_latency_s))
+    prefill_s = stages * prefill_stage_s
+    # What one prefill costs the replica's time: successive prompts fill the pipeline's stages and
+    # the attention groups prefill side by side.
+    prefill_stall_s = prefill_stage_s / attention_groups
 
     # ---- one decode step of the whole batch: a token for each hypothesis of each request ----------
     decode_tokens = resident * beams
-    decode_flops = decode_tokens * (FLOPS_PER_MAC * active_params
-                                    + attention_flops_per_pair * cached_context)
-    decode_weight_bytes = (dense_params
-                           + experts_touched(n_experts, experts_per_token, decode_tokens)
-                           * expert_params) * weight_bytes_per_param / devices
-    decode_bytes = decode_weight_bytes + kv_bytes_per_device
-    decode_compute_s = decode_flops / devices / achieved_flops_per_device
+    microbatch_tokens = decode_tokens / pipeline_microbatches
+    decode_flops = pass_flops_per_device(
+        microbatch_tokens, decode_attention_flops_per_pair * cached_context * microbatch_tokens,
+        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
+        stages, expert_load)
+    decode_weight_bytes = pass_weight_bytes_per_device(
+        microbatch_tokens, dense_params, expert_params, n_experts, experts_per_token,
+        weight_bytes_per_param, attention_tp, tp, stages)
+    decode_bytes = decode_weight_bytes + kv_bytes_per_device / pipeline_microbatches
+    decode_compute_s = decode_flops / achieved_flops_per_device
     decode_memory_s = decode_bytes / achieved_bytes_per_s
-    decode_comm_s = ALLREDUCES_PER_LAYER * n_layers * ring_allreduce_s(
-        decode_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, devices, link_bytes_per_s,
-        link_latency_s)
-    decode_step_s = max(decode_compute_s, decode_memory_s) + decode_comm_s + step_overhead_s
+    decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params, expert_parallel,
+                                experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages,
+                                domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+    decode_stage_s = (max(decode_compute_s, decode_memory_s) + decode_comm_s
+                      + step_overhead_s / stages
+                      + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s,
+                                        link_latency_s))
+    decode_step_s = stage_slots * decode_stage_s
+
+    # ---- chunked prefill: prompt chunks ride in the decode steps ----------------------------------
+    # Each step carries up to max_batched_tokens tokens, decode tokens first, then prompt chunks
+    # (Agrawal et al. 2024, "Taming throughput-latency tradeoff in LLM inference with
+    # Sarathi-Serve"; vLLM's scheduler). A sequence holds its slot for the steps its prompt takes
+    # (at least one) and then output_tokens steps; averaged over the batch a step carries
+    # resident x beams x output_tokens / n decode tokens and resident x input_tokens / n prompt
+    # tokens, where n, the steps a slot is held, is also bounded by the budget:
+    # n >= resident (beams x output_tokens + input_tokens) / max_batched_tokens.
+    prompt_steps = max(-floor(-input_tokens / max_batched_tokens), 1.0)
+    slot_steps = max(output_tokens + prompt_steps,
+                     resident * (beams * output_tokens + input_tokens) / max_batched_tokens)
+    mixed_decode_tokens = decode_tokens * output_tokens / slot_steps / pipeline_microbatches
+    mixed_prompt_tokens = resident * input_tokens / slot_steps / pipeline_microbatches
+    mixed_tokens = mixed_decode_tokens + mixed_prompt_tokens
+    # A prompt token attends to the prompt before it: pairs / input_tokens keys on average.
+    mixed_flops = pass_flops_per_device(
+        mixed_tokens,
+        (decode_attention_flops_per_pair * cached_context * mixed_decode_tokens
+         + attention_flops_per_pair * prefill_pairs / input_tokens * mixed_prompt_tokens),
+        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
+        stages, expert_load)
+    mixed_bytes = (pass_weight_bytes_per_device(mixed_tokens, dense_params, expert_params,
+                                                n_experts, experts_per_token,
+                                                weight_bytes_per_param, attention_tp, tp, stages)
+                   + kv_bytes_per_device * output_tokens / slot_steps / pipeline_microbatches)
+    mixed_compute_s = mixed_flops / achieved_flops_per_device
+    mixed_memory_s = mixed_bytes / achieved_bytes_per_s
+    mixed_stage_s = (max(mixed_compute_s, mixed_memory_s)
+                     + pass_comm_s(mixed_tokens, d_model, n_layers, expert_params, expert_parallel,
+                                   experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages,
+                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+                     + step_overhead_s / stages
+                     + pipeline_send_s(mixed_tokens, d_model, tp, stages, p2p_bytes_per_s,
+                                       link_latency_s))
+    mixed_step_s = stage_slots * mixed_stage_s
 
     # ---- steady-state serving ------------------------------------------------------------------------
-    # One cycle: every resident sequence generates output_tokens tokens (one per decode step) and is
-    # replaced once, so the cycle holds output_tokens decode steps and `resident` prefills. With beam
-    # search a request returns one of its hypotheses: output tokens count once per request.
-    cycle_s = output_tokens * decode_step_s + resident * prefill_s
+    # One cycle: every resident sequence generates output_tokens tokens and is replaced once. Whole
+    # prefills: the cycle holds output_tokens decode steps and `resident` prefills, each stalling
+    # the batch. Chunked prefill: a slot is held for slot_steps mixed steps. With beam search a
+    # request returns one of its hypotheses: output tokens count once per request.
+    if chunked_prefill > 0:
+        cycle_s = slot_steps * mixed_step_s
+        ttft_s = (slot_steps - output_tokens) * mixed_step_s
+    else:
+        cycle_s = output_tokens * decode_step_s + resident * prefill_stall_s
+        ttft_s = prefill_s
     tokens_per_cycle = resident * output_tokens
     tokens_per_s = tokens_per_cycle / cycle_s
-    ttft_s = prefill_s
     e2e_s = cycle_s                       # Little's law: a sequence holds its slot for one cycle
     tpot_s = (e2e_s - ttft_s) / output_tokens  # its own steps plus the other sequences' prefills
 
     # ---- energy ------------------------------------------------------------------------------------------
-    decode_activity = max(decode_flops / devices / peak_flops,
-                          decode_bytes / memory_bytes_per_s) / decode_step_s
-    prefill_activity = max(prefill_flops / devices / peak_flops,
-                           prefill_weight_bytes / memory_bytes_per_s) / prefill_s
-    device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
-                     * output_tokens * decode_step_s
-                     + device_power_w(idle_w, tdp_w, prefill_activity, power_exponent)
-                     * resident * prefill_s
-                     + host_w * cycle_s)
+    # A device is busy for its micro-batches' stage work and idles through the bubble.
+    decode_activity = (pipeline_microbatches * max(decode_flops / peak_flops,
+                                                   decode_bytes / memory_bytes_per_s)
+                       / decode_step_s)
+    prefill_activity = max(prefill_flops / peak_flops,
+                           prefill_weight_bytes / memory_bytes_per_s) / prefill_stage_s
+    mixed_activity = (pipeline_microbatches * max(mixed_flops / peak_flops,
+                                                  mixed_bytes / memory_bytes_per_s)
+                      / mixed_step_s)
+    if chunked_prefill > 0:
+        device_joules = (device_power_w(idle_w, tdp_w, mixed_activity, power_exponent) * cycle_s
+                         + host_w * cycle_s)
+    else:
+        device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
+                         * output_tokens * decode_step_s
+                         + device_power_w(idle_w, tdp_w, prefill_activity, power_exponent)
+                         * resident * prefill_stall_s
+                         + host_w * cycle_s)
     # Outside the utilised share of time the replica idles, still drawing idle and host power.
     idle_s = cycle_s * (1.0 - utilization) / utilization
     device_joules += (idle_w + host_w) * idle_s
@@ -361,8 +602,12 @@ def evaluate(*,
     hosting_usd_per_mtok = (device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)
                             * usd_per_mtok_per_usd)
     energy_usd_per_mtok = kwh_per_cycle * usd_per_kwh * usd_per_mtok_per_usd
-    # API-style split: prefill time is billed to input tokens, decode time to output tokens.
-    prefill_share = resident * prefill_s / cycle_s
+    # API-style split: prefill time is billed to input tokens, decode time to output tokens (with
+    # chunked prefill, a mixed step's time in proportion to the tokens it carries of each).
+    if chunked_prefill > 0:
+        prefill_share = mixed_prompt_tokens / mixed_tokens
+    else:
+        prefill_share = resident * prefill_stall_s / cycle_s
     usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
     usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK
 

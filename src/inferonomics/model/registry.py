@@ -41,7 +41,8 @@ class Parameter:
     must come from the scenario or the catalog. ``typical`` is a range of realistic values for inputs
     whose allowed range is far wider than any real value: the conformance suite draws from it.
     ``special`` lists values outside the range that carry a meaning and are accepted wherever a
-    number is (``batch = 0``: the largest batch that fits; a peak rate of 0: no such unit). ``stream`` is the input's random stream (see :mod:`inferonomics.sampling.rng`): frozen
+    number is (``batch = 0``: the largest batch that fits; a peak rate of 0: no such unit).
+    ``flag`` marks a switch: 0 or 1, also written ``false`` or ``true``. ``stream`` is the input's random stream (see :mod:`inferonomics.sampling.rng`): frozen
     once released, so a seed keeps giving the same samples wherever the input sits in the list.
     """
 
@@ -58,6 +59,7 @@ class Parameter:
     typical: tuple[float, float] | None = None
     special: tuple[float, ...] = ()
     stream: int = -1
+    flag: bool = False
 
     @property
     def path(self) -> str:
@@ -85,6 +87,8 @@ class Parameter:
         return allowed
 
     def range_text(self) -> str:
+        if self.flag:
+            return "true or false (or 1 or 0)"
         left = "(" if self.low_open else "["
         right = ")" if self.high_open else "]"
         fmt = lambda v: "inf" if v == INF else "-inf" if v == -INF else f"{v:g}"
@@ -95,7 +99,7 @@ class Parameter:
 
 
 def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_open=None,
-       integer=False, typical=None, special=(), *, stream):
+       integer=False, typical=None, special=(), *, stream, flag=False):
     # An unbounded parameter excludes infinity itself unless it says otherwise (latency targets,
     # where inf means "no target").
     if high_open is None:
@@ -103,7 +107,7 @@ def _p(section, name, unit, low, high, doc, default=None, low_open=False, high_o
     if high == INF and typical is None:
         raise ValueError(f"{section}.{name} is unbounded: give it a typical range")
     return Parameter(section, name, unit, low, high, doc, default, low_open, high_open, integer,
-                     typical, special, stream)
+                     typical, special, stream, flag)
 
 
 # Default priors, calibrated: `python -m inferonomics.fidelity.calibration` fitted MFU, MBU, communication
@@ -161,6 +165,23 @@ cited there); the mode sits at the large operators where most inference runs. Of
 the power plants, 1.9-3.9 L/kWh by country, EcoLogits electricity mixes) is not included."""
 DEFAULT_LIFETIME_YEARS = 4.0
 """Depreciation life of datacenter accelerators; hyperscalers use 4-6 years (company 10-K filings)."""
+MICROBATCHES_AS_STAGES = 0.0
+"""``parallel.microbatches = 0``: as many micro-batches as pipeline stages, which keeps every stage
+busy (vLLM's pipeline-parallel virtual engines, one per stage; Narayanan et al. 2021, Megatron-LM
+interleaving, need at least as many micro-batches as stages to avoid the bubble)."""
+WHOLE_REPLICA_DOMAIN = 0.0
+"""``hardware.scaleup_devices = 0``: every device of the replica is on the one scale-up link."""
+MAX_IMBALANCE = 100.0
+DEFAULT_EXPERT_IMBALANCE = Triangular(1.05, 1.3, 1.8)
+"""Busiest device's routed tokens over the mean under expert parallelism (the straggler factor):
+real workloads 1.2-1.8 without balancing (impala-blog.pages.dev, "Expert Parallel Load Balancing"
+widget, read 2026-12; secondary); DeepSeek's EPLB replicates hot experts to bring it toward 1
+(github deepseek-ai/EPLB, 2025). Mode 1.3, an estimate between the two."""
+DEFAULT_MAX_BATCHED_TOKENS = 8192.0
+"""Tokens per step with chunked prefill: vLLM's V1 engine defaults max_num_batched_tokens to 8192 for
+its OpenAI-compatible server on GPUs with at least 70 GiB other than the A100 (16384 for the offline
+LLM class; 2048 and 8192 on other GPUs) (vllm/engine/arg_utils.py, 2025, read here through a code
+index); TensorRT-LLM's max_num_tokens defaults to 8192."""
 
 
 # Allowed ranges. Each input is bounded on both sides so that no combination of accepted values can
@@ -350,6 +371,45 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("quality", "attempts", "attempts", 1, MAX_ATTEMPTS,
        "Model calls per request (retries, best-of-n, a verifier loop), a mean; each costs one "
        "request's tokens.", default=1.0, stream=61),
+    # --- parallelism and serving (issue 14): pipeline stages, expert and attention data parallelism,
+    # links beyond one scale-up domain, chunked prefill. The defaults are tensor parallelism over
+    # `count` devices and whole prefills, the model before these inputs existed.
+    _p("parallel", "pp", "stages", 1, MAX_DEVICES,
+       "Pipeline stages: the replica's `count` devices form count / pp tensor-parallel groups, each "
+       "holding n_layers / pp layers (count must be a multiple of pp).",
+       default=1.0, integer=True, typical=(1, 8), stream=95),
+    _p("parallel", "microbatches", "micro-batches", 1, MAX_BATCH,
+       "Micro-batches the decode batch is split into so that pipeline stages work at once; 0: as "
+       "many as stages (vLLM, TensorRT-LLM). Fewer than pp leaves stages idle (the bubble).",
+       default=MICROBATCHES_AS_STAGES, integer=True, typical=(1, 16),
+       special=(MICROBATCHES_AS_STAGES,), stream=96),
+    _p("parallel", "expert_parallel", "flag", 0, 1,
+       "1: each routed expert lives whole on one device of a stage (expert parallelism over the "
+       "stage's devices, all-to-all dispatch and combine); 0: experts are sliced like dense layers.",
+       default=0.0, integer=True, flag=True, stream=97),
+    _p("parallel", "attention_dp", "flag", 0, 1,
+       "1: attention and every non-expert weight are replicated on each device of a stage, which "
+       "serves its own sequences and holds only their KV cache (data-parallel attention: "
+       "TensorRT-LLM enable_attention_dp, SGLang --enable-dp-attention); 0: tensor parallel.",
+       default=0.0, integer=True, flag=True, stream=98),
+    _p("parallel", "expert_imbalance", "ratio", 1, MAX_IMBALANCE,
+       "Tokens routed to the busiest device over the mean, under expert parallelism (the step "
+       "waits for the busiest).", default=DEFAULT_EXPERT_IMBALANCE, stream=99),
+    _p("hardware", "scaleup_devices", "devices", 1, MAX_DEVICES,
+       "Devices one scale-up domain (an NVLink node) connects; 0: the whole replica is one domain. "
+       "Traffic between domains goes over scaleout_gbps.", default=WHOLE_REPLICA_DOMAIN,
+       integer=True, typical=(1, 72), special=(WHOLE_REPLICA_DOMAIN,), stream=100),
+    _p("hardware", "scaleout_gbps", "GB/s", MIN_RATE, MAX_RATE,
+       "Scale-out (network) bandwidth per device, per direction, between scale-up domains; 0: none.",
+       default=0.0, typical=(0.0, 100.0), special=(NOT_SUPPORTED,), stream=101),
+    _p("serving", "chunked_prefill", "flag", 0, 1,
+       "1: prompts are split into chunks fused into decode steps (vLLM, SGLang, TensorRT-LLM "
+       "chunked prefill); 0: each prefill is a pass of its own that stalls the batch.",
+       default=0.0, integer=True, flag=True, stream=102),
+    _p("serving", "max_batched_tokens", "tokens", 1, MAX_TOKENS,
+       "With chunked prefill, tokens one step may carry, decode tokens and prompt chunks together "
+       "(vLLM max_num_batched_tokens, TensorRT-LLM max_num_tokens).",
+       default=DEFAULT_MAX_BATCHED_TOKENS, integer=True, typical=(64, 32768), stream=103),
 )
 
 MAX_DECLINE = 0.99   # a price may fall by at most 99 % a year: the cost stays positive

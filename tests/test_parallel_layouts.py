@@ -1,0 +1,253 @@
+"""Pipeline stages, expert and attention data parallelism, scale-out links and chunked prefill
+(issue 14): hand-computed cases, and the defaults that leave the older model unchanged.
+
+The toy model and device below are chosen so that one resource binds and the rest vanish: compute
+at 10^6 TFLOP/s, links at 10^9 GB/s with no latency (unless a test gives them), so a pass is its
+bytes over 1000 GB/s and the figures can be worked out by hand."""
+
+import math
+
+import pytest
+
+from inferonomics import ScenarioError, load_scenario
+from inferonomics.model import reference
+from inferonomics.model.registry import PARAMETERS, default_value
+
+DEFAULTS = {p.name: default_value(p) for p in PARAMETERS if default_value(p) is not None}
+
+DENSE = dict(total_params_b=10.0, active_params_b=10.0, n_layers=10.0, d_model=4096.0,
+             n_heads=32.0, n_kv_heads=8.0, head_dim=128.0, v_head_dim=128.0, d_ff=16384.0)
+FAST = dict(memory_gb=1000.0, memory_bw_gbps=1000.0, tflops_16=1e6, tdp_w=1000.0, idle_w=100.0,
+            interconnect_gbps=1e9, link_latency_us=0.0, mfu=1.0, mbu=1.0, comm_efficiency=1.0,
+            step_overhead_ms=0.0, weight_bits=16.0, activation_bits=16.0, kv_bits=16.0,
+            usd_per_device_hour=1.0, purchase_usd=0.0, host_w=0.0, pue=1.0)
+BYTES_PER_S = 1e12
+WEIGHT_BYTES = 10e9 * 2
+KV_BYTES_PER_TOKEN = 10 * 8 * (128 + 128) * 2          # layers x KV heads x (K + V) x 2 bytes
+
+
+def run(**x):
+    return reference.evaluate(**{**DEFAULTS, **DENSE, **FAST, **x})
+
+
+# ---- pipeline ----------------------------------------------------------------------------------
+
+def test_a_pipeline_of_four_stages_with_two_microbatches_idles_half_the_time():
+    b, prompt, out = 64, 1000.0, 200.0
+    kv_per_device = b * KV_BYTES_PER_TOKEN * (prompt + out / 2) / 4   # each stage: a quarter of the layers
+    stage = lambda m: (WEIGHT_BYTES / 4 + kv_per_device / m) / BYTES_PER_S
+    full = run(count=4, pp=4, microbatches=4, batch=b, input_tokens=prompt, output_tokens=out)
+    half = run(count=4, pp=4, microbatches=2, batch=b, input_tokens=prompt, output_tokens=out)
+    default = run(count=4, pp=4, batch=b, input_tokens=prompt, output_tokens=out)
+    one = run(count=1, batch=b, input_tokens=prompt, output_tokens=out)
+    # A step of the whole batch is max(m, pp) stage-times.
+    assert full.decode_step_s == pytest.approx(4 * stage(4), rel=1e-6)     # 20.72 ms
+    assert half.decode_step_s == pytest.approx(4 * stage(2), rel=1e-6)     # 21.44 ms: the bubble
+    assert default.decode_step_s == full.decode_step_s                     # microbatches = 0: pp
+    assert one.decode_step_s == pytest.approx((WEIGHT_BYTES + 4 * kv_per_device) / BYTES_PER_S,
+                                              rel=1e-9)
+    # A prompt passes every stage (the same 20 ms as one device), but one prefill costs the
+    # replica a stage-time: successive prompts fill the pipeline.
+    assert full.ttft_s == pytest.approx(WEIGHT_BYTES / BYTES_PER_S, rel=1e-6)
+    cycle = out * full.decode_step_s + b * WEIGHT_BYTES / 4 / BYTES_PER_S
+    assert full.e2e_s == pytest.approx(cycle, rel=1e-6)
+    assert full.tokens_per_s == pytest.approx(b * out / cycle, rel=1e-6)
+    # With two micro-batches for four stages each device works half of every step.
+    busy = 2 * stage(2) / half.decode_step_s
+    assert busy == pytest.approx(0.5, rel=1e-6)
+
+
+def test_pipeline_stages_must_divide_the_replica():
+    base = {"model": {"id": "llama-2-70b"}, "hardware": {"id": "h100-sxm", "count": 6},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "cost": {"usd_per_device_hour": 2.0}}
+    with pytest.raises(ScenarioError, match="multiple of parallel.pp"):
+        load_scenario({**base, "parallel": {"pp": 4}}).resolve()
+    with pytest.raises(ScenarioError, match="more than the replica"):
+        load_scenario({**base, "parallel": {"pp": 8}}).resolve()
+    plan = load_scenario({**base, "parallel": {"pp": 3}}).resolve()
+    assert plan["pp"].median() == 3
+
+
+# ---- experts -------------------------------------------------------------------------------------
+
+MOE = dict(total_params_b=40.0, active_params_b=12.5, n_experts=8.0, experts_per_token=2.0)
+
+
+def test_expert_parallel_all_to_all_replaces_the_mlp_all_reduce():
+    link, hop = 100e9, 1e-6
+    common = dict(MOE, count=8, batch=64, input_tokens=100.0, output_tokens=100.0,
+                  activation_bits=8.0, interconnect_gbps=100.0, link_latency_us=1.0,
+                  expert_imbalance=1.0)
+    ep = run(expert_parallel=1, **common)
+    tp = run(expert_parallel=0, **common)
+    # Each device sends its 64 / 8 tokens x 2 experts x 4096 values, 7/8 of them to other devices:
+    # in 8 bits (dispatch), then back in 16 bits (combine), one hop latency each.
+    values = 64 / 8 * 2 * 4096
+    dispatch = values * 1 * 7 / 8 / link + hop
+    combine = values * 2 * 7 / 8 / link + hop
+    # Without expert parallelism: a ring all-reduce of the 64 tokens' hidden states in 16 bits.
+    ring = 14 / 8 * 64 * 4096 * 2 / link + 14 * hop
+    assert reference.all_to_all_s(values, 8, 8, link, 1.0, hop) == pytest.approx(dispatch)
+    # Same bytes and FLOPs per device either way (expert_imbalance 1): only the MLP's
+    # collective differs, in each of the 10 layers.
+    assert ep.decode_step_s - tp.decode_step_s == pytest.approx(10 * (dispatch + combine - ring),
+                                                                rel=1e-6)
+    assert ep.weight_gb_per_device == tp.weight_gb_per_device
+
+
+def test_an_all_to_all_across_two_nodes_waits_for_the_network():
+    link, network = 450e9, 50e9
+    message = 1e6
+    # 16 devices, 8 per node: 7/16 of the message over NVLink while 8/16 cross the network.
+    expected = max(message * 7 / 16 / link, message * 8 / 16 / network) + 2e-6
+    assert reference.all_to_all_s(message, 16, 8, link, network, 2e-6) == pytest.approx(expected)
+    assert reference.all_to_all_s(message, 1, 8, link, network, 2e-6) == 0.0
+
+
+def test_the_busiest_expert_device_sets_the_pace():
+    common = dict(MOE, count=8, expert_parallel=1, batch=4096, input_tokens=100.0,
+                  output_tokens=100.0, tflops_16=100.0)   # compute-bound now
+    even = run(expert_imbalance=1.0, **common)
+    skewed = run(expert_imbalance=1.5, **common)
+    expert = (40e9 - 12.5e9) / 6
+    tokens = 4096
+    extra = 2 * 2 * expert * tokens / 8 * 0.5 / 100e12   # half again the busiest device's expert FLOPs
+    assert skewed.decode_step_s - even.decode_step_s == pytest.approx(extra, rel=1e-6)
+
+
+def test_a_dense_model_ignores_expert_parallelism():
+    a = run(count=8, batch=32, input_tokens=100.0, output_tokens=100.0, expert_parallel=1)
+    b = run(count=8, batch=32, input_tokens=100.0, output_tokens=100.0, expert_parallel=0)
+    assert a == b
+
+
+# ---- attention data parallelism --------------------------------------------------------------------
+
+MLA = dict(MOE, kv_lora_rank=512.0, rope_head_dim=64.0, kv_bits=8.0, memory_gb=80.0)
+
+
+def test_data_parallel_attention_stops_copying_the_latent_cache_onto_every_device():
+    prompt, out = 1000.0, 1000.0
+    kv_per_sequence = 10 * (512 + 64) * 1 * (prompt + out / 2)      # bytes: the whole latent
+    expert = (40e9 - 12.5e9) / 6
+    dense = 40e9 - 8 * expert
+    workspace = prompt * (4 * 4096 + 2 * 16384 / 8) * 2
+    usable = 0.9 * 80e9
+    # Tensor-parallel attention: dense weights split 8 ways, every device holds every sequence's
+    # latent.
+    tp_weights = (dense / 8 + 8 * expert / 8) * 2
+    tp_max = math.floor((usable - tp_weights - workspace) / kv_per_sequence)
+    # Data-parallel attention: dense weights whole on each device, each holding its own sequences.
+    dp_weights = (dense + 8 * expert / 8) * 2
+    dp_max = 8 * math.floor((usable - dp_weights - workspace) / kv_per_sequence)
+    common = dict(MLA, count=8, batch=0.0, input_tokens=prompt, output_tokens=out)
+    tp = run(attention_dp=0, **common)
+    dp = run(attention_dp=1, **common)
+    assert tp.max_batch == tp_max
+    assert dp.max_batch == dp_max
+    assert dp.max_batch > 7 * tp.max_batch
+    assert dp.weight_gb_per_device == pytest.approx(dp_weights / 1e9, rel=1e-12)
+    assert dp.kv_gb_per_device == pytest.approx(dp_max / 8 * kv_per_sequence / 1e9, rel=1e-12)
+
+
+def test_data_parallel_attention_on_a_dense_model_is_replicas_without_communication():
+    common = dict(batch=64, input_tokens=100.0, output_tokens=100.0, interconnect_gbps=100.0,
+                  link_latency_us=1.0, memory_gb=1000.0)
+    dp = run(count=4, attention_dp=1, **common)
+    alone = run(count=1, batch=16, input_tokens=100.0, output_tokens=100.0, memory_gb=1000.0,
+                interconnect_gbps=100.0, link_latency_us=1.0)
+    # Four devices each serving 16 sequences with the whole model: one device's step, and four
+    # devices' tokens (prefills run four side by side).
+    assert dp.decode_step_s == pytest.approx(alone.decode_step_s, rel=1e-12)
+    assert dp.tokens_per_s == pytest.approx(4 * alone.tokens_per_s, rel=1e-12)
+
+
+# ---- chunked prefill --------------------------------------------------------------------------------
+
+def test_a_chunked_prefill_cycle():
+    b, prompt, out = 8, 1000.0, 100.0
+    kv_per_device = b * KV_BYTES_PER_TOKEN * (prompt + out / 2)
+    y = run(batch=b, input_tokens=prompt, output_tokens=out, chunked_prefill=1,
+            max_batched_tokens=2048)
+    # The prompt fits one step's budget, so a slot is held 1 + 100 steps; a step reads the weights
+    # once and the cache of the sequences decoding (100 of every 101 steps).
+    steps = 101
+    step = (WEIGHT_BYTES + kv_per_device * out / steps) / BYTES_PER_S
+    assert y.ttft_s == pytest.approx(step, rel=1e-6)
+    assert y.tpot_s == pytest.approx(step, rel=1e-6)
+    assert y.e2e_s == pytest.approx(steps * step, rel=1e-6)
+    assert y.tokens_per_s == pytest.approx(b * out / (steps * step), rel=1e-6)
+    # Whole prefills stall the batch: 100 decode steps plus 8 prefills of a weight read each.
+    whole = run(batch=b, input_tokens=prompt, output_tokens=out, chunked_prefill=0)
+    assert whole.e2e_s == pytest.approx(out * (WEIGHT_BYTES + kv_per_device) / BYTES_PER_S
+                                        + b * WEIGHT_BYTES / BYTES_PER_S, rel=1e-6)
+    assert y.tokens_per_s > whole.tokens_per_s
+
+
+def test_a_small_token_budget_makes_prompts_wait():
+    b, prompt, out = 8, 1000.0, 100.0
+    y = run(batch=b, input_tokens=prompt, output_tokens=out, chunked_prefill=1,
+            max_batched_tokens=64)
+    # The budget carries 64 tokens a step: a slot is held for b (O + I) / 64 = 137.5 steps, of
+    # which 37.5 before the first token.
+    steps = b * (out + prompt) / 64
+    assert y.e2e_s / y.tpot_s == pytest.approx(steps, rel=1e-9)
+    assert y.ttft_s / y.tpot_s == pytest.approx(steps - out, rel=1e-9)
+
+
+def test_flags_are_written_as_booleans_in_a_scenario():
+    base = {"model": {"id": "llama-2-70b"}, "hardware": {"id": "h100-sxm", "count": 8},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "cost": {"usd_per_device_hour": 2.0}}
+    plan = load_scenario({**base, "serving": {"chunked_prefill": True},
+                          "parallel": {"attention_dp": True}}).resolve()
+    assert plan["chunked_prefill"].median() == 1.0 and plan["attention_dp"].median() == 1.0
+    with pytest.raises(ScenarioError, match="serving.chunked_prefill: must be true or false"):
+        load_scenario({**base, "serving": {"chunked_prefill": 2}}).resolve()
+    # The imbalance prior applies only under expert parallelism.
+    assert plan["expert_imbalance"].is_fixed
+    ep = load_scenario({**base, "parallel": {"expert_parallel": True}}).resolve()
+    assert not ep["expert_imbalance"].is_fixed
+
+
+def test_a_replica_across_nodes_needs_a_network():
+    base = {"model": {"id": "llama-2-70b"}, "hardware": {"id": "h100-sxm", "count": 16,
+                                                         "scaleup_devices": 8},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "cost": {"usd_per_device_hour": 2.0}}
+    with pytest.raises(ScenarioError, match="hardware.scaleout_gbps"):
+        load_scenario(base).resolve()
+    base["hardware"]["scaleout_gbps"] = 50.0
+    assert load_scenario(base).resolve()["scaleout_gbps"].median() == 50.0
+
+
+# ---- attention's FLOPs and rate ------------------------------------------------------------------
+
+COMPUTE_BOUND = dict(memory_bw_gbps=1e9, tflops_16=100.0)   # bytes vanish, 100 TFLOP/s
+
+
+def test_latent_attention_decodes_over_the_latent_itself():
+    b, prompt, out = 16, 1000.0, 200.0
+    y = run(kv_lora_rank=512.0, rope_head_dim=64.0, head_dim=192.0, batch=b,
+            input_tokens=prompt, output_tokens=out, **COMPUTE_BOUND)
+    context = prompt + out / 2
+    # Absorbed MLA: per head, keys of 512 + 64 and values of 512 values: 2 x (576 + 512) FLOPs a
+    # pair, against 2 x (192 + 128) for the expanded heads that the prefill uses.
+    flops = b * (2 * 10e9 + 2 * 32 * (2 * 512 + 64) * 10 * context)
+    assert y.decode_step_s == pytest.approx(flops / 100e12, rel=1e-9)
+    prefill = 2 * 10e9 * prompt + 2 * 32 * (192 + 128) * 10 * prompt**2 / 2
+    assert y.prefill_s == pytest.approx(prefill / 100e12, rel=1e-9)
+
+
+def test_attention_runs_at_the_width_of_the_cache():
+    b, prompt, out = 16, 1000.0, 200.0
+    x = dict(batch=b, input_tokens=prompt, output_tokens=out, memory_bw_gbps=1e9,
+             tflops_16=100.0, tflops_8=200.0, tflops_4=400.0, activation_bits=4.0)
+    fp8_cache = run(kv_bits=8.0, **x)
+    fp4_cache = run(kv_bits=4.0, **x)
+    context = prompt + out / 2
+    linear = b * 2 * 10e9
+    attention = b * 2 * 32 * (128 + 128) * 10 * context
+    assert fp4_cache.decode_step_s == pytest.approx((linear + attention) / 400e12, rel=1e-9)
+    assert fp8_cache.decode_step_s == pytest.approx(linear / 400e12 + attention / 200e12, rel=1e-9)

@@ -98,8 +98,8 @@ def test_bulk_rows_reach_every_status_and_branch(bulk):
         "pipeline": col["pp"] > 1,
         "pipeline bubble": (col["microbatches"] != 0) & (col["microbatches"] < col["pp"]),
         "expert parallel": (col["expert_parallel"] == 1) & (col["n_experts"] > col["experts_per_token"])
-        & (col["count"] > 1),
-        "attention data parallel": (col["attention_dp"] == 1) & (col["count"] > 1),
+        & (col["count"] > col["pp"]),
+        "attention data parallel": (col["attention_dp"] == 1) & (col["count"] > col["pp"]),
         "scale-out": (col["scaleup_devices"] != 0) & (col["scaleup_devices"] < col["count"]),
         "chunked prefill": col["chunked_prefill"] == 1,
         "owned": col["purchase_usd"] > 0,

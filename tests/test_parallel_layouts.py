@@ -52,9 +52,28 @@ def test_a_pipeline_of_four_stages_with_two_microbatches_idles_half_the_time():
     cycle = out * full.decode_step_s + b * WEIGHT_BYTES / 4 / BYTES_PER_S
     assert full.e2e_s == pytest.approx(cycle, rel=1e-6)
     assert full.tokens_per_s == pytest.approx(b * out / cycle, rel=1e-6)
-    # With two micro-batches for four stages each device works half of every step.
-    busy = 2 * stage(2) / half.decode_step_s
-    assert busy == pytest.approx(0.5, rel=1e-6)
+
+
+def test_the_pipeline_bubble_draws_less_power():
+    # Two micro-batches for four stages: each device is busy half of every decode step. With power
+    # linear in activity (exponent 1), a device draws 100 + 900 x 0.5 W while decoding and full
+    # power in the (memory-bound) prefills.
+    b, prompt, out = 64, 1000.0, 200.0
+    half = run(count=4, pp=4, microbatches=2, batch=b, input_tokens=prompt, output_tokens=out,
+               power_exponent=1.0)
+    stall = WEIGHT_BYTES / 4 / BYTES_PER_S
+    joules = (100 + 900 * 0.5) * out * half.decode_step_s + 1000 * b * stall
+    assert half.power_w_per_device == pytest.approx(joules / half.e2e_s, rel=1e-6)
+
+
+def test_a_short_batch_cannot_fill_the_pipeline():
+    # One sequence through four stages: it waits for its own prefill (all stages) and decodes one
+    # token a round trip; the extra micro-batches asked for do not exist.
+    y = run(count=4, pp=4, microbatches=4, batch=1, input_tokens=4000.0, output_tokens=1.0)
+    assert y.e2e_s == pytest.approx(y.ttft_s + y.decode_step_s, rel=1e-12)
+    assert y.tpot_s == pytest.approx(y.decode_step_s, rel=1e-12)
+    stage = (WEIGHT_BYTES / 4 + KV_BYTES_PER_TOKEN * 4000.5 / 4) / BYTES_PER_S
+    assert y.decode_step_s == pytest.approx(4 * stage, rel=1e-6)   # one micro-batch, four stages
 
 
 def test_pipeline_stages_must_divide_the_replica():
@@ -185,6 +204,18 @@ def test_a_chunked_prefill_cycle():
     assert y.tokens_per_s > whole.tokens_per_s
 
 
+def test_chunking_a_lone_prompt_saves_nothing_when_compute_binds():
+    # One sequence, an 8,000-token prompt, 400 TFLOP/s: the chunk is the whole prompt, in one
+    # step as heavy as the whole prefill; chunking cannot beat it.
+    x = dict(batch=1, input_tokens=8000.0, output_tokens=200.0, tflops_16=400.0, mfu=0.5,
+             max_batched_tokens=8192)
+    chunked = run(chunked_prefill=1, **x)
+    whole = run(chunked_prefill=0, **x)
+    assert chunked.ttft_s == pytest.approx(whole.ttft_s, rel=0.01)
+    assert chunked.tokens_per_s == pytest.approx(whole.tokens_per_s, rel=0.01)
+    assert chunked.tokens_per_s <= whole.tokens_per_s * 1.001
+
+
 def test_a_small_token_budget_makes_prompts_wait():
     b, prompt, out = 8, 1000.0, 100.0
     y = run(batch=b, input_tokens=prompt, output_tokens=out, chunked_prefill=1,
@@ -251,3 +282,60 @@ def test_attention_runs_at_the_width_of_the_cache():
     attention = b * 2 * 32 * (128 + 128) * 10 * context
     assert fp4_cache.decode_step_s == pytest.approx((linear + attention) / 400e12, rel=1e-9)
     assert fp8_cache.decode_step_s == pytest.approx(linear / 400e12 + attention / 200e12, rel=1e-9)
+
+
+def test_the_replica_queue_refuses_layouts_it_does_not_describe():
+    from inferonomics.fleet.under_load import replica_under_load
+
+    base = {"model": {"id": "llama-2-7b"}, "hardware": {"id": "h100-sxm", "count": 2},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "cost": {"usd_per_device_hour": 2.0}}
+    for section, key, value in (("serving", "chunked_prefill", True), ("parallel", "pp", 2),
+                                ("parallel", "attention_dp", True)):
+        with pytest.raises(ScenarioError, match=f"{section}.{key}: the replica queue"):
+            replica_under_load({**base, section: {key: value}}, 1.0, samples=4)
+    assert replica_under_load(base, 1.0, samples=4).samples == 4
+
+
+def test_no_layout_makes_a_request_finish_before_its_first_token():
+    """Over thousands of accepted rows (every layout, every serving mode): a request's latency
+    holds its first token, and its tokens after it take time."""
+    import numpy as np
+
+    from inferonomics.cores import backends
+    from inferonomics.model.registry import OUTPUT_NAMES
+    from registry_inputs import random_rows
+
+    rows = random_rows(4000, seed=3)
+    out = backends.get_backend("c").evaluate(rows, 1)
+    ran = (out[:, 0] == reference.STATUS_OK) | (out[:, 0] == reference.STATUS_LATENCY)
+    e2e, ttft, tpot = (out[ran, OUTPUT_NAMES.index(m)] for m in ("e2e_s", "ttft_s", "tpot_s"))
+    assert ran.sum() > 1000
+    assert np.all(e2e >= ttft * (1 - 1e-12))
+    assert np.all(tpot > 0)
+
+
+def test_switches_take_booleans_in_arrays_and_choices():
+    from inferonomics import evaluate_batch
+
+    base = {"model": {"id": "llama-2-70b"}, "hardware": {"id": "h100-sxm", "count": 8},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "cost": {"usd_per_device_hour": 2.0}}
+    plan = load_scenario({**base, "serving": {"chunked_prefill": {"dist": "choice",
+                                                                    "values": [True, False]}}}
+                         ).resolve()
+    assert sorted(plan["chunked_prefill"].values) == [0.0, 1.0]
+    out = evaluate_batch({"chunked_prefill": [True, False]}, plan=load_scenario(base).resolve())
+    assert out["status"].shape == (2,)
+    with pytest.raises(ScenarioError, match="workload.beams"):
+        evaluate_batch({"beams": [True, False]}, plan=load_scenario(base).resolve())
+
+
+def test_a_domain_choice_that_can_split_the_replica_needs_a_network():
+    base = {"model": {"id": "llama-2-70b"},
+            "hardware": {"id": "h100-sxm", "count": 8,
+                         "scaleup_devices": {"dist": "choice", "values": [0, 4]}},
+            "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+            "cost": {"usd_per_device_hour": 2.0}}
+    with pytest.raises(ScenarioError, match="scale-up domains of 4"):
+        load_scenario(base).resolve()

@@ -144,10 +144,9 @@ static inline double ring_allreduce_s(double message_bytes, double devices, doub
 }
 
 /* reference.pass_comm_s */
-static inline double pass_comm_s(double tokens, double d_model, double n_layers, double expert_params, double expert_parallel, double experts_per_token, double activation_bytes, double attention_groups, double attention_tp, double tp, double stages, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
+static inline double pass_comm_s(double tokens, double d_model, double n_layers, double expert_params, double expert_parallel, double experts_per_token, double activation_bytes, double attention_tp, double tp, double stages, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
     const double layers = (n_layers / stages);
-    const double group_tokens = (tokens / attention_groups);
-    const double attention = ring_allreduce_s(((group_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
+    const double attention = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
     const double routed_values = (((tokens / tp) * experts_per_token) * d_model);
     const double mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s));
     const double mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
@@ -181,7 +180,7 @@ static inline double peak_tflops(double activation_bits, double tflops_fp32, dou
 /* reference.pipeline_send_s */
 static inline double pipeline_send_s(double tokens, double d_model, double tp, double stages, double p2p_bytes_per_s, double link_latency_s) {
     const int returns_early = (stages <= 1.0);
-    return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s));
+    return (returns_early ? 0.0 : (((((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s) * (stages - 1.0)) / stages));
 }
 
 /* reference.windowed_context */
@@ -293,10 +292,6 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double attention_groups_2 = 1.0;
         const double attention_groups_3 = ((attention_dp > 0.0) ? attention_groups : attention_groups_2);
         const double attention_tp = (tp / attention_groups_3);
-        const double pipeline_microbatches = stages;
-        const double pipeline_microbatches_2 = microbatches;
-        const double pipeline_microbatches_3 = ((microbatches == MICROBATCHES_AS_STAGES) ? pipeline_microbatches : pipeline_microbatches_2);
-        const double stage_slots = py_max(pipeline_microbatches_3, stages);
         const double domain = devices;
         const double domain_2 = scaleup_devices;
         const double domain_3 = ((scaleup_devices == WHOLE_REPLICA_DOMAIN) ? domain : domain_2);
@@ -324,7 +319,13 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers);
         const double stored_context = (cached_context + ((beams - 1.0) * generated_context));
         const double kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages);
-        const double workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / tp))) * activation_bytes);
+        const double workspace_tokens = py_min(input_tokens, max_batched_tokens);
+        const double workspace_tokens_2 = input_tokens;
+        const double workspace_tokens_3 = ((chunked_prefill > 0.0) ? workspace_tokens : workspace_tokens_2);
+        const double ffn_split = tp;
+        const double ffn_split_2 = attention_tp;
+        const double ffn_split_3 = ((expert_params_3 > 0.0) ? ffn_split : ffn_split_2);
+        const double workspace_bytes = ((workspace_tokens_3 * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / ffn_split_3))) * activation_bytes);
         const double free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes);
         const double max_batch = (py_max(floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3);
         const double resident = ((batch == BATCH_MAX) ? max_batch : batch);
@@ -341,34 +342,47 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double prefill_compute_s = (prefill_flops / achieved_flops_per_device);
         const double prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s);
-        const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
         const double prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double prefill_s = (stages * prefill_stage_s);
         const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
         const double decode_tokens = (resident * beams);
-        const double microbatch_tokens = (decode_tokens / pipeline_microbatches_3);
+        const double asked_microbatches = stages;
+        const double asked_microbatches_2 = microbatches;
+        const double asked_microbatches_3 = ((microbatches == MICROBATCHES_AS_STAGES) ? asked_microbatches : asked_microbatches_2);
+        const double pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0);
+        const double stage_slots = py_max(pipeline_microbatches, stages);
+        const double microbatch_tokens = (decode_tokens / pipeline_microbatches);
         const double decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
-        const double decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches_3));
+        const double decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches));
         const double decode_compute_s = (decode_flops / achieved_flops_per_device);
         const double decode_memory_s = (decode_bytes / achieved_bytes_per_s);
-        const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
         const double decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
+        const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
         const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
-        const double slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / max_batched_tokens));
-        const double mixed_decode_tokens = (((decode_tokens * output_tokens) / slot_steps) / pipeline_microbatches_3);
-        const double mixed_prompt_tokens = (((resident * input_tokens) / slot_steps) / pipeline_microbatches_3);
-        const double mixed_tokens = (mixed_decode_tokens + mixed_prompt_tokens);
-        const double mixed_flops = pass_flops_per_device(mixed_tokens, (((decode_attention_flops_per_pair_3 * cached_context) * mixed_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * mixed_prompt_tokens)), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
-        const double mixed_bytes = (pass_weight_bytes_per_device(mixed_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + (((kv_bytes_per_device * output_tokens) / slot_steps) / pipeline_microbatches_3));
-        const double mixed_compute_s = (mixed_flops / achieved_flops_per_device);
-        const double mixed_memory_s = (mixed_bytes / achieved_bytes_per_s);
-        const double mixed_stage_s = (((py_max(mixed_compute_s, mixed_memory_s) + pass_comm_s(mixed_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(mixed_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
-        const double mixed_step_s = (stage_slots * mixed_stage_s);
-        const double cycle_s = (slot_steps * mixed_step_s);
-        const double ttft_s = ((slot_steps - output_tokens) * mixed_step_s);
-        const double cycle_s_2 = ((output_tokens * decode_step_s) + (resident * prefill_stall_s));
+        const double slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget));
+        const double chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps);
+        const double cycle_prompt_tokens = (resident * input_tokens);
+        const double chunk_tokens = py_min((step_budget - chunk_decode_tokens), cycle_prompt_tokens);
+        const double chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps);
+        const double decoding_share = (chunk_decode_tokens / decode_tokens);
+        const double full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);
+        const double full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
+        const double full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_step_s = (stage_slots * full_stage_s);
+        const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
+        const double lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
+        const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_step_s = (stage_slots * lean_stage_s);
+        const double waiting_steps = (slot_steps - output_tokens);
+        const double cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
+        const double ttft_s = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
+        const double cycle_s_2 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
         const double ttft_s_2 = prefill_s;
         const double cycle_s_3 = ((chunked_prefill > 0.0) ? cycle_s : cycle_s_2);
         const double ttft_s_3 = ((chunked_prefill > 0.0) ? ttft_s : ttft_s_2);
@@ -376,11 +390,13 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double tokens_per_s = (tokens_per_cycle / cycle_s_3);
         const double e2e_s = cycle_s_3;
         const double tpot_s = ((e2e_s - ttft_s_3) / output_tokens);
-        const double decode_activity = ((pipeline_microbatches_3 * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
+        const double decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
         const double prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s);
-        const double mixed_activity = ((pipeline_microbatches_3 * py_max((mixed_flops / peak_flops), (mixed_bytes / memory_bytes_per_s))) / mixed_step_s);
-        const double device_joules = ((device_power_w(idle_w, tdp_w, mixed_activity, power_exponent) * cycle_s_3) + (host_w * cycle_s_3));
-        const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (host_w * cycle_s_3));
+        const double full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s);
+        const double lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s);
+        const double waiting_s = ((cycle_s_3 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
+        const double device_joules = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_3));
+        const double device_joules_2 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_3));
         const double device_joules_3 = ((chunked_prefill > 0.0) ? device_joules : device_joules_2);
         const double idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization);
         const double device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s));
@@ -404,7 +420,7 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
         const double hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
         const double energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
-        const double prefill_share = (mixed_prompt_tokens / mixed_tokens);
+        const double prefill_share = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_3);
         const double prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3);
         const double prefill_share_3 = ((chunked_prefill > 0.0) ? prefill_share : prefill_share_2);
         const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK);

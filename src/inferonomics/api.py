@@ -248,8 +248,9 @@ def _parse_scalar(param, value) -> float:
 
 def _parse_column(param, value) -> np.ndarray:
     """One input of evaluate_batch as a float array of any shape (broadcast later; range checks
-    come later too). Numbers only: text such as ``"8"``, bools and other objects are refused rather
-    than converted, as in a scenario; ``"max"`` is accepted for a scalar batch."""
+    come later too). Numbers only: text such as ``"8"``, bools (except for a switch) and other
+    objects are refused rather than converted, as in a scenario; ``"max"`` is accepted for a
+    scalar batch."""
     if param.name == "batch" and isinstance(value, str) and value == BATCH_MAX_WORD:
         return np.asarray(reference.BATCH_MAX)
     try:
@@ -258,6 +259,8 @@ def _parse_column(param, value) -> np.ndarray:
         array = None
     if array is not None and array.dtype.kind in "iuf":
         return array.astype(np.float64, copy=False)
+    if array is not None and array.dtype.kind == "b" and param.flag:   # a switch: true / false
+        return array.astype(np.float64)
     if array is not None and array.dtype.kind == "O" and all(is_number(x) for x in array.flat):
         try:
             return array.astype(np.float64)

@@ -592,11 +592,10 @@ def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
 
 
 @_jit_inline
-def pass_comm_s(tokens, d_model, n_layers, expert_params, expert_parallel, experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
+def pass_comm_s(tokens, d_model, n_layers, expert_params, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
     """reference.pass_comm_s"""
     layers = (n_layers / stages)
-    group_tokens = (tokens / attention_groups)
-    attention = ring_allreduce_s(((group_tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
+    attention = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
     routed_values = (((tokens / tp) * experts_per_token) * d_model)
     mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
     mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
@@ -634,7 +633,7 @@ def peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
 def pipeline_send_s(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s):
     """reference.pipeline_send_s"""
     returns_early = (stages <= 1.0)
-    return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s))
+    return (0.0 if returns_early else (((((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s) * (stages - 1.0)) / stages))
 
 
 @_jit_inline
@@ -746,10 +745,6 @@ def evaluate_block(w):
         attention_groups_2 = 1.0
         attention_groups_3 = (attention_groups if (attention_dp > 0.0) else attention_groups_2)
         attention_tp = (tp / attention_groups_3)
-        pipeline_microbatches = stages
-        pipeline_microbatches_2 = microbatches
-        pipeline_microbatches_3 = (pipeline_microbatches if (microbatches == MICROBATCHES_AS_STAGES) else pipeline_microbatches_2)
-        stage_slots = py_max(pipeline_microbatches_3, stages)
         domain = devices
         domain_2 = scaleup_devices
         domain_3 = (domain if (scaleup_devices == WHOLE_REPLICA_DOMAIN) else domain_2)
@@ -777,7 +772,13 @@ def evaluate_block(w):
         generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers)
         stored_context = (cached_context + ((beams - 1.0) * generated_context))
         kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
-        workspace_bytes = ((input_tokens * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / tp))) * activation_bytes)
+        workspace_tokens = py_min(input_tokens, max_batched_tokens)
+        workspace_tokens_2 = input_tokens
+        workspace_tokens_3 = (workspace_tokens if (chunked_prefill > 0.0) else workspace_tokens_2)
+        ffn_split = tp
+        ffn_split_2 = attention_tp
+        ffn_split_3 = (ffn_split if (expert_params_3 > 0.0) else ffn_split_2)
+        workspace_bytes = ((workspace_tokens_3 * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / ffn_split_3))) * activation_bytes)
         free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
         max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3)
         resident = (max_batch if (batch == BATCH_MAX) else batch)
@@ -794,34 +795,47 @@ def evaluate_block(w):
         prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         prefill_compute_s = (prefill_flops / achieved_flops_per_device)
         prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s)
-        prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         prefill_s = (stages * prefill_stage_s)
         prefill_stall_s = (prefill_stage_s / attention_groups_3)
         decode_tokens = (resident * beams)
-        microbatch_tokens = (decode_tokens / pipeline_microbatches_3)
+        asked_microbatches = stages
+        asked_microbatches_2 = microbatches
+        asked_microbatches_3 = (asked_microbatches if (microbatches == MICROBATCHES_AS_STAGES) else asked_microbatches_2)
+        pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0)
+        stage_slots = py_max(pipeline_microbatches, stages)
+        microbatch_tokens = (decode_tokens / pipeline_microbatches)
         decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
-        decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches_3))
+        decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches))
         decode_compute_s = (decode_flops / achieved_flops_per_device)
         decode_memory_s = (decode_bytes / achieved_bytes_per_s)
-        decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
+        step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
         prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
-        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / max_batched_tokens))
-        mixed_decode_tokens = (((decode_tokens * output_tokens) / slot_steps) / pipeline_microbatches_3)
-        mixed_prompt_tokens = (((resident * input_tokens) / slot_steps) / pipeline_microbatches_3)
-        mixed_tokens = (mixed_decode_tokens + mixed_prompt_tokens)
-        mixed_flops = pass_flops_per_device(mixed_tokens, (((decode_attention_flops_per_pair_3 * cached_context) * mixed_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * mixed_prompt_tokens)), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
-        mixed_bytes = (pass_weight_bytes_per_device(mixed_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + (((kv_bytes_per_device * output_tokens) / slot_steps) / pipeline_microbatches_3))
-        mixed_compute_s = (mixed_flops / achieved_flops_per_device)
-        mixed_memory_s = (mixed_bytes / achieved_bytes_per_s)
-        mixed_stage_s = (((py_max(mixed_compute_s, mixed_memory_s) + pass_comm_s(mixed_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_groups_3, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(mixed_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
-        mixed_step_s = (stage_slots * mixed_stage_s)
-        cycle_s = (slot_steps * mixed_step_s)
-        ttft_s = ((slot_steps - output_tokens) * mixed_step_s)
-        cycle_s_2 = ((output_tokens * decode_step_s) + (resident * prefill_stall_s))
+        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget))
+        chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps)
+        cycle_prompt_tokens = (resident * input_tokens)
+        chunk_tokens = py_min((step_budget - chunk_decode_tokens), cycle_prompt_tokens)
+        chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
+        decoding_share = (chunk_decode_tokens / decode_tokens)
+        full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
+        full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
+        full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_step_s = (stage_slots * full_stage_s)
+        lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
+        lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
+        lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_step_s = (stage_slots * lean_stage_s)
+        waiting_steps = (slot_steps - output_tokens)
+        cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
+        cycle_s_2 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
         ttft_s_2 = prefill_s
         cycle_s_3 = (cycle_s if (chunked_prefill > 0.0) else cycle_s_2)
         ttft_s_3 = (ttft_s if (chunked_prefill > 0.0) else ttft_s_2)
@@ -829,11 +843,13 @@ def evaluate_block(w):
         tokens_per_s = (tokens_per_cycle / cycle_s_3)
         e2e_s = cycle_s_3
         tpot_s = ((e2e_s - ttft_s_3) / output_tokens)
-        decode_activity = ((pipeline_microbatches_3 * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
+        decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
         prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s)
-        mixed_activity = ((pipeline_microbatches_3 * py_max((mixed_flops / peak_flops), (mixed_bytes / memory_bytes_per_s))) / mixed_step_s)
-        device_joules = ((device_power_w(idle_w, tdp_w, mixed_activity, power_exponent) * cycle_s_3) + (host_w * cycle_s_3))
-        device_joules_2 = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (host_w * cycle_s_3))
+        full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s)
+        lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s)
+        waiting_s = ((cycle_s_3 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_3))
+        device_joules_2 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_3))
         device_joules_3 = (device_joules if (chunked_prefill > 0.0) else device_joules_2)
         idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization)
         device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s))
@@ -857,7 +873,7 @@ def evaluate_block(w):
         capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
         hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
         energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
-        prefill_share = (mixed_prompt_tokens / mixed_tokens)
+        prefill_share = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_3)
         prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3)
         prefill_share_3 = (prefill_share if (chunked_prefill > 0.0) else prefill_share_2)
         usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK)

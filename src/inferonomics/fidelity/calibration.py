@@ -69,6 +69,10 @@ def _run(cases, priors: dict, samples: int) -> list[validation.CaseResult]:
                 section = SECTION[key]
             raw.setdefault(section, {})[key] = {"dist": "triangular", "low": lo, "mode": mode,
                                                 "high": hi}
+        if case.arrival_rate is not None:   # TTFT under load, as validate runs it
+            out.append(validation.evaluate_under_load(
+                case, min(samples, validation.UNDER_LOAD_SAMPLES), 0, raw=raw))
+            continue
         result = simulate(load_scenario(raw), samples=samples, seed=0)
         out.append(validation.summarise_case(case, result.summary()))
     return out

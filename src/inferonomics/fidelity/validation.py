@@ -158,7 +158,9 @@ class CaseResult:
 
     @property
     def inside(self) -> bool:
-        return self.p5 <= self.measured <= self.p95
+        """Whether the measurement lies in p5..p95. An interval without an upper end (the replica
+        cannot keep up with the load in over 5% of samples) cannot miss, so it never counts."""
+        return self.p5 <= self.measured <= self.p95 < math.inf
 
     @property
     def log_error(self) -> float:
@@ -193,15 +195,20 @@ capacity, so fewer than a plain case."""
 UNDER_LOAD_PERCENTILES = {"p50": 0.5, "p90": 0.9, "p99": 0.99}
 
 
-def evaluate_under_load(case: Case, samples: int, seed: int) -> CaseResult:
+def evaluate_under_load(case: Case, samples: int, seed: int, raw: dict | None = None) -> CaseResult:
     """A TTFT measured with Poisson arrivals: per sample, the replica queue's wait for a slot and
     for the first pass plus the prefill, at the case's share of the arrivals, as its statistic
     (mean or a percentile over requests); then p5/p50/p95 of that over the samples. A sample whose
-    replica cannot keep up (the queue grows without bound) counts as infeasible."""
+    replica cannot keep up (the queue grows without bound) counts as infeasible. ``raw``: the
+    case's scenario with other priors (calibration), else its own."""
     if case.metric != "ttft_s":
         raise InferonomicsError(f"case {case.id}: arrival_rate is for TTFT cases, not {case.metric}")
+    if case.statistic not in UNDER_LOAD_PERCENTILES and case.statistic != "mean":
+        raise InferonomicsError(f"case {case.id}: a TTFT under load is a mean or one of "
+                                f"{', '.join(UNDER_LOAD_PERCENTILES)}, not {case.statistic}")
     percentile = UNDER_LOAD_PERCENTILES.get(case.statistic, 0.99)
-    state = replica_under_load(case.scenario_dict(), case.arrival_rate / case.replicas,
+    state = replica_under_load(raw if raw is not None else case.scenario_dict(),
+                               case.arrival_rate / case.replicas,
                                percentile=percentile, samples=samples, seed=seed)
     values = state.values["ttft_mean_s" if case.statistic == "mean" else "ttft_p_s"]
     ran = values[np.isfinite(values)]
@@ -248,7 +255,7 @@ def validate(samples: int = DEFAULT_SAMPLES, seed: int = 0) -> dict[str, Any]:
     }
     rows = [{"id": r.id, "source": conformal.source_key(c.source),
              "kind": conformal.metric_kind(c.metric), "measured": r.measured,
-             "p5": _or_zero(r.p5), "p50": _or_zero(r.p50), "p95": _or_zero(r.p95)}
+             **dict(zip(("p5", "p50", "p95"), _prediction(r)))}
             for c, r in zip(cases, results)]
     aside = [(c, evaluate_case(c, samples, seed)) for c in load_cases(not_comparable=True)]
     return {
@@ -264,3 +271,11 @@ def validate(samples: int = DEFAULT_SAMPLES, seed: int = 0) -> dict[str, Any]:
 def _or_zero(x: float) -> float:
     """A quantile of an infeasible case (NaN) as 0: no prediction, for the conformal check."""
     return x if x == x else 0.0
+
+
+def _prediction(r: CaseResult) -> tuple[float, float, float]:
+    """p5, p50, p95 for the conformal check: all 0 (no prediction, a miss whatever the margin)
+    where the case is infeasible or its interval has no upper end."""
+    if not r.p95 < math.inf:
+        return 0.0, 0.0, 0.0
+    return _or_zero(r.p5), _or_zero(r.p50), _or_zero(r.p95)

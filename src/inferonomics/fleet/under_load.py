@@ -74,6 +74,7 @@ def replica_runs(scenario: Scenario | Mapping | str, samples: int, seed: SeedLik
         max_batch = integer_argument("max_batch", max_batch, 1, MAX_SERVICE_ROWS)
     seed = normalize_seed(seed)
     plan = fixed.resolve()
+    _check_queue_applies(plan)
     fits = simulate(fixed, samples, seed, backend=backend, threads=threads, keep_samples=True)
     x, y = fits._table.inputs, fits._table.outputs
     room = np.where(y["status"] == STATUS_MEMORY, 0.0, y["max_batch"])
@@ -81,6 +82,22 @@ def replica_runs(scenario: Scenario | Mapping | str, samples: int, seed: SeedLik
     capacity = room.astype(np.int64) if max_batch is None else np.minimum(room, max_batch).astype(
         np.int64)
     return ReplicaRuns(fixed, plan, x, y, capacity, fits.backend)
+
+
+QUEUE_LAYOUT = {"serving.chunked_prefill": 0.0, "parallel.pp": 1.0, "parallel.attention_dp": 0.0}
+"""The layout the replica queue describes: each prefill a pass of its own (its duration both the
+stall it costs the batch and the request's wait for its first token), on one tensor-parallel
+group. Chunked prefill, pipeline stages and data-parallel attention break that identity (a prefill
+then costs the batch less than it takes), so those scenarios are refused, not misdescribed."""
+
+
+def _check_queue_applies(plan) -> None:
+    for path, plain in QUEUE_LAYOUT.items():
+        low, high = plan[path.split(".", 1)[1]].support()
+        if low != plain or high != plain:
+            raise ScenarioError(path, f"the replica queue (under load, fleet through time) models "
+                                f"whole prefills on one tensor-parallel group; {path} must be "
+                                f"{plain:g} here")
 
 
 def _batches(capacity: int, batch_points: str) -> np.ndarray:

@@ -147,6 +147,15 @@ class Plan:
         return tuple(p.name for p, d in zip(PARAMETERS, self.distributions) if not d.is_fixed)
 
 
+def _support_values(dist: Distribution) -> list[float]:
+    """The values a distribution can draw, as far as the checks need them: a choice's values, or
+    the ends of its support (an integer input draws every whole number in between)."""
+    if isinstance(dist, Choice):
+        return list(dist.values)
+    low, high = dist.support()
+    return [low, high] if low == high or low > 0 else [low, max(1.0, low), high]
+
+
 def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
     """Cross-field checks that no single value can catch."""
     lo = {n: d.support()[0] for n, d in dists.items()}
@@ -182,11 +191,14 @@ def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
     if lo["count"] % lo["pp"] != 0:
         raise ScenarioError("parallel.pp", f"hardware.count ({lo['count']:g}) must be a multiple of "
                             f"parallel.pp ({lo['pp']:g}): each stage has count / pp devices")
-    if lo["scaleup_devices"] != WHOLE_REPLICA_DOMAIN and lo["scaleup_devices"] < hi["count"] \
-            and lo["scaleout_gbps"] <= 0:
+    # The smallest domain a sample can draw (0 is the whole replica, not a domain of none).
+    smallest_domain = lo["scaleup_devices"] if lo["scaleup_devices"] != WHOLE_REPLICA_DOMAIN \
+        else min((v for v in _support_values(dists["scaleup_devices"]) if v != WHOLE_REPLICA_DOMAIN),
+                 default=math.inf)
+    if smallest_domain < hi["count"] and lo["scaleout_gbps"] <= 0:
         raise ScenarioError("hardware.scaleout_gbps",
                             f"a replica of up to {hi['count']:g} devices spans scale-up domains of "
-                            f"{lo['scaleup_devices']:g}; give hardware.scaleout_gbps (GB/s per "
+                            f"{smallest_domain:g}; give hardware.scaleout_gbps (GB/s per "
                             "device per direction between domains)")
     if hi["interruptions_per_hour"] * hi["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR:
         raise ScenarioError("cost.restart_s", f"with cost.interruptions_per_hour up to "

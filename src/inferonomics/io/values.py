@@ -45,6 +45,8 @@ def parse_distribution(path: str, raw: Mapping, param: Parameter) -> Distributio
             raise ScenarioError(f"{path}.{key}", f"unknown key {key!r} for {kind}"
                                 f"{catalog.suggest(key, required + optional)}; {kind} takes "
                                 + ", ".join(required + optional))
+        if key == "values" and param.flag and isinstance(value, list):
+            value = [float(v) if isinstance(v, bool) else v for v in value]   # a switch: true/false
         if key in ("values", "weights"):
             if not isinstance(value, list) or not all(is_number(v) for v in value):
                 raise ScenarioError(f"{path}.{key}", f"must be a list of numbers, got {describe(value)}")

@@ -217,22 +217,23 @@ def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_para
 
 def pass_comm_s(tokens: float, d_model: float, n_layers: float, expert_params: float,
                 expert_parallel: float, experts_per_token: float, activation_bytes: float,
-                attention_groups: float, attention_tp: float, tp: float,
+                attention_tp: float, tp: float,
                 stages: float, domain: float, link_bytes_per_s: float,
                 scaleout_bytes_per_s: float, link_latency_s: float) -> float:
     """Communication time of one stage in a forward pass over ``tokens`` tokens (Megatron-LM's two
-    collectives per layer, Shoeybi et al. 2019): after attention, an all-reduce of a group's
-    tokens over its ``attention_tp`` devices (none when attention is data parallel); after the
-    MLP, for experts spread whole over the stage (expert parallelism) a dispatch of each token's
+    collectives per layer, Shoeybi et al. 2019): after attention, an all-reduce of the tokens
+    over the ``attention_tp`` devices of tensor-parallel attention (none when attention is data
+    parallel); after the MLP, for experts spread whole over the stage (expert parallelism) a dispatch of each token's
     hidden state to its ``experts_per_token`` experts in the activations' width and a combine of
     the results in 16 bits, each device sending its ``tokens / tp`` (DeepSeek-V3 dispatches in
     FP8 and combines in BF16); for experts sliced over the stage an all-reduce of every token
     (all-gather plus reduce-scatter when attention is data parallel); for a dense MLP an
     all-reduce like attention's."""
     layers = n_layers / stages
-    group_tokens = tokens / attention_groups
+    # An attention group spans several devices only under tensor-parallel attention (one group of
+    # all tokens); a data-parallel group is one device, whose all-reduce costs nothing.
     attention = ring_allreduce_s(
-        group_tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, attention_tp,
+        tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, attention_tp,
         collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s),
         link_latency_s)
     routed_values = tokens / tp * experts_per_token * d_model
@@ -253,11 +254,13 @@ def pass_comm_s(tokens: float, d_model: float, n_layers: float, expert_params: f
 
 def pipeline_send_s(tokens: float, d_model: float, tp: float, stages: float,
                     p2p_bytes_per_s: float, link_latency_s: float) -> float:
-    """Time for a stage to pass a micro-batch's hidden states to the next stage (each of its
-    ``tp`` devices sends its slice, in 16 bits); none without a pipeline."""
+    """Time per stage of passing a micro-batch's hidden states on (each of a stage's ``tp`` devices
+    sends its slice, in 16 bits): a pass through ``stages`` stages makes ``stages - 1`` sends,
+    spread here over its stages; none without a pipeline."""
     if stages <= 1:
         return 0.0
-    return tokens * d_model * ALLREDUCE_BYTES_PER_VALUE / tp / p2p_bytes_per_s + link_latency_s
+    return ((tokens * d_model * ALLREDUCE_BYTES_PER_VALUE / tp / p2p_bytes_per_s + link_latency_s)
+            * (stages - 1.0) / stages)
 
 
 def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
@@ -352,14 +355,6 @@ def evaluate(*,
     else:
         attention_groups = 1.0
     attention_tp = tp / attention_groups
-    if microbatches == MICROBATCHES_AS_STAGES:
-        pipeline_microbatches = stages
-    else:
-        pipeline_microbatches = microbatches
-    # A micro-batch comes back to the first stage after passing all of them, so a round of the
-    # whole batch takes max(microbatches, stages) stage-times: with fewer micro-batches than
-    # stages, stages idle (the pipeline bubble, GPipe: Huang et al. 2019).
-    stage_slots = max(pipeline_microbatches, stages)
     if scaleup_devices == WHOLE_REPLICA_DOMAIN:
         domain = devices
     else:
@@ -412,8 +407,19 @@ def evaluate(*,
     kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards / stages
 
     # ---- memory fit -----------------------------------------------------------------------------
-    workspace_bytes = (input_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
-                                       + WORKSPACE_FFN_COPIES * d_ff / tp) * activation_bytes)
+    # One prompt's activations, or one chunk's with chunked prefill; a dense MLP is split like
+    # attention (replicated under data-parallel attention), experts over the whole stage.
+    if chunked_prefill > 0:
+        workspace_tokens = min(input_tokens, max_batched_tokens)
+    else:
+        workspace_tokens = input_tokens
+    if expert_params > 0:
+        ffn_split = tp
+    else:
+        ffn_split = attention_tp
+    workspace_bytes = (workspace_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
+                                           + WORKSPACE_FFN_COPIES * d_ff / ffn_split)
+                       * activation_bytes)
     free_bytes = memory_usable_fraction * memory_bytes - weight_bytes_per_device - workspace_bytes
     # Each attention group holds the cache of its own sequences (spread evenly over the groups).
     max_batch = max(floor(free_bytes / kv_bytes_per_sequence_per_device), 0.0) * attention_groups
@@ -457,7 +463,7 @@ def evaluate(*,
     prefill_compute_s = prefill_flops / achieved_flops_per_device
     prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
     prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params, expert_parallel,
-                                 experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages,
+                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
     prefill_stage_s = (max(prefill_compute_s, prefill_memory_s) + prefill_comm_s
                        + step_overhead_s / stages
@@ -470,6 +476,17 @@ def evaluate(*,
 
     # ---- one decode step of the whole batch: a token for each hypothesis of each request ----------
     decode_tokens = resident * beams
+    if microbatches == MICROBATCHES_AS_STAGES:
+        asked_microbatches = stages
+    else:
+        asked_microbatches = microbatches
+    # A micro-batch holds at least one token: a batch smaller than the micro-batches asked for
+    # leaves stages idle instead of reading the weights for a fraction of a token.
+    pipeline_microbatches = max(min(asked_microbatches, decode_tokens), 1.0)
+    # A micro-batch comes back to the first stage after passing all of them, so a round of the
+    # whole batch takes max(microbatches, stages) stage-times: with fewer micro-batches than
+    # stages, stages idle (the pipeline bubble, GPipe: Huang et al. 2019).
+    stage_slots = max(pipeline_microbatches, stages)
     microbatch_tokens = decode_tokens / pipeline_microbatches
     decode_flops = pass_flops_per_device(
         microbatch_tokens, decode_attention_flops_per_pair * cached_context * microbatch_tokens,
@@ -482,7 +499,7 @@ def evaluate(*,
     decode_compute_s = decode_flops / achieved_flops_per_device
     decode_memory_s = decode_bytes / achieved_bytes_per_s
     decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params, expert_parallel,
-                                experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages,
+                                experts_per_token, activation_bytes, attention_tp, tp, stages,
                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
     decode_stage_s = (max(decode_compute_s, decode_memory_s) + decode_comm_s
                       + step_overhead_s / stages
@@ -491,51 +508,82 @@ def evaluate(*,
     decode_step_s = stage_slots * decode_stage_s
 
     # ---- chunked prefill: prompt chunks ride in the decode steps ----------------------------------
-    # Each step carries up to max_batched_tokens tokens, decode tokens first, then prompt chunks
-    # (Agrawal et al. 2024, "Taming throughput-latency tradeoff in LLM inference with
-    # Sarathi-Serve"; vLLM's scheduler). A sequence holds its slot for the steps its prompt takes
-    # (at least one) and then output_tokens steps; averaged over the batch a step carries
-    # resident x beams x output_tokens / n decode tokens and resident x input_tokens / n prompt
-    # tokens, where n, the steps a slot is held, is also bounded by the budget:
-    # n >= resident (beams x output_tokens + input_tokens) / max_batched_tokens.
+    # Each step carries up to max_batched_tokens tokens per scheduler (one per micro-batch of each
+    # attention group: vLLM's pipeline virtual engines, a data-parallel attention rank's own
+    # scheduler), decode tokens first, then prompt chunks (Agrawal et al. 2024, "Taming
+    # throughput-latency tradeoff in LLM inference with Sarathi-Serve"; vLLM's scheduler). A
+    # sequence holds its slot for the steps its prompt takes (at least one) and then output_tokens
+    # steps; the slot is held n steps, n >= output_tokens + prompt steps, and the budget bounds n
+    # from below too: n >= resident (beams x output_tokens + input_tokens) / budget. On average a
+    # step decodes resident x beams x output_tokens / n tokens; the cycle's resident x
+    # input_tokens prompt tokens fill what the budget leaves in as many steps as they need, and
+    # the other steps only decode.
+    step_budget = max_batched_tokens * pipeline_microbatches * attention_groups
     prompt_steps = max(-floor(-input_tokens / max_batched_tokens), 1.0)
     slot_steps = max(output_tokens + prompt_steps,
-                     resident * (beams * output_tokens + input_tokens) / max_batched_tokens)
-    mixed_decode_tokens = decode_tokens * output_tokens / slot_steps / pipeline_microbatches
-    mixed_prompt_tokens = resident * input_tokens / slot_steps / pipeline_microbatches
-    mixed_tokens = mixed_decode_tokens + mixed_prompt_tokens
+                     resident * (beams * output_tokens + input_tokens) / step_budget)
+    chunk_decode_tokens = decode_tokens * output_tokens / slot_steps
+    cycle_prompt_tokens = resident * input_tokens
+    chunk_tokens = min(step_budget - chunk_decode_tokens, cycle_prompt_tokens)
+    chunk_steps = min(cycle_prompt_tokens / chunk_tokens, slot_steps)
+    decoding_share = chunk_decode_tokens / decode_tokens       # of the batch, decoding in a step
+    # A step that carries a chunk: its decode tokens and the chunk, the weights read once for both.
     # A prompt token attends to the prompt before it: pairs / input_tokens keys on average.
-    mixed_flops = pass_flops_per_device(
-        mixed_tokens,
-        (decode_attention_flops_per_pair * cached_context * mixed_decode_tokens
-         + attention_flops_per_pair * prefill_pairs / input_tokens * mixed_prompt_tokens),
+    full_tokens = (chunk_decode_tokens + chunk_tokens) / pipeline_microbatches
+    full_flops = pass_flops_per_device(
+        full_tokens,
+        (decode_attention_flops_per_pair * cached_context * chunk_decode_tokens
+         + attention_flops_per_pair * prefill_pairs / input_tokens * chunk_tokens)
+        / pipeline_microbatches,
         dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
         stages, expert_load)
-    mixed_bytes = (pass_weight_bytes_per_device(mixed_tokens, dense_params, expert_params,
-                                                n_experts, experts_per_token,
-                                                weight_bytes_per_param, attention_tp, tp, stages)
-                   + kv_bytes_per_device * output_tokens / slot_steps / pipeline_microbatches)
-    mixed_compute_s = mixed_flops / achieved_flops_per_device
-    mixed_memory_s = mixed_bytes / achieved_bytes_per_s
-    mixed_stage_s = (max(mixed_compute_s, mixed_memory_s)
-                     + pass_comm_s(mixed_tokens, d_model, n_layers, expert_params, expert_parallel,
-                                   experts_per_token, activation_bytes, attention_groups, attention_tp, tp, stages,
-                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-                     + step_overhead_s / stages
-                     + pipeline_send_s(mixed_tokens, d_model, tp, stages, p2p_bytes_per_s,
-                                       link_latency_s))
-    mixed_step_s = stage_slots * mixed_stage_s
+    full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params,
+                                               n_experts, experts_per_token,
+                                               weight_bytes_per_param, attention_tp, tp, stages)
+                  + kv_bytes_per_device * decoding_share / pipeline_microbatches)
+    full_stage_s = (max(full_flops / achieved_flops_per_device, full_bytes / achieved_bytes_per_s)
+                    + pass_comm_s(full_tokens, d_model, n_layers, expert_params, expert_parallel,
+                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
+                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+                    + step_overhead_s / stages
+                    + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s,
+                                      link_latency_s))
+    full_step_s = stage_slots * full_stage_s
+    # A step that only decodes.
+    lean_tokens = chunk_decode_tokens / pipeline_microbatches
+    lean_flops = pass_flops_per_device(
+        lean_tokens, decode_attention_flops_per_pair * cached_context * lean_tokens,
+        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
+        stages, expert_load)
+    lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params,
+                                               n_experts, experts_per_token,
+                                               weight_bytes_per_param, attention_tp, tp, stages)
+                  + kv_bytes_per_device * decoding_share / pipeline_microbatches)
+    lean_stage_s = (max(lean_flops / achieved_flops_per_device, lean_bytes / achieved_bytes_per_s)
+                    + pass_comm_s(lean_tokens, d_model, n_layers, expert_params, expert_parallel,
+                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
+                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+                    + step_overhead_s / stages
+                    + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s,
+                                      link_latency_s))
+    lean_step_s = stage_slots * lean_stage_s
 
     # ---- steady-state serving ------------------------------------------------------------------------
     # One cycle: every resident sequence generates output_tokens tokens and is replaced once. Whole
     # prefills: the cycle holds output_tokens decode steps and `resident` prefills, each stalling
-    # the batch. Chunked prefill: a slot is held for slot_steps mixed steps. With beam search a
+    # the batch; a sequence still takes its own prefill and its own steps, which bounds the cycle
+    # when too few sequences are resident to fill the pipeline or the attention groups. Chunked
+    # prefill: a slot is held slot_steps steps, chunk_steps of them carrying prompt chunks; the
+    # steps before a sequence's first token carry chunks while there are any. With beam search a
     # request returns one of its hypotheses: output tokens count once per request.
+    waiting_steps = slot_steps - output_tokens
     if chunked_prefill > 0:
-        cycle_s = slot_steps * mixed_step_s
-        ttft_s = (slot_steps - output_tokens) * mixed_step_s
+        cycle_s = chunk_steps * full_step_s + (slot_steps - chunk_steps) * lean_step_s
+        ttft_s = (min(waiting_steps, chunk_steps) * full_step_s
+                  + max(waiting_steps - chunk_steps, 0.0) * lean_step_s)
     else:
-        cycle_s = output_tokens * decode_step_s + resident * prefill_stall_s
+        cycle_s = max(output_tokens * decode_step_s + resident * prefill_stall_s,
+                      prefill_s + output_tokens * decode_step_s)
         ttft_s = prefill_s
     tokens_per_cycle = resident * output_tokens
     tokens_per_s = tokens_per_cycle / cycle_s
@@ -549,17 +597,25 @@ def evaluate(*,
                        / decode_step_s)
     prefill_activity = max(prefill_flops / peak_flops,
                            prefill_weight_bytes / memory_bytes_per_s) / prefill_stage_s
-    mixed_activity = (pipeline_microbatches * max(mixed_flops / peak_flops,
-                                                  mixed_bytes / memory_bytes_per_s)
-                      / mixed_step_s)
+    full_activity = (pipeline_microbatches * max(full_flops / peak_flops,
+                                                 full_bytes / memory_bytes_per_s) / full_step_s)
+    lean_activity = (pipeline_microbatches * max(lean_flops / peak_flops,
+                                                 lean_bytes / memory_bytes_per_s) / lean_step_s)
+    # Time in a cycle of whole prefills beyond its steps and prefills: a short batch waiting on
+    # its prompts' passage through the pipeline.
+    waiting_s = cycle_s - output_tokens * decode_step_s - resident * prefill_stall_s
     if chunked_prefill > 0:
-        device_joules = (device_power_w(idle_w, tdp_w, mixed_activity, power_exponent) * cycle_s
+        device_joules = (device_power_w(idle_w, tdp_w, full_activity, power_exponent)
+                         * chunk_steps * full_step_s
+                         + device_power_w(idle_w, tdp_w, lean_activity, power_exponent)
+                         * (slot_steps - chunk_steps) * lean_step_s
                          + host_w * cycle_s)
     else:
         device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
                          * output_tokens * decode_step_s
                          + device_power_w(idle_w, tdp_w, prefill_activity, power_exponent)
                          * resident * prefill_stall_s
+                         + idle_w * waiting_s
                          + host_w * cycle_s)
     # Outside the utilised share of time the replica idles, still drawing idle and host power.
     idle_s = cycle_s * (1.0 - utilization) / utilization
@@ -603,9 +659,9 @@ def evaluate(*,
                             * usd_per_mtok_per_usd)
     energy_usd_per_mtok = kwh_per_cycle * usd_per_kwh * usd_per_mtok_per_usd
     # API-style split: prefill time is billed to input tokens, decode time to output tokens (with
-    # chunked prefill, a mixed step's time in proportion to the tokens it carries of each).
+    # chunked prefill, the time the chunks add to the steps that carry them).
     if chunked_prefill > 0:
-        prefill_share = mixed_prompt_tokens / mixed_tokens
+        prefill_share = chunk_steps * (full_step_s - lean_step_s) / cycle_s
     else:
         prefill_share = resident * prefill_stall_s / cycle_s
     usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK

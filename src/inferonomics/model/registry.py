@@ -255,7 +255,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Fraction of layers that attend only within the window.", default=0.0, stream=14),
     # --- hardware (catalog `hardware.toml`, or inline) ---------------------------------------
     _p("hardware", "count", "devices", 1, MAX_DEVICES,
-       "Devices per replica; weights and heads are split over them (tensor parallel).",
+       "Devices per replica: the tensor-parallel degree times parallel.pp (pipeline stages).",
        default=1.0, integer=True, typical=(1, 64), stream=15),
     _p("hardware", "memory_gb", "GB", MIN_MEMORY_GB, MAX_MEMORY_GB, "Memory per device (decimal GB).", typical=(4.0, 300.0), stream=16),
     _p("hardware", "memory_bw_gbps", "GB/s", MIN_RATE, MAX_RATE, "Memory bandwidth per device.",

@@ -93,3 +93,42 @@ def test_calibration_interval_score_charges_width_and_distance_outside():
     below = calibration.interval_score(result(1.0, 4.0, 0.5))
     assert below == pytest.approx(math.log(4.0) + 20 * math.log(2.0))
     assert calibration.interval_score(result(math.nan, math.nan, 2.0, 0.0)) == math.inf
+
+
+def test_shipped_model_error_is_what_validate_calibrates(report):
+    """data/model_error.toml holds the margins validate calibrates on every source (recompute it
+    with `python -m inferonomics.fidelity.model_error` when the model, priors or cases change)."""
+    from inferonomics.fidelity import model_error
+
+    assert (model_error.SAMPLES, model_error.SEED) == (SAMPLES, 0)
+    found = report["leave_one_source_out"]["margins_all_sources"]
+    shipped = model_error.margins()
+    assert shipped == {k: v for k, v in found.items() if v is not None}
+
+
+def test_run_with_model_error_widens_each_checked_interval(capsys):
+    from inferonomics.fidelity import model_error
+
+    assert cli.main(["run", "examples/llama-2-70b-h100-fp8.toml", "--samples", "2000",
+                     "--model-error", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    q = model_error.margins()
+    assert out["model_error"]["margins"] == q
+    for name, wide in out["model_error"]["metrics"].items():
+        kind = validation_kind(name)
+        if kind is None:
+            assert wide is None, name
+            continue
+        stats = out["metrics"][name]
+        assert wide["p5"] == pytest.approx(stats["p5"] * math.exp(-q[kind]))
+        assert wide["p95"] == pytest.approx(stats["p95"] * math.exp(q[kind]))
+    assert cli.main(["run", "examples/llama-2-70b-h100-fp8.toml", "--samples", "2000",
+                     "--model-error"]) == 0
+    text = capsys.readouterr().out
+    assert "p95 +err" in text and "no measurement checks the metric" in text
+
+
+def validation_kind(metric):
+    from inferonomics.model.registry import METRIC_BY_NAME
+
+    return METRIC_BY_NAME[metric].error_kind

@@ -668,39 +668,45 @@ def default_of(param: Parameter) -> Distribution | None:
 # ------------------------------------------------------------------------------------------------
 
 LOWER, HIGHER, NEITHER = "lower", "higher", "neither"
+ERROR_KINDS = ("throughput", "ttft", "tpot", "e2e", "energy")
+"""The kinds of published measurement the model is validated on (``inferonomics validate``)."""
 
 
 @dataclass(frozen=True)
 class Metric:
     """One output of the model per sample. ``better`` is :data:`LOWER`, :data:`HIGHER` or
-    :data:`NEITHER` (a descriptive figure); ``in_table`` says whether ``inferonomics run`` prints it."""
+    :data:`NEITHER` (a descriptive figure); ``in_table`` says whether ``inferonomics run`` prints it.
+    ``error_kind`` is the kind of published measurement whose model error the metric shares (one of
+    :data:`ERROR_KINDS`: a cost per token moves with throughput, carbon and water with energy), or
+    None where no measurement checks it (memory, batch)."""
 
     name: str
     unit: str
     better: str
     description: str
     in_table: bool = True
+    error_kind: str | None = None
 
 
 METRICS: tuple[Metric, ...] = (
     Metric("batch", "seq", HIGHER, "Sequences resident per replica (more serve more at once)."),
     Metric("max_batch", "seq", HIGHER, "Largest batch that fits in memory.", in_table=False),
-    Metric("ttft_s", "s", LOWER, "Time to first token: the prefill of one prompt."),
-    Metric("tpot_s", "s", LOWER, "Time per output token seen by one sequence."),
-    Metric("e2e_s", "s", LOWER, "Request latency, prefill to last token."),
-    Metric("tokens_per_s", "tok/s", HIGHER, "Output tokens per second per replica."),
-    Metric("tokens_per_s_per_device", "tok/s", HIGHER, "Output tokens per second per device."),
-    Metric("usd_per_mtok", "USD/Mtok", LOWER, "All cost per million output tokens."),
+    Metric("ttft_s", "s", LOWER, "Time to first token: the prefill of one prompt.", error_kind="ttft"),
+    Metric("tpot_s", "s", LOWER, "Time per output token seen by one sequence.", error_kind="tpot"),
+    Metric("e2e_s", "s", LOWER, "Request latency, prefill to last token.", error_kind="e2e"),
+    Metric("tokens_per_s", "tok/s", HIGHER, "Output tokens per second per replica.", error_kind="throughput"),
+    Metric("tokens_per_s_per_device", "tok/s", HIGHER, "Output tokens per second per device.", error_kind="throughput"),
+    Metric("usd_per_mtok", "USD/Mtok", LOWER, "All cost per million output tokens.", error_kind="throughput"),
     Metric("usd_per_mtok_input", "USD/Mtok", LOWER,
-           "Prefill share of cost per million input tokens (API-style split)."),
+           "Prefill share of cost per million input tokens (API-style split).", error_kind="throughput"),
     Metric("usd_per_mtok_output", "USD/Mtok", LOWER,
-           "Decode share of cost per million output tokens (API-style split)."),
-    Metric("joules_per_token", "J/tok", LOWER, "Facility energy per output token."),
-    Metric("kwh_per_mtok", "kWh/Mtok", LOWER, "Facility energy per million output tokens."),
+           "Decode share of cost per million output tokens (API-style split).", error_kind="throughput"),
+    Metric("joules_per_token", "J/tok", LOWER, "Facility energy per output token.", error_kind="energy"),
+    Metric("kwh_per_mtok", "kWh/Mtok", LOWER, "Facility energy per million output tokens.", error_kind="energy"),
     Metric("gco2_per_mtok", "gCO2e/Mtok", LOWER,
-           "Operational plus embodied emissions per million output tokens."),
+           "Operational plus embodied emissions per million output tokens.", error_kind="energy"),
     Metric("water_l_per_mtok", "L/Mtok", LOWER,
-           "On-site water per million output tokens (IT energy times WUE)."),
+           "On-site water per million output tokens (IT energy times WUE).", error_kind="energy"),
     Metric("power_w_per_device", "W", NEITHER,
            "Average facility power per device while serving."),
     Metric("weight_gb_per_device", "GB", NEITHER, "Weights resident on each device.",
@@ -708,30 +714,30 @@ METRICS: tuple[Metric, ...] = (
     Metric("kv_gb_per_device", "GB", NEITHER, "KV cache resident on each device at this batch.",
            in_table=False),
     Metric("memory_used_fraction", "", NEITHER, "(Weights + workspace + KV cache) / device memory."),
-    Metric("prefill_s", "s", LOWER, "Duration of one prefill pass.", in_table=False),
+    Metric("prefill_s", "s", LOWER, "Duration of one prefill pass.", in_table=False, error_kind="ttft"),
     Metric("decode_step_s", "s", LOWER, "Duration of one decode step of the whole batch.",
-           in_table=False),
+           in_table=False, error_kind="tpot"),
     Metric("decode_compute_bound", "fraction", NEITHER,
            "1 where decode compute time exceeds its memory time, else 0 (its mean: the share of "
            "samples that are compute-bound)."),
     # The parts of usd_per_mtok (they add up to it): a cost breakdown, owning against renting.
     Metric("rental_usd_per_mtok", "USD/Mtok", LOWER,
-           "Rent paid for the device-hours, per million output tokens.", in_table=False),
+           "Rent paid for the device-hours, per million output tokens.", in_table=False, error_kind="throughput"),
     Metric("capital_usd_per_mtok", "USD/Mtok", LOWER,
            "Owned capital (purchase less resale, at the cost of capital), per million output "
-           "tokens.", in_table=False),
+           "tokens.", in_table=False, error_kind="throughput"),
     Metric("hosting_usd_per_mtok", "USD/Mtok", LOWER,
-           "Hosting and colocation of owned devices, per million output tokens.", in_table=False),
+           "Hosting and colocation of owned devices, per million output tokens.", in_table=False, error_kind="throughput"),
     Metric("energy_usd_per_mtok", "USD/Mtok", LOWER,
-           "Electricity bought for owned devices, per million output tokens.", in_table=False),
+           "Electricity bought for owned devices, per million output tokens.", in_table=False, error_kind="energy"),
     # Is the better model worth it (issue 12): cost and value per request, given the [quality]
     # inputs. Only usd_per_request is in the table: without [quality] the other two are only
     # usd_per_request again (p_success = 1) and minus it (no value given).
     Metric("usd_per_request", "USD", LOWER,
-           "All cost of one request: its output tokens at usd_per_mtok, times quality.attempts."),
+           "All cost of one request: its output tokens at usd_per_mtok, times quality.attempts.", error_kind="throughput"),
     Metric("usd_per_success", "USD", LOWER,
            "Cost of pass: usd_per_request / quality.p_success, the cost of one acceptable answer "
-           "(Erol et al. 2025).", in_table=False),
+           "(Erol et al. 2025).", in_table=False, error_kind="throughput"),
     Metric("net_value_usd_per_request", "USD", HIGHER,
            "Value of successes less the cost of failures and usd_per_request, per request.",
            in_table=False),
@@ -747,6 +753,7 @@ OUTPUT_NAMES: tuple[str, ...] = ("status",) + METRIC_NAMES
 TABLE_METRICS: tuple[str, ...] = tuple(m.name for m in METRICS if m.in_table)
 assert len(METRIC_BY_NAME) == len(METRICS), "metric names must be unique"
 assert set(COST_PART_METRICS) <= set(METRIC_BY_NAME), "cost parts must be metrics"
+assert all(m.error_kind in ERROR_KINDS + (None,) for m in METRICS), "unknown error kind"
 
 
 def unit_of(name: str) -> str:

@@ -16,6 +16,7 @@ The public surface::
     horizon(scenario) -> HorizonResult     the options over years of falling prices, present values
     edge_or_cloud(edge, cloud) -> EdgeOrCloud   a request on an owned device, a cloud replica, an API
     fleet(scenario) -> FleetResult         replicas through time under static/reactive/scheduled policies
+    replica_under_load(scenario, rate) -> UnderLoad   one replica under Poisson arrivals: TTFT, goodput
     PARAMETERS / METRICS                   the model's inputs and outputs, with units and ranges
 """
 
@@ -30,6 +31,7 @@ from .analysis.sweeps import SweepResult, sweep
 from .analysis.tco import TcoResult, tco
 from .api import Result, available_backends, evaluate, evaluate_batch, simulate
 from .fleet.through_time import FleetResult, fleet
+from .fleet.under_load import UnderLoad, replica_under_load
 from .errors import BackendUnavailable, InferonomicsError, ScenarioError
 from .io.catalog import load_catalog_file, register_hardware, register_model
 from .io.scenario import Plan, Scenario, load_scenario
@@ -40,7 +42,7 @@ from .versions import SCHEMA_VERSION, STREAM_VERSION, __version__
 
 __all__ = [
     "ApiComparison", "api_or_self_host", "HorizonResult", "horizon", "EdgeOrCloud",
-    "edge_or_cloud", "FleetResult", "fleet", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric",
+    "edge_or_cloud", "FleetResult", "fleet", "UnderLoad", "replica_under_load", "BackendUnavailable", "InferonomicsError", "METRICS", "METRIC_NAMES", "Metric",
     "Outputs",
     "PARAMETERS", "Parameter", "Plan", "SCHEMA_VERSION", "STREAM_VERSION",
     "Result", "Scenario", "ScenarioError", "Summary", "SweepResult", "available_backends", "best",

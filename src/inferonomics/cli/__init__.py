@@ -20,14 +20,14 @@ from ..errors import InferonomicsError, printable
 from ..io import catalog as catalogs
 from ..versions import __version__
 from ..model.registry import TABLE_METRICS
-from . import (api, catalog, compare, edge, fleet, horizon, plot, run, sensitivity, show, sweep, tco,
-               validate)
+from . import (api, catalog, compare, edge, fleet, horizon, load, plot, run, sensitivity, show, sweep,
+               tco, validate)
 from .common import EXIT_USAGE
 
 __all__ = ["TABLE_METRICS", "build_parser", "main"]
 
 COMMANDS = (run, catalog, validate, sweep, compare, sensitivity, plot, show, tco, api, horizon, edge,
-            fleet)   # order of --help
+            fleet, load)   # order of --help
 
 
 class _Parser(argparse.ArgumentParser):

@@ -191,16 +191,25 @@ class UnderLoad:
                 **{k: statistics(v) for k, v in self.values.items() if k != "stable"}}
 
 
-def replica_under_load(scenario: Scenario | Mapping | str, arrival_rate: float, *,
+def replica_under_load(scenario: Scenario | Mapping | str, arrival_rate: float | None = None, *,
                        ttft_slo_s: float | None = None, tpot_slo_s: float | None = None,
-                       percentile: float = DEFAULT_PERCENTILE,
+                       percentile: float | None = None,
                        samples: int = DEFAULT_UNDER_LOAD_SAMPLES, seed: SeedLike = DEFAULT_SEED,
                        backend: str = "auto", threads: int | None = None) -> UnderLoad:
     """The replica of ``scenario`` at ``arrival_rate`` requests/s, sample by sample: mean and
     ``percentile`` TTFT, mean TPOT, utilization, mean batch; with both targets, the goodput (the
     most requests/s that meet them at ``percentile``). The targets default to the scenario's
-    ``workload.ttft_slo_s`` and ``tpot_slo_s`` medians."""
+    ``workload.ttft_slo_s`` and ``tpot_slo_s`` medians, the rate and the percentile to its
+    ``[load]`` (percentile 0.99 without one)."""
     scenario = load_scenario(scenario)
+    given = scenario.analysis.get("load") or {}
+    if arrival_rate is None:
+        if "arrival_rate" not in given:
+            raise ScenarioError("load.arrival_rate", "missing: give [load] arrival_rate "
+                                "(requests/s to one replica) or the arrival rate argument")
+        arrival_rate = given["arrival_rate"]
+    if percentile is None:
+        percentile = given.get("percentile", DEFAULT_PERCENTILE)
     medians = scenario.with_values({"workload.batch": "max"}).resolve().medians()
     ttft_slo_s = medians["ttft_slo_s"] if ttft_slo_s is None else ttft_slo_s
     tpot_slo_s = medians["tpot_slo_s"] if tpot_slo_s is None else tpot_slo_s

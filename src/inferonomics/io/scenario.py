@@ -31,6 +31,7 @@ from .api_offer import parse_api
 from .checks import describe, is_number, read_toml_file
 from .demand import parse_demand
 from .edge import parse_edge, parse_network
+from .load import parse_load
 from .horizon import parse_horizon
 from .fleet import parse_fleet, parse_policies
 from .toml_text import to_toml, toml_key, toml_string, toml_value
@@ -38,7 +39,7 @@ from .values import BATCH_MAX_WORD, parse_single
 
 REQUIRED_SECTIONS = ("model", "hardware", "workload")
 REQUIRED_WORKLOAD = ("batch", "input_tokens", "output_tokens")
-ANALYSIS_TABLES = ("api", "demand", "horizon", "edge", "network", "fleet", "policy")
+ANALYSIS_TABLES = ("api", "demand", "horizon", "edge", "network", "fleet", "policy", "load")
 """Sections read by the analyses above one replica (``inferonomics api``, ``horizon``, ``edge``),
 not by the model: checked when the scenario loads, kept in :attr:`Scenario.analysis`."""
 TOP_LEVEL_KEYS = ("name", "description", "catalog", "sweep", "site") + SECTIONS + ANALYSIS_TABLES
@@ -663,7 +664,8 @@ def _from_dict(raw: Mapping[str, Any], base_dir: Path | None) -> Scenario:
     analysis = {"demand": parse_demand(raw.get("demand"), base_dir),
                 "horizon": parse_horizon(raw.get("horizon")),
                 "edge": parse_edge(raw.get("edge")), "network": parse_network(raw.get("network")),
-                "fleet": parse_fleet(raw.get("fleet")), "policy": parse_policies(raw.get("policy"))}
+                "fleet": parse_fleet(raw.get("fleet")), "policy": parse_policies(raw.get("policy")),
+                "load": parse_load(raw.get("load"))}
     if "api" in raw:   # without it, `inferonomics api` looks up the model id when it runs
         model_id = values.get("model.id")
         analysis["api"] = parse_api(raw["api"], model_id if isinstance(model_id, str) else None)

@@ -607,8 +607,20 @@ FLEET_PARAMETERS: tuple[Parameter, ...] = (
        stream=91),
 )
 
+# ``inferonomics load``: one replica under Poisson arrivals (issue 14, part 2: the MLPerf server and
+# interactive scenarios), through the replica queue of inferonomics.fleet.replica_queue.
+LOAD_PARAMETERS: tuple[Parameter, ...] = (
+    _p("load", "arrival_rate", "1/s", 0, MAX_REQUESTS_PER_S,
+       "Requests per second offered to one replica, Poisson arrivals (MLPerf server: the "
+       "system's queries per second over its replicas).", typical=(0.01, 1000.0), stream=104),
+    _p("load", "percentile", "quantile", 0, 1,
+       "Quantile of TTFT reported and held, with TPOT's, to workload.ttft_slo_s and tpot_slo_s "
+       "(MLPerf: 0.99).", default=0.99, low_open=True, high_open=True, stream=105),
+)
+
 ANALYSIS_PARAMETERS: tuple[Parameter, ...] = (API_PARAMETERS + HORIZON_PARAMETERS + EDGE_PARAMETERS
-                                              + DEMAND_SHAPE_PARAMETERS + FLEET_PARAMETERS)
+                                              + DEMAND_SHAPE_PARAMETERS + FLEET_PARAMETERS
+                                              + LOAD_PARAMETERS)
 ANALYSIS_PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in ANALYSIS_PARAMETERS}
 ANALYSIS_SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in ANALYSIS_PARAMETERS))
 

@@ -72,6 +72,9 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
 #define HOURS_PER_YEAR 8766.0
 #define JOULES_PER_KWH 3600000.0
 #define MICROBATCHES_AS_STAGES 0.0
+#define MLP_DENSE 0.0
+#define MLP_SLICED_EXPERTS 1.0
+#define MLP_WHOLE_EXPERTS 2.0
 #define MONTHS_PER_YEAR 12.0
 #define PARAMS_PER_BILLION 1000000000.0
 #define SECONDS_PER_HOUR 3600.0
@@ -144,15 +147,15 @@ static inline double ring_allreduce_s(double message_bytes, double devices, doub
 }
 
 /* reference.pass_comm_s */
-static inline double pass_comm_s(double tokens, double d_model, double n_layers, double expert_params, double expert_parallel, double experts_per_token, double activation_bytes, double attention_tp, double tp, double stages, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
+static inline double pass_comm_s(double tokens, double d_model, double n_layers, double mlp_layout, double experts_per_token, double activation_bytes, double attention_tp, double tp, double stages, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
     const double layers = (n_layers / stages);
     const double attention = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
     const double routed_values = (((tokens / tp) * experts_per_token) * d_model);
     const double mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s));
     const double mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
     const double mlp_3 = attention;
-    const double mlp_4 = ((expert_params > 0.0) ? mlp_2 : mlp_3);
-    const double mlp_5 = (((expert_params > 0.0) & (expert_parallel > 0.0)) ? mlp : mlp_4);
+    const double mlp_4 = ((mlp_layout == MLP_SLICED_EXPERTS) ? mlp_2 : mlp_3);
+    const double mlp_5 = ((mlp_layout == MLP_WHOLE_EXPERTS) ? mlp : mlp_4);
     return (layers * (attention + mlp_5));
 }
 
@@ -277,10 +280,17 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency);
         const double link_latency_s = (link_latency_us * SECONDS_PER_US);
         const double peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS);
-        const double attention_peak_flops = (peak_tflops(py_max(activation_bits, kv_bits), tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS);
-        const double attention_rate_ratio = (peak_flops / attention_peak_flops);
+        const double cache_tflops = tflops_16;
+        const double cache_tflops_2 = tflops_8;
+        const double cache_tflops_3 = tflops_4;
+        const double cache_tflops_4 = ((kv_bits > 4.0) ? cache_tflops_2 : cache_tflops_3);
+        const double cache_tflops_5 = ((kv_bits > 8.0) ? cache_tflops : cache_tflops_4);
+        const double attention_peak_flops = (cache_tflops_5 * FLOPS_PER_TFLOPS);
+        const double attention_peak_flops_2 = peak_flops;
+        const double attention_peak_flops_3 = ((kv_bits > activation_bits) ? attention_peak_flops : attention_peak_flops_2);
+        const double attention_rate_ratio = (peak_flops / attention_peak_flops_3);
         const double attention_rate_ratio_2 = 1.0;
-        const double attention_rate_ratio_3 = ((attention_peak_flops > 0.0) ? attention_rate_ratio : attention_rate_ratio_2);
+        const double attention_rate_ratio_3 = ((attention_peak_flops_3 > 0.0) ? attention_rate_ratio : attention_rate_ratio_2);
         const double achieved_flops_per_device = (peak_flops * mfu);
         const double achieved_bytes_per_s = (memory_bytes_per_s * mbu);
         const double step_overhead_s = (step_overhead_ms * SECONDS_PER_MS);
@@ -303,6 +313,9 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double expert_params_3 = ((n_experts > experts_per_token) ? expert_params : expert_params_2);
         const double dense_params = (total_params - (n_experts * expert_params_3));
         const double dense_active_params = (active_params - (experts_per_token * expert_params_3));
+        const double mlp_layout = (MLP_SLICED_EXPERTS + expert_parallel);
+        const double mlp_layout_2 = MLP_DENSE;
+        const double mlp_layout_3 = ((n_experts > experts_per_token) ? mlp_layout : mlp_layout_2);
         const double expert_load = expert_imbalance;
         const double expert_load_2 = 1.0;
         const double expert_load_3 = ((expert_parallel > 0.0) ? expert_load : expert_load_2);
@@ -322,9 +335,9 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double workspace_tokens = py_min(input_tokens, max_batched_tokens);
         const double workspace_tokens_2 = input_tokens;
         const double workspace_tokens_3 = ((chunked_prefill > 0.0) ? workspace_tokens : workspace_tokens_2);
-        const double ffn_split = tp;
-        const double ffn_split_2 = attention_tp;
-        const double ffn_split_3 = ((expert_params_3 > 0.0) ? ffn_split : ffn_split_2);
+        const double ffn_split = attention_tp;
+        const double ffn_split_2 = tp;
+        const double ffn_split_3 = ((mlp_layout_3 == MLP_DENSE) ? ffn_split : ffn_split_2);
         const double workspace_bytes = ((workspace_tokens_3 * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / ffn_split_3))) * activation_bytes);
         const double free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes);
         const double max_batch = (py_max(floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3);
@@ -342,7 +355,7 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double prefill_compute_s = (prefill_flops / achieved_flops_per_device);
         const double prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s);
-        const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
         const double prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double prefill_s = (stages * prefill_stage_s);
         const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
@@ -358,7 +371,7 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches));
         const double decode_compute_s = (decode_flops / achieved_flops_per_device);
         const double decode_memory_s = (decode_bytes / achieved_bytes_per_s);
-        const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
         const double decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
         const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
@@ -372,12 +385,12 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);
         const double full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
         const double full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
-        const double full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double full_step_s = (stage_slots * full_stage_s);
         const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
         const double lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
         const double lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
-        const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
         const double waiting_steps = (slot_steps - output_tokens);
         const double cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));

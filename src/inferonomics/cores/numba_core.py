@@ -508,6 +508,9 @@ GRAMS_PER_KG = 1000.0
 HOURS_PER_YEAR = 8766.0
 JOULES_PER_KWH = 3600000.0
 MICROBATCHES_AS_STAGES = 0.0
+MLP_DENSE = 0.0
+MLP_SLICED_EXPERTS = 1.0
+MLP_WHOLE_EXPERTS = 2.0
 MONTHS_PER_YEAR = 12.0
 PARAMS_PER_BILLION = 1000000000.0
 SECONDS_PER_HOUR = 3600.0
@@ -592,7 +595,7 @@ def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
 
 
 @_jit_inline
-def pass_comm_s(tokens, d_model, n_layers, expert_params, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
+def pass_comm_s(tokens, d_model, n_layers, mlp_layout, experts_per_token, activation_bytes, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
     """reference.pass_comm_s"""
     layers = (n_layers / stages)
     attention = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
@@ -600,8 +603,8 @@ def pass_comm_s(tokens, d_model, n_layers, expert_params, expert_parallel, exper
     mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
     mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
     mlp_3 = attention
-    mlp_4 = (mlp_2 if (expert_params > 0.0) else mlp_3)
-    mlp_5 = (mlp if ((expert_params > 0.0) & (expert_parallel > 0.0)) else mlp_4)
+    mlp_4 = (mlp_2 if (mlp_layout == MLP_SLICED_EXPERTS) else mlp_3)
+    mlp_5 = (mlp if (mlp_layout == MLP_WHOLE_EXPERTS) else mlp_4)
     return (layers * (attention + mlp_5))
 
 
@@ -730,10 +733,17 @@ def evaluate_block(w):
         scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency)
         link_latency_s = (link_latency_us * SECONDS_PER_US)
         peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
-        attention_peak_flops = (peak_tflops(py_max(activation_bits, kv_bits), tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
-        attention_rate_ratio = (peak_flops / attention_peak_flops)
+        cache_tflops = tflops_16
+        cache_tflops_2 = tflops_8
+        cache_tflops_3 = tflops_4
+        cache_tflops_4 = (cache_tflops_2 if (kv_bits > 4.0) else cache_tflops_3)
+        cache_tflops_5 = (cache_tflops if (kv_bits > 8.0) else cache_tflops_4)
+        attention_peak_flops = (cache_tflops_5 * FLOPS_PER_TFLOPS)
+        attention_peak_flops_2 = peak_flops
+        attention_peak_flops_3 = (attention_peak_flops if (kv_bits > activation_bits) else attention_peak_flops_2)
+        attention_rate_ratio = (peak_flops / attention_peak_flops_3)
         attention_rate_ratio_2 = 1.0
-        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops > 0.0) else attention_rate_ratio_2)
+        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops_3 > 0.0) else attention_rate_ratio_2)
         achieved_flops_per_device = (peak_flops * mfu)
         achieved_bytes_per_s = (memory_bytes_per_s * mbu)
         step_overhead_s = (step_overhead_ms * SECONDS_PER_MS)
@@ -756,6 +766,9 @@ def evaluate_block(w):
         expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
         dense_params = (total_params - (n_experts * expert_params_3))
         dense_active_params = (active_params - (experts_per_token * expert_params_3))
+        mlp_layout = (MLP_SLICED_EXPERTS + expert_parallel)
+        mlp_layout_2 = MLP_DENSE
+        mlp_layout_3 = (mlp_layout if (n_experts > experts_per_token) else mlp_layout_2)
         expert_load = expert_imbalance
         expert_load_2 = 1.0
         expert_load_3 = (expert_load if (expert_parallel > 0.0) else expert_load_2)
@@ -775,9 +788,9 @@ def evaluate_block(w):
         workspace_tokens = py_min(input_tokens, max_batched_tokens)
         workspace_tokens_2 = input_tokens
         workspace_tokens_3 = (workspace_tokens if (chunked_prefill > 0.0) else workspace_tokens_2)
-        ffn_split = tp
-        ffn_split_2 = attention_tp
-        ffn_split_3 = (ffn_split if (expert_params_3 > 0.0) else ffn_split_2)
+        ffn_split = attention_tp
+        ffn_split_2 = tp
+        ffn_split_3 = (ffn_split if (mlp_layout_3 == MLP_DENSE) else ffn_split_2)
         workspace_bytes = ((workspace_tokens_3 * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / ffn_split_3))) * activation_bytes)
         free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
         max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3)
@@ -795,7 +808,7 @@ def evaluate_block(w):
         prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         prefill_compute_s = (prefill_flops / achieved_flops_per_device)
         prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s)
-        prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         prefill_s = (stages * prefill_stage_s)
         prefill_stall_s = (prefill_stage_s / attention_groups_3)
@@ -811,7 +824,7 @@ def evaluate_block(w):
         decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches))
         decode_compute_s = (decode_flops / achieved_flops_per_device)
         decode_memory_s = (decode_bytes / achieved_bytes_per_s)
-        decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
         step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
@@ -825,12 +838,12 @@ def evaluate_block(w):
         full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
         full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
         full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
-        full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         full_step_s = (stage_slots * full_stage_s)
         lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
         lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
         lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
-        lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, expert_params_3, expert_parallel, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
         waiting_steps = (slot_steps - output_tokens)
         cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))

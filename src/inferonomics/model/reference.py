@@ -69,6 +69,10 @@ FLOPS_PER_MAC = 2.0
 WORKSPACE_HIDDEN_COPIES = 4.0
 WORKSPACE_FFN_COPIES = 2.0
 
+MLP_DENSE = 0.0               # a stage's MLP: dense weights, split like attention
+MLP_SLICED_EXPERTS = 1.0      # experts sliced over the stage's devices (tensor parallel)
+MLP_WHOLE_EXPERTS = 2.0       # each expert whole on one device (expert parallel)
+
 STATUS_OK = 0
 STATUS_MEMORY = 1        # weights, workspace and KV cache of one sequence (or of `batch`) do not fit
 STATUS_LATENCY = 2       # fits, but misses the TTFT or TPOT target
@@ -215,8 +219,8 @@ def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_para
             * weight_bytes_per_param / stages)
 
 
-def pass_comm_s(tokens: float, d_model: float, n_layers: float, expert_params: float,
-                expert_parallel: float, experts_per_token: float, activation_bytes: float,
+def pass_comm_s(tokens: float, d_model: float, n_layers: float, mlp_layout: float,
+                experts_per_token: float, activation_bytes: float,
                 attention_tp: float, tp: float,
                 stages: float, domain: float, link_bytes_per_s: float,
                 scaleout_bytes_per_s: float, link_latency_s: float) -> float:
@@ -228,7 +232,8 @@ def pass_comm_s(tokens: float, d_model: float, n_layers: float, expert_params: f
     the results in 16 bits, each device sending its ``tokens / tp`` (DeepSeek-V3 dispatches in
     FP8 and combines in BF16); for experts sliced over the stage an all-reduce of every token
     (all-gather plus reduce-scatter when attention is data parallel); for a dense MLP an
-    all-reduce like attention's."""
+    all-reduce like attention's. ``mlp_layout`` is one of MLP_DENSE, MLP_SLICED_EXPERTS and
+    MLP_WHOLE_EXPERTS."""
     layers = n_layers / stages
     # An attention group spans several devices only under tensor-parallel attention (one group of
     # all tokens); a data-parallel group is one device, whose all-reduce costs nothing.
@@ -237,12 +242,12 @@ def pass_comm_s(tokens: float, d_model: float, n_layers: float, expert_params: f
         collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s),
         link_latency_s)
     routed_values = tokens / tp * experts_per_token * d_model
-    if expert_params > 0 and expert_parallel > 0:
+    if mlp_layout == MLP_WHOLE_EXPERTS:
         mlp = (all_to_all_s(routed_values * activation_bytes, tp, domain, link_bytes_per_s,
                             scaleout_bytes_per_s, link_latency_s)
                + all_to_all_s(routed_values * ALLREDUCE_BYTES_PER_VALUE, tp, domain,
                               link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
-    elif expert_params > 0:
+    elif mlp_layout == MLP_SLICED_EXPERTS:
         mlp = ring_allreduce_s(
             tokens * d_model * ALLREDUCE_BYTES_PER_VALUE, tp,
             collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s),
@@ -324,12 +329,20 @@ def evaluate(*,
     scaleout_bytes_per_s = scaleout_gbps * BYTES_PER_GB * comm_efficiency
     link_latency_s = link_latency_us * SECONDS_PER_US
     peak_flops = peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS
-    # Attention multiplies the query by the cached keys and values, so its kernels run at the wider
-    # of the activations' and the cache's format (FP4 linear layers over an FP8 cache attend in
-    # FP8); its FLOPs are counted below at the linear layers' rate times this ratio.
-    # (A device with no unit that wide attends at the activations' rate.)
-    attention_peak_flops = peak_tflops(max(activation_bits, kv_bits), tflops_fp32, tflops_16,
-                                       tflops_8, tflops_4) * FLOPS_PER_TFLOPS
+    # Attention multiplies the query by the cached keys and values, so where the cache is wider than
+    # the activations its kernels run at the cache format's rate (FP4 linear layers over an FP8
+    # cache attend at the FP8 rate; a device without that unit attends at the activations' rate).
+    # Its FLOPs are counted below at the linear layers' rate times this ratio.
+    if kv_bits > 8:
+        cache_tflops = tflops_16
+    elif kv_bits > 4:
+        cache_tflops = tflops_8
+    else:
+        cache_tflops = tflops_4
+    if kv_bits > activation_bits:
+        attention_peak_flops = cache_tflops * FLOPS_PER_TFLOPS
+    else:
+        attention_peak_flops = peak_flops
     if attention_peak_flops > 0:
         attention_rate_ratio = peak_flops / attention_peak_flops
     else:
@@ -374,6 +387,13 @@ def evaluate(*,
         expert_params = 0.0
     dense_params = total_params - n_experts * expert_params
     dense_active_params = active_params - experts_per_token * expert_params
+    # The MLP of a stage: dense, experts sliced over its devices, or experts whole on them. (One
+    # number rather than two flags tested together: GCC 12 does not vectorise the model's loop
+    # over a select on two comparisons' conjunction with one of them repeated elsewhere.)
+    if n_experts > experts_per_token:
+        mlp_layout = MLP_SLICED_EXPERTS + expert_parallel
+    else:
+        mlp_layout = MLP_DENSE
     # The busiest device waits for the others only when experts live whole on one device each.
     if expert_parallel > 0:
         expert_load = expert_imbalance
@@ -413,10 +433,10 @@ def evaluate(*,
         workspace_tokens = min(input_tokens, max_batched_tokens)
     else:
         workspace_tokens = input_tokens
-    if expert_params > 0:
-        ffn_split = tp
-    else:
+    if mlp_layout == MLP_DENSE:
         ffn_split = attention_tp
+    else:
+        ffn_split = tp
     workspace_bytes = (workspace_tokens * (WORKSPACE_HIDDEN_COPIES * d_model
                                            + WORKSPACE_FFN_COPIES * d_ff / ffn_split)
                        * activation_bytes)
@@ -462,7 +482,7 @@ def evaluate(*,
         weight_bytes_per_param, attention_tp, tp, stages)
     prefill_compute_s = prefill_flops / achieved_flops_per_device
     prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
-    prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, expert_params, expert_parallel,
+    prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout,
                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
     prefill_stage_s = (max(prefill_compute_s, prefill_memory_s) + prefill_comm_s
@@ -498,7 +518,7 @@ def evaluate(*,
     decode_bytes = decode_weight_bytes + kv_bytes_per_device / pipeline_microbatches
     decode_compute_s = decode_flops / achieved_flops_per_device
     decode_memory_s = decode_bytes / achieved_bytes_per_s
-    decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, expert_params, expert_parallel,
+    decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout,
                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
     decode_stage_s = (max(decode_compute_s, decode_memory_s) + decode_comm_s
@@ -542,7 +562,7 @@ def evaluate(*,
                                                weight_bytes_per_param, attention_tp, tp, stages)
                   + kv_bytes_per_device * decoding_share / pipeline_microbatches)
     full_stage_s = (max(full_flops / achieved_flops_per_device, full_bytes / achieved_bytes_per_s)
-                    + pass_comm_s(full_tokens, d_model, n_layers, expert_params, expert_parallel,
+                    + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout,
                                   experts_per_token, activation_bytes, attention_tp, tp, stages,
                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
                     + step_overhead_s / stages
@@ -560,7 +580,7 @@ def evaluate(*,
                                                weight_bytes_per_param, attention_tp, tp, stages)
                   + kv_bytes_per_device * decoding_share / pipeline_microbatches)
     lean_stage_s = (max(lean_flops / achieved_flops_per_device, lean_bytes / achieved_bytes_per_s)
-                    + pass_comm_s(lean_tokens, d_model, n_layers, expert_params, expert_parallel,
+                    + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout,
                                   experts_per_token, activation_bytes, attention_tp, tp, stages,
                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
                     + step_overhead_s / stages

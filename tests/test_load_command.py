@@ -76,3 +76,6 @@ def test_load_command_refuses_a_bad_rate_in_one_line(tmp_path, capsys):
     assert cli.main(["load", str(path), "--samples", "4"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "load.arrival_rate: missing" in err
+    assert cli.main(["load", str(path), "--samples", "4", "--rate", "-2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "arrival_rate" in err and "-2" in err

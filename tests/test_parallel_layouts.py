@@ -216,6 +216,20 @@ def test_chunking_a_lone_prompt_saves_nothing_when_compute_binds():
     assert chunked.tokens_per_s <= whole.tokens_per_s * 1.001
 
 
+def test_a_chunked_first_token_waits_for_its_own_prompt_not_the_whole_batchs():
+    # 64 resident sequences, 1,024-token prompts, an 8,192-token budget: a prompt rides in one
+    # step with the decodes (about one step to its first token), however large the budget.
+    x = dict(batch=64, input_tokens=1024.0, output_tokens=256.0, chunked_prefill=1,
+             tflops_16=400.0, mfu=0.5)
+    small = run(max_batched_tokens=2048, **x)
+    large = run(max_batched_tokens=65536, **x)
+    assert large.ttft_s == pytest.approx(small.ttft_s, rel=1e-9)
+    # One step with the prompt and the 64 decodes: about the prompt's whole prefill, not the 64
+    # prompts packed together (which took 8x as long).
+    whole = run(chunked_prefill=0, **{k: v for k, v in x.items() if k != "chunked_prefill"})
+    assert whole.ttft_s < large.ttft_s < 1.2 * whole.ttft_s
+
+
 def test_a_small_token_budget_makes_prompts_wait():
     b, prompt, out = 8, 1000.0, 100.0
     y = run(batch=b, input_tokens=prompt, output_tokens=out, chunked_prefill=1,

@@ -11,9 +11,10 @@ from inferonomics.io.scenario import load_scenario
 
 # Figures reached with the shipped priors (see README "Validation"), with 2000 samples per case.
 # A change that makes the model agree worse with the measurements fails here. (Issue 14 added the
-# H rows and serving layouts: 49 of 64 and 16 of 22 before the fourth calibration, 51 and 18 after.)
-REACHED = {"all": 51 / 64, "holdout": 18 / 22}          # coverage of the 90% interval
-REACHED_MEDIAN_FACTOR = {"all": 1.22, "holdout": 1.26}
+# H rows and serving layouts: 49 of 64 and 16 of 22 before the fourth calibration, 51 and 18 after;
+# 50 and 17 once a chunked prefill's first token no longer waited for every resident prompt.)
+REACHED = {"all": 50 / 64, "holdout": 17 / 22}          # coverage of the 90% interval
+REACHED_MEDIAN_FACTOR = {"all": 1.24, "holdout": 1.26}
 COVERAGE_MARGIN = 0.06      # about three cases of 56, one of 21
 FACTOR_MARGIN = 0.05
 SAMPLES = 2000
@@ -103,7 +104,8 @@ def test_shipped_model_error_is_what_validate_calibrates(report):
     assert (model_error.SAMPLES, model_error.SEED) == (SAMPLES, 0)
     found = report["leave_one_source_out"]["margins_all_sources"]
     shipped = model_error.margins()
-    assert shipped == {k: v for k, v in found.items() if v is not None}
+    # Approximately: another compiler may move a quantile's last bits.
+    assert shipped == pytest.approx({k: v for k, v in found.items() if v is not None}, rel=1e-6)
 
 
 def test_run_with_model_error_widens_each_checked_interval(capsys):

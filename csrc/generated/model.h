@@ -183,7 +183,7 @@ static inline double peak_tflops(double activation_bits, double tflops_fp32, dou
 /* reference.pipeline_send_s */
 static inline double pipeline_send_s(double tokens, double d_model, double tp, double stages, double p2p_bytes_per_s, double link_latency_s) {
     const int returns_early = (stages <= 1.0);
-    return (returns_early ? 0.0 : (((((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s) * (stages - 1.0)) / stages));
+    return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s));
 }
 
 /* reference.windowed_context */
@@ -280,12 +280,14 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency);
         const double link_latency_s = (link_latency_us * SECONDS_PER_US);
         const double peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS);
-        const double cache_tflops = tflops_16;
-        const double cache_tflops_2 = tflops_8;
-        const double cache_tflops_3 = tflops_4;
-        const double cache_tflops_4 = ((kv_bits > 4.0) ? cache_tflops_2 : cache_tflops_3);
-        const double cache_tflops_5 = ((kv_bits > 8.0) ? cache_tflops : cache_tflops_4);
-        const double attention_peak_flops = (cache_tflops_5 * FLOPS_PER_TFLOPS);
+        const double cache_tflops = tflops_fp32;
+        const double cache_tflops_2 = tflops_16;
+        const double cache_tflops_3 = tflops_8;
+        const double cache_tflops_4 = tflops_4;
+        const double cache_tflops_5 = ((kv_bits > 4.0) ? cache_tflops_3 : cache_tflops_4);
+        const double cache_tflops_6 = ((kv_bits > 8.0) ? cache_tflops_2 : cache_tflops_5);
+        const double cache_tflops_7 = ((kv_bits > 16.0) ? cache_tflops : cache_tflops_6);
+        const double attention_peak_flops = (cache_tflops_7 * FLOPS_PER_TFLOPS);
         const double attention_peak_flops_2 = peak_flops;
         const double attention_peak_flops_3 = ((kv_bits > activation_bits) ? attention_peak_flops : attention_peak_flops_2);
         const double attention_rate_ratio = (peak_flops / attention_peak_flops_3);
@@ -332,7 +334,7 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers);
         const double stored_context = (cached_context + ((beams - 1.0) * generated_context));
         const double kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages);
-        const double workspace_tokens = py_min(input_tokens, max_batched_tokens);
+        const double workspace_tokens = max_batched_tokens;
         const double workspace_tokens_2 = input_tokens;
         const double workspace_tokens_3 = ((chunked_prefill > 0.0) ? workspace_tokens : workspace_tokens_2);
         const double ffn_split = attention_tp;
@@ -379,7 +381,7 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
         const double slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget));
         const double chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps);
         const double cycle_prompt_tokens = (resident * input_tokens);
-        const double chunk_tokens = py_min((step_budget - chunk_decode_tokens), cycle_prompt_tokens);
+        const double chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)));
         const double chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps);
         const double decoding_share = (chunk_decode_tokens / decode_tokens);
         const double full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);

@@ -225,8 +225,12 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[s
     if plan is not None and "provisioned_kw" in plan.derived and "provisioned_kw" not in given:
         values["provisioned_kw"] = values["tdp_w"] / W_PER_KW * SERVER_POWER_PER_TDP
     if "expert_imbalance" not in values and "expert_parallel" in values:
-        values["expert_imbalance"] = (default_value(PARAMETER_BY_NAME["expert_imbalance"])
-                                      if values["expert_parallel"] > 0 else 1.0)
+        # Elementwise: evaluate_batch passes arrays (a switch may differ row by row).
+        values["expert_imbalance"] = np.where(
+            np.asarray(values["expert_parallel"]) > 0,
+            default_value(PARAMETER_BY_NAME["expert_imbalance"]), 1.0)
+        if np.ndim(values["expert_imbalance"]) == 0:
+            values["expert_imbalance"] = float(values["expert_imbalance"])
     missing = [n for n in INPUT_NAMES if n not in values]
     if missing:
         raise ScenarioError(PARAMETER_BY_NAME[missing[0]].path,

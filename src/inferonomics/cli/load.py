@@ -67,6 +67,6 @@ def run(args) -> int:
             cell += f" (inf in {stats['infinite_share']:.0%})"
         rows.append((label, cell, unit))
     print_table(rows, left=(0, 1, 2))
-    if data.get("goodput_requests_per_s") is None:
+    if data.get("goodput_requests_per_s") is None and data["fits_share"] > 0:
         print("goodput: give workload.ttft_slo_s or tpot_slo_s to have it")
     return 0

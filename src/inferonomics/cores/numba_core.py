@@ -636,7 +636,7 @@ def peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
 def pipeline_send_s(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s):
     """reference.pipeline_send_s"""
     returns_early = (stages <= 1.0)
-    return (0.0 if returns_early else (((((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s) * (stages - 1.0)) / stages))
+    return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s))
 
 
 @_jit_inline
@@ -733,12 +733,14 @@ def evaluate_block(w):
         scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency)
         link_latency_s = (link_latency_us * SECONDS_PER_US)
         peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
-        cache_tflops = tflops_16
-        cache_tflops_2 = tflops_8
-        cache_tflops_3 = tflops_4
-        cache_tflops_4 = (cache_tflops_2 if (kv_bits > 4.0) else cache_tflops_3)
-        cache_tflops_5 = (cache_tflops if (kv_bits > 8.0) else cache_tflops_4)
-        attention_peak_flops = (cache_tflops_5 * FLOPS_PER_TFLOPS)
+        cache_tflops = tflops_fp32
+        cache_tflops_2 = tflops_16
+        cache_tflops_3 = tflops_8
+        cache_tflops_4 = tflops_4
+        cache_tflops_5 = (cache_tflops_3 if (kv_bits > 4.0) else cache_tflops_4)
+        cache_tflops_6 = (cache_tflops_2 if (kv_bits > 8.0) else cache_tflops_5)
+        cache_tflops_7 = (cache_tflops if (kv_bits > 16.0) else cache_tflops_6)
+        attention_peak_flops = (cache_tflops_7 * FLOPS_PER_TFLOPS)
         attention_peak_flops_2 = peak_flops
         attention_peak_flops_3 = (attention_peak_flops if (kv_bits > activation_bits) else attention_peak_flops_2)
         attention_rate_ratio = (peak_flops / attention_peak_flops_3)
@@ -785,7 +787,7 @@ def evaluate_block(w):
         generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers)
         stored_context = (cached_context + ((beams - 1.0) * generated_context))
         kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
-        workspace_tokens = py_min(input_tokens, max_batched_tokens)
+        workspace_tokens = max_batched_tokens
         workspace_tokens_2 = input_tokens
         workspace_tokens_3 = (workspace_tokens if (chunked_prefill > 0.0) else workspace_tokens_2)
         ffn_split = attention_tp
@@ -832,7 +834,7 @@ def evaluate_block(w):
         slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget))
         chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps)
         cycle_prompt_tokens = (resident * input_tokens)
-        chunk_tokens = py_min((step_budget - chunk_decode_tokens), cycle_prompt_tokens)
+        chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)))
         chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
         decoding_share = (chunk_decode_tokens / decode_tokens)
         full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)

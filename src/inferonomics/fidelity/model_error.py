@@ -41,15 +41,18 @@ def margins() -> dict[str, float]:
 def widened(metric: str, p5: float, p95: float, table: dict[str, float] | None = None
             ) -> tuple[float, float] | None:
     """``metric``'s interval ``p5..p95`` widened by its kind's margin (never narrowed), or None
-    when no published measurement checks the metric. Metrics that can be negative (a net value)
-    have no kind."""
+    when no published measurement checks the metric (metrics that can be negative, a net value,
+    have no kind) or the measurements bound no margin for it."""
     kind = METRIC_BY_NAME[metric].error_kind
     if kind is None:
         return None
     table = margins() if table is None else table
     # A negative margin (the measurements of a kind all fell well inside) would narrow the
     # interval below what the inputs' uncertainty alone gives; the model's error never does that.
-    q = max(table.get(kind, table["all"]), 0.0)
+    q = table[kind] if kind in table else table.get("all")
+    if q is None:   # no bounded margin of its own nor pooled: no interval to give
+        return None
+    q = max(q, 0.0)
     return p5 * math.exp(-q), p95 * math.exp(q)
 
 

@@ -197,7 +197,7 @@ def replica_under_load(scenario: Scenario | Mapping | str, arrival_rate: float |
                        samples: int = DEFAULT_UNDER_LOAD_SAMPLES, seed: SeedLike = DEFAULT_SEED,
                        backend: str = "auto", threads: int | None = None) -> UnderLoad:
     """The replica of ``scenario`` at ``arrival_rate`` requests/s, sample by sample: mean and
-    ``percentile`` TTFT, mean TPOT, utilization, mean batch; with both targets, the goodput (the
+    ``percentile`` TTFT, mean TPOT, utilization, mean batch; with a target (either), the goodput (the
     most requests/s that meet them at ``percentile``). The targets default to the scenario's
     ``workload.ttft_slo_s`` and ``tpot_slo_s`` medians, the rate and the percentile to its
     ``[load]`` (percentile 0.99 without one)."""

@@ -27,7 +27,7 @@ def parse_load(table: Any) -> dict[str, float] | None:
         dist = parse_single(f"load.{key}", raw, _PARAMETER[key])
         if not dist.is_fixed:
             raise ScenarioError(f"load.{key}", "must be one number: the queue is solved at one "
-                                "load (sweep it with a list to compare loads)")
+                                "load (run `inferonomics load --rate R` once per load to compare)")
         out[key] = float(dist.median())
     return out
 

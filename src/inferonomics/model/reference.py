@@ -220,20 +220,19 @@ def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_para
 
 
 def pass_comm_s(tokens: float, d_model: float, n_layers: float, mlp_layout: float,
-                experts_per_token: float, activation_bytes: float,
-                attention_tp: float, tp: float,
+                experts_per_token: float, activation_bytes: float, attention_tp: float, tp: float,
                 stages: float, domain: float, link_bytes_per_s: float,
                 scaleout_bytes_per_s: float, link_latency_s: float) -> float:
     """Communication time of one stage in a forward pass over ``tokens`` tokens (Megatron-LM's two
     collectives per layer, Shoeybi et al. 2019): after attention, an all-reduce of the tokens
     over the ``attention_tp`` devices of tensor-parallel attention (none when attention is data
-    parallel); after the MLP, for experts spread whole over the stage (expert parallelism) a dispatch of each token's
-    hidden state to its ``experts_per_token`` experts in the activations' width and a combine of
-    the results in 16 bits, each device sending its ``tokens / tp`` (DeepSeek-V3 dispatches in
-    FP8 and combines in BF16); for experts sliced over the stage an all-reduce of every token
-    (all-gather plus reduce-scatter when attention is data parallel); for a dense MLP an
-    all-reduce like attention's. ``mlp_layout`` is one of MLP_DENSE, MLP_SLICED_EXPERTS and
-    MLP_WHOLE_EXPERTS."""
+    parallel); after the MLP (``mlp_layout``), for experts whole on the stage's devices
+    (MLP_WHOLE_EXPERTS, expert parallelism) a dispatch of each token's hidden state to its
+    ``experts_per_token`` experts in the activations' width and a combine of the results in 16
+    bits, each device sending its ``tokens / tp`` (DeepSeek-V3 dispatches in FP8 and combines in
+    BF16); for experts sliced over the stage (MLP_SLICED_EXPERTS) an all-reduce of every token
+    (all-gather plus reduce-scatter when attention is data parallel); for a dense MLP
+    (MLP_DENSE) an all-reduce like attention's."""
     layers = n_layers / stages
     # An attention group spans several devices only under tensor-parallel attention (one group of
     # all tokens); a data-parallel group is one device, whose all-reduce costs nothing.
@@ -259,13 +258,13 @@ def pass_comm_s(tokens: float, d_model: float, n_layers: float, mlp_layout: floa
 
 def pipeline_send_s(tokens: float, d_model: float, tp: float, stages: float,
                     p2p_bytes_per_s: float, link_latency_s: float) -> float:
-    """Time per stage of passing a micro-batch's hidden states on (each of a stage's ``tp`` devices
-    sends its slice, in 16 bits): a pass through ``stages`` stages makes ``stages - 1`` sends,
-    spread here over its stages; none without a pipeline."""
+    """Time for a stage to pass a micro-batch's hidden states to the next (each of its ``tp``
+    devices sends its slice, in 16 bits); none without a pipeline. Every stage but the last sends
+    each micro-batch, so the pipeline's pace includes a send; one pass's latency counts one send
+    too many (the last stage's), a link latency and a slice of hidden states."""
     if stages <= 1:
         return 0.0
-    return ((tokens * d_model * ALLREDUCE_BYTES_PER_VALUE / tp / p2p_bytes_per_s + link_latency_s)
-            * (stages - 1.0) / stages)
+    return tokens * d_model * ALLREDUCE_BYTES_PER_VALUE / tp / p2p_bytes_per_s + link_latency_s
 
 
 def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
@@ -333,7 +332,9 @@ def evaluate(*,
     # the activations its kernels run at the cache format's rate (FP4 linear layers over an FP8
     # cache attend at the FP8 rate; a device without that unit attends at the activations' rate).
     # Its FLOPs are counted below at the linear layers' rate times this ratio.
-    if kv_bits > 8:
+    if kv_bits > 16:
+        cache_tflops = tflops_fp32
+    elif kv_bits > 8:
         cache_tflops = tflops_16
     elif kv_bits > 4:
         cache_tflops = tflops_8
@@ -427,10 +428,11 @@ def evaluate(*,
     kv_bytes_per_sequence_per_device = kv_bytes_per_token * stored_context / kv_shards / stages
 
     # ---- memory fit -----------------------------------------------------------------------------
-    # One prompt's activations, or one chunk's with chunked prefill; a dense MLP is split like
+    # One prompt's activations, or with chunked prefill a full step's (vLLM sizes its activation
+    # memory by running max_num_batched_tokens through the model); a dense MLP is split like
     # attention (replicated under data-parallel attention), experts over the whole stage.
     if chunked_prefill > 0:
-        workspace_tokens = min(input_tokens, max_batched_tokens)
+        workspace_tokens = max_batched_tokens
     else:
         workspace_tokens = input_tokens
     if mlp_layout == MLP_DENSE:
@@ -536,15 +538,18 @@ def evaluate(*,
     # steps; the slot is held n steps, n >= output_tokens + prompt steps, and the budget bounds n
     # from below too: n >= resident (beams x output_tokens + input_tokens) / budget. On average a
     # step decodes resident x beams x output_tokens / n tokens; the cycle's resident x
-    # input_tokens prompt tokens fill what the budget leaves in as many steps as they need, and
-    # the other steps only decode.
+    # input_tokens prompt tokens ride in as many steps as they need, and the other steps only
+    # decode.
     step_budget = max_batched_tokens * pipeline_microbatches * attention_groups
     prompt_steps = max(-floor(-input_tokens / max_batched_tokens), 1.0)
     slot_steps = max(output_tokens + prompt_steps,
                      resident * (beams * output_tokens + input_tokens) / step_budget)
     chunk_decode_tokens = decode_tokens * output_tokens / slot_steps
     cycle_prompt_tokens = resident * input_tokens
-    chunk_tokens = min(step_budget - chunk_decode_tokens, cycle_prompt_tokens)
+    # A step that carries prompt tokens carries at least one prompt's chunk, and on average the
+    # cycle's prompts spread over its steps, within what the budget leaves.
+    chunk_tokens = min(step_budget - chunk_decode_tokens,
+                       max(cycle_prompt_tokens / slot_steps, min(input_tokens, max_batched_tokens)))
     chunk_steps = min(cycle_prompt_tokens / chunk_tokens, slot_steps)
     decoding_share = chunk_decode_tokens / decode_tokens       # of the batch, decoding in a step
     # A step that carries a chunk: its decode tokens and the chunk, the weights read once for both.

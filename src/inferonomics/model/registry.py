@@ -711,7 +711,8 @@ class Metric:
 METRICS: tuple[Metric, ...] = (
     Metric("batch", "seq", HIGHER, "Sequences resident per replica (more serve more at once)."),
     Metric("max_batch", "seq", HIGHER, "Largest batch that fits in memory.", in_table=False),
-    Metric("ttft_s", "s", LOWER, "Time to first token: the prefill of one prompt.", error_kind="ttft"),
+    Metric("ttft_s", "s", LOWER, "Time to first token: one prompt's prefill (its chunks' steps "
+           "with chunked prefill), no queueing.", error_kind="ttft"),
     Metric("tpot_s", "s", LOWER, "Time per output token seen by one sequence.", error_kind="tpot"),
     Metric("e2e_s", "s", LOWER, "Request latency, prefill to last token.", error_kind="e2e"),
     Metric("tokens_per_s", "tok/s", HIGHER, "Output tokens per second per replica.", error_kind="throughput"),

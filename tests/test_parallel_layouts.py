@@ -353,3 +353,16 @@ def test_a_domain_choice_that_can_split_the_replica_needs_a_network():
             "cost": {"usd_per_device_hour": 2.0}}
     with pytest.raises(ScenarioError, match="scale-up domains of 4"):
         load_scenario(base).resolve()
+
+
+def test_evaluate_batch_takes_a_column_of_expert_parallel_switches():
+    from inferonomics import evaluate_batch
+
+    base = {"model": {"id": "mixtral-8x7b"}, "hardware": {"id": "h100-sxm", "count": 2},
+            "workload": {"batch": 32, "input_tokens": 500, "output_tokens": 200},
+            "cost": {"usd_per_device_hour": 2.0}}
+    plan = load_scenario(base).resolve()
+    out = evaluate_batch({"expert_parallel": [0, 1, True]}, plan=plan)
+    assert out["status"].tolist() == [0, 0, 0]
+    # With whole experts the busiest device's load (the prior's median) slows the step.
+    assert out["decode_step_s"][1] == out["decode_step_s"][2] > 0

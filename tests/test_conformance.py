@@ -76,6 +76,24 @@ def test_core_matches_reference_on_thousands_of_registry_rows(backend, bulk):
     assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
 
 
+@pytest.fixture(scope="module")
+def bulk_plain():
+    """Rows with every layout switch at registry.PLAIN_LAYOUT: whole blocks of them run the cores'
+    second, specialised copy of the model, which must agree as the general one does."""
+    from inferonomics.model.registry import PLAIN_LAYOUT
+
+    rows = random_rows(BULK_ROWS, BULK_SEEDS[0] + 100)
+    for name, value in PLAIN_LAYOUT.items():
+        rows[:, INPUT_NAMES.index(name)] = value
+    return rows, reference_outputs(rows)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_core_matches_reference_on_rows_of_the_plain_layout(backend, bulk_plain):
+    rows, expected = bulk_plain
+    assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
+
+
 def test_bulk_rows_reach_every_status_and_branch(bulk):
     """The drawn rows exercise what the model distinguishes, or the agreement above proves little."""
     rows, expected = bulk

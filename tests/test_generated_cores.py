@@ -157,3 +157,29 @@ def test_c_runtime_support_follows_python(tmp_path):
     done = subprocess.run([str(exe)], input=np.array(SUPPORT_PAIRS).tobytes(),
                           capture_output=True, check=True)
     _check_support(np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, 3).tolist())
+
+
+@pytest.mark.parametrize("backend", ["c", "numba"])
+def test_the_plain_layout_loop_gives_the_general_loops_bits(backend):
+    """The cores run a second copy of the model, with registry.PLAIN_LAYOUT's switches as
+    constants, on blocks whose rows all have that layout; a block with one other row runs the
+    general copy. Both must give the same bits for the plain rows."""
+    import numpy as np
+
+    from inferonomics.cores import backends
+    from inferonomics.model.registry import INPUT_NAMES, PLAIN_LAYOUT
+    from registry_inputs import random_rows
+
+    rows = random_rows(1500, seed=5)
+    for name, value in PLAIN_LAYOUT.items():
+        rows[:, INPUT_NAMES.index(name)] = value
+    core = backends.get_backend(backend)
+    plain = core.evaluate(rows, 1)
+    # One row in every 64 with chunked prefill: every block (512 rows in both cores) runs the
+    # general loop.
+    other = rows.copy()
+    forced = np.arange(len(rows)) % 64 == 63
+    other[forced, INPUT_NAMES.index("chunked_prefill")] = 1.0
+    general = core.evaluate(other, 1)
+    np.testing.assert_array_equal(plain[~forced].view(np.uint64), general[~forced].view(np.uint64))
+    assert not np.array_equal(plain[forced], general[forced], equal_nan=True)

@@ -53,7 +53,7 @@ if "inferonomics" not in sys.modules:   # run as a script: this checkout's sourc
 
 from inferonomics.model import reference  # noqa: E402
 from inferonomics.model.registry import METRIC_NAMES, OUTPUT_NAMES  # noqa: E402
-from inferonomics.model.registry import PARAMETERS  # noqa: E402
+from inferonomics.model.registry import PARAMETERS, PLAIN_LAYOUT  # noqa: E402
 
 C_MODEL = ROOT / "csrc" / "generated" / "model.h"
 C_REGISTRY = ROOT / "csrc" / "generated" / "registry.h"
@@ -600,23 +600,42 @@ def render_c_model() -> str:
         out += em.lets(h, "    ")
         out.append(f"    return {em.expr(h.result)};")
         out.append("}")
-    out.append("")
-    out.append("/* reference.evaluate over the samples of a block, branch-free: every side of every if")
-    out.append(" * is computed and one selected, so the loop vectorises. */")
-    out.append("static void evaluate_block(const double (*restrict in)[ROW], double (*restrict out)[ROW],")
-    out.append("                           int n) {")
-    out.append("#ifdef _OPENMP")
-    out.append("#pragma omp simd")
-    out.append("#endif")
-    out.append("    for (int j = 0; j < n; j++) {")
-    for name in used_inputs(model):
-        out.append(f"        const double {name} = in[I_{name.upper()}][j];")
-    out += em.lets(model, "        ")
-    for name in OUTPUT_NAMES:
-        out.append(f"        out[O_{name.upper()}][j] = {em.expr(model.result[name])};")
-    out.append("    }")
-    out.append("}")
-    out.append("")
+    for variant, pinned in (("general", {}), ("plain", PLAIN_LAYOUT)):
+        out.append("")
+        out.append("/* reference.evaluate over the samples of a block, branch-free: every side of every if")
+        out.append(" * is computed and one selected, so the loop vectorises." + (
+            " The plain layout's switches are" if pinned else " */"))
+        if pinned:
+            out.append(" * constants here (registry.PLAIN_LAYOUT), so the compiler drops the rest. */")
+        out.append(f"static void evaluate_block_{variant}(const double (*restrict in)[ROW],")
+        out.append("                                  double (*restrict out)[ROW], int n) {")
+        out.append("#ifdef _OPENMP")
+        out.append("#pragma omp simd")
+        out.append("#endif")
+        out.append("    for (int j = 0; j < n; j++) {")
+        for name in used_inputs(model):
+            value = (number_text(pinned[name], True) if name in pinned
+                     else f"in[I_{name.upper()}][j]")
+            out.append(f"        const double {name} = {value};")
+        out += em.lets(model, "        ")
+        for name in OUTPUT_NAMES:
+            out.append(f"        out[O_{name.upper()}][j] = {em.expr(model.result[name])};")
+        out.append("    }")
+        out.append("}")
+    test = " & ".join(f"(in[I_{name.upper()}][j] == {number_text(v, True)})"
+                      for name, v in PLAIN_LAYOUT.items())
+    out += ["",
+            "/* The plain loop where every row of the block has the plain layout, else the general one. */",
+            "static void evaluate_block(const double (*restrict in)[ROW], double (*restrict out)[ROW],",
+            "                           int n) {",
+            "    int plain = 1;",
+            "    for (int j = 0; j < n; j++)",
+            *_wrap([f"plain &= {test};"], "        "),
+            "    if (plain)",
+            "        evaluate_block_plain(in, out, n);",
+            "    else",
+            "        evaluate_block_general(in, out, n);",
+            "}", ""]
     return "\n".join(out)
 
 
@@ -645,18 +664,33 @@ def render_numba_region() -> str:
                 f'    """reference.{h.name}"""']
         out += em.lets(h, "    ")
         out.append(f"    return {em.expr(h.result)}")
+    for variant, pinned in (("general", {}), ("plain", PLAIN_LAYOUT)):
+        out += ["", "",
+                "# The loop runs the full block with constant row offsets into one array, which lets LLVM",
+                "# prove the rows do not overlap and vectorise it; lanes past the samples in use compute",
+                "# on stale inputs and are ignored." + (
+                    " The plain layout's switches are constants here." if pinned else ""),
+                "@_jit", f"def evaluate_block_{variant}(w):",
+                '    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""',
+                "    for j in range(BLOCK):"]
+        for name in used_inputs(model):
+            value = (number_text(pinned[name], False) if name in pinned
+                     else f"w[I_{name.upper()} * ROW + j]")
+            out.append(f"        {name} = {value}")
+        out += em.lets(model, "        ")
+        for name in OUTPUT_NAMES:
+            out.append(f"        w[(N_INPUTS + O_{name.upper()}) * ROW + j] = {em.expr(model.result[name])}")
+    test = " and ".join(f"w[I_{name.upper()} * ROW + j] == {number_text(v, False)}"
+                        for name, v in PLAIN_LAYOUT.items())
     out += ["", "",
-            "# The loop runs the full block with constant row offsets into one array, which lets LLVM",
-            "# prove the rows do not overlap and vectorise it; lanes past the samples in use compute",
-            "# on stale inputs and are ignored.",
             "@_jit", "def evaluate_block(w):",
-            '    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""',
-            "    for j in range(BLOCK):"]
-    for name in used_inputs(model):
-        out.append(f"        {name} = w[I_{name.upper()} * ROW + j]")
-    out += em.lets(model, "        ")
-    for name in OUTPUT_NAMES:
-        out.append(f"        w[(N_INPUTS + O_{name.upper()}) * ROW + j] = {em.expr(model.result[name])}")
+            '    """The plain loop where every lane has the plain layout (registry.PLAIN_LAYOUT), else',
+            '    the general one: the same outputs, with less arithmetic."""',
+            "    for j in range(BLOCK):",
+            f"        if not ({test}):",
+            "            evaluate_block_general(w)",
+            "            return",
+            "    evaluate_block_plain(w)"]
     out.append(NUMBA_END)
     return "\n".join(out)
 

@@ -653,6 +653,14 @@ def _check_streams() -> None:
 
 
 _check_streams()
+PLAIN_LAYOUT: dict[str, float] = {"pp": 1.0, "microbatches": MICROBATCHES_AS_STAGES,
+                                  "expert_parallel": 0.0, "attention_dp": 0.0,
+                                  "scaleup_devices": WHOLE_REPLICA_DOMAIN, "chunked_prefill": 0.0}
+"""The serving layout most runs use (each switch at its default: one pipeline stage, experts and
+attention tensor parallel, one scale-up domain, whole prefills). The native cores compile the
+model a second time with these inputs as constants, so the compiler drops the other layouts'
+arithmetic, and run that loop on every block whose rows all have this layout (same results: the
+selects pick the same sides)."""
 PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}
 PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 INPUT_NAMES: tuple[str, ...] = tuple(p.name for p in PARAMETERS)

@@ -199,9 +199,9 @@ def _with_defaults(given: Mapping[str, Any], plan: Plan | None, parse) -> dict[s
     """``given`` (each value passed through ``parse(param, value)``) completed from ``plan``'s
     medians when a plan is passed, then from each input's documented default (the median of its
     prior). ``host_w`` defaults to the median host fraction times ``tdp_w``, ``v_head_dim`` to
-    ``head_dim`` and ``expert_imbalance`` to 1 without expert parallelism, as in a scenario (also when the plan derived them and the call changes the input
-    they follow). Inputs with no
-    default (a model's and a device's own figures, batch, token counts) must be given."""
+    ``head_dim`` and ``expert_imbalance`` to 1 without expert parallelism, as in a scenario (also
+    when the plan derived them and the call changes the input they follow). Inputs with no default
+    (a model's and a device's own figures, batch, token counts) must be given."""
     if plan is not None and not isinstance(plan, Plan):
         raise ScenarioError("plan", f"must be a Plan (scenario.resolve()), got {type(plan).__name__};"
                             " give inputs as keyword arguments")

@@ -22,8 +22,9 @@ from typing import Any, Iterator, Mapping
 from ..errors import InferonomicsError, ScenarioError
 from ..model.constraints import parse_constraint, parse_objective
 from ..model.reference import peak_tflops
-from ..model.registry import (BATCH_MAX, DEFAULT_EXPERT_IMBALANCE, WHOLE_REPLICA_DOMAIN, DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME, PARAMETER_BY_PATH,
-                         PARAMETERS, SECTIONS, Parameter, default_of)
+from ..model.registry import (BATCH_MAX, DEFAULT_EXPERT_IMBALANCE, DEFAULT_HOST_POWER_FRACTION,
+                              PARAMETER_BY_NAME, PARAMETER_BY_PATH, PARAMETERS, SECTIONS,
+                              WHOLE_REPLICA_DOMAIN, Parameter, default_of)
 from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal, Normal, Pert,
                                       Triangular, Uniform)
 from . import catalog, pricebook, pricing

@@ -785,6 +785,10 @@ assert set(COST_PART_METRICS) <= set(METRIC_BY_NAME), "cost parts must be metric
 assert all(m.error_kind in ERROR_KINDS + (None,) for m in METRICS), "unknown error kind"
 
 
+assert all(default_value(PARAMETER_BY_NAME[name]) == value for name, value in PLAIN_LAYOUT.items()), \
+    "the plain layout is every switch at its default"
+
+
 def unit_of(name: str) -> str:
     """The unit of a metric ("" for an unknown name or a dimensionless metric)."""
     metric = METRIC_BY_NAME.get(name)

@@ -103,7 +103,7 @@ def test_validate_reports_leave_one_source_out_per_kind_and_source():
     loso = report["leave_one_source_out"]
     cases = validation.load_cases()
     assert loso["all"]["cases"] == len(cases)
-    assert set(loso["kinds"]) == {conformal.metric_kind(c.metric) for c in cases}
+    assert set(loso["kinds"]) == {validation.metric_kind(c.metric) for c in cases}
     assert set(loso["sources"]) == {conformal.source_key(c.source) for c in cases}
     assert len(loso["sources"]) >= 5
     for group in [loso["all"], *loso["kinds"].values(), *loso["sources"].values()]:

@@ -3,8 +3,6 @@ TTFT at a percentile, TPOT, utilisation and the goodput at the workload's latenc
 
 from __future__ import annotations
 
-import argparse
-
 from ..fleet.under_load import DEFAULT_UNDER_LOAD_SAMPLES, replica_under_load
 from ..errors import printable
 from .common import (add_run_options, dump_json, fmt, interval_cell, print_table, scenario_of)
@@ -20,24 +18,15 @@ ROWS = (   # (label, key of UnderLoad.values, unit)
 )
 
 
-def number(text: str) -> float:
-    """``--rate`` and ``--percentile``: a number (its range is checked by the analysis, which
-    names a bad one)."""
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-
-
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "load", help="one replica under Poisson arrivals: TTFT (queue wait + prefill) at a "
         "percentile, TPOT, utilisation, goodput at the latency targets")
     p.add_argument("scenario", help="scenario TOML file (its [load] gives arrival_rate, percentile)")
-    p.add_argument("--rate", type=number, default=None,
+    p.add_argument("--rate", type=float, default=None,
                    help="requests per second to one replica (default: the scenario's [load] "
                         "arrival_rate)")
-    p.add_argument("--percentile", type=number, default=None,
+    p.add_argument("--percentile", type=float, default=None,
                    help="TTFT quantile reported and held to the targets (default: [load] "
                         "percentile, else 0.99)")
     add_run_options(p, f"samples of the scenario's inputs (default {DEFAULT_UNDER_LOAD_SAMPLES})")

@@ -35,17 +35,6 @@ COVERAGE = 0.9
 MIN_KIND_CASES = 9
 """Fewest calibration cases of a metric kind for a margin of its own: with fewer, the rank
 ceil((n + 1) 0.9) exceeds n and the margin would be unbounded."""
-METRIC_KINDS = {
-    "tokens_per_s_total": "throughput", "ttft_s": "ttft", "tpot_s": "tpot", "e2e_s": "e2e",
-    "joules_per_token_gpu": "energy", "joules_per_token_node": "energy",
-}
-
-
-def metric_kind(metric: str) -> str:
-    """The kind of a validation metric (what its model error has in common)."""
-    return METRIC_KINDS[metric]
-
-
 MLPERF = "MLPerf Inference results"
 """Every round of MLPerf Inference results (MLCommons' repositories and their mirrors) is one
 source: one benchmark, one set of conventions, so holding out one round while calibrating on

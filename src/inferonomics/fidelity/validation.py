@@ -25,6 +25,7 @@ from ..api import simulate
 from ..errors import InferonomicsError
 from ..fleet.under_load import replica_under_load
 from ..io.scenario import load_scenario
+from ..model.registry import METRIC_BY_NAME
 from . import conformal
 
 METRICS = {
@@ -168,6 +169,12 @@ class CaseResult:
         return abs(math.log(self.p50 / self.measured)) if self.p50 > 0 else math.inf
 
 
+def metric_kind(metric: str) -> str:
+    """The kind of a case's metric (what its model error has in common): the registry's
+    ``error_kind`` of the model output it is read from."""
+    return METRIC_BY_NAME[METRICS[metric][0]].error_kind
+
+
 def summarise_case(case: Case, summary) -> CaseResult:
     """The case's metric from a simulation summary: p5/p50/p95, scaled to the whole system."""
     output, per_replica = METRICS[case.metric]
@@ -254,7 +261,7 @@ def validate(samples: int = DEFAULT_SAMPLES, seed: int = 0) -> dict[str, Any]:
         "prefill": [r for r in results if r.phase == "prefill"],
     }
     rows = [{"id": r.id, "source": conformal.source_key(c.source),
-             "kind": conformal.metric_kind(c.metric), "measured": r.measured,
+             "kind": metric_kind(c.metric), "measured": r.measured,
              **dict(zip(("p5", "p50", "p95"), _prediction(r)))}
             for c, r in zip(cases, results)]
     aside = [(c, evaluate_case(c, samples, seed)) for c in load_cases(not_comparable=True)]

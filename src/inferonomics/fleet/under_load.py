@@ -22,7 +22,7 @@ from ..errors import ScenarioError
 from ..io.checks import integer_argument
 from ..io.scenario import Scenario, load_scenario
 from ..model.reference import STATUS_MEMORY
-from ..model.registry import INPUT_NAMES
+from ..model.registry import INPUT_NAMES, PARAMETER_BY_NAME, PLAIN_LAYOUT
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
 from .replica_queue import (DEFAULT_PERCENTILE, ReplicaService, goodput, latency_target,
@@ -84,16 +84,18 @@ def replica_runs(scenario: Scenario | Mapping | str, samples: int, seed: SeedLik
     return ReplicaRuns(fixed, plan, x, y, capacity, fits.backend)
 
 
-QUEUE_LAYOUT = {"serving.chunked_prefill": 0.0, "parallel.pp": 1.0, "parallel.attention_dp": 0.0}
-"""The layout the replica queue describes: each prefill a pass of its own (its duration both the
-stall it costs the batch and the request's wait for its first token), on one tensor-parallel
-group. Chunked prefill, pipeline stages and data-parallel attention break that identity (a prefill
-then costs the batch less than it takes), so those scenarios are refused, not misdescribed."""
+QUEUE_SWITCHES = ("chunked_prefill", "pp", "attention_dp")
+"""The layout switches the replica queue needs at their plain values (registry.PLAIN_LAYOUT):
+each prefill a pass of its own (its duration both the stall it costs the batch and the request's
+wait for its first token), on one tensor-parallel group. Chunked prefill, pipeline stages and
+data-parallel attention break that identity (a prefill then costs the batch less than it takes),
+so those scenarios are refused, not misdescribed."""
 
 
 def _check_queue_applies(plan) -> None:
-    for path, plain in QUEUE_LAYOUT.items():
-        low, high = plan[path.split(".", 1)[1]].support()
+    for name in QUEUE_SWITCHES:
+        path, plain = PARAMETER_BY_NAME[name].path, PLAIN_LAYOUT[name]
+        low, high = plan[name].support()
         if low != plain or high != plain:
             raise ScenarioError(path, f"the replica queue (under load, fleet through time) models "
                                 f"whole prefills on one tensor-parallel group; {path} must be "

@@ -129,10 +129,11 @@ def repaired(x: dict[str, float]) -> dict[str, float]:
     x["idle_w"] = min(x["idle_w"], x["tdp_w"])
     if x["interruptions_per_hour"] * x["restart_s"] > MAX_LOST_SHARE * 3600.0:
         x["restart_s"] = MAX_LOST_SHARE * 3600.0 / x["interruptions_per_hour"] * (1 - 1e-12)
-    # Pipeline stages split the replica's devices evenly; a replica beyond one scale-up domain
-    # needs a network between domains.
+    # Pipeline stages split the replica's devices evenly; a replica beyond one scale-up domain, or
+    # one whose prompts are prefilled elsewhere, needs a network.
     x["pp"] = float(math.gcd(int(x["count"]), int(x["pp"])))
-    if x["scaleup_devices"] != 0 and x["scaleup_devices"] < x["count"] and x["scaleout_gbps"] <= 0:
+    spans = x["scaleup_devices"] != 0 and x["scaleup_devices"] < x["count"]
+    if (spans or x["disaggregated"] > 0) and x["scaleout_gbps"] <= 0:
         x["scaleout_gbps"] = REPAIRED_SCALEOUT_GBPS
     if x["count"] > 1 and x["interconnect_gbps"] <= 0:
         x["interconnect_gbps"] = REPAIRED_INTERCONNECT_GBPS

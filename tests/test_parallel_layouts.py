@@ -308,6 +308,10 @@ def test_the_replica_queue_refuses_layouts_it_does_not_describe():
                                 ("parallel", "attention_dp", True)):
         with pytest.raises(ScenarioError, match=f"{section}.{key}: the replica queue"):
             replica_under_load({**base, section: {key: value}}, 1.0, samples=4)
+    apart = {**base, "hardware": {**base["hardware"], "scaleout_gbps": 50.0},
+             "serving": {"disaggregated": True}}
+    with pytest.raises(ScenarioError, match="serving.disaggregated: the replica queue"):
+        replica_under_load(apart, 1.0, samples=4)
     assert replica_under_load(base, 1.0, samples=4).samples == 4
 
 
@@ -366,3 +370,46 @@ def test_evaluate_batch_takes_a_column_of_expert_parallel_switches():
     assert out["status"].tolist() == [0, 0, 0]
     # With whole experts the busiest device's load (the prior's median) slows the step.
     assert out["decode_step_s"][1] == out["decode_step_s"][2] > 0
+
+
+# ---- prefill-decode disaggregation ----------------------------------------------------------------
+
+def test_a_disaggregated_replica_only_decodes_and_pays_for_its_share_of_the_prefill_pool():
+    b, prompt, out, scaleout = 64, 1000.0, 200.0, 50.0
+    y = run(batch=b, input_tokens=prompt, output_tokens=out, disaggregated=1,
+            scaleout_gbps=scaleout, power_exponent=1.0, utilization=1.0)
+    together = run(batch=b, input_tokens=prompt, output_tokens=out, power_exponent=1.0,
+                   utilization=1.0)
+    step = (WEIGHT_BYTES + b * KV_BYTES_PER_TOKEN * (prompt + out / 2)) / BYTES_PER_S  # 20.72 ms
+    prefill = WEIGHT_BYTES / BYTES_PER_S          # 20 ms: the weights read once for the prompt
+    assert y.decode_step_s == pytest.approx(step, rel=1e-9)
+    # No prefill stalls the batch: every step of a sequence is a decode step.
+    assert y.tpot_s == pytest.approx(step, rel=1e-9)
+    assert y.tokens_per_s == pytest.approx(b / step, rel=1e-9)
+    assert together.tokens_per_s == pytest.approx(b * out / (out * step + b * prefill), rel=1e-9)
+    # The first token: the prompt's pass, then its 1000 tokens of cache over 50 GB/s.
+    transfer = KV_BYTES_PER_TOKEN * prompt / (scaleout * 1e9)                   # 0.82 ms
+    assert y.ttft_s == pytest.approx(prefill + transfer, rel=1e-9)
+    assert y.e2e_s == pytest.approx(prefill + transfer + out * step, rel=1e-9)
+    # The pool: 64 prefills of 20 ms per cycle of 200 steps = 0.309 instances per replica, paid for
+    # and powered (1000 W busy, memory-bound, exponent 1).
+    pool = b * prefill / (out * step)
+    assert y.tokens_per_s_per_device == pytest.approx(y.tokens_per_s / (1 + pool), rel=1e-9)
+    assert y.rental_usd_per_mtok == pytest.approx(
+        (1 + pool) * out * step / 3600 / (b * out) * 1e6, rel=1e-9)
+    assert y.joules_per_token == pytest.approx(1000 * (out * step + b * prefill) / (b * out),
+                                               rel=1e-9)
+    assert y.power_w_per_device == pytest.approx(1000.0, rel=1e-9)
+    # Prefill time is billed to input tokens: the pool's share of the devices.
+    assert y.usd_per_mtok_input * b * prompt == pytest.approx(
+        y.usd_per_mtok * b * out * pool / (1 + pool), rel=1e-9)
+
+
+def test_a_disaggregated_replica_needs_a_network_for_the_cache():
+    scenario = {"model": {"id": "llama-2-7b"}, "hardware": {"id": "h100-sxm", "count": 1},
+                "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+                "cost": {"usd_per_device_hour": 2.0}, "serving": {"disaggregated": True}}
+    with pytest.raises(ScenarioError, match="hardware.scaleout_gbps: with serving.disaggregated"):
+        load_scenario(scenario).resolve()
+    scenario["hardware"]["scaleout_gbps"] = 50.0
+    assert load_scenario(scenario).resolve()["disaggregated"].median() == 1.0

@@ -283,6 +283,9 @@ def main(argv=None) -> int:
                         help=f"test files to run per mutant (default: the core's: "
                              f"{' '.join(SUITE)} for c and numba, {' '.join(FLEET_SUITE)} for "
                              f"fleet)")
+    parser.add_argument("--match", default=None,
+                        help="only mutants whose line holds this text (a new input's name: its "
+                             "formulas' mutants before a random sample's)")
     args = parser.parse_args(argv)
 
     chosen = []
@@ -290,6 +293,8 @@ def main(argv=None) -> int:
         if args.core and region.core not in args.core:
             continue
         ms = mutants_of(region)
+        if args.match:
+            ms = [m for m in ms if args.match in m.label()]
         if args.per_core and len(ms) > args.per_core:
             semantic = [m for m in ms if m.name in {s[0] for s in region.semantic}]
             rest = [m for m in ms if m not in semantic]

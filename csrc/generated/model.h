@@ -17,7 +17,7 @@ enum {
     I_COLOCATION_USD_PER_KW_MONTH, I_PROVISIONED_KW, I_INTERRUPTIONS_PER_HOUR, I_RESTART_S,
     I_P_SUCCESS, I_VALUE_USD_PER_SUCCESS, I_COST_USD_PER_FAILURE, I_ATTEMPTS, I_PP,
     I_MICROBATCHES, I_EXPERT_PARALLEL, I_ATTENTION_DP, I_EXPERT_IMBALANCE, I_SCALEUP_DEVICES,
-    I_SCALEOUT_GBPS, I_CHUNKED_PREFILL, I_MAX_BATCHED_TOKENS,
+    I_SCALEOUT_GBPS, I_CHUNKED_PREFILL, I_MAX_BATCHED_TOKENS, I_DISAGGREGATED,
 };
 enum {
     O_STATUS, O_BATCH, O_MAX_BATCH, O_TTFT_S, O_TPOT_S, O_E2E_S, O_TOKENS_PER_S,
@@ -42,7 +42,7 @@ static const char *INPUT_NAMES[INF_N_INPUTS] = {
     "colocation_usd_per_kw_month", "provisioned_kw", "interruptions_per_hour", "restart_s",
     "p_success", "value_usd_per_success", "cost_usd_per_failure", "attempts", "pp",
     "microbatches", "expert_parallel", "attention_dp", "expert_imbalance", "scaleup_devices",
-    "scaleout_gbps", "chunked_prefill", "max_batched_tokens",
+    "scaleout_gbps", "chunked_prefill", "max_batched_tokens", "disaggregated",
 };
 static const char *OUTPUT_NAMES[INF_N_OUTPUTS] = {
     "status", "batch", "max_batch", "ttft_s", "tpot_s", "e2e_s", "tokens_per_s",
@@ -58,7 +58,7 @@ static const uint64_t INPUT_STREAM[INF_N_INPUTS] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
     47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 95, 96, 97, 98, 99, 100, 101, 102,
-    103,
+    103, 106,
 };
 
 /* The reference's constants. */
@@ -271,6 +271,7 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double scaleout_gbps = in[I_SCALEOUT_GBPS][j];
         const double chunked_prefill = in[I_CHUNKED_PREFILL][j];
         const double max_batched_tokens = in[I_MAX_BATCHED_TOKENS][j];
+        const double disaggregated = in[I_DISAGGREGATED][j];
         const double total_params = (total_params_b * PARAMS_PER_BILLION);
         const double active_params = (active_params_b * PARAMS_PER_BILLION);
         const double devices = count;
@@ -394,34 +395,54 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
         const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
+        const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
+        const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
+        const double kv_transfer_s_2 = 0.0;
+        const double kv_transfer_s_3 = ((scaleout_gbps > 0.0) ? kv_transfer_s : kv_transfer_s_2);
         const double waiting_steps = (slot_steps - output_tokens);
-        const double cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
-        const double ttft_s = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
-        const double cycle_s_2 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
-        const double ttft_s_2 = prefill_s;
-        const double cycle_s_3 = ((chunked_prefill > 0.0) ? cycle_s : cycle_s_2);
-        const double ttft_s_3 = ((chunked_prefill > 0.0) ? ttft_s : ttft_s_2);
+        const double cycle_s = (output_tokens * decode_step_s);
+        const double ttft_s = (prefill_s + kv_transfer_s_3);
+        const double prefill_instances = ((resident * prefill_stall_s) / cycle_s);
+        const double e2e_s = (ttft_s + cycle_s);
+        const double cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
+        const double ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
+        const double prefill_instances_2 = 0.0;
+        const double e2e_s_2 = cycle_s_2;
+        const double cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
+        const double ttft_s_3 = prefill_s;
+        const double prefill_instances_3 = 0.0;
+        const double e2e_s_3 = cycle_s_3;
+        const double cycle_s_4 = ((chunked_prefill > 0.0) ? cycle_s_2 : cycle_s_3);
+        const double ttft_s_4 = ((chunked_prefill > 0.0) ? ttft_s_2 : ttft_s_3);
+        const double prefill_instances_4 = ((chunked_prefill > 0.0) ? prefill_instances_2 : prefill_instances_3);
+        const double e2e_s_4 = ((chunked_prefill > 0.0) ? e2e_s_2 : e2e_s_3);
+        const double cycle_s_5 = ((disaggregated > 0.0) ? cycle_s : cycle_s_4);
+        const double ttft_s_5 = ((disaggregated > 0.0) ? ttft_s : ttft_s_4);
+        const double prefill_instances_5 = ((disaggregated > 0.0) ? prefill_instances : prefill_instances_4);
+        const double e2e_s_5 = ((disaggregated > 0.0) ? e2e_s : e2e_s_4);
         const double tokens_per_cycle = (resident * output_tokens);
-        const double tokens_per_s = (tokens_per_cycle / cycle_s_3);
-        const double e2e_s = cycle_s_3;
-        const double tpot_s = ((e2e_s - ttft_s_3) / output_tokens);
+        const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
+        const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
+        const double devices_per_device = (1.0 + prefill_instances_5);
         const double decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
         const double prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s);
         const double full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s);
         const double lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s);
-        const double waiting_s = ((cycle_s_3 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
-        const double device_joules = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_3));
-        const double device_joules_2 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_3));
-        const double device_joules_3 = ((chunked_prefill > 0.0) ? device_joules : device_joules_2);
-        const double idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization);
-        const double device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s));
-        const double facility_joules = ((devices * device_joules_4) * pue);
+        const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
+        const double device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s));
+        const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
+        const double device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5));
+        const double device_joules_4 = ((chunked_prefill > 0.0) ? device_joules_2 : device_joules_3);
+        const double device_joules_5 = ((disaggregated > 0.0) ? device_joules : device_joules_4);
+        const double idle_s = ((cycle_s_5 * (1.0 - utilization)) / utilization);
+        const double device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device));
+        const double facility_joules = ((devices * device_joules_6) * pue);
         const double joules_per_token = (facility_joules / tokens_per_cycle);
         const double kwh_per_cycle = (facility_joules / JOULES_PER_KWH);
-        const double power_w_per_device = ((facility_joules / devices) / (cycle_s_3 + idle_s));
+        const double power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s));
         const double lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR);
         const double paid_hours_per_hour = (1.0 / (1.0 - lost_share));
-        const double device_hours = (((devices * (cycle_s_3 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
+        const double device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
         const double discount = pow_((1.0 + cost_of_capital), (-lifetime_years));
         const double capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR);
         const double capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR));
@@ -435,31 +456,33 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
         const double hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
         const double energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
-        const double prefill_share = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_3);
-        const double prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3);
-        const double prefill_share_3 = ((chunked_prefill > 0.0) ? prefill_share : prefill_share_2);
-        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK);
-        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_3)) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double prefill_share = (prefill_instances_5 / devices_per_device);
+        const double prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5);
+        const double prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5);
+        const double prefill_share_4 = ((chunked_prefill > 0.0) ? prefill_share_2 : prefill_share_3);
+        const double prefill_share_5 = ((disaggregated > 0.0) ? prefill_share : prefill_share_4);
+        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * TOKENS_PER_MTOK);
+        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_5)) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double operational_g = (kwh_per_cycle * grid_gco2_per_kwh);
         const double embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR));
         const double gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK);
-        const double it_kwh_per_cycle = ((devices * device_joules_4) / JOULES_PER_KWH);
+        const double it_kwh_per_cycle = ((devices * device_joules_6) / JOULES_PER_KWH);
         const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK);
         const double usd_per_success = (usd_per_request / p_success);
         const double net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request);
-        const int meets_targets = ((ttft_s_3 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
-        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_3 - ttft_s_3)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
+        const int meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
+        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
         const int metrics_finite = (non_finite_residue == 0.0);
         const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
         out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
         out[O_BATCH][j] = resident;
         out[O_MAX_BATCH][j] = max_batch;
-        out[O_TTFT_S][j] = (fits ? ttft_s_3 : NAN);
+        out[O_TTFT_S][j] = (fits ? ttft_s_5 : NAN);
         out[O_TPOT_S][j] = (fits ? tpot_s : NAN);
-        out[O_E2E_S][j] = (fits ? e2e_s : NAN);
+        out[O_E2E_S][j] = (fits ? e2e_s_5 : NAN);
         out[O_TOKENS_PER_S][j] = (fits ? tokens_per_s : NAN);
-        out[O_TOKENS_PER_S_PER_DEVICE][j] = (fits ? (tokens_per_s / devices) : NAN);
+        out[O_TOKENS_PER_S_PER_DEVICE][j] = (fits ? (tokens_per_s / (devices * devices_per_device)) : NAN);
         out[O_USD_PER_MTOK][j] = (fits ? usd_per_mtok : NAN);
         out[O_USD_PER_MTOK_INPUT][j] = (fits ? usd_per_mtok_input : NAN);
         out[O_USD_PER_MTOK_OUTPUT][j] = (fits ? usd_per_mtok_output : NAN);
@@ -564,6 +587,7 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double scaleout_gbps = in[I_SCALEOUT_GBPS][j];
         const double chunked_prefill = 0.0;
         const double max_batched_tokens = in[I_MAX_BATCHED_TOKENS][j];
+        const double disaggregated = 0.0;
         const double total_params = (total_params_b * PARAMS_PER_BILLION);
         const double active_params = (active_params_b * PARAMS_PER_BILLION);
         const double devices = count;
@@ -687,34 +711,54 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
         const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
+        const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
+        const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
+        const double kv_transfer_s_2 = 0.0;
+        const double kv_transfer_s_3 = ((scaleout_gbps > 0.0) ? kv_transfer_s : kv_transfer_s_2);
         const double waiting_steps = (slot_steps - output_tokens);
-        const double cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
-        const double ttft_s = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
-        const double cycle_s_2 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
-        const double ttft_s_2 = prefill_s;
-        const double cycle_s_3 = ((chunked_prefill > 0.0) ? cycle_s : cycle_s_2);
-        const double ttft_s_3 = ((chunked_prefill > 0.0) ? ttft_s : ttft_s_2);
+        const double cycle_s = (output_tokens * decode_step_s);
+        const double ttft_s = (prefill_s + kv_transfer_s_3);
+        const double prefill_instances = ((resident * prefill_stall_s) / cycle_s);
+        const double e2e_s = (ttft_s + cycle_s);
+        const double cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
+        const double ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
+        const double prefill_instances_2 = 0.0;
+        const double e2e_s_2 = cycle_s_2;
+        const double cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
+        const double ttft_s_3 = prefill_s;
+        const double prefill_instances_3 = 0.0;
+        const double e2e_s_3 = cycle_s_3;
+        const double cycle_s_4 = ((chunked_prefill > 0.0) ? cycle_s_2 : cycle_s_3);
+        const double ttft_s_4 = ((chunked_prefill > 0.0) ? ttft_s_2 : ttft_s_3);
+        const double prefill_instances_4 = ((chunked_prefill > 0.0) ? prefill_instances_2 : prefill_instances_3);
+        const double e2e_s_4 = ((chunked_prefill > 0.0) ? e2e_s_2 : e2e_s_3);
+        const double cycle_s_5 = ((disaggregated > 0.0) ? cycle_s : cycle_s_4);
+        const double ttft_s_5 = ((disaggregated > 0.0) ? ttft_s : ttft_s_4);
+        const double prefill_instances_5 = ((disaggregated > 0.0) ? prefill_instances : prefill_instances_4);
+        const double e2e_s_5 = ((disaggregated > 0.0) ? e2e_s : e2e_s_4);
         const double tokens_per_cycle = (resident * output_tokens);
-        const double tokens_per_s = (tokens_per_cycle / cycle_s_3);
-        const double e2e_s = cycle_s_3;
-        const double tpot_s = ((e2e_s - ttft_s_3) / output_tokens);
+        const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
+        const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
+        const double devices_per_device = (1.0 + prefill_instances_5);
         const double decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
         const double prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s);
         const double full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s);
         const double lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s);
-        const double waiting_s = ((cycle_s_3 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
-        const double device_joules = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_3));
-        const double device_joules_2 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_3));
-        const double device_joules_3 = ((chunked_prefill > 0.0) ? device_joules : device_joules_2);
-        const double idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization);
-        const double device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s));
-        const double facility_joules = ((devices * device_joules_4) * pue);
+        const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
+        const double device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s));
+        const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
+        const double device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5));
+        const double device_joules_4 = ((chunked_prefill > 0.0) ? device_joules_2 : device_joules_3);
+        const double device_joules_5 = ((disaggregated > 0.0) ? device_joules : device_joules_4);
+        const double idle_s = ((cycle_s_5 * (1.0 - utilization)) / utilization);
+        const double device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device));
+        const double facility_joules = ((devices * device_joules_6) * pue);
         const double joules_per_token = (facility_joules / tokens_per_cycle);
         const double kwh_per_cycle = (facility_joules / JOULES_PER_KWH);
-        const double power_w_per_device = ((facility_joules / devices) / (cycle_s_3 + idle_s));
+        const double power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s));
         const double lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR);
         const double paid_hours_per_hour = (1.0 / (1.0 - lost_share));
-        const double device_hours = (((devices * (cycle_s_3 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
+        const double device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
         const double discount = pow_((1.0 + cost_of_capital), (-lifetime_years));
         const double capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR);
         const double capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR));
@@ -728,31 +772,33 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
         const double hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
         const double energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
-        const double prefill_share = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_3);
-        const double prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3);
-        const double prefill_share_3 = ((chunked_prefill > 0.0) ? prefill_share : prefill_share_2);
-        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK);
-        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_3)) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double prefill_share = (prefill_instances_5 / devices_per_device);
+        const double prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5);
+        const double prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5);
+        const double prefill_share_4 = ((chunked_prefill > 0.0) ? prefill_share_2 : prefill_share_3);
+        const double prefill_share_5 = ((disaggregated > 0.0) ? prefill_share : prefill_share_4);
+        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * TOKENS_PER_MTOK);
+        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_5)) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double operational_g = (kwh_per_cycle * grid_gco2_per_kwh);
         const double embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR));
         const double gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK);
-        const double it_kwh_per_cycle = ((devices * device_joules_4) / JOULES_PER_KWH);
+        const double it_kwh_per_cycle = ((devices * device_joules_6) / JOULES_PER_KWH);
         const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
         const double usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK);
         const double usd_per_success = (usd_per_request / p_success);
         const double net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request);
-        const int meets_targets = ((ttft_s_3 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
-        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_3 - ttft_s_3)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
+        const int meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
+        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((decode_compute_s > decode_memory_s) ? 1.0 : 0.0) - ((decode_compute_s > decode_memory_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
         const int metrics_finite = (non_finite_residue == 0.0);
         const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
         out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
         out[O_BATCH][j] = resident;
         out[O_MAX_BATCH][j] = max_batch;
-        out[O_TTFT_S][j] = (fits ? ttft_s_3 : NAN);
+        out[O_TTFT_S][j] = (fits ? ttft_s_5 : NAN);
         out[O_TPOT_S][j] = (fits ? tpot_s : NAN);
-        out[O_E2E_S][j] = (fits ? e2e_s : NAN);
+        out[O_E2E_S][j] = (fits ? e2e_s_5 : NAN);
         out[O_TOKENS_PER_S][j] = (fits ? tokens_per_s : NAN);
-        out[O_TOKENS_PER_S_PER_DEVICE][j] = (fits ? (tokens_per_s / devices) : NAN);
+        out[O_TOKENS_PER_S_PER_DEVICE][j] = (fits ? (tokens_per_s / (devices * devices_per_device)) : NAN);
         out[O_USD_PER_MTOK][j] = (fits ? usd_per_mtok : NAN);
         out[O_USD_PER_MTOK_INPUT][j] = (fits ? usd_per_mtok_input : NAN);
         out[O_USD_PER_MTOK_OUTPUT][j] = (fits ? usd_per_mtok_output : NAN);
@@ -784,7 +830,8 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
     for (int j = 0; j < n; j++)
         plain &= (in[I_PP][j] == 1.0) & (in[I_MICROBATCHES][j] == 0.0) &
         (in[I_EXPERT_PARALLEL][j] == 0.0) & (in[I_ATTENTION_DP][j] == 0.0) &
-        (in[I_SCALEUP_DEVICES][j] == 0.0) & (in[I_CHUNKED_PREFILL][j] == 0.0);
+        (in[I_SCALEUP_DEVICES][j] == 0.0) & (in[I_CHUNKED_PREFILL][j] == 0.0) &
+        (in[I_DISAGGREGATED][j] == 0.0);
     if (plain)
         evaluate_block_plain(in, out, n);
     else

@@ -2,7 +2,7 @@
 #ifndef INFERONOMICS_REGISTRY_H
 #define INFERONOMICS_REGISTRY_H
 
-#define INF_N_INPUTS 71   /* inferonomics.model.registry.PARAMETERS */
+#define INF_N_INPUTS 72   /* inferonomics.model.registry.PARAMETERS */
 #define INF_N_OUTPUTS 29   /* status + inferonomics.model.registry.METRICS */
 #define INF_N_METRICS 28
 #define INF_N_STATUS 4   /* inferonomics.model.reference.STATUS_NAMES */

@@ -414,8 +414,8 @@ def _check_matrix_block(block: np.ndarray, offset: int) -> None:
 def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int) -> None:
     """The cross-field rules of :func:`~inferonomics.io.scenario.check_plan` (active > total,
     k > experts, active / total < k / E, idle > TDP, several devices without interconnect, count
-    not a multiple of the pipeline stages, a replica spanning scale-up domains without a
-    scale-out network, spot restarts losing over half the paid time, no peak for the activation
+    not a multiple of the pipeline stages, a replica spanning scale-up domains or disaggregated
+    without a scale-out network, spot restarts losing over half the paid time, no peak for the activation
     width), vectorised; the first offending row gets check_plan's message."""
     bad = ((col["active_params_b"] > col["total_params_b"])
            | (col["experts_per_token"] > col["n_experts"])
@@ -427,6 +427,7 @@ def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int
            | (col["pp"] > col["count"]) | (np.fmod(col["count"], col["pp"]) != 0)
            | ((col["scaleup_devices"] != 0) & (col["scaleup_devices"] < col["count"])
               & (col["scaleout_gbps"] <= 0))
+           | ((col["disaggregated"] > 0) & (col["scaleout_gbps"] <= 0))
            | (col["interruptions_per_hour"] * col["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR)
            | (_peak_tflops(col) <= 0))
     if np.any(bad):

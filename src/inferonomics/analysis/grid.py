@@ -46,7 +46,8 @@ VERIFY_POINTS = 8
 CHECKED_INPUTS = frozenset({
     "active_params_b", "total_params_b", "experts_per_token", "n_experts", "idle_w", "tdp_w",
     "count", "interconnect_gbps", "activation_bits", "tflops_fp32", "tflops_16", "tflops_8",
-    "tflops_4", "pp", "scaleup_devices", "scaleout_gbps", "interruptions_per_hour", "restart_s"})
+    "tflops_4", "pp", "scaleup_devices", "scaleout_gbps", "interruptions_per_hour", "restart_s",
+    "disaggregated"})
 """The inputs :func:`~inferonomics.io.scenario.check_plan` relates to each other."""
 
 

@@ -460,6 +460,7 @@ I_SCALEUP_DEVICES = 67
 I_SCALEOUT_GBPS = 68
 I_CHUNKED_PREFILL = 69
 I_MAX_BATCHED_TOKENS = 70
+I_DISAGGREGATED = 71
 O_STATUS = 0
 O_BATCH = 1
 O_MAX_BATCH = 2
@@ -494,7 +495,7 @@ INPUT_STREAM = np.array([
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
     25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 51, 43, 44, 45, 46,
     47, 48, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 95, 96, 97, 98, 99, 100, 101, 102,
-    103,
+    103, 106,
 ], dtype=np.uint64)
 
 # The reference's constants.
@@ -724,6 +725,7 @@ def evaluate_block_general(w):
         scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
         chunked_prefill = w[I_CHUNKED_PREFILL * ROW + j]
         max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
+        disaggregated = w[I_DISAGGREGATED * ROW + j]
         total_params = (total_params_b * PARAMS_PER_BILLION)
         active_params = (active_params_b * PARAMS_PER_BILLION)
         devices = count
@@ -847,34 +849,54 @@ def evaluate_block_general(w):
         lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
         lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
+        prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
+        kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
+        kv_transfer_s_2 = 0.0
+        kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > 0.0) else kv_transfer_s_2)
         waiting_steps = (slot_steps - output_tokens)
-        cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
-        ttft_s = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
-        cycle_s_2 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
-        ttft_s_2 = prefill_s
-        cycle_s_3 = (cycle_s if (chunked_prefill > 0.0) else cycle_s_2)
-        ttft_s_3 = (ttft_s if (chunked_prefill > 0.0) else ttft_s_2)
+        cycle_s = (output_tokens * decode_step_s)
+        ttft_s = (prefill_s + kv_transfer_s_3)
+        prefill_instances = ((resident * prefill_stall_s) / cycle_s)
+        e2e_s = (ttft_s + cycle_s)
+        cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
+        prefill_instances_2 = 0.0
+        e2e_s_2 = cycle_s_2
+        cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
+        ttft_s_3 = prefill_s
+        prefill_instances_3 = 0.0
+        e2e_s_3 = cycle_s_3
+        cycle_s_4 = (cycle_s_2 if (chunked_prefill > 0.0) else cycle_s_3)
+        ttft_s_4 = (ttft_s_2 if (chunked_prefill > 0.0) else ttft_s_3)
+        prefill_instances_4 = (prefill_instances_2 if (chunked_prefill > 0.0) else prefill_instances_3)
+        e2e_s_4 = (e2e_s_2 if (chunked_prefill > 0.0) else e2e_s_3)
+        cycle_s_5 = (cycle_s if (disaggregated > 0.0) else cycle_s_4)
+        ttft_s_5 = (ttft_s if (disaggregated > 0.0) else ttft_s_4)
+        prefill_instances_5 = (prefill_instances if (disaggregated > 0.0) else prefill_instances_4)
+        e2e_s_5 = (e2e_s if (disaggregated > 0.0) else e2e_s_4)
         tokens_per_cycle = (resident * output_tokens)
-        tokens_per_s = (tokens_per_cycle / cycle_s_3)
-        e2e_s = cycle_s_3
-        tpot_s = ((e2e_s - ttft_s_3) / output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s_5)
+        tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
+        devices_per_device = (1.0 + prefill_instances_5)
         decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
         prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s)
         full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s)
         lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s)
-        waiting_s = ((cycle_s_3 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
-        device_joules = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_3))
-        device_joules_2 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_3))
-        device_joules_3 = (device_joules if (chunked_prefill > 0.0) else device_joules_2)
-        idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization)
-        device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s))
-        facility_joules = ((devices * device_joules_4) * pue)
+        waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s))
+        device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
+        device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
+        device_joules_4 = (device_joules_2 if (chunked_prefill > 0.0) else device_joules_3)
+        device_joules_5 = (device_joules if (disaggregated > 0.0) else device_joules_4)
+        idle_s = ((cycle_s_5 * (1.0 - utilization)) / utilization)
+        device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device))
+        facility_joules = ((devices * device_joules_6) * pue)
         joules_per_token = (facility_joules / tokens_per_cycle)
         kwh_per_cycle = (facility_joules / JOULES_PER_KWH)
-        power_w_per_device = ((facility_joules / devices) / (cycle_s_3 + idle_s))
+        power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s))
         lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR)
         paid_hours_per_hour = (1.0 / (1.0 - lost_share))
-        device_hours = (((devices * (cycle_s_3 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
+        device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
         discount = pow_((1.0 + cost_of_capital), (-lifetime_years))
         capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR)
         capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR))
@@ -888,31 +910,33 @@ def evaluate_block_general(w):
         capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
         hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
         energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
-        prefill_share = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_3)
-        prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3)
-        prefill_share_3 = (prefill_share if (chunked_prefill > 0.0) else prefill_share_2)
-        usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK)
-        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_3)) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        prefill_share = (prefill_instances_5 / devices_per_device)
+        prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5)
+        prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5)
+        prefill_share_4 = (prefill_share_2 if (chunked_prefill > 0.0) else prefill_share_3)
+        prefill_share_5 = (prefill_share if (disaggregated > 0.0) else prefill_share_4)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * TOKENS_PER_MTOK)
+        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_5)) / tokens_per_cycle) * TOKENS_PER_MTOK)
         operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
         embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR))
         gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
-        it_kwh_per_cycle = ((devices * device_joules_4) / JOULES_PER_KWH)
+        it_kwh_per_cycle = ((devices * device_joules_6) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK)
         usd_per_success = (usd_per_request / p_success)
         net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
-        meets_targets = ((ttft_s_3 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_3 - ttft_s_3)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
         metrics_finite = (non_finite_residue == 0.0)
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
         w[(N_INPUTS + O_BATCH) * ROW + j] = resident
         w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
-        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_3 if fits else np.nan)
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_5 if fits else np.nan)
         w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else np.nan)
-        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s if fits else np.nan)
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s_5 if fits else np.nan)
         w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else np.nan)
-        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / devices) if fits else np.nan)
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / (devices * devices_per_device)) if fits else np.nan)
         w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else np.nan)
         w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else np.nan)
@@ -1014,6 +1038,7 @@ def evaluate_block_plain(w):
         scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
         chunked_prefill = 0.0
         max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
+        disaggregated = 0.0
         total_params = (total_params_b * PARAMS_PER_BILLION)
         active_params = (active_params_b * PARAMS_PER_BILLION)
         devices = count
@@ -1137,34 +1162,54 @@ def evaluate_block_plain(w):
         lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
         lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
+        prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
+        kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
+        kv_transfer_s_2 = 0.0
+        kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > 0.0) else kv_transfer_s_2)
         waiting_steps = (slot_steps - output_tokens)
-        cycle_s = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
-        ttft_s = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
-        cycle_s_2 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
-        ttft_s_2 = prefill_s
-        cycle_s_3 = (cycle_s if (chunked_prefill > 0.0) else cycle_s_2)
-        ttft_s_3 = (ttft_s if (chunked_prefill > 0.0) else ttft_s_2)
+        cycle_s = (output_tokens * decode_step_s)
+        ttft_s = (prefill_s + kv_transfer_s_3)
+        prefill_instances = ((resident * prefill_stall_s) / cycle_s)
+        e2e_s = (ttft_s + cycle_s)
+        cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
+        prefill_instances_2 = 0.0
+        e2e_s_2 = cycle_s_2
+        cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
+        ttft_s_3 = prefill_s
+        prefill_instances_3 = 0.0
+        e2e_s_3 = cycle_s_3
+        cycle_s_4 = (cycle_s_2 if (chunked_prefill > 0.0) else cycle_s_3)
+        ttft_s_4 = (ttft_s_2 if (chunked_prefill > 0.0) else ttft_s_3)
+        prefill_instances_4 = (prefill_instances_2 if (chunked_prefill > 0.0) else prefill_instances_3)
+        e2e_s_4 = (e2e_s_2 if (chunked_prefill > 0.0) else e2e_s_3)
+        cycle_s_5 = (cycle_s if (disaggregated > 0.0) else cycle_s_4)
+        ttft_s_5 = (ttft_s if (disaggregated > 0.0) else ttft_s_4)
+        prefill_instances_5 = (prefill_instances if (disaggregated > 0.0) else prefill_instances_4)
+        e2e_s_5 = (e2e_s if (disaggregated > 0.0) else e2e_s_4)
         tokens_per_cycle = (resident * output_tokens)
-        tokens_per_s = (tokens_per_cycle / cycle_s_3)
-        e2e_s = cycle_s_3
-        tpot_s = ((e2e_s - ttft_s_3) / output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s_5)
+        tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
+        devices_per_device = (1.0 + prefill_instances_5)
         decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
         prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s)
         full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s)
         lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s)
-        waiting_s = ((cycle_s_3 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
-        device_joules = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_3))
-        device_joules_2 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_3))
-        device_joules_3 = (device_joules if (chunked_prefill > 0.0) else device_joules_2)
-        idle_s = ((cycle_s_3 * (1.0 - utilization)) / utilization)
-        device_joules_4 = (device_joules_3 + ((idle_w + host_w) * idle_s))
-        facility_joules = ((devices * device_joules_4) * pue)
+        waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s))
+        device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
+        device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
+        device_joules_4 = (device_joules_2 if (chunked_prefill > 0.0) else device_joules_3)
+        device_joules_5 = (device_joules if (disaggregated > 0.0) else device_joules_4)
+        idle_s = ((cycle_s_5 * (1.0 - utilization)) / utilization)
+        device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device))
+        facility_joules = ((devices * device_joules_6) * pue)
         joules_per_token = (facility_joules / tokens_per_cycle)
         kwh_per_cycle = (facility_joules / JOULES_PER_KWH)
-        power_w_per_device = ((facility_joules / devices) / (cycle_s_3 + idle_s))
+        power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s))
         lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR)
         paid_hours_per_hour = (1.0 / (1.0 - lost_share))
-        device_hours = (((devices * (cycle_s_3 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
+        device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
         discount = pow_((1.0 + cost_of_capital), (-lifetime_years))
         capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR)
         capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR))
@@ -1178,31 +1223,33 @@ def evaluate_block_plain(w):
         capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
         hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
         energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
-        prefill_share = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_3)
-        prefill_share_2 = ((resident * prefill_stall_s) / cycle_s_3)
-        prefill_share_3 = (prefill_share if (chunked_prefill > 0.0) else prefill_share_2)
-        usd_per_mtok_input = (((usd_per_cycle * prefill_share_3) / (resident * input_tokens)) * TOKENS_PER_MTOK)
-        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_3)) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        prefill_share = (prefill_instances_5 / devices_per_device)
+        prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5)
+        prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5)
+        prefill_share_4 = (prefill_share_2 if (chunked_prefill > 0.0) else prefill_share_3)
+        prefill_share_5 = (prefill_share if (disaggregated > 0.0) else prefill_share_4)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * TOKENS_PER_MTOK)
+        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_5)) / tokens_per_cycle) * TOKENS_PER_MTOK)
         operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
         embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR))
         gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
-        it_kwh_per_cycle = ((devices * device_joules_4) / JOULES_PER_KWH)
+        it_kwh_per_cycle = ((devices * device_joules_6) / JOULES_PER_KWH)
         water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
         usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK)
         usd_per_success = (usd_per_request / p_success)
         net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
-        meets_targets = ((ttft_s_3 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_3 - ttft_s_3)) + (tpot_s - tpot_s)) + (e2e_s - e2e_s)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / devices) - (tokens_per_s / devices))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
         metrics_finite = (non_finite_residue == 0.0)
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
         w[(N_INPUTS + O_BATCH) * ROW + j] = resident
         w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
-        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_3 if fits else np.nan)
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_5 if fits else np.nan)
         w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else np.nan)
-        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s if fits else np.nan)
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s_5 if fits else np.nan)
         w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else np.nan)
-        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / devices) if fits else np.nan)
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / (devices * devices_per_device)) if fits else np.nan)
         w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else np.nan)
         w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else np.nan)
@@ -1231,7 +1278,7 @@ def evaluate_block(w):
     """The plain loop where every lane has the plain layout (registry.PLAIN_LAYOUT), else
     the general one: the same outputs, with less arithmetic."""
     for j in range(BLOCK):
-        if not (w[I_PP * ROW + j] == 1.0 and w[I_MICROBATCHES * ROW + j] == 0.0 and w[I_EXPERT_PARALLEL * ROW + j] == 0.0 and w[I_ATTENTION_DP * ROW + j] == 0.0 and w[I_SCALEUP_DEVICES * ROW + j] == 0.0 and w[I_CHUNKED_PREFILL * ROW + j] == 0.0):
+        if not (w[I_PP * ROW + j] == 1.0 and w[I_MICROBATCHES * ROW + j] == 0.0 and w[I_EXPERT_PARALLEL * ROW + j] == 0.0 and w[I_ATTENTION_DP * ROW + j] == 0.0 and w[I_SCALEUP_DEVICES * ROW + j] == 0.0 and w[I_CHUNKED_PREFILL * ROW + j] == 0.0 and w[I_DISAGGREGATED * ROW + j] == 0.0):
             evaluate_block_general(w)
             return
     evaluate_block_plain(w)

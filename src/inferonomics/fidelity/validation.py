@@ -74,6 +74,7 @@ class Case:
     scaleup_devices: int = 0
     scaleout_gbps: float = 0.0
     chunked_prefill: int = 0
+    disaggregated: int = 0  # prefills on a pool of their own; the value is the decode replicas'
     max_batched_tokens: float | None = None
     # Requests/s offered to the whole system (Poisson), for a TTFT measured under load: the
     # prediction is the replica queue's wait plus the prefill (inferonomics.fleet.under_load).
@@ -110,7 +111,8 @@ class Case:
                                    scaleout_gbps=self.scaleout_gbps)
         raw["parallel"] = {"pp": self.pp, "expert_parallel": bool(self.expert_parallel),
                            "attention_dp": bool(self.attention_dp)}
-        raw["serving"] = {"chunked_prefill": bool(self.chunked_prefill)}
+        raw["serving"] = {"chunked_prefill": bool(self.chunked_prefill),
+                          "disaggregated": bool(self.disaggregated)}
         if self.max_batched_tokens is not None:
             raw["serving"]["max_batched_tokens"] = self.max_batched_tokens
         if self.input_tokens_range is not None:

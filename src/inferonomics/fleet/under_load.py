@@ -84,12 +84,13 @@ def replica_runs(scenario: Scenario | Mapping | str, samples: int, seed: SeedLik
     return ReplicaRuns(fixed, plan, x, y, capacity, fits.backend)
 
 
-QUEUE_SWITCHES = ("chunked_prefill", "pp", "attention_dp")
+QUEUE_SWITCHES = ("chunked_prefill", "pp", "attention_dp", "disaggregated")
 """The layout switches the replica queue needs at their plain values (registry.PLAIN_LAYOUT):
 each prefill a pass of its own (its duration both the stall it costs the batch and the request's
 wait for its first token), on one tensor-parallel group. Chunked prefill, pipeline stages and
 data-parallel attention break that identity (a prefill then costs the batch less than it takes),
-so those scenarios are refused, not misdescribed."""
+so those scenarios are refused, not misdescribed; so are disaggregated ones, whose prefills run on
+another pool with a queue of its own."""
 
 
 def _check_queue_applies(plan) -> None:

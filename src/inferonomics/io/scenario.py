@@ -202,6 +202,11 @@ def check_plan(dists: dict[str, Distribution], hardware_label: str) -> None:
                             f"a replica of up to {hi['count']:g} devices spans scale-up domains of "
                             f"{smallest_domain:g}; give hardware.scaleout_gbps (GB/s per "
                             "device per direction between domains)")
+    if hi["disaggregated"] > 0 and lo["scaleout_gbps"] <= 0:
+        raise ScenarioError("hardware.scaleout_gbps",
+                            "with serving.disaggregated, each prompt's KV cache crosses the network "
+                            "from a prefill instance to the replica; give hardware.scaleout_gbps "
+                            "(GB/s per device per direction)")
     if hi["interruptions_per_hour"] * hi["restart_s"] > MAX_LOST_SHARE * SECONDS_PER_HOUR:
         raise ScenarioError("cost.restart_s", f"with cost.interruptions_per_hour up to "
                             f"{hi['interruptions_per_hour']:g}/h, restarts of up to "

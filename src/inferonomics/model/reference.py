@@ -310,7 +310,7 @@ def evaluate(*,
              # parallelism and serving
              pp: float, microbatches: float, expert_parallel: float, attention_dp: float,
              expert_imbalance: float, scaleup_devices: float, scaleout_gbps: float,
-             chunked_prefill: float, max_batched_tokens: float) -> Outputs:
+             chunked_prefill: float, max_batched_tokens: float, disaggregated: float) -> Outputs:
     """Evaluate the cost model for one fully specified configuration.
 
     Every argument is a plain number in the unit its name or :data:`PARAMETERS` gives (billions of
@@ -601,19 +601,45 @@ def evaluate(*,
     # prefill: a slot is held slot_steps steps, chunk_steps of them carrying prompt chunks; the
     # steps before a sequence's first token carry chunks while there are any. With beam search a
     # request returns one of its hypotheses: output tokens count once per request.
+    #
+    # Prefill-decode disaggregation (Zhong et al. 2024, "DistServe"; Patel et al. 2024,
+    # "Splitwise"): prompts are prefilled on instances of their own with the replica's layout, and
+    # each prompt's cache then crosses the network to the replica, every device receiving its
+    # shard at once. The replica only decodes: a slot is held for output_tokens steps, after the
+    # prompt's pass and transfer. The pool keeps up with resident x prefill_stall_s of instance
+    # time a cycle: that many prefill instances per replica, whose devices count in its cost and
+    # energy.
+    prompt_kv_bytes_per_device = (kv_bytes_per_token
+                                  * windowed_context(input_tokens, sliding_window,
+                                                     sliding_window_layers) / kv_shards / stages)
+    if scaleout_gbps > 0:
+        kv_transfer_s = prompt_kv_bytes_per_device / scaleout_bytes_per_s + link_latency_s
+    else:
+        kv_transfer_s = 0.0   # no network: disaggregation is refused (io.scenario.check_plan)
     waiting_steps = slot_steps - output_tokens
-    if chunked_prefill > 0:
+    if disaggregated > 0:
+        cycle_s = output_tokens * decode_step_s
+        ttft_s = prefill_s + kv_transfer_s
+        prefill_instances = resident * prefill_stall_s / cycle_s
+        e2e_s = ttft_s + cycle_s
+    elif chunked_prefill > 0:
         cycle_s = chunk_steps * full_step_s + (slot_steps - chunk_steps) * lean_step_s
         ttft_s = (min(waiting_steps, chunk_steps) * full_step_s
                   + max(waiting_steps - chunk_steps, 0.0) * lean_step_s)
+        prefill_instances = 0.0
+        e2e_s = cycle_s                   # Little's law: a sequence holds its slot for one cycle
     else:
         cycle_s = max(output_tokens * decode_step_s + resident * prefill_stall_s,
                       prefill_s + output_tokens * decode_step_s)
         ttft_s = prefill_s
+        prefill_instances = 0.0
+        e2e_s = cycle_s
     tokens_per_cycle = resident * output_tokens
     tokens_per_s = tokens_per_cycle / cycle_s
-    e2e_s = cycle_s                       # Little's law: a sequence holds its slot for one cycle
     tpot_s = (e2e_s - ttft_s) / output_tokens  # its own steps plus the other sequences' prefills
+    # Devices a replica keeps busy, each of its own and its share of the prefill pool's (per device
+    # of the replica: the pool's instances have the replica's layout).
+    devices_per_device = 1.0 + prefill_instances
 
     # ---- energy ------------------------------------------------------------------------------------------
     # A device is busy for its micro-batches' stage work and idles through the bubble.
@@ -629,7 +655,13 @@ def evaluate(*,
     # Time in a cycle of whole prefills beyond its steps and prefills: a short batch waiting on
     # its prompts' passage through the pipeline.
     waiting_s = cycle_s - output_tokens * decode_step_s - resident * prefill_stall_s
-    if chunked_prefill > 0:
+    if disaggregated > 0:
+        device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
+                         * output_tokens * decode_step_s
+                         + host_w * cycle_s
+                         + (device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w)
+                         * resident * prefill_stall_s)
+    elif chunked_prefill > 0:
         device_joules = (device_power_w(idle_w, tdp_w, full_activity, power_exponent)
                          * chunk_steps * full_step_s
                          + device_power_w(idle_w, tdp_w, lean_activity, power_exponent)
@@ -644,11 +676,11 @@ def evaluate(*,
                          + host_w * cycle_s)
     # Outside the utilised share of time the replica idles, still drawing idle and host power.
     idle_s = cycle_s * (1.0 - utilization) / utilization
-    device_joules += (idle_w + host_w) * idle_s
+    device_joules += (idle_w + host_w) * idle_s * devices_per_device
     facility_joules = devices * device_joules * pue
     joules_per_token = facility_joules / tokens_per_cycle
     kwh_per_cycle = facility_joules / JOULES_PER_KWH
-    power_w_per_device = facility_joules / devices / (cycle_s + idle_s)
+    power_w_per_device = facility_joules / (devices * devices_per_device) / (cycle_s + idle_s)
 
     # ---- cost ------------------------------------------------------------------------------------------------
     # A reclaimed (spot) device loses restart_s of paid time per interruption: of each paid hour,
@@ -656,7 +688,8 @@ def evaluate(*,
     # 1 / (1 - lost share) paid hours (the scenario loader keeps the lost share at most half).
     lost_share = interruptions_per_hour * restart_s / SECONDS_PER_HOUR
     paid_hours_per_hour = 1.0 / (1.0 - lost_share)
-    device_hours = devices * (cycle_s + idle_s) / SECONDS_PER_HOUR * paid_hours_per_hour
+    device_hours = (devices * devices_per_device * (cycle_s + idle_s) / SECONDS_PER_HOUR
+                    * paid_hours_per_hour)
     # Owned capital: the purchase less the present value of its resale, spread over the lifetime by
     # the capital recovery factor r / (1 - (1 + r)^-L), an annuity at the cost of capital r (Brealey,
     # Myers & Allen, Principles of Corporate Finance, ch. 2); straight-line when r = 0.
@@ -685,7 +718,9 @@ def evaluate(*,
     energy_usd_per_mtok = kwh_per_cycle * usd_per_kwh * usd_per_mtok_per_usd
     # API-style split: prefill time is billed to input tokens, decode time to output tokens (with
     # chunked prefill, the time the chunks add to the steps that carry them).
-    if chunked_prefill > 0:
+    if disaggregated > 0:
+        prefill_share = prefill_instances / devices_per_device   # the pool's share of the devices
+    elif chunked_prefill > 0:
         prefill_share = chunk_steps * (full_step_s - lean_step_s) / cycle_s
     else:
         prefill_share = resident * prefill_stall_s / cycle_s
@@ -727,7 +762,7 @@ def evaluate(*,
         tpot_s=tpot_s,
         e2e_s=e2e_s,
         tokens_per_s=tokens_per_s,
-        tokens_per_s_per_device=tokens_per_s / devices,
+        tokens_per_s_per_device=tokens_per_s / (devices * devices_per_device),
         usd_per_mtok=usd_per_mtok,
         usd_per_mtok_input=usd_per_mtok_input,
         usd_per_mtok_output=usd_per_mtok_output,

@@ -418,6 +418,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        "With chunked prefill, tokens one step may carry, decode tokens and prompt chunks together "
        "(vLLM max_num_batched_tokens, TensorRT-LLM max_num_tokens).",
        default=DEFAULT_MAX_BATCHED_TOKENS, integer=True, typical=(64, 32768), stream=103),
+    _p("serving", "disaggregated", "flag", 0, 1,
+       "1: prompts are prefilled on a pool of prefill instances with the replica's layout, and "
+       "each prompt's KV cache is sent over the scale-out network (hardware.scaleout_gbps) to the "
+       "replica, whose devices only decode (prefill-decode disaggregation: DistServe, Splitwise, "
+       "Mooncake); the replica's share of the pool counts in its cost and energy.",
+       default=0.0, integer=True, flag=True, stream=106),
 )
 
 MAX_DECLINE = 0.99   # a price may fall by at most 99 % a year: the cost stays positive
@@ -655,12 +661,13 @@ def _check_streams() -> None:
 _check_streams()
 PLAIN_LAYOUT: dict[str, float] = {"pp": 1.0, "microbatches": MICROBATCHES_AS_STAGES,
                                   "expert_parallel": 0.0, "attention_dp": 0.0,
-                                  "scaleup_devices": WHOLE_REPLICA_DOMAIN, "chunked_prefill": 0.0}
+                                  "scaleup_devices": WHOLE_REPLICA_DOMAIN, "chunked_prefill": 0.0,
+                                  "disaggregated": 0.0}
 """The serving layout most runs use (each switch at its default: one pipeline stage, experts and
-attention tensor parallel, one scale-up domain, whole prefills). The native cores compile the
-model a second time with these inputs as constants, so the compiler drops the other layouts'
-arithmetic, and run that loop on every block whose rows all have this layout (same results: the
-selects pick the same sides)."""
+attention tensor parallel, one scale-up domain, whole prefills on the replica itself). The native
+cores compile the model a second time with these inputs as constants, so the compiler drops the
+other layouts' arithmetic, and run that loop on every block whose rows all have this layout (same
+results: the selects pick the same sides)."""
 PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}
 PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 INPUT_NAMES: tuple[str, ...] = tuple(p.name for p in PARAMETERS)
@@ -720,11 +727,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("batch", "seq", HIGHER, "Sequences resident per replica (more serve more at once)."),
     Metric("max_batch", "seq", HIGHER, "Largest batch that fits in memory.", in_table=False),
     Metric("ttft_s", "s", LOWER, "Time to first token: one prompt's prefill (its chunks' steps "
-           "with chunked prefill), no queueing.", error_kind="ttft"),
+           "with chunked prefill; its pass and KV transfer when disaggregated), no queueing.",
+           error_kind="ttft"),
     Metric("tpot_s", "s", LOWER, "Time per output token seen by one sequence.", error_kind="tpot"),
     Metric("e2e_s", "s", LOWER, "Request latency, prefill to last token.", error_kind="e2e"),
     Metric("tokens_per_s", "tok/s", HIGHER, "Output tokens per second per replica.", error_kind="throughput"),
-    Metric("tokens_per_s_per_device", "tok/s", HIGHER, "Output tokens per second per device.", error_kind="throughput"),
+    Metric("tokens_per_s_per_device", "tok/s", HIGHER,
+           "Output tokens per second per device (a disaggregated replica's prefill pool included).",
+           error_kind="throughput"),
     Metric("usd_per_mtok", "USD/Mtok", LOWER, "All cost per million output tokens.", error_kind="throughput"),
     Metric("usd_per_mtok_input", "USD/Mtok", LOWER,
            "Prefill share of cost per million input tokens (API-style split).", error_kind="throughput"),
@@ -737,7 +747,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("water_l_per_mtok", "L/Mtok", LOWER,
            "On-site water per million output tokens (IT energy times WUE).", error_kind="energy"),
     Metric("power_w_per_device", "W", NEITHER,
-           "Average facility power per device while serving."),
+           "Average facility power per device while serving (prefill pool included)."),
     Metric("weight_gb_per_device", "GB", NEITHER, "Weights resident on each device.",
            in_table=False),
     Metric("kv_gb_per_device", "GB", NEITHER, "KV cache resident on each device at this batch.",

@@ -24,6 +24,13 @@ FAST = dict(memory_gb=1000.0, memory_bw_gbps=1000.0, tflops_16=1e6, tdp_w=1000.0
 BYTES_PER_S = 1e12
 WEIGHT_BYTES = 10e9 * 2
 KV_BYTES_PER_TOKEN = 10 * 8 * (128 + 128) * 2          # layers x KV heads x (K + V) x 2 bytes
+FAST_FLOPS = 1e18                                      # 10^6 TFLOP/s at mfu 1
+
+
+def prompt_attention_s(prompt):
+    """A prompt's causal attention at FAST_FLOPS: 2 x heads x (K + V dims) x layers FLOPs a pair,
+    prompt^2 / 2 pairs (attention reads no cache in a prefill, so it adds to the weights' read)."""
+    return 2 * 32 * (128 + 128) * 10 * prompt**2 / 2 / FAST_FLOPS
 
 
 def run(**x):
@@ -48,8 +55,9 @@ def test_a_pipeline_of_four_stages_with_two_microbatches_idles_half_the_time():
                                               rel=1e-9)
     # A prompt passes every stage (the same 20 ms as one device), but one prefill costs the
     # replica a stage-time: successive prompts fill the pipeline.
-    assert full.ttft_s == pytest.approx(WEIGHT_BYTES / BYTES_PER_S, rel=1e-6)
-    cycle = out * full.decode_step_s + b * WEIGHT_BYTES / 4 / BYTES_PER_S
+    assert full.ttft_s == pytest.approx(WEIGHT_BYTES / BYTES_PER_S + prompt_attention_s(prompt),
+                                        rel=1e-6)
+    cycle = out * full.decode_step_s + b * full.ttft_s / 4
     assert full.e2e_s == pytest.approx(cycle, rel=1e-6)
     assert full.tokens_per_s == pytest.approx(b * out / cycle, rel=1e-6)
 
@@ -381,7 +389,8 @@ def test_a_disaggregated_replica_only_decodes_and_pays_for_its_share_of_the_pref
     together = run(batch=b, input_tokens=prompt, output_tokens=out, power_exponent=1.0,
                    utilization=1.0)
     step = (WEIGHT_BYTES + b * KV_BYTES_PER_TOKEN * (prompt + out / 2)) / BYTES_PER_S  # 20.72 ms
-    prefill = WEIGHT_BYTES / BYTES_PER_S          # 20 ms: the weights read once for the prompt
+    # 20 ms: the weights read once for the prompt, then its attention (82 ns)
+    prefill = WEIGHT_BYTES / BYTES_PER_S + prompt_attention_s(prompt)
     assert y.decode_step_s == pytest.approx(step, rel=1e-9)
     # No prefill stalls the batch: every step of a sequence is a decode step.
     assert y.tpot_s == pytest.approx(step, rel=1e-9)
@@ -413,3 +422,71 @@ def test_a_disaggregated_replica_needs_a_network_for_the_cache():
         load_scenario(scenario).resolve()
     scenario["hardware"]["scaleout_gbps"] = 50.0
     assert load_scenario(scenario).resolve()["disaggregated"].median() == 1.0
+
+
+def test_a_disaggregated_replica_costs_what_it_would_prefilling_itself_when_the_network_keeps_up():
+    # The pool has the replica's layout and is sized to its demand: the device-time, and so every
+    # per-token figure of cost, energy, carbon and water, is the co-located replica's; only the
+    # latencies and the replica's own rate change. Layouts with pipelines, attention groups,
+    # idle time, host power and a non-linear power curve.
+    metrics = ("usd_per_mtok", "usd_per_mtok_input", "usd_per_mtok_output", "joules_per_token",
+               "gco2_per_mtok", "water_l_per_mtok", "tokens_per_s_per_device",
+               "power_w_per_device", "rental_usd_per_mtok")
+    layouts = (dict(count=4, pp=2),
+               dict(MOE, count=4, attention_dp=1, expert_parallel=1, expert_imbalance=1.2),
+               dict(count=2, tflops_16=300.0, mfu=0.5))
+    for layout in layouts:
+        x = dict(layout, batch=48, input_tokens=2000.0, output_tokens=300.0, utilization=0.5,
+                 host_w=200.0, power_exponent=1.7, link_latency_us=5.0, scaleout_gbps=50.0,
+                 usd_per_kwh=0.1, purchase_usd=30000.0, embodied_kgco2=1500.0)
+        apart, together = run(disaggregated=1, **x), run(**x)
+        assert apart.status == together.status == reference.STATUS_OK
+        for m in metrics:
+            assert getattr(apart, m) == pytest.approx(getattr(together, m), rel=1e-12), (layout, m)
+        assert apart.tpot_s == pytest.approx(apart.decode_step_s, rel=1e-12)
+        assert apart.tpot_s < together.tpot_s
+
+
+def test_the_cache_of_a_pipelined_tensor_parallel_replica_arrives_in_shards():
+    # Two stages of two devices: a device receives its stage's layers (half) of its share of the
+    # KV heads (half). Half the layers are local with a 512-token window: 1000 prompt tokens leave
+    # 0.5 x 1000 + 0.5 x 512 = 756 on average. 50 GB/s per device, 5 us of latency.
+    x = dict(count=4, pp=2, batch=16, input_tokens=1000.0, output_tokens=100.0,
+             sliding_window=512.0, sliding_window_layers=0.5, scaleout_gbps=50.0,
+             link_latency_us=5.0)
+    y = run(disaggregated=1, **x)
+    shard = KV_BYTES_PER_TOKEN * 756.0 / 2 / 2
+    assert y.ttft_s - y.prefill_s == pytest.approx(shard / 50e9 + 5e-6, rel=1e-9)
+
+
+def test_a_network_too_slow_for_the_caches_sets_the_pace():
+    # 10 MB/s: a 1000-token cache (5.12 GB) takes 512 s, far beyond the batch's 100 steps, so
+    # each cycle waits on the batch's transfers, and a pool instance is held by each send.
+    b, prompt, out = 8, 1000.0, 100.0
+    y = run(disaggregated=1, batch=b, input_tokens=prompt, output_tokens=out, scaleout_gbps=0.01,
+            power_exponent=1.0, utilization=1.0)
+    transfer = KV_BYTES_PER_TOKEN * prompt / 0.01e9
+    assert y.e2e_s - y.ttft_s == pytest.approx(b * transfer, rel=1e-9)
+    assert y.tokens_per_s == pytest.approx(out / transfer, rel=1e-9)
+    # One pool instance per replica (b sends of `transfer` a cycle of b x transfer).
+    assert y.tokens_per_s_per_device == pytest.approx(y.tokens_per_s / 2, rel=1e-9)
+    # Both sides idle (100 W) while the caches cross, but for their passes.
+    busy = 1000 * (out * y.decode_step_s + b * (WEIGHT_BYTES / BYTES_PER_S
+                                                 + prompt_attention_s(prompt)))
+    idle = 100 * (2 * b * transfer - out * y.decode_step_s
+                  - b * (WEIGHT_BYTES / BYTES_PER_S + prompt_attention_s(prompt)))
+    assert y.joules_per_token == pytest.approx((busy + idle) / (b * out), rel=1e-9)
+
+
+def test_analyses_counting_a_replicas_devices_refuse_a_prefill_pool():
+    from inferonomics.analysis.horizon import horizon
+    from inferonomics.analysis.tco import tco
+
+    scenario = {"model": {"id": "llama-2-7b"},
+                "hardware": {"id": "h100-sxm", "count": 1, "scaleout_gbps": 50.0},
+                "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
+                "serving": {"disaggregated": True}}
+    for analysis in (tco, horizon):
+        with pytest.raises(ScenarioError, match="serving.disaggregated: .* leaves out a "
+                                                "disaggregated replica's prefill pool"):
+            analysis(scenario, samples=8)

@@ -274,13 +274,13 @@ def test_quantiles_of_a_negative_net_value_are_its_sample_quantiles():
 
 
 def test_the_readme_example_answers_whether_70b_is_worth_it_and_when_405b_is():
-    """README: the 70B's net value beats the 8B's in 98% of samples, the 405B's in 12%; at $0.05
-    per success the 405B and the 70B are a coin flip, at $0.10 the 405B wins in 93%."""
+    """README: the 70B's net value beats the 8B's in 98.3% of samples, the 405B's in 13.9%; at $0.05
+    per success the 405B and the 70B are close to a coin flip (55%), at $0.10 the 405B wins in 93%."""
     by_model = compared_with_8b(EXAMPLE)
-    assert by_model["llama-3.1-70b"].p_a_higher == pytest.approx(0.981, abs=0.01)
-    assert by_model["llama-3.1-405b"].p_a_higher == pytest.approx(0.124, abs=0.02)
+    assert by_model["llama-3.1-70b"].p_a_higher == pytest.approx(0.983, abs=0.01)
+    assert by_model["llama-3.1-405b"].p_a_higher == pytest.approx(0.139, abs=0.02)
     scenario = inferonomics.load_scenario(EXAMPLE)
-    for value, p in ((0.05, 0.52), (0.1, 0.93)):
+    for value, p in ((0.05, 0.55), (0.1, 0.93)):
         pairs = compare_points(scenario.with_values({"quality.value_usd_per_success": value}),
                                {"model.id": "llama-3.1-70b"}, "net_value_usd_per_request",
                                samples=20_000, seed=0)

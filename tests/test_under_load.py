@@ -72,13 +72,13 @@ def test_a_sample_that_cannot_hold_one_sequence_has_no_service():
 
 
 def test_the_readme_figures_for_the_llama_2_70b_replica_under_load():
-    """README: at 15 requests/s the replica keeps up in 74% of 50 samples; goodput p50 17/s."""
+    """README: at 15 requests/s the replica keeps up in 66% of 50 samples; goodput p50 17/s."""
     r = replica_under_load("examples/llama-2-70b-h100-fp8.toml", 15.0, ttft_slo_s=2.0,
                            tpot_slo_s=0.1, samples=50)
     d = r.to_dict()
-    assert d["stable_share"] == pytest.approx(0.74, abs=0.05)
-    assert d["goodput_requests_per_s"]["p50"] == pytest.approx(17.05, rel=0.05)
-    assert d["ttft_p_s"]["p50"] == pytest.approx(0.22, rel=0.1)
+    assert d["stable_share"] == pytest.approx(0.66, abs=0.05)
+    assert d["goodput_requests_per_s"]["p50"] == pytest.approx(16.59, rel=0.05)
+    assert d["ttft_p_s"]["p50"] == pytest.approx(0.18, rel=0.1)
 
 
 def test_a_swept_batch_is_ignored_and_max_batch_caps_the_service():

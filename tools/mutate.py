@@ -294,7 +294,7 @@ def main(argv=None) -> int:
             continue
         ms = mutants_of(region)
         if args.match:
-            ms = [m for m in ms if args.match in m.label()]
+            ms = [m for m in ms if args.match in m.before]
         if args.per_core and len(ms) > args.per_core:
             semantic = [m for m in ms if m.name in {s[0] for s in region.semantic}]
             rest = [m for m in ms if m not in semantic]

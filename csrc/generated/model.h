@@ -115,6 +115,11 @@ static inline double all_to_all_s(double message_bytes, double devices, double d
     return (returns_early ? 0.0 : (py_max(local_s_3, remote_s_3) + link_latency_s));
 }
 
+/* reference.attention_flops_per_device */
+static inline double attention_flops_per_device(double attention_flops, double attention_groups, double attention_tp, double stages) {
+    return (((attention_flops / attention_groups) / attention_tp) / stages);
+}
+
 /* reference.causal_attention_pairs */
 static inline double causal_attention_pairs(double tokens, double sliding_window, double sliding_window_layers) {
     const double full = ((0.5 * tokens) * tokens);
@@ -139,6 +144,13 @@ static inline double experts_touched(double n_experts, double experts_per_token,
     return (n_experts * (1.0 - pow_((1.0 - (experts_per_token / n_experts)), tokens)));
 }
 
+/* reference.linear_flops_per_device */
+static inline double linear_flops_per_device(double tokens, double dense_active_params, double expert_params, double experts_per_token, double attention_groups, double attention_tp, double tp, double stages, double expert_load) {
+    const double dense = ((((FLOPS_PER_MAC * dense_active_params) * tokens) / attention_groups) / attention_tp);
+    const double experts = (((((FLOPS_PER_MAC * experts_per_token) * expert_params) * tokens) / tp) * expert_load);
+    return ((dense + experts) / stages);
+}
+
 /* reference.ring_allreduce_s */
 static inline double ring_allreduce_s(double message_bytes, double devices, double link_bytes_per_s, double link_latency_s) {
     const int returns_early = (devices <= 1.0);
@@ -159,13 +171,6 @@ static inline double pass_comm_s(double tokens, double d_model, double n_layers,
     return (layers * (attention + mlp_5));
 }
 
-/* reference.pass_flops_per_device */
-static inline double pass_flops_per_device(double tokens, double attention_flops, double dense_active_params, double expert_params, double experts_per_token, double attention_groups, double attention_tp, double tp, double stages, double expert_load) {
-    const double dense = (((((FLOPS_PER_MAC * dense_active_params) * tokens) + attention_flops) / attention_groups) / attention_tp);
-    const double experts = (((((FLOPS_PER_MAC * experts_per_token) * expert_params) * tokens) / tp) * expert_load);
-    return ((dense + experts) / stages);
-}
-
 /* reference.pass_weight_bytes_per_device */
 static inline double pass_weight_bytes_per_device(double tokens, double dense_params, double expert_params, double n_experts, double experts_per_token, double weight_bytes_per_param, double attention_tp, double tp, double stages) {
     return ((((dense_params / attention_tp) + ((experts_touched(n_experts, experts_per_token, tokens) * expert_params) / tp)) * weight_bytes_per_param) / stages);
@@ -184,6 +189,11 @@ static inline double peak_tflops(double activation_bits, double tflops_fp32, dou
 static inline double pipeline_send_s(double tokens, double d_model, double tp, double stages, double p2p_bytes_per_s, double link_latency_s) {
     const int returns_early = (stages <= 1.0);
     return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s));
+}
+
+/* reference.roofline_s */
+static inline double roofline_s(double flops, double bytes_moved, double flops_per_s, double bytes_per_s) {
+    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s));
 }
 
 /* reference.windowed_context */
@@ -354,12 +364,11 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double decode_attention_flops_per_pair_3 = ((kv_lora_rank > 0.0) ? decode_attention_flops_per_pair : decode_attention_flops_per_pair_2);
         const double prefill_tokens = (input_tokens * attention_groups_3);
         const double prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers);
-        const double prefill_flops = pass_flops_per_device(prefill_tokens, ((attention_flops_per_pair * prefill_pairs) * attention_groups_3), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double prefill_linear_flops = linear_flops_per_device(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages);
         const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
-        const double prefill_compute_s = (prefill_flops / achieved_flops_per_device);
-        const double prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s);
         const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double prefill_s = (stages * prefill_stage_s);
         const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
         const double decode_tokens = (resident * beams);
@@ -369,13 +378,16 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0);
         const double stage_slots = py_max(pipeline_microbatches, stages);
         const double microbatch_tokens = (decode_tokens / pipeline_microbatches);
-        const double decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double decode_linear_flops = linear_flops_per_device(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages);
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
-        const double decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches));
+        const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
+        const double decode_flops = (decode_linear_flops + decode_attention_flops);
+        const double decode_bytes = (decode_weight_bytes + decode_kv_bytes);
         const double decode_compute_s = (decode_flops / achieved_flops_per_device);
         const double decode_memory_s = (decode_bytes / achieved_bytes_per_s);
         const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
         const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
         const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
@@ -386,23 +398,29 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps);
         const double decoding_share = (chunk_decode_tokens / decode_tokens);
         const double full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);
-        const double full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
-        const double full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
-        const double full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_linear_flops = linear_flops_per_device(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages);
+        const double full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches);
+        const double full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double full_step_s = (stage_slots * full_stage_s);
         const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
-        const double lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
-        const double lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
-        const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages);
+        const double lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double lean_kv_bytes = full_kv_bytes;
+        const double lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
         const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
         const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
         const double kv_transfer_s_2 = 0.0;
         const double kv_transfer_s_3 = ((scaleout_gbps > 0.0) ? kv_transfer_s : kv_transfer_s_2);
         const double waiting_steps = (slot_steps - output_tokens);
-        const double cycle_s = (output_tokens * decode_step_s);
+        const double transfer_hold_s = (kv_transfer_s_3 / attention_groups_3);
+        const double pool_hold_s = py_max(prefill_stall_s, transfer_hold_s);
+        const double cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s));
         const double ttft_s = (prefill_s + kv_transfer_s_3);
-        const double prefill_instances = ((resident * prefill_stall_s) / cycle_s);
+        const double prefill_instances = ((resident * pool_hold_s) / cycle_s);
         const double e2e_s = (ttft_s + cycle_s);
         const double cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
         const double ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
@@ -424,12 +442,12 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
         const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
         const double devices_per_device = (1.0 + prefill_instances_5);
-        const double decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
-        const double prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s);
-        const double full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s);
-        const double lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s);
+        const double decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s);
+        const double prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s);
+        const double full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s);
+        const double lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s);
         const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
-        const double device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s));
+        const double device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))));
         const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
         const double device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5));
         const double device_joules_4 = ((chunked_prefill > 0.0) ? device_joules_2 : device_joules_3);
@@ -670,12 +688,11 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double decode_attention_flops_per_pair_3 = ((kv_lora_rank > 0.0) ? decode_attention_flops_per_pair : decode_attention_flops_per_pair_2);
         const double prefill_tokens = (input_tokens * attention_groups_3);
         const double prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers);
-        const double prefill_flops = pass_flops_per_device(prefill_tokens, ((attention_flops_per_pair * prefill_pairs) * attention_groups_3), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double prefill_linear_flops = linear_flops_per_device(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages);
         const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
-        const double prefill_compute_s = (prefill_flops / achieved_flops_per_device);
-        const double prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s);
         const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double prefill_s = (stages * prefill_stage_s);
         const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
         const double decode_tokens = (resident * beams);
@@ -685,13 +702,16 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0);
         const double stage_slots = py_max(pipeline_microbatches, stages);
         const double microbatch_tokens = (decode_tokens / pipeline_microbatches);
-        const double decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double decode_linear_flops = linear_flops_per_device(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages);
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
-        const double decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches));
+        const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
+        const double decode_flops = (decode_linear_flops + decode_attention_flops);
+        const double decode_bytes = (decode_weight_bytes + decode_kv_bytes);
         const double decode_compute_s = (decode_flops / achieved_flops_per_device);
         const double decode_memory_s = (decode_bytes / achieved_bytes_per_s);
         const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
         const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
         const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
@@ -702,23 +722,29 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps);
         const double decoding_share = (chunk_decode_tokens / decode_tokens);
         const double full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);
-        const double full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
-        const double full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
-        const double full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_linear_flops = linear_flops_per_device(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages);
+        const double full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches);
+        const double full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double full_step_s = (stage_slots * full_stage_s);
         const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
-        const double lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
-        const double lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches));
-        const double lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages);
+        const double lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double lean_kv_bytes = full_kv_bytes;
+        const double lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
         const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
         const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
         const double kv_transfer_s_2 = 0.0;
         const double kv_transfer_s_3 = ((scaleout_gbps > 0.0) ? kv_transfer_s : kv_transfer_s_2);
         const double waiting_steps = (slot_steps - output_tokens);
-        const double cycle_s = (output_tokens * decode_step_s);
+        const double transfer_hold_s = (kv_transfer_s_3 / attention_groups_3);
+        const double pool_hold_s = py_max(prefill_stall_s, transfer_hold_s);
+        const double cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s));
         const double ttft_s = (prefill_s + kv_transfer_s_3);
-        const double prefill_instances = ((resident * prefill_stall_s) / cycle_s);
+        const double prefill_instances = ((resident * pool_hold_s) / cycle_s);
         const double e2e_s = (ttft_s + cycle_s);
         const double cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
         const double ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
@@ -740,12 +766,12 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
         const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
         const double devices_per_device = (1.0 + prefill_instances_5);
-        const double decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s);
-        const double prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s);
-        const double full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s);
-        const double lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s);
+        const double decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s);
+        const double prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s);
+        const double full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s);
+        const double lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s);
         const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
-        const double device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s));
+        const double device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))));
         const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
         const double device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5));
         const double device_joules_4 = ((chunked_prefill > 0.0) ? device_joules_2 : device_joules_3);

@@ -40,6 +40,7 @@ from ..model.reference import STATUS_OK, TOKENS_PER_MTOK
 from ..sampling.columns import sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
+from .prefill_pool import refuse_prefill_pool
 
 DEFAULT_API_SAMPLES = 20_000
 UNITS = {"api_usd_per_month": "USD/month", "self_host_usd_per_month": "USD/month",
@@ -133,6 +134,7 @@ def api_or_self_host(scenario: Scenario | Mapping | str, samples: int = DEFAULT_
         As in :func:`~inferonomics.simulate`.
     """
     scenario = load_scenario(scenario).one_configuration("api")
+    refuse_prefill_pool(scenario.resolve(), "api")
     demand = scenario.demand()
     offer = api_offer_of(scenario)
     seed = normalize_seed(seed)

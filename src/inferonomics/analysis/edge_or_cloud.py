@@ -57,6 +57,7 @@ from ..model.reference import JOULES_PER_KWH, STATUS_OK, TOKENS_PER_MTOK
 from ..sampling.columns import sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
+from .prefill_pool import refuse_prefill_pool
 
 DEFAULT_EDGE_SAMPLES = 20_000
 SECONDS_PER_DAY = 86_400.0
@@ -156,6 +157,8 @@ def _check_pair(edge: Scenario, cloud: Scenario) -> None:
             raise ScenarioError(s.axes[0].path, f"the {side} scenario has a sweep axis; edge "
                                 "compares one configuration each side (fix it with --set)")
     plans = edge.resolve(), cloud.resolve()
+    for plan in plans:
+        refuse_prefill_pool(plan, "edge")
     for name in SAME_REQUESTS:
         if plans[0][name] != plans[1][name]:
             raise ScenarioError(f"workload.{name}", "differs between the edge and the cloud "

@@ -45,6 +45,7 @@ from ..sampling.columns import draw_column, sample_keys
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
 from .api_or_host import api_offer_of, api_or_self_host, break_even_volume
+from .prefill_pool import refuse_prefill_pool
 from .tco import tco
 
 MID_YEAR = 0.5
@@ -131,6 +132,7 @@ def horizon(scenario: Scenario | Mapping | str, samples: int = DEFAULT_HORIZON_S
     if scenario.axes:
         raise ScenarioError(scenario.axes[0].path, "horizon compares one configuration; fix the "
                             "sweep axis (--set)")
+    refuse_prefill_pool(scenario.resolve(), "horizon")
     hz = scenario.analysis.get("horizon") or parse_horizon(None)
     if scenario.analysis.get("demand") is not None:
         api_offer_of(scenario)   # an API the book cannot price is refused before anything runs

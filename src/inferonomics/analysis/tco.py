@@ -28,6 +28,7 @@ from ..api import simulate
 from ..cores import backends
 from ..cores.backends import MAX_SAMPLES
 from ..errors import ScenarioError
+from .prefill_pool import refuse_prefill_pool
 from ..io import pricing
 from ..io.checks import integer_argument
 from ..io.demand import HOURS_PER_MONTH
@@ -145,6 +146,7 @@ def tco(scenario: Scenario | Mapping | str, samples: int = DEFAULT_TCO_SAMPLES,
     if scenario.axes:
         raise ScenarioError(scenario.axes[0].path, "tco compares one configuration; fix the sweep "
                             "axis (--set) or run sweep once per mode")
+    refuse_prefill_pool(scenario.resolve(), "tco")
     modes = tuple(modes)
     if not modes:
         raise ScenarioError("modes", f"name at least one of {', '.join(MODES)}")

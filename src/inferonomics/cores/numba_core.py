@@ -560,6 +560,12 @@ def all_to_all_s(message_bytes, devices, domain, link_bytes_per_s, scaleout_byte
 
 
 @_jit_inline
+def attention_flops_per_device(attention_flops, attention_groups, attention_tp, stages):
+    """reference.attention_flops_per_device"""
+    return (((attention_flops / attention_groups) / attention_tp) / stages)
+
+
+@_jit_inline
 def causal_attention_pairs(tokens, sliding_window, sliding_window_layers):
     """reference.causal_attention_pairs"""
     full = ((0.5 * tokens) * tokens)
@@ -588,6 +594,14 @@ def experts_touched(n_experts, experts_per_token, tokens):
 
 
 @_jit_inline
+def linear_flops_per_device(tokens, dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp, stages, expert_load):
+    """reference.linear_flops_per_device"""
+    dense = ((((FLOPS_PER_MAC * dense_active_params) * tokens) / attention_groups) / attention_tp)
+    experts = (((((FLOPS_PER_MAC * experts_per_token) * expert_params) * tokens) / tp) * expert_load)
+    return ((dense + experts) / stages)
+
+
+@_jit_inline
 def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
     """reference.ring_allreduce_s"""
     returns_early = (devices <= 1.0)
@@ -607,14 +621,6 @@ def pass_comm_s(tokens, d_model, n_layers, mlp_layout, experts_per_token, activa
     mlp_4 = (mlp_2 if (mlp_layout == MLP_SLICED_EXPERTS) else mlp_3)
     mlp_5 = (mlp if (mlp_layout == MLP_WHOLE_EXPERTS) else mlp_4)
     return (layers * (attention + mlp_5))
-
-
-@_jit_inline
-def pass_flops_per_device(tokens, attention_flops, dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp, stages, expert_load):
-    """reference.pass_flops_per_device"""
-    dense = (((((FLOPS_PER_MAC * dense_active_params) * tokens) + attention_flops) / attention_groups) / attention_tp)
-    experts = (((((FLOPS_PER_MAC * experts_per_token) * expert_params) * tokens) / tp) * expert_load)
-    return ((dense + experts) / stages)
 
 
 @_jit_inline
@@ -638,6 +644,12 @@ def pipeline_send_s(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s
     """reference.pipeline_send_s"""
     returns_early = (stages <= 1.0)
     return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s))
+
+
+@_jit_inline
+def roofline_s(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.roofline_s"""
+    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s))
 
 
 @_jit_inline
@@ -808,12 +820,11 @@ def evaluate_block_general(w):
         decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > 0.0) else decode_attention_flops_per_pair_2)
         prefill_tokens = (input_tokens * attention_groups_3)
         prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)
-        prefill_flops = pass_flops_per_device(prefill_tokens, ((attention_flops_per_pair * prefill_pairs) * attention_groups_3), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_linear_flops = linear_flops_per_device(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
         prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
-        prefill_compute_s = (prefill_flops / achieved_flops_per_device)
-        prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s)
         prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         prefill_s = (stages * prefill_stage_s)
         prefill_stall_s = (prefill_stage_s / attention_groups_3)
         decode_tokens = (resident * beams)
@@ -823,13 +834,16 @@ def evaluate_block_general(w):
         pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0)
         stage_slots = py_max(pipeline_microbatches, stages)
         microbatch_tokens = (decode_tokens / pipeline_microbatches)
-        decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_linear_flops = linear_flops_per_device(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
-        decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches))
+        decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
+        decode_flops = (decode_linear_flops + decode_attention_flops)
+        decode_bytes = (decode_weight_bytes + decode_kv_bytes)
         decode_compute_s = (decode_flops / achieved_flops_per_device)
         decode_memory_s = (decode_bytes / achieved_bytes_per_s)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
         step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
         prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
@@ -840,23 +854,29 @@ def evaluate_block_general(w):
         chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
         decoding_share = (chunk_decode_tokens / decode_tokens)
         full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
-        full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
-        full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
-        full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_linear_flops = linear_flops_per_device(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
+        full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
+        full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         full_step_s = (stage_slots * full_stage_s)
         lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
-        lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
-        lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
-        lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
+        lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        lean_kv_bytes = full_kv_bytes
+        lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
         prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
         kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
         kv_transfer_s_2 = 0.0
         kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > 0.0) else kv_transfer_s_2)
         waiting_steps = (slot_steps - output_tokens)
-        cycle_s = (output_tokens * decode_step_s)
+        transfer_hold_s = (kv_transfer_s_3 / attention_groups_3)
+        pool_hold_s = py_max(prefill_stall_s, transfer_hold_s)
+        cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
         ttft_s = (prefill_s + kv_transfer_s_3)
-        prefill_instances = ((resident * prefill_stall_s) / cycle_s)
+        prefill_instances = ((resident * pool_hold_s) / cycle_s)
         e2e_s = (ttft_s + cycle_s)
         cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
         ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
@@ -878,12 +898,12 @@ def evaluate_block_general(w):
         tokens_per_s = (tokens_per_cycle / cycle_s_5)
         tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
         devices_per_device = (1.0 + prefill_instances_5)
-        decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
-        prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s)
-        full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s)
-        lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s)
+        decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s)
+        prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s)
+        lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s)
         waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
-        device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s))
+        device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
         device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
         device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
         device_joules_4 = (device_joules_2 if (chunked_prefill > 0.0) else device_joules_3)
@@ -1121,12 +1141,11 @@ def evaluate_block_plain(w):
         decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > 0.0) else decode_attention_flops_per_pair_2)
         prefill_tokens = (input_tokens * attention_groups_3)
         prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)
-        prefill_flops = pass_flops_per_device(prefill_tokens, ((attention_flops_per_pair * prefill_pairs) * attention_groups_3), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_linear_flops = linear_flops_per_device(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
         prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
-        prefill_compute_s = (prefill_flops / achieved_flops_per_device)
-        prefill_memory_s = (prefill_weight_bytes / achieved_bytes_per_s)
         prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        prefill_stage_s = (((py_max(prefill_compute_s, prefill_memory_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         prefill_s = (stages * prefill_stage_s)
         prefill_stall_s = (prefill_stage_s / attention_groups_3)
         decode_tokens = (resident * beams)
@@ -1136,13 +1155,16 @@ def evaluate_block_plain(w):
         pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0)
         stage_slots = py_max(pipeline_microbatches, stages)
         microbatch_tokens = (decode_tokens / pipeline_microbatches)
-        decode_flops = pass_flops_per_device(microbatch_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_linear_flops = linear_flops_per_device(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
-        decode_bytes = (decode_weight_bytes + (kv_bytes_per_device / pipeline_microbatches))
+        decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
+        decode_flops = (decode_linear_flops + decode_attention_flops)
+        decode_bytes = (decode_weight_bytes + decode_kv_bytes)
         decode_compute_s = (decode_flops / achieved_flops_per_device)
         decode_memory_s = (decode_bytes / achieved_bytes_per_s)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        decode_stage_s = (((py_max(decode_compute_s, decode_memory_s) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
         step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
         prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
@@ -1153,23 +1175,29 @@ def evaluate_block_plain(w):
         chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
         decoding_share = (chunk_decode_tokens / decode_tokens)
         full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
-        full_flops = pass_flops_per_device(full_tokens, ((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
-        full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
-        full_stage_s = (((py_max((full_flops / achieved_flops_per_device), (full_bytes / achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_linear_flops = linear_flops_per_device(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
+        full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
+        full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         full_step_s = (stage_slots * full_stage_s)
         lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
-        lean_flops = pass_flops_per_device(lean_tokens, ((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
-        lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages) + ((kv_bytes_per_device * decoding_share) / pipeline_microbatches))
-        lean_stage_s = (((py_max((lean_flops / achieved_flops_per_device), (lean_bytes / achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
+        lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        lean_kv_bytes = full_kv_bytes
+        lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
         prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
         kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
         kv_transfer_s_2 = 0.0
         kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > 0.0) else kv_transfer_s_2)
         waiting_steps = (slot_steps - output_tokens)
-        cycle_s = (output_tokens * decode_step_s)
+        transfer_hold_s = (kv_transfer_s_3 / attention_groups_3)
+        pool_hold_s = py_max(prefill_stall_s, transfer_hold_s)
+        cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
         ttft_s = (prefill_s + kv_transfer_s_3)
-        prefill_instances = ((resident * prefill_stall_s) / cycle_s)
+        prefill_instances = ((resident * pool_hold_s) / cycle_s)
         e2e_s = (ttft_s + cycle_s)
         cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
         ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
@@ -1191,12 +1219,12 @@ def evaluate_block_plain(w):
         tokens_per_s = (tokens_per_cycle / cycle_s_5)
         tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
         devices_per_device = (1.0 + prefill_instances_5)
-        decode_activity = ((pipeline_microbatches * py_max((decode_flops / peak_flops), (decode_bytes / memory_bytes_per_s))) / decode_step_s)
-        prefill_activity = (py_max((prefill_flops / peak_flops), (prefill_weight_bytes / memory_bytes_per_s)) / prefill_stage_s)
-        full_activity = ((pipeline_microbatches * py_max((full_flops / peak_flops), (full_bytes / memory_bytes_per_s))) / full_step_s)
-        lean_activity = ((pipeline_microbatches * py_max((lean_flops / peak_flops), (lean_bytes / memory_bytes_per_s))) / lean_step_s)
+        decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s)
+        prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s)
+        lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s)
         waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
-        device_joules = ((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (host_w * cycle_s_5)) + (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w) * resident) * prefill_stall_s))
+        device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
         device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
         device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
         device_joules_4 = (device_joules_2 if (chunked_prefill > 0.0) else device_joules_3)

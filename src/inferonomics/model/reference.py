@@ -194,18 +194,30 @@ def all_to_all_s(message_bytes: float, devices: float, domain: float, link_bytes
     return max(local_s, remote_s) + link_latency_s
 
 
-def pass_flops_per_device(tokens: float, attention_flops: float, dense_active_params: float,
-                          expert_params: float, experts_per_token: float, attention_groups: float,
-                          attention_tp: float, tp: float, stages: float,
-                          expert_load: float) -> float:
-    """FLOPs one device of one pipeline stage does in a forward pass over ``tokens`` tokens spread
-    evenly over the stage's ``attention_groups`` (``attention_flops``: their attention over the
-    cached context, all of them). Dense weights and attention split over the ``attention_tp``
-    devices of a group; each token's ``experts_per_token`` experts over all ``tp`` devices of the
-    stage, the busiest of which carries ``expert_load`` times the mean."""
-    dense = (FLOPS_PER_MAC * dense_active_params * tokens + attention_flops) / attention_groups / attention_tp
+def linear_flops_per_device(tokens: float, dense_active_params: float, expert_params: float,
+                            experts_per_token: float, attention_groups: float, attention_tp: float,
+                            tp: float, stages: float, expert_load: float) -> float:
+    """FLOPs of the weight multiplies one device of one pipeline stage does in a forward pass over
+    ``tokens`` tokens spread evenly over the stage's ``attention_groups``: dense weights split over
+    the ``attention_tp`` devices of a group; each token's ``experts_per_token`` experts over all
+    ``tp`` devices of the stage, the busiest of which carries ``expert_load`` times the mean."""
+    dense = FLOPS_PER_MAC * dense_active_params * tokens / attention_groups / attention_tp
     experts = FLOPS_PER_MAC * experts_per_token * expert_params * tokens / tp * expert_load
     return (dense + experts) / stages
+
+
+def attention_flops_per_device(attention_flops: float, attention_groups: float,
+                               attention_tp: float, stages: float) -> float:
+    """FLOPs of attention one device of one stage does: ``attention_flops`` (all groups' queries
+    against their cached or prompt keys, every layer) split over the groups, the ``attention_tp``
+    devices of a group (by heads) and the stages (by layers)."""
+    return attention_flops / attention_groups / attention_tp / stages
+
+
+def roofline_s(flops: float, bytes_moved: float, flops_per_s: float, bytes_per_s: float) -> float:
+    """Time of kernels that do ``flops`` while moving ``bytes_moved``, the two overlapped: the
+    slower of compute and memory (Williams, Waterman & Patterson 2009, the roofline model)."""
+    return max(flops / flops_per_s, bytes_moved / bytes_per_s)
 
 
 def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_params: float,
@@ -475,19 +487,22 @@ def evaluate(*,
     # one prompt passes every stage in turn.
     prefill_tokens = input_tokens * attention_groups
     prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)
-    prefill_flops = pass_flops_per_device(
-        prefill_tokens, attention_flops_per_pair * prefill_pairs * attention_groups,
-        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
-        stages, expert_load)
+    prefill_linear_flops = linear_flops_per_device(
+        prefill_tokens, dense_active_params, expert_params, experts_per_token, attention_groups,
+        attention_tp, tp, stages, expert_load)
+    prefill_attention_flops = attention_flops_per_device(
+        attention_flops_per_pair * prefill_pairs * attention_groups, attention_groups,
+        attention_tp, stages)
     prefill_weight_bytes = pass_weight_bytes_per_device(
         prefill_tokens, dense_params, expert_params, n_experts, experts_per_token,
         weight_bytes_per_param, attention_tp, tp, stages)
-    prefill_compute_s = prefill_flops / achieved_flops_per_device
-    prefill_memory_s = prefill_weight_bytes / achieved_bytes_per_s
     prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout,
                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-    prefill_stage_s = (max(prefill_compute_s, prefill_memory_s) + prefill_comm_s
+    # Causal attention over the prompt reads no cache: it computes.
+    prefill_stage_s = (roofline_s(prefill_linear_flops, prefill_weight_bytes,
+                                  achieved_flops_per_device, achieved_bytes_per_s)
+                       + prefill_attention_flops / achieved_flops_per_device + prefill_comm_s
                        + step_overhead_s / stages
                        + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s,
                                          link_latency_s))
@@ -510,20 +525,33 @@ def evaluate(*,
     # stages, stages idle (the pipeline bubble, GPipe: Huang et al. 2019).
     stage_slots = max(pipeline_microbatches, stages)
     microbatch_tokens = decode_tokens / pipeline_microbatches
-    decode_flops = pass_flops_per_device(
-        microbatch_tokens, decode_attention_flops_per_pair * cached_context * microbatch_tokens,
-        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
-        stages, expert_load)
+    # A pass runs its weight multiplies and its attention as kernels one after the other, so each
+    # is a roofline of its own and the two add: the multiplies' FLOPs against the weights they
+    # read, attention's against the cache (a large batch's multiplies can be compute-bound while
+    # its attention streams the cache). Equal to one roofline of the whole pass when both parts
+    # are bound by the same resource.
+    decode_linear_flops = linear_flops_per_device(
+        microbatch_tokens, dense_active_params, expert_params, experts_per_token,
+        attention_groups, attention_tp, tp, stages, expert_load)
+    decode_attention_flops = attention_flops_per_device(
+        decode_attention_flops_per_pair * cached_context * microbatch_tokens, attention_groups,
+        attention_tp, stages)
     decode_weight_bytes = pass_weight_bytes_per_device(
         microbatch_tokens, dense_params, expert_params, n_experts, experts_per_token,
         weight_bytes_per_param, attention_tp, tp, stages)
-    decode_bytes = decode_weight_bytes + kv_bytes_per_device / pipeline_microbatches
+    decode_kv_bytes = kv_bytes_per_device / pipeline_microbatches
+    decode_flops = decode_linear_flops + decode_attention_flops
+    decode_bytes = decode_weight_bytes + decode_kv_bytes
     decode_compute_s = decode_flops / achieved_flops_per_device
     decode_memory_s = decode_bytes / achieved_bytes_per_s
     decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout,
                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-    decode_stage_s = (max(decode_compute_s, decode_memory_s) + decode_comm_s
+    decode_stage_s = (roofline_s(decode_linear_flops, decode_weight_bytes,
+                                 achieved_flops_per_device, achieved_bytes_per_s)
+                      + roofline_s(decode_attention_flops, decode_kv_bytes,
+                                   achieved_flops_per_device, achieved_bytes_per_s)
+                      + decode_comm_s
                       + step_overhead_s / stages
                       + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s,
                                         link_latency_s))
@@ -555,18 +583,22 @@ def evaluate(*,
     # A step that carries a chunk: its decode tokens and the chunk, the weights read once for both.
     # A prompt token attends to the prompt before it: pairs / input_tokens keys on average.
     full_tokens = (chunk_decode_tokens + chunk_tokens) / pipeline_microbatches
-    full_flops = pass_flops_per_device(
-        full_tokens,
+    full_linear_flops = linear_flops_per_device(
+        full_tokens, dense_active_params, expert_params, experts_per_token, attention_groups,
+        attention_tp, tp, stages, expert_load)
+    full_attention_flops = attention_flops_per_device(
         (decode_attention_flops_per_pair * cached_context * chunk_decode_tokens
          + attention_flops_per_pair * prefill_pairs / input_tokens * chunk_tokens)
-        / pipeline_microbatches,
-        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
-        stages, expert_load)
-    full_bytes = (pass_weight_bytes_per_device(full_tokens, dense_params, expert_params,
-                                               n_experts, experts_per_token,
-                                               weight_bytes_per_param, attention_tp, tp, stages)
-                  + kv_bytes_per_device * decoding_share / pipeline_microbatches)
-    full_stage_s = (max(full_flops / achieved_flops_per_device, full_bytes / achieved_bytes_per_s)
+        / pipeline_microbatches, attention_groups, attention_tp, stages)
+    full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params,
+                                                     n_experts, experts_per_token,
+                                                     weight_bytes_per_param, attention_tp, tp,
+                                                     stages)
+    full_kv_bytes = kv_bytes_per_device * decoding_share / pipeline_microbatches
+    full_stage_s = (roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device,
+                               achieved_bytes_per_s)
+                    + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device,
+                                 achieved_bytes_per_s)
                     + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout,
                                   experts_per_token, activation_bytes, attention_tp, tp, stages,
                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
@@ -576,15 +608,21 @@ def evaluate(*,
     full_step_s = stage_slots * full_stage_s
     # A step that only decodes.
     lean_tokens = chunk_decode_tokens / pipeline_microbatches
-    lean_flops = pass_flops_per_device(
-        lean_tokens, decode_attention_flops_per_pair * cached_context * lean_tokens,
-        dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp,
-        stages, expert_load)
-    lean_bytes = (pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params,
-                                               n_experts, experts_per_token,
-                                               weight_bytes_per_param, attention_tp, tp, stages)
-                  + kv_bytes_per_device * decoding_share / pipeline_microbatches)
-    lean_stage_s = (max(lean_flops / achieved_flops_per_device, lean_bytes / achieved_bytes_per_s)
+    lean_linear_flops = linear_flops_per_device(
+        lean_tokens, dense_active_params, expert_params, experts_per_token, attention_groups,
+        attention_tp, tp, stages, expert_load)
+    lean_attention_flops = attention_flops_per_device(
+        decode_attention_flops_per_pair * cached_context * lean_tokens, attention_groups,
+        attention_tp, stages)
+    lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params,
+                                                     n_experts, experts_per_token,
+                                                     weight_bytes_per_param, attention_tp, tp,
+                                                     stages)
+    lean_kv_bytes = full_kv_bytes     # the same decode tokens, without the chunk
+    lean_stage_s = (roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device,
+                               achieved_bytes_per_s)
+                    + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device,
+                                 achieved_bytes_per_s)
                     + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout,
                                   experts_per_token, activation_bytes, attention_tp, tp, stages,
                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
@@ -606,9 +644,12 @@ def evaluate(*,
     # "Splitwise"): prompts are prefilled on instances of their own with the replica's layout, and
     # each prompt's cache then crosses the network to the replica, every device receiving its
     # shard at once. The replica only decodes: a slot is held for output_tokens steps, after the
-    # prompt's pass and transfer. The pool keeps up with resident x prefill_stall_s of instance
-    # time a cycle: that many prefill instances per replica, whose devices count in its cost and
-    # energy.
+    # prompt's pass and transfer. A device receives its group's prompts one after another, so the
+    # cycle is at least their transfers; a pool instance sends while it prefills the next prompt,
+    # so a prompt holds it for the longer of its prefill and its send. The pool keeps up with
+    # resident such holds a cycle: that many prefill instances per replica, whose devices count
+    # in its cost and energy. (A scenario's chunked_prefill then only sizes the replica's
+    # workspace, which its engine still reserves; the pool prefills whole prompts.)
     prompt_kv_bytes_per_device = (kv_bytes_per_token
                                   * windowed_context(input_tokens, sliding_window,
                                                      sliding_window_layers) / kv_shards / stages)
@@ -617,10 +658,12 @@ def evaluate(*,
     else:
         kv_transfer_s = 0.0   # no network: disaggregation is refused (io.scenario.check_plan)
     waiting_steps = slot_steps - output_tokens
+    transfer_hold_s = kv_transfer_s / attention_groups   # a device's link, per prompt
+    pool_hold_s = max(prefill_stall_s, transfer_hold_s)  # a pool instance, per prompt
     if disaggregated > 0:
-        cycle_s = output_tokens * decode_step_s
+        cycle_s = max(output_tokens * decode_step_s, resident * transfer_hold_s)
         ttft_s = prefill_s + kv_transfer_s
-        prefill_instances = resident * prefill_stall_s / cycle_s
+        prefill_instances = resident * pool_hold_s / cycle_s
         e2e_s = ttft_s + cycle_s
     elif chunked_prefill > 0:
         cycle_s = chunk_steps * full_step_s + (slot_steps - chunk_steps) * lean_step_s
@@ -643,24 +686,41 @@ def evaluate(*,
 
     # ---- energy ------------------------------------------------------------------------------------------
     # A device is busy for its micro-batches' stage work and idles through the bubble.
-    decode_activity = (pipeline_microbatches * max(decode_flops / peak_flops,
-                                                   decode_bytes / memory_bytes_per_s)
+    # Busy: each kernel's roofline at the device's peaks, over the pass's time.
+    decode_activity = (pipeline_microbatches
+                       * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops,
+                                     memory_bytes_per_s)
+                          + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops,
+                                       memory_bytes_per_s))
                        / decode_step_s)
-    prefill_activity = max(prefill_flops / peak_flops,
-                           prefill_weight_bytes / memory_bytes_per_s) / prefill_stage_s
-    full_activity = (pipeline_microbatches * max(full_flops / peak_flops,
-                                                 full_bytes / memory_bytes_per_s) / full_step_s)
-    lean_activity = (pipeline_microbatches * max(lean_flops / peak_flops,
-                                                 lean_bytes / memory_bytes_per_s) / lean_step_s)
+    prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops,
+                                    memory_bytes_per_s)
+                         + prefill_attention_flops / peak_flops) / prefill_stage_s)
+    full_activity = (pipeline_microbatches
+                     * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops,
+                                   memory_bytes_per_s)
+                        + roofline_s(full_attention_flops, full_kv_bytes, peak_flops,
+                                     memory_bytes_per_s))
+                     / full_step_s)
+    lean_activity = (pipeline_microbatches
+                     * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops,
+                                   memory_bytes_per_s)
+                        + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops,
+                                     memory_bytes_per_s))
+                     / lean_step_s)
     # Time in a cycle of whole prefills beyond its steps and prefills: a short batch waiting on
     # its prompts' passage through the pipeline.
     waiting_s = cycle_s - output_tokens * decode_step_s - resident * prefill_stall_s
     if disaggregated > 0:
+        # The replica idles while it waits on transfers; the pool idles while it sends.
         device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
                          * output_tokens * decode_step_s
+                         + idle_w * (cycle_s - output_tokens * decode_step_s)
                          + host_w * cycle_s
-                         + (device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) + host_w)
-                         * resident * prefill_stall_s)
+                         + resident * (device_power_w(idle_w, tdp_w, prefill_activity,
+                                                      power_exponent) * prefill_stall_s
+                                       + idle_w * (pool_hold_s - prefill_stall_s)
+                                       + host_w * pool_hold_s))
     elif chunked_prefill > 0:
         device_joules = (device_power_w(idle_w, tdp_w, full_activity, power_exponent)
                          * chunk_steps * full_step_s

@@ -460,13 +460,15 @@ def test_the_cache_of_a_pipelined_tensor_parallel_replica_arrives_in_shards():
 
 
 def test_a_network_too_slow_for_the_caches_sets_the_pace():
-    # 10 MB/s: a 1000-token cache (5.12 GB) takes 512 s, far beyond the batch's 100 steps, so
-    # each cycle waits on the batch's transfers, and a pool instance is held by each send.
+    # 10 MB/s: a 1000-token cache (40.96 MB) takes 4.1 s, so the batch's 8 transfers (33 s) take
+    # far longer than its 100 steps (2 s): each cycle waits on them, and a pool instance is held by
+    # each send. A sequence still decodes a token a step once its cache is in.
     b, prompt, out = 8, 1000.0, 100.0
     y = run(disaggregated=1, batch=b, input_tokens=prompt, output_tokens=out, scaleout_gbps=0.01,
             power_exponent=1.0, utilization=1.0)
     transfer = KV_BYTES_PER_TOKEN * prompt / 0.01e9
-    assert y.e2e_s - y.ttft_s == pytest.approx(b * transfer, rel=1e-9)
+    assert y.tpot_s == pytest.approx(y.decode_step_s, rel=1e-12)
+    assert y.e2e_s - y.ttft_s == pytest.approx(out * y.decode_step_s, rel=1e-9)
     assert y.tokens_per_s == pytest.approx(out / transfer, rel=1e-9)
     # One pool instance per replica (b sends of `transfer` a cycle of b x transfer).
     assert y.tokens_per_s_per_device == pytest.approx(y.tokens_per_s / 2, rel=1e-9)
@@ -479,6 +481,8 @@ def test_a_network_too_slow_for_the_caches_sets_the_pace():
 
 
 def test_analyses_counting_a_replicas_devices_refuse_a_prefill_pool():
+    from inferonomics.analysis.api_or_host import api_or_self_host as inf_api
+    from inferonomics.analysis.edge_or_cloud import edge_or_cloud as inf_edge
     from inferonomics.analysis.horizon import horizon
     from inferonomics.analysis.tco import tco
 
@@ -486,7 +490,27 @@ def test_analyses_counting_a_replicas_devices_refuse_a_prefill_pool():
                 "hardware": {"id": "h100-sxm", "count": 1, "scaleout_gbps": 50.0},
                 "workload": {"batch": 8, "input_tokens": 100, "output_tokens": 100},
                 "serving": {"disaggregated": True}}
+    refused = "serving.disaggregated: .* leaves out a disaggregated replica's prefill pool"
     for analysis in (tco, horizon):
-        with pytest.raises(ScenarioError, match="serving.disaggregated: .* leaves out a "
-                                                "disaggregated replica's prefill pool"):
+        with pytest.raises(ScenarioError, match=refused):
             analysis(scenario, samples=8)
+    # Also when the switch is only a possibility (a choice), and in api and edge.
+    maybe = {**scenario, "serving": {"disaggregated": {"dist": "choice", "values": [True, False]}}}
+    with pytest.raises(ScenarioError, match=refused):
+        tco(maybe, samples=8)
+    with pytest.raises(ScenarioError, match=refused):
+        inf_api({**scenario, "demand": {"tokens_per_month": 1e9}}, samples=8)
+    with pytest.raises(ScenarioError, match=refused):
+        inf_edge(scenario, {**scenario, "serving": {}}, samples=8)
+
+
+def test_each_attention_group_receives_its_own_prompts_caches():
+    # Attention data parallelism over 4 devices: each device receives the caches of its own
+    # quarter of the batch, one after another, so 16 prompts over a slow network take 4
+    # transfers a cycle. An MLA latent: every layer's 576 values in 8 bits, whole on its device.
+    b, prompt, out = 16, 1000.0, 10.0
+    y = run(**MLA, count=4, attention_dp=1, disaggregated=1, batch=b, input_tokens=prompt,
+            output_tokens=out, scaleout_gbps=0.01)
+    transfer = 10 * (512 + 64) * 1 * prompt / 0.01e9                # 0.576 s a prompt
+    assert y.ttft_s - y.prefill_s == pytest.approx(transfer, rel=1e-9)
+    assert y.tokens_per_s == pytest.approx(b * out / (b / 4 * transfer), rel=1e-9)

@@ -838,10 +838,20 @@ def evaluate_block_general(w):
         decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
-        decode_flops = (decode_linear_flops + decode_attention_flops)
-        decode_bytes = (decode_weight_bytes + decode_kv_bytes)
-        decode_compute_s = (decode_flops / achieved_flops_per_device)
-        decode_memory_s = (decode_bytes / achieved_bytes_per_s)
+        linear_compute_bound_s = (decode_linear_flops / achieved_flops_per_device)
+        linear_memory_bound_s = 0.0
+        linear_compute_bound_s_2 = 0.0
+        linear_memory_bound_s_2 = (decode_weight_bytes / achieved_bytes_per_s)
+        linear_compute_bound_s_3 = (linear_compute_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_compute_bound_s_2)
+        linear_memory_bound_s_3 = (linear_memory_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_memory_bound_s_2)
+        attention_compute_bound_s = (decode_attention_flops / achieved_flops_per_device)
+        attention_memory_bound_s = 0.0
+        attention_compute_bound_s_2 = 0.0
+        attention_memory_bound_s_2 = (decode_kv_bytes / achieved_bytes_per_s)
+        attention_compute_bound_s_3 = (attention_compute_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_compute_bound_s_2)
+        attention_memory_bound_s_3 = (attention_memory_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_memory_bound_s_2)
+        compute_bound_s = (linear_compute_bound_s_3 + attention_compute_bound_s_3)
+        memory_bound_s = (linear_memory_bound_s_3 + attention_memory_bound_s_3)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -877,7 +887,7 @@ def evaluate_block_general(w):
         cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
         ttft_s = (prefill_s + kv_transfer_s_3)
         prefill_instances = ((resident * pool_hold_s) / cycle_s)
-        e2e_s = (ttft_s + cycle_s)
+        e2e_s = (ttft_s + (output_tokens * decode_step_s))
         cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
         ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
         prefill_instances_2 = 0.0
@@ -946,7 +956,7 @@ def evaluate_block_general(w):
         usd_per_success = (usd_per_request / p_success)
         net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
         meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (compute_bound_s > memory_bound_s) else 0.0) - (1.0 if (compute_bound_s > memory_bound_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
         metrics_finite = (non_finite_residue == 0.0)
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
@@ -970,7 +980,7 @@ def evaluate_block_general(w):
         w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
         w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else np.nan)
         w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else np.nan)
-        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) if fits else np.nan)
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (compute_bound_s > memory_bound_s) else 0.0) if fits else np.nan)
         w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else np.nan)
@@ -1159,10 +1169,20 @@ def evaluate_block_plain(w):
         decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
-        decode_flops = (decode_linear_flops + decode_attention_flops)
-        decode_bytes = (decode_weight_bytes + decode_kv_bytes)
-        decode_compute_s = (decode_flops / achieved_flops_per_device)
-        decode_memory_s = (decode_bytes / achieved_bytes_per_s)
+        linear_compute_bound_s = (decode_linear_flops / achieved_flops_per_device)
+        linear_memory_bound_s = 0.0
+        linear_compute_bound_s_2 = 0.0
+        linear_memory_bound_s_2 = (decode_weight_bytes / achieved_bytes_per_s)
+        linear_compute_bound_s_3 = (linear_compute_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_compute_bound_s_2)
+        linear_memory_bound_s_3 = (linear_memory_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_memory_bound_s_2)
+        attention_compute_bound_s = (decode_attention_flops / achieved_flops_per_device)
+        attention_memory_bound_s = 0.0
+        attention_compute_bound_s_2 = 0.0
+        attention_memory_bound_s_2 = (decode_kv_bytes / achieved_bytes_per_s)
+        attention_compute_bound_s_3 = (attention_compute_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_compute_bound_s_2)
+        attention_memory_bound_s_3 = (attention_memory_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_memory_bound_s_2)
+        compute_bound_s = (linear_compute_bound_s_3 + attention_compute_bound_s_3)
+        memory_bound_s = (linear_memory_bound_s_3 + attention_memory_bound_s_3)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -1198,7 +1218,7 @@ def evaluate_block_plain(w):
         cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
         ttft_s = (prefill_s + kv_transfer_s_3)
         prefill_instances = ((resident * pool_hold_s) / cycle_s)
-        e2e_s = (ttft_s + cycle_s)
+        e2e_s = (ttft_s + (output_tokens * decode_step_s))
         cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
         ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
         prefill_instances_2 = 0.0
@@ -1267,7 +1287,7 @@ def evaluate_block_plain(w):
         usd_per_success = (usd_per_request / p_success)
         net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
         meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
-        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) - (1.0 if (decode_compute_s > decode_memory_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (compute_bound_s > memory_bound_s) else 0.0) - (1.0 if (compute_bound_s > memory_bound_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
         metrics_finite = (non_finite_residue == 0.0)
         ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
         w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
@@ -1291,7 +1311,7 @@ def evaluate_block_plain(w):
         w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
         w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else np.nan)
         w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else np.nan)
-        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (decode_compute_s > decode_memory_s) else 0.0) if fits else np.nan)
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (compute_bound_s > memory_bound_s) else 0.0) if fits else np.nan)
         w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else np.nan)
         w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else np.nan)

@@ -280,7 +280,8 @@ def pipeline_send_s(tokens: float, d_model: float, tp: float, stages: float,
 
 
 def device_power_w(idle_w: float, tdp_w: float, activity: float, power_exponent: float) -> float:
-    """Board power at ``activity`` (0..1, utilisation of the busier of compute and memory), W."""
+    """Board power at ``activity`` (0..1, the busy fraction of a pass: its kernels' rooflines at the
+    device's peaks over the pass's time), W."""
     return idle_w + (tdp_w - idle_w) * activity ** power_exponent
 
 
@@ -540,10 +541,22 @@ def evaluate(*,
         microbatch_tokens, dense_params, expert_params, n_experts, experts_per_token,
         weight_bytes_per_param, attention_tp, tp, stages)
     decode_kv_bytes = kv_bytes_per_device / pipeline_microbatches
-    decode_flops = decode_linear_flops + decode_attention_flops
-    decode_bytes = decode_weight_bytes + decode_kv_bytes
-    decode_compute_s = decode_flops / achieved_flops_per_device
-    decode_memory_s = decode_bytes / achieved_bytes_per_s
+    # The step is compute-bound when its compute-bound kernels take longer than its memory-bound
+    # ones.
+    if decode_linear_flops / achieved_flops_per_device > decode_weight_bytes / achieved_bytes_per_s:
+        linear_compute_bound_s = decode_linear_flops / achieved_flops_per_device
+        linear_memory_bound_s = 0.0
+    else:
+        linear_compute_bound_s = 0.0
+        linear_memory_bound_s = decode_weight_bytes / achieved_bytes_per_s
+    if decode_attention_flops / achieved_flops_per_device > decode_kv_bytes / achieved_bytes_per_s:
+        attention_compute_bound_s = decode_attention_flops / achieved_flops_per_device
+        attention_memory_bound_s = 0.0
+    else:
+        attention_compute_bound_s = 0.0
+        attention_memory_bound_s = decode_kv_bytes / achieved_bytes_per_s
+    compute_bound_s = linear_compute_bound_s + attention_compute_bound_s
+    memory_bound_s = linear_memory_bound_s + attention_memory_bound_s
     decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout,
                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
@@ -581,7 +594,10 @@ def evaluate(*,
     chunk_steps = min(cycle_prompt_tokens / chunk_tokens, slot_steps)
     decoding_share = chunk_decode_tokens / decode_tokens       # of the batch, decoding in a step
     # A step that carries a chunk: its decode tokens and the chunk, the weights read once for both.
-    # A prompt token attends to the prompt before it: pairs / input_tokens keys on average.
+    # A prompt token attends to the prompt before it: pairs / input_tokens keys on average. The
+    # step's attention is one kernel over decode and chunk tokens alike (vLLM's and FlashInfer's
+    # variable-length kernels), so the chunk's attention FLOPs share a roofline with the decode
+    # tokens' cache read; the chunk's reads of its own earlier chunks are not counted.
     full_tokens = (chunk_decode_tokens + chunk_tokens) / pipeline_microbatches
     full_linear_flops = linear_flops_per_device(
         full_tokens, dense_active_params, expert_params, experts_per_token, attention_groups,
@@ -664,7 +680,10 @@ def evaluate(*,
         cycle_s = max(output_tokens * decode_step_s, resident * transfer_hold_s)
         ttft_s = prefill_s + kv_transfer_s
         prefill_instances = resident * pool_hold_s / cycle_s
-        e2e_s = ttft_s + cycle_s
+        # A sequence decodes one token a step once its cache is in; a network that cannot keep
+        # up leaves slots empty (throughput, cost and energy follow the longer cycle), not the
+        # sequences slower.
+        e2e_s = ttft_s + output_tokens * decode_step_s
     elif chunked_prefill > 0:
         cycle_s = chunk_steps * full_step_s + (slot_steps - chunk_steps) * lean_step_s
         ttft_s = (min(waiting_steps, chunk_steps) * full_step_s
@@ -836,7 +855,7 @@ def evaluate(*,
         memory_used_fraction=used_fraction,
         prefill_s=prefill_s,
         decode_step_s=decode_step_s,
-        decode_compute_bound=1.0 if decode_compute_s > decode_memory_s else 0.0,
+        decode_compute_bound=1.0 if compute_bound_s > memory_bound_s else 0.0,
         rental_usd_per_mtok=rental_usd_per_mtok,
         capital_usd_per_mtok=capital_usd_per_mtok,
         hosting_usd_per_mtok=hosting_usd_per_mtok,

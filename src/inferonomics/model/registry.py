@@ -764,8 +764,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("decode_step_s", "s", LOWER, "Duration of one decode step of the whole batch.",
            in_table=False, error_kind="tpot"),
     Metric("decode_compute_bound", "fraction", NEITHER,
-           "1 where decode compute time exceeds its memory time, else 0 (its mean: the share of "
-           "samples that are compute-bound)."),
+           "1 where a decode step's compute-bound kernels (weight multiplies, attention) take "
+           "longer than its memory-bound ones, else 0 (its mean: the share of samples that are "
+           "compute-bound)."),
     # The parts of usd_per_mtok (they add up to it): a cost breakdown, owning against renting.
     Metric("rental_usd_per_mtok", "USD/Mtok", LOWER,
            "Rent paid for the device-hours, per million output tokens.", in_table=False, error_kind="throughput"),

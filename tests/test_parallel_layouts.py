@@ -212,6 +212,23 @@ def test_a_chunked_prefill_cycle():
     assert y.tokens_per_s > whole.tokens_per_s
 
 
+def test_a_chunk_carrying_step_adds_its_computing_multiplies_to_its_streamed_cache():
+    # The cycle above at 1000 TFLOP/s: a step with a 1000-token chunk computes its multiplies
+    # (2 x 10^10 x 1008 FLOPs: 20.16 ms, beyond the weights' 20 ms read) while its attention
+    # streams the decoding sequences' cache (0.34 ms, beyond its 0.08 ms of FLOPs); the two add.
+    # A decode-only step reads both.
+    b, prompt, out = 8, 1000.0, 100.0
+    y = run(batch=b, input_tokens=prompt, output_tokens=out, chunked_prefill=1,
+            max_batched_tokens=2048, tflops_16=1000.0)
+    decoding = b * out / 101                              # tokens decoding in a step: 7.92
+    cache = b * KV_BYTES_PER_TOKEN * (prompt + out / 2) * decoding / b / BYTES_PER_S
+    full = 2 * 10e9 * (decoding + prompt) / 1e15 + cache
+    lean = WEIGHT_BYTES / BYTES_PER_S + cache
+    assert 2 * 10e9 * (decoding + prompt) / 1e15 > WEIGHT_BYTES / BYTES_PER_S
+    assert y.ttft_s == pytest.approx(full, rel=1e-9)
+    assert y.e2e_s == pytest.approx(8 * full + 93 * lean, rel=1e-9)   # 8 chunks in 101 steps
+
+
 def test_chunking_a_lone_prompt_saves_nothing_when_compute_binds():
     # One sequence, an 8,000-token prompt, 400 TFLOP/s: the chunk is the whole prompt, in one
     # step as heavy as the whole prefill; chunking cannot beat it.

@@ -415,8 +415,8 @@ def _check_rules(col: dict[str, np.ndarray], shape: tuple[int, ...], offset: int
     """The cross-field rules of :func:`~inferonomics.io.scenario.check_plan` (active > total,
     k > experts, active / total < k / E, idle > TDP, several devices without interconnect, count
     not a multiple of the pipeline stages, a replica spanning scale-up domains or disaggregated
-    without a scale-out network, spot restarts losing over half the paid time, no peak for the activation
-    width), vectorised; the first offending row gets check_plan's message."""
+    without a scale-out network, spot restarts losing over half the paid time, no peak for the
+    activation width), vectorised; the first offending row gets check_plan's message."""
     bad = ((col["active_params_b"] > col["total_params_b"])
            | (col["experts_per_token"] > col["n_experts"])
            | ((col["n_experts"] > col["experts_per_token"])

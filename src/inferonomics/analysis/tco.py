@@ -28,7 +28,6 @@ from ..api import simulate
 from ..cores import backends
 from ..cores.backends import MAX_SAMPLES
 from ..errors import ScenarioError
-from .prefill_pool import refuse_prefill_pool
 from ..io import pricing
 from ..io.checks import integer_argument
 from ..io.demand import HOURS_PER_MONTH
@@ -37,6 +36,7 @@ from ..model.reference import SECONDS_PER_HOUR, STATUS_OK, TOKENS_PER_MTOK
 from ..model.registry import COST_PART_METRICS, unit_of
 from ..sampling.rng import DEFAULT_SEED, SeedLike, normalize_seed
 from ..stats.describe import statistics
+from .prefill_pool import refuse_prefill_pool
 
 MODES = ("own", "rent", "reserved", "spot")
 RENTAL_MODES = ("rent", "reserved", "spot")

@@ -27,6 +27,7 @@ defaults stay readable constants.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import math
 import statistics
@@ -35,7 +36,7 @@ from ..api import simulate
 from ..io import catalog
 from ..io.scenario import load_scenario
 from ..model.registry import DEFAULT_HOST_POWER_FRACTION, PARAMETER_BY_NAME
-from . import validation
+from . import conformal, validation
 
 GRIDS = {
     "mfu": ((0.1, 0.2, 0.3), (0.3, 0.4, 0.5, 0.6), (0.6, 0.7, 0.8, 0.9)),
@@ -96,16 +97,25 @@ def score(results: list[validation.CaseResult]) -> float:
     return -mean_interval - ERROR_WEIGHT * validation.aggregate(results)["median_log_error"]
 
 
-def fit(start: dict, samples: int = SAMPLES, rounds: int = ROUNDS, verbose: bool = True) -> dict:
-    """Coordinate search from ``start`` ({input: (low, mode, high)}) on the fit cases."""
-    # A TTFT under load is left out: near saturation some samples' queues never drain, its interval
-    # has no upper end, and an infinite interval score would make every candidate equally bad.
-    cases = [c for c in validation.load_cases() if not c.holdout and c.arrival_rate is None]
+def fittable(cases) -> list:
+    """The cases a fit scores: not held out, and not a TTFT under load (near saturation some
+    samples' queues never drain, its interval has no upper end, and an infinite interval score
+    would make every candidate equally bad)."""
+    return [c for c in cases if not c.holdout and c.arrival_rate is None]
+
+
+def fit(start: dict, samples: int = SAMPLES, rounds: int = ROUNDS, verbose: bool = True,
+        keys: tuple[str, ...] | None = None, cases: list | None = None) -> dict:
+    """Coordinate search from ``start`` ({input: (low, mode, high)}) over the priors ``keys`` (all
+    of :data:`GRIDS` by default) on ``cases`` (the fit cases by default)."""
+    cases = fittable(validation.load_cases()) if cases is None else cases
     best = dict(start)
     best_score = score(_run(cases, best, samples))
     for _ in range(rounds):
         improved = False
         for key, (lows, modes, highs) in GRIDS.items():
+            if keys is not None and key not in keys:
+                continue
             for lo, mode, hi in itertools.product(lows, modes, highs):
                 if not lo <= mode <= hi:
                     continue
@@ -120,12 +130,58 @@ def fit(start: dict, samples: int = SAMPLES, rounds: int = ROUNDS, verbose: bool
     return best
 
 
-def main() -> None:  # pragma: no cover - a maintainer's tool; its result is checked by the tests
+def leave_one_source_out(start: dict, keys: tuple[str, ...], samples: int = SAMPLES,
+                         verbose: bool = True) -> dict:
+    """Refit the priors ``keys`` without each source in turn: for every source, the search over
+    ``keys`` from ``start`` on the fit cases of the other sources, then that source's cases run
+    with the priors found. Returns ``rows`` (every case predicted by priors fitted without its
+    source, in the shape :func:`inferonomics.fidelity.conformal.leave_one_source_out` takes), the
+    priors per source, and the figures of the same cases with ``start``: whether the shipped fit
+    leans on the data it is checked on."""
+    cases = validation.load_cases()
+    by_source: dict[str, list] = {}
+    for c in cases:
+        by_source.setdefault(conformal.source_key(c.source), []).append(c)
+    rows, shipped, priors = [], [], {}
+    for source, held in by_source.items():
+        others = fittable(c for c in cases if conformal.source_key(c.source) != source)
+        found = fit(start, samples, keys=keys, cases=others, verbose=False)
+        priors[source] = {k: found[k] for k in keys}
+        if verbose:
+            print(f"without {source}: {priors[source]}", flush=True)
+        for chosen, out in ((found, rows), (start, shipped)):
+            for c, r in zip(held, _run(held, chosen, samples)):
+                out.append({"id": c.id, "source": source, "kind": validation.metric_kind(c.metric),
+                            "measured": r.measured,
+                            **dict(zip(("p5", "p50", "p95"), validation._prediction(r)))})
+    return {"rows": rows, "priors": priors,
+            "refit": conformal.leave_one_source_out(rows),
+            "shipped": conformal.leave_one_source_out(shipped)}
+
+
+def main(argv=None) -> None:  # pragma: no cover - a maintainer's tool, its result checked by tests
+    parser = argparse.ArgumentParser(description="Fit the default priors to the validation cases.")
+    parser.add_argument("--leave-one-source-out", metavar="KEY,KEY", default=None,
+                        help="instead of fitting: refit these priors without each source in turn "
+                             "and report the held-out sources' figures against the shipped priors'")
+    args = parser.parse_args(argv)
     start = {k: (d.low, d.mode, d.high) for k, d in
              ((k, PARAMETER_BY_NAME[k].default) for k in GRIDS if k in PARAMETER_BY_NAME)}
     host = DEFAULT_HOST_POWER_FRACTION
     start["host_power_fraction"] = (host.low, host.mode, host.high)
     print("start:", start)
+    if args.leave_one_source_out:
+        keys = tuple(args.leave_one_source_out.split(","))
+        unknown = [k for k in keys if k not in GRIDS]
+        if unknown:
+            parser.error(f"no grid for {', '.join(unknown)}; one of {', '.join(GRIDS)}")
+        out = leave_one_source_out(start, keys)
+        for name in ("refit", "shipped"):
+            a = out[name]["all"]
+            print(f"{name}: coverage {a['coverage']:.0%}, calibrated "
+                  f"{a['coverage_calibrated']:.0%}, median error x{a['median_error_factor']:.3f}, "
+                  f"p95/p5 {a['median_width']:.2f}, calibrated {a['median_width_calibrated']:.2f}")
+        return
     best = fit(start)
     print("fitted priors:", best)
     cases = validation.load_cases()

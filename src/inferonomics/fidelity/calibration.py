@@ -22,7 +22,9 @@ An earlier objective, ``coverage - 2 x median |log error| - 0.1 x mean ln(p95/p5
 inside the interval (a step function of the priors on 35 cases); README "Validation" gives the
 figures of both. The search prints the priors it found and the figures on the fit and held-out cases;
 the winners are then written into :mod:`inferonomics.model.registry` by hand, with the figures, so the
-defaults stay readable constants.
+defaults stay readable constants. ``--leave-one-source-out KEY,KEY`` instead refits those priors
+without each source in turn and reports the held-out sources' figures against the shipped priors'
+(:func:`leave_one_source_out`).
 """
 
 from __future__ import annotations
@@ -130,33 +132,41 @@ def fit(start: dict, samples: int = SAMPLES, rounds: int = ROUNDS, verbose: bool
     return best
 
 
+def _rows(cases, priors: dict, samples: int) -> list[dict]:
+    """The cases run with ``priors``, as rows of :mod:`inferonomics.fidelity.conformal`."""
+    return [{"id": c.id, "source": conformal.source_key(c.source),
+             "kind": validation.metric_kind(c.metric), "measured": r.measured,
+             **dict(zip(("p5", "p50", "p95"), validation._prediction(r)))}
+            for c, r in zip(cases, _run(cases, priors, samples))]
+
+
 def leave_one_source_out(start: dict, keys: tuple[str, ...], samples: int = SAMPLES,
                          verbose: bool = True) -> dict:
     """Refit the priors ``keys`` without each source in turn: for every source, the search over
-    ``keys`` from ``start`` on the fit cases of the other sources, then that source's cases run
-    with the priors found. Returns ``rows`` (every case predicted by priors fitted without its
-    source, in the shape :func:`inferonomics.fidelity.conformal.leave_one_source_out` takes), the
-    priors per source, and the figures of the same cases with ``start``: whether the shipped fit
-    leans on the data it is checked on."""
+    ``keys`` from ``start`` on the fit cases of the other sources; then every case run with the
+    priors found, the held-out source's cases widened by the conformal margin calibrated on the
+    other sources' cases under those same priors, so that nothing of the held-out source reaches
+    its interval. Returns the priors per source and the figures (as
+    :func:`inferonomics.fidelity.conformal.leave_one_source_out` reports ``all``) of the refit and
+    of ``start`` on the same cases: whether the shipped fit leans on the data it is checked on."""
     cases = validation.load_cases()
-    by_source: dict[str, list] = {}
-    for c in cases:
-        by_source.setdefault(conformal.source_key(c.source), []).append(c)
-    rows, shipped, priors = [], [], {}
-    for source, held in by_source.items():
+    sources = list(dict.fromkeys(conformal.source_key(c.source) for c in cases))
+    held_out, priors = [], {}
+    for source in sources:
         others = fittable(c for c in cases if conformal.source_key(c.source) != source)
         found = fit(start, samples, keys=keys, cases=others, verbose=False)
         priors[source] = {k: found[k] for k in keys}
         if verbose:
             print(f"without {source}: {priors[source]}", flush=True)
-        for chosen, out in ((found, rows), (start, shipped)):
-            for c, r in zip(held, _run(held, chosen, samples)):
-                out.append({"id": c.id, "source": source, "kind": validation.metric_kind(c.metric),
-                            "measured": r.measured,
-                            **dict(zip(("p5", "p50", "p95"), validation._prediction(r)))})
-    return {"rows": rows, "priors": priors,
-            "refit": conformal.leave_one_source_out(rows),
-            "shipped": conformal.leave_one_source_out(shipped)}
+        rows = _rows(cases, found, samples)
+        margins = conformal.kind_margins([r for r in rows if r["source"] != source])
+        for r in rows:
+            if r["source"] == source:
+                q = margins.get(r["kind"], margins["all"])
+                lo, hi = conformal.widen(r["p5"], r["p50"], r["p95"], q)
+                held_out.append({**r, "margin": q, "lo": lo, "hi": hi})
+    return {"priors": priors, "refit": conformal.summary(held_out),
+            "shipped": conformal.leave_one_source_out(_rows(cases, start, samples))["all"]}
 
 
 def main(argv=None) -> None:  # pragma: no cover - a maintainer's tool, its result checked by tests
@@ -177,7 +187,7 @@ def main(argv=None) -> None:  # pragma: no cover - a maintainer's tool, its resu
             parser.error(f"no grid for {', '.join(unknown)}; one of {', '.join(GRIDS)}")
         out = leave_one_source_out(start, keys)
         for name in ("refit", "shipped"):
-            a = out[name]["all"]
+            a = out[name]
             print(f"{name}: coverage {a['coverage']:.0%}, calibrated "
                   f"{a['coverage_calibrated']:.0%}, median error x{a['median_error_factor']:.3f}, "
                   f"p95/p5 {a['median_width']:.2f}, calibrated {a['median_width_calibrated']:.2f}")

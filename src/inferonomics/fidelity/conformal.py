@@ -100,7 +100,7 @@ def kind_margins(rows: Iterable[dict], coverage: float = COVERAGE) -> dict[str, 
     return out
 
 
-def _summary(rows: list[dict]) -> dict[str, float]:
+def summary(rows: list[dict]) -> dict[str, float]:
     """Coverage, median factor error of p50 and median p95/p5, raw and calibrated."""
     usable = [r for r in rows if r["p5"] > 0]
 
@@ -142,9 +142,9 @@ def leave_one_source_out(rows: list[dict], coverage: float = COVERAGE) -> dict:
         by_source[c["source"]].append(c)
     return {
         "coverage_target": coverage,
-        "all": _summary(cases),
-        "kinds": {k: _summary(v) for k, v in sorted(by_kind.items())},
-        "sources": {s: _summary(v) for s, v in sorted(by_source.items())},
+        "all": summary(cases),
+        "kinds": {k: summary(v) for k, v in sorted(by_kind.items())},
+        "sources": {s: summary(v) for s, v in sorted(by_source.items())},
         "margins_all_sources": {k: (v if math.isfinite(v) else None)
                                 for k, v in kind_margins(rows, coverage).items()},
         "cases": [{k: c[k] for k in ("id", "source", "kind", "margin", "lo", "hi")} for c in cases],

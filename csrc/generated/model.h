@@ -134,6 +134,12 @@ static inline double collective_bytes_per_s(double group, double domain, double 
     return (returns_early ? py_min(link_bytes_per_s, scaleout_bytes_per_s) : link_bytes_per_s);
 }
 
+/* reference.compute_bound_time_s */
+static inline double compute_bound_time_s(double flops, double bytes_moved, double flops_per_s, double bytes_per_s) {
+    const int returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s));
+    return (returns_early ? (flops / flops_per_s) : 0.0);
+}
+
 /* reference.device_power_w */
 static inline double device_power_w(double idle_w, double tdp_w, double activity, double power_exponent) {
     return (idle_w + ((tdp_w - idle_w) * pow_(activity, power_exponent)));
@@ -382,20 +388,8 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages);
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
-        const double linear_compute_bound_s = (decode_linear_flops / achieved_flops_per_device);
-        const double linear_memory_bound_s = 0.0;
-        const double linear_compute_bound_s_2 = 0.0;
-        const double linear_memory_bound_s_2 = (decode_weight_bytes / achieved_bytes_per_s);
-        const double linear_compute_bound_s_3 = (((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) ? linear_compute_bound_s : linear_compute_bound_s_2);
-        const double linear_memory_bound_s_3 = (((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) ? linear_memory_bound_s : linear_memory_bound_s_2);
-        const double attention_compute_bound_s = (decode_attention_flops / achieved_flops_per_device);
-        const double attention_memory_bound_s = 0.0;
-        const double attention_compute_bound_s_2 = 0.0;
-        const double attention_memory_bound_s_2 = (decode_kv_bytes / achieved_bytes_per_s);
-        const double attention_compute_bound_s_3 = (((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) ? attention_compute_bound_s : attention_compute_bound_s_2);
-        const double attention_memory_bound_s_3 = (((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) ? attention_memory_bound_s : attention_memory_bound_s_2);
-        const double compute_bound_s = (linear_compute_bound_s_3 + attention_compute_bound_s_3);
-        const double memory_bound_s = (linear_memory_bound_s_3 + attention_memory_bound_s_3);
+        const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
+        const double memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s);
         const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
         const double decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
@@ -716,20 +710,8 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages);
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
-        const double linear_compute_bound_s = (decode_linear_flops / achieved_flops_per_device);
-        const double linear_memory_bound_s = 0.0;
-        const double linear_compute_bound_s_2 = 0.0;
-        const double linear_memory_bound_s_2 = (decode_weight_bytes / achieved_bytes_per_s);
-        const double linear_compute_bound_s_3 = (((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) ? linear_compute_bound_s : linear_compute_bound_s_2);
-        const double linear_memory_bound_s_3 = (((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) ? linear_memory_bound_s : linear_memory_bound_s_2);
-        const double attention_compute_bound_s = (decode_attention_flops / achieved_flops_per_device);
-        const double attention_memory_bound_s = 0.0;
-        const double attention_compute_bound_s_2 = 0.0;
-        const double attention_memory_bound_s_2 = (decode_kv_bytes / achieved_bytes_per_s);
-        const double attention_compute_bound_s_3 = (((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) ? attention_compute_bound_s : attention_compute_bound_s_2);
-        const double attention_memory_bound_s_3 = (((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) ? attention_memory_bound_s : attention_memory_bound_s_2);
-        const double compute_bound_s = (linear_compute_bound_s_3 + attention_compute_bound_s_3);
-        const double memory_bound_s = (linear_memory_bound_s_3 + attention_memory_bound_s_3);
+        const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
+        const double memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s);
         const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
         const double decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);

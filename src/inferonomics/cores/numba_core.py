@@ -582,6 +582,13 @@ def collective_bytes_per_s(group, domain, link_bytes_per_s, scaleout_bytes_per_s
 
 
 @_jit_inline
+def compute_bound_time_s(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.compute_bound_time_s"""
+    returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s))
+    return ((flops / flops_per_s) if returns_early else 0.0)
+
+
+@_jit_inline
 def device_power_w(idle_w, tdp_w, activity, power_exponent):
     """reference.device_power_w"""
     return (idle_w + ((tdp_w - idle_w) * pow_(activity, power_exponent)))
@@ -838,20 +845,8 @@ def evaluate_block_general(w):
         decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
-        linear_compute_bound_s = (decode_linear_flops / achieved_flops_per_device)
-        linear_memory_bound_s = 0.0
-        linear_compute_bound_s_2 = 0.0
-        linear_memory_bound_s_2 = (decode_weight_bytes / achieved_bytes_per_s)
-        linear_compute_bound_s_3 = (linear_compute_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_compute_bound_s_2)
-        linear_memory_bound_s_3 = (linear_memory_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_memory_bound_s_2)
-        attention_compute_bound_s = (decode_attention_flops / achieved_flops_per_device)
-        attention_memory_bound_s = 0.0
-        attention_compute_bound_s_2 = 0.0
-        attention_memory_bound_s_2 = (decode_kv_bytes / achieved_bytes_per_s)
-        attention_compute_bound_s_3 = (attention_compute_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_compute_bound_s_2)
-        attention_memory_bound_s_3 = (attention_memory_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_memory_bound_s_2)
-        compute_bound_s = (linear_compute_bound_s_3 + attention_compute_bound_s_3)
-        memory_bound_s = (linear_memory_bound_s_3 + attention_memory_bound_s_3)
+        compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
+        memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -1169,20 +1164,8 @@ def evaluate_block_plain(w):
         decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
-        linear_compute_bound_s = (decode_linear_flops / achieved_flops_per_device)
-        linear_memory_bound_s = 0.0
-        linear_compute_bound_s_2 = 0.0
-        linear_memory_bound_s_2 = (decode_weight_bytes / achieved_bytes_per_s)
-        linear_compute_bound_s_3 = (linear_compute_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_compute_bound_s_2)
-        linear_memory_bound_s_3 = (linear_memory_bound_s if ((decode_linear_flops / achieved_flops_per_device) > (decode_weight_bytes / achieved_bytes_per_s)) else linear_memory_bound_s_2)
-        attention_compute_bound_s = (decode_attention_flops / achieved_flops_per_device)
-        attention_memory_bound_s = 0.0
-        attention_compute_bound_s_2 = 0.0
-        attention_memory_bound_s_2 = (decode_kv_bytes / achieved_bytes_per_s)
-        attention_compute_bound_s_3 = (attention_compute_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_compute_bound_s_2)
-        attention_memory_bound_s_3 = (attention_memory_bound_s if ((decode_attention_flops / achieved_flops_per_device) > (decode_kv_bytes / achieved_bytes_per_s)) else attention_memory_bound_s_2)
-        compute_bound_s = (linear_compute_bound_s_3 + attention_compute_bound_s_3)
-        memory_bound_s = (linear_memory_bound_s_3 + attention_memory_bound_s_3)
+        compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
+        memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
         decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)

@@ -220,6 +220,14 @@ def roofline_s(flops: float, bytes_moved: float, flops_per_s: float, bytes_per_s
     return max(flops / flops_per_s, bytes_moved / bytes_per_s)
 
 
+def compute_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
+                         bytes_per_s: float) -> float:
+    """:func:`roofline_s` where compute is the slower side, else 0."""
+    if flops / flops_per_s > bytes_moved / bytes_per_s:
+        return flops / flops_per_s
+    return 0.0
+
+
 def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_params: float,
                                  n_experts: float, experts_per_token: float,
                                  weight_bytes_per_param: float, attention_tp: float, tp: float,
@@ -543,20 +551,15 @@ def evaluate(*,
     decode_kv_bytes = kv_bytes_per_device / pipeline_microbatches
     # The step is compute-bound when its compute-bound kernels take longer than its memory-bound
     # ones.
-    if decode_linear_flops / achieved_flops_per_device > decode_weight_bytes / achieved_bytes_per_s:
-        linear_compute_bound_s = decode_linear_flops / achieved_flops_per_device
-        linear_memory_bound_s = 0.0
-    else:
-        linear_compute_bound_s = 0.0
-        linear_memory_bound_s = decode_weight_bytes / achieved_bytes_per_s
-    if decode_attention_flops / achieved_flops_per_device > decode_kv_bytes / achieved_bytes_per_s:
-        attention_compute_bound_s = decode_attention_flops / achieved_flops_per_device
-        attention_memory_bound_s = 0.0
-    else:
-        attention_compute_bound_s = 0.0
-        attention_memory_bound_s = decode_kv_bytes / achieved_bytes_per_s
-    compute_bound_s = linear_compute_bound_s + attention_compute_bound_s
-    memory_bound_s = linear_memory_bound_s + attention_memory_bound_s
+    compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes,
+                                            achieved_flops_per_device, achieved_bytes_per_s)
+                       + compute_bound_time_s(decode_attention_flops, decode_kv_bytes,
+                                              achieved_flops_per_device, achieved_bytes_per_s))
+    memory_bound_s = (roofline_s(decode_linear_flops, decode_weight_bytes,
+                                 achieved_flops_per_device, achieved_bytes_per_s)
+                      + roofline_s(decode_attention_flops, decode_kv_bytes,
+                                   achieved_flops_per_device, achieved_bytes_per_s)
+                      - compute_bound_s)
     decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout,
                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)

@@ -150,6 +150,16 @@ static inline double experts_touched(double n_experts, double experts_per_token,
     return (n_experts * (1.0 - pow_((1.0 - (experts_per_token / n_experts)), tokens)));
 }
 
+/* reference.roofline_s */
+static inline double roofline_s(double flops, double bytes_moved, double flops_per_s, double bytes_per_s) {
+    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s));
+}
+
+/* reference.kernels_s */
+static inline double kernels_s(double linear_flops, double weight_bytes, double attention_flops, double kv_bytes, double flops_per_s, double bytes_per_s) {
+    return (roofline_s(linear_flops, weight_bytes, flops_per_s, bytes_per_s) + roofline_s(attention_flops, kv_bytes, flops_per_s, bytes_per_s));
+}
+
 /* reference.linear_flops_per_device */
 static inline double linear_flops_per_device(double tokens, double dense_active_params, double expert_params, double experts_per_token, double attention_groups, double attention_tp, double tp, double stages, double expert_load) {
     const double dense = ((((FLOPS_PER_MAC * dense_active_params) * tokens) / attention_groups) / attention_tp);
@@ -195,11 +205,6 @@ static inline double peak_tflops(double activation_bits, double tflops_fp32, dou
 static inline double pipeline_send_s(double tokens, double d_model, double tp, double stages, double p2p_bytes_per_s, double link_latency_s) {
     const int returns_early = (stages <= 1.0);
     return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s));
-}
-
-/* reference.roofline_s */
-static inline double roofline_s(double flops, double bytes_moved, double flops_per_s, double bytes_per_s) {
-    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s));
 }
 
 /* reference.windowed_context */
@@ -374,7 +379,7 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages);
         const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double prefill_stage_s = (((kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double prefill_s = (stages * prefill_stage_s);
         const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
         const double decode_tokens = (resident * beams);
@@ -389,9 +394,10 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
         const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
-        const double memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s);
+        const double decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
+        const double memory_bound_s = (decode_kernels_s - compute_bound_s);
         const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
         const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
         const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
@@ -406,14 +412,14 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages);
         const double full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches);
-        const double full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_stage_s = (((kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double full_step_s = (stage_slots * full_stage_s);
         const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
         const double lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
         const double lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages);
         const double lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double lean_kv_bytes = full_kv_bytes;
-        const double lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_stage_s = (((kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
         const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
         const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
@@ -446,10 +452,10 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
         const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
         const double devices_per_device = (1.0 + prefill_instances_5);
-        const double decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s);
-        const double prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s);
-        const double full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s);
-        const double lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s);
+        const double decode_activity = ((pipeline_microbatches * kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s);
+        const double prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s) / prefill_stage_s);
+        const double full_activity = ((pipeline_microbatches * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s);
+        const double lean_activity = ((pipeline_microbatches * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s);
         const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
         const double device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))));
         const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
@@ -696,7 +702,7 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages);
         const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double prefill_stage_s = (((kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double prefill_s = (stages * prefill_stage_s);
         const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
         const double decode_tokens = (resident * beams);
@@ -711,9 +717,10 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
         const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
-        const double memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s);
+        const double decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
+        const double memory_bound_s = (decode_kernels_s - compute_bound_s);
         const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
-        const double decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
         const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
         const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
@@ -728,14 +735,14 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages);
         const double full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches);
-        const double full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_stage_s = (((kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double full_step_s = (stage_slots * full_stage_s);
         const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
         const double lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
         const double lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages);
         const double lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
         const double lean_kv_bytes = full_kv_bytes;
-        const double lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_stage_s = (((kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double lean_step_s = (stage_slots * lean_stage_s);
         const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
         const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
@@ -768,10 +775,10 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
         const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
         const double devices_per_device = (1.0 + prefill_instances_5);
-        const double decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s);
-        const double prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s);
-        const double full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s);
-        const double lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s);
+        const double decode_activity = ((pipeline_microbatches * kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s);
+        const double prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s) / prefill_stage_s);
+        const double full_activity = ((pipeline_microbatches * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s);
+        const double lean_activity = ((pipeline_microbatches * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s);
         const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
         const double device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))));
         const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));

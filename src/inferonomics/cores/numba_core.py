@@ -601,6 +601,18 @@ def experts_touched(n_experts, experts_per_token, tokens):
 
 
 @_jit_inline
+def roofline_s(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.roofline_s"""
+    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s))
+
+
+@_jit_inline
+def kernels_s(linear_flops, weight_bytes, attention_flops, kv_bytes, flops_per_s, bytes_per_s):
+    """reference.kernels_s"""
+    return (roofline_s(linear_flops, weight_bytes, flops_per_s, bytes_per_s) + roofline_s(attention_flops, kv_bytes, flops_per_s, bytes_per_s))
+
+
+@_jit_inline
 def linear_flops_per_device(tokens, dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp, stages, expert_load):
     """reference.linear_flops_per_device"""
     dense = ((((FLOPS_PER_MAC * dense_active_params) * tokens) / attention_groups) / attention_tp)
@@ -651,12 +663,6 @@ def pipeline_send_s(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s
     """reference.pipeline_send_s"""
     returns_early = (stages <= 1.0)
     return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s))
-
-
-@_jit_inline
-def roofline_s(flops, bytes_moved, flops_per_s, bytes_per_s):
-    """reference.roofline_s"""
-    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s))
 
 
 @_jit_inline
@@ -831,7 +837,7 @@ def evaluate_block_general(w):
         prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
         prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_stage_s = (((kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         prefill_s = (stages * prefill_stage_s)
         prefill_stall_s = (prefill_stage_s / attention_groups_3)
         decode_tokens = (resident * beams)
@@ -846,9 +852,10 @@ def evaluate_block_general(w):
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
         compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
-        memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s)
+        decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+        memory_bound_s = (decode_kernels_s - compute_bound_s)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
         step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
         prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
@@ -863,14 +870,14 @@ def evaluate_block_general(w):
         full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
         full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
-        full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_stage_s = (((kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         full_step_s = (stage_slots * full_stage_s)
         lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
         lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
         lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
         lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         lean_kv_bytes = full_kv_bytes
-        lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_stage_s = (((kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
         prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
         kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
@@ -903,10 +910,10 @@ def evaluate_block_general(w):
         tokens_per_s = (tokens_per_cycle / cycle_s_5)
         tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
         devices_per_device = (1.0 + prefill_instances_5)
-        decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s)
-        prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s)
-        full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s)
-        lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s)
+        decode_activity = ((pipeline_microbatches * kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s)
+        lean_activity = ((pipeline_microbatches * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s)
         waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
         device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
         device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
@@ -1150,7 +1157,7 @@ def evaluate_block_plain(w):
         prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
         prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        prefill_stage_s = ((((roofline_s(prefill_linear_flops, prefill_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + (prefill_attention_flops / achieved_flops_per_device)) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_stage_s = (((kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         prefill_s = (stages * prefill_stage_s)
         prefill_stall_s = (prefill_stage_s / attention_groups_3)
         decode_tokens = (resident * beams)
@@ -1165,9 +1172,10 @@ def evaluate_block_plain(w):
         decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
         compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
-        memory_bound_s = ((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) - compute_bound_s)
+        decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+        memory_bound_s = (decode_kernels_s - compute_bound_s)
         decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-        decode_stage_s = ((((roofline_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
         step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
         prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
@@ -1182,14 +1190,14 @@ def evaluate_block_plain(w):
         full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
         full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
-        full_stage_s = ((((roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_stage_s = (((kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         full_step_s = (stage_slots * full_stage_s)
         lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
         lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
         lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
         lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
         lean_kv_bytes = full_kv_bytes
-        lean_stage_s = ((((roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_stage_s = (((kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         lean_step_s = (stage_slots * lean_stage_s)
         prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
         kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
@@ -1222,10 +1230,10 @@ def evaluate_block_plain(w):
         tokens_per_s = (tokens_per_cycle / cycle_s_5)
         tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
         devices_per_device = (1.0 + prefill_instances_5)
-        decode_activity = ((pipeline_microbatches * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s))) / decode_step_s)
-        prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops, memory_bytes_per_s) + (prefill_attention_flops / peak_flops)) / prefill_stage_s)
-        full_activity = ((pipeline_microbatches * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s))) / full_step_s)
-        lean_activity = ((pipeline_microbatches * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops, memory_bytes_per_s) + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s))) / lean_step_s)
+        decode_activity = ((pipeline_microbatches * kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s)
+        lean_activity = ((pipeline_microbatches * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s)
         waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
         device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
         device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))

@@ -220,6 +220,14 @@ def roofline_s(flops: float, bytes_moved: float, flops_per_s: float, bytes_per_s
     return max(flops / flops_per_s, bytes_moved / bytes_per_s)
 
 
+def kernels_s(linear_flops: float, weight_bytes: float, attention_flops: float, kv_bytes: float,
+              flops_per_s: float, bytes_per_s: float) -> float:
+    """Time of a pass's kernels, one after the other: its weight multiplies (FLOPs against the
+    weights read) and its attention (FLOPs against the KV cache read), each its own roofline."""
+    return (roofline_s(linear_flops, weight_bytes, flops_per_s, bytes_per_s)
+            + roofline_s(attention_flops, kv_bytes, flops_per_s, bytes_per_s))
+
+
 def compute_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
                          bytes_per_s: float) -> float:
     """:func:`roofline_s` where compute is the slower side, else 0."""
@@ -509,9 +517,10 @@ def evaluate(*,
                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
     # Causal attention over the prompt reads no cache: it computes.
-    prefill_stage_s = (roofline_s(prefill_linear_flops, prefill_weight_bytes,
-                                  achieved_flops_per_device, achieved_bytes_per_s)
-                       + prefill_attention_flops / achieved_flops_per_device + prefill_comm_s
+    prefill_stage_s = (kernels_s(prefill_linear_flops, prefill_weight_bytes,
+                                 prefill_attention_flops, 0.0, achieved_flops_per_device,
+                                 achieved_bytes_per_s)
+                       + prefill_comm_s
                        + step_overhead_s / stages
                        + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s,
                                          link_latency_s))
@@ -555,19 +564,13 @@ def evaluate(*,
                                             achieved_flops_per_device, achieved_bytes_per_s)
                        + compute_bound_time_s(decode_attention_flops, decode_kv_bytes,
                                               achieved_flops_per_device, achieved_bytes_per_s))
-    memory_bound_s = (roofline_s(decode_linear_flops, decode_weight_bytes,
-                                 achieved_flops_per_device, achieved_bytes_per_s)
-                      + roofline_s(decode_attention_flops, decode_kv_bytes,
-                                   achieved_flops_per_device, achieved_bytes_per_s)
-                      - compute_bound_s)
+    decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops,
+                                 decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+    memory_bound_s = decode_kernels_s - compute_bound_s
     decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout,
                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-    decode_stage_s = (roofline_s(decode_linear_flops, decode_weight_bytes,
-                                 achieved_flops_per_device, achieved_bytes_per_s)
-                      + roofline_s(decode_attention_flops, decode_kv_bytes,
-                                   achieved_flops_per_device, achieved_bytes_per_s)
-                      + decode_comm_s
+    decode_stage_s = (decode_kernels_s + decode_comm_s
                       + step_overhead_s / stages
                       + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s,
                                         link_latency_s))
@@ -614,10 +617,8 @@ def evaluate(*,
                                                      weight_bytes_per_param, attention_tp, tp,
                                                      stages)
     full_kv_bytes = kv_bytes_per_device * decoding_share / pipeline_microbatches
-    full_stage_s = (roofline_s(full_linear_flops, full_weight_bytes, achieved_flops_per_device,
-                               achieved_bytes_per_s)
-                    + roofline_s(full_attention_flops, full_kv_bytes, achieved_flops_per_device,
-                                 achieved_bytes_per_s)
+    full_stage_s = (kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops,
+                              full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
                     + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout,
                                   experts_per_token, activation_bytes, attention_tp, tp, stages,
                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
@@ -638,10 +639,8 @@ def evaluate(*,
                                                      weight_bytes_per_param, attention_tp, tp,
                                                      stages)
     lean_kv_bytes = full_kv_bytes     # the same decode tokens, without the chunk
-    lean_stage_s = (roofline_s(lean_linear_flops, lean_weight_bytes, achieved_flops_per_device,
-                               achieved_bytes_per_s)
-                    + roofline_s(lean_attention_flops, lean_kv_bytes, achieved_flops_per_device,
-                                 achieved_bytes_per_s)
+    lean_stage_s = (kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops,
+                              lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
                     + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout,
                                   experts_per_token, activation_bytes, attention_tp, tp, stages,
                                   domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
@@ -710,25 +709,20 @@ def evaluate(*,
     # A device is busy for its micro-batches' stage work and idles through the bubble.
     # Busy: each kernel's roofline at the device's peaks, over the pass's time.
     decode_activity = (pipeline_microbatches
-                       * (roofline_s(decode_linear_flops, decode_weight_bytes, peak_flops,
-                                     memory_bytes_per_s)
-                          + roofline_s(decode_attention_flops, decode_kv_bytes, peak_flops,
-                                       memory_bytes_per_s))
-                       / decode_step_s)
-    prefill_activity = ((roofline_s(prefill_linear_flops, prefill_weight_bytes, peak_flops,
-                                    memory_bytes_per_s)
-                         + prefill_attention_flops / peak_flops) / prefill_stage_s)
-    full_activity = (pipeline_microbatches
-                     * (roofline_s(full_linear_flops, full_weight_bytes, peak_flops,
+                       * kernels_s(decode_linear_flops, decode_weight_bytes,
+                                   decode_attention_flops, decode_kv_bytes, peak_flops,
                                    memory_bytes_per_s)
-                        + roofline_s(full_attention_flops, full_kv_bytes, peak_flops,
-                                     memory_bytes_per_s))
+                       / decode_step_s)
+    prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes,
+                                  prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s)
+                        / prefill_stage_s)
+    full_activity = (pipeline_microbatches
+                     * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops,
+                                 full_kv_bytes, peak_flops, memory_bytes_per_s)
                      / full_step_s)
     lean_activity = (pipeline_microbatches
-                     * (roofline_s(lean_linear_flops, lean_weight_bytes, peak_flops,
-                                   memory_bytes_per_s)
-                        + roofline_s(lean_attention_flops, lean_kv_bytes, peak_flops,
-                                     memory_bytes_per_s))
+                     * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops,
+                                 lean_kv_bytes, peak_flops, memory_bytes_per_s)
                      / lean_step_s)
     # Time in a cycle of whole prefills beyond its steps and prefills: a short batch waiting on
     # its prompts' passage through the pipeline.

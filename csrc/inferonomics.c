@@ -114,6 +114,63 @@ static inline double log_(double x) {
     return x == INFINITY ? INFINITY : y;
 }
 
+/* Single precision (precision="float32"): the same two functions for float, fewer terms. */
+static inline float bits_float(uint32_t b) { float f; memcpy(&f, &b, sizeof f); return f; }
+static inline uint32_t float_bits(float f) { uint32_t b; memcpy(&b, &f, sizeof b); return b; }
+
+#define LN2_HI_F 6.9313812256e-01f   /* ln 2 split in two (fdlibm's e_logf.c) */
+#define LN2_LO_F 9.0580006145e-06f
+#define LOG2E_F 1.44269504f
+#define EXPF_UNDERFLOW (-103.9f)   /* below: 0 (under the smallest subnormal, 2**-149) */
+#define EXPF_OVERFLOW 88.7f        /* above: inf (FLT_MAX = e**88.72) */
+#define FLOAT_MIN_NORMAL 1.17549435e-38f
+#define TWO_POW_24 16777216.0f
+
+/* 2**n for integer-valued n in [-126, 127], from the exponent bits. */
+static inline float pow2if(float n) { return bits_float((uint32_t)((int32_t)n + 127) << 23); }
+
+/* e**x in float: x = n ln2 + r with |r| <= ln2 / 2, e**r by its Taylor series to r**7 (error
+ * below 1e-8, under float's half ulp of 6e-8), scaled by 2**n in two halves. */
+static inline float exp_f32(float x) {
+    float xc = x < EXPF_UNDERFLOW ? EXPF_UNDERFLOW : (x > EXPF_OVERFLOW ? EXPF_OVERFLOW : x);
+    float n = floorf(xc * LOG2E_F + 0.5f);
+    float r = (xc - n * LN2_HI_F) - n * LN2_LO_F;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    float n1 = floorf(0.5f * n), n2 = n - n1;
+    float y = p * pow2if(n1) * pow2if(n2);
+    y = x < EXPF_UNDERFLOW ? 0.0f : y;
+    y = x > EXPF_OVERFLOW ? INFINITY : y;
+    return x != x ? x : y;
+}
+
+/* ln x in float for x >= 0, as log_ (|s| < 0.172, series to z**4: error below 1e-9); a
+ * subnormal x is scaled by 2**24 first so its exponent bits are right. */
+static inline float log_f32(float x) {
+    int tiny = x < FLOAT_MIN_NORMAL;
+    uint32_t b = float_bits(tiny ? x * TWO_POW_24 : x);
+    float e = (float)((int32_t)(b >> 23) - 127) - (tiny ? 24.0f : 0.0f);
+    float m = bits_float((b & 0x007FFFFFu) | 0x3F800000u);
+    int big = m > 1.41421356f;
+    m = big ? 0.5f * m : m;
+    e = big ? e + 1.0f : e;
+    float f = m - 1.0f, s = f / (2.0f + f), z = s * s;
+    float r = 1.0f / 9.0f;
+    r = r * z + 1.0f / 7.0f;
+    r = r * z + 1.0f / 5.0f;
+    r = r * z + 1.0f / 3.0f;
+    float y = e * LN2_HI_F + ((f - s * (f - z * 2.0f * r)) + e * LN2_LO_F);
+    y = x == 0.0f ? -INFINITY : y;
+    y = (x < 0.0f) | (x != x) ? NAN : y;
+    return x == INFINITY ? INFINITY : y;
+}
+
 #define BLOCK 512      /* samples per block: columns of a block stay in L1/L2 */
 /* Row stride of a block's arrays: one cache line more than BLOCK. With exactly 4096-byte rows the
  * same lane of all ~74 input and output rows falls in one L1 set and they evict each other. */
@@ -477,14 +534,17 @@ static void fold_block(const block_t *b, int n, moments_t *mo, int32_t *hist, in
 
 /* Samples lo .. hi-1 of one chunk: draw, evaluate, fold into fresh moments `mo` and the thread's
  * histograms; keep_* (may be NULL) receive the chunk's rows. */
+typedef void (*evaluate_fn)(const double (*restrict in)[ROW], double (*restrict out)[ROW], int n);
+
 static void run_chunk(const plan_t *plan, uint64_t key, int64_t lo, int64_t hi, block_t *b,
-                      moments_t *mo, int32_t *hist, int64_t *status, uint64_t key_offset,
-                      const int32_t *fold, int n_fold, double *keep_inputs, double *keep_outputs) {
+                      evaluate_fn evaluate, moments_t *mo, int32_t *hist, int64_t *status,
+                      uint64_t key_offset, const int32_t *fold, int n_fold, double *keep_inputs,
+                      double *keep_outputs) {
     moments_reset(mo);
     for (int64_t i0 = lo; i0 < hi; i0 += BLOCK) {
         int m = hi - i0 < BLOCK ? (int)(hi - i0) : BLOCK;
         draw_block(plan, key, i0, m, b);
-        evaluate_block((const double (*)[ROW])b->in, b->out, m);
+        evaluate((const double (*)[ROW])b->in, b->out, m);
         if (keep_inputs)
             for (int j = 0; j < m; j++)
                 for (int s = 0; s < INF_N_INPUTS; s++)
@@ -729,9 +789,11 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
                      double *chunk_moments, int64_t moments_len,
                      int64_t *hist, int64_t hist_len,
                      double *keep_inputs, int64_t keep_inputs_len,
-                     double *keep_outputs, int64_t keep_outputs_len) {
+                     double *keep_outputs, int64_t keep_outputs_len, int32_t precision) {
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     if (start < 0 || stop < start || stop > INF_MAX_INDEX || chunk < 1) return INF_E_ARGUMENT;
+    if (precision != INF_FLOAT64 && precision != INF_FLOAT32) return INF_E_ARGUMENT;
+    const evaluate_fn evaluate = precision == INF_FLOAT32 ? evaluate_block_f32 : evaluate_block;
     const int64_t n = stop - start;
     if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
     /* A chunk longer than the span is one chunk either way; the clamp keeps n + chunk and
@@ -776,8 +838,8 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
         for (int64_t c = 0; c < n_chunks; c++) {
             if (!my_hist || !b) continue;
             int64_t lo = start + c * chunk, hi = lo + chunk < stop ? lo + chunk : stop;
-            run_chunk(&plan, key, lo, hi, b, &mo, my_hist, my_status, key_offset, fold,
-                      (int)fold_len,
+            run_chunk(&plan, key, lo, hi, b, evaluate, &mo, my_hist, my_status, key_offset,
+                      fold, (int)fold_len,
                       keep_inputs ? keep_inputs + (lo - start) * INF_N_INPUTS : NULL,
                       keep_outputs ? keep_outputs + (lo - start) * INF_N_OUTPUTS : NULL);
             moments_write(&mo, chunk_moments + c * INF_N_METRICS * INF_MOMENTS);
@@ -1014,8 +1076,8 @@ int32_t inf_sweep_simulate(const int32_t *kinds, int64_t kinds_len, const double
             }
             for (int64_t c = 0; c < n_chunks; c++) {
                 int64_t lo = c * chunk, hi = lo + chunk < samples ? lo + chunk : samples;
-                run_chunk(&plan, key, lo, hi, b, &mo, hist, st, key_offset, all_metrics,
-                          INF_N_METRICS, NULL, NULL);
+                run_chunk(&plan, key, lo, hi, b, evaluate_block, &mo, hist, st, key_offset,
+                          all_metrics, INF_N_METRICS, NULL, NULL);
                 moments_write(&mo, part);
                 for (int m = 0; m < INF_N_METRICS; m++)
                     merge_moments(acc + m * INF_MOMENTS, part + m * INF_MOMENTS);

@@ -26,6 +26,9 @@
  * call (an index plus a chunk or a block) cannot overflow. */
 #define INF_MAX_INDEX 4611686018427387904
 
+#define INF_FLOAT64 0            /* inf_simulate's precision: the model in double, */
+#define INF_FLOAT32 1            /* or in float */
+
 #define INF_OK 0
 #define INF_E_LENGTH -1          /* an array is shorter than the call needs */
 #define INF_E_ARGUMENT -2        /* a count, a range, or a plan or grid entry is invalid */
@@ -68,8 +71,9 @@ int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *par
  *   keep_outputs[(stop - start) * INF_N_OUTPUTS]     with length 0 (those rows are not kept)
  * Only the metrics fold[0 .. fold_len-1] (strictly ascending indices below INF_N_METRICS) are
  * folded into chunk_moments and hist; the others' rows get count 0 and their buckets are untouched.
- * At most INF_MAX_SPAN samples per call. Chunks are independent, so any thread count gives the
- * same numbers. */
+ * precision: INF_FLOAT64, or INF_FLOAT32 to evaluate the model in float (the draws, moments and
+ * sketches stay double; outputs are float values widened to double). At most INF_MAX_SPAN samples
+ * per call. Chunks are independent, so any thread count gives the same numbers. */
 int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *params,
                      int64_t params_len, const int32_t *integer, int64_t integer_len,
                      const double *choice_values, int64_t choice_values_len,
@@ -80,7 +84,7 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
                      double *chunk_moments, int64_t moments_len,
                      int64_t *hist, int64_t hist_len,
                      double *keep_inputs, int64_t keep_inputs_len,
-                     double *keep_outputs, int64_t keep_outputs_len);
+                     double *keep_outputs, int64_t keep_outputs_len, int32_t precision);
 
 /* Sweep grids, factorised. The grid's dimensions ("groups") are enumerated from the point index:
  * group g has radix[g] values and owns the inputs owned_param[owned_offset[g] ..

@@ -396,6 +396,19 @@ static inline double pow_(double x, double y) {
     return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);
 }
 """
+# The same in single precision (precision="float32"), over exp_f32 and log_f32.
+C_SUPPORT_F32 = """\
+static inline float py_min_f32(float a, float b) {
+    return b < a ? b : a;
+}
+static inline float py_max_f32(float a, float b) {
+    return b > a ? b : a;
+}
+static inline float pow_f32(float x, float y) {
+    const float at_zero = y > 0.0f ? 0.0f : (y == 0.0f ? 1.0f : INFINITY);
+    return x > 0.0f ? exp_f32(y * log_f32(x)) : (x == 0.0f ? at_zero : NAN);
+}
+"""
 NUMBA_SUPPORT = '''\
 @_jit_inline
 def py_min(a, b):
@@ -413,6 +426,13 @@ def pow_(x, y):
     """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
     at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)
     return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)
+
+
+@_jit_inline
+def pow_f32(x, y):
+    """pow_ in single precision (precision="float32"), over exp_f32 and log_f32."""
+    at_zero = F32(0.0) if y > F32(0.0) else (F32(1.0) if y == F32(0.0) else F32(np.inf))
+    return exp_f32(y * log_f32(x)) if x > F32(0.0) else (at_zero if x == F32(0.0) else F32(np.nan))
 '''
 
 
@@ -464,37 +484,70 @@ def comparison_landmarks() -> dict[str, set[float]]:
     return marks
 
 
-def number_text(value: float, c: bool) -> str:
+def number_text(value: float, c: bool, single: bool = False) -> str:
+    """A literal: a double, or with ``single`` a float (C's ``f`` suffix, numba's ``F32(...)``;
+    a double literal would promote the single-precision arithmetic around it to double)."""
     if math.isnan(value):
-        return "NAN" if c else "np.nan"
-    if math.isinf(value):
+        text = "NAN" if c else "np.nan"
+    elif math.isinf(value):
         text = "INFINITY" if c else "np.inf"
-        return text if value > 0 else "-" + text
-    return repr(float(value))
+        text = text if value > 0 else "-" + text
+    else:
+        text = repr(float(value))
+        if single and c:
+            return text + "f"
+    return f"F32({text})" if single and not c else text
 
 
 # ------------------------------------------------------------------------------------------------
 # Emitters
 # ------------------------------------------------------------------------------------------------
 
+# The single-precision copy's names (precision="float32"): its helpers carry this suffix, and C
+# calls the float versions of the primitives (numba's are generic over the float width).
+SINGLE_SUFFIX = "_f32"
+C_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "fabs", "floor": "floor", "sqrt": "sqrt"}
+C_PRIMITIVES_F32 = {"min": "py_min_f32", "max": "py_max_f32", "abs": "fabsf", "floor": "floorf",
+                    "sqrt": "sqrtf"}
+NUMBA_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "abs", "floor": "np.floor",
+                    "sqrt": "math.sqrt"}
+
+
 class Emitter:
     c: bool
 
-    def __init__(self, input_ref):
+    def __init__(self, input_ref, single: bool = False):
         self.input_ref = input_ref
+        self.single = single
+
+    @property
+    def real(self) -> str:
+        return "float" if self.single else "double"
+
+    def function(self, name: str) -> str:
+        """The name a call of ``name`` (a primitive or a helper of the reference) is emitted as."""
+        if name in PRIMITIVES:
+            table = (C_PRIMITIVES_F32 if self.single else C_PRIMITIVES) if self.c else NUMBA_PRIMITIVES
+            return table[name]
+        return name + SINGLE_SUFFIX if self.single else name
 
     def expr(self, e) -> str:
         kind = e[0]
         if kind == "num":
-            return number_text(e[1], self.c)
-        if kind in ("var", "const"):
+            return number_text(e[1], self.c, self.single)
+        if kind == "var":
             return e[1]
+        if kind == "const":
+            if not self.single:
+                return e[1]
+            return f"((float){e[1]})" if self.c else f"F32({e[1]})"
         if kind == "input":
             return self.input_ref(e[1])
         if kind == "bin":
             return f"({self.expr(e[2])} {e[1]} {self.expr(e[3])})"
         if kind == "pow":
-            return f"pow_({self.expr(e[1])}, {self.expr(e[2])})"
+            power = "pow_f32" if self.single else "pow_"
+            return f"{power}({self.expr(e[1])}, {self.expr(e[2])})"
         if kind == "neg":
             return f"(-{self.expr(e[1])})"
         if kind == "cmp":
@@ -508,12 +561,7 @@ class Emitter:
             c, a, b = self.expr(e[1]), self.expr(e[2]), self.expr(e[3])
             return f"({c} ? {a} : {b})" if self.c else f"({a} if {c} else {b})"
         if kind == "call":
-            name = {"min": "py_min", "max": "py_max"}.get(e[1], e[1])
-            if not self.c:
-                name = {"floor": "np.floor", "sqrt": "math.sqrt"}.get(name, name)
-            elif name == "abs":
-                name = "fabs"
-            return f"{name}({', '.join(self.expr(a) for a in e[2])})"
+            return f"{self.function(e[1])}({', '.join(self.expr(a) for a in e[2])})"
         raise AssertionError(kind)
 
 
@@ -521,7 +569,7 @@ class CEmitter(Emitter):
     c = True
 
     def lets(self, lowered: Lowered, indent: str) -> list[str]:
-        return [f"{indent}const {'int' if name in lowered.booleans else 'double'} {name} = "
+        return [f"{indent}const {'int' if name in lowered.booleans else self.real} {name} = "
                 f"{self.expr(value)};" for name, value in lowered.lets]
 
 
@@ -575,9 +623,9 @@ def render_c_registry() -> str:
 
 def render_c_model() -> str:
     model, helpers, constants = lower_reference()
-    em = CEmitter(lambda name: name)
     out = [f"/* {HEADER_NOTE}", " *",
-           " * Included once by inferonomics.c, after ROW (a block's row stride), exp_ and log_. */", ""]
+           " * Included once by inferonomics.c, after ROW (a block's row stride), exp_, log_, exp_f32 and",
+           " * log_f32. */", ""]
     out.append("/* Inputs (rows of a block, in registry order) and outputs. */")
     for opening, items in (
             ("enum {", [f"I_{p.name.upper()}," for p in PARAMETERS]),
@@ -592,11 +640,25 @@ def render_c_model() -> str:
     for name in constants:
         out.append(f"#define {name} {number_text(float(getattr(reference, name)), True)}")
     out.append("")
-    out += C_SUPPORT.splitlines()
+    for single in (False, True):
+        out += c_model_copy(model, helpers, single)
+    return "\n".join(out + [""])
+
+
+def c_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> list[str]:
+    """The model's helpers and block loops in double precision, or with ``single`` in float
+    (names suffixed ``_f32``: inputs rounded to float as they are read, outputs widened back to
+    double as they are written, so the draws and the fold are the double-precision ones)."""
+    em = CEmitter(lambda name: name, single)
+    real, suffix = em.real, (SINGLE_SUFFIX if single else "")
+    out = []
+    if single:
+        out += ["", "/* ---- Single precision (precision=\"float32\"): the same model in float. ---- */", ""]
+    out += (C_SUPPORT_F32 if single else C_SUPPORT).splitlines()
     for h in helpers:
         out.append("")
         out.append(f"/* reference.{h.name} */")
-        out.append(f"static inline double {h.name}({', '.join('double ' + p for p in h.params)}) {{")
+        out.append(f"static inline {real} {h.name}{suffix}({', '.join(real + ' ' + p for p in h.params)}) {{")
         out += em.lets(h, "    ")
         out.append(f"    return {em.expr(h.result)};")
         out.append("}")
@@ -607,36 +669,37 @@ def render_c_model() -> str:
             " The plain layout's switches are" if pinned else " */"))
         if pinned:
             out.append(" * constants here (registry.PLAIN_LAYOUT), so the compiler drops the rest. */")
-        out.append(f"static void evaluate_block_{variant}(const double (*restrict in)[ROW],")
+        out.append(f"static void evaluate_block_{variant}{suffix}(const double (*restrict in)[ROW],")
         out.append("                                  double (*restrict out)[ROW], int n) {")
         out.append("#ifdef _OPENMP")
         out.append("#pragma omp simd")
         out.append("#endif")
         out.append("    for (int j = 0; j < n; j++) {")
         for name in used_inputs(model):
-            value = (number_text(pinned[name], True) if name in pinned
-                     else f"in[I_{name.upper()}][j]")
-            out.append(f"        const double {name} = {value};")
+            value = (number_text(pinned[name], True, single) if name in pinned
+                     else f"{'(float)' if single else ''}in[I_{name.upper()}][j]")
+            out.append(f"        const {real} {name} = {value};")
         out += em.lets(model, "        ")
         for name in OUTPUT_NAMES:
-            out.append(f"        out[O_{name.upper()}][j] = {em.expr(model.result[name])};")
+            value = em.expr(model.result[name])
+            out.append(f"        out[O_{name.upper()}][j] = {'(double)' if single else ''}{value};")
         out.append("    }")
         out.append("}")
     test = " & ".join(f"(in[I_{name.upper()}][j] == {number_text(v, True)})"
                       for name, v in PLAIN_LAYOUT.items())
     out += ["",
             "/* The plain loop where every row of the block has the plain layout, else the general one. */",
-            "static void evaluate_block(const double (*restrict in)[ROW], double (*restrict out)[ROW],",
+            f"static void evaluate_block{suffix}(const double (*restrict in)[ROW], double (*restrict out)[ROW],",
             "                           int n) {",
             "    int plain = 1;",
             "    for (int j = 0; j < n; j++)",
             *_wrap([f"plain &= {test};"], "        "),
             "    if (plain)",
-            "        evaluate_block_plain(in, out, n);",
+            f"        evaluate_block_plain{suffix}(in, out, n);",
             "    else",
-            "        evaluate_block_general(in, out, n);",
-            "}", ""]
-    return "\n".join(out)
+            f"        evaluate_block_general{suffix}(in, out, n);",
+            "}"]
+    return out
 
 
 def render_numba_region() -> str:
@@ -659,8 +722,22 @@ def render_numba_region() -> str:
     out.append("")
     out.append("")
     out += NUMBA_SUPPORT.splitlines()
+    for single in (False, True):
+        out += numba_model_copy(model, helpers, single)
+    out.append(NUMBA_END)
+    return "\n".join(out)
+
+
+def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> list[str]:
+    """The model's helpers and block loops in double precision, or with ``single`` in float32
+    (as :func:`c_model_copy`: names suffixed ``_f32``, inputs rounded as read, outputs widened)."""
+    em = NumbaEmitter(lambda name: name, single)
+    suffix = SINGLE_SUFFIX if single else ""
+    out = []
+    if single:
+        out += ["", "", "# ---- Single precision (precision=\"float32\"): the same model in float32. ----"]
     for h in helpers:
-        out += ["", "", "@_jit_inline", f"def {h.name}({', '.join(h.params)}):",
+        out += ["", "", "@_jit_inline", f"def {h.name}{suffix}({', '.join(h.params)}):",
                 f'    """reference.{h.name}"""']
         out += em.lets(h, "    ")
         out.append(f"    return {em.expr(h.result)}")
@@ -670,12 +747,13 @@ def render_numba_region() -> str:
                 "# prove the rows do not overlap and vectorise it; lanes past the samples in use compute",
                 "# on stale inputs and are ignored." + (
                     " The plain layout's switches are constants here." if pinned else ""),
-                "@_jit", f"def evaluate_block_{variant}(w):",
+                "@_jit", f"def evaluate_block_{variant}{suffix}(w):",
                 '    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""',
                 "    for j in range(BLOCK):"]
         for name in used_inputs(model):
-            value = (number_text(pinned[name], False) if name in pinned
-                     else f"w[I_{name.upper()} * ROW + j]")
+            value = (number_text(pinned[name], False, single) if name in pinned
+                     else (f"F32(w[I_{name.upper()} * ROW + j])" if single
+                           else f"w[I_{name.upper()} * ROW + j]"))
             out.append(f"        {name} = {value}")
         out += em.lets(model, "        ")
         for name in OUTPUT_NAMES:
@@ -683,16 +761,15 @@ def render_numba_region() -> str:
     test = " and ".join(f"w[I_{name.upper()} * ROW + j] == {number_text(v, False)}"
                         for name, v in PLAIN_LAYOUT.items())
     out += ["", "",
-            "@_jit", "def evaluate_block(w):",
+            "@_jit", f"def evaluate_block{suffix}(w):",
             '    """The plain loop where every lane has the plain layout (registry.PLAIN_LAYOUT), else',
             '    the general one: the same outputs, with less arithmetic."""',
             "    for j in range(BLOCK):",
             f"        if not ({test}):",
-            "            evaluate_block_general(w)",
+            f"            evaluate_block_general{suffix}(w)",
             "            return",
-            "    evaluate_block_plain(w)"]
-    out.append(NUMBA_END)
-    return "\n".join(out)
+            f"    evaluate_block_plain{suffix}(w)"]
+    return out
 
 
 def numba_core_text(current: str) -> str:

@@ -63,7 +63,7 @@ int main(void) {
     double *drawn = malloc(sizeof(double) * (size_t)in_len);
 
     int rc = inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, status, INF_N_STATUS, moments,
-                          moments_len, hist, hist_len, in, in_len, out, out_len);
+                          moments_len, hist, hist_len, in, in_len, out, out_len, INF_FLOAT64);
     if (rc != INF_OK) { fprintf(stderr, "simulate rc=%d\n", rc); return 4; }
     rc = inf_evaluate(in, in_len, n, out2, out_len, 2);
     if (rc != INF_OK) { fprintf(stderr, "evaluate rc=%d\n", rc); return 4; }
@@ -87,7 +87,7 @@ int main(void) {
                inf_draw_inputs(PLAN(plan), seed, 0, huge[i], drawn, INF_N_INPUTS));
         EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, huge[i], chunk, 1, FOLD, status,
                                             INF_N_STATUS, moments, moments_len, hist, hist_len,
-                                            in, INF_N_INPUTS, out, INF_N_OUTPUTS));
+                                            in, INF_N_INPUTS, out, INF_N_OUTPUTS, INF_FLOAT64));
     }
     EXPECT(INF_E_ARGUMENT, inf_draw_only(PLAN(plan), seed, 0, INT64_MAX, 1, &checksum));
     EXPECT(INF_E_ARGUMENT, inf_draw_inputs(PLAN(plan), seed, INT64_MAX, 1, drawn, in_len));
@@ -95,11 +95,16 @@ int main(void) {
     EXPECT(INF_OK, inf_draw_only(PLAN(plan), seed, INF_MAX_INDEX - 3, INF_MAX_INDEX, 1, &checksum));
     EXPECT(INF_OK, inf_draw_inputs(PLAN(plan), seed, INF_MAX_INDEX - 1, 1, drawn, in_len));
     EXPECT(INF_OK, inf_simulate(PLAN(plan), seed, INF_MAX_INDEX - 5, INF_MAX_INDEX, INT64_MAX, 1, FOLD, status,
-                                INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+                                INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0, INF_FLOAT64));
     EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, INF_MAX_INDEX, INF_MAX_INDEX + 1, 1, 1, FOLD, status,
-                                        INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+                                        INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0, INF_FLOAT64));
     EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 5, 4, chunk, 1, FOLD, status, INF_N_STATUS,
-                                        moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+                                        moments, moments_len, hist, hist_len, 0, 0, 0, 0, INF_FLOAT64));
+    /* The single-precision model over the same buffers, and a precision that does not exist. */
+    EXPECT(INF_OK, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, status, INF_N_STATUS, moments,
+                                moments_len, hist, hist_len, in, in_len, out2, out_len, INF_FLOAT32));
+    EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, status, INF_N_STATUS,
+                                        moments, moments_len, hist, hist_len, 0, 0, 0, 0, 2));
 
     /* Every array one element short, then NULL. */
     EXPECT(INF_E_LENGTH, inf_evaluate(in, in_len - 1, n, out2, out_len, 1));
@@ -111,7 +116,7 @@ int main(void) {
     EXPECT(INF_E_NULL, inf_draw_only(PLAN(plan), seed, 0, n, 1, NULL));
 #define SIMULATE(st, st_len, mo, mo_len, h, h_len, ki, ki_len, ko, ko_len)                        \
     inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, st, st_len, mo, mo_len, h, h_len, ki, ki_len, \
-                 ko, ko_len)
+                 ko, ko_len, INF_FLOAT64)
     EXPECT(INF_E_LENGTH, SIMULATE(status, INF_N_STATUS - 1, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
     EXPECT(INF_E_LENGTH, SIMULATE(status, INF_N_STATUS, moments, moments_len - 1, hist, hist_len, 0, 0, 0, 0));
     EXPECT(INF_E_LENGTH, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len - 1, 0, 0, 0, 0));
@@ -125,10 +130,10 @@ int main(void) {
     EXPECT(INF_E_NULL, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, NULL, out_len));
     /* The metric list: NULL with a length, read past its length, out of range, not ascending. */
     EXPECT(INF_E_NULL, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, NULL, 1, status, INF_N_STATUS,
-                                    moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+                                    moments, moments_len, hist, hist_len, 0, 0, 0, 0, INF_FLOAT64));
     EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, fold_all, INF_N_METRICS + 1,
                                         status, INF_N_STATUS, moments, moments_len, hist, hist_len,
-                                        0, 0, 0, 0));
+                                        0, 0, 0, 0, INF_FLOAT64));
     fold_all[1] = fold_all[0];
     EXPECT(INF_E_ARGUMENT, SIMULATE(status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
     fold_all[1] = INF_N_METRICS;
@@ -136,7 +141,7 @@ int main(void) {
     fold_all[1] = 1;
     /* A selection folds in bounds: the last metric alone. */
     EXPECT(INF_OK, inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, fold_all + INF_N_METRICS - 1, 1,
-                                status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+                                status, INF_N_STATUS, moments, moments_len, hist, hist_len, 0, 0, 0, 0, INF_FLOAT64));
 
     /* Each plan array spoilt in turn, through every entry point that reads a plan. The choice
      * tables are read only when a choice input indexes them. */
@@ -147,7 +152,7 @@ int main(void) {
         EXPECT(spoilt[i].want, inf_draw_inputs(PLAN(p), seed, 0, n, drawn, in_len));
         EXPECT(spoilt[i].want, inf_draw_only(PLAN(p), seed, 0, n, 1, &checksum));
         EXPECT(spoilt[i].want, inf_simulate(PLAN(p), seed, 0, n, chunk, 1, FOLD, status, INF_N_STATUS,
-                                            moments, moments_len, hist, hist_len, 0, 0, 0, 0));
+                                            moments, moments_len, hist, hist_len, 0, 0, 0, 0, INF_FLOAT64));
     }
 
     free(cv); free(cw); free(moments); free(hist); free(in); free(out); free(out2); free(drawn);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..api import simulate
 from ..cores import backends
+from ..cores.encoding import PRECISIONS
 from ..errors import printable
 from ..fidelity import model_error
 from ..model.registry import TABLE_METRICS, unit_of
@@ -19,6 +20,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--metrics", type=metric_list, default=None, metavar="NAME[,NAME...]",
                    help="summarise only these metrics, comma-separated (faster on a native core; "
                         "default: all, with the table showing the headline ones)")
+    p.add_argument("--precision", choices=PRECISIONS, default="float64",
+                   help="the model's arithmetic: float64 (default, exact to the reference) or "
+                        "float32 (native cores only; approximate, faster: means within 1e-4 "
+                        "relative on the bundled examples)")
     add_cluster_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--model-error", action="store_true",
@@ -37,7 +42,9 @@ def _print_run(result, metrics=None, with_error: bool = False) -> None:
     print(printable(result.scenario.name))   # a name from the user's file: escape its controls
     print(printable(f"model {result.plan.model} | hardware {result.plan.hardware} | cost "
                     f"{result.plan.cost_mode} | {result.samples} samples | seed {result.seed} | "
-                    f"backend {result.backend}"))
+                    f"backend {result.backend}"
+                    + (f" | precision {result.precision} (approximate)"
+                       if result.precision != "float64" else "")))
     print(printable(f"price basis: {result.plan.price_basis}"))
     infeasible = ", ".join(f"{n} {reason}" for reason, n in summary.infeasible.items() if n)
     print(f"feasible: {summary.feasible} of {summary.samples} ({summary.feasible_fraction:.1%})"
@@ -84,7 +91,8 @@ def run(args) -> int:
     with cluster_client(args) as client:
         result = simulate(scenario, samples=samples, seed=args.seed, backend=args.backend,
                           threads=args.threads, metrics=args.metrics, client=client,
-                          progress=client is not None and not args.json)
+                          progress=client is not None and not args.json,
+                          precision=args.precision)
     if args.json:
         out = result.to_dict()
         if args.model_error:

@@ -46,7 +46,8 @@ def in_order(client: Any, futures: list) -> Iterator[tuple[int, Any]]:
 
 
 def simulate(client: Any, backend: str, plan, seed: int, samples: int,
-             metrics: tuple[str, ...], progress: bool = False) -> Summary:
+             metrics: tuple[str, ...], progress: bool = False,
+             precision: str = "float64") -> Summary:
     """The summary of samples ``0 .. samples-1`` computed in spans on the cluster: the same, bit
     for bit, as :func:`inferonomics.simulate` with this seed on one machine (chunk moments merged
     in chunk order, counts and sketch buckets summed)."""
@@ -56,7 +57,7 @@ def simulate(client: Any, backend: str, plan, seed: int, samples: int,
                                 worker_threads(client))
     run = uuid.uuid4().hex   # task keys unique to this run: nothing is reused from another
     futures = [client.submit(tasks.simulate_span, backend, encoded, seed, start, stop, fold,
-                             key=f"inferonomics-span-{run}-{start}")
+                             precision, key=f"inferonomics-span-{run}-{start}")
                for start, stop in pieces]
     status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
     hist = np.zeros((backends.N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
@@ -71,6 +72,7 @@ def simulate(client: Any, backend: str, plan, seed: int, samples: int,
             bar.update(part.stop - part.start)
     finally:
         bar.close()
+    backends.check_float32_range(status, precision)
     return backends.summary_from_arrays(status, acc, hist, metrics)
 
 

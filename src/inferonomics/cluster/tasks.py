@@ -37,14 +37,15 @@ class SpanPart:
 
 
 def simulate_span(backend: str, encoded: EncodedPlan, seed: int, start: int, stop: int,
-                  fold: np.ndarray) -> SpanPart:
-    """Samples ``start .. stop-1`` on this worker's native core (``backend``: "c" or "numba")."""
+                  fold: np.ndarray, precision: str = "float64") -> SpanPart:
+    """Samples ``start .. stop-1`` on this worker's native core (``backend``: "c" or "numba"),
+    the model in ``precision``."""
     chosen = backends.get_backend(backend)
     kernel = backends.native_kernel(chosen.name)
     status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
     hist = np.zeros((backends.N_METRICS, SKETCH_BUCKETS), dtype=np.int64)
     moments = backends.run_span(kernel, encoded, seed, start, stop, backends.CHUNK_SAMPLES,
-                                _threads(), fold, status, hist)
+                                _threads(), fold, status, hist, precision=precision)
     flat = hist.reshape(-1)
     nonzero = np.flatnonzero(flat)
     return SpanPart(start, stop, status, moments, nonzero, flat[nonzero])

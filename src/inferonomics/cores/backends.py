@@ -24,7 +24,7 @@ from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES, PARAMETERS
 from ..stats.summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
 from . import cbinding
-from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan, encode
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, encode
 
 CHUNK_SAMPLES = 1 << 16
 """Samples per chunk: the unit of parallel work and of moment accumulation."""
@@ -35,6 +35,10 @@ MAX_SAMPLES = 10**12
 """Most samples one simulation may ask for."""
 MAX_THREADS = 1024
 BACKENDS = ("reference", "c", "numba")
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest finite float32 (about 3.4e38): past it a float32 run's figure overflows."""
+FLOAT32_MIN_NORMAL = float(np.finfo(np.float32).tiny)
+"""The smallest normal float32 (about 1.2e-38): below it float32 keeps fewer bits, then none."""
 AUTO_ORDER = ("c", "numba", "reference")
 
 
@@ -45,6 +49,41 @@ class SampleTable:
     index: np.ndarray
     inputs: dict[str, np.ndarray]
     outputs: dict[str, np.ndarray]
+
+
+def check_precision(precision) -> str:
+    """``precision`` if it is one of :data:`PRECISIONS`, else a ScenarioError naming them."""
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise ScenarioError("precision", f"must be one of {', '.join(PRECISIONS)}, got "
+                            f"{precision!r}")
+    return precision
+
+
+def check_float32_inputs(plan, precision: str) -> None:
+    """Refuse, before any kernel runs, a float32 run of a plan with an input that can draw a
+    value float32 cannot hold: finite magnitudes past FLOAT32_MAX or, other than 0, below its
+    smallest normal number (rounded to inf, to 0 or to a few bits, such an input would change the
+    figures). An infinite value (no latency target) is held exactly."""
+    if precision != "float32":
+        return
+    for param, dist in zip(PARAMETERS, plan.distributions):
+        for value in dist.support():
+            if value != 0 and math.isfinite(value) and not (
+                    FLOAT32_MIN_NORMAL <= abs(value) <= FLOAT32_MAX):
+                raise ScenarioError(param.path, f"draws {value:g}, outside what float32 holds "
+                                    f"({FLOAT32_MIN_NORMAL:.3g} to {FLOAT32_MAX:.3g} in "
+                                    "magnitude, or 0); run with precision float64")
+
+
+def check_float32_range(status: np.ndarray, precision: str) -> None:
+    """Refuse a float32 run in which a sample overflowed float32's range (status non_finite,
+    which float64 never gives for inputs in their ranges): its summary would leave those
+    samples out, silently."""
+    overflowed = int(status[reference.STATUS_NON_FINITE])
+    if precision == "float32" and overflowed:
+        raise ScenarioError("precision", f"{overflowed:,} of {int(status.sum()):,} samples "
+                            f"overflowed float32's range (about {FLOAT32_MAX:.1e}); run this "
+                            "scenario with precision float64")
 
 
 def check_threads(threads) -> int | None:
@@ -70,7 +109,11 @@ def default_threads() -> int:
 # Reference: one sample at a time in Python
 # ------------------------------------------------------------------------------------------------
 
-def _reference_simulate(plan, seed, samples, threads, keep_samples, metrics=METRIC_NAMES):
+def _reference_simulate(plan, seed, samples, threads, keep_samples, metrics=METRIC_NAMES,
+                        precision="float64"):
+    if check_precision(precision) != "float64":
+        raise ScenarioError("precision", f"{precision} runs on the native cores (backend 'c' or "
+                            "'numba'); the reference computes in float64 only")
     summary = Summary.of(metrics)   # refuses an unknown name
     inputs = np.empty((samples, N_INPUTS)) if keep_samples else None
     outputs = np.empty((samples, N_OUTPUTS)) if keep_samples else None
@@ -163,9 +206,12 @@ def merge_chunk_moments(acc: np.ndarray, chunk_moments: np.ndarray) -> None:
 def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threads: int | None,
                     keep_samples: bool, chunk: int = CHUNK_SAMPLES,
                     span_chunks: int = SPAN_CHUNKS,
-                    metrics: tuple[str, ...] = METRIC_NAMES) -> tuple[Summary, SampleTable | None]:
+                    metrics: tuple[str, ...] = METRIC_NAMES,
+                    precision: str = "float64") -> tuple[Summary, SampleTable | None]:
     """Run ``kernel`` over samples ``0 .. samples-1`` span by span and build the summary of
-    ``metrics`` (names from :data:`METRIC_NAMES`; the core folds only those)."""
+    ``metrics`` (names from :data:`METRIC_NAMES`; the core folds only those), the model computed
+    in ``precision``."""
+    precision = check_precision(precision)
     encoded = encode(plan.distributions)
     fold = fold_indices(metrics)
     threads = threads or default_threads()
@@ -179,8 +225,9 @@ def native_simulate(kernel: NativeSimulate, plan, seed: int, samples: int, threa
         stop = min(start + span, samples)
         chunk_moments = run_span(kernel, encoded, seed, start, stop, chunk, threads, fold, status,
                                  hist, None if keep_in is None else keep_in[start:stop],
-                                 None if keep_out is None else keep_out[start:stop])
+                                 None if keep_out is None else keep_out[start:stop], precision)
         merge_chunk_moments(acc, chunk_moments)
+    check_float32_range(status, precision)
     return summary_from_arrays(status, acc, hist, metrics), (
         _table(0, keep_in, keep_out) if keep_samples else None)
 
@@ -202,7 +249,8 @@ def empty_moments() -> np.ndarray:
 
 def run_span(kernel: NativeSimulate, encoded: EncodedPlan, seed: int, start: int, stop: int,
              chunk: int, threads: int, fold: np.ndarray, status: np.ndarray, hist: np.ndarray,
-             keep_in: np.ndarray | None = None, keep_out: np.ndarray | None = None) -> np.ndarray:
+             keep_in: np.ndarray | None = None, keep_out: np.ndarray | None = None,
+             precision: str = "float64") -> np.ndarray:
     """The sample-span entry point: samples ``start .. stop-1`` (``start`` a multiple of
     ``chunk``, so chunks fall where they fall in a whole run) through ``kernel``, adding to
     ``status`` and ``hist``; returns the span's per-chunk moments, ``[chunks, N_METRICS, 5]``.
@@ -213,7 +261,7 @@ def run_span(kernel: NativeSimulate, encoded: EncodedPlan, seed: int, start: int
     n_chunks = -(-(stop - start) // chunk)
     chunk_moments = np.zeros((n_chunks, N_METRICS, N_MOMENTS))
     kernel(encoded, seed, start, stop, chunk, threads, fold, status, chunk_moments, hist,
-           keep_in, keep_out)
+           keep_in, keep_out, precision)
     return chunk_moments
 
 
@@ -239,7 +287,8 @@ def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarra
 @dataclass(frozen=True)
 class Backend:
     name: str
-    simulate: Callable            # (plan, seed, samples, threads, keep, metrics) -> (Summary, table | None)
+    simulate: Callable            # (plan, seed, samples, threads, keep, metrics, precision)
+                                  #   -> (Summary, table | None)
     evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
     sweep_evaluate: Callable      # (grid, start, stop, threads, out) -> outputs[n, N_OUTPUTS], medians
@@ -252,8 +301,9 @@ def _native_backend(name: str, core) -> Backend:
     the contracts of :mod:`inferonomics.cores.cbinding`."""
     return Backend(
         name,
-        lambda plan, seed, samples, threads, keep, metrics=METRIC_NAMES: native_simulate(
-            core.simulate, plan, seed, samples, threads, keep, metrics=metrics),
+        lambda plan, seed, samples, threads, keep, metrics=METRIC_NAMES, precision="float64":
+            native_simulate(core.simulate, plan, seed, samples, threads, keep, metrics=metrics,
+                            precision=precision),
         core.evaluate,
         lambda encoded, distributions, seed, start, n: core.draw_inputs(encoded, seed, start, n),
         core.sweep_evaluate, core.sweep_simulate)

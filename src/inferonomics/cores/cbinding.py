@@ -16,7 +16,7 @@ from ..errors import CoreError
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES
 from ..stats.summary import SKETCH_BUCKETS
-from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, EncodedPlan
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan
 
 N_MOMENTS = 5  # count, mean, m2, min, max
 
@@ -32,10 +32,11 @@ else:
     _c_inputs = tuple(ffi.string(lib.inf_input_name(i)).decode() for i in range(lib.INF_N_INPUTS))
     _c_outputs = tuple(ffi.string(lib.inf_output_name(i)).decode() for i in range(lib.INF_N_OUTPUTS))
     if (_c_inputs != INPUT_NAMES or _c_outputs != OUTPUT_NAMES
-            or lib.INF_SKETCH_BUCKETS != SKETCH_BUCKETS):
+            or lib.INF_SKETCH_BUCKETS != SKETCH_BUCKETS
+            or [getattr(lib, f"INF_{p.upper()}", None) for p in PRECISIONS] != list(range(len(PRECISIONS)))):
         UNAVAILABLE_REASON = ("the compiled C core does not match this version of the Python "
-                              "package (its inputs, outputs or sketch layout differ); rebuild it: "
-                              "pip install --force-reinstall --no-deps .")
+                              "package (its inputs, outputs, sketch layout or precision codes "
+                              "differ); rebuild it: pip install --force-reinstall --no-deps .")
         ffi = lib = None
 
 
@@ -128,20 +129,24 @@ def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
 
 def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
              fold: np.ndarray, status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
-             keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
+             keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None,
+             precision: str = "float64") -> None:
     """Samples ``start .. stop-1`` in chunks of ``chunk``: adds to ``status`` and ``hist``, writes
     ``chunk_moments``; only the metrics whose indices are in ``fold`` (int32, strictly ascending)
-    are folded."""
+    are folded; ``precision`` (one of :data:`PRECISIONS`) is the model's arithmetic."""
     if not isinstance(fold, np.ndarray) or fold.ndim != 1:
         raise CoreError("the C core needs fold as a 1-D int32 array of metric indices, got "
                         f"{type(fold).__name__}")
+    if precision not in PRECISIONS:
+        raise CoreError(f"the C core's precision is one of {', '.join(PRECISIONS)}, got {precision!r}")
     _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
                             *_arr("int32_t[]", fold),
                             *_arr("int64_t[]", status, writable=True),
                             *_arr("double[]", chunk_moments, writable=True),
                             *_arr("int64_t[]", hist, writable=True),
                             *_arr("double[]", keep_inputs, writable=True),
-                            *_arr("double[]", keep_outputs, writable=True)), "simulate")
+                            *_arr("double[]", keep_outputs, writable=True),
+                            PRECISIONS.index(precision)), "simulate")
 
 
 def _grid_args(grid) -> tuple:

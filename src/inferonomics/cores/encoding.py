@@ -39,6 +39,10 @@ N_OUTPUTS = len(OUTPUT_NAMES)
 N_METRICS = len(METRIC_NAMES)
 N_STATUS = len(STATUS_NAMES)
 STATUS_COLUMN = OUTPUT_NAMES.index("status")
+# How the cores compute the model: in float64, the reference's arithmetic, or (opt-in, approximate)
+# in float32, the draws, moments and sketches staying float64. The C core's codes are the indices
+# (INF_FLOAT64 = 0, INF_FLOAT32 = 1 in csrc/inferonomics.h).
+PRECISIONS = ("float64", "float32")
 assert STATUS_COLUMN == 0 and OUTPUT_NAMES[1:] == METRIC_NAMES
 
 

@@ -26,7 +26,7 @@ from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKE
                              SKETCH_ZERO)
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
-                       N_METRICS, N_OUTPUTS, N_STATUS, EncodedPlan)
+                       N_METRICS, N_OUTPUTS, N_STATUS, PRECISIONS, EncodedPlan)
 
 
 def _jit(fn):
@@ -73,6 +73,22 @@ def _double_of(typingctx, b):
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], ir.DoubleType())
     return types.float64(types.uint64), codegen
+
+
+@intrinsic
+def _bits_of_f32(typingctx, x):
+    """Reinterpret a float32 as uint32."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+    return types.uint32(types.float32), codegen
+
+
+@intrinsic
+def _float_of(typingctx, b):
+    """Reinterpret a uint32 as float32."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+    return types.float32(types.uint32), codegen
 
 
 @_jit_inline
@@ -162,6 +178,71 @@ def log_(x):
     y = -math.inf if x == 0.0 else y
     y = np.nan if (x < 0.0) | (x != x) else y
     return math.inf if x == math.inf else y
+
+
+# Single precision (precision="float32"): the same two functions in float32, as exp_f32 and
+# log_f32 in csrc/inferonomics.c. Every literal is a float32 (F32(...)): a float64 one would
+# promote the arithmetic around it to float64.
+F32 = np.float32
+LN2_HI_F = F32(6.9313812256e-01)
+LN2_LO_F = F32(9.0580006145e-06)
+LOG2E_F = F32(1.44269504)
+EXPF_UNDERFLOW = F32(-103.9)
+EXPF_OVERFLOW = F32(88.7)
+FLOAT_MIN_NORMAL = F32(1.17549435e-38)
+TWO_POW_24 = F32(16777216.0)
+MANTISSA_MASK_F = np.uint32(0x007FFFFF)
+EXPONENT_ONE_F = np.uint32(0x3F800000)
+SHIFT23 = np.uint32(23)
+
+
+@_jit_inline
+def pow2if(n):
+    return _float_of(np.uint32(int(n) + 127) << SHIFT23)
+
+
+@_jit_inline
+def exp_f32(x):
+    """e**x in float32, as exp_f32 in csrc/inferonomics.c (Taylor series to r**7)."""
+    xc = min(max(x, EXPF_UNDERFLOW), EXPF_OVERFLOW)
+    n = np.floor(xc * LOG2E_F + F32(0.5))
+    r = (xc - n * LN2_HI_F) - n * LN2_LO_F
+    p = F32(1.0) / F32(5040.0)
+    p = p * r + F32(1.0) / F32(720.0)
+    p = p * r + F32(1.0) / F32(120.0)
+    p = p * r + F32(1.0) / F32(24.0)
+    p = p * r + F32(1.0) / F32(6.0)
+    p = p * r + F32(0.5)
+    p = p * r + F32(1.0)
+    p = p * r + F32(1.0)
+    n1 = np.floor(F32(0.5) * n)
+    y = p * pow2if(n1) * pow2if(n - n1)
+    y = F32(0.0) if x < EXPF_UNDERFLOW else y
+    y = F32(math.inf) if x > EXPF_OVERFLOW else y
+    return x if x != x else y
+
+
+@_jit_inline
+def log_f32(x):
+    """ln x in float32, as log_f32 in csrc/inferonomics.c (a subnormal x scaled by 2**24 first)."""
+    tiny = x < FLOAT_MIN_NORMAL
+    b = _bits_of_f32(x * TWO_POW_24 if tiny else x)
+    e = F32(np.int32(b >> SHIFT23) - np.int32(127)) - (F32(24.0) if tiny else F32(0.0))
+    m = _float_of((b & MANTISSA_MASK_F) | EXPONENT_ONE_F)
+    big = m > F32(1.41421356)
+    m = F32(0.5) * m if big else m
+    e = e + F32(1.0) if big else e
+    f = m - F32(1.0)
+    s = f / (F32(2.0) + f)
+    z = s * s
+    r = F32(1.0) / F32(9.0)
+    r = r * z + F32(1.0) / F32(7.0)
+    r = r * z + F32(1.0) / F32(5.0)
+    r = r * z + F32(1.0) / F32(3.0)
+    y = e * LN2_HI_F + ((f - s * (f - z * F32(2.0) * r)) + e * LN2_LO_F)
+    y = F32(-math.inf) if x == F32(0.0) else y
+    y = F32(np.nan) if (x < F32(0.0)) | (x != x) else y
+    return F32(math.inf) if x == F32(math.inf) else y
 
 
 # ------------------------------------------------------------------------------------------------
@@ -543,6 +624,13 @@ def pow_(x, y):
     """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
     at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)
     return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)
+
+
+@_jit_inline
+def pow_f32(x, y):
+    """pow_ in single precision (precision="float32"), over exp_f32 and log_f32."""
+    at_zero = F32(0.0) if y > F32(0.0) else (F32(1.0) if y == F32(0.0) else F32(np.inf))
+    return exp_f32(y * log_f32(x)) if x > F32(0.0) else (at_zero if x == F32(0.0) else F32(np.nan))
 
 
 @_jit_inline
@@ -1321,6 +1409,787 @@ def evaluate_block(w):
             evaluate_block_general(w)
             return
     evaluate_block_plain(w)
+
+
+# ---- Single precision (precision="float32"): the same model in float32. ----
+
+
+@_jit_inline
+def all_to_all_s_f32(message_bytes, devices, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
+    """reference.all_to_all_s"""
+    returns_early = (devices <= F32(1.0))
+    local_devices = py_min(domain, devices)
+    local_s = (((message_bytes * (local_devices - F32(1.0))) / devices) / link_bytes_per_s)
+    local_s_2 = F32(0.0)
+    local_s_3 = (local_s if (local_devices > F32(1.0)) else local_s_2)
+    remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s)
+    remote_s_2 = F32(0.0)
+    remote_s_3 = (remote_s if (devices > local_devices) else remote_s_2)
+    return (F32(0.0) if returns_early else (py_max(local_s_3, remote_s_3) + link_latency_s))
+
+
+@_jit_inline
+def attention_flops_per_device_f32(attention_flops, attention_groups, attention_tp, stages):
+    """reference.attention_flops_per_device"""
+    return (((attention_flops / attention_groups) / attention_tp) / stages)
+
+
+@_jit_inline
+def causal_attention_pairs_f32(tokens, sliding_window, sliding_window_layers):
+    """reference.causal_attention_pairs"""
+    full = ((F32(0.5) * tokens) * tokens)
+    returns_early = ((sliding_window <= F32(0.0)) | (tokens <= sliding_window))
+    local = (((F32(0.5) * sliding_window) * sliding_window) + ((tokens - sliding_window) * sliding_window))
+    return (full if returns_early else (((F32(1.0) - sliding_window_layers) * full) + (sliding_window_layers * local)))
+
+
+@_jit_inline
+def collective_bytes_per_s_f32(group, domain, link_bytes_per_s, scaleout_bytes_per_s):
+    """reference.collective_bytes_per_s"""
+    returns_early = (group > domain)
+    return (py_min(link_bytes_per_s, scaleout_bytes_per_s) if returns_early else link_bytes_per_s)
+
+
+@_jit_inline
+def compute_bound_time_s_f32(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.compute_bound_time_s"""
+    returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s))
+    return ((flops / flops_per_s) if returns_early else F32(0.0))
+
+
+@_jit_inline
+def device_power_w_f32(idle_w, tdp_w, activity, power_exponent):
+    """reference.device_power_w"""
+    return (idle_w + ((tdp_w - idle_w) * pow_f32(activity, power_exponent)))
+
+
+@_jit_inline
+def experts_touched_f32(n_experts, experts_per_token, tokens):
+    """reference.experts_touched"""
+    return (n_experts * (F32(1.0) - pow_f32((F32(1.0) - (experts_per_token / n_experts)), tokens)))
+
+
+@_jit_inline
+def roofline_s_f32(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.roofline_s"""
+    return py_max((flops / flops_per_s), (bytes_moved / bytes_per_s))
+
+
+@_jit_inline
+def kernels_s_f32(linear_flops, weight_bytes, attention_flops, kv_bytes, flops_per_s, bytes_per_s):
+    """reference.kernels_s"""
+    return (roofline_s_f32(linear_flops, weight_bytes, flops_per_s, bytes_per_s) + roofline_s_f32(attention_flops, kv_bytes, flops_per_s, bytes_per_s))
+
+
+@_jit_inline
+def linear_flops_per_device_f32(tokens, dense_active_params, expert_params, experts_per_token, attention_groups, attention_tp, tp, stages, expert_load):
+    """reference.linear_flops_per_device"""
+    dense = ((((F32(FLOPS_PER_MAC) * dense_active_params) * tokens) / attention_groups) / attention_tp)
+    experts = (((((F32(FLOPS_PER_MAC) * experts_per_token) * expert_params) * tokens) / tp) * expert_load)
+    return ((dense + experts) / stages)
+
+
+@_jit_inline
+def ring_allreduce_s_f32(message_bytes, devices, link_bytes_per_s, link_latency_s):
+    """reference.ring_allreduce_s"""
+    returns_early = (devices <= F32(1.0))
+    steps = (F32(2.0) * (devices - F32(1.0)))
+    return (F32(0.0) if returns_early else ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)))
+
+
+@_jit_inline
+def pass_comm_s_f32(tokens, d_model, n_layers, mlp_layout, experts_per_token, activation_bytes, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
+    """reference.pass_comm_s"""
+    layers = (n_layers / stages)
+    attention = ring_allreduce_s_f32(((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)), attention_tp, collective_bytes_per_s_f32(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
+    routed_values = (((tokens / tp) * experts_per_token) * d_model)
+    mlp = (all_to_all_s_f32((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s_f32((routed_values * F32(ALLREDUCE_BYTES_PER_VALUE)), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
+    mlp_2 = ring_allreduce_s_f32(((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)), tp, collective_bytes_per_s_f32(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
+    mlp_3 = attention
+    mlp_4 = (mlp_2 if (mlp_layout == F32(MLP_SLICED_EXPERTS)) else mlp_3)
+    mlp_5 = (mlp if (mlp_layout == F32(MLP_WHOLE_EXPERTS)) else mlp_4)
+    return (layers * (attention + mlp_5))
+
+
+@_jit_inline
+def pass_weight_bytes_per_device_f32(tokens, dense_params, expert_params, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages):
+    """reference.pass_weight_bytes_per_device"""
+    return ((((dense_params / attention_tp) + ((experts_touched_f32(n_experts, experts_per_token, tokens) * expert_params) / tp)) * weight_bytes_per_param) / stages)
+
+
+@_jit_inline
+def peak_tflops_f32(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
+    """reference.peak_tflops"""
+    returns_early = ((activation_bits <= F32(4.0)) & (tflops_4 > F32(0.0)))
+    returns_early_2 = ((activation_bits <= F32(8.0)) & (tflops_8 > F32(0.0)))
+    returns_early_3 = ((activation_bits <= F32(16.0)) & (tflops_16 > F32(0.0)))
+    returns_early_4 = (tflops_fp32 > F32(0.0))
+    return (tflops_4 if returns_early else (tflops_8 if returns_early_2 else (tflops_16 if returns_early_3 else (tflops_fp32 if returns_early_4 else tflops_16))))
+
+
+@_jit_inline
+def pipeline_send_s_f32(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s):
+    """reference.pipeline_send_s"""
+    returns_early = (stages <= F32(1.0))
+    return (F32(0.0) if returns_early else (((((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)) / tp) / p2p_bytes_per_s) + link_latency_s))
+
+
+@_jit_inline
+def windowed_context_f32(tokens, sliding_window, sliding_window_layers):
+    """reference.windowed_context"""
+    returns_early = (sliding_window <= F32(0.0))
+    return (tokens if returns_early else (((F32(1.0) - sliding_window_layers) * tokens) + (sliding_window_layers * py_min(tokens, sliding_window))))
+
+
+# The loop runs the full block with constant row offsets into one array, which lets LLVM
+# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
+# on stale inputs and are ignored.
+@_jit
+def evaluate_block_general_f32(w):
+    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    for j in range(BLOCK):
+        total_params_b = F32(w[I_TOTAL_PARAMS_B * ROW + j])
+        active_params_b = F32(w[I_ACTIVE_PARAMS_B * ROW + j])
+        n_layers = F32(w[I_N_LAYERS * ROW + j])
+        d_model = F32(w[I_D_MODEL * ROW + j])
+        n_heads = F32(w[I_N_HEADS * ROW + j])
+        n_kv_heads = F32(w[I_N_KV_HEADS * ROW + j])
+        head_dim = F32(w[I_HEAD_DIM * ROW + j])
+        v_head_dim = F32(w[I_V_HEAD_DIM * ROW + j])
+        d_ff = F32(w[I_D_FF * ROW + j])
+        n_experts = F32(w[I_N_EXPERTS * ROW + j])
+        experts_per_token = F32(w[I_EXPERTS_PER_TOKEN * ROW + j])
+        kv_lora_rank = F32(w[I_KV_LORA_RANK * ROW + j])
+        rope_head_dim = F32(w[I_ROPE_HEAD_DIM * ROW + j])
+        sliding_window = F32(w[I_SLIDING_WINDOW * ROW + j])
+        sliding_window_layers = F32(w[I_SLIDING_WINDOW_LAYERS * ROW + j])
+        count = F32(w[I_COUNT * ROW + j])
+        memory_gb = F32(w[I_MEMORY_GB * ROW + j])
+        memory_bw_gbps = F32(w[I_MEMORY_BW_GBPS * ROW + j])
+        tflops_fp32 = F32(w[I_TFLOPS_FP32 * ROW + j])
+        tflops_16 = F32(w[I_TFLOPS_16 * ROW + j])
+        tflops_8 = F32(w[I_TFLOPS_8 * ROW + j])
+        tflops_4 = F32(w[I_TFLOPS_4 * ROW + j])
+        tdp_w = F32(w[I_TDP_W * ROW + j])
+        idle_w = F32(w[I_IDLE_W * ROW + j])
+        interconnect_gbps = F32(w[I_INTERCONNECT_GBPS * ROW + j])
+        link_latency_us = F32(w[I_LINK_LATENCY_US * ROW + j])
+        weight_bits = F32(w[I_WEIGHT_BITS * ROW + j])
+        activation_bits = F32(w[I_ACTIVATION_BITS * ROW + j])
+        kv_bits = F32(w[I_KV_BITS * ROW + j])
+        batch = F32(w[I_BATCH * ROW + j])
+        input_tokens = F32(w[I_INPUT_TOKENS * ROW + j])
+        output_tokens = F32(w[I_OUTPUT_TOKENS * ROW + j])
+        ttft_slo_s = F32(w[I_TTFT_SLO_S * ROW + j])
+        tpot_slo_s = F32(w[I_TPOT_SLO_S * ROW + j])
+        mfu = F32(w[I_MFU * ROW + j])
+        mbu = F32(w[I_MBU * ROW + j])
+        comm_efficiency = F32(w[I_COMM_EFFICIENCY * ROW + j])
+        step_overhead_ms = F32(w[I_STEP_OVERHEAD_MS * ROW + j])
+        memory_usable_fraction = F32(w[I_MEMORY_USABLE_FRACTION * ROW + j])
+        pue = F32(w[I_PUE * ROW + j])
+        host_w = F32(w[I_HOST_W * ROW + j])
+        grid_gco2_per_kwh = F32(w[I_GRID_GCO2_PER_KWH * ROW + j])
+        embodied_kgco2 = F32(w[I_EMBODIED_KGCO2 * ROW + j])
+        wue_l_per_kwh = F32(w[I_WUE_L_PER_KWH * ROW + j])
+        usd_per_device_hour = F32(w[I_USD_PER_DEVICE_HOUR * ROW + j])
+        purchase_usd = F32(w[I_PURCHASE_USD * ROW + j])
+        hosting_usd_per_device_hour = F32(w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j])
+        usd_per_kwh = F32(w[I_USD_PER_KWH * ROW + j])
+        utilization = F32(w[I_UTILIZATION * ROW + j])
+        lifetime_years = F32(w[I_LIFETIME_YEARS * ROW + j])
+        power_exponent = F32(w[I_POWER_EXPONENT * ROW + j])
+        beams = F32(w[I_BEAMS * ROW + j])
+        cost_of_capital = F32(w[I_COST_OF_CAPITAL * ROW + j])
+        residual_fraction = F32(w[I_RESIDUAL_FRACTION * ROW + j])
+        colocation_usd_per_kw_month = F32(w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j])
+        provisioned_kw = F32(w[I_PROVISIONED_KW * ROW + j])
+        interruptions_per_hour = F32(w[I_INTERRUPTIONS_PER_HOUR * ROW + j])
+        restart_s = F32(w[I_RESTART_S * ROW + j])
+        p_success = F32(w[I_P_SUCCESS * ROW + j])
+        value_usd_per_success = F32(w[I_VALUE_USD_PER_SUCCESS * ROW + j])
+        cost_usd_per_failure = F32(w[I_COST_USD_PER_FAILURE * ROW + j])
+        attempts = F32(w[I_ATTEMPTS * ROW + j])
+        pp = F32(w[I_PP * ROW + j])
+        microbatches = F32(w[I_MICROBATCHES * ROW + j])
+        expert_parallel = F32(w[I_EXPERT_PARALLEL * ROW + j])
+        attention_dp = F32(w[I_ATTENTION_DP * ROW + j])
+        expert_imbalance = F32(w[I_EXPERT_IMBALANCE * ROW + j])
+        scaleup_devices = F32(w[I_SCALEUP_DEVICES * ROW + j])
+        scaleout_gbps = F32(w[I_SCALEOUT_GBPS * ROW + j])
+        chunked_prefill = F32(w[I_CHUNKED_PREFILL * ROW + j])
+        max_batched_tokens = F32(w[I_MAX_BATCHED_TOKENS * ROW + j])
+        disaggregated = F32(w[I_DISAGGREGATED * ROW + j])
+        total_params = (total_params_b * F32(PARAMS_PER_BILLION))
+        active_params = (active_params_b * F32(PARAMS_PER_BILLION))
+        devices = count
+        memory_bytes = (memory_gb * F32(BYTES_PER_GB))
+        memory_bytes_per_s = (memory_bw_gbps * F32(BYTES_PER_GB))
+        link_bytes_per_s = ((interconnect_gbps * F32(BYTES_PER_GB)) * comm_efficiency)
+        scaleout_bytes_per_s = ((scaleout_gbps * F32(BYTES_PER_GB)) * comm_efficiency)
+        link_latency_s = (link_latency_us * F32(SECONDS_PER_US))
+        peak_flops = (peak_tflops_f32(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * F32(FLOPS_PER_TFLOPS))
+        cache_tflops = tflops_fp32
+        cache_tflops_2 = tflops_16
+        cache_tflops_3 = tflops_8
+        cache_tflops_4 = tflops_4
+        cache_tflops_5 = (cache_tflops_3 if (kv_bits > F32(4.0)) else cache_tflops_4)
+        cache_tflops_6 = (cache_tflops_2 if (kv_bits > F32(8.0)) else cache_tflops_5)
+        cache_tflops_7 = (cache_tflops if (kv_bits > F32(16.0)) else cache_tflops_6)
+        attention_peak_flops = (cache_tflops_7 * F32(FLOPS_PER_TFLOPS))
+        attention_peak_flops_2 = peak_flops
+        attention_peak_flops_3 = (attention_peak_flops if (kv_bits > activation_bits) else attention_peak_flops_2)
+        attention_rate_ratio = (peak_flops / attention_peak_flops_3)
+        attention_rate_ratio_2 = F32(1.0)
+        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops_3 > F32(0.0)) else attention_rate_ratio_2)
+        achieved_flops_per_device = (peak_flops * mfu)
+        achieved_bytes_per_s = (memory_bytes_per_s * mbu)
+        step_overhead_s = (step_overhead_ms * F32(SECONDS_PER_MS))
+        weight_bytes_per_param = (weight_bits / F32(BITS_PER_BYTE))
+        activation_bytes = (activation_bits / F32(BITS_PER_BYTE))
+        stages = pp
+        tp = (devices / stages)
+        attention_groups = tp
+        attention_groups_2 = F32(1.0)
+        attention_groups_3 = (attention_groups if (attention_dp > F32(0.0)) else attention_groups_2)
+        attention_tp = (tp / attention_groups_3)
+        domain = devices
+        domain_2 = scaleup_devices
+        domain_3 = (domain if (scaleup_devices == F32(WHOLE_REPLICA_DOMAIN)) else domain_2)
+        p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s)
+        p2p_bytes_per_s_2 = link_bytes_per_s
+        p2p_bytes_per_s_3 = (p2p_bytes_per_s if (devices > domain_3) else p2p_bytes_per_s_2)
+        expert_params = ((total_params - active_params) / (n_experts - experts_per_token))
+        expert_params_2 = F32(0.0)
+        expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
+        dense_params = (total_params - (n_experts * expert_params_3))
+        dense_active_params = (active_params - (experts_per_token * expert_params_3))
+        mlp_layout = (F32(MLP_SLICED_EXPERTS) + expert_parallel)
+        mlp_layout_2 = F32(MLP_DENSE)
+        mlp_layout_3 = (mlp_layout if (n_experts > experts_per_token) else mlp_layout_2)
+        expert_load = expert_imbalance
+        expert_load_2 = F32(1.0)
+        expert_load_3 = (expert_load if (expert_parallel > F32(0.0)) else expert_load_2)
+        weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages)
+        kv_values_per_token_layer = (kv_lora_rank + rope_head_dim)
+        kv_shards = F32(1.0)
+        kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim))
+        kv_shards_2 = py_min(attention_tp, n_kv_heads)
+        kv_values_per_token_layer_3 = (kv_values_per_token_layer if (kv_lora_rank > F32(0.0)) else kv_values_per_token_layer_2)
+        kv_shards_3 = (kv_shards if (kv_lora_rank > F32(0.0)) else kv_shards_2)
+        kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / F32(BITS_PER_BYTE))
+        mean_context = (input_tokens + (F32(0.5) * output_tokens))
+        cached_context = windowed_context_f32(mean_context, sliding_window, sliding_window_layers)
+        generated_context = windowed_context_f32((F32(0.5) * output_tokens), sliding_window, sliding_window_layers)
+        stored_context = (cached_context + ((beams - F32(1.0)) * generated_context))
+        kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
+        workspace_tokens = max_batched_tokens
+        workspace_tokens_2 = input_tokens
+        workspace_tokens_3 = (workspace_tokens if (chunked_prefill > F32(0.0)) else workspace_tokens_2)
+        ffn_split = attention_tp
+        ffn_split_2 = tp
+        ffn_split_3 = (ffn_split if (mlp_layout_3 == F32(MLP_DENSE)) else ffn_split_2)
+        workspace_bytes = ((workspace_tokens_3 * ((F32(WORKSPACE_HIDDEN_COPIES) * d_model) + ((F32(WORKSPACE_FFN_COPIES) * d_ff) / ffn_split_3))) * activation_bytes)
+        free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
+        max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), F32(0.0)) * attention_groups_3)
+        resident = (max_batch if (batch == F32(BATCH_MAX)) else batch)
+        kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device)
+        used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
+        fits = ((resident >= F32(1.0)) & (resident <= max_batch))
+        attention_flops_per_pair = ((((F32(FLOPS_PER_MAC) * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair = ((((F32(FLOPS_PER_MAC) * n_heads) * ((F32(2.0) * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair_2 = attention_flops_per_pair
+        decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > F32(0.0)) else decode_attention_flops_per_pair_2)
+        prefill_tokens = (input_tokens * attention_groups_3)
+        prefill_pairs = causal_attention_pairs_f32(input_tokens, sliding_window, sliding_window_layers)
+        prefill_linear_flops = linear_flops_per_device_f32(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_attention_flops = attention_flops_per_device_f32(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
+        prefill_weight_bytes = pass_weight_bytes_per_device_f32(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        prefill_comm_s = pass_comm_s_f32(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_stage_s = (((kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, F32(0.0), achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_s = (stages * prefill_stage_s)
+        prefill_stall_s = (prefill_stage_s / attention_groups_3)
+        decode_tokens = (resident * beams)
+        asked_microbatches = stages
+        asked_microbatches_2 = microbatches
+        asked_microbatches_3 = (asked_microbatches if (microbatches == F32(MICROBATCHES_AS_STAGES)) else asked_microbatches_2)
+        pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), F32(1.0))
+        stage_slots = py_max(pipeline_microbatches, stages)
+        microbatch_tokens = (decode_tokens / pipeline_microbatches)
+        decode_linear_flops = linear_flops_per_device_f32(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
+        decode_weight_bytes = pass_weight_bytes_per_device_f32(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
+        compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
+        decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        decode_comm_s = pass_comm_s_f32(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_step_s = (stage_slots * decode_stage_s)
+        step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
+        prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), F32(1.0))
+        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget))
+        chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps)
+        cycle_prompt_tokens = (resident * input_tokens)
+        chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)))
+        chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
+        decoding_share = (chunk_decode_tokens / decode_tokens)
+        full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
+        full_linear_flops = linear_flops_per_device_f32(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_attention_flops = attention_flops_per_device_f32(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
+        full_weight_bytes = pass_weight_bytes_per_device_f32(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
+        full_stage_s = (((kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_step_s = (stage_slots * full_stage_s)
+        lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
+        lean_linear_flops = linear_flops_per_device_f32(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
+        lean_weight_bytes = pass_weight_bytes_per_device_f32(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        lean_kv_bytes = full_kv_bytes
+        lean_stage_s = (((kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_step_s = (stage_slots * lean_stage_s)
+        prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context_f32(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
+        kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
+        kv_transfer_s_2 = F32(0.0)
+        kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > F32(0.0)) else kv_transfer_s_2)
+        waiting_steps = (slot_steps - output_tokens)
+        transfer_hold_s = (kv_transfer_s_3 / attention_groups_3)
+        pool_hold_s = py_max(prefill_stall_s, transfer_hold_s)
+        cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
+        ttft_s = (prefill_s + kv_transfer_s_3)
+        prefill_instances = ((resident * pool_hold_s) / cycle_s)
+        e2e_s = (ttft_s + (output_tokens * decode_step_s))
+        cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), F32(0.0)) * lean_step_s))
+        prefill_instances_2 = F32(0.0)
+        e2e_s_2 = cycle_s_2
+        cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
+        ttft_s_3 = prefill_s
+        prefill_instances_3 = F32(0.0)
+        e2e_s_3 = cycle_s_3
+        cycle_s_4 = (cycle_s_2 if (chunked_prefill > F32(0.0)) else cycle_s_3)
+        ttft_s_4 = (ttft_s_2 if (chunked_prefill > F32(0.0)) else ttft_s_3)
+        prefill_instances_4 = (prefill_instances_2 if (chunked_prefill > F32(0.0)) else prefill_instances_3)
+        e2e_s_4 = (e2e_s_2 if (chunked_prefill > F32(0.0)) else e2e_s_3)
+        cycle_s_5 = (cycle_s if (disaggregated > F32(0.0)) else cycle_s_4)
+        ttft_s_5 = (ttft_s if (disaggregated > F32(0.0)) else ttft_s_4)
+        prefill_instances_5 = (prefill_instances if (disaggregated > F32(0.0)) else prefill_instances_4)
+        e2e_s_5 = (e2e_s if (disaggregated > F32(0.0)) else e2e_s_4)
+        tokens_per_cycle = (resident * output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s_5)
+        tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
+        devices_per_device = (F32(1.0) + prefill_instances_5)
+        decode_activity = ((pipeline_microbatches * kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, F32(0.0), peak_flops, memory_bytes_per_s) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s)
+        lean_activity = ((pipeline_microbatches * kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s)
+        waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
+        device_joules_2 = ((((device_power_w_f32(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w_f32(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
+        device_joules_3 = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
+        device_joules_4 = (device_joules_2 if (chunked_prefill > F32(0.0)) else device_joules_3)
+        device_joules_5 = (device_joules if (disaggregated > F32(0.0)) else device_joules_4)
+        idle_s = ((cycle_s_5 * (F32(1.0) - utilization)) / utilization)
+        device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device))
+        facility_joules = ((devices * device_joules_6) * pue)
+        joules_per_token = (facility_joules / tokens_per_cycle)
+        kwh_per_cycle = (facility_joules / F32(JOULES_PER_KWH))
+        power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s))
+        lost_share = ((interruptions_per_hour * restart_s) / F32(SECONDS_PER_HOUR))
+        paid_hours_per_hour = (F32(1.0) / (F32(1.0) - lost_share))
+        device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / F32(SECONDS_PER_HOUR)) * paid_hours_per_hour)
+        discount = pow_f32((F32(1.0) + cost_of_capital), (-lifetime_years))
+        capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (F32(1.0) - discount)) / F32(HOURS_PER_YEAR))
+        capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * F32(HOURS_PER_YEAR)))
+        capital_usd_per_hour_3 = (capital_usd_per_hour if (cost_of_capital > F32(0.0)) else capital_usd_per_hour_2)
+        colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * F32(MONTHS_PER_YEAR)) / F32(HOURS_PER_YEAR))
+        usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour)
+        usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
+        usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        usd_per_mtok_per_usd = (F32(TOKENS_PER_MTOK) / tokens_per_cycle)
+        rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd)
+        capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
+        hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
+        energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
+        prefill_share = (prefill_instances_5 / devices_per_device)
+        prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5)
+        prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5)
+        prefill_share_4 = (prefill_share_2 if (chunked_prefill > F32(0.0)) else prefill_share_3)
+        prefill_share_5 = (prefill_share if (disaggregated > F32(0.0)) else prefill_share_4)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * F32(TOKENS_PER_MTOK))
+        usd_per_mtok_output = (((usd_per_cycle * (F32(1.0) - prefill_share_5)) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
+        embodied_g = (((embodied_kgco2 * F32(GRAMS_PER_KG)) * device_hours) / (lifetime_years * F32(HOURS_PER_YEAR)))
+        gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        it_kwh_per_cycle = ((devices * device_joules_6) / F32(JOULES_PER_KWH))
+        water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / F32(TOKENS_PER_MTOK))
+        usd_per_success = (usd_per_request / p_success)
+        net_value_usd_per_request = (((p_success * value_usd_per_success) - ((F32(1.0) - p_success) * cost_usd_per_failure)) - usd_per_request)
+        meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)) - ((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / F32(BYTES_PER_GB)) - (weight_bytes_per_device / F32(BYTES_PER_GB)))) + ((kv_bytes_per_device / F32(BYTES_PER_GB)) - (kv_bytes_per_device / F32(BYTES_PER_GB)))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)) - (F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        metrics_finite = (non_finite_residue == F32(0.0))
+        ran = (((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) == F32(STATUS_OK)) | ((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) == F32(STATUS_LATENCY)))
+        w[(N_INPUTS + O_STATUS) * ROW + j] = ((((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) if metrics_finite else F32(STATUS_NON_FINITE)) if ran else (F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY))) if fits else F32(STATUS_MEMORY))
+        w[(N_INPUTS + O_BATCH) * ROW + j] = resident
+        w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_5 if fits else F32(np.nan))
+        w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s_5 if fits else F32(np.nan))
+        w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / (devices * devices_per_device)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else F32(np.nan))
+        w[(N_INPUTS + O_JOULES_PER_TOKEN) * ROW + j] = (joules_per_token if fits else F32(np.nan))
+        w[(N_INPUTS + O_KWH_PER_MTOK) * ROW + j] = (((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_GCO2_PER_MTOK) * ROW + j] = (gco2_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * ROW + j] = (water_l_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * ROW + j] = (power_w_per_device if fits else F32(np.nan))
+        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * ROW + j] = (weight_bytes_per_device / F32(BYTES_PER_GB))
+        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * ROW + j] = (kv_bytes_per_device / F32(BYTES_PER_GB))
+        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
+        w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_ENERGY_USD_PER_MTOK) * ROW + j] = (energy_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_REQUEST) * ROW + j] = (usd_per_request if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_SUCCESS) * ROW + j] = (usd_per_success if fits else F32(np.nan))
+        w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else F32(np.nan))
+
+
+# The loop runs the full block with constant row offsets into one array, which lets LLVM
+# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
+# on stale inputs and are ignored. The plain layout's switches are constants here.
+@_jit
+def evaluate_block_plain_f32(w):
+    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    for j in range(BLOCK):
+        total_params_b = F32(w[I_TOTAL_PARAMS_B * ROW + j])
+        active_params_b = F32(w[I_ACTIVE_PARAMS_B * ROW + j])
+        n_layers = F32(w[I_N_LAYERS * ROW + j])
+        d_model = F32(w[I_D_MODEL * ROW + j])
+        n_heads = F32(w[I_N_HEADS * ROW + j])
+        n_kv_heads = F32(w[I_N_KV_HEADS * ROW + j])
+        head_dim = F32(w[I_HEAD_DIM * ROW + j])
+        v_head_dim = F32(w[I_V_HEAD_DIM * ROW + j])
+        d_ff = F32(w[I_D_FF * ROW + j])
+        n_experts = F32(w[I_N_EXPERTS * ROW + j])
+        experts_per_token = F32(w[I_EXPERTS_PER_TOKEN * ROW + j])
+        kv_lora_rank = F32(w[I_KV_LORA_RANK * ROW + j])
+        rope_head_dim = F32(w[I_ROPE_HEAD_DIM * ROW + j])
+        sliding_window = F32(w[I_SLIDING_WINDOW * ROW + j])
+        sliding_window_layers = F32(w[I_SLIDING_WINDOW_LAYERS * ROW + j])
+        count = F32(w[I_COUNT * ROW + j])
+        memory_gb = F32(w[I_MEMORY_GB * ROW + j])
+        memory_bw_gbps = F32(w[I_MEMORY_BW_GBPS * ROW + j])
+        tflops_fp32 = F32(w[I_TFLOPS_FP32 * ROW + j])
+        tflops_16 = F32(w[I_TFLOPS_16 * ROW + j])
+        tflops_8 = F32(w[I_TFLOPS_8 * ROW + j])
+        tflops_4 = F32(w[I_TFLOPS_4 * ROW + j])
+        tdp_w = F32(w[I_TDP_W * ROW + j])
+        idle_w = F32(w[I_IDLE_W * ROW + j])
+        interconnect_gbps = F32(w[I_INTERCONNECT_GBPS * ROW + j])
+        link_latency_us = F32(w[I_LINK_LATENCY_US * ROW + j])
+        weight_bits = F32(w[I_WEIGHT_BITS * ROW + j])
+        activation_bits = F32(w[I_ACTIVATION_BITS * ROW + j])
+        kv_bits = F32(w[I_KV_BITS * ROW + j])
+        batch = F32(w[I_BATCH * ROW + j])
+        input_tokens = F32(w[I_INPUT_TOKENS * ROW + j])
+        output_tokens = F32(w[I_OUTPUT_TOKENS * ROW + j])
+        ttft_slo_s = F32(w[I_TTFT_SLO_S * ROW + j])
+        tpot_slo_s = F32(w[I_TPOT_SLO_S * ROW + j])
+        mfu = F32(w[I_MFU * ROW + j])
+        mbu = F32(w[I_MBU * ROW + j])
+        comm_efficiency = F32(w[I_COMM_EFFICIENCY * ROW + j])
+        step_overhead_ms = F32(w[I_STEP_OVERHEAD_MS * ROW + j])
+        memory_usable_fraction = F32(w[I_MEMORY_USABLE_FRACTION * ROW + j])
+        pue = F32(w[I_PUE * ROW + j])
+        host_w = F32(w[I_HOST_W * ROW + j])
+        grid_gco2_per_kwh = F32(w[I_GRID_GCO2_PER_KWH * ROW + j])
+        embodied_kgco2 = F32(w[I_EMBODIED_KGCO2 * ROW + j])
+        wue_l_per_kwh = F32(w[I_WUE_L_PER_KWH * ROW + j])
+        usd_per_device_hour = F32(w[I_USD_PER_DEVICE_HOUR * ROW + j])
+        purchase_usd = F32(w[I_PURCHASE_USD * ROW + j])
+        hosting_usd_per_device_hour = F32(w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j])
+        usd_per_kwh = F32(w[I_USD_PER_KWH * ROW + j])
+        utilization = F32(w[I_UTILIZATION * ROW + j])
+        lifetime_years = F32(w[I_LIFETIME_YEARS * ROW + j])
+        power_exponent = F32(w[I_POWER_EXPONENT * ROW + j])
+        beams = F32(w[I_BEAMS * ROW + j])
+        cost_of_capital = F32(w[I_COST_OF_CAPITAL * ROW + j])
+        residual_fraction = F32(w[I_RESIDUAL_FRACTION * ROW + j])
+        colocation_usd_per_kw_month = F32(w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j])
+        provisioned_kw = F32(w[I_PROVISIONED_KW * ROW + j])
+        interruptions_per_hour = F32(w[I_INTERRUPTIONS_PER_HOUR * ROW + j])
+        restart_s = F32(w[I_RESTART_S * ROW + j])
+        p_success = F32(w[I_P_SUCCESS * ROW + j])
+        value_usd_per_success = F32(w[I_VALUE_USD_PER_SUCCESS * ROW + j])
+        cost_usd_per_failure = F32(w[I_COST_USD_PER_FAILURE * ROW + j])
+        attempts = F32(w[I_ATTEMPTS * ROW + j])
+        pp = F32(1.0)
+        microbatches = F32(0.0)
+        expert_parallel = F32(0.0)
+        attention_dp = F32(0.0)
+        expert_imbalance = F32(w[I_EXPERT_IMBALANCE * ROW + j])
+        scaleup_devices = F32(0.0)
+        scaleout_gbps = F32(w[I_SCALEOUT_GBPS * ROW + j])
+        chunked_prefill = F32(0.0)
+        max_batched_tokens = F32(w[I_MAX_BATCHED_TOKENS * ROW + j])
+        disaggregated = F32(0.0)
+        total_params = (total_params_b * F32(PARAMS_PER_BILLION))
+        active_params = (active_params_b * F32(PARAMS_PER_BILLION))
+        devices = count
+        memory_bytes = (memory_gb * F32(BYTES_PER_GB))
+        memory_bytes_per_s = (memory_bw_gbps * F32(BYTES_PER_GB))
+        link_bytes_per_s = ((interconnect_gbps * F32(BYTES_PER_GB)) * comm_efficiency)
+        scaleout_bytes_per_s = ((scaleout_gbps * F32(BYTES_PER_GB)) * comm_efficiency)
+        link_latency_s = (link_latency_us * F32(SECONDS_PER_US))
+        peak_flops = (peak_tflops_f32(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * F32(FLOPS_PER_TFLOPS))
+        cache_tflops = tflops_fp32
+        cache_tflops_2 = tflops_16
+        cache_tflops_3 = tflops_8
+        cache_tflops_4 = tflops_4
+        cache_tflops_5 = (cache_tflops_3 if (kv_bits > F32(4.0)) else cache_tflops_4)
+        cache_tflops_6 = (cache_tflops_2 if (kv_bits > F32(8.0)) else cache_tflops_5)
+        cache_tflops_7 = (cache_tflops if (kv_bits > F32(16.0)) else cache_tflops_6)
+        attention_peak_flops = (cache_tflops_7 * F32(FLOPS_PER_TFLOPS))
+        attention_peak_flops_2 = peak_flops
+        attention_peak_flops_3 = (attention_peak_flops if (kv_bits > activation_bits) else attention_peak_flops_2)
+        attention_rate_ratio = (peak_flops / attention_peak_flops_3)
+        attention_rate_ratio_2 = F32(1.0)
+        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops_3 > F32(0.0)) else attention_rate_ratio_2)
+        achieved_flops_per_device = (peak_flops * mfu)
+        achieved_bytes_per_s = (memory_bytes_per_s * mbu)
+        step_overhead_s = (step_overhead_ms * F32(SECONDS_PER_MS))
+        weight_bytes_per_param = (weight_bits / F32(BITS_PER_BYTE))
+        activation_bytes = (activation_bits / F32(BITS_PER_BYTE))
+        stages = pp
+        tp = (devices / stages)
+        attention_groups = tp
+        attention_groups_2 = F32(1.0)
+        attention_groups_3 = (attention_groups if (attention_dp > F32(0.0)) else attention_groups_2)
+        attention_tp = (tp / attention_groups_3)
+        domain = devices
+        domain_2 = scaleup_devices
+        domain_3 = (domain if (scaleup_devices == F32(WHOLE_REPLICA_DOMAIN)) else domain_2)
+        p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s)
+        p2p_bytes_per_s_2 = link_bytes_per_s
+        p2p_bytes_per_s_3 = (p2p_bytes_per_s if (devices > domain_3) else p2p_bytes_per_s_2)
+        expert_params = ((total_params - active_params) / (n_experts - experts_per_token))
+        expert_params_2 = F32(0.0)
+        expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
+        dense_params = (total_params - (n_experts * expert_params_3))
+        dense_active_params = (active_params - (experts_per_token * expert_params_3))
+        mlp_layout = (F32(MLP_SLICED_EXPERTS) + expert_parallel)
+        mlp_layout_2 = F32(MLP_DENSE)
+        mlp_layout_3 = (mlp_layout if (n_experts > experts_per_token) else mlp_layout_2)
+        expert_load = expert_imbalance
+        expert_load_2 = F32(1.0)
+        expert_load_3 = (expert_load if (expert_parallel > F32(0.0)) else expert_load_2)
+        weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages)
+        kv_values_per_token_layer = (kv_lora_rank + rope_head_dim)
+        kv_shards = F32(1.0)
+        kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim))
+        kv_shards_2 = py_min(attention_tp, n_kv_heads)
+        kv_values_per_token_layer_3 = (kv_values_per_token_layer if (kv_lora_rank > F32(0.0)) else kv_values_per_token_layer_2)
+        kv_shards_3 = (kv_shards if (kv_lora_rank > F32(0.0)) else kv_shards_2)
+        kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / F32(BITS_PER_BYTE))
+        mean_context = (input_tokens + (F32(0.5) * output_tokens))
+        cached_context = windowed_context_f32(mean_context, sliding_window, sliding_window_layers)
+        generated_context = windowed_context_f32((F32(0.5) * output_tokens), sliding_window, sliding_window_layers)
+        stored_context = (cached_context + ((beams - F32(1.0)) * generated_context))
+        kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
+        workspace_tokens = max_batched_tokens
+        workspace_tokens_2 = input_tokens
+        workspace_tokens_3 = (workspace_tokens if (chunked_prefill > F32(0.0)) else workspace_tokens_2)
+        ffn_split = attention_tp
+        ffn_split_2 = tp
+        ffn_split_3 = (ffn_split if (mlp_layout_3 == F32(MLP_DENSE)) else ffn_split_2)
+        workspace_bytes = ((workspace_tokens_3 * ((F32(WORKSPACE_HIDDEN_COPIES) * d_model) + ((F32(WORKSPACE_FFN_COPIES) * d_ff) / ffn_split_3))) * activation_bytes)
+        free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
+        max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), F32(0.0)) * attention_groups_3)
+        resident = (max_batch if (batch == F32(BATCH_MAX)) else batch)
+        kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device)
+        used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
+        fits = ((resident >= F32(1.0)) & (resident <= max_batch))
+        attention_flops_per_pair = ((((F32(FLOPS_PER_MAC) * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair = ((((F32(FLOPS_PER_MAC) * n_heads) * ((F32(2.0) * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair_2 = attention_flops_per_pair
+        decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > F32(0.0)) else decode_attention_flops_per_pair_2)
+        prefill_tokens = (input_tokens * attention_groups_3)
+        prefill_pairs = causal_attention_pairs_f32(input_tokens, sliding_window, sliding_window_layers)
+        prefill_linear_flops = linear_flops_per_device_f32(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_attention_flops = attention_flops_per_device_f32(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
+        prefill_weight_bytes = pass_weight_bytes_per_device_f32(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        prefill_comm_s = pass_comm_s_f32(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_stage_s = (((kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, F32(0.0), achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_s = (stages * prefill_stage_s)
+        prefill_stall_s = (prefill_stage_s / attention_groups_3)
+        decode_tokens = (resident * beams)
+        asked_microbatches = stages
+        asked_microbatches_2 = microbatches
+        asked_microbatches_3 = (asked_microbatches if (microbatches == F32(MICROBATCHES_AS_STAGES)) else asked_microbatches_2)
+        pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), F32(1.0))
+        stage_slots = py_max(pipeline_microbatches, stages)
+        microbatch_tokens = (decode_tokens / pipeline_microbatches)
+        decode_linear_flops = linear_flops_per_device_f32(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
+        decode_weight_bytes = pass_weight_bytes_per_device_f32(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
+        compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
+        decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        decode_comm_s = pass_comm_s_f32(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_step_s = (stage_slots * decode_stage_s)
+        step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
+        prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), F32(1.0))
+        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget))
+        chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps)
+        cycle_prompt_tokens = (resident * input_tokens)
+        chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)))
+        chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
+        decoding_share = (chunk_decode_tokens / decode_tokens)
+        full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
+        full_linear_flops = linear_flops_per_device_f32(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_attention_flops = attention_flops_per_device_f32(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
+        full_weight_bytes = pass_weight_bytes_per_device_f32(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
+        full_stage_s = (((kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_step_s = (stage_slots * full_stage_s)
+        lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
+        lean_linear_flops = linear_flops_per_device_f32(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
+        lean_weight_bytes = pass_weight_bytes_per_device_f32(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        lean_kv_bytes = full_kv_bytes
+        lean_stage_s = (((kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_step_s = (stage_slots * lean_stage_s)
+        prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context_f32(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
+        kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
+        kv_transfer_s_2 = F32(0.0)
+        kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > F32(0.0)) else kv_transfer_s_2)
+        waiting_steps = (slot_steps - output_tokens)
+        transfer_hold_s = (kv_transfer_s_3 / attention_groups_3)
+        pool_hold_s = py_max(prefill_stall_s, transfer_hold_s)
+        cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
+        ttft_s = (prefill_s + kv_transfer_s_3)
+        prefill_instances = ((resident * pool_hold_s) / cycle_s)
+        e2e_s = (ttft_s + (output_tokens * decode_step_s))
+        cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), F32(0.0)) * lean_step_s))
+        prefill_instances_2 = F32(0.0)
+        e2e_s_2 = cycle_s_2
+        cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
+        ttft_s_3 = prefill_s
+        prefill_instances_3 = F32(0.0)
+        e2e_s_3 = cycle_s_3
+        cycle_s_4 = (cycle_s_2 if (chunked_prefill > F32(0.0)) else cycle_s_3)
+        ttft_s_4 = (ttft_s_2 if (chunked_prefill > F32(0.0)) else ttft_s_3)
+        prefill_instances_4 = (prefill_instances_2 if (chunked_prefill > F32(0.0)) else prefill_instances_3)
+        e2e_s_4 = (e2e_s_2 if (chunked_prefill > F32(0.0)) else e2e_s_3)
+        cycle_s_5 = (cycle_s if (disaggregated > F32(0.0)) else cycle_s_4)
+        ttft_s_5 = (ttft_s if (disaggregated > F32(0.0)) else ttft_s_4)
+        prefill_instances_5 = (prefill_instances if (disaggregated > F32(0.0)) else prefill_instances_4)
+        e2e_s_5 = (e2e_s if (disaggregated > F32(0.0)) else e2e_s_4)
+        tokens_per_cycle = (resident * output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s_5)
+        tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
+        devices_per_device = (F32(1.0) + prefill_instances_5)
+        decode_activity = ((pipeline_microbatches * kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, F32(0.0), peak_flops, memory_bytes_per_s) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s)
+        lean_activity = ((pipeline_microbatches * kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s)
+        waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
+        device_joules_2 = ((((device_power_w_f32(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w_f32(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
+        device_joules_3 = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
+        device_joules_4 = (device_joules_2 if (chunked_prefill > F32(0.0)) else device_joules_3)
+        device_joules_5 = (device_joules if (disaggregated > F32(0.0)) else device_joules_4)
+        idle_s = ((cycle_s_5 * (F32(1.0) - utilization)) / utilization)
+        device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device))
+        facility_joules = ((devices * device_joules_6) * pue)
+        joules_per_token = (facility_joules / tokens_per_cycle)
+        kwh_per_cycle = (facility_joules / F32(JOULES_PER_KWH))
+        power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s))
+        lost_share = ((interruptions_per_hour * restart_s) / F32(SECONDS_PER_HOUR))
+        paid_hours_per_hour = (F32(1.0) / (F32(1.0) - lost_share))
+        device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / F32(SECONDS_PER_HOUR)) * paid_hours_per_hour)
+        discount = pow_f32((F32(1.0) + cost_of_capital), (-lifetime_years))
+        capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (F32(1.0) - discount)) / F32(HOURS_PER_YEAR))
+        capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * F32(HOURS_PER_YEAR)))
+        capital_usd_per_hour_3 = (capital_usd_per_hour if (cost_of_capital > F32(0.0)) else capital_usd_per_hour_2)
+        colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * F32(MONTHS_PER_YEAR)) / F32(HOURS_PER_YEAR))
+        usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour)
+        usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
+        usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        usd_per_mtok_per_usd = (F32(TOKENS_PER_MTOK) / tokens_per_cycle)
+        rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd)
+        capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
+        hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
+        energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
+        prefill_share = (prefill_instances_5 / devices_per_device)
+        prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5)
+        prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5)
+        prefill_share_4 = (prefill_share_2 if (chunked_prefill > F32(0.0)) else prefill_share_3)
+        prefill_share_5 = (prefill_share if (disaggregated > F32(0.0)) else prefill_share_4)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * F32(TOKENS_PER_MTOK))
+        usd_per_mtok_output = (((usd_per_cycle * (F32(1.0) - prefill_share_5)) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
+        embodied_g = (((embodied_kgco2 * F32(GRAMS_PER_KG)) * device_hours) / (lifetime_years * F32(HOURS_PER_YEAR)))
+        gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        it_kwh_per_cycle = ((devices * device_joules_6) / F32(JOULES_PER_KWH))
+        water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / F32(TOKENS_PER_MTOK))
+        usd_per_success = (usd_per_request / p_success)
+        net_value_usd_per_request = (((p_success * value_usd_per_success) - ((F32(1.0) - p_success) * cost_usd_per_failure)) - usd_per_request)
+        meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)) - ((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / F32(BYTES_PER_GB)) - (weight_bytes_per_device / F32(BYTES_PER_GB)))) + ((kv_bytes_per_device / F32(BYTES_PER_GB)) - (kv_bytes_per_device / F32(BYTES_PER_GB)))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)) - (F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        metrics_finite = (non_finite_residue == F32(0.0))
+        ran = (((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) == F32(STATUS_OK)) | ((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) == F32(STATUS_LATENCY)))
+        w[(N_INPUTS + O_STATUS) * ROW + j] = ((((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) if metrics_finite else F32(STATUS_NON_FINITE)) if ran else (F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY))) if fits else F32(STATUS_MEMORY))
+        w[(N_INPUTS + O_BATCH) * ROW + j] = resident
+        w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_5 if fits else F32(np.nan))
+        w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s_5 if fits else F32(np.nan))
+        w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / (devices * devices_per_device)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else F32(np.nan))
+        w[(N_INPUTS + O_JOULES_PER_TOKEN) * ROW + j] = (joules_per_token if fits else F32(np.nan))
+        w[(N_INPUTS + O_KWH_PER_MTOK) * ROW + j] = (((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_GCO2_PER_MTOK) * ROW + j] = (gco2_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * ROW + j] = (water_l_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * ROW + j] = (power_w_per_device if fits else F32(np.nan))
+        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * ROW + j] = (weight_bytes_per_device / F32(BYTES_PER_GB))
+        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * ROW + j] = (kv_bytes_per_device / F32(BYTES_PER_GB))
+        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
+        w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_ENERGY_USD_PER_MTOK) * ROW + j] = (energy_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_REQUEST) * ROW + j] = (usd_per_request if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_SUCCESS) * ROW + j] = (usd_per_success if fits else F32(np.nan))
+        w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else F32(np.nan))
+
+
+@_jit
+def evaluate_block_f32(w):
+    """The plain loop where every lane has the plain layout (registry.PLAIN_LAYOUT), else
+    the general one: the same outputs, with less arithmetic."""
+    for j in range(BLOCK):
+        if not (w[I_PP * ROW + j] == 1.0 and w[I_MICROBATCHES * ROW + j] == 0.0 and w[I_EXPERT_PARALLEL * ROW + j] == 0.0 and w[I_ATTENTION_DP * ROW + j] == 0.0 and w[I_SCALEUP_DEVICES * ROW + j] == 0.0 and w[I_CHUNKED_PREFILL * ROW + j] == 0.0 and w[I_DISAGGREGATED * ROW + j] == 0.0):
+            evaluate_block_general_f32(w)
+            return
+    evaluate_block_plain_f32(w)
 # ---- END GENERATED ----
 
 
@@ -1475,9 +2344,10 @@ def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
 @_jit
 def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, start, stop, chunk,
                     fold, first_chunk, last_chunk, status, chunk_moments, hist, keep_inputs,
-                    keep_outputs, keep):
+                    keep_outputs, keep, single):
     """Chunks ``first_chunk .. last_chunk-1`` of the span ``start .. stop``; ``chunk_moments`` rows
-    are indexed by chunk within the span; only the metrics ``fold`` are folded."""
+    are indexed by chunk within the span; only the metrics ``fold`` are folded; ``single``: the
+    model in float32 (precision="float32")."""
     w, x, y = workspace()
     skey, u, z, tails = draw_scratch()
     ok = np.empty(BLOCK, dtype=np.bool_)
@@ -1497,7 +2367,10 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
             n = min(BLOCK, hi - i0)
             draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n,
                        skey, u, z, tails, x)
-            evaluate_block(w)
+            if single:
+                evaluate_block_f32(w)
+            else:
+                evaluate_block(w)
             if keep:
                 keep_inputs[i0 - start:i0 - start + n, :] = x[:, :n].T
                 keep_outputs[i0 - start:i0 - start + n, :] = y[:, :n].T
@@ -1759,8 +2632,12 @@ _EMPTY_KEEP = np.empty((0, 0))
 
 def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
              fold: np.ndarray, status: np.ndarray, chunk_moments: np.ndarray, hist: np.ndarray,
-             keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None) -> None:
+             keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None,
+             precision: str = "float64") -> None:
     """Same contract as :func:`inferonomics.cores.cbinding.simulate`."""
+    if precision not in PRECISIONS:
+        raise CoreError(f"numba core simulate refused the call: precision must be one of "
+                        f"{', '.join(PRECISIONS)}, got {precision!r}")
     n_chunks = -(-(stop - start) // chunk)
     keep = keep_inputs is not None
     if not isinstance(fold, np.ndarray) or fold.dtype != np.int32 or fold.ndim != 1:
@@ -1782,7 +2659,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
         first, last = groups[g]
         simulate_chunks(*args, first, last, statuses[g], chunk_moments, hists[g],
                         keep_inputs if keep else _EMPTY_KEEP, keep_outputs if keep else _EMPTY_KEEP,
-                        keep)
+                        keep, precision == "float32")
 
     if len(groups) <= 1:
         for g in range(len(groups)):

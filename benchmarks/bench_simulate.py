@@ -117,11 +117,13 @@ class TrackCoreRatios:
       over numpy's Philox drawing the same number of uniforms per sample;
     * ``moe_vs_example`` (>= 0.75): the Mixtral 8x7B scenario's rate over the example's;
     * ``model_fold_vs_draw`` (<= 2.5): simulate's time less draw_only's, over draw_only's;
-    * ``c_over_numba`` (<= 1.3; C row only): C's rate over numba's.
+    * ``c_over_numba`` (<= 1.3; C row only): C's rate over numba's;
+    * ``float32_vs_float64`` (>= 2): ``precision="float32"``'s rate over float64's, every metric.
     """
 
     params = [NATIVE_BACKENDS, ["every_metric_vs_philox", "six_metrics_vs_philox",
-                                "moe_vs_example", "model_fold_vs_draw", "c_over_numba"]]
+                                "moe_vs_example", "model_fold_vs_draw", "c_over_numba",
+                                "float32_vs_float64"]]
     param_names = ["backend", "ratio"]
     unit = "ratio"
     timeout = 300
@@ -157,6 +159,9 @@ class TrackCoreRatios:
             encoded = encoding.encode(self.example.resolve().distributions)
             draw = median_seconds(lambda: core.draw_only(encoded, SEED, self.samples, 1), 3)
             return (self._simulate(self.example, backend) - draw) / draw
+        if ratio == "float32_vs_float64":
+            return (self._simulate(self.example, backend)
+                    / self._simulate(self.example, backend, precision="float32"))
         return self._simulate(self.example, "numba") / self._simulate(self.example, "c")
 
 

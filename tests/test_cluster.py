@@ -110,6 +110,17 @@ def test_a_cluster_simulation_of_selected_metrics_matches_and_a_small_one_too(cl
             inferonomics.simulate(EXAMPLE, samples=samples, seed=2, metrics=chosen).summary())
 
 
+def test_a_float32_cluster_simulation_is_the_local_float32_one_to_the_bit(client):
+    samples = 3 * backends.CHUNK_SAMPLES + 7
+    local = inferonomics.simulate(EXAMPLE, samples=samples, seed=6, precision="float32")
+    remote = inferonomics.simulate(EXAMPLE, samples=samples, seed=6, precision="float32",
+                                   client=client)
+    assert remote.precision == "float32"
+    assert_same_summary(remote.summary(), local.summary())
+    wide = inferonomics.simulate(EXAMPLE, samples=samples, seed=6)
+    assert remote.summary()["usd_per_mtok"].mean != wide.summary()["usd_per_mtok"].mean
+
+
 def test_a_cluster_run_refuses_what_it_cannot_do(client):
     with pytest.raises(ScenarioError, match="keep_samples"):
         inferonomics.simulate(EXAMPLE, samples=10, keep_samples=True, client=client)

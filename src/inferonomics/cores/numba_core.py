@@ -433,6 +433,23 @@ def workspace():
 
 
 @_jit
+def workspace_f32():
+    """The float32 workspace of precision="float32", laid out as workspace()'s buffer."""
+    return np.zeros((N_INPUTS + N_OUTPUTS) * ROW, dtype=np.float32)
+
+
+@_jit
+def evaluate_block_single(w, v):
+    """The model in float32 (precision="float32"): the inputs of ``w`` rounded into the float32
+    workspace ``v``, the float32 model on ``v``, its outputs widened back into ``w``."""
+    for i in range(N_INPUTS * ROW):
+        v[i] = F32(w[i])
+    evaluate_block_f32(v)
+    for i in range(N_INPUTS * ROW, (N_INPUTS + N_OUTPUTS) * ROW):
+        w[i] = v[i]
+
+
+@_jit
 def fill_fixed(kinds, params, x):
     for s in range(N_INPUTS):
         if kinds[s] == KIND_FIXED:
@@ -1548,78 +1565,78 @@ def windowed_context_f32(tokens, sliding_window, sliding_window_layers):
 def evaluate_block_general_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
     for j in range(BLOCK):
-        total_params_b = F32(w[I_TOTAL_PARAMS_B * ROW + j])
-        active_params_b = F32(w[I_ACTIVE_PARAMS_B * ROW + j])
-        n_layers = F32(w[I_N_LAYERS * ROW + j])
-        d_model = F32(w[I_D_MODEL * ROW + j])
-        n_heads = F32(w[I_N_HEADS * ROW + j])
-        n_kv_heads = F32(w[I_N_KV_HEADS * ROW + j])
-        head_dim = F32(w[I_HEAD_DIM * ROW + j])
-        v_head_dim = F32(w[I_V_HEAD_DIM * ROW + j])
-        d_ff = F32(w[I_D_FF * ROW + j])
-        n_experts = F32(w[I_N_EXPERTS * ROW + j])
-        experts_per_token = F32(w[I_EXPERTS_PER_TOKEN * ROW + j])
-        kv_lora_rank = F32(w[I_KV_LORA_RANK * ROW + j])
-        rope_head_dim = F32(w[I_ROPE_HEAD_DIM * ROW + j])
-        sliding_window = F32(w[I_SLIDING_WINDOW * ROW + j])
-        sliding_window_layers = F32(w[I_SLIDING_WINDOW_LAYERS * ROW + j])
-        count = F32(w[I_COUNT * ROW + j])
-        memory_gb = F32(w[I_MEMORY_GB * ROW + j])
-        memory_bw_gbps = F32(w[I_MEMORY_BW_GBPS * ROW + j])
-        tflops_fp32 = F32(w[I_TFLOPS_FP32 * ROW + j])
-        tflops_16 = F32(w[I_TFLOPS_16 * ROW + j])
-        tflops_8 = F32(w[I_TFLOPS_8 * ROW + j])
-        tflops_4 = F32(w[I_TFLOPS_4 * ROW + j])
-        tdp_w = F32(w[I_TDP_W * ROW + j])
-        idle_w = F32(w[I_IDLE_W * ROW + j])
-        interconnect_gbps = F32(w[I_INTERCONNECT_GBPS * ROW + j])
-        link_latency_us = F32(w[I_LINK_LATENCY_US * ROW + j])
-        weight_bits = F32(w[I_WEIGHT_BITS * ROW + j])
-        activation_bits = F32(w[I_ACTIVATION_BITS * ROW + j])
-        kv_bits = F32(w[I_KV_BITS * ROW + j])
-        batch = F32(w[I_BATCH * ROW + j])
-        input_tokens = F32(w[I_INPUT_TOKENS * ROW + j])
-        output_tokens = F32(w[I_OUTPUT_TOKENS * ROW + j])
-        ttft_slo_s = F32(w[I_TTFT_SLO_S * ROW + j])
-        tpot_slo_s = F32(w[I_TPOT_SLO_S * ROW + j])
-        mfu = F32(w[I_MFU * ROW + j])
-        mbu = F32(w[I_MBU * ROW + j])
-        comm_efficiency = F32(w[I_COMM_EFFICIENCY * ROW + j])
-        step_overhead_ms = F32(w[I_STEP_OVERHEAD_MS * ROW + j])
-        memory_usable_fraction = F32(w[I_MEMORY_USABLE_FRACTION * ROW + j])
-        pue = F32(w[I_PUE * ROW + j])
-        host_w = F32(w[I_HOST_W * ROW + j])
-        grid_gco2_per_kwh = F32(w[I_GRID_GCO2_PER_KWH * ROW + j])
-        embodied_kgco2 = F32(w[I_EMBODIED_KGCO2 * ROW + j])
-        wue_l_per_kwh = F32(w[I_WUE_L_PER_KWH * ROW + j])
-        usd_per_device_hour = F32(w[I_USD_PER_DEVICE_HOUR * ROW + j])
-        purchase_usd = F32(w[I_PURCHASE_USD * ROW + j])
-        hosting_usd_per_device_hour = F32(w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j])
-        usd_per_kwh = F32(w[I_USD_PER_KWH * ROW + j])
-        utilization = F32(w[I_UTILIZATION * ROW + j])
-        lifetime_years = F32(w[I_LIFETIME_YEARS * ROW + j])
-        power_exponent = F32(w[I_POWER_EXPONENT * ROW + j])
-        beams = F32(w[I_BEAMS * ROW + j])
-        cost_of_capital = F32(w[I_COST_OF_CAPITAL * ROW + j])
-        residual_fraction = F32(w[I_RESIDUAL_FRACTION * ROW + j])
-        colocation_usd_per_kw_month = F32(w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j])
-        provisioned_kw = F32(w[I_PROVISIONED_KW * ROW + j])
-        interruptions_per_hour = F32(w[I_INTERRUPTIONS_PER_HOUR * ROW + j])
-        restart_s = F32(w[I_RESTART_S * ROW + j])
-        p_success = F32(w[I_P_SUCCESS * ROW + j])
-        value_usd_per_success = F32(w[I_VALUE_USD_PER_SUCCESS * ROW + j])
-        cost_usd_per_failure = F32(w[I_COST_USD_PER_FAILURE * ROW + j])
-        attempts = F32(w[I_ATTEMPTS * ROW + j])
-        pp = F32(w[I_PP * ROW + j])
-        microbatches = F32(w[I_MICROBATCHES * ROW + j])
-        expert_parallel = F32(w[I_EXPERT_PARALLEL * ROW + j])
-        attention_dp = F32(w[I_ATTENTION_DP * ROW + j])
-        expert_imbalance = F32(w[I_EXPERT_IMBALANCE * ROW + j])
-        scaleup_devices = F32(w[I_SCALEUP_DEVICES * ROW + j])
-        scaleout_gbps = F32(w[I_SCALEOUT_GBPS * ROW + j])
-        chunked_prefill = F32(w[I_CHUNKED_PREFILL * ROW + j])
-        max_batched_tokens = F32(w[I_MAX_BATCHED_TOKENS * ROW + j])
-        disaggregated = F32(w[I_DISAGGREGATED * ROW + j])
+        total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
+        active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
+        n_layers = w[I_N_LAYERS * ROW + j]
+        d_model = w[I_D_MODEL * ROW + j]
+        n_heads = w[I_N_HEADS * ROW + j]
+        n_kv_heads = w[I_N_KV_HEADS * ROW + j]
+        head_dim = w[I_HEAD_DIM * ROW + j]
+        v_head_dim = w[I_V_HEAD_DIM * ROW + j]
+        d_ff = w[I_D_FF * ROW + j]
+        n_experts = w[I_N_EXPERTS * ROW + j]
+        experts_per_token = w[I_EXPERTS_PER_TOKEN * ROW + j]
+        kv_lora_rank = w[I_KV_LORA_RANK * ROW + j]
+        rope_head_dim = w[I_ROPE_HEAD_DIM * ROW + j]
+        sliding_window = w[I_SLIDING_WINDOW * ROW + j]
+        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * ROW + j]
+        count = w[I_COUNT * ROW + j]
+        memory_gb = w[I_MEMORY_GB * ROW + j]
+        memory_bw_gbps = w[I_MEMORY_BW_GBPS * ROW + j]
+        tflops_fp32 = w[I_TFLOPS_FP32 * ROW + j]
+        tflops_16 = w[I_TFLOPS_16 * ROW + j]
+        tflops_8 = w[I_TFLOPS_8 * ROW + j]
+        tflops_4 = w[I_TFLOPS_4 * ROW + j]
+        tdp_w = w[I_TDP_W * ROW + j]
+        idle_w = w[I_IDLE_W * ROW + j]
+        interconnect_gbps = w[I_INTERCONNECT_GBPS * ROW + j]
+        link_latency_us = w[I_LINK_LATENCY_US * ROW + j]
+        weight_bits = w[I_WEIGHT_BITS * ROW + j]
+        activation_bits = w[I_ACTIVATION_BITS * ROW + j]
+        kv_bits = w[I_KV_BITS * ROW + j]
+        batch = w[I_BATCH * ROW + j]
+        input_tokens = w[I_INPUT_TOKENS * ROW + j]
+        output_tokens = w[I_OUTPUT_TOKENS * ROW + j]
+        ttft_slo_s = w[I_TTFT_SLO_S * ROW + j]
+        tpot_slo_s = w[I_TPOT_SLO_S * ROW + j]
+        mfu = w[I_MFU * ROW + j]
+        mbu = w[I_MBU * ROW + j]
+        comm_efficiency = w[I_COMM_EFFICIENCY * ROW + j]
+        step_overhead_ms = w[I_STEP_OVERHEAD_MS * ROW + j]
+        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * ROW + j]
+        pue = w[I_PUE * ROW + j]
+        host_w = w[I_HOST_W * ROW + j]
+        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * ROW + j]
+        embodied_kgco2 = w[I_EMBODIED_KGCO2 * ROW + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * ROW + j]
+        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * ROW + j]
+        purchase_usd = w[I_PURCHASE_USD * ROW + j]
+        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j]
+        usd_per_kwh = w[I_USD_PER_KWH * ROW + j]
+        utilization = w[I_UTILIZATION * ROW + j]
+        lifetime_years = w[I_LIFETIME_YEARS * ROW + j]
+        power_exponent = w[I_POWER_EXPONENT * ROW + j]
+        beams = w[I_BEAMS * ROW + j]
+        cost_of_capital = w[I_COST_OF_CAPITAL * ROW + j]
+        residual_fraction = w[I_RESIDUAL_FRACTION * ROW + j]
+        colocation_usd_per_kw_month = w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j]
+        provisioned_kw = w[I_PROVISIONED_KW * ROW + j]
+        interruptions_per_hour = w[I_INTERRUPTIONS_PER_HOUR * ROW + j]
+        restart_s = w[I_RESTART_S * ROW + j]
+        p_success = w[I_P_SUCCESS * ROW + j]
+        value_usd_per_success = w[I_VALUE_USD_PER_SUCCESS * ROW + j]
+        cost_usd_per_failure = w[I_COST_USD_PER_FAILURE * ROW + j]
+        attempts = w[I_ATTEMPTS * ROW + j]
+        pp = w[I_PP * ROW + j]
+        microbatches = w[I_MICROBATCHES * ROW + j]
+        expert_parallel = w[I_EXPERT_PARALLEL * ROW + j]
+        attention_dp = w[I_ATTENTION_DP * ROW + j]
+        expert_imbalance = w[I_EXPERT_IMBALANCE * ROW + j]
+        scaleup_devices = w[I_SCALEUP_DEVICES * ROW + j]
+        scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
+        chunked_prefill = w[I_CHUNKED_PREFILL * ROW + j]
+        max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
+        disaggregated = w[I_DISAGGREGATED * ROW + j]
         total_params = (total_params_b * F32(PARAMS_PER_BILLION))
         active_params = (active_params_b * F32(PARAMS_PER_BILLION))
         devices = count
@@ -1868,77 +1885,77 @@ def evaluate_block_general_f32(w):
 def evaluate_block_plain_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
     for j in range(BLOCK):
-        total_params_b = F32(w[I_TOTAL_PARAMS_B * ROW + j])
-        active_params_b = F32(w[I_ACTIVE_PARAMS_B * ROW + j])
-        n_layers = F32(w[I_N_LAYERS * ROW + j])
-        d_model = F32(w[I_D_MODEL * ROW + j])
-        n_heads = F32(w[I_N_HEADS * ROW + j])
-        n_kv_heads = F32(w[I_N_KV_HEADS * ROW + j])
-        head_dim = F32(w[I_HEAD_DIM * ROW + j])
-        v_head_dim = F32(w[I_V_HEAD_DIM * ROW + j])
-        d_ff = F32(w[I_D_FF * ROW + j])
-        n_experts = F32(w[I_N_EXPERTS * ROW + j])
-        experts_per_token = F32(w[I_EXPERTS_PER_TOKEN * ROW + j])
-        kv_lora_rank = F32(w[I_KV_LORA_RANK * ROW + j])
-        rope_head_dim = F32(w[I_ROPE_HEAD_DIM * ROW + j])
-        sliding_window = F32(w[I_SLIDING_WINDOW * ROW + j])
-        sliding_window_layers = F32(w[I_SLIDING_WINDOW_LAYERS * ROW + j])
-        count = F32(w[I_COUNT * ROW + j])
-        memory_gb = F32(w[I_MEMORY_GB * ROW + j])
-        memory_bw_gbps = F32(w[I_MEMORY_BW_GBPS * ROW + j])
-        tflops_fp32 = F32(w[I_TFLOPS_FP32 * ROW + j])
-        tflops_16 = F32(w[I_TFLOPS_16 * ROW + j])
-        tflops_8 = F32(w[I_TFLOPS_8 * ROW + j])
-        tflops_4 = F32(w[I_TFLOPS_4 * ROW + j])
-        tdp_w = F32(w[I_TDP_W * ROW + j])
-        idle_w = F32(w[I_IDLE_W * ROW + j])
-        interconnect_gbps = F32(w[I_INTERCONNECT_GBPS * ROW + j])
-        link_latency_us = F32(w[I_LINK_LATENCY_US * ROW + j])
-        weight_bits = F32(w[I_WEIGHT_BITS * ROW + j])
-        activation_bits = F32(w[I_ACTIVATION_BITS * ROW + j])
-        kv_bits = F32(w[I_KV_BITS * ROW + j])
-        batch = F32(w[I_BATCH * ROW + j])
-        input_tokens = F32(w[I_INPUT_TOKENS * ROW + j])
-        output_tokens = F32(w[I_OUTPUT_TOKENS * ROW + j])
-        ttft_slo_s = F32(w[I_TTFT_SLO_S * ROW + j])
-        tpot_slo_s = F32(w[I_TPOT_SLO_S * ROW + j])
-        mfu = F32(w[I_MFU * ROW + j])
-        mbu = F32(w[I_MBU * ROW + j])
-        comm_efficiency = F32(w[I_COMM_EFFICIENCY * ROW + j])
-        step_overhead_ms = F32(w[I_STEP_OVERHEAD_MS * ROW + j])
-        memory_usable_fraction = F32(w[I_MEMORY_USABLE_FRACTION * ROW + j])
-        pue = F32(w[I_PUE * ROW + j])
-        host_w = F32(w[I_HOST_W * ROW + j])
-        grid_gco2_per_kwh = F32(w[I_GRID_GCO2_PER_KWH * ROW + j])
-        embodied_kgco2 = F32(w[I_EMBODIED_KGCO2 * ROW + j])
-        wue_l_per_kwh = F32(w[I_WUE_L_PER_KWH * ROW + j])
-        usd_per_device_hour = F32(w[I_USD_PER_DEVICE_HOUR * ROW + j])
-        purchase_usd = F32(w[I_PURCHASE_USD * ROW + j])
-        hosting_usd_per_device_hour = F32(w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j])
-        usd_per_kwh = F32(w[I_USD_PER_KWH * ROW + j])
-        utilization = F32(w[I_UTILIZATION * ROW + j])
-        lifetime_years = F32(w[I_LIFETIME_YEARS * ROW + j])
-        power_exponent = F32(w[I_POWER_EXPONENT * ROW + j])
-        beams = F32(w[I_BEAMS * ROW + j])
-        cost_of_capital = F32(w[I_COST_OF_CAPITAL * ROW + j])
-        residual_fraction = F32(w[I_RESIDUAL_FRACTION * ROW + j])
-        colocation_usd_per_kw_month = F32(w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j])
-        provisioned_kw = F32(w[I_PROVISIONED_KW * ROW + j])
-        interruptions_per_hour = F32(w[I_INTERRUPTIONS_PER_HOUR * ROW + j])
-        restart_s = F32(w[I_RESTART_S * ROW + j])
-        p_success = F32(w[I_P_SUCCESS * ROW + j])
-        value_usd_per_success = F32(w[I_VALUE_USD_PER_SUCCESS * ROW + j])
-        cost_usd_per_failure = F32(w[I_COST_USD_PER_FAILURE * ROW + j])
-        attempts = F32(w[I_ATTEMPTS * ROW + j])
+        total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
+        active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
+        n_layers = w[I_N_LAYERS * ROW + j]
+        d_model = w[I_D_MODEL * ROW + j]
+        n_heads = w[I_N_HEADS * ROW + j]
+        n_kv_heads = w[I_N_KV_HEADS * ROW + j]
+        head_dim = w[I_HEAD_DIM * ROW + j]
+        v_head_dim = w[I_V_HEAD_DIM * ROW + j]
+        d_ff = w[I_D_FF * ROW + j]
+        n_experts = w[I_N_EXPERTS * ROW + j]
+        experts_per_token = w[I_EXPERTS_PER_TOKEN * ROW + j]
+        kv_lora_rank = w[I_KV_LORA_RANK * ROW + j]
+        rope_head_dim = w[I_ROPE_HEAD_DIM * ROW + j]
+        sliding_window = w[I_SLIDING_WINDOW * ROW + j]
+        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * ROW + j]
+        count = w[I_COUNT * ROW + j]
+        memory_gb = w[I_MEMORY_GB * ROW + j]
+        memory_bw_gbps = w[I_MEMORY_BW_GBPS * ROW + j]
+        tflops_fp32 = w[I_TFLOPS_FP32 * ROW + j]
+        tflops_16 = w[I_TFLOPS_16 * ROW + j]
+        tflops_8 = w[I_TFLOPS_8 * ROW + j]
+        tflops_4 = w[I_TFLOPS_4 * ROW + j]
+        tdp_w = w[I_TDP_W * ROW + j]
+        idle_w = w[I_IDLE_W * ROW + j]
+        interconnect_gbps = w[I_INTERCONNECT_GBPS * ROW + j]
+        link_latency_us = w[I_LINK_LATENCY_US * ROW + j]
+        weight_bits = w[I_WEIGHT_BITS * ROW + j]
+        activation_bits = w[I_ACTIVATION_BITS * ROW + j]
+        kv_bits = w[I_KV_BITS * ROW + j]
+        batch = w[I_BATCH * ROW + j]
+        input_tokens = w[I_INPUT_TOKENS * ROW + j]
+        output_tokens = w[I_OUTPUT_TOKENS * ROW + j]
+        ttft_slo_s = w[I_TTFT_SLO_S * ROW + j]
+        tpot_slo_s = w[I_TPOT_SLO_S * ROW + j]
+        mfu = w[I_MFU * ROW + j]
+        mbu = w[I_MBU * ROW + j]
+        comm_efficiency = w[I_COMM_EFFICIENCY * ROW + j]
+        step_overhead_ms = w[I_STEP_OVERHEAD_MS * ROW + j]
+        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * ROW + j]
+        pue = w[I_PUE * ROW + j]
+        host_w = w[I_HOST_W * ROW + j]
+        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * ROW + j]
+        embodied_kgco2 = w[I_EMBODIED_KGCO2 * ROW + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * ROW + j]
+        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * ROW + j]
+        purchase_usd = w[I_PURCHASE_USD * ROW + j]
+        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j]
+        usd_per_kwh = w[I_USD_PER_KWH * ROW + j]
+        utilization = w[I_UTILIZATION * ROW + j]
+        lifetime_years = w[I_LIFETIME_YEARS * ROW + j]
+        power_exponent = w[I_POWER_EXPONENT * ROW + j]
+        beams = w[I_BEAMS * ROW + j]
+        cost_of_capital = w[I_COST_OF_CAPITAL * ROW + j]
+        residual_fraction = w[I_RESIDUAL_FRACTION * ROW + j]
+        colocation_usd_per_kw_month = w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j]
+        provisioned_kw = w[I_PROVISIONED_KW * ROW + j]
+        interruptions_per_hour = w[I_INTERRUPTIONS_PER_HOUR * ROW + j]
+        restart_s = w[I_RESTART_S * ROW + j]
+        p_success = w[I_P_SUCCESS * ROW + j]
+        value_usd_per_success = w[I_VALUE_USD_PER_SUCCESS * ROW + j]
+        cost_usd_per_failure = w[I_COST_USD_PER_FAILURE * ROW + j]
+        attempts = w[I_ATTEMPTS * ROW + j]
         pp = F32(1.0)
         microbatches = F32(0.0)
         expert_parallel = F32(0.0)
         attention_dp = F32(0.0)
-        expert_imbalance = F32(w[I_EXPERT_IMBALANCE * ROW + j])
+        expert_imbalance = w[I_EXPERT_IMBALANCE * ROW + j]
         scaleup_devices = F32(0.0)
-        scaleout_gbps = F32(w[I_SCALEOUT_GBPS * ROW + j])
+        scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
         chunked_prefill = F32(0.0)
-        max_batched_tokens = F32(w[I_MAX_BATCHED_TOKENS * ROW + j])
+        max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
         disaggregated = F32(0.0)
         total_params = (total_params_b * F32(PARAMS_PER_BILLION))
         active_params = (active_params_b * F32(PARAMS_PER_BILLION))
@@ -2349,6 +2366,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     are indexed by chunk within the span; only the metrics ``fold`` are folded; ``single``: the
     model in float32 (precision="float32")."""
     w, x, y = workspace()
+    v = workspace_f32()
     skey, u, z, tails = draw_scratch()
     ok = np.empty(BLOCK, dtype=np.bool_)
     idx = np.empty(BLOCK, dtype=np.int64)
@@ -2368,7 +2386,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
             draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n,
                        skey, u, z, tails, x)
             if single:
-                evaluate_block_f32(w)
+                evaluate_block_single(w, v)
             else:
                 evaluate_block(w)
             if keep:

@@ -745,8 +745,10 @@ int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *par
 }
 
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
-                     int64_t outputs_len, int32_t threads) {
+                     int64_t outputs_len, int32_t threads, int32_t precision) {
     if (n < 0) return INF_E_ARGUMENT;
+    if (precision != INF_FLOAT64 && precision != INF_FLOAT32) return INF_E_ARGUMENT;
+    const evaluate_fn evaluate = precision == INF_FLOAT32 ? evaluate_block_f32 : evaluate_block;
     CHECK(check_array(inputs, inputs_len, n, INF_N_INPUTS));
     CHECK(check_array(outputs, outputs_len, n, INF_N_OUTPUTS));
     int nthreads = thread_count(threads), failed = 0;
@@ -770,7 +772,7 @@ int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double
             int m = n - i0 < BLOCK ? (int)(n - i0) : BLOCK;
             for (int j = 0; j < m; j++)
                 for (int s = 0; s < INF_N_INPUTS; s++) b->in[s][j] = inputs[(i0 + j) * INF_N_INPUTS + s];
-            evaluate_block((const double (*)[ROW])b->in, b->out, m);
+            evaluate((const double (*)[ROW])b->in, b->out, m);
             for (int j = 0; j < m; j++)
                 for (int o = 0; o < INF_N_OUTPUTS; o++) outputs[(i0 + j) * INF_N_OUTPUTS + o] = b->out[o][j];
         }

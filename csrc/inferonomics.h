@@ -51,9 +51,10 @@ int32_t inf_draw_inputs(const int32_t *kinds, int64_t kinds_len, const double *p
                         const double *choice_weights, int64_t choice_weights_len,
                         uint64_t seed, int64_t start, int64_t n, double *out, int64_t out_len);
 
-/* Evaluate explicit inputs[n * INF_N_INPUTS] into outputs[n * INF_N_OUTPUTS]. */
+/* Evaluate explicit inputs[n * INF_N_INPUTS] into outputs[n * INF_N_OUTPUTS], the model in
+ * precision INF_FLOAT64 or INF_FLOAT32 (as inf_simulate). */
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
-                     int64_t outputs_len, int32_t threads);
+                     int64_t outputs_len, int32_t threads, int32_t precision);
 
 /* Benchmark floor: draw the inputs of samples start .. stop-1 exactly as inf_simulate does and
  * nothing else; *checksum (not NULL) receives their sum so the work cannot be optimised away. */

@@ -65,12 +65,14 @@ ENTRY_POINTS = {
     # name: (valid arguments, (pointer index, length index or None) of every array,
     #        {case: (arguments changed {index: value}, expected code)})
     "inf_evaluate": (
-        [new("double", NI), NI, 1, new("double", NO), NO, 1], [(0, 1), (3, 4)],
+        [new("double", NI), NI, 1, new("double", NO), NO, 1, 0], [(0, 1), (3, 4)],
         {**{f"n={n}": ({2: n}, "INF_E_LENGTH") for n in HUGE_COUNTS + [INT64_MAX]},
          "n=-1": ({2: -1}, "INF_E_ARGUMENT"),
          # the reproduction: a one-row buffer of the old width and a huge n
          "the issue's call": ({0: new("double", 51), 1: 51, 2: HUGE_COUNTS[0], 4: 21},
-                              "INF_E_LENGTH")}),
+                              "INF_E_LENGTH"),
+         "the model in float": ({6: 1}, "INF_OK"),
+         "a precision that does not exist": ({6: 2}, "INF_E_ARGUMENT")}),
     "inf_draw_inputs": (
         PLAN + [0, 0, 1, new("double", NI), NI], PLAN_ARRAYS + [(13, 14)],
         {**{f"n={n}": ({12: n}, "INF_E_LENGTH") for n in HUGE_COUNTS},

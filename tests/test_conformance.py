@@ -94,6 +94,53 @@ def test_core_matches_reference_on_rows_of_the_plain_layout(backend, bulk_plain)
     assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
 
 
+# precision="float32": the same model in single precision, on rows rounded to float32 (so the
+# rounding of the inputs is not counted). Its figures track the reference's to float32's ~1e-7
+# except where a floor or a threshold flips, or a difference cancels (a chunked step's prefill
+# share is the difference of two step times; a TPOT is end-to-end minus TTFT over a few tokens):
+# so it is held to statistics over the rows rather than to every row.
+F32_STATUS_SHARE = 0.002     # rows whose status may differ
+F32_FAR = 1e-3               # a figure this far off (relative) counts as far
+F32_FAR_SHARE = 0.05         # rows of one output that may be far
+F32_MEDIAN = 1e-6            # median relative error of each output
+
+
+@pytest.fixture(scope="module")
+def bulk_f32():
+    """General rows and rows of the plain layout, rounded to float32, with the reference's
+    outputs."""
+    from inferonomics.model.registry import PLAIN_LAYOUT
+
+    general = random_rows(BULK_ROWS, BULK_SEEDS[0])
+    plain = random_rows(BULK_ROWS, BULK_SEEDS[0] + 100)
+    for name, value in PLAIN_LAYOUT.items():
+        plain[:, INPUT_NAMES.index(name)] = value
+    out = []
+    for rows in (general, plain):
+        rows = rows.astype(np.float32).astype(np.float64)
+        out.append((rows, reference_outputs(rows)))
+    return out
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_float32_core_tracks_the_reference_on_thousands_of_registry_rows(backend, bulk_f32):
+    for rows, expected in bulk_f32:
+        actual = backends.get_backend(backend).evaluate(rows, 2, precision="float32")
+        same = actual[:, 0] == expected[:, 0]
+        assert (~same).mean() <= F32_STATUS_SHARE, f"{(~same).sum()} rows change status"
+        with np.errstate(all="ignore"):
+            relative = np.abs(actual / expected - 1)
+        relative[actual == expected] = 0.0    # infinities, zeros
+        for o, name in enumerate(OUTPUT_NAMES):
+            a, e, r = actual[same, o], expected[same, o], relative[same, o]
+            assert np.array_equal(np.isnan(a), np.isnan(e)), f"{name}: NaN where the reference has none"
+            r = r[~np.isnan(e)]
+            if r.size:
+                assert np.median(r) <= F32_MEDIAN, f"{name}: median relative error {np.median(r):.2e}"
+                assert (r > F32_FAR).mean() <= F32_FAR_SHARE, \
+                    f"{name}: {(r > F32_FAR).mean():.1%} of rows off by more than {F32_FAR:g}"
+
+
 def test_bulk_rows_reach_every_status_and_branch(bulk):
     """The drawn rows exercise what the model distinguishes, or the agreement above proves little."""
     rows, expected = bulk

@@ -65,7 +65,7 @@ int main(void) {
     int rc = inf_simulate(PLAN(plan), seed, 0, n, chunk, 2, FOLD, status, INF_N_STATUS, moments,
                           moments_len, hist, hist_len, in, in_len, out, out_len, INF_FLOAT64);
     if (rc != INF_OK) { fprintf(stderr, "simulate rc=%d\n", rc); return 4; }
-    rc = inf_evaluate(in, in_len, n, out2, out_len, 2);
+    rc = inf_evaluate(in, in_len, n, out2, out_len, 2, INF_FLOAT64);
     if (rc != INF_OK) { fprintf(stderr, "evaluate rc=%d\n", rc); return 4; }
     rc = inf_draw_inputs(PLAN(plan), seed, 0, n, drawn, in_len);
     if (rc != INF_OK || memcmp(drawn, in, sizeof(double) * (size_t)in_len) != 0) {
@@ -82,7 +82,7 @@ int main(void) {
     /* Huge counts, whose product with a row length wraps around or leaves int64; one-row buffers. */
     const int64_t huge[] = {ISSUE_COUNT, WRAPPING_COUNT, INF_MAX_INDEX, INT64_MAX};
     for (int i = 0; i < 4; i++) {
-        EXPECT(INF_E_LENGTH, inf_evaluate(in, INF_N_INPUTS, huge[i], out2, INF_N_OUTPUTS, 1));
+        EXPECT(INF_E_LENGTH, inf_evaluate(in, INF_N_INPUTS, huge[i], out2, INF_N_OUTPUTS, 1, INF_FLOAT64));
         EXPECT(huge[i] > INF_MAX_INDEX ? INF_E_ARGUMENT : INF_E_LENGTH,
                inf_draw_inputs(PLAN(plan), seed, 0, huge[i], drawn, INF_N_INPUTS));
         EXPECT(INF_E_ARGUMENT, inf_simulate(PLAN(plan), seed, 0, huge[i], chunk, 1, FOLD, status,
@@ -107,10 +107,10 @@ int main(void) {
                                         moments, moments_len, hist, hist_len, 0, 0, 0, 0, 2));
 
     /* Every array one element short, then NULL. */
-    EXPECT(INF_E_LENGTH, inf_evaluate(in, in_len - 1, n, out2, out_len, 1));
-    EXPECT(INF_E_LENGTH, inf_evaluate(in, in_len, n, out2, out_len - 1, 1));
-    EXPECT(INF_E_NULL, inf_evaluate(NULL, in_len, n, out2, out_len, 1));
-    EXPECT(INF_E_NULL, inf_evaluate(in, in_len, n, NULL, out_len, 1));
+    EXPECT(INF_E_LENGTH, inf_evaluate(in, in_len - 1, n, out2, out_len, 1, INF_FLOAT64));
+    EXPECT(INF_E_LENGTH, inf_evaluate(in, in_len, n, out2, out_len - 1, 1, INF_FLOAT64));
+    EXPECT(INF_E_NULL, inf_evaluate(NULL, in_len, n, out2, out_len, 1, INF_FLOAT64));
+    EXPECT(INF_E_NULL, inf_evaluate(in, in_len, n, NULL, out_len, 1, INF_FLOAT64));
     EXPECT(INF_E_LENGTH, inf_draw_inputs(PLAN(plan), seed, 0, n, drawn, in_len - 1));
     EXPECT(INF_E_NULL, inf_draw_inputs(PLAN(plan), seed, 0, n, NULL, in_len));
     EXPECT(INF_E_NULL, inf_draw_only(PLAN(plan), seed, 0, n, 1, NULL));

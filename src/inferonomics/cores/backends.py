@@ -289,7 +289,8 @@ class Backend:
     name: str
     simulate: Callable            # (plan, seed, samples, threads, keep, metrics, precision)
                                   #   -> (Summary, table | None)
-    evaluate: Callable            # (inputs[n, N_INPUTS], threads) -> outputs[n, N_OUTPUTS]
+    evaluate: Callable            # (inputs[n, N_INPUTS], threads[, precision on a native core])
+                                  #   -> outputs[n, N_OUTPUTS]
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
     sweep_evaluate: Callable      # (grid, start, stop, threads, out) -> outputs[n, N_OUTPUTS], medians
     sweep_simulate: Callable      # (grid, seed, samples, chunk, quantiles, start, stop, threads)

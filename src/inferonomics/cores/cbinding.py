@@ -118,12 +118,15 @@ def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float
     return checksum[0]
 
 
-def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
+def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
+    """Outputs of explicit input rows (``inputs[n, N_INPUTS]``), the model in ``precision``."""
+    if precision not in PRECISIONS:
+        raise CoreError(f"the C core's precision is one of {', '.join(PRECISIONS)}, got {precision!r}")
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     n = inputs.shape[0]
     out = np.empty((n, N_OUTPUTS))
     _check(lib.inf_evaluate(*_arr("double[]", inputs), n, *_arr("double[]", out, writable=True),
-                            _threads(threads)), "evaluate")
+                            _threads(threads), PRECISIONS.index(precision)), "evaluate")
     return out
 
 

@@ -2596,12 +2596,16 @@ def draw_only_range(kinds, params, integer, choice_values, choice_weights, key, 
 
 
 @_jit
-def evaluate_rows(inputs, outputs):
+def evaluate_rows(inputs, outputs, single):
     w, x, y = workspace()
+    v = workspace_f32()
     for i0 in range(0, inputs.shape[0], BLOCK):
         n = min(BLOCK, inputs.shape[0] - i0)
         x[:, :n] = inputs[i0:i0 + n, :].T
-        evaluate_block(w)
+        if single:
+            evaluate_block_single(w, v)
+        else:
+            evaluate_block(w)
         outputs[i0:i0 + n, :] = y[:, :n].T
 
 
@@ -2633,15 +2637,21 @@ def _split(n: int, parts: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
-def evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
+def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
+    """Same contract as :func:`inferonomics.cores.cbinding.evaluate`."""
+    if precision not in PRECISIONS:
+        raise CoreError(f"numba core evaluate refused the call: precision must be one of "
+                        f"{', '.join(PRECISIONS)}, got {precision!r}")
+    single = precision == "float32"
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     out = np.empty((inputs.shape[0], N_OUTPUTS))
     parts = _split(inputs.shape[0], threads)
     if len(parts) <= 1:
-        evaluate_rows(inputs, out)
+        evaluate_rows(inputs, out, single)
         return out
     with ThreadPoolExecutor(len(parts)) as pool:
-        list(pool.map(lambda ab: evaluate_rows(inputs[ab[0]:ab[1]], out[ab[0]:ab[1]]), parts))
+        list(pool.map(lambda ab: evaluate_rows(inputs[ab[0]:ab[1]], out[ab[0]:ab[1]], single),
+                      parts))
     return out
 
 

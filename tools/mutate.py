@@ -104,7 +104,9 @@ SEMANTIC = (
      "device_joules"),
     ("drop the electricity bill", r" \+ \(kwh_per_cycle \* usd_per_kwh\)", ""),
     ("ignore beams in decode tokens", r"\(resident \* beams\)", "resident"),
-    ("latent KV cache sharded like heads", r"kv_shards = 1\.0", "kv_shards = py_min(devices, n_kv_heads)"),
+    # (1.0 is 1.0f in the C float32 copy and F32(1.0) in numba's)
+    ("latent KV cache sharded like heads", r"kv_shards = (?:F32\(1\.0\)|1\.0f?)",
+     "kv_shards = py_min(devices, n_kv_heads)"),
 )
 # The fleet kernel's slips: what a reviewer would plant in the stepping by hand.
 FLEET_SEMANTIC = (

@@ -121,8 +121,10 @@ static inline uint32_t float_bits(float f) { uint32_t b; memcpy(&b, &f, sizeof b
 #define LN2_HI_F 6.9313812256e-01f   /* ln 2 split in two (fdlibm's e_logf.c) */
 #define LN2_LO_F 9.0580006145e-06f
 #define LOG2E_F 1.44269504f
-#define EXPF_UNDERFLOW (-103.9f)   /* below: 0 (under the smallest subnormal, 2**-149) */
-#define EXPF_OVERFLOW 88.7f        /* above: inf (FLT_MAX = e**88.72) */
+/* The float32 values nearest the ends of exp's range, written exactly: below, e**x rounds to 0
+ * (it is under half the smallest subnormal, 2**-150); above, it is past FLT_MAX. */
+#define EXPF_UNDERFLOW (-103.972076416015625f)
+#define EXPF_OVERFLOW 88.72283172607421875f
 #define FLOAT_MIN_NORMAL 1.17549435e-38f
 #define TWO_POW_24 16777216.0f
 

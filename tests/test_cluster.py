@@ -119,6 +119,10 @@ def test_a_float32_cluster_simulation_is_the_local_float32_one_to_the_bit(client
     assert_same_summary(remote.summary(), local.summary())
     wide = inferonomics.simulate(EXAMPLE, samples=samples, seed=6)
     assert remote.summary()["usd_per_mtok"].mean != wide.summary()["usd_per_mtok"].mean
+    from test_float32 import OVERFLOWS_IN_FLOAT32
+
+    with pytest.raises(ScenarioError, match="samples gave a figure float32 cannot hold"):
+        inferonomics.simulate(OVERFLOWS_IN_FLOAT32, samples=100, precision="float32", client=client)
 
 
 def test_a_cluster_run_refuses_what_it_cannot_do(client):

@@ -101,7 +101,8 @@ def test_core_matches_reference_on_rows_of_the_plain_layout(backend, bulk_plain)
 # so it is held to statistics over the rows rather than to every row.
 F32_STATUS_SHARE = 0.002     # rows whose status may differ
 F32_FAR = 1e-3               # a figure this far off (relative) counts as far
-F32_FAR_SHARE = 0.05         # rows of one output that may be far
+F32_FAR_SHARE = 0.005        # rows of one output that may be far (measured: 0.4% at most)
+F32_CANCELLING = {"usd_per_mtok_input": 0.05, "tpot_s": 0.02}   # (measured: 3.1%, 0.3%)
 F32_MEDIAN = 1e-6            # median relative error of each output
 
 
@@ -137,7 +138,8 @@ def test_float32_core_tracks_the_reference_on_thousands_of_registry_rows(backend
             r = r[~np.isnan(e)]
             if r.size:
                 assert np.median(r) <= F32_MEDIAN, f"{name}: median relative error {np.median(r):.2e}"
-                assert (r > F32_FAR).mean() <= F32_FAR_SHARE, \
+                share = F32_CANCELLING.get(name, F32_FAR_SHARE)
+                assert (r > F32_FAR).mean() <= share, \
                     f"{name}: {(r > F32_FAR).mean():.1%} of rows off by more than {F32_FAR:g}"
 
 

@@ -18,7 +18,6 @@ import inferonomics
 from inferonomics.cli import main
 from inferonomics.cores import backends
 from inferonomics.errors import ScenarioError
-from inferonomics.model.reference import STATUS_NON_FINITE, STATUS_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "llama-2-70b-h100-fp8.toml"
@@ -114,12 +113,28 @@ def test_float32_holds_an_infinite_latency_target_and_zero():
     assert result.summary().feasible == 1000
 
 
-def test_a_float32_overflow_is_refused_not_left_out_of_the_summary():
-    status = np.zeros(len(STATUS_NAMES), dtype=np.int64)
-    status[0], status[STATUS_NON_FINITE] = 998, 2
-    with pytest.raises(ScenarioError, match="precision: 2 of 1,000 samples overflowed float32"):
-        backends.check_float32_range(status, "float32")
-    backends.check_float32_range(status, "float64")   # float64's own statuses are reported as such
+# Inputs in their ranges and each one float32 holds, whose figures pass float32's range (found
+# by shrinking rows of the whole accepted box that overflow in float32 only).
+OVERFLOWS_IN_FLOAT32 = {
+    "model": {"id": "llama-2-7b"},
+    "hardware": {"id": "h100-sxm", "memory_gb": 1e9, "memory_bw_gbps": 1e-6},
+    "workload": {"batch": 8, "input_tokens": 1000, "output_tokens": 1e9},
+    "cost": {"mode": "own", "usd_per_kwh": 1e12}, "deployment": {"utilization": 1e-6}}
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_a_float32_overflow_is_refused_not_left_out_of_the_summary(backend):
+    assert inferonomics.simulate(OVERFLOWS_IN_FLOAT32, 100, backend=backend).summary().feasible == 100
+    with pytest.raises(ScenarioError, match="precision: 100 of 100 samples gave a figure float32 "
+                       "cannot hold"):
+        inferonomics.simulate(OVERFLOWS_IN_FLOAT32, 100, backend=backend, precision="float32")
+
+
+def test_a_choice_is_checked_value_by_value_for_float32():
+    scenario = inferonomics.load_scenario(EXAMPLE).with_values(
+        {"hardware.link_latency_us": {"dist": "choice", "values": [0, 1e-40, 1]}})
+    with pytest.raises(ScenarioError, match="hardware.link_latency_us: draws 1e-40"):
+        inferonomics.simulate(scenario, 10, precision="float32")
 
 
 def test_run_precision_float32_says_so_in_its_table_and_json(capsys):

@@ -66,14 +66,15 @@ def test_guards_ifs_and_reassignments_lower_to_single_assignment_selects():
     assert "py_min" in c_text and "K" in c_text and "?" in c_text
 
 
-def test_c_and_numba_compute_the_same_bits():
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_c_and_numba_compute_the_same_bits(precision):
     """Generated from one lowering with the same operations in the same order, the two cores agree
-    exactly (not only to the reference's tolerance)."""
+    exactly (not only to the reference's tolerance), in either precision."""
     if any(backends.unavailable_reason(b) for b in ("c", "numba")):
         pytest.skip("needs both native cores")
     rows = random_rows(5000, 3)
-    c = backends.get_backend("c").evaluate(rows, 1)
-    nb = backends.get_backend("numba").evaluate(rows, 1)
+    c = backends.get_backend("c").evaluate(rows, 1, precision=precision)
+    nb = backends.get_backend("numba").evaluate(rows, 1, precision=precision)
     np.testing.assert_array_equal(c, nb)
 
 
@@ -159,8 +160,9 @@ def test_c_runtime_support_follows_python(tmp_path):
     _check_support(np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, 3).tolist())
 
 
+@pytest.mark.parametrize("precision", ["float64", "float32"])
 @pytest.mark.parametrize("backend", ["c", "numba"])
-def test_the_plain_layout_loop_gives_the_general_loops_bits(backend):
+def test_the_plain_layout_loop_gives_the_general_loops_bits(backend, precision):
     """The cores run a second copy of the model, with registry.PLAIN_LAYOUT's switches as
     constants, on blocks whose rows all have that layout; a block with one other row runs the
     general copy. Both must give the same bits for the plain rows."""
@@ -174,12 +176,12 @@ def test_the_plain_layout_loop_gives_the_general_loops_bits(backend):
     for name, value in PLAIN_LAYOUT.items():
         rows[:, INPUT_NAMES.index(name)] = value
     core = backends.get_backend(backend)
-    plain = core.evaluate(rows, 1)
+    plain = core.evaluate(rows, 1, precision=precision)
     # One row in every 64 with chunked prefill: every block (512 rows in both cores) runs the
     # general loop.
     other = rows.copy()
     forced = np.arange(len(rows)) % 64 == 63
     other[forced, INPUT_NAMES.index("chunked_prefill")] = 1.0
-    general = core.evaluate(other, 1)
+    general = core.evaluate(other, 1, precision=precision)
     np.testing.assert_array_equal(plain[~forced].view(np.uint64), general[~forced].view(np.uint64))
     assert not np.array_equal(plain[forced], general[forced], equal_nan=True)

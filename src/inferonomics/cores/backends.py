@@ -22,6 +22,7 @@ from ..errors import BackendUnavailable, ScenarioError
 from ..model import reference
 from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES, PARAMETERS
+from ..sampling.distributions import Choice
 from ..stats.summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
 from . import cbinding
 from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, encode
@@ -63,11 +64,15 @@ def check_float32_inputs(plan, precision: str) -> None:
     """Refuse, before any kernel runs, a float32 run of a plan with an input that can draw a
     value float32 cannot hold: finite magnitudes past FLOAT32_MAX or, other than 0, below its
     smallest normal number (rounded to inf, to 0 or to a few bits, such an input would change the
-    figures). An infinite value (no latency target) is held exactly."""
+    figures). An infinite value (no latency target) is held exactly. A choice is checked value by
+    value, any other distribution at the ends of its support (a continuous draw from a support
+    that starts at 0 could still land below the smallest normal, with negligible probability)."""
     if precision != "float32":
         return
     for param, dist in zip(PARAMETERS, plan.distributions):
-        for value in dist.support():
+        values = ([v for v, w in zip(dist.values, dist.weights) if w > 0]
+                  if isinstance(dist, Choice) else dist.support())
+        for value in values:
             if value != 0 and math.isfinite(value) and not (
                     FLOAT32_MIN_NORMAL <= abs(value) <= FLOAT32_MAX):
                 raise ScenarioError(param.path, f"draws {value:g}, outside what float32 holds "
@@ -76,14 +81,15 @@ def check_float32_inputs(plan, precision: str) -> None:
 
 
 def check_float32_range(status: np.ndarray, precision: str) -> None:
-    """Refuse a float32 run in which a sample overflowed float32's range (status non_finite,
+    """Refuse a float32 run in which a sample's figures left float32's range (status non_finite,
     which float64 never gives for inputs in their ranges): its summary would leave those
     samples out, silently."""
     overflowed = int(status[reference.STATUS_NON_FINITE])
     if precision == "float32" and overflowed:
-        raise ScenarioError("precision", f"{overflowed:,} of {int(status.sum()):,} samples "
-                            f"overflowed float32's range (about {FLOAT32_MAX:.1e}); run this "
-                            "scenario with precision float64")
+        raise ScenarioError("precision", f"{overflowed:,} of {int(status.sum()):,} samples gave "
+                            f"a figure float32 cannot hold (past about {FLOAT32_MAX:.1e}, or a "
+                            "division by one that underflowed to 0); run this scenario with "
+                            "precision float64")
 
 
 def check_threads(threads) -> int | None:

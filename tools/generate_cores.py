@@ -16,6 +16,11 @@ and writes the same computation twice:
   ``src/inferonomics/cores/numba_core.py`` (kept inside that file because numba's on-disk cache does not
   notice changes to other modules).
 
+Each core gets the model in double precision and again in single precision (``precision="float32"``:
+names suffixed ``_f32``, float literals, the cores' float exp and log), and each of those as a
+general loop and a loop with the layout switches at ``registry.PLAIN_LAYOUT``: four copies of one
+lowering.
+
 What the reference may use (anything else stops the generator with the line number): assignments
 to names (``x = ...``, ``x += ...``), ``if``/``else`` blocks of assignments, ``if cond: return ...``
 guards, one final ``return``; numbers, module constants, the model's inputs (``evaluate``'s keyword

@@ -21,7 +21,7 @@ def add_parser(subparsers) -> None:
                    help="summarise only these metrics, comma-separated (faster on a native core; "
                         "default: all, with the table showing the headline ones)")
     p.add_argument("--precision", choices=PRECISIONS, default="float64",
-                   help="the model's arithmetic: float64 (default, exact to the reference) or "
+                   help="the model's arithmetic: float64 (default, the reference's) or "
                         "float32 (native cores only; approximate, faster: means within 1e-4 "
                         "relative on the bundled examples)")
     add_cluster_options(p)

@@ -36,11 +36,11 @@ MAX_SAMPLES = 10**12
 """Most samples one simulation may ask for."""
 MAX_THREADS = 1024
 BACKENDS = ("reference", "c", "numba")
+AUTO_ORDER = ("c", "numba", "reference")
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 """The largest finite float32 (about 3.4e38): past it a float32 run's figure overflows."""
 FLOAT32_MIN_NORMAL = float(np.finfo(np.float32).tiny)
 """The smallest normal float32 (about 1.2e-38): below it float32 keeps fewer bits, then none."""
-AUTO_ORDER = ("c", "numba", "reference")
 
 
 @dataclass

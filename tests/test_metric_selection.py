@@ -109,6 +109,26 @@ def test_both_cores_refuse_a_metric_list_that_is_not_ascending_int32_indices(bac
                       None, None)
 
 
+@pytest.mark.parametrize("backend", [b for b in ("c", "numba") if b in BACKENDS])
+def test_both_cores_refuse_a_call_past_their_span_before_allocating(backend):
+    """Each call's histograms count in 32 bits: a span past 2**30 samples is refused up front."""
+    import importlib
+
+    from inferonomics.cores.encoding import encode
+    from inferonomics.errors import CoreError
+    from inferonomics.model.reference import STATUS_NAMES
+    from inferonomics.stats.summary import SKETCH_BUCKETS
+
+    core = importlib.import_module({"c": "inferonomics.cores.cbinding",
+                                    "numba": "inferonomics.cores.numba_core"}[backend])
+    n = len(inferonomics.METRIC_NAMES)
+    with pytest.raises(CoreError):
+        core.simulate(encode(inferonomics.load_scenario(EXAMPLE).resolve().distributions), 0, 0,
+                      (1 << 30) + 1, 1 << 16, 1, np.arange(n, dtype=np.int32),
+                      np.zeros(len(STATUS_NAMES), dtype=np.int64), np.zeros((1, n, 5)),
+                      np.zeros((n, SKETCH_BUCKETS), dtype=np.int64), None, None)
+
+
 def test_an_unknown_metric_below_the_api_is_still_a_scenario_error():
     plan = inferonomics.load_scenario(EXAMPLE).resolve()
     for backend in BACKENDS:

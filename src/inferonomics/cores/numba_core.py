@@ -2656,6 +2656,7 @@ def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np
 
 
 _EMPTY_KEEP = np.empty((0, 0))
+MAX_SPAN = 1 << 30   # samples per simulate call: INF_MAX_SPAN of the C core
 
 
 def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, threads: int,
@@ -2666,6 +2667,9 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     if precision not in PRECISIONS:
         raise CoreError(f"numba core simulate refused the call: precision must be one of "
                         f"{', '.join(PRECISIONS)}, got {precision!r}")
+    if not 0 <= stop - start <= MAX_SPAN:
+        raise CoreError(f"numba core simulate refused the call: a call spans 0 to {MAX_SPAN:,} "
+                        f"samples (its histograms count in 32 bits), got {stop - start:,}")
     n_chunks = -(-(stop - start) // chunk)
     keep = keep_inputs is not None
     if not isinstance(fold, np.ndarray) or fold.dtype != np.int32 or fold.ndim != 1:
@@ -2680,8 +2684,10 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     groups = _split(n_chunks, threads)
     # One status vector and histogram per group: integer counts, summed afterwards in any order.
     # Each histogram row has a spare last slot that absorbs infeasible samples (see fold_block).
+    # 32-bit counts, as the C core's per-thread histograms: half the memory to zero and add up
+    # (a call spans at most MAX_SPAN < 2**31 samples, so they cannot overflow).
     statuses = [np.zeros_like(status) for _ in groups]
-    hists = [np.zeros((hist.shape[0], hist.shape[1] + 1), dtype=hist.dtype) for _ in groups]
+    hists = [np.zeros((hist.shape[0], hist.shape[1] + 1), dtype=np.int32) for _ in groups]
 
     def run(g):
         first, last = groups[g]

@@ -83,6 +83,22 @@ def test_run_shows_every_metric_asked_for_in_the_order_asked(capsys):
     assert rows == list(reversed(inferonomics.METRIC_NAMES))
 
 
+def _core_simulate(backend, stop, chunk, fold):
+    """One direct call of a native core's simulate on the example, samples 0 .. stop-1."""
+    import importlib
+
+    from inferonomics.cores.encoding import encode
+    from inferonomics.model.reference import STATUS_NAMES
+    from inferonomics.stats.summary import SKETCH_BUCKETS
+
+    core = importlib.import_module({"c": "inferonomics.cores.cbinding",
+                                    "numba": "inferonomics.cores.numba_core"}[backend])
+    n = len(inferonomics.METRIC_NAMES)
+    core.simulate(encode(inferonomics.load_scenario(EXAMPLE).resolve().distributions), 0, 0, stop,
+                  chunk, 1, fold, np.zeros(len(STATUS_NAMES), dtype=np.int64),
+                  np.zeros((1, n, 5)), np.zeros((n, SKETCH_BUCKETS), dtype=np.int64), None, None)
+
+
 @pytest.mark.parametrize("backend", [b for b in ("c", "numba") if b in BACKENDS])
 @pytest.mark.parametrize("fold", [
     np.array([2**32 + 1]),            # int64: would wrap to metric 1
@@ -92,41 +108,20 @@ def test_run_shows_every_metric_asked_for_in_the_order_asked(capsys):
     np.array([1, 0], dtype=np.int32),
 ])
 def test_both_cores_refuse_a_metric_list_that_is_not_ascending_int32_indices(backend, fold):
-    import importlib
-
-    from inferonomics.cores.encoding import encode
     from inferonomics.errors import CoreError
-    from inferonomics.model.reference import STATUS_NAMES
-    from inferonomics.stats.summary import SKETCH_BUCKETS
 
-    core = importlib.import_module({"c": "inferonomics.cores.cbinding",
-                                    "numba": "inferonomics.cores.numba_core"}[backend])
-    n = len(inferonomics.METRIC_NAMES)
     with pytest.raises(CoreError):
-        core.simulate(encode(inferonomics.load_scenario(EXAMPLE).resolve().distributions), 0, 0,
-                      100, 100, 1, fold, np.zeros(len(STATUS_NAMES), dtype=np.int64),
-                      np.zeros((1, n, 5)), np.zeros((n, SKETCH_BUCKETS), dtype=np.int64),
-                      None, None)
+        _core_simulate(backend, 100, 100, fold)
 
 
 @pytest.mark.parametrize("backend", [b for b in ("c", "numba") if b in BACKENDS])
 def test_both_cores_refuse_a_call_past_their_span_before_allocating(backend):
     """Each call's histograms count in 32 bits: a span past 2**30 samples is refused up front."""
-    import importlib
-
-    from inferonomics.cores.encoding import encode
     from inferonomics.errors import CoreError
-    from inferonomics.model.reference import STATUS_NAMES
-    from inferonomics.stats.summary import SKETCH_BUCKETS
 
-    core = importlib.import_module({"c": "inferonomics.cores.cbinding",
-                                    "numba": "inferonomics.cores.numba_core"}[backend])
-    n = len(inferonomics.METRIC_NAMES)
     with pytest.raises(CoreError):
-        core.simulate(encode(inferonomics.load_scenario(EXAMPLE).resolve().distributions), 0, 0,
-                      (1 << 30) + 1, 1 << 16, 1, np.arange(n, dtype=np.int32),
-                      np.zeros(len(STATUS_NAMES), dtype=np.int64), np.zeros((1, n, 5)),
-                      np.zeros((n, SKETCH_BUCKETS), dtype=np.int64), None, None)
+        _core_simulate(backend, (1 << 30) + 1, 1 << 16,
+                       np.arange(len(inferonomics.METRIC_NAMES), dtype=np.int32))
 
 
 def test_an_unknown_metric_below_the_api_is_still_a_scenario_error():

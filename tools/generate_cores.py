@@ -51,6 +51,7 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Template
 
 ROOT = Path(__file__).resolve().parents[1]
 if "inferonomics" not in sys.modules:   # run as a script: this checkout's sources, not an install
@@ -387,33 +388,21 @@ def lower_reference():
 
 # Runtime support of the generated code, the same few functions in both languages: Python's min and
 # max of two values (NaN included) and x ** y over its whole domain (see the module docstring).
-C_SUPPORT = """\
+# Written once each and rendered in double and in single precision (c_support, numba_support).
+C_SUPPORT = Template("""\
 /* Python's min and max of two values (NaN included): the first unless the second wins. */
-static inline double py_min(double a, double b) {
+static inline $real py_min$sfx($real a, $real b) {
     return b < a ? b : a;
 }
-static inline double py_max(double a, double b) {
+static inline $real py_max$sfx($real a, $real b) {
     return b > a ? b : a;
 }
 /* x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x. */
-static inline double pow_(double x, double y) {
-    const double at_zero = y > 0.0 ? 0.0 : (y == 0.0 ? 1.0 : INFINITY);
-    return x > 0.0 ? exp_(y * log_(x)) : (x == 0.0 ? at_zero : NAN);
+static inline $real pow_$p($real x, $real y) {
+    const $real at_zero = y > $zero ? $zero : (y == $zero ? $one : INFINITY);
+    return x > $zero ? exp_$p(y * log_$p(x)) : (x == $zero ? at_zero : NAN);
 }
-"""
-# The same in single precision (precision="float32"), over exp_f32 and log_f32.
-C_SUPPORT_F32 = """\
-static inline float py_min_f32(float a, float b) {
-    return b < a ? b : a;
-}
-static inline float py_max_f32(float a, float b) {
-    return b > a ? b : a;
-}
-static inline float pow_f32(float x, float y) {
-    const float at_zero = y > 0.0f ? 0.0f : (y == 0.0f ? 1.0f : INFINITY);
-    return x > 0.0f ? exp_f32(y * log_f32(x)) : (x == 0.0f ? at_zero : NAN);
-}
-"""
+""")
 NUMBA_SUPPORT = '''\
 @_jit_inline
 def py_min(a, b):
@@ -424,21 +413,32 @@ def py_min(a, b):
 @_jit_inline
 def py_max(a, b):
     return b if b > a else a
-
-
-@_jit_inline
-def pow_(x, y):
-    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
-    at_zero = 0.0 if y > 0.0 else (1.0 if y == 0.0 else np.inf)
-    return exp_(y * log_(x)) if x > 0.0 else (at_zero if x == 0.0 else np.nan)
-
-
-@_jit_inline
-def pow_f32(x, y):
-    """pow_ in single precision (precision="float32"), over exp_f32 and log_f32."""
-    at_zero = F32(0.0) if y > F32(0.0) else (F32(1.0) if y == F32(0.0) else F32(np.inf))
-    return exp_f32(y * log_f32(x)) if x > F32(0.0) else (at_zero if x == F32(0.0) else F32(np.nan))
 '''
+NUMBA_POW = Template('''\
+@_jit_inline
+def pow_$p(x, y):
+    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
+    at_zero = $zero if y > $zero else ($one if y == $zero else $inf)
+    return exp_$p(y * log_$p(x)) if x > $zero else (at_zero if x == $zero else $nan)
+''')
+
+
+def c_support(single: bool) -> str:
+    """C_SUPPORT in double, or with ``single`` in float (names suffixed ``_f32``)."""
+    return C_SUPPORT.substitute(real="float" if single else "double",
+                                sfx=SINGLE_SUFFIX if single else "", p="f32" if single else "",
+                                zero=number_text(0.0, True, single),
+                                one=number_text(1.0, True, single))
+
+
+def numba_support() -> str:
+    """NUMBA_SUPPORT (generic over the float width) and pow_ in float64 and in float32."""
+    pows = [NUMBA_POW.substitute(p="f32" if single else "",
+                                 **{name: number_text(value, False, single) for name, value in
+                                    (("zero", 0.0), ("one", 1.0), ("inf", math.inf),
+                                     ("nan", math.nan))})
+            for single in (False, True)]
+    return "\n\n".join([NUMBA_SUPPORT] + pows)
 
 
 def comparison_landmarks() -> dict[str, set[float]]:
@@ -660,7 +660,7 @@ def c_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> list[s
     out = []
     if single:
         out += ["", "/* ---- Single precision (precision=\"float32\"): the same model in float. ---- */", ""]
-    out += (C_SUPPORT_F32 if single else C_SUPPORT).splitlines()
+    out += c_support(single).splitlines()
     for h in helpers:
         out.append("")
         out.append(f"/* reference.{h.name} */")
@@ -727,7 +727,7 @@ def render_numba_region() -> str:
         out.append(f"{name} = {number_text(float(getattr(reference, name)), False)}")
     out.append("")
     out.append("")
-    out += NUMBA_SUPPORT.splitlines()
+    out += numba_support().splitlines()
     for single in (False, True):
         out += numba_model_copy(model, helpers, single)
     out.append(NUMBA_END)

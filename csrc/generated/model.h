@@ -876,12 +876,14 @@ static void evaluate_block(const double (*restrict in)[ROW], double (*restrict o
 
 /* ---- Single precision (precision="float32"): the same model in float. ---- */
 
+/* Python's min and max of two values (NaN included): the first unless the second wins. */
 static inline float py_min_f32(float a, float b) {
     return b < a ? b : a;
 }
 static inline float py_max_f32(float a, float b) {
     return b > a ? b : a;
 }
+/* x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x. */
 static inline float pow_f32(float x, float y) {
     const float at_zero = y > 0.0f ? 0.0f : (y == 0.0f ? 1.0f : INFINITY);
     return x > 0.0f ? exp_f32(y * log_f32(x)) : (x == 0.0f ? at_zero : NAN);

@@ -433,9 +433,10 @@ def workspace():
 
 
 @_jit
-def workspace_f32():
-    """The float32 workspace of precision="float32", laid out as workspace()'s buffer."""
-    return np.zeros((N_INPUTS + N_OUTPUTS) * ROW, dtype=np.float32)
+def workspace_f32(single):
+    """The float32 workspace of precision="float32", laid out as workspace()'s buffer (empty
+    when ``single`` is false: a float64 run never touches it)."""
+    return np.zeros((N_INPUTS + N_OUTPUTS) * ROW if single else 0, dtype=np.float32)
 
 
 @_jit
@@ -645,7 +646,7 @@ def pow_(x, y):
 
 @_jit_inline
 def pow_f32(x, y):
-    """pow_ in single precision (precision="float32"), over exp_f32 and log_f32."""
+    """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
     at_zero = F32(0.0) if y > F32(0.0) else (F32(1.0) if y == F32(0.0) else F32(np.inf))
     return exp_f32(y * log_f32(x)) if x > F32(0.0) else (at_zero if x == F32(0.0) else F32(np.nan))
 
@@ -2366,7 +2367,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     are indexed by chunk within the span; only the metrics ``fold`` are folded; ``single``: the
     model in float32 (precision="float32")."""
     w, x, y = workspace()
-    v = workspace_f32()
+    v = workspace_f32(single)
     skey, u, z, tails = draw_scratch()
     ok = np.empty(BLOCK, dtype=np.bool_)
     idx = np.empty(BLOCK, dtype=np.int64)
@@ -2598,7 +2599,7 @@ def draw_only_range(kinds, params, integer, choice_values, choice_weights, key, 
 @_jit
 def evaluate_rows(inputs, outputs, single):
     w, x, y = workspace()
-    v = workspace_f32()
+    v = workspace_f32(single)
     for i0 in range(0, inputs.shape[0], BLOCK):
         n = min(BLOCK, inputs.shape[0] - i0)
         x[:, :n] = inputs[i0:i0 + n, :].T

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from inferonomics.cores import backends
 from inferonomics.model import reference
-from inferonomics.model.registry import INPUT_NAMES
+from inferonomics.model.registry import DENSE_MODEL, INPUT_NAMES, PLAIN_LAYOUT
 from inferonomics.model.reference import OUTPUT_NAMES, STATUS_MEMORY, STATUS_NAMES, STATUS_NON_FINITE
 
 from registry_inputs import input_rows, random_rows
@@ -76,21 +76,40 @@ def test_core_matches_reference_on_thousands_of_registry_rows(backend, bulk):
     assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
 
 
+def pinned_rows(seed: int, *tables: dict) -> np.ndarray:
+    """Registry rows with the inputs of ``tables`` (registry.PLAIN_LAYOUT, registry.DENSE_MODEL) at
+    their values: whole blocks of them run the cores' specialised copies of the model."""
+    rows = random_rows(BULK_ROWS, seed)
+    for table in tables:
+        for name, value in table.items():
+            rows[:, INPUT_NAMES.index(name)] = value
+    return rows
+
+
 @pytest.fixture(scope="module")
 def bulk_plain():
-    """Rows with every layout switch at registry.PLAIN_LAYOUT: whole blocks of them run the cores'
-    second, specialised copy of the model, which must agree as the general one does."""
-    from inferonomics.model.registry import PLAIN_LAYOUT
+    """Rows of the plain layout: the cores' second copy of the model, which must agree as the
+    general one does."""
+    rows = pinned_rows(BULK_SEEDS[0] + 100, PLAIN_LAYOUT)
+    return rows, reference_outputs(rows)
 
-    rows = random_rows(BULK_ROWS, BULK_SEEDS[0] + 100)
-    for name, value in PLAIN_LAYOUT.items():
-        rows[:, INPUT_NAMES.index(name)] = value
+
+@pytest.fixture(scope="module")
+def bulk_dense():
+    """Dense models on the plain layout: the cores' third copy."""
+    rows = pinned_rows(BULK_SEEDS[0] + 200, PLAIN_LAYOUT, DENSE_MODEL)
     return rows, reference_outputs(rows)
 
 
 @pytest.mark.parametrize("backend", NATIVE)
 def test_core_matches_reference_on_rows_of_the_plain_layout(backend, bulk_plain):
     rows, expected = bulk_plain
+    assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_core_matches_reference_on_dense_models_of_the_plain_layout(backend, bulk_dense):
+    rows, expected = bulk_dense
     assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
 
 
@@ -108,16 +127,12 @@ F32_MEDIAN = 1e-6            # median relative error of each output
 
 @pytest.fixture(scope="module")
 def bulk_f32():
-    """General rows and rows of the plain layout, rounded to float32, with the reference's
-    outputs."""
-    from inferonomics.model.registry import PLAIN_LAYOUT
-
-    general = random_rows(BULK_ROWS, BULK_SEEDS[0])
-    plain = random_rows(BULK_ROWS, BULK_SEEDS[0] + 100)
-    for name, value in PLAIN_LAYOUT.items():
-        plain[:, INPUT_NAMES.index(name)] = value
+    """General rows, rows of the plain layout and dense models on it, rounded to float32, with
+    the reference's outputs."""
     out = []
-    for rows in (general, plain):
+    for rows in (random_rows(BULK_ROWS, BULK_SEEDS[0]),
+                 pinned_rows(BULK_SEEDS[0] + 100, PLAIN_LAYOUT),
+                 pinned_rows(BULK_SEEDS[0] + 200, PLAIN_LAYOUT, DENSE_MODEL)):
         rows = rows.astype(np.float32).astype(np.float64)
         out.append((rows, reference_outputs(rows)))
     return out

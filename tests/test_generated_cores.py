@@ -162,26 +162,29 @@ def test_c_runtime_support_follows_python(tmp_path):
 
 @pytest.mark.parametrize("precision", ["float64", "float32"])
 @pytest.mark.parametrize("backend", ["c", "numba"])
-def test_the_plain_layout_loop_gives_the_general_loops_bits(backend, precision):
-    """The cores run a second copy of the model, with registry.PLAIN_LAYOUT's switches as
-    constants, on blocks whose rows all have that layout; a block with one other row runs the
-    general copy. Both must give the same bits for the plain rows."""
+def test_every_specialised_loop_gives_the_general_loops_bits(backend, precision):
+    """The cores run copies of the model with some inputs as constants (generate_cores.COPIES:
+    the plain layout, then a dense model on it) on blocks whose rows all have those values; a
+    block with one other row runs a less specialised copy. Every copy must give the same bits for
+    the rows it can run."""
     import numpy as np
 
     from inferonomics.cores import backends
-    from inferonomics.model.registry import INPUT_NAMES, PLAIN_LAYOUT
+    from inferonomics.model.registry import INPUT_NAMES
     from registry_inputs import random_rows
 
-    rows = random_rows(1500, seed=5)
-    for name, value in PLAIN_LAYOUT.items():
-        rows[:, INPUT_NAMES.index(name)] = value
     core = backends.get_backend(backend)
-    plain = core.evaluate(rows, 1, precision=precision)
-    # One row in every 64 with chunked prefill: every block (512 rows in both cores) runs the
-    # general loop.
-    other = rows.copy()
+    rows = random_rows(1500, seed=5)
+    for name, value in generate_cores.COPIES[-1][1].items():
+        rows[:, INPUT_NAMES.index(name)] = value
+    specialised = core.evaluate(rows, 1, precision=precision)
+    # One row in every 64 off each copy's constants in turn (a second expert, then chunked
+    # prefill): every block (512 rows in both cores) runs the copy before it.
     forced = np.arange(len(rows)) % 64 == 63
-    other[forced, INPUT_NAMES.index("chunked_prefill")] = 1.0
-    general = core.evaluate(other, 1, precision=precision)
-    np.testing.assert_array_equal(plain[~forced].view(np.uint64), general[~forced].view(np.uint64))
-    assert not np.array_equal(plain[forced], general[forced], equal_nan=True)
+    for name, value in (("n_experts", 2.0), ("chunked_prefill", 1.0)):
+        other = rows.copy()
+        other[forced, INPUT_NAMES.index(name)] = value
+        less = core.evaluate(other, 1, precision=precision)
+        np.testing.assert_array_equal(specialised[~forced].view(np.uint64),
+                                      less[~forced].view(np.uint64), err_msg=name)
+        assert not np.array_equal(specialised[forced], less[forced], equal_nan=True)

@@ -15,7 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "csrc"))
+sys.path.insert(0, str(ROOT / "tools"))
 import _build_ffi  # noqa: E402
+from generate_cores import COPIES  # noqa: E402
 
 
 def _gcc():
@@ -44,7 +46,7 @@ def test_every_model_loop_is_vectorised(tmp_path):
 
 
 def _model_loops() -> dict[str, range]:
-    """The lines of each block function (double and float32, general and plain): GCC reports
+    """The lines of each block function (double and float32, each copy): GCC reports
     its sample loop at the loop body's first line."""
     starts = {}
     lines = (ROOT / "csrc" / "generated" / "model.h").read_text().splitlines()
@@ -54,5 +56,5 @@ def _model_loops() -> dict[str, range]:
     bounds = sorted(starts.values()) + [len(lines) + 1]
     loops = {name: range(start, bounds[bounds.index(start) + 1]) for name, start in starts.items()
              if name != "evaluate_block" and name != "evaluate_block_f32"}
-    assert set(loops) == {f"evaluate_block_{v}{s}" for v in ("general", "plain") for s in ("", "_f32")}
+    assert set(loops) == {f"evaluate_block_{v}{s}" for v, _ in COPIES for s in ("", "_f32")}
     return loops

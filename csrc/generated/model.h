@@ -214,8 +214,8 @@ static inline double windowed_context(double tokens, double sliding_window, doub
     return (returns_early ? tokens : (((1.0 - sliding_window_layers) * tokens) + (sliding_window_layers * py_min(tokens, sliding_window))));
 }
 
-/* reference.evaluate over the samples of a block, branch-free: every side of every if
- * is computed and one selected, so the loop vectorises. */
+/* reference.evaluate over the samples of a block, branch-free: every side of every if is
+ * computed and one selected, so the loop vectorises. */
 static void evaluate_block_general(const double (*restrict in)[ROW],
                                   double (*restrict out)[ROW], int n) {
 #ifdef _OPENMP
@@ -536,9 +536,9 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
     }
 }
 
-/* reference.evaluate over the samples of a block, branch-free: every side of every if
- * is computed and one selected, so the loop vectorises. The plain layout's switches are
- * constants here (registry.PLAIN_LAYOUT), so the compiler drops the rest. */
+/* reference.evaluate over the samples of a block, branch-free: every side of every if is
+ * computed and one selected, so the loop vectorises. The inputs of registry.PLAIN_LAYOUT are
+ * constants here, so the compiler drops the arithmetic they switch off. */
 static void evaluate_block_plain(const double (*restrict in)[ROW],
                                   double (*restrict out)[ROW], int n) {
 #ifdef _OPENMP
@@ -859,16 +859,344 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
     }
 }
 
-/* The plain loop where every row of the block has the plain layout, else the general one. */
+/* reference.evaluate over the samples of a block, branch-free: every side of every if is
+ * computed and one selected, so the loop vectorises. The inputs of registry.PLAIN_LAYOUT and
+ * registry.DENSE_MODEL are constants here, so the compiler drops the arithmetic they switch
+ * off. */
+static void evaluate_block_dense(const double (*restrict in)[ROW],
+                                  double (*restrict out)[ROW], int n) {
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+    for (int j = 0; j < n; j++) {
+        const double total_params_b = in[I_TOTAL_PARAMS_B][j];
+        const double active_params_b = in[I_ACTIVE_PARAMS_B][j];
+        const double n_layers = in[I_N_LAYERS][j];
+        const double d_model = in[I_D_MODEL][j];
+        const double n_heads = in[I_N_HEADS][j];
+        const double n_kv_heads = in[I_N_KV_HEADS][j];
+        const double head_dim = in[I_HEAD_DIM][j];
+        const double v_head_dim = in[I_V_HEAD_DIM][j];
+        const double d_ff = in[I_D_FF][j];
+        const double n_experts = 1.0;
+        const double experts_per_token = 1.0;
+        const double kv_lora_rank = in[I_KV_LORA_RANK][j];
+        const double rope_head_dim = in[I_ROPE_HEAD_DIM][j];
+        const double sliding_window = in[I_SLIDING_WINDOW][j];
+        const double sliding_window_layers = in[I_SLIDING_WINDOW_LAYERS][j];
+        const double count = in[I_COUNT][j];
+        const double memory_gb = in[I_MEMORY_GB][j];
+        const double memory_bw_gbps = in[I_MEMORY_BW_GBPS][j];
+        const double tflops_fp32 = in[I_TFLOPS_FP32][j];
+        const double tflops_16 = in[I_TFLOPS_16][j];
+        const double tflops_8 = in[I_TFLOPS_8][j];
+        const double tflops_4 = in[I_TFLOPS_4][j];
+        const double tdp_w = in[I_TDP_W][j];
+        const double idle_w = in[I_IDLE_W][j];
+        const double interconnect_gbps = in[I_INTERCONNECT_GBPS][j];
+        const double link_latency_us = in[I_LINK_LATENCY_US][j];
+        const double weight_bits = in[I_WEIGHT_BITS][j];
+        const double activation_bits = in[I_ACTIVATION_BITS][j];
+        const double kv_bits = in[I_KV_BITS][j];
+        const double batch = in[I_BATCH][j];
+        const double input_tokens = in[I_INPUT_TOKENS][j];
+        const double output_tokens = in[I_OUTPUT_TOKENS][j];
+        const double ttft_slo_s = in[I_TTFT_SLO_S][j];
+        const double tpot_slo_s = in[I_TPOT_SLO_S][j];
+        const double mfu = in[I_MFU][j];
+        const double mbu = in[I_MBU][j];
+        const double comm_efficiency = in[I_COMM_EFFICIENCY][j];
+        const double step_overhead_ms = in[I_STEP_OVERHEAD_MS][j];
+        const double memory_usable_fraction = in[I_MEMORY_USABLE_FRACTION][j];
+        const double pue = in[I_PUE][j];
+        const double host_w = in[I_HOST_W][j];
+        const double grid_gco2_per_kwh = in[I_GRID_GCO2_PER_KWH][j];
+        const double embodied_kgco2 = in[I_EMBODIED_KGCO2][j];
+        const double wue_l_per_kwh = in[I_WUE_L_PER_KWH][j];
+        const double usd_per_device_hour = in[I_USD_PER_DEVICE_HOUR][j];
+        const double purchase_usd = in[I_PURCHASE_USD][j];
+        const double hosting_usd_per_device_hour = in[I_HOSTING_USD_PER_DEVICE_HOUR][j];
+        const double usd_per_kwh = in[I_USD_PER_KWH][j];
+        const double utilization = in[I_UTILIZATION][j];
+        const double lifetime_years = in[I_LIFETIME_YEARS][j];
+        const double power_exponent = in[I_POWER_EXPONENT][j];
+        const double beams = in[I_BEAMS][j];
+        const double cost_of_capital = in[I_COST_OF_CAPITAL][j];
+        const double residual_fraction = in[I_RESIDUAL_FRACTION][j];
+        const double colocation_usd_per_kw_month = in[I_COLOCATION_USD_PER_KW_MONTH][j];
+        const double provisioned_kw = in[I_PROVISIONED_KW][j];
+        const double interruptions_per_hour = in[I_INTERRUPTIONS_PER_HOUR][j];
+        const double restart_s = in[I_RESTART_S][j];
+        const double p_success = in[I_P_SUCCESS][j];
+        const double value_usd_per_success = in[I_VALUE_USD_PER_SUCCESS][j];
+        const double cost_usd_per_failure = in[I_COST_USD_PER_FAILURE][j];
+        const double attempts = in[I_ATTEMPTS][j];
+        const double pp = 1.0;
+        const double microbatches = 0.0;
+        const double expert_parallel = 0.0;
+        const double attention_dp = 0.0;
+        const double expert_imbalance = in[I_EXPERT_IMBALANCE][j];
+        const double scaleup_devices = 0.0;
+        const double scaleout_gbps = in[I_SCALEOUT_GBPS][j];
+        const double chunked_prefill = 0.0;
+        const double max_batched_tokens = in[I_MAX_BATCHED_TOKENS][j];
+        const double disaggregated = 0.0;
+        const double total_params = (total_params_b * PARAMS_PER_BILLION);
+        const double active_params = (active_params_b * PARAMS_PER_BILLION);
+        const double devices = count;
+        const double memory_bytes = (memory_gb * BYTES_PER_GB);
+        const double memory_bytes_per_s = (memory_bw_gbps * BYTES_PER_GB);
+        const double link_bytes_per_s = ((interconnect_gbps * BYTES_PER_GB) * comm_efficiency);
+        const double scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency);
+        const double link_latency_s = (link_latency_us * SECONDS_PER_US);
+        const double peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS);
+        const double cache_tflops = tflops_fp32;
+        const double cache_tflops_2 = tflops_16;
+        const double cache_tflops_3 = tflops_8;
+        const double cache_tflops_4 = tflops_4;
+        const double cache_tflops_5 = ((kv_bits > 4.0) ? cache_tflops_3 : cache_tflops_4);
+        const double cache_tflops_6 = ((kv_bits > 8.0) ? cache_tflops_2 : cache_tflops_5);
+        const double cache_tflops_7 = ((kv_bits > 16.0) ? cache_tflops : cache_tflops_6);
+        const double attention_peak_flops = (cache_tflops_7 * FLOPS_PER_TFLOPS);
+        const double attention_peak_flops_2 = peak_flops;
+        const double attention_peak_flops_3 = ((kv_bits > activation_bits) ? attention_peak_flops : attention_peak_flops_2);
+        const double attention_rate_ratio = (peak_flops / attention_peak_flops_3);
+        const double attention_rate_ratio_2 = 1.0;
+        const double attention_rate_ratio_3 = ((attention_peak_flops_3 > 0.0) ? attention_rate_ratio : attention_rate_ratio_2);
+        const double achieved_flops_per_device = (peak_flops * mfu);
+        const double achieved_bytes_per_s = (memory_bytes_per_s * mbu);
+        const double step_overhead_s = (step_overhead_ms * SECONDS_PER_MS);
+        const double weight_bytes_per_param = (weight_bits / BITS_PER_BYTE);
+        const double activation_bytes = (activation_bits / BITS_PER_BYTE);
+        const double stages = pp;
+        const double tp = (devices / stages);
+        const double attention_groups = tp;
+        const double attention_groups_2 = 1.0;
+        const double attention_groups_3 = ((attention_dp > 0.0) ? attention_groups : attention_groups_2);
+        const double attention_tp = (tp / attention_groups_3);
+        const double domain = devices;
+        const double domain_2 = scaleup_devices;
+        const double domain_3 = ((scaleup_devices == WHOLE_REPLICA_DOMAIN) ? domain : domain_2);
+        const double p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s);
+        const double p2p_bytes_per_s_2 = link_bytes_per_s;
+        const double p2p_bytes_per_s_3 = ((devices > domain_3) ? p2p_bytes_per_s : p2p_bytes_per_s_2);
+        const double expert_params = ((total_params - active_params) / (n_experts - experts_per_token));
+        const double expert_params_2 = 0.0;
+        const double expert_params_3 = ((n_experts > experts_per_token) ? expert_params : expert_params_2);
+        const double dense_params = (total_params - (n_experts * expert_params_3));
+        const double dense_active_params = (active_params - (experts_per_token * expert_params_3));
+        const double mlp_layout = (MLP_SLICED_EXPERTS + expert_parallel);
+        const double mlp_layout_2 = MLP_DENSE;
+        const double mlp_layout_3 = ((n_experts > experts_per_token) ? mlp_layout : mlp_layout_2);
+        const double expert_load = expert_imbalance;
+        const double expert_load_2 = 1.0;
+        const double expert_load_3 = ((expert_parallel > 0.0) ? expert_load : expert_load_2);
+        const double weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages);
+        const double kv_values_per_token_layer = (kv_lora_rank + rope_head_dim);
+        const double kv_shards = 1.0;
+        const double kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim));
+        const double kv_shards_2 = py_min(attention_tp, n_kv_heads);
+        const double kv_values_per_token_layer_3 = ((kv_lora_rank > 0.0) ? kv_values_per_token_layer : kv_values_per_token_layer_2);
+        const double kv_shards_3 = ((kv_lora_rank > 0.0) ? kv_shards : kv_shards_2);
+        const double kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / BITS_PER_BYTE);
+        const double mean_context = (input_tokens + (0.5 * output_tokens));
+        const double cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers);
+        const double generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers);
+        const double stored_context = (cached_context + ((beams - 1.0) * generated_context));
+        const double kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages);
+        const double workspace_tokens = max_batched_tokens;
+        const double workspace_tokens_2 = input_tokens;
+        const double workspace_tokens_3 = ((chunked_prefill > 0.0) ? workspace_tokens : workspace_tokens_2);
+        const double ffn_split = attention_tp;
+        const double ffn_split_2 = tp;
+        const double ffn_split_3 = ((mlp_layout_3 == MLP_DENSE) ? ffn_split : ffn_split_2);
+        const double workspace_bytes = ((workspace_tokens_3 * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / ffn_split_3))) * activation_bytes);
+        const double free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes);
+        const double max_batch = (py_max(floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3);
+        const double resident = ((batch == BATCH_MAX) ? max_batch : batch);
+        const double kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device);
+        const double used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes);
+        const int fits = ((resident >= 1.0) & (resident <= max_batch));
+        const double attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3);
+        const double decode_attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * ((2.0 * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3);
+        const double decode_attention_flops_per_pair_2 = attention_flops_per_pair;
+        const double decode_attention_flops_per_pair_3 = ((kv_lora_rank > 0.0) ? decode_attention_flops_per_pair : decode_attention_flops_per_pair_2);
+        const double prefill_tokens = (input_tokens * attention_groups_3);
+        const double prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers);
+        const double prefill_linear_flops = linear_flops_per_device(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages);
+        const double prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double prefill_stage_s = (((kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double prefill_s = (stages * prefill_stage_s);
+        const double prefill_stall_s = (prefill_stage_s / attention_groups_3);
+        const double decode_tokens = (resident * beams);
+        const double asked_microbatches = stages;
+        const double asked_microbatches_2 = microbatches;
+        const double asked_microbatches_3 = ((microbatches == MICROBATCHES_AS_STAGES) ? asked_microbatches : asked_microbatches_2);
+        const double pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0);
+        const double stage_slots = py_max(pipeline_microbatches, stages);
+        const double microbatch_tokens = (decode_tokens / pipeline_microbatches);
+        const double decode_linear_flops = linear_flops_per_device(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages);
+        const double decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
+        const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
+        const double decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
+        const double memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const double decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const double decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double decode_step_s = (stage_slots * decode_stage_s);
+        const double step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
+        const double prompt_steps = py_max((-floor(((-input_tokens) / max_batched_tokens))), 1.0);
+        const double slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget));
+        const double chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps);
+        const double cycle_prompt_tokens = (resident * input_tokens);
+        const double chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)));
+        const double chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps);
+        const double decoding_share = (chunk_decode_tokens / decode_tokens);
+        const double full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);
+        const double full_linear_flops = linear_flops_per_device(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages);
+        const double full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches);
+        const double full_stage_s = (((kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double full_step_s = (stage_slots * full_stage_s);
+        const double lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
+        const double lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const double lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages);
+        const double lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const double lean_kv_bytes = full_kv_bytes;
+        const double lean_stage_s = (((kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const double lean_step_s = (stage_slots * lean_stage_s);
+        const double prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
+        const double kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
+        const double kv_transfer_s_2 = 0.0;
+        const double kv_transfer_s_3 = ((scaleout_gbps > 0.0) ? kv_transfer_s : kv_transfer_s_2);
+        const double waiting_steps = (slot_steps - output_tokens);
+        const double transfer_hold_s = (kv_transfer_s_3 / attention_groups_3);
+        const double pool_hold_s = py_max(prefill_stall_s, transfer_hold_s);
+        const double cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s));
+        const double ttft_s = (prefill_s + kv_transfer_s_3);
+        const double prefill_instances = ((resident * pool_hold_s) / cycle_s);
+        const double e2e_s = (ttft_s + (output_tokens * decode_step_s));
+        const double cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
+        const double ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s));
+        const double prefill_instances_2 = 0.0;
+        const double e2e_s_2 = cycle_s_2;
+        const double cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
+        const double ttft_s_3 = prefill_s;
+        const double prefill_instances_3 = 0.0;
+        const double e2e_s_3 = cycle_s_3;
+        const double cycle_s_4 = ((chunked_prefill > 0.0) ? cycle_s_2 : cycle_s_3);
+        const double ttft_s_4 = ((chunked_prefill > 0.0) ? ttft_s_2 : ttft_s_3);
+        const double prefill_instances_4 = ((chunked_prefill > 0.0) ? prefill_instances_2 : prefill_instances_3);
+        const double e2e_s_4 = ((chunked_prefill > 0.0) ? e2e_s_2 : e2e_s_3);
+        const double cycle_s_5 = ((disaggregated > 0.0) ? cycle_s : cycle_s_4);
+        const double ttft_s_5 = ((disaggregated > 0.0) ? ttft_s : ttft_s_4);
+        const double prefill_instances_5 = ((disaggregated > 0.0) ? prefill_instances : prefill_instances_4);
+        const double e2e_s_5 = ((disaggregated > 0.0) ? e2e_s : e2e_s_4);
+        const double tokens_per_cycle = (resident * output_tokens);
+        const double tokens_per_s = (tokens_per_cycle / cycle_s_5);
+        const double tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
+        const double devices_per_device = (1.0 + prefill_instances_5);
+        const double decode_activity = ((pipeline_microbatches * kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s);
+        const double prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s) / prefill_stage_s);
+        const double full_activity = ((pipeline_microbatches * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s);
+        const double lean_activity = ((pipeline_microbatches * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s);
+        const double waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
+        const double device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))));
+        const double device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
+        const double device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5));
+        const double device_joules_4 = ((chunked_prefill > 0.0) ? device_joules_2 : device_joules_3);
+        const double device_joules_5 = ((disaggregated > 0.0) ? device_joules : device_joules_4);
+        const double idle_s = ((cycle_s_5 * (1.0 - utilization)) / utilization);
+        const double device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device));
+        const double facility_joules = ((devices * device_joules_6) * pue);
+        const double joules_per_token = (facility_joules / tokens_per_cycle);
+        const double kwh_per_cycle = (facility_joules / JOULES_PER_KWH);
+        const double power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s));
+        const double lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR);
+        const double paid_hours_per_hour = (1.0 / (1.0 - lost_share));
+        const double device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour);
+        const double discount = pow_((1.0 + cost_of_capital), (-lifetime_years));
+        const double capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR);
+        const double capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR));
+        const double capital_usd_per_hour_3 = ((cost_of_capital > 0.0) ? capital_usd_per_hour : capital_usd_per_hour_2);
+        const double colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * MONTHS_PER_YEAR) / HOURS_PER_YEAR);
+        const double usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour);
+        const double usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh));
+        const double usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double usd_per_mtok_per_usd = (TOKENS_PER_MTOK / tokens_per_cycle);
+        const double rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd);
+        const double capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
+        const double hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
+        const double energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
+        const double prefill_share = (prefill_instances_5 / devices_per_device);
+        const double prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5);
+        const double prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5);
+        const double prefill_share_4 = ((chunked_prefill > 0.0) ? prefill_share_2 : prefill_share_3);
+        const double prefill_share_5 = ((disaggregated > 0.0) ? prefill_share : prefill_share_4);
+        const double usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * TOKENS_PER_MTOK);
+        const double usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_5)) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double operational_g = (kwh_per_cycle * grid_gco2_per_kwh);
+        const double embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR));
+        const double gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double it_kwh_per_cycle = ((devices * device_joules_6) / JOULES_PER_KWH);
+        const double water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK);
+        const double usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK);
+        const double usd_per_success = (usd_per_request / p_success);
+        const double net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request);
+        const int meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
+        const double non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((compute_bound_s > memory_bound_s) ? 1.0 : 0.0) - ((compute_bound_s > memory_bound_s) ? 1.0 : 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
+        const int metrics_finite = (non_finite_residue == 0.0);
+        const int ran = (((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_OK) | ((meets_targets ? STATUS_OK : STATUS_LATENCY) == STATUS_LATENCY));
+        out[O_STATUS][j] = (fits ? (ran ? (metrics_finite ? (meets_targets ? STATUS_OK : STATUS_LATENCY) : STATUS_NON_FINITE) : (meets_targets ? STATUS_OK : STATUS_LATENCY)) : STATUS_MEMORY);
+        out[O_BATCH][j] = resident;
+        out[O_MAX_BATCH][j] = max_batch;
+        out[O_TTFT_S][j] = (fits ? ttft_s_5 : NAN);
+        out[O_TPOT_S][j] = (fits ? tpot_s : NAN);
+        out[O_E2E_S][j] = (fits ? e2e_s_5 : NAN);
+        out[O_TOKENS_PER_S][j] = (fits ? tokens_per_s : NAN);
+        out[O_TOKENS_PER_S_PER_DEVICE][j] = (fits ? (tokens_per_s / (devices * devices_per_device)) : NAN);
+        out[O_USD_PER_MTOK][j] = (fits ? usd_per_mtok : NAN);
+        out[O_USD_PER_MTOK_INPUT][j] = (fits ? usd_per_mtok_input : NAN);
+        out[O_USD_PER_MTOK_OUTPUT][j] = (fits ? usd_per_mtok_output : NAN);
+        out[O_JOULES_PER_TOKEN][j] = (fits ? joules_per_token : NAN);
+        out[O_KWH_PER_MTOK][j] = (fits ? ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) : NAN);
+        out[O_GCO2_PER_MTOK][j] = (fits ? gco2_per_mtok : NAN);
+        out[O_WATER_L_PER_MTOK][j] = (fits ? water_l_per_mtok : NAN);
+        out[O_POWER_W_PER_DEVICE][j] = (fits ? power_w_per_device : NAN);
+        out[O_WEIGHT_GB_PER_DEVICE][j] = (weight_bytes_per_device / BYTES_PER_GB);
+        out[O_KV_GB_PER_DEVICE][j] = (kv_bytes_per_device / BYTES_PER_GB);
+        out[O_MEMORY_USED_FRACTION][j] = used_fraction;
+        out[O_PREFILL_S][j] = (fits ? prefill_s : NAN);
+        out[O_DECODE_STEP_S][j] = (fits ? decode_step_s : NAN);
+        out[O_DECODE_COMPUTE_BOUND][j] = (fits ? ((compute_bound_s > memory_bound_s) ? 1.0 : 0.0) : NAN);
+        out[O_RENTAL_USD_PER_MTOK][j] = (fits ? rental_usd_per_mtok : NAN);
+        out[O_CAPITAL_USD_PER_MTOK][j] = (fits ? capital_usd_per_mtok : NAN);
+        out[O_HOSTING_USD_PER_MTOK][j] = (fits ? hosting_usd_per_mtok : NAN);
+        out[O_ENERGY_USD_PER_MTOK][j] = (fits ? energy_usd_per_mtok : NAN);
+        out[O_USD_PER_REQUEST][j] = (fits ? usd_per_request : NAN);
+        out[O_USD_PER_SUCCESS][j] = (fits ? usd_per_success : NAN);
+        out[O_NET_VALUE_USD_PER_REQUEST][j] = (fits ? net_value_usd_per_request : NAN);
+    }
+}
+
+/* The most specialised copy whose constants every row of the block has (COPIES). */
 static void evaluate_block(const double (*restrict in)[ROW], double (*restrict out)[ROW],
                            int n) {
-    int plain = 1;
-    for (int j = 0; j < n; j++)
+    int plain = 1, dense = 1;
+    for (int j = 0; j < n; j++) {
         plain &= (in[I_PP][j] == 1.0) & (in[I_MICROBATCHES][j] == 0.0) &
         (in[I_EXPERT_PARALLEL][j] == 0.0) & (in[I_ATTENTION_DP][j] == 0.0) &
         (in[I_SCALEUP_DEVICES][j] == 0.0) & (in[I_CHUNKED_PREFILL][j] == 0.0) &
         (in[I_DISAGGREGATED][j] == 0.0);
-    if (plain)
+        dense &= (in[I_N_EXPERTS][j] == 1.0) & (in[I_EXPERTS_PER_TOKEN][j] == 1.0);
+    }
+    if (plain && dense)
+        evaluate_block_dense(in, out, n);
+    else if (plain)
         evaluate_block_plain(in, out, n);
     else
         evaluate_block_general(in, out, n);
@@ -1000,8 +1328,8 @@ static inline float windowed_context_f32(float tokens, float sliding_window, flo
     return (returns_early ? tokens : (((1.0f - sliding_window_layers) * tokens) + (sliding_window_layers * py_min_f32(tokens, sliding_window))));
 }
 
-/* reference.evaluate over the samples of a block, branch-free: every side of every if
- * is computed and one selected, so the loop vectorises. */
+/* reference.evaluate over the samples of a block, branch-free: every side of every if is
+ * computed and one selected, so the loop vectorises. */
 static void evaluate_block_general_f32(const double (*restrict in)[ROW],
                                   double (*restrict out)[ROW], int n) {
 #ifdef _OPENMP
@@ -1322,9 +1650,9 @@ static void evaluate_block_general_f32(const double (*restrict in)[ROW],
     }
 }
 
-/* reference.evaluate over the samples of a block, branch-free: every side of every if
- * is computed and one selected, so the loop vectorises. The plain layout's switches are
- * constants here (registry.PLAIN_LAYOUT), so the compiler drops the rest. */
+/* reference.evaluate over the samples of a block, branch-free: every side of every if is
+ * computed and one selected, so the loop vectorises. The inputs of registry.PLAIN_LAYOUT are
+ * constants here, so the compiler drops the arithmetic they switch off. */
 static void evaluate_block_plain_f32(const double (*restrict in)[ROW],
                                   double (*restrict out)[ROW], int n) {
 #ifdef _OPENMP
@@ -1645,16 +1973,344 @@ static void evaluate_block_plain_f32(const double (*restrict in)[ROW],
     }
 }
 
-/* The plain loop where every row of the block has the plain layout, else the general one. */
+/* reference.evaluate over the samples of a block, branch-free: every side of every if is
+ * computed and one selected, so the loop vectorises. The inputs of registry.PLAIN_LAYOUT and
+ * registry.DENSE_MODEL are constants here, so the compiler drops the arithmetic they switch
+ * off. */
+static void evaluate_block_dense_f32(const double (*restrict in)[ROW],
+                                  double (*restrict out)[ROW], int n) {
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+    for (int j = 0; j < n; j++) {
+        const float total_params_b = (float)in[I_TOTAL_PARAMS_B][j];
+        const float active_params_b = (float)in[I_ACTIVE_PARAMS_B][j];
+        const float n_layers = (float)in[I_N_LAYERS][j];
+        const float d_model = (float)in[I_D_MODEL][j];
+        const float n_heads = (float)in[I_N_HEADS][j];
+        const float n_kv_heads = (float)in[I_N_KV_HEADS][j];
+        const float head_dim = (float)in[I_HEAD_DIM][j];
+        const float v_head_dim = (float)in[I_V_HEAD_DIM][j];
+        const float d_ff = (float)in[I_D_FF][j];
+        const float n_experts = 1.0f;
+        const float experts_per_token = 1.0f;
+        const float kv_lora_rank = (float)in[I_KV_LORA_RANK][j];
+        const float rope_head_dim = (float)in[I_ROPE_HEAD_DIM][j];
+        const float sliding_window = (float)in[I_SLIDING_WINDOW][j];
+        const float sliding_window_layers = (float)in[I_SLIDING_WINDOW_LAYERS][j];
+        const float count = (float)in[I_COUNT][j];
+        const float memory_gb = (float)in[I_MEMORY_GB][j];
+        const float memory_bw_gbps = (float)in[I_MEMORY_BW_GBPS][j];
+        const float tflops_fp32 = (float)in[I_TFLOPS_FP32][j];
+        const float tflops_16 = (float)in[I_TFLOPS_16][j];
+        const float tflops_8 = (float)in[I_TFLOPS_8][j];
+        const float tflops_4 = (float)in[I_TFLOPS_4][j];
+        const float tdp_w = (float)in[I_TDP_W][j];
+        const float idle_w = (float)in[I_IDLE_W][j];
+        const float interconnect_gbps = (float)in[I_INTERCONNECT_GBPS][j];
+        const float link_latency_us = (float)in[I_LINK_LATENCY_US][j];
+        const float weight_bits = (float)in[I_WEIGHT_BITS][j];
+        const float activation_bits = (float)in[I_ACTIVATION_BITS][j];
+        const float kv_bits = (float)in[I_KV_BITS][j];
+        const float batch = (float)in[I_BATCH][j];
+        const float input_tokens = (float)in[I_INPUT_TOKENS][j];
+        const float output_tokens = (float)in[I_OUTPUT_TOKENS][j];
+        const float ttft_slo_s = (float)in[I_TTFT_SLO_S][j];
+        const float tpot_slo_s = (float)in[I_TPOT_SLO_S][j];
+        const float mfu = (float)in[I_MFU][j];
+        const float mbu = (float)in[I_MBU][j];
+        const float comm_efficiency = (float)in[I_COMM_EFFICIENCY][j];
+        const float step_overhead_ms = (float)in[I_STEP_OVERHEAD_MS][j];
+        const float memory_usable_fraction = (float)in[I_MEMORY_USABLE_FRACTION][j];
+        const float pue = (float)in[I_PUE][j];
+        const float host_w = (float)in[I_HOST_W][j];
+        const float grid_gco2_per_kwh = (float)in[I_GRID_GCO2_PER_KWH][j];
+        const float embodied_kgco2 = (float)in[I_EMBODIED_KGCO2][j];
+        const float wue_l_per_kwh = (float)in[I_WUE_L_PER_KWH][j];
+        const float usd_per_device_hour = (float)in[I_USD_PER_DEVICE_HOUR][j];
+        const float purchase_usd = (float)in[I_PURCHASE_USD][j];
+        const float hosting_usd_per_device_hour = (float)in[I_HOSTING_USD_PER_DEVICE_HOUR][j];
+        const float usd_per_kwh = (float)in[I_USD_PER_KWH][j];
+        const float utilization = (float)in[I_UTILIZATION][j];
+        const float lifetime_years = (float)in[I_LIFETIME_YEARS][j];
+        const float power_exponent = (float)in[I_POWER_EXPONENT][j];
+        const float beams = (float)in[I_BEAMS][j];
+        const float cost_of_capital = (float)in[I_COST_OF_CAPITAL][j];
+        const float residual_fraction = (float)in[I_RESIDUAL_FRACTION][j];
+        const float colocation_usd_per_kw_month = (float)in[I_COLOCATION_USD_PER_KW_MONTH][j];
+        const float provisioned_kw = (float)in[I_PROVISIONED_KW][j];
+        const float interruptions_per_hour = (float)in[I_INTERRUPTIONS_PER_HOUR][j];
+        const float restart_s = (float)in[I_RESTART_S][j];
+        const float p_success = (float)in[I_P_SUCCESS][j];
+        const float value_usd_per_success = (float)in[I_VALUE_USD_PER_SUCCESS][j];
+        const float cost_usd_per_failure = (float)in[I_COST_USD_PER_FAILURE][j];
+        const float attempts = (float)in[I_ATTEMPTS][j];
+        const float pp = 1.0f;
+        const float microbatches = 0.0f;
+        const float expert_parallel = 0.0f;
+        const float attention_dp = 0.0f;
+        const float expert_imbalance = (float)in[I_EXPERT_IMBALANCE][j];
+        const float scaleup_devices = 0.0f;
+        const float scaleout_gbps = (float)in[I_SCALEOUT_GBPS][j];
+        const float chunked_prefill = 0.0f;
+        const float max_batched_tokens = (float)in[I_MAX_BATCHED_TOKENS][j];
+        const float disaggregated = 0.0f;
+        const float total_params = (total_params_b * ((float)PARAMS_PER_BILLION));
+        const float active_params = (active_params_b * ((float)PARAMS_PER_BILLION));
+        const float devices = count;
+        const float memory_bytes = (memory_gb * ((float)BYTES_PER_GB));
+        const float memory_bytes_per_s = (memory_bw_gbps * ((float)BYTES_PER_GB));
+        const float link_bytes_per_s = ((interconnect_gbps * ((float)BYTES_PER_GB)) * comm_efficiency);
+        const float scaleout_bytes_per_s = ((scaleout_gbps * ((float)BYTES_PER_GB)) * comm_efficiency);
+        const float link_latency_s = (link_latency_us * ((float)SECONDS_PER_US));
+        const float peak_flops = (peak_tflops_f32(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * ((float)FLOPS_PER_TFLOPS));
+        const float cache_tflops = tflops_fp32;
+        const float cache_tflops_2 = tflops_16;
+        const float cache_tflops_3 = tflops_8;
+        const float cache_tflops_4 = tflops_4;
+        const float cache_tflops_5 = ((kv_bits > 4.0f) ? cache_tflops_3 : cache_tflops_4);
+        const float cache_tflops_6 = ((kv_bits > 8.0f) ? cache_tflops_2 : cache_tflops_5);
+        const float cache_tflops_7 = ((kv_bits > 16.0f) ? cache_tflops : cache_tflops_6);
+        const float attention_peak_flops = (cache_tflops_7 * ((float)FLOPS_PER_TFLOPS));
+        const float attention_peak_flops_2 = peak_flops;
+        const float attention_peak_flops_3 = ((kv_bits > activation_bits) ? attention_peak_flops : attention_peak_flops_2);
+        const float attention_rate_ratio = (peak_flops / attention_peak_flops_3);
+        const float attention_rate_ratio_2 = 1.0f;
+        const float attention_rate_ratio_3 = ((attention_peak_flops_3 > 0.0f) ? attention_rate_ratio : attention_rate_ratio_2);
+        const float achieved_flops_per_device = (peak_flops * mfu);
+        const float achieved_bytes_per_s = (memory_bytes_per_s * mbu);
+        const float step_overhead_s = (step_overhead_ms * ((float)SECONDS_PER_MS));
+        const float weight_bytes_per_param = (weight_bits / ((float)BITS_PER_BYTE));
+        const float activation_bytes = (activation_bits / ((float)BITS_PER_BYTE));
+        const float stages = pp;
+        const float tp = (devices / stages);
+        const float attention_groups = tp;
+        const float attention_groups_2 = 1.0f;
+        const float attention_groups_3 = ((attention_dp > 0.0f) ? attention_groups : attention_groups_2);
+        const float attention_tp = (tp / attention_groups_3);
+        const float domain = devices;
+        const float domain_2 = scaleup_devices;
+        const float domain_3 = ((scaleup_devices == ((float)WHOLE_REPLICA_DOMAIN)) ? domain : domain_2);
+        const float p2p_bytes_per_s = py_min_f32(link_bytes_per_s, scaleout_bytes_per_s);
+        const float p2p_bytes_per_s_2 = link_bytes_per_s;
+        const float p2p_bytes_per_s_3 = ((devices > domain_3) ? p2p_bytes_per_s : p2p_bytes_per_s_2);
+        const float expert_params = ((total_params - active_params) / (n_experts - experts_per_token));
+        const float expert_params_2 = 0.0f;
+        const float expert_params_3 = ((n_experts > experts_per_token) ? expert_params : expert_params_2);
+        const float dense_params = (total_params - (n_experts * expert_params_3));
+        const float dense_active_params = (active_params - (experts_per_token * expert_params_3));
+        const float mlp_layout = (((float)MLP_SLICED_EXPERTS) + expert_parallel);
+        const float mlp_layout_2 = ((float)MLP_DENSE);
+        const float mlp_layout_3 = ((n_experts > experts_per_token) ? mlp_layout : mlp_layout_2);
+        const float expert_load = expert_imbalance;
+        const float expert_load_2 = 1.0f;
+        const float expert_load_3 = ((expert_parallel > 0.0f) ? expert_load : expert_load_2);
+        const float weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages);
+        const float kv_values_per_token_layer = (kv_lora_rank + rope_head_dim);
+        const float kv_shards = 1.0f;
+        const float kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim));
+        const float kv_shards_2 = py_min_f32(attention_tp, n_kv_heads);
+        const float kv_values_per_token_layer_3 = ((kv_lora_rank > 0.0f) ? kv_values_per_token_layer : kv_values_per_token_layer_2);
+        const float kv_shards_3 = ((kv_lora_rank > 0.0f) ? kv_shards : kv_shards_2);
+        const float kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / ((float)BITS_PER_BYTE));
+        const float mean_context = (input_tokens + (0.5f * output_tokens));
+        const float cached_context = windowed_context_f32(mean_context, sliding_window, sliding_window_layers);
+        const float generated_context = windowed_context_f32((0.5f * output_tokens), sliding_window, sliding_window_layers);
+        const float stored_context = (cached_context + ((beams - 1.0f) * generated_context));
+        const float kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages);
+        const float workspace_tokens = max_batched_tokens;
+        const float workspace_tokens_2 = input_tokens;
+        const float workspace_tokens_3 = ((chunked_prefill > 0.0f) ? workspace_tokens : workspace_tokens_2);
+        const float ffn_split = attention_tp;
+        const float ffn_split_2 = tp;
+        const float ffn_split_3 = ((mlp_layout_3 == ((float)MLP_DENSE)) ? ffn_split : ffn_split_2);
+        const float workspace_bytes = ((workspace_tokens_3 * ((((float)WORKSPACE_HIDDEN_COPIES) * d_model) + ((((float)WORKSPACE_FFN_COPIES) * d_ff) / ffn_split_3))) * activation_bytes);
+        const float free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes);
+        const float max_batch = (py_max_f32(floorf((free_bytes / kv_bytes_per_sequence_per_device)), 0.0f) * attention_groups_3);
+        const float resident = ((batch == ((float)BATCH_MAX)) ? max_batch : batch);
+        const float kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device);
+        const float used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes);
+        const int fits = ((resident >= 1.0f) & (resident <= max_batch));
+        const float attention_flops_per_pair = ((((((float)FLOPS_PER_MAC) * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3);
+        const float decode_attention_flops_per_pair = ((((((float)FLOPS_PER_MAC) * n_heads) * ((2.0f * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3);
+        const float decode_attention_flops_per_pair_2 = attention_flops_per_pair;
+        const float decode_attention_flops_per_pair_3 = ((kv_lora_rank > 0.0f) ? decode_attention_flops_per_pair : decode_attention_flops_per_pair_2);
+        const float prefill_tokens = (input_tokens * attention_groups_3);
+        const float prefill_pairs = causal_attention_pairs_f32(input_tokens, sliding_window, sliding_window_layers);
+        const float prefill_linear_flops = linear_flops_per_device_f32(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const float prefill_attention_flops = attention_flops_per_device_f32(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages);
+        const float prefill_weight_bytes = pass_weight_bytes_per_device_f32(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const float prefill_comm_s = pass_comm_s_f32(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const float prefill_stage_s = (((kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0f, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const float prefill_s = (stages * prefill_stage_s);
+        const float prefill_stall_s = (prefill_stage_s / attention_groups_3);
+        const float decode_tokens = (resident * beams);
+        const float asked_microbatches = stages;
+        const float asked_microbatches_2 = microbatches;
+        const float asked_microbatches_3 = ((microbatches == ((float)MICROBATCHES_AS_STAGES)) ? asked_microbatches : asked_microbatches_2);
+        const float pipeline_microbatches = py_max_f32(py_min_f32(asked_microbatches_3, decode_tokens), 1.0f);
+        const float stage_slots = py_max_f32(pipeline_microbatches, stages);
+        const float microbatch_tokens = (decode_tokens / pipeline_microbatches);
+        const float decode_linear_flops = linear_flops_per_device_f32(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const float decode_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages);
+        const float decode_weight_bytes = pass_weight_bytes_per_device_f32(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const float decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches);
+        const float compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
+        const float decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
+        const float memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const float decode_comm_s = pass_comm_s_f32(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s);
+        const float decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const float decode_step_s = (stage_slots * decode_stage_s);
+        const float step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3);
+        const float prompt_steps = py_max_f32((-floorf(((-input_tokens) / max_batched_tokens))), 1.0f);
+        const float slot_steps = py_max_f32((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget));
+        const float chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps);
+        const float cycle_prompt_tokens = (resident * input_tokens);
+        const float chunk_tokens = py_min_f32((step_budget - chunk_decode_tokens), py_max_f32((cycle_prompt_tokens / slot_steps), py_min_f32(input_tokens, max_batched_tokens)));
+        const float chunk_steps = py_min_f32((cycle_prompt_tokens / chunk_tokens), slot_steps);
+        const float decoding_share = (chunk_decode_tokens / decode_tokens);
+        const float full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches);
+        const float full_linear_flops = linear_flops_per_device_f32(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const float full_attention_flops = attention_flops_per_device_f32(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages);
+        const float full_weight_bytes = pass_weight_bytes_per_device_f32(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const float full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches);
+        const float full_stage_s = (((kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const float full_step_s = (stage_slots * full_stage_s);
+        const float lean_tokens = (chunk_decode_tokens / pipeline_microbatches);
+        const float lean_linear_flops = linear_flops_per_device_f32(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3);
+        const float lean_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages);
+        const float lean_weight_bytes = pass_weight_bytes_per_device_f32(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages);
+        const float lean_kv_bytes = full_kv_bytes;
+        const float lean_stage_s = (((kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
+        const float lean_step_s = (stage_slots * lean_stage_s);
+        const float prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context_f32(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages);
+        const float kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s);
+        const float kv_transfer_s_2 = 0.0f;
+        const float kv_transfer_s_3 = ((scaleout_gbps > 0.0f) ? kv_transfer_s : kv_transfer_s_2);
+        const float waiting_steps = (slot_steps - output_tokens);
+        const float transfer_hold_s = (kv_transfer_s_3 / attention_groups_3);
+        const float pool_hold_s = py_max_f32(prefill_stall_s, transfer_hold_s);
+        const float cycle_s = py_max_f32((output_tokens * decode_step_s), (resident * transfer_hold_s));
+        const float ttft_s = (prefill_s + kv_transfer_s_3);
+        const float prefill_instances = ((resident * pool_hold_s) / cycle_s);
+        const float e2e_s = (ttft_s + (output_tokens * decode_step_s));
+        const float cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s));
+        const float ttft_s_2 = ((py_min_f32(waiting_steps, chunk_steps) * full_step_s) + (py_max_f32((waiting_steps - chunk_steps), 0.0f) * lean_step_s));
+        const float prefill_instances_2 = 0.0f;
+        const float e2e_s_2 = cycle_s_2;
+        const float cycle_s_3 = py_max_f32(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)));
+        const float ttft_s_3 = prefill_s;
+        const float prefill_instances_3 = 0.0f;
+        const float e2e_s_3 = cycle_s_3;
+        const float cycle_s_4 = ((chunked_prefill > 0.0f) ? cycle_s_2 : cycle_s_3);
+        const float ttft_s_4 = ((chunked_prefill > 0.0f) ? ttft_s_2 : ttft_s_3);
+        const float prefill_instances_4 = ((chunked_prefill > 0.0f) ? prefill_instances_2 : prefill_instances_3);
+        const float e2e_s_4 = ((chunked_prefill > 0.0f) ? e2e_s_2 : e2e_s_3);
+        const float cycle_s_5 = ((disaggregated > 0.0f) ? cycle_s : cycle_s_4);
+        const float ttft_s_5 = ((disaggregated > 0.0f) ? ttft_s : ttft_s_4);
+        const float prefill_instances_5 = ((disaggregated > 0.0f) ? prefill_instances : prefill_instances_4);
+        const float e2e_s_5 = ((disaggregated > 0.0f) ? e2e_s : e2e_s_4);
+        const float tokens_per_cycle = (resident * output_tokens);
+        const float tokens_per_s = (tokens_per_cycle / cycle_s_5);
+        const float tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens);
+        const float devices_per_device = (1.0f + prefill_instances_5);
+        const float decode_activity = ((pipeline_microbatches * kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s);
+        const float prefill_activity = (kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0f, peak_flops, memory_bytes_per_s) / prefill_stage_s);
+        const float full_activity = ((pipeline_microbatches * kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s);
+        const float lean_activity = ((pipeline_microbatches * kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s);
+        const float waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s));
+        const float device_joules = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))));
+        const float device_joules_2 = ((((device_power_w_f32(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w_f32(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5));
+        const float device_joules_3 = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5));
+        const float device_joules_4 = ((chunked_prefill > 0.0f) ? device_joules_2 : device_joules_3);
+        const float device_joules_5 = ((disaggregated > 0.0f) ? device_joules : device_joules_4);
+        const float idle_s = ((cycle_s_5 * (1.0f - utilization)) / utilization);
+        const float device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device));
+        const float facility_joules = ((devices * device_joules_6) * pue);
+        const float joules_per_token = (facility_joules / tokens_per_cycle);
+        const float kwh_per_cycle = (facility_joules / ((float)JOULES_PER_KWH));
+        const float power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s));
+        const float lost_share = ((interruptions_per_hour * restart_s) / ((float)SECONDS_PER_HOUR));
+        const float paid_hours_per_hour = (1.0f / (1.0f - lost_share));
+        const float device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / ((float)SECONDS_PER_HOUR)) * paid_hours_per_hour);
+        const float discount = pow_f32((1.0f + cost_of_capital), (-lifetime_years));
+        const float capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0f - discount)) / ((float)HOURS_PER_YEAR));
+        const float capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * ((float)HOURS_PER_YEAR)));
+        const float capital_usd_per_hour_3 = ((cost_of_capital > 0.0f) ? capital_usd_per_hour : capital_usd_per_hour_2);
+        const float colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * ((float)MONTHS_PER_YEAR)) / ((float)HOURS_PER_YEAR));
+        const float usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour);
+        const float usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh));
+        const float usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * ((float)TOKENS_PER_MTOK));
+        const float usd_per_mtok_per_usd = (((float)TOKENS_PER_MTOK) / tokens_per_cycle);
+        const float rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd);
+        const float capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd);
+        const float hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd);
+        const float energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd);
+        const float prefill_share = (prefill_instances_5 / devices_per_device);
+        const float prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5);
+        const float prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5);
+        const float prefill_share_4 = ((chunked_prefill > 0.0f) ? prefill_share_2 : prefill_share_3);
+        const float prefill_share_5 = ((disaggregated > 0.0f) ? prefill_share : prefill_share_4);
+        const float usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * ((float)TOKENS_PER_MTOK));
+        const float usd_per_mtok_output = (((usd_per_cycle * (1.0f - prefill_share_5)) / tokens_per_cycle) * ((float)TOKENS_PER_MTOK));
+        const float operational_g = (kwh_per_cycle * grid_gco2_per_kwh);
+        const float embodied_g = (((embodied_kgco2 * ((float)GRAMS_PER_KG)) * device_hours) / (lifetime_years * ((float)HOURS_PER_YEAR)));
+        const float gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * ((float)TOKENS_PER_MTOK));
+        const float it_kwh_per_cycle = ((devices * device_joules_6) / ((float)JOULES_PER_KWH));
+        const float water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * ((float)TOKENS_PER_MTOK));
+        const float usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / ((float)TOKENS_PER_MTOK));
+        const float usd_per_success = (usd_per_request / p_success);
+        const float net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0f - p_success) * cost_usd_per_failure)) - usd_per_request);
+        const int meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s));
+        const float non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * ((float)TOKENS_PER_MTOK)) - ((kwh_per_cycle / tokens_per_cycle) * ((float)TOKENS_PER_MTOK)))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / ((float)BYTES_PER_GB)) - (weight_bytes_per_device / ((float)BYTES_PER_GB)))) + ((kv_bytes_per_device / ((float)BYTES_PER_GB)) - (kv_bytes_per_device / ((float)BYTES_PER_GB)))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + (((compute_bound_s > memory_bound_s) ? 1.0f : 0.0f) - ((compute_bound_s > memory_bound_s) ? 1.0f : 0.0f))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request));
+        const int metrics_finite = (non_finite_residue == 0.0f);
+        const int ran = (((meets_targets ? ((float)STATUS_OK) : ((float)STATUS_LATENCY)) == ((float)STATUS_OK)) | ((meets_targets ? ((float)STATUS_OK) : ((float)STATUS_LATENCY)) == ((float)STATUS_LATENCY)));
+        out[O_STATUS][j] = (double)(fits ? (ran ? (metrics_finite ? (meets_targets ? ((float)STATUS_OK) : ((float)STATUS_LATENCY)) : ((float)STATUS_NON_FINITE)) : (meets_targets ? ((float)STATUS_OK) : ((float)STATUS_LATENCY))) : ((float)STATUS_MEMORY));
+        out[O_BATCH][j] = (double)resident;
+        out[O_MAX_BATCH][j] = (double)max_batch;
+        out[O_TTFT_S][j] = (double)(fits ? ttft_s_5 : NAN);
+        out[O_TPOT_S][j] = (double)(fits ? tpot_s : NAN);
+        out[O_E2E_S][j] = (double)(fits ? e2e_s_5 : NAN);
+        out[O_TOKENS_PER_S][j] = (double)(fits ? tokens_per_s : NAN);
+        out[O_TOKENS_PER_S_PER_DEVICE][j] = (double)(fits ? (tokens_per_s / (devices * devices_per_device)) : NAN);
+        out[O_USD_PER_MTOK][j] = (double)(fits ? usd_per_mtok : NAN);
+        out[O_USD_PER_MTOK_INPUT][j] = (double)(fits ? usd_per_mtok_input : NAN);
+        out[O_USD_PER_MTOK_OUTPUT][j] = (double)(fits ? usd_per_mtok_output : NAN);
+        out[O_JOULES_PER_TOKEN][j] = (double)(fits ? joules_per_token : NAN);
+        out[O_KWH_PER_MTOK][j] = (double)(fits ? ((kwh_per_cycle / tokens_per_cycle) * ((float)TOKENS_PER_MTOK)) : NAN);
+        out[O_GCO2_PER_MTOK][j] = (double)(fits ? gco2_per_mtok : NAN);
+        out[O_WATER_L_PER_MTOK][j] = (double)(fits ? water_l_per_mtok : NAN);
+        out[O_POWER_W_PER_DEVICE][j] = (double)(fits ? power_w_per_device : NAN);
+        out[O_WEIGHT_GB_PER_DEVICE][j] = (double)(weight_bytes_per_device / ((float)BYTES_PER_GB));
+        out[O_KV_GB_PER_DEVICE][j] = (double)(kv_bytes_per_device / ((float)BYTES_PER_GB));
+        out[O_MEMORY_USED_FRACTION][j] = (double)used_fraction;
+        out[O_PREFILL_S][j] = (double)(fits ? prefill_s : NAN);
+        out[O_DECODE_STEP_S][j] = (double)(fits ? decode_step_s : NAN);
+        out[O_DECODE_COMPUTE_BOUND][j] = (double)(fits ? ((compute_bound_s > memory_bound_s) ? 1.0f : 0.0f) : NAN);
+        out[O_RENTAL_USD_PER_MTOK][j] = (double)(fits ? rental_usd_per_mtok : NAN);
+        out[O_CAPITAL_USD_PER_MTOK][j] = (double)(fits ? capital_usd_per_mtok : NAN);
+        out[O_HOSTING_USD_PER_MTOK][j] = (double)(fits ? hosting_usd_per_mtok : NAN);
+        out[O_ENERGY_USD_PER_MTOK][j] = (double)(fits ? energy_usd_per_mtok : NAN);
+        out[O_USD_PER_REQUEST][j] = (double)(fits ? usd_per_request : NAN);
+        out[O_USD_PER_SUCCESS][j] = (double)(fits ? usd_per_success : NAN);
+        out[O_NET_VALUE_USD_PER_REQUEST][j] = (double)(fits ? net_value_usd_per_request : NAN);
+    }
+}
+
+/* The most specialised copy whose constants every row of the block has (COPIES). */
 static void evaluate_block_f32(const double (*restrict in)[ROW], double (*restrict out)[ROW],
                            int n) {
-    int plain = 1;
-    for (int j = 0; j < n; j++)
+    int plain = 1, dense = 1;
+    for (int j = 0; j < n; j++) {
         plain &= (in[I_PP][j] == 1.0) & (in[I_MICROBATCHES][j] == 0.0) &
         (in[I_EXPERT_PARALLEL][j] == 0.0) & (in[I_ATTENTION_DP][j] == 0.0) &
         (in[I_SCALEUP_DEVICES][j] == 0.0) & (in[I_CHUNKED_PREFILL][j] == 0.0) &
         (in[I_DISAGGREGATED][j] == 0.0);
-    if (plain)
+        dense &= (in[I_N_EXPERTS][j] == 1.0) & (in[I_EXPERTS_PER_TOKEN][j] == 1.0);
+    }
+    if (plain && dense)
+        evaluate_block_dense_f32(in, out, n);
+    else if (plain)
         evaluate_block_plain_f32(in, out, n);
     else
         evaluate_block_general_f32(in, out, n);

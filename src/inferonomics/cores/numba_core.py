@@ -1100,7 +1100,7 @@ def evaluate_block_general(w):
 
 # The loop runs the full block with constant row offsets into one array, which lets LLVM
 # prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored. The plain layout's switches are constants here.
+# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT are constants here.
 @_jit
 def evaluate_block_plain(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -1418,15 +1418,339 @@ def evaluate_block_plain(w):
         w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else np.nan)
 
 
+# The loop runs the full block with constant row offsets into one array, which lets LLVM
+# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
+# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT and registry.DENSE_MODEL are constants here.
+@_jit
+def evaluate_block_dense(w):
+    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    for j in range(BLOCK):
+        total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
+        active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
+        n_layers = w[I_N_LAYERS * ROW + j]
+        d_model = w[I_D_MODEL * ROW + j]
+        n_heads = w[I_N_HEADS * ROW + j]
+        n_kv_heads = w[I_N_KV_HEADS * ROW + j]
+        head_dim = w[I_HEAD_DIM * ROW + j]
+        v_head_dim = w[I_V_HEAD_DIM * ROW + j]
+        d_ff = w[I_D_FF * ROW + j]
+        n_experts = 1.0
+        experts_per_token = 1.0
+        kv_lora_rank = w[I_KV_LORA_RANK * ROW + j]
+        rope_head_dim = w[I_ROPE_HEAD_DIM * ROW + j]
+        sliding_window = w[I_SLIDING_WINDOW * ROW + j]
+        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * ROW + j]
+        count = w[I_COUNT * ROW + j]
+        memory_gb = w[I_MEMORY_GB * ROW + j]
+        memory_bw_gbps = w[I_MEMORY_BW_GBPS * ROW + j]
+        tflops_fp32 = w[I_TFLOPS_FP32 * ROW + j]
+        tflops_16 = w[I_TFLOPS_16 * ROW + j]
+        tflops_8 = w[I_TFLOPS_8 * ROW + j]
+        tflops_4 = w[I_TFLOPS_4 * ROW + j]
+        tdp_w = w[I_TDP_W * ROW + j]
+        idle_w = w[I_IDLE_W * ROW + j]
+        interconnect_gbps = w[I_INTERCONNECT_GBPS * ROW + j]
+        link_latency_us = w[I_LINK_LATENCY_US * ROW + j]
+        weight_bits = w[I_WEIGHT_BITS * ROW + j]
+        activation_bits = w[I_ACTIVATION_BITS * ROW + j]
+        kv_bits = w[I_KV_BITS * ROW + j]
+        batch = w[I_BATCH * ROW + j]
+        input_tokens = w[I_INPUT_TOKENS * ROW + j]
+        output_tokens = w[I_OUTPUT_TOKENS * ROW + j]
+        ttft_slo_s = w[I_TTFT_SLO_S * ROW + j]
+        tpot_slo_s = w[I_TPOT_SLO_S * ROW + j]
+        mfu = w[I_MFU * ROW + j]
+        mbu = w[I_MBU * ROW + j]
+        comm_efficiency = w[I_COMM_EFFICIENCY * ROW + j]
+        step_overhead_ms = w[I_STEP_OVERHEAD_MS * ROW + j]
+        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * ROW + j]
+        pue = w[I_PUE * ROW + j]
+        host_w = w[I_HOST_W * ROW + j]
+        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * ROW + j]
+        embodied_kgco2 = w[I_EMBODIED_KGCO2 * ROW + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * ROW + j]
+        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * ROW + j]
+        purchase_usd = w[I_PURCHASE_USD * ROW + j]
+        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j]
+        usd_per_kwh = w[I_USD_PER_KWH * ROW + j]
+        utilization = w[I_UTILIZATION * ROW + j]
+        lifetime_years = w[I_LIFETIME_YEARS * ROW + j]
+        power_exponent = w[I_POWER_EXPONENT * ROW + j]
+        beams = w[I_BEAMS * ROW + j]
+        cost_of_capital = w[I_COST_OF_CAPITAL * ROW + j]
+        residual_fraction = w[I_RESIDUAL_FRACTION * ROW + j]
+        colocation_usd_per_kw_month = w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j]
+        provisioned_kw = w[I_PROVISIONED_KW * ROW + j]
+        interruptions_per_hour = w[I_INTERRUPTIONS_PER_HOUR * ROW + j]
+        restart_s = w[I_RESTART_S * ROW + j]
+        p_success = w[I_P_SUCCESS * ROW + j]
+        value_usd_per_success = w[I_VALUE_USD_PER_SUCCESS * ROW + j]
+        cost_usd_per_failure = w[I_COST_USD_PER_FAILURE * ROW + j]
+        attempts = w[I_ATTEMPTS * ROW + j]
+        pp = 1.0
+        microbatches = 0.0
+        expert_parallel = 0.0
+        attention_dp = 0.0
+        expert_imbalance = w[I_EXPERT_IMBALANCE * ROW + j]
+        scaleup_devices = 0.0
+        scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
+        chunked_prefill = 0.0
+        max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
+        disaggregated = 0.0
+        total_params = (total_params_b * PARAMS_PER_BILLION)
+        active_params = (active_params_b * PARAMS_PER_BILLION)
+        devices = count
+        memory_bytes = (memory_gb * BYTES_PER_GB)
+        memory_bytes_per_s = (memory_bw_gbps * BYTES_PER_GB)
+        link_bytes_per_s = ((interconnect_gbps * BYTES_PER_GB) * comm_efficiency)
+        scaleout_bytes_per_s = ((scaleout_gbps * BYTES_PER_GB) * comm_efficiency)
+        link_latency_s = (link_latency_us * SECONDS_PER_US)
+        peak_flops = (peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * FLOPS_PER_TFLOPS)
+        cache_tflops = tflops_fp32
+        cache_tflops_2 = tflops_16
+        cache_tflops_3 = tflops_8
+        cache_tflops_4 = tflops_4
+        cache_tflops_5 = (cache_tflops_3 if (kv_bits > 4.0) else cache_tflops_4)
+        cache_tflops_6 = (cache_tflops_2 if (kv_bits > 8.0) else cache_tflops_5)
+        cache_tflops_7 = (cache_tflops if (kv_bits > 16.0) else cache_tflops_6)
+        attention_peak_flops = (cache_tflops_7 * FLOPS_PER_TFLOPS)
+        attention_peak_flops_2 = peak_flops
+        attention_peak_flops_3 = (attention_peak_flops if (kv_bits > activation_bits) else attention_peak_flops_2)
+        attention_rate_ratio = (peak_flops / attention_peak_flops_3)
+        attention_rate_ratio_2 = 1.0
+        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops_3 > 0.0) else attention_rate_ratio_2)
+        achieved_flops_per_device = (peak_flops * mfu)
+        achieved_bytes_per_s = (memory_bytes_per_s * mbu)
+        step_overhead_s = (step_overhead_ms * SECONDS_PER_MS)
+        weight_bytes_per_param = (weight_bits / BITS_PER_BYTE)
+        activation_bytes = (activation_bits / BITS_PER_BYTE)
+        stages = pp
+        tp = (devices / stages)
+        attention_groups = tp
+        attention_groups_2 = 1.0
+        attention_groups_3 = (attention_groups if (attention_dp > 0.0) else attention_groups_2)
+        attention_tp = (tp / attention_groups_3)
+        domain = devices
+        domain_2 = scaleup_devices
+        domain_3 = (domain if (scaleup_devices == WHOLE_REPLICA_DOMAIN) else domain_2)
+        p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s)
+        p2p_bytes_per_s_2 = link_bytes_per_s
+        p2p_bytes_per_s_3 = (p2p_bytes_per_s if (devices > domain_3) else p2p_bytes_per_s_2)
+        expert_params = ((total_params - active_params) / (n_experts - experts_per_token))
+        expert_params_2 = 0.0
+        expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
+        dense_params = (total_params - (n_experts * expert_params_3))
+        dense_active_params = (active_params - (experts_per_token * expert_params_3))
+        mlp_layout = (MLP_SLICED_EXPERTS + expert_parallel)
+        mlp_layout_2 = MLP_DENSE
+        mlp_layout_3 = (mlp_layout if (n_experts > experts_per_token) else mlp_layout_2)
+        expert_load = expert_imbalance
+        expert_load_2 = 1.0
+        expert_load_3 = (expert_load if (expert_parallel > 0.0) else expert_load_2)
+        weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages)
+        kv_values_per_token_layer = (kv_lora_rank + rope_head_dim)
+        kv_shards = 1.0
+        kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim))
+        kv_shards_2 = py_min(attention_tp, n_kv_heads)
+        kv_values_per_token_layer_3 = (kv_values_per_token_layer if (kv_lora_rank > 0.0) else kv_values_per_token_layer_2)
+        kv_shards_3 = (kv_shards if (kv_lora_rank > 0.0) else kv_shards_2)
+        kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / BITS_PER_BYTE)
+        mean_context = (input_tokens + (0.5 * output_tokens))
+        cached_context = windowed_context(mean_context, sliding_window, sliding_window_layers)
+        generated_context = windowed_context((0.5 * output_tokens), sliding_window, sliding_window_layers)
+        stored_context = (cached_context + ((beams - 1.0) * generated_context))
+        kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
+        workspace_tokens = max_batched_tokens
+        workspace_tokens_2 = input_tokens
+        workspace_tokens_3 = (workspace_tokens if (chunked_prefill > 0.0) else workspace_tokens_2)
+        ffn_split = attention_tp
+        ffn_split_2 = tp
+        ffn_split_3 = (ffn_split if (mlp_layout_3 == MLP_DENSE) else ffn_split_2)
+        workspace_bytes = ((workspace_tokens_3 * ((WORKSPACE_HIDDEN_COPIES * d_model) + ((WORKSPACE_FFN_COPIES * d_ff) / ffn_split_3))) * activation_bytes)
+        free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
+        max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), 0.0) * attention_groups_3)
+        resident = (max_batch if (batch == BATCH_MAX) else batch)
+        kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device)
+        used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
+        fits = ((resident >= 1.0) & (resident <= max_batch))
+        attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair = ((((FLOPS_PER_MAC * n_heads) * ((2.0 * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair_2 = attention_flops_per_pair
+        decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > 0.0) else decode_attention_flops_per_pair_2)
+        prefill_tokens = (input_tokens * attention_groups_3)
+        prefill_pairs = causal_attention_pairs(input_tokens, sliding_window, sliding_window_layers)
+        prefill_linear_flops = linear_flops_per_device(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_attention_flops = attention_flops_per_device(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
+        prefill_weight_bytes = pass_weight_bytes_per_device(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_stage_s = (((kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_s = (stages * prefill_stage_s)
+        prefill_stall_s = (prefill_stage_s / attention_groups_3)
+        decode_tokens = (resident * beams)
+        asked_microbatches = stages
+        asked_microbatches_2 = microbatches
+        asked_microbatches_3 = (asked_microbatches if (microbatches == MICROBATCHES_AS_STAGES) else asked_microbatches_2)
+        pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), 1.0)
+        stage_slots = py_max(pipeline_microbatches, stages)
+        microbatch_tokens = (decode_tokens / pipeline_microbatches)
+        decode_linear_flops = linear_flops_per_device(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
+        decode_weight_bytes = pass_weight_bytes_per_device(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
+        compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
+        decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_step_s = (stage_slots * decode_stage_s)
+        step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
+        prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), 1.0)
+        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget))
+        chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps)
+        cycle_prompt_tokens = (resident * input_tokens)
+        chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)))
+        chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
+        decoding_share = (chunk_decode_tokens / decode_tokens)
+        full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
+        full_linear_flops = linear_flops_per_device(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_attention_flops = attention_flops_per_device(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
+        full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
+        full_stage_s = (((kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_step_s = (stage_slots * full_stage_s)
+        lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
+        lean_linear_flops = linear_flops_per_device(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_attention_flops = attention_flops_per_device(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
+        lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        lean_kv_bytes = full_kv_bytes
+        lean_stage_s = (((kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_step_s = (stage_slots * lean_stage_s)
+        prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
+        kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
+        kv_transfer_s_2 = 0.0
+        kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > 0.0) else kv_transfer_s_2)
+        waiting_steps = (slot_steps - output_tokens)
+        transfer_hold_s = (kv_transfer_s_3 / attention_groups_3)
+        pool_hold_s = py_max(prefill_stall_s, transfer_hold_s)
+        cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
+        ttft_s = (prefill_s + kv_transfer_s_3)
+        prefill_instances = ((resident * pool_hold_s) / cycle_s)
+        e2e_s = (ttft_s + (output_tokens * decode_step_s))
+        cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), 0.0) * lean_step_s))
+        prefill_instances_2 = 0.0
+        e2e_s_2 = cycle_s_2
+        cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
+        ttft_s_3 = prefill_s
+        prefill_instances_3 = 0.0
+        e2e_s_3 = cycle_s_3
+        cycle_s_4 = (cycle_s_2 if (chunked_prefill > 0.0) else cycle_s_3)
+        ttft_s_4 = (ttft_s_2 if (chunked_prefill > 0.0) else ttft_s_3)
+        prefill_instances_4 = (prefill_instances_2 if (chunked_prefill > 0.0) else prefill_instances_3)
+        e2e_s_4 = (e2e_s_2 if (chunked_prefill > 0.0) else e2e_s_3)
+        cycle_s_5 = (cycle_s if (disaggregated > 0.0) else cycle_s_4)
+        ttft_s_5 = (ttft_s if (disaggregated > 0.0) else ttft_s_4)
+        prefill_instances_5 = (prefill_instances if (disaggregated > 0.0) else prefill_instances_4)
+        e2e_s_5 = (e2e_s if (disaggregated > 0.0) else e2e_s_4)
+        tokens_per_cycle = (resident * output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s_5)
+        tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
+        devices_per_device = (1.0 + prefill_instances_5)
+        decode_activity = ((pipeline_microbatches * kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (kernels_s(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, 0.0, peak_flops, memory_bytes_per_s) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s)
+        lean_activity = ((pipeline_microbatches * kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s)
+        waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
+        device_joules_2 = ((((device_power_w(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
+        device_joules_3 = (((((device_power_w(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
+        device_joules_4 = (device_joules_2 if (chunked_prefill > 0.0) else device_joules_3)
+        device_joules_5 = (device_joules if (disaggregated > 0.0) else device_joules_4)
+        idle_s = ((cycle_s_5 * (1.0 - utilization)) / utilization)
+        device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device))
+        facility_joules = ((devices * device_joules_6) * pue)
+        joules_per_token = (facility_joules / tokens_per_cycle)
+        kwh_per_cycle = (facility_joules / JOULES_PER_KWH)
+        power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s))
+        lost_share = ((interruptions_per_hour * restart_s) / SECONDS_PER_HOUR)
+        paid_hours_per_hour = (1.0 / (1.0 - lost_share))
+        device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / SECONDS_PER_HOUR) * paid_hours_per_hour)
+        discount = pow_((1.0 + cost_of_capital), (-lifetime_years))
+        capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (1.0 - discount)) / HOURS_PER_YEAR)
+        capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * HOURS_PER_YEAR))
+        capital_usd_per_hour_3 = (capital_usd_per_hour if (cost_of_capital > 0.0) else capital_usd_per_hour_2)
+        colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * MONTHS_PER_YEAR) / HOURS_PER_YEAR)
+        usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour)
+        usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
+        usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK)
+        usd_per_mtok_per_usd = (TOKENS_PER_MTOK / tokens_per_cycle)
+        rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd)
+        capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
+        hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
+        energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
+        prefill_share = (prefill_instances_5 / devices_per_device)
+        prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5)
+        prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5)
+        prefill_share_4 = (prefill_share_2 if (chunked_prefill > 0.0) else prefill_share_3)
+        prefill_share_5 = (prefill_share if (disaggregated > 0.0) else prefill_share_4)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * TOKENS_PER_MTOK)
+        usd_per_mtok_output = (((usd_per_cycle * (1.0 - prefill_share_5)) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
+        embodied_g = (((embodied_kgco2 * GRAMS_PER_KG) * device_hours) / (lifetime_years * HOURS_PER_YEAR))
+        gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        it_kwh_per_cycle = ((devices * device_joules_6) / JOULES_PER_KWH)
+        water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * TOKENS_PER_MTOK)
+        usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / TOKENS_PER_MTOK)
+        usd_per_success = (usd_per_request / p_success)
+        net_value_usd_per_request = (((p_success * value_usd_per_success) - ((1.0 - p_success) * cost_usd_per_failure)) - usd_per_request)
+        meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) - ((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / BYTES_PER_GB) - (weight_bytes_per_device / BYTES_PER_GB))) + ((kv_bytes_per_device / BYTES_PER_GB) - (kv_bytes_per_device / BYTES_PER_GB))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((1.0 if (compute_bound_s > memory_bound_s) else 0.0) - (1.0 if (compute_bound_s > memory_bound_s) else 0.0))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        metrics_finite = (non_finite_residue == 0.0)
+        ran = (((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_OK) | ((STATUS_OK if meets_targets else STATUS_LATENCY) == STATUS_LATENCY))
+        w[(N_INPUTS + O_STATUS) * ROW + j] = ((((STATUS_OK if meets_targets else STATUS_LATENCY) if metrics_finite else STATUS_NON_FINITE) if ran else (STATUS_OK if meets_targets else STATUS_LATENCY)) if fits else STATUS_MEMORY)
+        w[(N_INPUTS + O_BATCH) * ROW + j] = resident
+        w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_5 if fits else np.nan)
+        w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else np.nan)
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s_5 if fits else np.nan)
+        w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else np.nan)
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / (devices * devices_per_device)) if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else np.nan)
+        w[(N_INPUTS + O_JOULES_PER_TOKEN) * ROW + j] = (joules_per_token if fits else np.nan)
+        w[(N_INPUTS + O_KWH_PER_MTOK) * ROW + j] = (((kwh_per_cycle / tokens_per_cycle) * TOKENS_PER_MTOK) if fits else np.nan)
+        w[(N_INPUTS + O_GCO2_PER_MTOK) * ROW + j] = (gco2_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * ROW + j] = (water_l_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * ROW + j] = (power_w_per_device if fits else np.nan)
+        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * ROW + j] = (weight_bytes_per_device / BYTES_PER_GB)
+        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * ROW + j] = (kv_bytes_per_device / BYTES_PER_GB)
+        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
+        w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else np.nan)
+        w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else np.nan)
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((1.0 if (compute_bound_s > memory_bound_s) else 0.0) if fits else np.nan)
+        w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_ENERGY_USD_PER_MTOK) * ROW + j] = (energy_usd_per_mtok if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_REQUEST) * ROW + j] = (usd_per_request if fits else np.nan)
+        w[(N_INPUTS + O_USD_PER_SUCCESS) * ROW + j] = (usd_per_success if fits else np.nan)
+        w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else np.nan)
+
+
 @_jit
 def evaluate_block(w):
-    """The plain loop where every lane has the plain layout (registry.PLAIN_LAYOUT), else
-    the general one: the same outputs, with less arithmetic."""
+    """The most specialised copy whose constants every lane has (generate_cores.COPIES):
+    the same outputs, with less arithmetic."""
     for j in range(BLOCK):
         if not (w[I_PP * ROW + j] == 1.0 and w[I_MICROBATCHES * ROW + j] == 0.0 and w[I_EXPERT_PARALLEL * ROW + j] == 0.0 and w[I_ATTENTION_DP * ROW + j] == 0.0 and w[I_SCALEUP_DEVICES * ROW + j] == 0.0 and w[I_CHUNKED_PREFILL * ROW + j] == 0.0 and w[I_DISAGGREGATED * ROW + j] == 0.0):
             evaluate_block_general(w)
             return
-    evaluate_block_plain(w)
+    for j in range(BLOCK):
+        if not (w[I_N_EXPERTS * ROW + j] == 1.0 and w[I_EXPERTS_PER_TOKEN * ROW + j] == 1.0):
+            evaluate_block_plain(w)
+            return
+    evaluate_block_dense(w)
 
 
 # ---- Single precision (precision="float32"): the same model in float32. ----
@@ -1881,7 +2205,7 @@ def evaluate_block_general_f32(w):
 
 # The loop runs the full block with constant row offsets into one array, which lets LLVM
 # prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored. The plain layout's switches are constants here.
+# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT are constants here.
 @_jit
 def evaluate_block_plain_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -2199,15 +2523,339 @@ def evaluate_block_plain_f32(w):
         w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else F32(np.nan))
 
 
+# The loop runs the full block with constant row offsets into one array, which lets LLVM
+# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
+# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT and registry.DENSE_MODEL are constants here.
+@_jit
+def evaluate_block_dense_f32(w):
+    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    for j in range(BLOCK):
+        total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
+        active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
+        n_layers = w[I_N_LAYERS * ROW + j]
+        d_model = w[I_D_MODEL * ROW + j]
+        n_heads = w[I_N_HEADS * ROW + j]
+        n_kv_heads = w[I_N_KV_HEADS * ROW + j]
+        head_dim = w[I_HEAD_DIM * ROW + j]
+        v_head_dim = w[I_V_HEAD_DIM * ROW + j]
+        d_ff = w[I_D_FF * ROW + j]
+        n_experts = F32(1.0)
+        experts_per_token = F32(1.0)
+        kv_lora_rank = w[I_KV_LORA_RANK * ROW + j]
+        rope_head_dim = w[I_ROPE_HEAD_DIM * ROW + j]
+        sliding_window = w[I_SLIDING_WINDOW * ROW + j]
+        sliding_window_layers = w[I_SLIDING_WINDOW_LAYERS * ROW + j]
+        count = w[I_COUNT * ROW + j]
+        memory_gb = w[I_MEMORY_GB * ROW + j]
+        memory_bw_gbps = w[I_MEMORY_BW_GBPS * ROW + j]
+        tflops_fp32 = w[I_TFLOPS_FP32 * ROW + j]
+        tflops_16 = w[I_TFLOPS_16 * ROW + j]
+        tflops_8 = w[I_TFLOPS_8 * ROW + j]
+        tflops_4 = w[I_TFLOPS_4 * ROW + j]
+        tdp_w = w[I_TDP_W * ROW + j]
+        idle_w = w[I_IDLE_W * ROW + j]
+        interconnect_gbps = w[I_INTERCONNECT_GBPS * ROW + j]
+        link_latency_us = w[I_LINK_LATENCY_US * ROW + j]
+        weight_bits = w[I_WEIGHT_BITS * ROW + j]
+        activation_bits = w[I_ACTIVATION_BITS * ROW + j]
+        kv_bits = w[I_KV_BITS * ROW + j]
+        batch = w[I_BATCH * ROW + j]
+        input_tokens = w[I_INPUT_TOKENS * ROW + j]
+        output_tokens = w[I_OUTPUT_TOKENS * ROW + j]
+        ttft_slo_s = w[I_TTFT_SLO_S * ROW + j]
+        tpot_slo_s = w[I_TPOT_SLO_S * ROW + j]
+        mfu = w[I_MFU * ROW + j]
+        mbu = w[I_MBU * ROW + j]
+        comm_efficiency = w[I_COMM_EFFICIENCY * ROW + j]
+        step_overhead_ms = w[I_STEP_OVERHEAD_MS * ROW + j]
+        memory_usable_fraction = w[I_MEMORY_USABLE_FRACTION * ROW + j]
+        pue = w[I_PUE * ROW + j]
+        host_w = w[I_HOST_W * ROW + j]
+        grid_gco2_per_kwh = w[I_GRID_GCO2_PER_KWH * ROW + j]
+        embodied_kgco2 = w[I_EMBODIED_KGCO2 * ROW + j]
+        wue_l_per_kwh = w[I_WUE_L_PER_KWH * ROW + j]
+        usd_per_device_hour = w[I_USD_PER_DEVICE_HOUR * ROW + j]
+        purchase_usd = w[I_PURCHASE_USD * ROW + j]
+        hosting_usd_per_device_hour = w[I_HOSTING_USD_PER_DEVICE_HOUR * ROW + j]
+        usd_per_kwh = w[I_USD_PER_KWH * ROW + j]
+        utilization = w[I_UTILIZATION * ROW + j]
+        lifetime_years = w[I_LIFETIME_YEARS * ROW + j]
+        power_exponent = w[I_POWER_EXPONENT * ROW + j]
+        beams = w[I_BEAMS * ROW + j]
+        cost_of_capital = w[I_COST_OF_CAPITAL * ROW + j]
+        residual_fraction = w[I_RESIDUAL_FRACTION * ROW + j]
+        colocation_usd_per_kw_month = w[I_COLOCATION_USD_PER_KW_MONTH * ROW + j]
+        provisioned_kw = w[I_PROVISIONED_KW * ROW + j]
+        interruptions_per_hour = w[I_INTERRUPTIONS_PER_HOUR * ROW + j]
+        restart_s = w[I_RESTART_S * ROW + j]
+        p_success = w[I_P_SUCCESS * ROW + j]
+        value_usd_per_success = w[I_VALUE_USD_PER_SUCCESS * ROW + j]
+        cost_usd_per_failure = w[I_COST_USD_PER_FAILURE * ROW + j]
+        attempts = w[I_ATTEMPTS * ROW + j]
+        pp = F32(1.0)
+        microbatches = F32(0.0)
+        expert_parallel = F32(0.0)
+        attention_dp = F32(0.0)
+        expert_imbalance = w[I_EXPERT_IMBALANCE * ROW + j]
+        scaleup_devices = F32(0.0)
+        scaleout_gbps = w[I_SCALEOUT_GBPS * ROW + j]
+        chunked_prefill = F32(0.0)
+        max_batched_tokens = w[I_MAX_BATCHED_TOKENS * ROW + j]
+        disaggregated = F32(0.0)
+        total_params = (total_params_b * F32(PARAMS_PER_BILLION))
+        active_params = (active_params_b * F32(PARAMS_PER_BILLION))
+        devices = count
+        memory_bytes = (memory_gb * F32(BYTES_PER_GB))
+        memory_bytes_per_s = (memory_bw_gbps * F32(BYTES_PER_GB))
+        link_bytes_per_s = ((interconnect_gbps * F32(BYTES_PER_GB)) * comm_efficiency)
+        scaleout_bytes_per_s = ((scaleout_gbps * F32(BYTES_PER_GB)) * comm_efficiency)
+        link_latency_s = (link_latency_us * F32(SECONDS_PER_US))
+        peak_flops = (peak_tflops_f32(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4) * F32(FLOPS_PER_TFLOPS))
+        cache_tflops = tflops_fp32
+        cache_tflops_2 = tflops_16
+        cache_tflops_3 = tflops_8
+        cache_tflops_4 = tflops_4
+        cache_tflops_5 = (cache_tflops_3 if (kv_bits > F32(4.0)) else cache_tflops_4)
+        cache_tflops_6 = (cache_tflops_2 if (kv_bits > F32(8.0)) else cache_tflops_5)
+        cache_tflops_7 = (cache_tflops if (kv_bits > F32(16.0)) else cache_tflops_6)
+        attention_peak_flops = (cache_tflops_7 * F32(FLOPS_PER_TFLOPS))
+        attention_peak_flops_2 = peak_flops
+        attention_peak_flops_3 = (attention_peak_flops if (kv_bits > activation_bits) else attention_peak_flops_2)
+        attention_rate_ratio = (peak_flops / attention_peak_flops_3)
+        attention_rate_ratio_2 = F32(1.0)
+        attention_rate_ratio_3 = (attention_rate_ratio if (attention_peak_flops_3 > F32(0.0)) else attention_rate_ratio_2)
+        achieved_flops_per_device = (peak_flops * mfu)
+        achieved_bytes_per_s = (memory_bytes_per_s * mbu)
+        step_overhead_s = (step_overhead_ms * F32(SECONDS_PER_MS))
+        weight_bytes_per_param = (weight_bits / F32(BITS_PER_BYTE))
+        activation_bytes = (activation_bits / F32(BITS_PER_BYTE))
+        stages = pp
+        tp = (devices / stages)
+        attention_groups = tp
+        attention_groups_2 = F32(1.0)
+        attention_groups_3 = (attention_groups if (attention_dp > F32(0.0)) else attention_groups_2)
+        attention_tp = (tp / attention_groups_3)
+        domain = devices
+        domain_2 = scaleup_devices
+        domain_3 = (domain if (scaleup_devices == F32(WHOLE_REPLICA_DOMAIN)) else domain_2)
+        p2p_bytes_per_s = py_min(link_bytes_per_s, scaleout_bytes_per_s)
+        p2p_bytes_per_s_2 = link_bytes_per_s
+        p2p_bytes_per_s_3 = (p2p_bytes_per_s if (devices > domain_3) else p2p_bytes_per_s_2)
+        expert_params = ((total_params - active_params) / (n_experts - experts_per_token))
+        expert_params_2 = F32(0.0)
+        expert_params_3 = (expert_params if (n_experts > experts_per_token) else expert_params_2)
+        dense_params = (total_params - (n_experts * expert_params_3))
+        dense_active_params = (active_params - (experts_per_token * expert_params_3))
+        mlp_layout = (F32(MLP_SLICED_EXPERTS) + expert_parallel)
+        mlp_layout_2 = F32(MLP_DENSE)
+        mlp_layout_3 = (mlp_layout if (n_experts > experts_per_token) else mlp_layout_2)
+        expert_load = expert_imbalance
+        expert_load_2 = F32(1.0)
+        expert_load_3 = (expert_load if (expert_parallel > F32(0.0)) else expert_load_2)
+        weight_bytes_per_device = ((((dense_params / attention_tp) + ((n_experts * expert_params_3) / tp)) * weight_bytes_per_param) / stages)
+        kv_values_per_token_layer = (kv_lora_rank + rope_head_dim)
+        kv_shards = F32(1.0)
+        kv_values_per_token_layer_2 = (n_kv_heads * (head_dim + v_head_dim))
+        kv_shards_2 = py_min(attention_tp, n_kv_heads)
+        kv_values_per_token_layer_3 = (kv_values_per_token_layer if (kv_lora_rank > F32(0.0)) else kv_values_per_token_layer_2)
+        kv_shards_3 = (kv_shards if (kv_lora_rank > F32(0.0)) else kv_shards_2)
+        kv_bytes_per_token = (((n_layers * kv_values_per_token_layer_3) * kv_bits) / F32(BITS_PER_BYTE))
+        mean_context = (input_tokens + (F32(0.5) * output_tokens))
+        cached_context = windowed_context_f32(mean_context, sliding_window, sliding_window_layers)
+        generated_context = windowed_context_f32((F32(0.5) * output_tokens), sliding_window, sliding_window_layers)
+        stored_context = (cached_context + ((beams - F32(1.0)) * generated_context))
+        kv_bytes_per_sequence_per_device = (((kv_bytes_per_token * stored_context) / kv_shards_3) / stages)
+        workspace_tokens = max_batched_tokens
+        workspace_tokens_2 = input_tokens
+        workspace_tokens_3 = (workspace_tokens if (chunked_prefill > F32(0.0)) else workspace_tokens_2)
+        ffn_split = attention_tp
+        ffn_split_2 = tp
+        ffn_split_3 = (ffn_split if (mlp_layout_3 == F32(MLP_DENSE)) else ffn_split_2)
+        workspace_bytes = ((workspace_tokens_3 * ((F32(WORKSPACE_HIDDEN_COPIES) * d_model) + ((F32(WORKSPACE_FFN_COPIES) * d_ff) / ffn_split_3))) * activation_bytes)
+        free_bytes = (((memory_usable_fraction * memory_bytes) - weight_bytes_per_device) - workspace_bytes)
+        max_batch = (py_max(np.floor((free_bytes / kv_bytes_per_sequence_per_device)), F32(0.0)) * attention_groups_3)
+        resident = (max_batch if (batch == F32(BATCH_MAX)) else batch)
+        kv_bytes_per_device = ((resident / attention_groups_3) * kv_bytes_per_sequence_per_device)
+        used_fraction = (((weight_bytes_per_device + workspace_bytes) + kv_bytes_per_device) / memory_bytes)
+        fits = ((resident >= F32(1.0)) & (resident <= max_batch))
+        attention_flops_per_pair = ((((F32(FLOPS_PER_MAC) * n_heads) * (head_dim + v_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair = ((((F32(FLOPS_PER_MAC) * n_heads) * ((F32(2.0) * kv_lora_rank) + rope_head_dim)) * n_layers) * attention_rate_ratio_3)
+        decode_attention_flops_per_pair_2 = attention_flops_per_pair
+        decode_attention_flops_per_pair_3 = (decode_attention_flops_per_pair if (kv_lora_rank > F32(0.0)) else decode_attention_flops_per_pair_2)
+        prefill_tokens = (input_tokens * attention_groups_3)
+        prefill_pairs = causal_attention_pairs_f32(input_tokens, sliding_window, sliding_window_layers)
+        prefill_linear_flops = linear_flops_per_device_f32(prefill_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        prefill_attention_flops = attention_flops_per_device_f32(((attention_flops_per_pair * prefill_pairs) * attention_groups_3), attention_groups_3, attention_tp, stages)
+        prefill_weight_bytes = pass_weight_bytes_per_device_f32(prefill_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        prefill_comm_s = pass_comm_s_f32(prefill_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        prefill_stage_s = (((kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, F32(0.0), achieved_flops_per_device, achieved_bytes_per_s) + prefill_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(prefill_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        prefill_s = (stages * prefill_stage_s)
+        prefill_stall_s = (prefill_stage_s / attention_groups_3)
+        decode_tokens = (resident * beams)
+        asked_microbatches = stages
+        asked_microbatches_2 = microbatches
+        asked_microbatches_3 = (asked_microbatches if (microbatches == F32(MICROBATCHES_AS_STAGES)) else asked_microbatches_2)
+        pipeline_microbatches = py_max(py_min(asked_microbatches_3, decode_tokens), F32(1.0))
+        stage_slots = py_max(pipeline_microbatches, stages)
+        microbatch_tokens = (decode_tokens / pipeline_microbatches)
+        decode_linear_flops = linear_flops_per_device_f32(microbatch_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        decode_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * microbatch_tokens), attention_groups_3, attention_tp, stages)
+        decode_weight_bytes = pass_weight_bytes_per_device_f32(microbatch_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        decode_kv_bytes = (kv_bytes_per_device / pipeline_microbatches)
+        compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
+        decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
+        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        decode_comm_s = pass_comm_s_f32(microbatch_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+        decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s / stages)) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        decode_step_s = (stage_slots * decode_stage_s)
+        step_budget = ((max_batched_tokens * pipeline_microbatches) * attention_groups_3)
+        prompt_steps = py_max((-np.floor(((-input_tokens) / max_batched_tokens))), F32(1.0))
+        slot_steps = py_max((output_tokens + prompt_steps), ((resident * ((beams * output_tokens) + input_tokens)) / step_budget))
+        chunk_decode_tokens = ((decode_tokens * output_tokens) / slot_steps)
+        cycle_prompt_tokens = (resident * input_tokens)
+        chunk_tokens = py_min((step_budget - chunk_decode_tokens), py_max((cycle_prompt_tokens / slot_steps), py_min(input_tokens, max_batched_tokens)))
+        chunk_steps = py_min((cycle_prompt_tokens / chunk_tokens), slot_steps)
+        decoding_share = (chunk_decode_tokens / decode_tokens)
+        full_tokens = ((chunk_decode_tokens + chunk_tokens) / pipeline_microbatches)
+        full_linear_flops = linear_flops_per_device_f32(full_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        full_attention_flops = attention_flops_per_device_f32(((((decode_attention_flops_per_pair_3 * cached_context) * chunk_decode_tokens) + (((attention_flops_per_pair * prefill_pairs) / input_tokens) * chunk_tokens)) / pipeline_microbatches), attention_groups_3, attention_tp, stages)
+        full_weight_bytes = pass_weight_bytes_per_device_f32(full_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        full_kv_bytes = ((kv_bytes_per_device * decoding_share) / pipeline_microbatches)
+        full_stage_s = (((kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(full_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(full_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        full_step_s = (stage_slots * full_stage_s)
+        lean_tokens = (chunk_decode_tokens / pipeline_microbatches)
+        lean_linear_flops = linear_flops_per_device_f32(lean_tokens, dense_active_params, expert_params_3, experts_per_token, attention_groups_3, attention_tp, tp, stages, expert_load_3)
+        lean_attention_flops = attention_flops_per_device_f32(((decode_attention_flops_per_pair_3 * cached_context) * lean_tokens), attention_groups_3, attention_tp, stages)
+        lean_weight_bytes = pass_weight_bytes_per_device_f32(lean_tokens, dense_params, expert_params_3, n_experts, experts_per_token, weight_bytes_per_param, attention_tp, tp, stages)
+        lean_kv_bytes = full_kv_bytes
+        lean_stage_s = (((kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s) + pass_comm_s_f32(lean_tokens, d_model, n_layers, mlp_layout_3, experts_per_token, activation_bytes, attention_tp, tp, stages, domain_3, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)) + (step_overhead_s / stages)) + pipeline_send_s_f32(lean_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
+        lean_step_s = (stage_slots * lean_stage_s)
+        prompt_kv_bytes_per_device = (((kv_bytes_per_token * windowed_context_f32(input_tokens, sliding_window, sliding_window_layers)) / kv_shards_3) / stages)
+        kv_transfer_s = ((prompt_kv_bytes_per_device / scaleout_bytes_per_s) + link_latency_s)
+        kv_transfer_s_2 = F32(0.0)
+        kv_transfer_s_3 = (kv_transfer_s if (scaleout_gbps > F32(0.0)) else kv_transfer_s_2)
+        waiting_steps = (slot_steps - output_tokens)
+        transfer_hold_s = (kv_transfer_s_3 / attention_groups_3)
+        pool_hold_s = py_max(prefill_stall_s, transfer_hold_s)
+        cycle_s = py_max((output_tokens * decode_step_s), (resident * transfer_hold_s))
+        ttft_s = (prefill_s + kv_transfer_s_3)
+        prefill_instances = ((resident * pool_hold_s) / cycle_s)
+        e2e_s = (ttft_s + (output_tokens * decode_step_s))
+        cycle_s_2 = ((chunk_steps * full_step_s) + ((slot_steps - chunk_steps) * lean_step_s))
+        ttft_s_2 = ((py_min(waiting_steps, chunk_steps) * full_step_s) + (py_max((waiting_steps - chunk_steps), F32(0.0)) * lean_step_s))
+        prefill_instances_2 = F32(0.0)
+        e2e_s_2 = cycle_s_2
+        cycle_s_3 = py_max(((output_tokens * decode_step_s) + (resident * prefill_stall_s)), (prefill_s + (output_tokens * decode_step_s)))
+        ttft_s_3 = prefill_s
+        prefill_instances_3 = F32(0.0)
+        e2e_s_3 = cycle_s_3
+        cycle_s_4 = (cycle_s_2 if (chunked_prefill > F32(0.0)) else cycle_s_3)
+        ttft_s_4 = (ttft_s_2 if (chunked_prefill > F32(0.0)) else ttft_s_3)
+        prefill_instances_4 = (prefill_instances_2 if (chunked_prefill > F32(0.0)) else prefill_instances_3)
+        e2e_s_4 = (e2e_s_2 if (chunked_prefill > F32(0.0)) else e2e_s_3)
+        cycle_s_5 = (cycle_s if (disaggregated > F32(0.0)) else cycle_s_4)
+        ttft_s_5 = (ttft_s if (disaggregated > F32(0.0)) else ttft_s_4)
+        prefill_instances_5 = (prefill_instances if (disaggregated > F32(0.0)) else prefill_instances_4)
+        e2e_s_5 = (e2e_s if (disaggregated > F32(0.0)) else e2e_s_4)
+        tokens_per_cycle = (resident * output_tokens)
+        tokens_per_s = (tokens_per_cycle / cycle_s_5)
+        tpot_s = ((e2e_s_5 - ttft_s_5) / output_tokens)
+        devices_per_device = (F32(1.0) + prefill_instances_5)
+        decode_activity = ((pipeline_microbatches * kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, peak_flops, memory_bytes_per_s)) / decode_step_s)
+        prefill_activity = (kernels_s_f32(prefill_linear_flops, prefill_weight_bytes, prefill_attention_flops, F32(0.0), peak_flops, memory_bytes_per_s) / prefill_stage_s)
+        full_activity = ((pipeline_microbatches * kernels_s_f32(full_linear_flops, full_weight_bytes, full_attention_flops, full_kv_bytes, peak_flops, memory_bytes_per_s)) / full_step_s)
+        lean_activity = ((pipeline_microbatches * kernels_s_f32(lean_linear_flops, lean_weight_bytes, lean_attention_flops, lean_kv_bytes, peak_flops, memory_bytes_per_s)) / lean_step_s)
+        waiting_s = ((cycle_s_5 - (output_tokens * decode_step_s)) - (resident * prefill_stall_s))
+        device_joules = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + (idle_w * (cycle_s_5 - (output_tokens * decode_step_s)))) + (host_w * cycle_s_5)) + (resident * (((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * prefill_stall_s) + (idle_w * (pool_hold_s - prefill_stall_s))) + (host_w * pool_hold_s))))
+        device_joules_2 = ((((device_power_w_f32(idle_w, tdp_w, full_activity, power_exponent) * chunk_steps) * full_step_s) + ((device_power_w_f32(idle_w, tdp_w, lean_activity, power_exponent) * (slot_steps - chunk_steps)) * lean_step_s)) + (host_w * cycle_s_5))
+        device_joules_3 = (((((device_power_w_f32(idle_w, tdp_w, decode_activity, power_exponent) * output_tokens) * decode_step_s) + ((device_power_w_f32(idle_w, tdp_w, prefill_activity, power_exponent) * resident) * prefill_stall_s)) + (idle_w * waiting_s)) + (host_w * cycle_s_5))
+        device_joules_4 = (device_joules_2 if (chunked_prefill > F32(0.0)) else device_joules_3)
+        device_joules_5 = (device_joules if (disaggregated > F32(0.0)) else device_joules_4)
+        idle_s = ((cycle_s_5 * (F32(1.0) - utilization)) / utilization)
+        device_joules_6 = (device_joules_5 + (((idle_w + host_w) * idle_s) * devices_per_device))
+        facility_joules = ((devices * device_joules_6) * pue)
+        joules_per_token = (facility_joules / tokens_per_cycle)
+        kwh_per_cycle = (facility_joules / F32(JOULES_PER_KWH))
+        power_w_per_device = ((facility_joules / (devices * devices_per_device)) / (cycle_s_5 + idle_s))
+        lost_share = ((interruptions_per_hour * restart_s) / F32(SECONDS_PER_HOUR))
+        paid_hours_per_hour = (F32(1.0) / (F32(1.0) - lost_share))
+        device_hours = ((((devices * devices_per_device) * (cycle_s_5 + idle_s)) / F32(SECONDS_PER_HOUR)) * paid_hours_per_hour)
+        discount = pow_f32((F32(1.0) + cost_of_capital), (-lifetime_years))
+        capital_usd_per_hour = ((((purchase_usd - ((residual_fraction * purchase_usd) * discount)) * cost_of_capital) / (F32(1.0) - discount)) / F32(HOURS_PER_YEAR))
+        capital_usd_per_hour_2 = ((purchase_usd - (residual_fraction * purchase_usd)) / (lifetime_years * F32(HOURS_PER_YEAR)))
+        capital_usd_per_hour_3 = (capital_usd_per_hour if (cost_of_capital > F32(0.0)) else capital_usd_per_hour_2)
+        colocation_usd_per_hour = (((colocation_usd_per_kw_month * provisioned_kw) * F32(MONTHS_PER_YEAR)) / F32(HOURS_PER_YEAR))
+        usd_per_device_hour_all_in = (((usd_per_device_hour + capital_usd_per_hour_3) + hosting_usd_per_device_hour) + colocation_usd_per_hour)
+        usd_per_cycle = ((device_hours * usd_per_device_hour_all_in) + (kwh_per_cycle * usd_per_kwh))
+        usd_per_mtok = ((usd_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        usd_per_mtok_per_usd = (F32(TOKENS_PER_MTOK) / tokens_per_cycle)
+        rental_usd_per_mtok = ((device_hours * usd_per_device_hour) * usd_per_mtok_per_usd)
+        capital_usd_per_mtok = ((device_hours * capital_usd_per_hour_3) * usd_per_mtok_per_usd)
+        hosting_usd_per_mtok = ((device_hours * (hosting_usd_per_device_hour + colocation_usd_per_hour)) * usd_per_mtok_per_usd)
+        energy_usd_per_mtok = ((kwh_per_cycle * usd_per_kwh) * usd_per_mtok_per_usd)
+        prefill_share = (prefill_instances_5 / devices_per_device)
+        prefill_share_2 = ((chunk_steps * (full_step_s - lean_step_s)) / cycle_s_5)
+        prefill_share_3 = ((resident * prefill_stall_s) / cycle_s_5)
+        prefill_share_4 = (prefill_share_2 if (chunked_prefill > F32(0.0)) else prefill_share_3)
+        prefill_share_5 = (prefill_share if (disaggregated > F32(0.0)) else prefill_share_4)
+        usd_per_mtok_input = (((usd_per_cycle * prefill_share_5) / (resident * input_tokens)) * F32(TOKENS_PER_MTOK))
+        usd_per_mtok_output = (((usd_per_cycle * (F32(1.0) - prefill_share_5)) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        operational_g = (kwh_per_cycle * grid_gco2_per_kwh)
+        embodied_g = (((embodied_kgco2 * F32(GRAMS_PER_KG)) * device_hours) / (lifetime_years * F32(HOURS_PER_YEAR)))
+        gco2_per_mtok = (((operational_g + embodied_g) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        it_kwh_per_cycle = ((devices * device_joules_6) / F32(JOULES_PER_KWH))
+        water_l_per_mtok = (((it_kwh_per_cycle * wue_l_per_kwh) / tokens_per_cycle) * F32(TOKENS_PER_MTOK))
+        usd_per_request = (((usd_per_mtok * output_tokens) * attempts) / F32(TOKENS_PER_MTOK))
+        usd_per_success = (usd_per_request / p_success)
+        net_value_usd_per_request = (((p_success * value_usd_per_success) - ((F32(1.0) - p_success) * cost_usd_per_failure)) - usd_per_request)
+        meets_targets = ((ttft_s_5 <= ttft_slo_s) & (tpot_s <= tpot_slo_s))
+        non_finite_residue = ((((((((((((((((((((((((((((resident - resident) + (max_batch - max_batch)) + (ttft_s_5 - ttft_s_5)) + (tpot_s - tpot_s)) + (e2e_s_5 - e2e_s_5)) + (tokens_per_s - tokens_per_s)) + ((tokens_per_s / (devices * devices_per_device)) - (tokens_per_s / (devices * devices_per_device)))) + (usd_per_mtok - usd_per_mtok)) + (usd_per_mtok_input - usd_per_mtok_input)) + (usd_per_mtok_output - usd_per_mtok_output)) + (joules_per_token - joules_per_token)) + (((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)) - ((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)))) + (gco2_per_mtok - gco2_per_mtok)) + (water_l_per_mtok - water_l_per_mtok)) + (power_w_per_device - power_w_per_device)) + ((weight_bytes_per_device / F32(BYTES_PER_GB)) - (weight_bytes_per_device / F32(BYTES_PER_GB)))) + ((kv_bytes_per_device / F32(BYTES_PER_GB)) - (kv_bytes_per_device / F32(BYTES_PER_GB)))) + (used_fraction - used_fraction)) + (prefill_s - prefill_s)) + (decode_step_s - decode_step_s)) + ((F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)) - (F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)))) + (rental_usd_per_mtok - rental_usd_per_mtok)) + (capital_usd_per_mtok - capital_usd_per_mtok)) + (hosting_usd_per_mtok - hosting_usd_per_mtok)) + (energy_usd_per_mtok - energy_usd_per_mtok)) + (usd_per_request - usd_per_request)) + (usd_per_success - usd_per_success)) + (net_value_usd_per_request - net_value_usd_per_request))
+        metrics_finite = (non_finite_residue == F32(0.0))
+        ran = (((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) == F32(STATUS_OK)) | ((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) == F32(STATUS_LATENCY)))
+        w[(N_INPUTS + O_STATUS) * ROW + j] = ((((F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY)) if metrics_finite else F32(STATUS_NON_FINITE)) if ran else (F32(STATUS_OK) if meets_targets else F32(STATUS_LATENCY))) if fits else F32(STATUS_MEMORY))
+        w[(N_INPUTS + O_BATCH) * ROW + j] = resident
+        w[(N_INPUTS + O_MAX_BATCH) * ROW + j] = max_batch
+        w[(N_INPUTS + O_TTFT_S) * ROW + j] = (ttft_s_5 if fits else F32(np.nan))
+        w[(N_INPUTS + O_TPOT_S) * ROW + j] = (tpot_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_E2E_S) * ROW + j] = (e2e_s_5 if fits else F32(np.nan))
+        w[(N_INPUTS + O_TOKENS_PER_S) * ROW + j] = (tokens_per_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_TOKENS_PER_S_PER_DEVICE) * ROW + j] = ((tokens_per_s / (devices * devices_per_device)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK) * ROW + j] = (usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK_INPUT) * ROW + j] = (usd_per_mtok_input if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_MTOK_OUTPUT) * ROW + j] = (usd_per_mtok_output if fits else F32(np.nan))
+        w[(N_INPUTS + O_JOULES_PER_TOKEN) * ROW + j] = (joules_per_token if fits else F32(np.nan))
+        w[(N_INPUTS + O_KWH_PER_MTOK) * ROW + j] = (((kwh_per_cycle / tokens_per_cycle) * F32(TOKENS_PER_MTOK)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_GCO2_PER_MTOK) * ROW + j] = (gco2_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_WATER_L_PER_MTOK) * ROW + j] = (water_l_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_POWER_W_PER_DEVICE) * ROW + j] = (power_w_per_device if fits else F32(np.nan))
+        w[(N_INPUTS + O_WEIGHT_GB_PER_DEVICE) * ROW + j] = (weight_bytes_per_device / F32(BYTES_PER_GB))
+        w[(N_INPUTS + O_KV_GB_PER_DEVICE) * ROW + j] = (kv_bytes_per_device / F32(BYTES_PER_GB))
+        w[(N_INPUTS + O_MEMORY_USED_FRACTION) * ROW + j] = used_fraction
+        w[(N_INPUTS + O_PREFILL_S) * ROW + j] = (prefill_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_DECODE_STEP_S) * ROW + j] = (decode_step_s if fits else F32(np.nan))
+        w[(N_INPUTS + O_DECODE_COMPUTE_BOUND) * ROW + j] = ((F32(1.0) if (compute_bound_s > memory_bound_s) else F32(0.0)) if fits else F32(np.nan))
+        w[(N_INPUTS + O_RENTAL_USD_PER_MTOK) * ROW + j] = (rental_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_CAPITAL_USD_PER_MTOK) * ROW + j] = (capital_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_HOSTING_USD_PER_MTOK) * ROW + j] = (hosting_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_ENERGY_USD_PER_MTOK) * ROW + j] = (energy_usd_per_mtok if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_REQUEST) * ROW + j] = (usd_per_request if fits else F32(np.nan))
+        w[(N_INPUTS + O_USD_PER_SUCCESS) * ROW + j] = (usd_per_success if fits else F32(np.nan))
+        w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else F32(np.nan))
+
+
 @_jit
 def evaluate_block_f32(w):
-    """The plain loop where every lane has the plain layout (registry.PLAIN_LAYOUT), else
-    the general one: the same outputs, with less arithmetic."""
+    """The most specialised copy whose constants every lane has (generate_cores.COPIES):
+    the same outputs, with less arithmetic."""
     for j in range(BLOCK):
         if not (w[I_PP * ROW + j] == 1.0 and w[I_MICROBATCHES * ROW + j] == 0.0 and w[I_EXPERT_PARALLEL * ROW + j] == 0.0 and w[I_ATTENTION_DP * ROW + j] == 0.0 and w[I_SCALEUP_DEVICES * ROW + j] == 0.0 and w[I_CHUNKED_PREFILL * ROW + j] == 0.0 and w[I_DISAGGREGATED * ROW + j] == 0.0):
             evaluate_block_general_f32(w)
             return
-    evaluate_block_plain_f32(w)
+    for j in range(BLOCK):
+        if not (w[I_N_EXPERTS * ROW + j] == 1.0 and w[I_EXPERTS_PER_TOKEN * ROW + j] == 1.0):
+            evaluate_block_plain_f32(w)
+            return
+    evaluate_block_dense_f32(w)
 # ---- END GENERATED ----
 
 

@@ -675,6 +675,11 @@ attention tensor parallel, one scale-up domain, whole prefills on the replica it
 cores compile the model a second time with these inputs as constants, so the compiler drops the
 other layouts' arithmetic, and run that loop on every block whose rows all have this layout (same
 results: the selects pick the same sides)."""
+DENSE_MODEL: dict[str, float] = {"n_experts": 1.0, "experts_per_token": 1.0}
+"""A dense model: one expert, which every token uses. The native cores compile the plain-layout
+model a third time with these inputs as constants too, which drops the mixture-of-experts
+arithmetic (the experts a pass touches, a power per pass), and run that loop on every block
+whose rows are all dense and of the plain layout."""
 PARAMETER_BY_PATH: dict[str, Parameter] = {p.path: p for p in PARAMETERS}
 PARAMETER_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 INPUT_NAMES: tuple[str, ...] = tuple(p.name for p in PARAMETERS)
@@ -807,6 +812,8 @@ assert all(m.error_kind in ERROR_KINDS + (None,) for m in METRICS), "unknown err
 
 assert all(default_value(PARAMETER_BY_NAME[name]) == value for name, value in PLAIN_LAYOUT.items()), \
     "the plain layout is every switch at its default"
+assert all(default_value(PARAMETER_BY_NAME[name]) == value for name, value in DENSE_MODEL.items()), \
+    "a model is dense by default"
 
 
 def unit_of(name: str) -> str:

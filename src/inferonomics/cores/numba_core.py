@@ -126,24 +126,22 @@ def pow2i(n):
 
 @_jit_inline
 def exp_(x):
-    """e**x without libm, as exp_ in csrc/inferonomics.c (Taylor series to r**13; about 1 ulp)."""
+    """e**x without libm, as exp_ in csrc/inferonomics.c (Taylor series to r**13 summed in
+    Estrin's scheme, in the C core's order; about 1 ulp)."""
     xc = min(max(x, EXP_UNDERFLOW), EXP_OVERFLOW)
     n = np.floor(xc * LOG2E + 0.5)
     r = (xc - n * LN2_HI) - n * LN2_LO
-    p = 1.0 / 6227020800.0
-    p = p * r + 1.0 / 479001600.0
-    p = p * r + 1.0 / 39916800.0
-    p = p * r + 1.0 / 3628800.0
-    p = p * r + 1.0 / 362880.0
-    p = p * r + 1.0 / 40320.0
-    p = p * r + 1.0 / 5040.0
-    p = p * r + 1.0 / 720.0
-    p = p * r + 1.0 / 120.0
-    p = p * r + 1.0 / 24.0
-    p = p * r + 1.0 / 6.0
-    p = p * r + 0.5
-    p = p * r + 1.0
-    p = p * r + 1.0
+    r2 = r * r
+    r4 = r2 * r2
+    r8 = r4 * r4
+    a1 = 0.5 + (1.0 / 6.0) * r
+    a2 = 1.0 / 24.0 + (1.0 / 120.0) * r
+    a3 = 1.0 / 720.0 + (1.0 / 5040.0) * r
+    a4 = 1.0 / 40320.0 + (1.0 / 362880.0) * r
+    a5 = 1.0 / 3628800.0 + (1.0 / 39916800.0) * r
+    a6 = 1.0 / 479001600.0 + (1.0 / 6227020800.0) * r
+    q = ((a1 + a2 * r2) + (a3 + a4 * r2) * r4) + (a5 + a6 * r2) * r8
+    p = 1.0 + (r + r2 * q)
     n1 = np.floor(0.5 * n)
     y = p * pow2i(n1) * pow2i(n - n1)
     y = 0.0 if x < EXP_UNDERFLOW else y
@@ -153,7 +151,8 @@ def exp_(x):
 
 @_jit_inline
 def log_(x):
-    """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's atanh series)."""
+    """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's atanh series, its polynomial
+    summed in Estrin's scheme in the C core's order)."""
     b = _bits_of(x)
     e = float(np.int64(b >> SHIFT52) - 1023)
     m = _double_of((b & MANTISSA_MASK) | EXPONENT_ONE)
@@ -163,17 +162,15 @@ def log_(x):
     f = m - 1.0
     s = f / (2.0 + f)
     z = s * s
-    r = 1.0 / 23.0
-    r = r * z + 1.0 / 21.0
-    r = r * z + 1.0 / 19.0
-    r = r * z + 1.0 / 17.0
-    r = r * z + 1.0 / 15.0
-    r = r * z + 1.0 / 13.0
-    r = r * z + 1.0 / 11.0
-    r = r * z + 1.0 / 9.0
-    r = r * z + 1.0 / 7.0
-    r = r * z + 1.0 / 5.0
-    r = r * z + 1.0 / 3.0
+    z2 = z * z
+    z4 = z2 * z2
+    z8 = z4 * z4
+    a0 = 1.0 / 3.0 + (1.0 / 5.0) * z
+    a1 = 1.0 / 7.0 + (1.0 / 9.0) * z
+    a2 = 1.0 / 11.0 + (1.0 / 13.0) * z
+    a3 = 1.0 / 15.0 + (1.0 / 17.0) * z
+    a4 = 1.0 / 19.0 + (1.0 / 21.0) * z
+    r = ((a0 + a1 * z2) + (a2 + a3 * z2) * z4) + (a4 + (1.0 / 23.0) * z2) * z8
     y = e * LN2_HI + ((f - s * (f - z * 2.0 * r)) + e * LN2_LO)
     y = -math.inf if x == 0.0 else y
     y = np.nan if (x < 0.0) | (x != x) else y
@@ -203,18 +200,17 @@ def pow2if(n):
 
 @_jit_inline
 def exp_f32(x):
-    """e**x in float32, as exp_f32 in csrc/inferonomics.c (Taylor series to r**7)."""
+    """e**x in float32, as exp_f32 in csrc/inferonomics.c (Taylor series to r**7, summed as
+    exp_)."""
     xc = min(max(x, EXPF_UNDERFLOW), EXPF_OVERFLOW)
     n = np.floor(xc * LOG2E_F + F32(0.5))
     r = (xc - n * LN2_HI_F) - n * LN2_LO_F
-    p = F32(1.0) / F32(5040.0)
-    p = p * r + F32(1.0) / F32(720.0)
-    p = p * r + F32(1.0) / F32(120.0)
-    p = p * r + F32(1.0) / F32(24.0)
-    p = p * r + F32(1.0) / F32(6.0)
-    p = p * r + F32(0.5)
-    p = p * r + F32(1.0)
-    p = p * r + F32(1.0)
+    r2 = r * r
+    r4 = r2 * r2
+    a1 = F32(0.5) + (F32(1.0) / F32(6.0)) * r
+    a2 = F32(1.0) / F32(24.0) + (F32(1.0) / F32(120.0)) * r
+    a3 = F32(1.0) / F32(720.0) + (F32(1.0) / F32(5040.0)) * r
+    p = F32(1.0) + (r + r2 * ((a1 + a2 * r2) + a3 * r4))
     n1 = np.floor(F32(0.5) * n)
     y = p * pow2if(n1) * pow2if(n - n1)
     y = F32(0.0) if x < EXPF_UNDERFLOW else y
@@ -235,10 +231,8 @@ def log_f32(x):
     f = m - F32(1.0)
     s = f / (F32(2.0) + f)
     z = s * s
-    r = F32(1.0) / F32(9.0)
-    r = r * z + F32(1.0) / F32(7.0)
-    r = r * z + F32(1.0) / F32(5.0)
-    r = r * z + F32(1.0) / F32(3.0)
+    r = ((F32(1.0) / F32(3.0) + (F32(1.0) / F32(5.0)) * z)
+         + (F32(1.0) / F32(7.0) + (F32(1.0) / F32(9.0)) * z) * (z * z))
     y = e * LN2_HI_F + ((f - s * (f - z * F32(2.0) * r)) + e * LN2_LO_F)
     y = F32(-math.inf) if x == F32(0.0) else y
     y = F32(np.nan) if (x < F32(0.0)) | (x != x) else y

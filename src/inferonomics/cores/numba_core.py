@@ -112,6 +112,14 @@ def uniform(skey, stream, k):
 LN2_HI = 6.93147180369123816490e-01
 LN2_LO = 1.90821492927058770002e-10
 LOG2E = 1.44269504088896338700
+# fdlibm e_log.c's minimax coefficients of log_'s series, as LG1..LG7 in csrc/inferonomics.c.
+LG1 = 6.666666666666735130e-01
+LG2 = 3.999999999940941908e-01
+LG3 = 2.857142874366239149e-01
+LG4 = 2.222219843214978396e-01
+LG5 = 1.818357216161805012e-01
+LG6 = 1.531383769920937332e-01
+LG7 = 1.479819860511658591e-01
 EXP_UNDERFLOW = -745.2
 EXP_OVERFLOW = 709.8
 MANTISSA_MASK = U64(0x000FFFFFFFFFFFFF)
@@ -151,8 +159,8 @@ def exp_(x):
 
 @_jit_inline
 def log_(x):
-    """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's atanh series, its polynomial
-    summed in Estrin's scheme in the C core's order)."""
+    """ln x without libm, as log_ in csrc/inferonomics.c (fdlibm's minimax polynomial in the
+    atanh form, summed in Estrin's scheme in the C core's order)."""
     b = _bits_of(x)
     e = float(np.int64(b >> SHIFT52) - 1023)
     m = _double_of((b & MANTISSA_MASK) | EXPONENT_ONE)
@@ -160,17 +168,14 @@ def log_(x):
     m = 0.5 * m if big else m
     e = e + 1.0 if big else e
     f = m - 1.0
-    s = f / (2.0 + f)
+    s = f / (m + 1.0)
     z = s * s
     z2 = z * z
     z4 = z2 * z2
-    z8 = z4 * z4
-    a0 = 1.0 / 3.0 + (1.0 / 5.0) * z
-    a1 = 1.0 / 7.0 + (1.0 / 9.0) * z
-    a2 = 1.0 / 11.0 + (1.0 / 13.0) * z
-    a3 = 1.0 / 15.0 + (1.0 / 17.0) * z
-    a4 = 1.0 / 19.0 + (1.0 / 21.0) * z
-    r = ((a0 + a1 * z2) + (a2 + a3 * z2) * z4) + (a4 + (1.0 / 23.0) * z2) * z8
+    a0 = 0.5 * LG1 + (0.5 * LG2) * z
+    a1 = 0.5 * LG3 + (0.5 * LG4) * z
+    a2 = 0.5 * LG5 + (0.5 * LG6) * z
+    r = (a0 + a1 * z2) + (a2 + (0.5 * LG7) * z2) * z4
     y = e * LN2_HI + ((f - s * (f - z * 2.0 * r)) + e * LN2_LO)
     y = -math.inf if x == 0.0 else y
     y = np.nan if (x < 0.0) | (x != x) else y
@@ -229,7 +234,7 @@ def log_f32(x):
     m = F32(0.5) * m if big else m
     e = e + F32(1.0) if big else e
     f = m - F32(1.0)
-    s = f / (F32(2.0) + f)
+    s = f / (m + F32(1.0))
     z = s * s
     r = ((F32(1.0) / F32(3.0) + (F32(1.0) / F32(5.0)) * z)
          + (F32(1.0) / F32(7.0) + (F32(1.0) / F32(9.0)) * z) * (z * z))

@@ -185,6 +185,19 @@ def region_lines(text: str, region: Region) -> range:
     return range(start + 1, end)
 
 
+def function_lines(text: str, name: str) -> range:
+    """The lines of a core's function ``name`` (C: ``static ... name(`` to its closing brace;
+    numba: ``def name(`` to the next top-level line); empty when the core has no such function."""
+    lines = text.splitlines()
+    starts = [i for i, ln in enumerate(lines)
+              if re.match(rf"(static\b.*\b|def ){re.escape(name)}\(", ln)]
+    if not starts:
+        return range(0)
+    end = next((i for i in range(starts[0] + 1, len(lines))
+                if lines[i].startswith(("}", "@", "def "))), len(lines))
+    return range(starts[0], end)
+
+
 def mutants_of(region: Region, root: Path = ROOT) -> list[Mutant]:
     text = (root / region.path).read_text()
     lines = text.splitlines(keepends=True)
@@ -288,6 +301,9 @@ def main(argv=None) -> int:
     parser.add_argument("--match", default=None,
                         help="only mutants whose line holds this text (a new input's name: its "
                              "formulas' mutants before a random sample's)")
+    parser.add_argument("--within", default=None, metavar="FUNCTION",
+                        help="only mutants inside this function of the core (one copy of the "
+                             "model: evaluate_block_dense, evaluate_block_plain_f32, ...)")
     args = parser.parse_args(argv)
 
     chosen = []
@@ -297,6 +313,9 @@ def main(argv=None) -> int:
         ms = mutants_of(region)
         if args.match:
             ms = [m for m in ms if args.match in m.before]
+        if args.within:
+            inside = function_lines((ROOT / region.path).read_text(), args.within)
+            ms = [m for m in ms if m.line in inside]
         if args.per_core and len(ms) > args.per_core:
             semantic = [m for m in ms if m.name in {s[0] for s in region.semantic}]
             rest = [m for m in ms if m not in semantic]

@@ -2998,8 +2998,19 @@ def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
             # count into the spare last slot of the row, which is never read.
             for j in range(n):
                 idx[j] = sketch_index(v[j]) if ok[j] else SKETCH_BUCKETS
-            for j in range(n):
-                hist[m, idx[j]] += 1
+            # Unrolled by hand, as the C core's loop: each increment is one memory add, and the
+            # loop's own compare and branch were a third of its instructions.
+            row = hist[m]
+            j = 0
+            while j + 4 <= n:
+                row[idx[j]] += 1
+                row[idx[j + 1]] += 1
+                row[idx[j + 2]] += 1
+                row[idx[j + 3]] += 1
+                j += 4
+            while j < n:
+                row[idx[j]] += 1
+                j += 1
 
 
 # ------------------------------------------------------------------------------------------------

@@ -745,11 +745,17 @@ int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *par
     return failed ? INF_E_MEMORY : INF_OK;
 }
 
+/* The block evaluation of a precision code (INF_FLOAT64, INF_FLOAT32); NULL for any other. */
+static evaluate_fn evaluate_for(int32_t precision) {
+    return precision == INF_FLOAT64 ? evaluate_block
+         : precision == INF_FLOAT32 ? evaluate_block_f32 : NULL;
+}
+
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
                      int64_t outputs_len, int32_t threads, int32_t precision) {
     if (n < 0) return INF_E_ARGUMENT;
-    if (precision != INF_FLOAT64 && precision != INF_FLOAT32) return INF_E_ARGUMENT;
-    const evaluate_fn evaluate = precision == INF_FLOAT32 ? evaluate_block_f32 : evaluate_block;
+    const evaluate_fn evaluate = evaluate_for(precision);
+    if (!evaluate) return INF_E_ARGUMENT;
     CHECK(check_array(inputs, inputs_len, n, INF_N_INPUTS));
     CHECK(check_array(outputs, outputs_len, n, INF_N_OUTPUTS));
     int nthreads = thread_count(threads), failed = 0;
@@ -795,8 +801,8 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
                      double *keep_outputs, int64_t keep_outputs_len, int32_t precision) {
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     if (start < 0 || stop < start || stop > INF_MAX_INDEX || chunk < 1) return INF_E_ARGUMENT;
-    if (precision != INF_FLOAT64 && precision != INF_FLOAT32) return INF_E_ARGUMENT;
-    const evaluate_fn evaluate = precision == INF_FLOAT32 ? evaluate_block_f32 : evaluate_block;
+    const evaluate_fn evaluate = evaluate_for(precision);
+    if (!evaluate) return INF_E_ARGUMENT;
     const int64_t n = stop - start;
     if (n > INF_MAX_SPAN) return INF_E_ARGUMENT;
     /* A chunk longer than the span is one chunk either way; the clamp keeps n + chunk and

@@ -783,12 +783,12 @@ def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> li
         out += em.lets(h, "    ")
         out.append(f"    return {em.expr(h.result)}")
     for variant, pinned in COPIES:
-        out += ["", "",
-                "# The loop runs the full block with constant row offsets into one array, which lets LLVM",
-                "# prove the rows do not overlap and vectorise it; lanes past the samples in use compute",
-                "# on stale inputs and are ignored." + (
-                    f" The inputs of {' and '.join(copy_sources(variant))} are constants here."
-                    if pinned else ""),
+        note = ("The loop runs the full block with constant row offsets into one array, which lets "
+                "LLVM prove the rows do not overlap and vectorise it; lanes past the samples in use "
+                "compute on stale inputs and are ignored.")
+        if pinned:
+            note += f" The inputs of {' and '.join(copy_sources(variant))} are constants here."
+        out += ["", "", *textwrap.wrap(note, width=96, initial_indent="# ", subsequent_indent="# "),
                 "@_jit", f"def evaluate_block_{variant}{suffix}(w):",
                 '    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""',
                 "    for j in range(BLOCK):"]

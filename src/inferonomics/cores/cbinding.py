@@ -118,15 +118,21 @@ def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float
     return checksum[0]
 
 
-def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
-    """Outputs of explicit input rows (``inputs[n, N_INPUTS]``), the model in ``precision``."""
+def _precision_code(precision: str) -> int:
+    """The core's code of a precision (INF_FLOAT64, INF_FLOAT32), checked before any array work."""
     if precision not in PRECISIONS:
         raise CoreError(f"the C core's precision is one of {', '.join(PRECISIONS)}, got {precision!r}")
+    return PRECISIONS.index(precision)
+
+
+def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
+    """Outputs of explicit input rows (``inputs[n, N_INPUTS]``), the model in ``precision``."""
+    code = _precision_code(precision)
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     n = inputs.shape[0]
     out = np.empty((n, N_OUTPUTS))
     _check(lib.inf_evaluate(*_arr("double[]", inputs), n, *_arr("double[]", out, writable=True),
-                            _threads(threads), PRECISIONS.index(precision)), "evaluate")
+                            _threads(threads), code), "evaluate")
     return out
 
 
@@ -140,8 +146,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     if not isinstance(fold, np.ndarray) or fold.ndim != 1:
         raise CoreError("the C core needs fold as a 1-D int32 array of metric indices, got "
                         f"{type(fold).__name__}")
-    if precision not in PRECISIONS:
-        raise CoreError(f"the C core's precision is one of {', '.join(PRECISIONS)}, got {precision!r}")
+    code = _precision_code(precision)
     _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
                             *_arr("int32_t[]", fold),
                             *_arr("int64_t[]", status, writable=True),
@@ -149,7 +154,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
                             *_arr("int64_t[]", hist, writable=True),
                             *_arr("double[]", keep_inputs, writable=True),
                             *_arr("double[]", keep_outputs, writable=True),
-                            PRECISIONS.index(precision)), "simulate")
+                            code), "simulate")
 
 
 def _grid_args(grid) -> tuple:

@@ -777,9 +777,9 @@ def windowed_context(tokens, sliding_window, sliding_window_layers):
     return (tokens if returns_early else (((1.0 - sliding_window_layers) * tokens) + (sliding_window_layers * py_min(tokens, sliding_window))))
 
 
-# The loop runs the full block with constant row offsets into one array, which lets LLVM
-# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored.
+# The loop runs the full block with constant row offsets into one array, which lets LLVM prove
+# the rows do not overlap and vectorise it; lanes past the samples in use compute on stale
+# inputs and are ignored.
 @_jit
 def evaluate_block_general(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -1097,9 +1097,9 @@ def evaluate_block_general(w):
         w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else np.nan)
 
 
-# The loop runs the full block with constant row offsets into one array, which lets LLVM
-# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT are constants here.
+# The loop runs the full block with constant row offsets into one array, which lets LLVM prove
+# the rows do not overlap and vectorise it; lanes past the samples in use compute on stale
+# inputs and are ignored. The inputs of registry.PLAIN_LAYOUT are constants here.
 @_jit
 def evaluate_block_plain(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -1417,9 +1417,10 @@ def evaluate_block_plain(w):
         w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else np.nan)
 
 
-# The loop runs the full block with constant row offsets into one array, which lets LLVM
-# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT and registry.DENSE_MODEL are constants here.
+# The loop runs the full block with constant row offsets into one array, which lets LLVM prove
+# the rows do not overlap and vectorise it; lanes past the samples in use compute on stale
+# inputs and are ignored. The inputs of registry.PLAIN_LAYOUT and registry.DENSE_MODEL are
+# constants here.
 @_jit
 def evaluate_block_dense(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -1882,9 +1883,9 @@ def windowed_context_f32(tokens, sliding_window, sliding_window_layers):
     return (tokens if returns_early else (((F32(1.0) - sliding_window_layers) * tokens) + (sliding_window_layers * py_min(tokens, sliding_window))))
 
 
-# The loop runs the full block with constant row offsets into one array, which lets LLVM
-# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored.
+# The loop runs the full block with constant row offsets into one array, which lets LLVM prove
+# the rows do not overlap and vectorise it; lanes past the samples in use compute on stale
+# inputs and are ignored.
 @_jit
 def evaluate_block_general_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -2202,9 +2203,9 @@ def evaluate_block_general_f32(w):
         w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else F32(np.nan))
 
 
-# The loop runs the full block with constant row offsets into one array, which lets LLVM
-# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT are constants here.
+# The loop runs the full block with constant row offsets into one array, which lets LLVM prove
+# the rows do not overlap and vectorise it; lanes past the samples in use compute on stale
+# inputs and are ignored. The inputs of registry.PLAIN_LAYOUT are constants here.
 @_jit
 def evaluate_block_plain_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -2522,9 +2523,10 @@ def evaluate_block_plain_f32(w):
         w[(N_INPUTS + O_NET_VALUE_USD_PER_REQUEST) * ROW + j] = (net_value_usd_per_request if fits else F32(np.nan))
 
 
-# The loop runs the full block with constant row offsets into one array, which lets LLVM
-# prove the rows do not overlap and vectorise it; lanes past the samples in use compute
-# on stale inputs and are ignored. The inputs of registry.PLAIN_LAYOUT and registry.DENSE_MODEL are constants here.
+# The loop runs the full block with constant row offsets into one array, which lets LLVM prove
+# the rows do not overlap and vectorise it; lanes past the samples in use compute on stale
+# inputs and are ignored. The inputs of registry.PLAIN_LAYOUT and registry.DENSE_MODEL are
+# constants here.
 @_jit
 def evaluate_block_dense_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
@@ -3296,12 +3298,17 @@ def _split(n: int, parts: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+def _single(precision: str, call: str) -> bool:
+    """Whether ``precision`` is float32, refusing an unknown one for ``call``."""
+    if precision not in PRECISIONS:
+        raise CoreError(f"numba core {call} refused the call: precision must be one of "
+                        f"{', '.join(PRECISIONS)}, got {precision!r}")
+    return precision == "float32"
+
+
 def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
     """Same contract as :func:`inferonomics.cores.cbinding.evaluate`."""
-    if precision not in PRECISIONS:
-        raise CoreError(f"numba core evaluate refused the call: precision must be one of "
-                        f"{', '.join(PRECISIONS)}, got {precision!r}")
-    single = precision == "float32"
+    single = _single(precision, "evaluate")
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     out = np.empty((inputs.shape[0], N_OUTPUTS))
     parts = _split(inputs.shape[0], threads)
@@ -3323,9 +3330,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
              keep_inputs: np.ndarray | None, keep_outputs: np.ndarray | None,
              precision: str = "float64") -> None:
     """Same contract as :func:`inferonomics.cores.cbinding.simulate`."""
-    if precision not in PRECISIONS:
-        raise CoreError(f"numba core simulate refused the call: precision must be one of "
-                        f"{', '.join(PRECISIONS)}, got {precision!r}")
+    single = _single(precision, "simulate")
     if not 0 <= stop - start <= MAX_SPAN:
         raise CoreError(f"numba core simulate refused the call: a call spans 0 to {MAX_SPAN:,} "
                         f"samples (its histograms count in 32 bits), got {stop - start:,}")
@@ -3352,7 +3357,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
         first, last = groups[g]
         simulate_chunks(*args, first, last, statuses[g], chunk_moments, hists[g],
                         keep_inputs if keep else _EMPTY_KEEP, keep_outputs if keep else _EMPTY_KEEP,
-                        keep, precision == "float32")
+                        keep, single)
 
     if len(groups) <= 1:
         for g in range(len(groups)):

@@ -226,6 +226,27 @@ def test_evaluate_batch_matches_evaluate_row_by_row(backend):
             inferonomics.evaluate(**{**medians, "batch": b}).usd_per_mtok, rel=OUTPUT_RTOL)
 
 
+@pytest.mark.parametrize("backend", ["reference", *NATIVE])
+def test_evaluate_writes_into_the_array_it_is_given_and_refuses_one_it_cannot_fill(backend):
+    """evaluate_batch fills its table block by block through ``out=`` (no temporary and no copy
+    per block); an array the kernels cannot write row by row is refused, not half-written."""
+    from inferonomics.errors import CoreError
+
+    chosen = backends.get_backend(backend)
+    x, _ = reference_rows(EXAMPLE.resolve(), 4, 0, 40)
+    table = np.full((50, len(OUTPUT_NAMES)), -1.0)
+    got = chosen.evaluate(x, 2, out=table[5:45])
+    assert np.shares_memory(got, table)
+    np.testing.assert_array_equal(table[5:45], chosen.evaluate(x, 2))
+    assert (table[:5] == -1.0).all() and (table[45:] == -1.0).all()   # nothing outside its rows
+    for bad in (np.empty((40, len(OUTPUT_NAMES)), dtype=np.float32),      # another dtype
+                np.empty((41, len(OUTPUT_NAMES))),                         # another row count
+                np.empty((40, 2 * len(OUTPUT_NAMES)))[:, ::2],             # strided
+                [[0.0] * len(OUTPUT_NAMES)] * 40):                         # not an array
+        with pytest.raises(CoreError, match="out"):
+            chosen.evaluate(x, 1, out=bad)
+
+
 def test_evaluate_batch_refuses_bad_rows_before_running():
     medians = EXAMPLE.resolve().medians()
     with pytest.raises(ScenarioError) as info:

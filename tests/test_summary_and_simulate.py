@@ -237,7 +237,7 @@ def test_evaluate_batch_in_blocks_equals_one_call_on_the_whole_matrix(example_pa
 
     monkeypatch.setattr(api, "EVALUATE_BLOCK_ROWS", 1000)
     medians = load_scenario(example_path).resolve().medians()
-    n = 3 * 4096 + 17          # blocks of 4096 rows on one thread, and a partial one
+    n = 3 * 4096 + 17          # blocks of 1000 rows on one thread, and a partial one
     rng = np.random.default_rng(0)
     columns = {"batch": rng.integers(1, 256, n).astype(float),
                "input_tokens": rng.uniform(10, 8000, n), "mfu": rng.uniform(0.2, 0.7, n)}

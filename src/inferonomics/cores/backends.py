@@ -25,7 +25,8 @@ from ..model.registry import INPUT_NAMES, PARAMETERS
 from ..sampling.distributions import Choice
 from ..stats.summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
 from . import cbinding
-from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, encode
+from .encoding import (N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, encode,
+                       output_rows)
 
 CHUNK_SAMPLES = 1 << 16
 """Samples per chunk: the unit of parallel work and of moment accumulation."""
@@ -131,8 +132,9 @@ def _reference_simulate(plan, seed, samples, threads, keep_samples, metrics=METR
     return summary, (_table(0, inputs, outputs) if keep_samples else None)
 
 
-def _reference_evaluate(inputs: np.ndarray, threads: int) -> np.ndarray:
-    out = np.empty((inputs.shape[0], N_OUTPUTS))
+def _reference_evaluate(inputs: np.ndarray, threads: int,
+                        out: np.ndarray | None = None) -> np.ndarray:
+    out = output_rows(out, inputs.shape[0], "the reference's evaluate")
     for j, row in enumerate(inputs):
         y = reference.evaluate(**dict(zip(INPUT_NAMES, map(float, row))))
         out[j] = [getattr(y, name) for name in OUTPUT_NAMES]
@@ -295,8 +297,8 @@ class Backend:
     name: str
     simulate: Callable            # (plan, seed, samples, threads, keep, metrics, precision)
                                   #   -> (Summary, table | None)
-    evaluate: Callable            # (inputs[n, N_INPUTS], threads[, precision on a native core])
-                                  #   -> outputs[n, N_OUTPUTS]
+    evaluate: Callable            # (inputs[n, N_INPUTS], threads[, precision on a native core],
+                                  #   out=None) -> outputs[n, N_OUTPUTS] (into out when given)
     draw: Callable                # (encoded, distributions, seed, start, n) -> inputs[n, N_INPUTS]
     sweep_evaluate: Callable      # (grid, start, stop, threads, out) -> outputs[n, N_OUTPUTS], medians
     sweep_simulate: Callable      # (grid, seed, samples, chunk, quantiles, start, stop, threads)

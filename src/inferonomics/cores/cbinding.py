@@ -16,7 +16,7 @@ from ..errors import CoreError
 from ..model.reference import OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES
 from ..stats.summary import SKETCH_BUCKETS
-from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan
+from .encoding import N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, output_rows
 
 N_MOMENTS = 5  # count, mean, m2, min, max
 
@@ -125,12 +125,15 @@ def _precision_code(precision: str) -> int:
     return PRECISIONS.index(precision)
 
 
-def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
-    """Outputs of explicit input rows (``inputs[n, N_INPUTS]``), the model in ``precision``."""
+def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64",
+             out: np.ndarray | None = None) -> np.ndarray:
+    """Outputs of explicit input rows (``inputs[n, N_INPUTS]``), the model in ``precision``,
+    written into ``out`` when given (float64, C-contiguous, ``(n, N_OUTPUTS)``: a caller filling a
+    large table block by block saves a temporary and a copy per block)."""
     code = _precision_code(precision)
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     n = inputs.shape[0]
-    out = np.empty((n, N_OUTPUTS))
+    out = output_rows(out, n, "the C core's evaluate")
     _check(lib.inf_evaluate(*_arr("double[]", inputs), n, *_arr("double[]", out, writable=True),
                             _threads(threads), code), "evaluate")
     return out

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import CoreError
 from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import PARAMETERS
 from ..sampling.distributions import (Choice, Distribution, Fixed, LogNormal, Normal, Pert, Triangular,
@@ -106,3 +107,18 @@ def encode(distributions, values: list | None = None, weights: list | None = Non
     return EncodedPlan(kinds, params, integer,
                        np.array(values or [0.0], dtype=np.float64),
                        np.array(weights or [0.0], dtype=np.float64))
+
+
+def output_rows(out: np.ndarray | None, n: int, who: str) -> np.ndarray:
+    """The array a core's ``evaluate`` writes ``n`` rows of outputs into: ``out`` when given, after
+    checking it is what the kernels write through (float64, C-contiguous, ``(n, N_OUTPUTS)``), else
+    a new one."""
+    if out is None:
+        return np.empty((n, N_OUTPUTS))
+    if (not isinstance(out, np.ndarray) or out.dtype != np.float64 or not out.flags.c_contiguous
+            or not out.flags.writeable or out.shape != (n, N_OUTPUTS)):
+        what = (f"{out.dtype} {out.shape}{'' if out.flags.c_contiguous else ' strided'}"
+                if isinstance(out, np.ndarray) else type(out).__name__)
+        raise CoreError(f"{who} needs out as a writable C-contiguous float64 array of shape "
+                        f"({n}, {N_OUTPUTS}), got {what}")
+    return out

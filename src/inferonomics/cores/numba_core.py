@@ -26,7 +26,7 @@ from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKE
                              SKETCH_ZERO)
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
-                       N_METRICS, N_OUTPUTS, N_STATUS, PRECISIONS, EncodedPlan)
+                       N_METRICS, N_OUTPUTS, N_STATUS, PRECISIONS, EncodedPlan, output_rows)
 
 
 def _jit(fn):
@@ -3306,11 +3306,12 @@ def _single(precision: str, call: str) -> bool:
     return precision == "float32"
 
 
-def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64") -> np.ndarray:
+def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64",
+             out: np.ndarray | None = None) -> np.ndarray:
     """Same contract as :func:`inferonomics.cores.cbinding.evaluate`."""
     single = _single(precision, "evaluate")
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
-    out = np.empty((inputs.shape[0], N_OUTPUTS))
+    out = output_rows(out, inputs.shape[0], "the numba core's evaluate")
     parts = _split(inputs.shape[0], threads)
     if len(parts) <= 1:
         evaluate_rows(inputs, out, single)

@@ -308,9 +308,10 @@ of inputs is reused, so memory beyond the outputs does not grow with the batch (
 than the model). A block of 16,384 rows (9.4 MB) is filled and read back while it is still in the
 caches: 10^6 rows on 1 thread, filling three varying columns, took 149 ms against 223 ms in blocks
 of 65,536 rows (the kernel alone on the whole matrix: 154 ms); on 2 threads 110 ms in blocks of
-32,768 against 154 ms (kernel 81 ms). Blocks do not shrink further because each core call is a
-parallel region, whose barrier costs most on a busy machine (Intel development VM, one run,
-medians of 5)."""
+32,768 against 154 ms (kernel 81 ms; Intel development VM, one run, medians of 5). Blocks grow
+with the threads and shrink no further because each core call is a parallel region, whose barrier
+costs most on a busy machine (an earlier round measured 16,384-row blocks on 2 threads at 1.7 times
+the time of 65,536 on a loaded 2-core VM)."""
 
 
 def evaluate_batch(inputs, *, plan: Plan | None = None, backend: str = "auto",

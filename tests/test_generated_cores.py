@@ -160,6 +160,77 @@ def test_c_runtime_support_follows_python(tmp_path):
     _check_support(np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, 3).tolist())
 
 
+# log1p_ and expm1_ switch from their series to the direct form at SERIES_LIMIT: points on both
+# sides of it, tiny and subnormal arguments where the direct forms lose every digit, and the ends
+# of their ranges.
+_LIMIT = generate_cores.SERIES_LIMIT
+UNARY_POINTS = sorted({s * m for s in (-1.0, 1.0)
+                       for m in [5e-324, 1e-300, 1e-17, 1e-9, 3e-5, 0.003, 0.05,
+                                 _LIMIT * (1 - 1e-15), _LIMIT, _LIMIT * (1 + 1e-15), 0.3, 0.5,
+                                 0.999, 1.0, 2.0, 30.0, 700.0, 710.0, math.inf]}
+                      | {0.0, -0.0, math.nan} | {-1.0 + 2.0 ** -k for k in (1, 10, 40)})
+
+
+def _check_unary(results):
+    for x, (log1p_x, expm1_x) in zip(UNARY_POINTS, results):
+        if math.isnan(x):
+            assert math.isnan(log1p_x) and math.isnan(expm1_x)
+            continue
+        if x > -1.0:
+            assert log1p_x == pytest.approx(math.log1p(x), rel=3e-15, abs=0), x
+        elif x == -1.0:
+            assert log1p_x == -math.inf
+        else:
+            assert math.isnan(log1p_x), x      # outside ln's domain: NaN, as pow_ gives
+        try:
+            want = math.expm1(x)
+        except OverflowError:
+            want = math.inf
+        assert expm1_x == pytest.approx(want, rel=3e-15, abs=0), x
+        assert math.copysign(1.0, log1p_x) == math.copysign(1.0, x) or x < -1.0   # -0.0 stays -0.0
+
+
+def test_numba_log1p_and_expm1_keep_the_digits_of_small_arguments():
+    if backends.unavailable_reason("numba"):
+        pytest.skip("numba core unavailable")
+    from inferonomics.cores import numba_core as nc
+
+    _check_unary([(nc.log1p_(x), nc.expm1_(x)) for x in UNARY_POINTS])
+
+
+def test_c_log1p_and_expm1_keep_the_digits_of_small_arguments(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    cc = os.environ.get("CC", "cc")
+    if shutil.which(cc) is None:
+        pytest.skip(f"no C compiler ({cc})")
+    exe = tmp_path / "support"
+    subprocess.run([cc, "-std=c11", "-O2", "-fno-math-errno", "-fno-trapping-math",
+                    f"-I{ROOT / 'csrc'}", str(ROOT / "tests" / "native" / "support_harness.c"),
+                    "-o", str(exe), "-lm"], check=True, capture_output=True)
+    done = subprocess.run([str(exe), "unary"], input=np.array(UNARY_POINTS).tobytes(),
+                          capture_output=True, check=True)
+    _check_unary(np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, 2).tolist())
+
+
+def test_what_a_floor_sees_is_divided_and_the_rest_multiplied_by_a_reciprocal():
+    """x * (1 / y) is an ulp from x / y: harmless in a smooth formula, a whole step under a floor
+    (49 * (1 / 49) < 1). So every division a floor's argument depends on stays a division."""
+    assert math.floor(49.0 * (1.0 / 49.0)) == 0    # what the exactness rule guards against
+    model, helpers, _ = generate_cores.lower_reference()
+    exact_lets, exact_helpers = generate_cores.exact_quotients(model, helpers)
+    assert {"free_bytes", "kv_bytes_per_sequence_per_device", "tp"} <= exact_lets
+    text = (ROOT / "csrc" / "generated" / "model.h").read_text()
+    floors = [line for line in text.splitlines() if "floor((" in line]
+    assert floors and all("(1.0 / " not in line for line in floors)
+    lets = {line.split(" = ")[0].split()[-1]: line for line in text.splitlines()
+            if line.startswith("        const double ")}
+    assert "(1.0 / " not in lets["kv_bytes_per_sequence_per_device"]
+    assert "(1.0 / " in lets["lean_step_s"] or "(1.0 / " in lets["lean_stage_s"]
+
+
 @pytest.mark.parametrize("precision", ["float64", "float32"])
 @pytest.mark.parametrize("backend", ["c", "numba"])
 @pytest.mark.parametrize("copy", [name for name, _ in generate_cores.COPIES[1:]])

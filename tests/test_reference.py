@@ -394,3 +394,107 @@ def test_overriding_a_plans_tdp_moves_its_derived_host_power_as_the_scenario_wou
     # A host power the scenario gives stays as given.
     fixed = s.with_values({"energy.host_w": 300.0}).resolve()
     assert evaluate(fixed, tdp_w=1000.0) == evaluate(**{**fixed.medians(), "tdp_w": 1000.0})
+
+
+# ----------------------------------------------------------------------------------------------
+# Stable forms. A quantity that is a small difference of large ones is computed from its own terms,
+# so it keeps its digits (and the native cores, which round an ulp differently here and there,
+# stay within the 1e-9 contract). Each is checked against exact or 60-digit arithmetic on a case
+# where the plain form loses digits.
+# ----------------------------------------------------------------------------------------------
+
+def _decimal(x):
+    from decimal import Decimal
+    return Decimal(repr(float(x)))
+
+
+def _exact_touched(n_experts, experts_per_token, tokens):
+    """E (1 - (1 - k/E)^tokens) to 60 digits."""
+    from decimal import localcontext
+    with localcontext() as ctx:
+        ctx.prec = 60
+        e, k, t = _decimal(n_experts), _decimal(experts_per_token), _decimal(tokens)
+        return e * (1 - (1 - k / e) ** t)
+
+
+@pytest.mark.parametrize("n_experts, experts_per_token, tokens",
+                         [(256, 8, 1e-9), (1e6, 1, 8.3), (64, 6, 0.01), (8, 2, 16.0), (160, 6, 3e4)])
+def test_experts_touched_keeps_its_digits_for_a_few_tokens_among_many_experts(
+        n_experts, experts_per_token, tokens):
+    got = reference.experts_touched(n_experts, math.log1p(-experts_per_token / n_experts), tokens)
+    assert got == pytest.approx(float(_exact_touched(n_experts, experts_per_token, tokens)),
+                                rel=1e-14)
+
+
+def test_the_plain_form_of_experts_touched_loses_digits_where_the_stable_one_keeps_them():
+    plain = 256 * (1.0 - (1.0 - 8 / 256) ** 1e-9)
+    exact = float(_exact_touched(256, 8, 1e-9))
+    assert abs(plain / exact - 1) > 1e-8          # the case is a hard one ...
+    assert reference.experts_touched(256, math.log1p(-8 / 256), 1e-9) == pytest.approx(exact,
+                                                                                       rel=1e-14)
+
+
+@pytest.mark.parametrize("tokens, more_tokens", [(168.0, 0.32), (1104.7, 0.28), (3.0, 1e-7),
+                                                 (0.0, 5.0), (40.0, 40.0)])
+def test_the_experts_more_tokens_add_are_a_difference_computed_without_cancelling(tokens,
+                                                                                   more_tokens):
+    n_experts, k = 22.0, 3.0
+    want = (_exact_touched(n_experts, k, tokens + more_tokens)
+            - _exact_touched(n_experts, k, tokens))
+    got = reference.experts_touched_added(n_experts, math.log1p(-k / n_experts), tokens,
+                                          more_tokens)
+    assert got == pytest.approx(float(want), rel=1e-13)
+
+
+def test_a_dense_model_touches_its_one_expert_from_the_first_token_on():
+    miss = reference.EXPERT_MISS_LOG_ALL
+    assert reference.experts_touched(1.0, miss, 0.0) == 0.0
+    assert reference.experts_touched(1.0, miss, 0.01) == 1.0
+    assert reference.experts_touched(1.0, miss, 7e9) == 1.0
+    assert reference.experts_touched_added(1.0, miss, 0.0, 3.0) == 1.0
+    assert reference.experts_touched_added(1.0, miss, 3.0, 3.0) == 0.0
+
+
+@given(st.floats(1e-6, 1e6), st.floats(0, 1e3), st.floats(1e-6, 1e6), st.floats(0, 1e3),
+       st.floats(1e3, 1e15), st.floats(1e3, 1e12))
+def test_the_time_added_work_adds_to_a_roofline_is_the_difference_of_the_two_rooflines(
+        flops, more_flops, bytes_moved, more_bytes, flops_per_s, bytes_per_s):
+    from fractions import Fraction as F
+    got = reference.roofline_added_s(flops, more_flops, bytes_moved, more_bytes, flops_per_s,
+                                     bytes_per_s)
+    compute, memory = F(flops) / F(flops_per_s), F(bytes_moved) / F(bytes_per_s)
+    more_compute, more_memory = F(more_flops) / F(flops_per_s), F(more_bytes) / F(bytes_per_s)
+    full = max(compute + more_compute, memory + more_memory)
+    exact = full - max(compute, memory)
+    ulp = F(2.0 ** -52)
+
+    def near_ridge(c, m):          # which side binds is decided in floats, to an ulp
+        return abs(c - m) <= 4 * ulp * max(c, m)
+
+    same_side = (compute < memory) == (compute + more_compute < memory + more_memory)
+    if same_side and not near_ridge(compute, memory) \
+            and not near_ridge(compute + more_compute, memory + more_memory):
+        # the added work's own time, to an ulp or two of itself however small it is (down to
+        # where it underflows)
+        assert abs(F(got) - exact) <= 4 * ulp * exact + F(5e-324)
+    else:
+        # across the ridge a difference of two times: to a few ulps of the full time
+        assert abs(F(got) - exact) <= 4 * ulp * full
+
+
+def test_a_chunk_that_adds_little_to_a_long_step_keeps_the_input_cost_of_its_own_time():
+    """Chunked prefill bills input tokens the time the chunks add to the steps that carry them.
+    A fixed step overhead is in every step and none of it is a chunk's, so the input cost per
+    unit of cycle cost and time must not move when the overhead grows; computed as a full step
+    less a lean one, the chunk's time drowned in the overhead's rounding (6e-10 relative at
+    100 s of overhead, 1e-5 at a day). On two devices the chunk's 3 prompt tokens add all-reduce
+    time (on one memory-bound device they would add none)."""
+    def input_cost_seconds(overhead_ms):
+        y = raw_evaluate(**inputs_for("llama-2-7b", "h100-sxm", count=2, batch=8, input_tokens=3.0,
+                                      chunked_prefill=1.0, step_overhead_ms=overhead_ms))
+        # usd_per_mtok_input / usd_per_mtok x e2e_s = the chunks' time a cycle x output / input
+        return y.usd_per_mtok_input / y.usd_per_mtok * y.e2e_s
+
+    assert input_cost_seconds(0.1) > 0
+    assert input_cost_seconds(1e5) == pytest.approx(input_cost_seconds(0.1), rel=1e-12)
+    assert input_cost_seconds(8.64e7) == pytest.approx(input_cost_seconds(0.1), rel=1e-12)

@@ -26,8 +26,8 @@ What the reference may use (anything else stops the generator with the line numb
 to names (``x = ...``, ``x += ...``), ``if``/``else`` blocks of assignments, ``if cond: return ...``
 guards, one final ``return``; numbers, module constants, the model's inputs (``evaluate``'s keyword
 parameters, which must be the parameter registry's names), ``+ - * / **``, comparisons, ``and``,
-``or``, ``not``, ``a if c else b``, ``min``/``max`` of two values, ``floor``, ``abs``, ``math.sqrt``
-and calls of other such functions of the reference. ``evaluate`` returns ``Outputs(name=value, ...)``
+``or``, ``not``, ``a if c else b``, ``min``/``max`` of two values, ``floor``, ``abs``, ``math.sqrt``,
+``math.exp``, ``math.log1p``, ``math.expm1`` and calls of other such functions of the reference. ``evaluate`` returns ``Outputs(name=value, ...)``
 naming every metric; a guard may name fewer (the rest are NaN).
 
 How Python's semantics carry over: both branches of every ``if`` and every guard are computed and
@@ -38,8 +38,14 @@ division by zero with an ``if``, the cores compute an inf or NaN on the unused s
 own vectorisable exp and log for ``x > 0`` (agreeing with Python's ``**`` to about 1e-15 relative),
 ``0 ** y`` is 0 for ``y > 0``, 1 for ``y == 0`` and inf for ``y < 0``, and a negative or NaN base
 gives NaN (where Python would return a complex number or raise), so a formula that strays out of
-that domain shows up as a NaN the conformance suite reports. Every other operation is the same IEEE-754
-operation in the same order, so the cores agree with the reference to rounding of ``**`` only.
+that domain shows up as a NaN the conformance suite reports. ``math.exp`` is the cores' exp;
+``math.log1p`` and ``math.expm1`` are their Taylor series near 0 and ``ln(1 + x)``, ``e**x - 1``
+elsewhere (to about 2e-15 relative of Python's). ``x / y`` becomes ``x * (1 / y)`` (a multiply is a
+third of a divide on the vector units, and one reciprocal serves every quotient over the same
+value), except in what a ``floor`` sees (:func:`exact_quotients`). Every other operation is the
+same IEEE-754 operation in the same order, so the cores agree with the reference to an ulp per
+division and the rounding of the elementary functions; the reference writes its differences of
+nearly equal quantities in forms that do not cancel, so those ulps stay ulps.
 """
 
 from __future__ import annotations
@@ -99,7 +105,9 @@ class Untranslatable(Exception):
 # ("neg", a) ("not", a) ("cmp", op, a, b) ("and", a, b) ("or", a, b) ("select", cond, a, b)
 # ("call", function, args) with function a helper of the reference or a primitive below.
 
-PRIMITIVES = {"min": 2, "max": 2, "floor": 1, "abs": 1, "sqrt": 1}
+PRIMITIVES = {"min": 2, "max": 2, "floor": 1, "abs": 1, "sqrt": 1, "exp": 1, "log": 1, "log1p": 1,
+              "expm1": 1}
+MATH_PRIMITIVES = ("sqrt", "exp", "log", "log1p", "expm1")    # called as math.<name> in the reference
 BOOLEAN_KINDS = {"cmp", "and", "or", "not"}
 BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -352,15 +360,16 @@ class Lowering:
 
     def function_name(self, func) -> str:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
-                func.value.id == "math" and func.attr == "sqrt":
-            return "sqrt"
+                func.value.id == "math" and func.attr in MATH_PRIMITIVES:
+            return func.attr
         if isinstance(func, ast.Name):
             if func.id in PRIMITIVES:
                 return func.id
             target = self.globals.get(func.id)
             if inspect.isfunction(target) and target.__module__ == reference.__name__:
                 return func.id
-        self.fail(func, "calls only min, max, floor, abs, math.sqrt and functions of the reference")
+        self.fail(func, "calls only min, max, floor, abs, math.sqrt, math.exp, math.log1p, math.expm1 and "
+                        "functions of the reference")
 
 
 def lower_reference():
@@ -400,6 +409,62 @@ def lower_reference():
     return model, ordered, sorted(constants)
 
 
+def walk_expression(e, visit):
+    """Call ``visit`` on every node of the lowered expression ``e``."""
+    visit(e)
+    for part in e[1:]:
+        if isinstance(part, tuple):
+            walk_expression(part, visit)
+        elif isinstance(part, list):
+            for arg in part:
+                walk_expression(arg, visit)
+
+
+def exact_quotients(model: Lowered, helpers: list[Lowered]) -> tuple[set[str], set[str]]:
+    """(the model's lets, the helpers) whose value a ``floor`` sees, directly or through other
+    lets: their divisions are emitted as divisions, every other ``x / y`` as ``x * (1 / y)``.
+
+    A multiply costs a third of a divide on the vector units, and the same reciprocal serves every
+    quotient over one denominator; the product differs from the quotient by an ulp, which is all
+    the contract's 1e-9 allows for where a formula does not cancel. A floor turns an ulp into a
+    whole step (49 * (1 / 49) is just below 1), so what it sees is computed with the reference's
+    own operations."""
+    definitions = dict(model.lets)
+    by_name = {h.name: h for h in helpers}
+    lets, called = set(), set()
+    pending = []
+
+    def reach(e):
+        if e[0] == "var" and e[1] not in lets and e[1] in definitions:
+            lets.add(e[1])
+            pending.append(definitions[e[1]])
+        elif e[0] == "call" and e[1] in by_name and e[1] not in called:
+            called.add(e[1])
+            helper = by_name[e[1]]
+            pending.extend(value for _, value in helper.lets)
+            pending.append(helper.result)
+
+    def has_floor(e):
+        found = []
+        walk_expression(e, lambda node: found.append(node[0] == "call" and node[1] == "floor"))
+        return any(found)
+
+    def floors(e):
+        if e[0] == "call" and e[1] == "floor":
+            pending.extend(e[2])
+
+    for _, value in model.lets:
+        walk_expression(value, floors)
+    for value in model.result.values():
+        walk_expression(value, floors)
+    for h in helpers:       # a helper that floors is exact throughout
+        if any(has_floor(value) for _, value in h.lets) or has_floor(h.result):
+            reach(("call", h.name, []))
+    while pending:
+        walk_expression(pending.pop(), reach)
+    return lets, called
+
+
 # Runtime support of the generated code, the same few functions in both languages: Python's min and
 # max of two values (NaN included) and x ** y over its whole domain (see the module docstring).
 # Written once each and rendered in double and in single precision (c_support, numba_support).
@@ -415,6 +480,19 @@ static inline $real py_max$sfx($real a, $real b) {
 static inline $real pow_$p($real x, $real y) {
     const $real at_zero = y > $zero ? $zero : (y == $zero ? $one : INFINITY);
     return x > $zero ? exp_$p(y * log_$p(x)) : (x == $zero ? at_zero : NAN);
+}
+/* ln(1 + x) and e**x - 1 without the cancellation of their direct forms near 0: within
+ * SERIES_LIMIT of 0 their Taylor series (to below an ulp there), else the direct form (whose
+ * rounding, an ulp of 1 over |x|, is then at most about 2e-15 relative). One select each, so the
+ * model's loop stays vectorised (Goldberg's and Kahan's corrections, with three selects and a
+ * division, kept GCC 12 from if-converting it). */
+static inline $real log1p_$p($real x) {
+    const $real series = $log1p_series;
+    return fabs$f(x) < $limit ? series : log_$p($one + x);
+}
+static inline $real expm1_$p($real x) {
+    const $real series = $expm1_series;
+    return fabs$f(x) < $limit ? series : exp_$p(x) - $one;
 }
 """)
 NUMBA_SUPPORT = '''\
@@ -434,15 +512,51 @@ def pow_$p(x, y):
     """x ** y, vectorisable: exp(y ln x) for x > 0; 0 ** y; NaN for a negative or NaN x."""
     at_zero = $zero if y > $zero else ($one if y == $zero else $inf)
     return exp_$p(y * log_$p(x)) if x > $zero else (at_zero if x == $zero else $nan)
+
+
+@_jit_inline
+def log1p_$p(x):
+    """ln(1 + x): its Taylor series within SERIES_LIMIT of 0, else ln(1 + x) (as the C core's)."""
+    series = $log1p_series
+    return series if abs(x) < $limit else log_$p($one + x)
+
+
+@_jit_inline
+def expm1_$p(x):
+    """e**x - 1: its Taylor series within SERIES_LIMIT of 0, else e**x - 1 (as the C core's)."""
+    series = $expm1_series
+    return series if abs(x) < $limit else exp_$p(x) - $one
 ''')
+
+
+# log1p_ and expm1_ use their Taylor series for |x| < SERIES_LIMIT: ln(1 + x) to x**14 / 14 and
+# e**x - 1 to x**10 / 10!, where the first term left out is under 1e-16 relative.
+SERIES_LIMIT = 0.1
+LOG1P_SERIES = [(-1.0) ** (k + 1) / k for k in range(1, 15)]
+EXPM1_SERIES = [1.0 / math.factorial(k) for k in range(1, 11)]
+
+
+def series_text(coefficients: list[float], c: bool, single: bool) -> str:
+    """x (c1 + x (c2 + ... x cn)) in Horner's scheme, as a literal expression in ``x``."""
+    text = number_text(coefficients[-1], c, single)
+    for coefficient in reversed(coefficients[:-1]):
+        text = f"({number_text(coefficient, c, single)} + x * {text})"
+    return f"x * {text}"
+
+
+def series_fields(c: bool, single: bool) -> dict[str, str]:
+    return {"log1p_series": series_text(LOG1P_SERIES, c, single),
+            "expm1_series": series_text(EXPM1_SERIES, c, single),
+            "limit": number_text(SERIES_LIMIT, c, single)}
 
 
 def c_support(single: bool) -> str:
     """C_SUPPORT in double, or with ``single`` in float (names suffixed ``_f32``)."""
     return C_SUPPORT.substitute(real="float" if single else "double",
                                 sfx=SINGLE_SUFFIX if single else "", p="f32" if single else "",
+                                f="f" if single else "",
                                 zero=number_text(0.0, True, single),
-                                one=number_text(1.0, True, single))
+                                one=number_text(1.0, True, single), **series_fields(True, single))
 
 
 def numba_support() -> str:
@@ -450,7 +564,8 @@ def numba_support() -> str:
     pows = [NUMBA_POW.substitute(p="f32" if single else "",
                                  **{name: number_text(value, False, single) for name, value in
                                     (("zero", 0.0), ("one", 1.0), ("inf", math.inf),
-                                     ("nan", math.nan))})
+                                     ("nan", math.nan))},
+                                 **series_fields(False, single))
             for single in (False, True)]
     return "\n\n".join([NUMBA_SUPPORT] + pows)
 
@@ -525,19 +640,25 @@ def number_text(value: float, c: bool, single: bool = False) -> str:
 # The single-precision copy's names (precision="float32"): its helpers carry this suffix, and C
 # calls the float versions of the primitives (numba's are generic over the float width).
 SINGLE_SUFFIX = "_f32"
-C_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "fabs", "floor": "floor", "sqrt": "sqrt"}
+C_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "fabs", "floor": "floor", "sqrt": "sqrt",
+                "exp": "exp_", "log": "log_", "log1p": "log1p_", "expm1": "expm1_"}
 C_PRIMITIVES_F32 = {"min": "py_min_f32", "max": "py_max_f32", "abs": "fabsf", "floor": "floorf",
-                    "sqrt": "sqrtf"}
+                    "sqrt": "sqrtf", "exp": "exp_f32", "log": "log_f32", "log1p": "log1p_f32",
+                    "expm1": "expm1_f32"}
 NUMBA_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "abs", "floor": "np.floor",
-                    "sqrt": "math.sqrt"}
+                    "sqrt": "math.sqrt", "exp": "exp_", "log": "log_", "log1p": "log1p_", "expm1": "expm1_"}
+NUMBA_PRIMITIVES_F32 = {**NUMBA_PRIMITIVES, "exp": "exp_f32", "log": "log_f32", "log1p": "log1p_f32",
+                        "expm1": "expm1_f32"}
 
 
 class Emitter:
     c: bool
 
-    def __init__(self, input_ref, single: bool = False):
+    def __init__(self, input_ref, single: bool = False, exact_lets: frozenset = frozenset()):
         self.input_ref = input_ref
         self.single = single
+        self.exact_lets = exact_lets    # lets whose divisions stay divisions (exact_quotients)
+        self.exact = False              # emitting what a floor sees
 
     @property
     def real(self) -> str:
@@ -546,7 +667,10 @@ class Emitter:
     def function(self, name: str) -> str:
         """The name a call of ``name`` (a primitive or a helper of the reference) is emitted as."""
         if name in PRIMITIVES:
-            table = (C_PRIMITIVES_F32 if self.single else C_PRIMITIVES) if self.c else NUMBA_PRIMITIVES
+            if self.c:
+                table = C_PRIMITIVES_F32 if self.single else C_PRIMITIVES
+            else:
+                table = NUMBA_PRIMITIVES_F32 if self.single else NUMBA_PRIMITIVES
             return table[name]
         return name + SINGLE_SUFFIX if self.single else name
 
@@ -563,6 +687,9 @@ class Emitter:
         if kind == "input":
             return self.input_ref(e[1])
         if kind == "bin":
+            if e[1] == "/" and not self.exact and e[2] != ("num", 1.0):
+                one = number_text(1.0, self.c, self.single)
+                return f"({self.expr(e[2])} * ({one} / {self.expr(e[3])}))"
             return f"({self.expr(e[2])} {e[1]} {self.expr(e[3])})"
         if kind == "pow":
             power = "pow_f32" if self.single else "pow_"
@@ -580,8 +707,21 @@ class Emitter:
             c, a, b = self.expr(e[1]), self.expr(e[2]), self.expr(e[3])
             return f"({c} ? {a} : {b})" if self.c else f"({a} if {c} else {b})"
         if kind == "call":
+            if e[1] == "floor":
+                return f"{self.function(e[1])}({self.exactly(e[2][0])})"
             return f"{self.function(e[1])}({', '.join(self.expr(a) for a in e[2])})"
         raise AssertionError(kind)
+
+    def exactly(self, e) -> str:
+        """``e`` with its divisions as divisions."""
+        before, self.exact = self.exact, True
+        try:
+            return self.expr(e)
+        finally:
+            self.exact = before
+
+    def let_value(self, name: str, value) -> str:
+        return self.exactly(value) if name in self.exact_lets else self.expr(value)
 
 
 class CEmitter(Emitter):
@@ -589,14 +729,14 @@ class CEmitter(Emitter):
 
     def lets(self, lowered: Lowered, indent: str) -> list[str]:
         return [f"{indent}const {'int' if name in lowered.booleans else self.real} {name} = "
-                f"{self.expr(value)};" for name, value in lowered.lets]
+                f"{self.let_value(name, value)};" for name, value in lowered.lets]
 
 
 class NumbaEmitter(Emitter):
     c = False
 
     def lets(self, lowered: Lowered, indent: str) -> list[str]:
-        return [f"{indent}{name} = {self.expr(value)}" for name, value in lowered.lets]
+        return [f"{indent}{name} = {self.let_value(name, value)}" for name, value in lowered.lets]
 
 
 def used_inputs(model: Lowered) -> list[str]:
@@ -669,7 +809,8 @@ def c_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> list[s
     (names suffixed ``_f32``: inputs rounded to float as they are read, outputs widened back to
     double as they are written, so the draws and the fold are the double-precision ones; rounding
     the inputs into float rows first, as the numba copy does, measured slower here)."""
-    em = CEmitter(lambda name: name, single)
+    exact_lets, exact_helpers = exact_quotients(model, helpers)
+    em = CEmitter(lambda name: name, single, frozenset(exact_lets))
     real, suffix = em.real, (SINGLE_SUFFIX if single else "")
     out = []
     if single:
@@ -679,8 +820,10 @@ def c_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> list[s
         out.append("")
         out.append(f"/* reference.{h.name} */")
         out.append(f"static inline {real} {h.name}{suffix}({', '.join(real + ' ' + p for p in h.params)}) {{")
-        out += em.lets(h, "    ")
-        out.append(f"    return {em.expr(h.result)};")
+        hem = CEmitter(lambda name: name, single)
+        hem.exact = h.name in exact_helpers
+        out += hem.lets(h, "    ")
+        out.append(f"    return {hem.expr(h.result)};")
         out.append("}")
     for variant, pinned in COPIES:
         note = ("reference.evaluate over the samples of a block, branch-free: every side of every if "
@@ -772,7 +915,8 @@ def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> li
     (names suffixed ``_f32``) on a float32 workspace: a loop of float32 alone, which LLVM
     vectorises at twice the lanes; numba_core.evaluate_block_single rounds the inputs into it and
     widens the outputs back (the C copy converts as it reads and writes: the same values)."""
-    em = NumbaEmitter(lambda name: name, single)
+    exact_lets, exact_helpers = exact_quotients(model, helpers)
+    em = NumbaEmitter(lambda name: name, single, frozenset(exact_lets))
     suffix = SINGLE_SUFFIX if single else ""
     out = []
     if single:
@@ -780,8 +924,10 @@ def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> li
     for h in helpers:
         out += ["", "", "@_jit_inline", f"def {h.name}{suffix}({', '.join(h.params)}):",
                 f'    """reference.{h.name}"""']
-        out += em.lets(h, "    ")
-        out.append(f"    return {em.expr(h.result)}")
+        hem = NumbaEmitter(lambda name: name, single)
+        hem.exact = h.name in exact_helpers
+        out += hem.lets(h, "    ")
+        out.append(f"    return {hem.expr(h.result)}")
     for variant, pinned in COPIES:
         note = ("The loop runs the full block with constant row offsets into one array, which lets "
                 "LLVM prove the rows do not overlap and vectorise it; lanes past the samples in use "

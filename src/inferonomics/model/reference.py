@@ -63,6 +63,10 @@ BITS_PER_BYTE = 8.0
 ALLREDUCES_PER_LAYER = 2                # after attention and after the MLP (Megatron-LM)
 ALLREDUCE_BYTES_PER_VALUE = 2.0         # partial sums are reduced in 16-bit even when matmuls run in 8-bit
 FLOPS_PER_MAC = 2.0
+# Stands for ln 0, the log-probability that a token misses an expert when every token uses every
+# expert (a dense model: one expert): finite, so that 0 tokens touch 0 experts (0 x ln 0 would be
+# NaN), and low enough that any pass of 1e-28 tokens or more touches them all; float32 holds it.
+EXPERT_MISS_LOG_ALL = -1e30
 # Activation workspace held during the prefill of one prompt, in values per prompt token: the residual
 # stream, its normalised copy, the attention output and the QKV projections (~4 x d_model), plus the
 # gate and up projections of the MLP (2 x d_ff, split over the tensor-parallel devices).
@@ -146,10 +150,21 @@ def causal_attention_pairs(tokens: float, sliding_window: float, sliding_window_
     return (1.0 - sliding_window_layers) * full + sliding_window_layers * local
 
 
-def experts_touched(n_experts: float, experts_per_token: float, tokens: float) -> float:
-    """Expected distinct experts per layer used by ``tokens`` tokens each picking ``experts_per_token``
-    of ``n_experts`` uniformly: E * (1 - (1 - k/E)^tokens)."""
-    return n_experts * (1.0 - (1.0 - experts_per_token / n_experts) ** tokens)
+def experts_touched(n_experts: float, expert_miss_log: float, tokens: float) -> float:
+    """Expected distinct experts per layer used by ``tokens`` tokens when a token's picks miss a
+    given expert with log-probability ``expert_miss_log`` (ln(1 - k/E) for k of E experts picked
+    uniformly): E (1 - (1 - k/E)^tokens), computed as -E expm1(tokens ln(1 - k/E)) so that a few
+    tokens among many experts keep their digits."""
+    return -n_experts * math.expm1(tokens * expert_miss_log)
+
+
+def experts_touched_added(n_experts: float, expert_miss_log: float, tokens: float,
+                          more_tokens: float) -> float:
+    """Expected experts per layer that ``more_tokens`` more tokens touch beyond those ``tokens``
+    tokens touch (see :func:`experts_touched`): E (1 - k/E)^tokens (1 - (1 - k/E)^more_tokens),
+    in that product form so that a difference of two nearly equal counts keeps its digits."""
+    return (-n_experts * math.exp(tokens * expert_miss_log)
+            * math.expm1(more_tokens * expert_miss_log))
 
 
 def ring_allreduce_s(message_bytes: float, devices: float, link_bytes_per_s: float,
@@ -220,6 +235,25 @@ def roofline_s(flops: float, bytes_moved: float, flops_per_s: float, bytes_per_s
     return max(flops / flops_per_s, bytes_moved / bytes_per_s)
 
 
+def roofline_added_s(flops: float, more_flops: float, bytes_moved: float, more_bytes: float,
+                     flops_per_s: float, bytes_per_s: float) -> float:
+    """Time that ``more_flops`` and ``more_bytes`` add to kernels doing ``flops`` while moving
+    ``bytes_moved``: roofline_s of the sum less roofline_s of the first, s. Where both are bound by
+    the same side it is the added work's own time on that side, computed from it alone (a
+    difference of two nearly equal times would lose its digits); only added work that moves the
+    kernels across the ridge point takes the difference."""
+    compute_s = flops / flops_per_s
+    memory_s = bytes_moved / bytes_per_s
+    more_compute_s = more_flops / flops_per_s
+    more_memory_s = more_bytes / bytes_per_s
+    memory_bound = memory_s > compute_s
+    still_memory_bound = memory_s + more_memory_s > compute_s + more_compute_s
+    if memory_bound != still_memory_bound:
+        return (max(compute_s + more_compute_s, memory_s + more_memory_s)
+                - max(compute_s, memory_s))
+    return more_memory_s if memory_bound else more_compute_s
+
+
 def kernels_s(linear_flops: float, weight_bytes: float, attention_flops: float, kv_bytes: float,
               flops_per_s: float, bytes_per_s: float) -> float:
     """Time of a pass's kernels, one after the other: its weight multiplies (FLOPs against the
@@ -237,14 +271,25 @@ def compute_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
 
 
 def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_params: float,
-                                 n_experts: float, experts_per_token: float,
+                                 n_experts: float, expert_miss_log: float,
                                  weight_bytes_per_param: float, attention_tp: float, tp: float,
                                  stages: float) -> float:
     """Weight bytes one device of one stage reads in a forward pass over ``tokens`` tokens: its
     share of the dense weights and of the experts those tokens touch."""
     return ((dense_params / attention_tp
-             + experts_touched(n_experts, experts_per_token, tokens) * expert_params / tp)
+             + experts_touched(n_experts, expert_miss_log, tokens) * expert_params / tp)
             * weight_bytes_per_param / stages)
+
+
+def pass_weight_bytes_added_per_device(tokens: float, more_tokens: float, expert_params: float,
+                                       n_experts: float, expert_miss_log: float,
+                                       weight_bytes_per_param: float, tp: float,
+                                       stages: float) -> float:
+    """Weight bytes that ``more_tokens`` more tokens add to a forward pass over ``tokens`` tokens on
+    one device of one stage: the experts they touch that the others do not (the dense weights are
+    read once for all)."""
+    return (experts_touched_added(n_experts, expert_miss_log, tokens, more_tokens) * expert_params
+            / tp * weight_bytes_per_param / stages)
 
 
 def pass_comm_s(tokens: float, d_model: float, n_layers: float, mlp_layout: float,
@@ -411,10 +456,14 @@ def evaluate(*,
     # ---- weights: dense part plus experts --------------------------------------------------------
     # total = dense + E * expert and active = dense + k * expert give the size of one expert (summed
     # over layers) without a separate catalog field.
+    # ln(1 - k/E): the log-probability that a token's k picks (uniform routing) miss a given expert,
+    # which sets the experts a pass touches (experts_touched).
     if n_experts > experts_per_token:
         expert_params = (total_params - active_params) / (n_experts - experts_per_token)
+        expert_miss_log = math.log1p(-experts_per_token / n_experts)
     else:
         expert_params = 0.0
+        expert_miss_log = EXPERT_MISS_LOG_ALL
     dense_params = total_params - n_experts * expert_params
     dense_active_params = active_params - experts_per_token * expert_params
     # The MLP of a stage: dense, experts sliced over its devices, or experts whole on them. (One
@@ -499,6 +548,17 @@ def evaluate(*,
     else:
         decode_attention_flops_per_pair = attention_flops_per_pair
 
+    # ---- communication: affine in the tokens of a pass -------------------------------------------
+    # Each collective moves bytes in proportion to the tokens of a pass and pays its hop latencies
+    # once, so a pass's communication is tokens x a time per token plus the latencies; computed so
+    # once, what a chunk adds to a step is its own tokens' share, with no latency to cancel.
+    comm_s_per_token = pass_comm_s(1.0, d_model, n_layers, mlp_layout, experts_per_token,
+                                   activation_bytes, attention_tp, tp, stages, domain,
+                                   link_bytes_per_s, scaleout_bytes_per_s, 0.0)
+    comm_latency_s = pass_comm_s(0.0, d_model, n_layers, mlp_layout, experts_per_token,
+                                 activation_bytes, attention_tp, tp, stages, domain,
+                                 link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+
     # ---- prefill (time to first token) -----------------------------------------------------------
     # The attention groups prefill a prompt each side by side (their expert layers run together);
     # one prompt passes every stage in turn.
@@ -511,11 +571,9 @@ def evaluate(*,
         attention_flops_per_pair * prefill_pairs * attention_groups, attention_groups,
         attention_tp, stages)
     prefill_weight_bytes = pass_weight_bytes_per_device(
-        prefill_tokens, dense_params, expert_params, n_experts, experts_per_token,
+        prefill_tokens, dense_params, expert_params, n_experts, expert_miss_log,
         weight_bytes_per_param, attention_tp, tp, stages)
-    prefill_comm_s = pass_comm_s(prefill_tokens, d_model, n_layers, mlp_layout,
-                                 experts_per_token, activation_bytes, attention_tp, tp, stages,
-                                 domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+    prefill_comm_s = prefill_tokens * comm_s_per_token + comm_latency_s
     # Causal attention over the prompt reads no cache: it computes.
     prefill_stage_s = (kernels_s(prefill_linear_flops, prefill_weight_bytes,
                                  prefill_attention_flops, 0.0, achieved_flops_per_device,
@@ -555,7 +613,7 @@ def evaluate(*,
         decode_attention_flops_per_pair * cached_context * microbatch_tokens, attention_groups,
         attention_tp, stages)
     decode_weight_bytes = pass_weight_bytes_per_device(
-        microbatch_tokens, dense_params, expert_params, n_experts, experts_per_token,
+        microbatch_tokens, dense_params, expert_params, n_experts, expert_miss_log,
         weight_bytes_per_param, attention_tp, tp, stages)
     decode_kv_bytes = kv_bytes_per_device / pipeline_microbatches
     # The step is compute-bound when its compute-bound kernels take longer than its memory-bound
@@ -567,9 +625,7 @@ def evaluate(*,
     decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops,
                                  decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
     memory_bound_s = decode_kernels_s - compute_bound_s
-    decode_comm_s = pass_comm_s(microbatch_tokens, d_model, n_layers, mlp_layout,
-                                experts_per_token, activation_bytes, attention_tp, tp, stages,
-                                domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+    decode_comm_s = microbatch_tokens * comm_s_per_token + comm_latency_s
     decode_stage_s = (decode_kernels_s + decode_comm_s
                       + step_overhead_s / stages
                       + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s,
@@ -589,43 +645,28 @@ def evaluate(*,
     # decode.
     step_budget = max_batched_tokens * pipeline_microbatches * attention_groups
     prompt_steps = max(-floor(-input_tokens / max_batched_tokens), 1.0)
-    slot_steps = max(output_tokens + prompt_steps,
-                     resident * (beams * output_tokens + input_tokens) / step_budget)
+    budget_steps = resident * (beams * output_tokens + input_tokens) / step_budget
+    slot_steps = max(output_tokens + prompt_steps, budget_steps)
     chunk_decode_tokens = decode_tokens * output_tokens / slot_steps
     cycle_prompt_tokens = resident * input_tokens
     # A step that carries prompt tokens carries at least one prompt's chunk, and on average the
-    # cycle's prompts spread over its steps, within what the budget leaves.
-    chunk_tokens = min(step_budget - chunk_decode_tokens,
-                       max(cycle_prompt_tokens / slot_steps, min(input_tokens, max_batched_tokens)))
-    chunk_steps = min(cycle_prompt_tokens / chunk_tokens, slot_steps)
+    # cycle's prompts spread over its steps, within what the budget leaves. What it leaves is
+    # step_budget - chunk_decode_tokens, written as (step_budget x slot_steps - the slot's decode
+    # tokens) / slot_steps with step_budget x slot_steps expanded, so that a budget the decode
+    # tokens nearly fill keeps its digits.
+    spare_tokens = (max(step_budget * (output_tokens + prompt_steps) - decode_tokens * output_tokens,
+                        cycle_prompt_tokens)
+                    / slot_steps)
+    spread_tokens = cycle_prompt_tokens / slot_steps
+    chunk_tokens = min(spare_tokens, max(spread_tokens, min(input_tokens, max_batched_tokens)))
+    # Prompts spread over the whole slot put a chunk in every step (decided by comparing, so that
+    # case is exact), else the cycle's prompt tokens take cycle_prompt_tokens / chunk_tokens steps.
+    spread_over_slot = chunk_tokens <= spread_tokens
+    if spread_over_slot:
+        chunk_steps = slot_steps
+    else:
+        chunk_steps = min(cycle_prompt_tokens / chunk_tokens, slot_steps)
     decoding_share = chunk_decode_tokens / decode_tokens       # of the batch, decoding in a step
-    # A step that carries a chunk: its decode tokens and the chunk, the weights read once for both.
-    # A prompt token attends to the prompt before it: pairs / input_tokens keys on average. The
-    # step's attention is one kernel over decode and chunk tokens alike (vLLM's and FlashInfer's
-    # variable-length kernels), so the chunk's attention FLOPs share a roofline with the decode
-    # tokens' cache read; the chunk's reads of its own earlier chunks are not counted.
-    full_tokens = (chunk_decode_tokens + chunk_tokens) / pipeline_microbatches
-    full_linear_flops = linear_flops_per_device(
-        full_tokens, dense_active_params, expert_params, experts_per_token, attention_groups,
-        attention_tp, tp, stages, expert_load)
-    full_attention_flops = attention_flops_per_device(
-        (decode_attention_flops_per_pair * cached_context * chunk_decode_tokens
-         + attention_flops_per_pair * prefill_pairs / input_tokens * chunk_tokens)
-        / pipeline_microbatches, attention_groups, attention_tp, stages)
-    full_weight_bytes = pass_weight_bytes_per_device(full_tokens, dense_params, expert_params,
-                                                     n_experts, experts_per_token,
-                                                     weight_bytes_per_param, attention_tp, tp,
-                                                     stages)
-    full_kv_bytes = kv_bytes_per_device * decoding_share / pipeline_microbatches
-    full_stage_s = (kernels_s(full_linear_flops, full_weight_bytes, full_attention_flops,
-                              full_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-                    + pass_comm_s(full_tokens, d_model, n_layers, mlp_layout,
-                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
-                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
-                    + step_overhead_s / stages
-                    + pipeline_send_s(full_tokens, d_model, tp, stages, p2p_bytes_per_s,
-                                      link_latency_s))
-    full_step_s = stage_slots * full_stage_s
     # A step that only decodes.
     lean_tokens = chunk_decode_tokens / pipeline_microbatches
     lean_linear_flops = linear_flops_per_device(
@@ -635,19 +676,50 @@ def evaluate(*,
         decode_attention_flops_per_pair * cached_context * lean_tokens, attention_groups,
         attention_tp, stages)
     lean_weight_bytes = pass_weight_bytes_per_device(lean_tokens, dense_params, expert_params,
-                                                     n_experts, experts_per_token,
+                                                     n_experts, expert_miss_log,
                                                      weight_bytes_per_param, attention_tp, tp,
                                                      stages)
-    lean_kv_bytes = full_kv_bytes     # the same decode tokens, without the chunk
+    lean_kv_bytes = kv_bytes_per_device * decoding_share / pipeline_microbatches
     lean_stage_s = (kernels_s(lean_linear_flops, lean_weight_bytes, lean_attention_flops,
                               lean_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-                    + pass_comm_s(lean_tokens, d_model, n_layers, mlp_layout,
-                                  experts_per_token, activation_bytes, attention_tp, tp, stages,
-                                  domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s)
+                    + lean_tokens * comm_s_per_token + comm_latency_s
                     + step_overhead_s / stages
                     + pipeline_send_s(lean_tokens, d_model, tp, stages, p2p_bytes_per_s,
                                       link_latency_s))
     lean_step_s = stage_slots * lean_stage_s
+    # A step that carries a chunk: the lean step's decode tokens and the chunk, the weights read
+    # once for both. A prompt token attends to the prompt before it: pairs / input_tokens keys on
+    # average. The step's attention is one kernel over decode and chunk tokens alike (vLLM's and
+    # FlashInfer's variable-length kernels), so the chunk's attention FLOPs share a roofline with
+    # the decode tokens' cache read; the chunk's reads of its own earlier chunks are not counted.
+    # The chunk's work and the time it adds are computed from the chunk itself, kernel by kernel
+    # and collective by collective (each collective's latency is paid once, by the lean step), so
+    # a chunk that adds little to a long step keeps its digits (full - lean would cancel them).
+    chunk_pass_tokens = chunk_tokens / pipeline_microbatches
+    chunk_linear_flops = linear_flops_per_device(
+        chunk_pass_tokens, dense_active_params, expert_params, experts_per_token, attention_groups,
+        attention_tp, tp, stages, expert_load)
+    chunk_attention_flops = attention_flops_per_device(
+        attention_flops_per_pair * prefill_pairs / input_tokens * chunk_pass_tokens,
+        attention_groups, attention_tp, stages)
+    chunk_weight_bytes = pass_weight_bytes_added_per_device(lean_tokens, chunk_pass_tokens,
+                                                            expert_params, n_experts,
+                                                            expert_miss_log,
+                                                            weight_bytes_per_param, tp, stages)
+    chunk_stage_s = (roofline_added_s(lean_linear_flops, chunk_linear_flops, lean_weight_bytes,
+                                      chunk_weight_bytes, achieved_flops_per_device,
+                                      achieved_bytes_per_s)
+                     + roofline_added_s(lean_attention_flops, chunk_attention_flops, lean_kv_bytes,
+                                        0.0, achieved_flops_per_device, achieved_bytes_per_s)
+                     + chunk_pass_tokens * comm_s_per_token
+                     + pipeline_send_s(chunk_pass_tokens, d_model, tp, stages, p2p_bytes_per_s,
+                                       0.0))
+    chunk_step_s = stage_slots * chunk_stage_s
+    full_linear_flops = lean_linear_flops + chunk_linear_flops
+    full_attention_flops = lean_attention_flops + chunk_attention_flops
+    full_weight_bytes = lean_weight_bytes + chunk_weight_bytes
+    full_kv_bytes = lean_kv_bytes     # the same decode tokens' cache
+    full_step_s = lean_step_s + chunk_step_s
 
     # ---- steady-state serving ------------------------------------------------------------------------
     # One cycle: every resident sequence generates output_tokens tokens and is replaced once. Whole
@@ -675,7 +747,11 @@ def evaluate(*,
         kv_transfer_s = prompt_kv_bytes_per_device / scaleout_bytes_per_s + link_latency_s
     else:
         kv_transfer_s = 0.0   # no network: disaggregation is refused (io.scenario.check_plan)
-    waiting_steps = slot_steps - output_tokens
+    waiting_steps = max(prompt_steps, budget_steps - output_tokens)   # slot_steps - output_tokens
+    # Of the steps after a sequence's first token, those that carry chunks: all output_tokens of
+    # them when chunks fill the slot.
+    chunk_steps_after_first = (output_tokens if spread_over_slot
+                               else max(chunk_steps - waiting_steps, 0.0))
     transfer_hold_s = kv_transfer_s / attention_groups   # a device's link, per prompt
     pool_hold_s = max(prefill_stall_s, transfer_hold_s)  # a pool instance, per prompt
     if disaggregated > 0:
@@ -685,22 +761,27 @@ def evaluate(*,
         # A sequence decodes one token a step once its cache is in; a network that cannot keep
         # up leaves slots empty (throughput, cost and energy follow the longer cycle), not the
         # sequences slower.
-        e2e_s = ttft_s + output_tokens * decode_step_s
+        generation_s = output_tokens * decode_step_s
+        e2e_s = ttft_s + generation_s
     elif chunked_prefill > 0:
-        cycle_s = chunk_steps * full_step_s + (slot_steps - chunk_steps) * lean_step_s
-        ttft_s = (min(waiting_steps, chunk_steps) * full_step_s
-                  + max(waiting_steps - chunk_steps, 0.0) * lean_step_s)
+        cycle_s = slot_steps * lean_step_s + chunk_steps * chunk_step_s
+        # The first waiting_steps steps, the chunked ones among them first; then the rest.
+        ttft_s = waiting_steps * lean_step_s + min(waiting_steps, chunk_steps) * chunk_step_s
+        generation_s = output_tokens * lean_step_s + chunk_steps_after_first * chunk_step_s
         prefill_instances = 0.0
         e2e_s = cycle_s                   # Little's law: a sequence holds its slot for one cycle
     else:
         cycle_s = max(output_tokens * decode_step_s + resident * prefill_stall_s,
                       prefill_s + output_tokens * decode_step_s)
         ttft_s = prefill_s
+        # cycle_s - ttft_s, written so that a long prefill does not cancel the decode steps' digits
+        generation_s = output_tokens * decode_step_s + max(resident * prefill_stall_s - prefill_s,
+                                                           0.0)
         prefill_instances = 0.0
         e2e_s = cycle_s
     tokens_per_cycle = resident * output_tokens
     tokens_per_s = tokens_per_cycle / cycle_s
-    tpot_s = (e2e_s - ttft_s) / output_tokens  # its own steps plus the other sequences' prefills
+    tpot_s = generation_s / output_tokens  # its own steps plus the other sequences' prefills
     # Devices a replica keeps busy, each of its own and its share of the prefill pool's (per device
     # of the replica: the pool's instances have the replica's layout).
     devices_per_device = 1.0 + prefill_instances
@@ -726,7 +807,7 @@ def evaluate(*,
                      / lean_step_s)
     # Time in a cycle of whole prefills beyond its steps and prefills: a short batch waiting on
     # its prompts' passage through the pipeline.
-    waiting_s = cycle_s - output_tokens * decode_step_s - resident * prefill_stall_s
+    waiting_s = max(prefill_s - resident * prefill_stall_s, 0.0)
     if disaggregated > 0:
         # The replica idles while it waits on transfers; the pool idles while it sends.
         device_joules = (device_power_w(idle_w, tdp_w, decode_activity, power_exponent)
@@ -794,14 +875,19 @@ def evaluate(*,
     energy_usd_per_mtok = kwh_per_cycle * usd_per_kwh * usd_per_mtok_per_usd
     # API-style split: prefill time is billed to input tokens, decode time to output tokens (with
     # chunked prefill, the time the chunks add to the steps that carry them).
+    # Both shares are computed from their own terms (they add up to 1, to rounding), so neither
+    # loses its digits when the other is nearly all of the cycle.
     if disaggregated > 0:
         prefill_share = prefill_instances / devices_per_device   # the pool's share of the devices
+        decode_share = 1.0 / devices_per_device
     elif chunked_prefill > 0:
-        prefill_share = chunk_steps * (full_step_s - lean_step_s) / cycle_s
+        prefill_share = chunk_steps * chunk_step_s / cycle_s
+        decode_share = slot_steps * lean_step_s / cycle_s
     else:
         prefill_share = resident * prefill_stall_s / cycle_s
+        decode_share = (output_tokens * decode_step_s + waiting_s) / cycle_s
     usd_per_mtok_input = usd_per_cycle * prefill_share / (resident * input_tokens) * TOKENS_PER_MTOK
-    usd_per_mtok_output = usd_per_cycle * (1.0 - prefill_share) / tokens_per_cycle * TOKENS_PER_MTOK
+    usd_per_mtok_output = usd_per_cycle * decode_share / tokens_per_cycle * TOKENS_PER_MTOK
 
     # ---- carbon --------------------------------------------------------------------------------------------
     operational_g = kwh_per_cycle * grid_gco2_per_kwh

@@ -113,6 +113,34 @@ def test_core_matches_reference_on_dense_models_of_the_plain_layout(backend, bul
     assert_agree(backends.get_backend(backend).evaluate(rows, 2), expected, rows, backend)
 
 
+def tie_rows() -> np.ndarray:
+    """Dense models in 16 bits on one device at round figures whose decode step ties compute and
+    memory (batch = peak FLOP/s / bandwidth x 1e3 tokens): a division written as a multiply by a
+    reciprocal could break the tie the other way (it once did on 23 of these 150 rows)."""
+    base = random_rows(1, 0)[0]
+    out = []
+    for params_b in (0.5, 1, 1.5, 2, 3, 7, 8, 13, 70, 0.125, 0.3, 0.7, 2.7, 6.9, 4.1):
+        for tflops, gbps in ((1000, 2000), (1000, 4000), (1000, 1000), (1000, 8000), (500, 1000),
+                             (2000, 4000), (1250, 5000), (900, 3600), (989, 1978), (3000, 6000)):
+            x = dict(zip(INPUT_NAMES, base))
+            x.update(count=1, pp=1, n_experts=1, experts_per_token=1, total_params_b=params_b,
+                     active_params_b=params_b, activation_bits=16, weight_bits=16, kv_bits=16,
+                     tflops_16=tflops, tflops_8=0, tflops_4=0, tflops_fp32=0, memory_bw_gbps=gbps,
+                     mfu=0.5, mbu=0.5, beams=1, batch=tflops * 1e3 / gbps, microbatches=1,
+                     chunked_prefill=0, disaggregated=0, attention_dp=0, memory_gb=1000,
+                     expert_parallel=0, memory_usable_fraction=0.9)
+            out.append([x[name] for name in INPUT_NAMES])
+    return np.array(out)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+def test_a_decode_step_that_ties_compute_and_memory_is_bound_as_the_reference_says(backend):
+    rows = tie_rows()
+    expected = reference_outputs(rows)
+    assert (expected[:, 0] != STATUS_MEMORY).all()
+    assert_agree(backends.get_backend(backend).evaluate(rows, 1), expected, rows, backend)
+
+
 # precision="float32": the same model in single precision, on rows rounded to float32 (so the
 # rounding of the inputs is not counted). Its figures track the reference's to float32's ~1e-7
 # except where a floor or a threshold flips, or a value less a cost cancels

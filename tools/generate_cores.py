@@ -421,18 +421,36 @@ def walk_expression(e, visit):
 
 
 def exact_quotients(model: Lowered, helpers: list[Lowered]) -> tuple[set[str], set[str]]:
-    """(the model's lets, the helpers) whose value a ``floor`` sees, directly or through other
-    lets: their divisions are emitted as divisions, every other ``x / y`` as ``x * (1 / y)``.
+    """(the model's lets, the helpers) whose divisions stay divisions; every other ``x / y`` is
+    emitted as ``x * (1 / y)``.
 
     A multiply costs a third of a divide on the vector units, and the same reciprocal serves every
     quotient over one denominator; the product differs from the quotient by an ulp, which is all
-    the contract's 1e-9 allows for where a formula does not cancel. A floor turns an ulp into a
-    whole step (49 * (1 / 49) is just below 1), so what it sees is computed with the reference's
-    own operations."""
+    the contract's 1e-9 allows for where a formula does not cancel (the reference writes its
+    differences so that they do not). Two places turn an ulp into more, so there the cores compute
+    with the reference's own operations:
+
+    * a ``floor`` turns it into a whole step (``49 * (1 / 49)`` is just below 1): everything a
+      floor sees, through every let and helper it depends on;
+    * a comparison in a helper (``min`` and ``max`` are calls, not comparisons) may switch between
+      values that differ at the tie, and round figures make ties: a decode step's compute time
+      equals its memory time for a 13B model at batch 500 on 1000 TFLOP/s and 2 TB/s. Such a
+      helper is exact throughout (the bound checks, the collectives, the ridge of
+      roofline_added_s). The model's own comparisons are of quantities whose ties round figures
+      do not make (a latency against its target), or of flags and inputs; dividing exactly in
+      some of them but not in the quantities they are compared with would itself split a tie
+      (the prompts' spread against the budget's spare tokens)."""
     definitions = dict(model.lets)
     by_name = {h.name: h for h in helpers}
     lets, called = set(), set()
     pending = []
+
+    def nodes(h):
+        found = []
+        for _, value in h.lets:
+            walk_expression(value, found.append)
+        walk_expression(h.result, found.append)
+        return found
 
     def reach(e):
         if e[0] == "var" and e[1] not in lets and e[1] in definitions:
@@ -444,21 +462,24 @@ def exact_quotients(model: Lowered, helpers: list[Lowered]) -> tuple[set[str], s
             pending.extend(value for _, value in helper.lets)
             pending.append(helper.result)
 
-    def has_floor(e):
-        found = []
-        walk_expression(e, lambda node: found.append(node[0] == "call" and node[1] == "floor"))
-        return any(found)
+    # Helpers that floor, themselves or through a helper they call: their arguments are floored.
+    flooring = {h.name for h in helpers if any(n[0] == "call" and n[1] == "floor" for n in nodes(h))}
+    grew = True
+    while grew:
+        grew = False
+        for h in helpers:
+            if h.name not in flooring and any(n[0] == "call" and n[1] in flooring for n in nodes(h)):
+                flooring.add(h.name)
+                grew = True
 
     def floors(e):
-        if e[0] == "call" and e[1] == "floor":
+        if e[0] == "call" and (e[1] == "floor" or e[1] in flooring):
             pending.extend(e[2])
 
-    for _, value in model.lets:
+    for value in [value for _, value in model.lets] + list(model.result.values()):
         walk_expression(value, floors)
-    for value in model.result.values():
-        walk_expression(value, floors)
-    for h in helpers:       # a helper that floors is exact throughout
-        if any(has_floor(value) for _, value in h.lets) or has_floor(h.result):
+    for h in helpers:
+        if h.name in flooring or any(n[0] == "cmp" for n in nodes(h)):
             reach(("call", h.name, []))
     while pending:
         walk_expression(pending.pop(), reach)
@@ -530,7 +551,8 @@ def expm1_$p(x):
 
 
 # log1p_ and expm1_ use their Taylor series for |x| < SERIES_LIMIT: ln(1 + x) to x**14 / 14 and
-# e**x - 1 to x**10 / 10!, where the first term left out is under 1e-16 relative.
+# e**x - 1 to x**10 / 10!, where the first term left out is under 1e-15 relative (7e-16 for
+# ln(1 + x) at |x| = 0.1).
 SERIES_LIMIT = 0.1
 LOG1P_SERIES = [(-1.0) ** (k + 1) / k for k in range(1, 15)]
 EXPM1_SERIES = [1.0 / math.factorial(k) for k in range(1, 11)]

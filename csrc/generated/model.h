@@ -121,10 +121,10 @@ static inline double expm1_(double x) {
 static inline double all_to_all_s(double message_bytes, double devices, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
     const int returns_early = (devices <= 1.0);
     const double local_devices = py_min(domain, devices);
-    const double local_s = (((message_bytes * (local_devices - 1.0)) * (1.0 / devices)) * (1.0 / link_bytes_per_s));
+    const double local_s = (((message_bytes * (local_devices - 1.0)) / devices) / link_bytes_per_s);
     const double local_s_2 = 0.0;
     const double local_s_3 = ((local_devices > 1.0) ? local_s : local_s_2);
-    const double remote_s = (((message_bytes * (devices - local_devices)) * (1.0 / devices)) * (1.0 / scaleout_bytes_per_s));
+    const double remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s);
     const double remote_s_2 = 0.0;
     const double remote_s_3 = ((devices > local_devices) ? remote_s : remote_s_2);
     return (returns_early ? 0.0 : (py_max(local_s_3, remote_s_3) + link_latency_s));
@@ -151,8 +151,8 @@ static inline double collective_bytes_per_s(double group, double domain, double 
 
 /* reference.compute_bound_time_s */
 static inline double compute_bound_time_s(double flops, double bytes_moved, double flops_per_s, double bytes_per_s) {
-    const int returns_early = ((flops * (1.0 / flops_per_s)) > (bytes_moved * (1.0 / bytes_per_s)));
-    return (returns_early ? (flops * (1.0 / flops_per_s)) : 0.0);
+    const int returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s));
+    return (returns_early ? (flops / flops_per_s) : 0.0);
 }
 
 /* reference.device_power_w */
@@ -187,18 +187,24 @@ static inline double linear_flops_per_device(double tokens, double dense_active_
     return ((dense + experts) * (1.0 / stages));
 }
 
+/* reference.memory_bound_time_s */
+static inline double memory_bound_time_s(double flops, double bytes_moved, double flops_per_s, double bytes_per_s) {
+    const int returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s));
+    return (returns_early ? 0.0 : (bytes_moved / bytes_per_s));
+}
+
 /* reference.ring_allreduce_s */
 static inline double ring_allreduce_s(double message_bytes, double devices, double link_bytes_per_s, double link_latency_s) {
     const int returns_early = (devices <= 1.0);
     const double steps = (2.0 * (devices - 1.0));
-    return (returns_early ? 0.0 : ((((steps * (1.0 / devices)) * message_bytes) * (1.0 / link_bytes_per_s)) + (steps * link_latency_s)));
+    return (returns_early ? 0.0 : ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)));
 }
 
 /* reference.pass_comm_s */
 static inline double pass_comm_s(double tokens, double d_model, double n_layers, double mlp_layout, double experts_per_token, double activation_bytes, double attention_tp, double tp, double stages, double domain, double link_bytes_per_s, double scaleout_bytes_per_s, double link_latency_s) {
-    const double layers = (n_layers * (1.0 / stages));
+    const double layers = (n_layers / stages);
     const double attention = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
-    const double routed_values = (((tokens * (1.0 / tp)) * experts_per_token) * d_model);
+    const double routed_values = (((tokens / tp) * experts_per_token) * d_model);
     const double mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s));
     const double mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
     const double mlp_3 = attention;
@@ -229,15 +235,15 @@ static inline double peak_tflops(double activation_bits, double tflops_fp32, dou
 /* reference.pipeline_send_s */
 static inline double pipeline_send_s(double tokens, double d_model, double tp, double stages, double p2p_bytes_per_s, double link_latency_s) {
     const int returns_early = (stages <= 1.0);
-    return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) * (1.0 / tp)) * (1.0 / p2p_bytes_per_s)) + link_latency_s));
+    return (returns_early ? 0.0 : (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s));
 }
 
 /* reference.roofline_added_s */
 static inline double roofline_added_s(double flops, double more_flops, double bytes_moved, double more_bytes, double flops_per_s, double bytes_per_s) {
-    const double compute_s = (flops * (1.0 / flops_per_s));
-    const double memory_s = (bytes_moved * (1.0 / bytes_per_s));
-    const double more_compute_s = (more_flops * (1.0 / flops_per_s));
-    const double more_memory_s = (more_bytes * (1.0 / bytes_per_s));
+    const double compute_s = (flops / flops_per_s);
+    const double memory_s = (bytes_moved / bytes_per_s);
+    const double more_compute_s = (more_flops / flops_per_s);
+    const double more_memory_s = (more_bytes / bytes_per_s);
     const int memory_bound = (memory_s > compute_s);
     const int still_memory_bound = ((memory_s + more_memory_s) > (compute_s + more_compute_s));
     const int returns_early = (memory_bound != still_memory_bound);
@@ -437,7 +443,7 @@ static void evaluate_block_general(const double (*restrict in)[ROW],
         const double decode_kv_bytes = (kv_bytes_per_device * (1.0 / pipeline_microbatches));
         const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const double decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
-        const double memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const double memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const double decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s);
         const double decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0 / stages))) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
@@ -786,7 +792,7 @@ static void evaluate_block_plain(const double (*restrict in)[ROW],
         const double decode_kv_bytes = (kv_bytes_per_device * (1.0 / pipeline_microbatches));
         const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const double decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
-        const double memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const double memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const double decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s);
         const double decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0 / stages))) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
@@ -1136,7 +1142,7 @@ static void evaluate_block_dense(const double (*restrict in)[ROW],
         const double decode_kv_bytes = (kv_bytes_per_device * (1.0 / pipeline_microbatches));
         const double compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const double decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
-        const double memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const double memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const double decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s);
         const double decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0 / stages))) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const double decode_step_s = (stage_slots * decode_stage_s);
@@ -1348,10 +1354,10 @@ static inline float expm1_f32(float x) {
 static inline float all_to_all_s_f32(float message_bytes, float devices, float domain, float link_bytes_per_s, float scaleout_bytes_per_s, float link_latency_s) {
     const int returns_early = (devices <= 1.0f);
     const float local_devices = py_min_f32(domain, devices);
-    const float local_s = (((message_bytes * (local_devices - 1.0f)) * (1.0f / devices)) * (1.0f / link_bytes_per_s));
+    const float local_s = (((message_bytes * (local_devices - 1.0f)) / devices) / link_bytes_per_s);
     const float local_s_2 = 0.0f;
     const float local_s_3 = ((local_devices > 1.0f) ? local_s : local_s_2);
-    const float remote_s = (((message_bytes * (devices - local_devices)) * (1.0f / devices)) * (1.0f / scaleout_bytes_per_s));
+    const float remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s);
     const float remote_s_2 = 0.0f;
     const float remote_s_3 = ((devices > local_devices) ? remote_s : remote_s_2);
     return (returns_early ? 0.0f : (py_max_f32(local_s_3, remote_s_3) + link_latency_s));
@@ -1378,8 +1384,8 @@ static inline float collective_bytes_per_s_f32(float group, float domain, float 
 
 /* reference.compute_bound_time_s */
 static inline float compute_bound_time_s_f32(float flops, float bytes_moved, float flops_per_s, float bytes_per_s) {
-    const int returns_early = ((flops * (1.0f / flops_per_s)) > (bytes_moved * (1.0f / bytes_per_s)));
-    return (returns_early ? (flops * (1.0f / flops_per_s)) : 0.0f);
+    const int returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s));
+    return (returns_early ? (flops / flops_per_s) : 0.0f);
 }
 
 /* reference.device_power_w */
@@ -1414,18 +1420,24 @@ static inline float linear_flops_per_device_f32(float tokens, float dense_active
     return ((dense + experts) * (1.0f / stages));
 }
 
+/* reference.memory_bound_time_s */
+static inline float memory_bound_time_s_f32(float flops, float bytes_moved, float flops_per_s, float bytes_per_s) {
+    const int returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s));
+    return (returns_early ? 0.0f : (bytes_moved / bytes_per_s));
+}
+
 /* reference.ring_allreduce_s */
 static inline float ring_allreduce_s_f32(float message_bytes, float devices, float link_bytes_per_s, float link_latency_s) {
     const int returns_early = (devices <= 1.0f);
     const float steps = (2.0f * (devices - 1.0f));
-    return (returns_early ? 0.0f : ((((steps * (1.0f / devices)) * message_bytes) * (1.0f / link_bytes_per_s)) + (steps * link_latency_s)));
+    return (returns_early ? 0.0f : ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)));
 }
 
 /* reference.pass_comm_s */
 static inline float pass_comm_s_f32(float tokens, float d_model, float n_layers, float mlp_layout, float experts_per_token, float activation_bytes, float attention_tp, float tp, float stages, float domain, float link_bytes_per_s, float scaleout_bytes_per_s, float link_latency_s) {
-    const float layers = (n_layers * (1.0f / stages));
+    const float layers = (n_layers / stages);
     const float attention = ring_allreduce_s_f32(((tokens * d_model) * ((float)ALLREDUCE_BYTES_PER_VALUE)), attention_tp, collective_bytes_per_s_f32(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
-    const float routed_values = (((tokens * (1.0f / tp)) * experts_per_token) * d_model);
+    const float routed_values = (((tokens / tp) * experts_per_token) * d_model);
     const float mlp = (all_to_all_s_f32((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s_f32((routed_values * ((float)ALLREDUCE_BYTES_PER_VALUE)), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s));
     const float mlp_2 = ring_allreduce_s_f32(((tokens * d_model) * ((float)ALLREDUCE_BYTES_PER_VALUE)), tp, collective_bytes_per_s_f32(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s);
     const float mlp_3 = attention;
@@ -1456,15 +1468,15 @@ static inline float peak_tflops_f32(float activation_bits, float tflops_fp32, fl
 /* reference.pipeline_send_s */
 static inline float pipeline_send_s_f32(float tokens, float d_model, float tp, float stages, float p2p_bytes_per_s, float link_latency_s) {
     const int returns_early = (stages <= 1.0f);
-    return (returns_early ? 0.0f : (((((tokens * d_model) * ((float)ALLREDUCE_BYTES_PER_VALUE)) * (1.0f / tp)) * (1.0f / p2p_bytes_per_s)) + link_latency_s));
+    return (returns_early ? 0.0f : (((((tokens * d_model) * ((float)ALLREDUCE_BYTES_PER_VALUE)) / tp) / p2p_bytes_per_s) + link_latency_s));
 }
 
 /* reference.roofline_added_s */
 static inline float roofline_added_s_f32(float flops, float more_flops, float bytes_moved, float more_bytes, float flops_per_s, float bytes_per_s) {
-    const float compute_s = (flops * (1.0f / flops_per_s));
-    const float memory_s = (bytes_moved * (1.0f / bytes_per_s));
-    const float more_compute_s = (more_flops * (1.0f / flops_per_s));
-    const float more_memory_s = (more_bytes * (1.0f / bytes_per_s));
+    const float compute_s = (flops / flops_per_s);
+    const float memory_s = (bytes_moved / bytes_per_s);
+    const float more_compute_s = (more_flops / flops_per_s);
+    const float more_memory_s = (more_bytes / bytes_per_s);
     const int memory_bound = (memory_s > compute_s);
     const int still_memory_bound = ((memory_s + more_memory_s) > (compute_s + more_compute_s));
     const int returns_early = (memory_bound != still_memory_bound);
@@ -1664,7 +1676,7 @@ static void evaluate_block_general_f32(const double (*restrict in)[ROW],
         const float decode_kv_bytes = (kv_bytes_per_device * (1.0f / pipeline_microbatches));
         const float compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const float decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
-        const float memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const float memory_bound_s = (memory_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const float decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s);
         const float decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0f / stages))) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const float decode_step_s = (stage_slots * decode_stage_s);
@@ -2013,7 +2025,7 @@ static void evaluate_block_plain_f32(const double (*restrict in)[ROW],
         const float decode_kv_bytes = (kv_bytes_per_device * (1.0f / pipeline_microbatches));
         const float compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const float decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
-        const float memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const float memory_bound_s = (memory_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const float decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s);
         const float decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0f / stages))) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const float decode_step_s = (stage_slots * decode_stage_s);
@@ -2363,7 +2375,7 @@ static void evaluate_block_dense_f32(const double (*restrict in)[ROW],
         const float decode_kv_bytes = (kv_bytes_per_device * (1.0f / pipeline_microbatches));
         const float compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const float decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s);
-        const float memory_bound_s = (decode_kernels_s - compute_bound_s);
+        const float memory_bound_s = (memory_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s));
         const float decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s);
         const float decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0f / stages))) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s));
         const float decode_step_s = (stage_slots * decode_stage_s);

@@ -684,10 +684,10 @@ def all_to_all_s(message_bytes, devices, domain, link_bytes_per_s, scaleout_byte
     """reference.all_to_all_s"""
     returns_early = (devices <= 1.0)
     local_devices = py_min(domain, devices)
-    local_s = (((message_bytes * (local_devices - 1.0)) * (1.0 / devices)) * (1.0 / link_bytes_per_s))
+    local_s = (((message_bytes * (local_devices - 1.0)) / devices) / link_bytes_per_s)
     local_s_2 = 0.0
     local_s_3 = (local_s if (local_devices > 1.0) else local_s_2)
-    remote_s = (((message_bytes * (devices - local_devices)) * (1.0 / devices)) * (1.0 / scaleout_bytes_per_s))
+    remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s)
     remote_s_2 = 0.0
     remote_s_3 = (remote_s if (devices > local_devices) else remote_s_2)
     return (0.0 if returns_early else (py_max(local_s_3, remote_s_3) + link_latency_s))
@@ -718,8 +718,8 @@ def collective_bytes_per_s(group, domain, link_bytes_per_s, scaleout_bytes_per_s
 @_jit_inline
 def compute_bound_time_s(flops, bytes_moved, flops_per_s, bytes_per_s):
     """reference.compute_bound_time_s"""
-    returns_early = ((flops * (1.0 / flops_per_s)) > (bytes_moved * (1.0 / bytes_per_s)))
-    return ((flops * (1.0 / flops_per_s)) if returns_early else 0.0)
+    returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s))
+    return ((flops / flops_per_s) if returns_early else 0.0)
 
 
 @_jit_inline
@@ -761,19 +761,26 @@ def linear_flops_per_device(tokens, dense_active_params, expert_params, experts_
 
 
 @_jit_inline
+def memory_bound_time_s(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.memory_bound_time_s"""
+    returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s))
+    return (0.0 if returns_early else (bytes_moved / bytes_per_s))
+
+
+@_jit_inline
 def ring_allreduce_s(message_bytes, devices, link_bytes_per_s, link_latency_s):
     """reference.ring_allreduce_s"""
     returns_early = (devices <= 1.0)
     steps = (2.0 * (devices - 1.0))
-    return (0.0 if returns_early else ((((steps * (1.0 / devices)) * message_bytes) * (1.0 / link_bytes_per_s)) + (steps * link_latency_s)))
+    return (0.0 if returns_early else ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)))
 
 
 @_jit_inline
 def pass_comm_s(tokens, d_model, n_layers, mlp_layout, experts_per_token, activation_bytes, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
     """reference.pass_comm_s"""
-    layers = (n_layers * (1.0 / stages))
+    layers = (n_layers / stages)
     attention = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), attention_tp, collective_bytes_per_s(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
-    routed_values = (((tokens * (1.0 / tp)) * experts_per_token) * d_model)
+    routed_values = (((tokens / tp) * experts_per_token) * d_model)
     mlp = (all_to_all_s((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s((routed_values * ALLREDUCE_BYTES_PER_VALUE), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
     mlp_2 = ring_allreduce_s(((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE), tp, collective_bytes_per_s(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
     mlp_3 = attention
@@ -808,16 +815,16 @@ def peak_tflops(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4):
 def pipeline_send_s(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s):
     """reference.pipeline_send_s"""
     returns_early = (stages <= 1.0)
-    return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) * (1.0 / tp)) * (1.0 / p2p_bytes_per_s)) + link_latency_s))
+    return (0.0 if returns_early else (((((tokens * d_model) * ALLREDUCE_BYTES_PER_VALUE) / tp) / p2p_bytes_per_s) + link_latency_s))
 
 
 @_jit_inline
 def roofline_added_s(flops, more_flops, bytes_moved, more_bytes, flops_per_s, bytes_per_s):
     """reference.roofline_added_s"""
-    compute_s = (flops * (1.0 / flops_per_s))
-    memory_s = (bytes_moved * (1.0 / bytes_per_s))
-    more_compute_s = (more_flops * (1.0 / flops_per_s))
-    more_memory_s = (more_bytes * (1.0 / bytes_per_s))
+    compute_s = (flops / flops_per_s)
+    memory_s = (bytes_moved / bytes_per_s)
+    more_compute_s = (more_flops / flops_per_s)
+    more_memory_s = (more_bytes / bytes_per_s)
     memory_bound = (memory_s > compute_s)
     still_memory_bound = ((memory_s + more_memory_s) > (compute_s + more_compute_s))
     returns_early = (memory_bound != still_memory_bound)
@@ -1017,7 +1024,7 @@ def evaluate_block_general(w):
         decode_kv_bytes = (kv_bytes_per_device * (1.0 / pipeline_microbatches))
         compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s)
         decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0 / stages))) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -1363,7 +1370,7 @@ def evaluate_block_plain(w):
         decode_kv_bytes = (kv_bytes_per_device * (1.0 / pipeline_microbatches))
         compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s)
         decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0 / stages))) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -1710,7 +1717,7 @@ def evaluate_block_dense(w):
         decode_kv_bytes = (kv_bytes_per_device * (1.0 / pipeline_microbatches))
         compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s)
         decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (1.0 / stages))) + pipeline_send_s(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -1893,10 +1900,10 @@ def all_to_all_s_f32(message_bytes, devices, domain, link_bytes_per_s, scaleout_
     """reference.all_to_all_s"""
     returns_early = (devices <= F32(1.0))
     local_devices = py_min(domain, devices)
-    local_s = (((message_bytes * (local_devices - F32(1.0))) * (F32(1.0) / devices)) * (F32(1.0) / link_bytes_per_s))
+    local_s = (((message_bytes * (local_devices - F32(1.0))) / devices) / link_bytes_per_s)
     local_s_2 = F32(0.0)
     local_s_3 = (local_s if (local_devices > F32(1.0)) else local_s_2)
-    remote_s = (((message_bytes * (devices - local_devices)) * (F32(1.0) / devices)) * (F32(1.0) / scaleout_bytes_per_s))
+    remote_s = (((message_bytes * (devices - local_devices)) / devices) / scaleout_bytes_per_s)
     remote_s_2 = F32(0.0)
     remote_s_3 = (remote_s if (devices > local_devices) else remote_s_2)
     return (F32(0.0) if returns_early else (py_max(local_s_3, remote_s_3) + link_latency_s))
@@ -1927,8 +1934,8 @@ def collective_bytes_per_s_f32(group, domain, link_bytes_per_s, scaleout_bytes_p
 @_jit_inline
 def compute_bound_time_s_f32(flops, bytes_moved, flops_per_s, bytes_per_s):
     """reference.compute_bound_time_s"""
-    returns_early = ((flops * (F32(1.0) / flops_per_s)) > (bytes_moved * (F32(1.0) / bytes_per_s)))
-    return ((flops * (F32(1.0) / flops_per_s)) if returns_early else F32(0.0))
+    returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s))
+    return ((flops / flops_per_s) if returns_early else F32(0.0))
 
 
 @_jit_inline
@@ -1970,19 +1977,26 @@ def linear_flops_per_device_f32(tokens, dense_active_params, expert_params, expe
 
 
 @_jit_inline
+def memory_bound_time_s_f32(flops, bytes_moved, flops_per_s, bytes_per_s):
+    """reference.memory_bound_time_s"""
+    returns_early = ((flops / flops_per_s) > (bytes_moved / bytes_per_s))
+    return (F32(0.0) if returns_early else (bytes_moved / bytes_per_s))
+
+
+@_jit_inline
 def ring_allreduce_s_f32(message_bytes, devices, link_bytes_per_s, link_latency_s):
     """reference.ring_allreduce_s"""
     returns_early = (devices <= F32(1.0))
     steps = (F32(2.0) * (devices - F32(1.0)))
-    return (F32(0.0) if returns_early else ((((steps * (F32(1.0) / devices)) * message_bytes) * (F32(1.0) / link_bytes_per_s)) + (steps * link_latency_s)))
+    return (F32(0.0) if returns_early else ((((steps / devices) * message_bytes) / link_bytes_per_s) + (steps * link_latency_s)))
 
 
 @_jit_inline
 def pass_comm_s_f32(tokens, d_model, n_layers, mlp_layout, experts_per_token, activation_bytes, attention_tp, tp, stages, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s):
     """reference.pass_comm_s"""
-    layers = (n_layers * (F32(1.0) / stages))
+    layers = (n_layers / stages)
     attention = ring_allreduce_s_f32(((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)), attention_tp, collective_bytes_per_s_f32(attention_tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
-    routed_values = (((tokens * (F32(1.0) / tp)) * experts_per_token) * d_model)
+    routed_values = (((tokens / tp) * experts_per_token) * d_model)
     mlp = (all_to_all_s_f32((routed_values * activation_bytes), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s) + all_to_all_s_f32((routed_values * F32(ALLREDUCE_BYTES_PER_VALUE)), tp, domain, link_bytes_per_s, scaleout_bytes_per_s, link_latency_s))
     mlp_2 = ring_allreduce_s_f32(((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)), tp, collective_bytes_per_s_f32(tp, domain, link_bytes_per_s, scaleout_bytes_per_s), link_latency_s)
     mlp_3 = attention
@@ -2017,16 +2031,16 @@ def peak_tflops_f32(activation_bits, tflops_fp32, tflops_16, tflops_8, tflops_4)
 def pipeline_send_s_f32(tokens, d_model, tp, stages, p2p_bytes_per_s, link_latency_s):
     """reference.pipeline_send_s"""
     returns_early = (stages <= F32(1.0))
-    return (F32(0.0) if returns_early else (((((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)) * (F32(1.0) / tp)) * (F32(1.0) / p2p_bytes_per_s)) + link_latency_s))
+    return (F32(0.0) if returns_early else (((((tokens * d_model) * F32(ALLREDUCE_BYTES_PER_VALUE)) / tp) / p2p_bytes_per_s) + link_latency_s))
 
 
 @_jit_inline
 def roofline_added_s_f32(flops, more_flops, bytes_moved, more_bytes, flops_per_s, bytes_per_s):
     """reference.roofline_added_s"""
-    compute_s = (flops * (F32(1.0) / flops_per_s))
-    memory_s = (bytes_moved * (F32(1.0) / bytes_per_s))
-    more_compute_s = (more_flops * (F32(1.0) / flops_per_s))
-    more_memory_s = (more_bytes * (F32(1.0) / bytes_per_s))
+    compute_s = (flops / flops_per_s)
+    memory_s = (bytes_moved / bytes_per_s)
+    more_compute_s = (more_flops / flops_per_s)
+    more_memory_s = (more_bytes / bytes_per_s)
     memory_bound = (memory_s > compute_s)
     still_memory_bound = ((memory_s + more_memory_s) > (compute_s + more_compute_s))
     returns_early = (memory_bound != still_memory_bound)
@@ -2226,7 +2240,7 @@ def evaluate_block_general_f32(w):
         decode_kv_bytes = (kv_bytes_per_device * (F32(1.0) / pipeline_microbatches))
         compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        memory_bound_s = (memory_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s)
         decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (F32(1.0) / stages))) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -2572,7 +2586,7 @@ def evaluate_block_plain_f32(w):
         decode_kv_bytes = (kv_bytes_per_device * (F32(1.0) / pipeline_microbatches))
         compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        memory_bound_s = (memory_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s)
         decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (F32(1.0) / stages))) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)
@@ -2919,7 +2933,7 @@ def evaluate_block_dense_f32(w):
         decode_kv_bytes = (kv_bytes_per_device * (F32(1.0) / pipeline_microbatches))
         compute_bound_s = (compute_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + compute_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_kernels_s = kernels_s_f32(decode_linear_flops, decode_weight_bytes, decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-        memory_bound_s = (decode_kernels_s - compute_bound_s)
+        memory_bound_s = (memory_bound_time_s_f32(decode_linear_flops, decode_weight_bytes, achieved_flops_per_device, achieved_bytes_per_s) + memory_bound_time_s_f32(decode_attention_flops, decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s))
         decode_comm_s = ((microbatch_tokens * comm_s_per_token) + comm_latency_s)
         decode_stage_s = (((decode_kernels_s + decode_comm_s) + (step_overhead_s * (F32(1.0) / stages))) + pipeline_send_s_f32(microbatch_tokens, d_model, tp, stages, p2p_bytes_per_s_3, link_latency_s))
         decode_step_s = (stage_slots * decode_stage_s)

@@ -270,6 +270,15 @@ def compute_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
     return 0.0
 
 
+def memory_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
+                        bytes_per_s: float) -> float:
+    """:func:`roofline_s` where memory is the slower side (or the two tie), else 0: with
+    :func:`compute_bound_time_s`, the roofline in two parts."""
+    if flops / flops_per_s > bytes_moved / bytes_per_s:
+        return 0.0
+    return bytes_moved / bytes_per_s
+
+
 def pass_weight_bytes_per_device(tokens: float, dense_params: float, expert_params: float,
                                  n_experts: float, expert_miss_log: float,
                                  weight_bytes_per_param: float, attention_tp: float, tp: float,
@@ -624,7 +633,10 @@ def evaluate(*,
                                               achieved_flops_per_device, achieved_bytes_per_s))
     decode_kernels_s = kernels_s(decode_linear_flops, decode_weight_bytes, decode_attention_flops,
                                  decode_kv_bytes, achieved_flops_per_device, achieved_bytes_per_s)
-    memory_bound_s = decode_kernels_s - compute_bound_s
+    memory_bound_s = (memory_bound_time_s(decode_linear_flops, decode_weight_bytes,
+                                          achieved_flops_per_device, achieved_bytes_per_s)
+                      + memory_bound_time_s(decode_attention_flops, decode_kv_bytes,
+                                            achieved_flops_per_device, achieved_bytes_per_s))
     decode_comm_s = microbatch_tokens * comm_s_per_token + comm_latency_s
     decode_stage_s = (decode_kernels_s + decode_comm_s
                       + step_overhead_s / stages

@@ -75,11 +75,15 @@ def compile_flags() -> tuple[list[str], list[str]]:
     compile_args += ["-g0", f"-ffile-prefix-map={HERE.parent}=."]
     link_args: list[str] = []
     if not _flag("INFERONOMICS_PORTABLE") and _compiler_accepts(["-march=native"]):
+        compile_args.append("-march=native")
         # GCC's tuning for recent Intel cores keeps vectors at 256 bits even where the CPU has
         # AVX-512 (against the clock drop of older parts); with 512-bit vectors the loops take half
         # the instructions: on the Intel development VM draws 1.10x, the example 1.06x, the same
-        # bits (no reduction changes order: the moment lanes are explicit). No effect without AVX-512.
-        compile_args += ["-march=native", "-mprefer-vector-width=512"]
+        # bits (no reduction changes order: the moment lanes are explicit). No effect without
+        # AVX-512; a compiler that does not know the switch (GCC before 8, GCC for other
+        # architectures) builds without it.
+        if _compiler_accepts(["-march=native", "-mprefer-vector-width=512"]):
+            compile_args.append("-mprefer-vector-width=512")
     if not _flag("INFERONOMICS_NO_OPENMP") and _compiler_accepts(["-fopenmp"]):
         compile_args.append("-fopenmp")
         link_args.append("-fopenmp")

@@ -245,6 +245,10 @@ def test_evaluate_writes_into_the_array_it_is_given_and_refuses_one_it_cannot_fi
                 [[0.0] * len(OUTPUT_NAMES)] * 40):                         # not an array
         with pytest.raises(CoreError, match="out"):
             chosen.evaluate(x, 1, out=bad)
+    frozen = np.empty((40, len(OUTPUT_NAMES)))
+    frozen.flags.writeable = False
+    with pytest.raises(CoreError, match="read-only"):       # says why, not only what it got
+        chosen.evaluate(x, 1, out=frozen)
 
 
 def test_evaluate_batch_refuses_bad_rows_before_running():

@@ -7,6 +7,7 @@ row) and a bulk check of thousands of rows drawn with numpy (finds rare branches
 ``python tools/mutate.py`` plants one-line bugs in the cores and reports how many this file catches.
 """
 
+import itertools
 import os
 
 import numpy as np
@@ -114,19 +115,24 @@ def test_core_matches_reference_on_dense_models_of_the_plain_layout(backend, bul
 
 
 def tie_rows() -> np.ndarray:
-    """Dense models in 16 bits on one device at round figures whose decode step ties compute and
-    memory (batch = peak FLOP/s / bandwidth x 1e3 tokens): a division written as a multiply by a
-    reciprocal could break the tie the other way (it once did on 23 of these 150 rows)."""
+    """Dense models in 16 bits at round figures whose decode step ties compute and memory (batch =
+    peak FLOP/s / bandwidth x 1e3 tokens, a replica's or a device's), on 1 to 12 devices and 1 or
+    3 stages: a division written as a multiply by a reciprocal broke such ties the other way (63
+    of these 2,100 rows at eb4852a, 44 of the 150 one-device rows before it) until the reference
+    called a tie within rounding a tie (reference.ROOFLINE_TIE)."""
     base = random_rows(1, 0)[0]
     out = []
-    for params_b in (0.5, 1, 1.5, 2, 3, 7, 8, 13, 70, 0.125, 0.3, 0.7, 2.7, 6.9, 4.1):
+    for (count, pp), per_device, params_b in itertools.product(
+            ((1, 1), (3, 1), (6, 1), (7, 1), (12, 1), (3, 3), (6, 3)), (False, True),
+            (0.5, 1, 1.5, 2, 3, 7, 8, 13, 70, 0.125, 0.3, 0.7, 2.7, 6.9, 4.1)):
         for tflops, gbps in ((1000, 2000), (1000, 4000), (1000, 1000), (1000, 8000), (500, 1000),
                              (2000, 4000), (1250, 5000), (900, 3600), (989, 1978), (3000, 6000)):
             x = dict(zip(INPUT_NAMES, base))
-            x.update(count=1, pp=1, n_experts=1, experts_per_token=1, total_params_b=params_b,
+            x.update(count=count, pp=pp, n_experts=1, experts_per_token=1, total_params_b=params_b,
                      active_params_b=params_b, activation_bits=16, weight_bits=16, kv_bits=16,
                      tflops_16=tflops, tflops_8=0, tflops_4=0, tflops_fp32=0, memory_bw_gbps=gbps,
-                     mfu=0.5, mbu=0.5, beams=1, batch=tflops * 1e3 / gbps, microbatches=1,
+                     mfu=0.5, mbu=0.5, beams=1, batch=tflops * 1e3 / gbps * (count / pp if per_device else 1),
+                     microbatches=1,
                      chunked_prefill=0, disaggregated=0, attention_dp=0, memory_gb=1000,
                      expert_parallel=0, memory_usable_fraction=0.9)
             out.append([x[name] for name in INPUT_NAMES])
@@ -137,7 +143,7 @@ def tie_rows() -> np.ndarray:
 def test_a_decode_step_that_ties_compute_and_memory_is_bound_as_the_reference_says(backend):
     rows = tie_rows()
     expected = reference_outputs(rows)
-    assert (expected[:, 0] != STATUS_MEMORY).all()
+    assert (expected[:, 0] != STATUS_MEMORY).mean() > 0.9
     assert_agree(backends.get_backend(backend).evaluate(rows, 1), expected, rows, backend)
 
 

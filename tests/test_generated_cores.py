@@ -143,7 +143,9 @@ def test_numba_runtime_support_follows_python():
     _check_support([(nc.py_min(a, b), nc.py_max(a, b), nc.pow_(a, b)) for a, b in SUPPORT_PAIRS])
 
 
-def test_c_runtime_support_follows_python(tmp_path):
+def _run_c_support(tmp_path, values: list, width: int, *args: str) -> list:
+    """tests/native/support_harness.c compiled with the core, fed ``values`` as float64: its
+    ``width`` float64 answers per input, as rows."""
     import os
     import shutil
     import subprocess
@@ -155,9 +157,13 @@ def test_c_runtime_support_follows_python(tmp_path):
     subprocess.run([cc, "-std=c11", "-O2", "-fno-math-errno", "-fno-trapping-math",
                     f"-I{ROOT / 'csrc'}", str(ROOT / "tests" / "native" / "support_harness.c"),
                     "-o", str(exe), "-lm"], check=True, capture_output=True)
-    done = subprocess.run([str(exe)], input=np.array(SUPPORT_PAIRS).tobytes(),
+    done = subprocess.run([str(exe), *args], input=np.array(values).tobytes(),
                           capture_output=True, check=True)
-    _check_support(np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, 3).tolist())
+    return np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, width).tolist()
+
+
+def test_c_runtime_support_follows_python(tmp_path):
+    _check_support(_run_c_support(tmp_path, SUPPORT_PAIRS, 3))
 
 
 # log1p_ and expm1_ switch from their series to the direct form at SERIES_LIMIT: points on both
@@ -199,20 +205,7 @@ def test_numba_log1p_and_expm1_keep_the_digits_of_small_arguments():
 
 
 def test_c_log1p_and_expm1_keep_the_digits_of_small_arguments(tmp_path):
-    import os
-    import shutil
-    import subprocess
-
-    cc = os.environ.get("CC", "cc")
-    if shutil.which(cc) is None:
-        pytest.skip(f"no C compiler ({cc})")
-    exe = tmp_path / "support"
-    subprocess.run([cc, "-std=c11", "-O2", "-fno-math-errno", "-fno-trapping-math",
-                    f"-I{ROOT / 'csrc'}", str(ROOT / "tests" / "native" / "support_harness.c"),
-                    "-o", str(exe), "-lm"], check=True, capture_output=True)
-    done = subprocess.run([str(exe), "unary"], input=np.array(UNARY_POINTS).tobytes(),
-                          capture_output=True, check=True)
-    _check_unary(np.frombuffer(done.stdout, dtype=np.float64).reshape(-1, 2).tolist())
+    _check_unary(_run_c_support(tmp_path, UNARY_POINTS, 2, "unary"))
 
 
 def test_what_a_floor_sees_is_divided_and_the_rest_multiplied_by_a_reciprocal():

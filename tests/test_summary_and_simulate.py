@@ -231,17 +231,29 @@ def test_seed_none_draws_fresh_entropy_and_records_it(example_path):
 # evaluate_batch: blocks of rows
 # ----------------------------------------------------------------------------------------------------
 
-def test_evaluate_batch_in_blocks_equals_one_call_on_the_whole_matrix(example_path, monkeypatch):
+def test_evaluate_batch_blocks_grow_with_threads_up_to_a_cap():
+    """A block per thread keeps each in cache; on a machine with many CPUs the blocks stop growing
+    before they become the whole matrix they exist to avoid."""
+    from inferonomics import api
+
+    assert api._block_rows(1) == api.EVALUATE_BLOCK_ROWS
+    assert api._block_rows(2) == 2 * api.EVALUATE_BLOCK_ROWS
+    assert api._block_rows(64) == api._block_rows(512) == api.EVALUATE_MAX_BLOCK_ROWS
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_evaluate_batch_in_blocks_equals_one_call_on_the_whole_matrix(example_path, monkeypatch,
+                                                                       threads):
     from inferonomics import api
     from inferonomics.model.registry import INPUT_NAMES, OUTPUT_NAMES
 
     monkeypatch.setattr(api, "EVALUATE_BLOCK_ROWS", 1000)
     medians = load_scenario(example_path).resolve().medians()
-    n = 3 * 4096 + 17          # blocks of 1000 rows on one thread, and a partial one
+    n = 3 * 4096 + 17          # blocks of 1000 rows a thread, and a partial one
     rng = np.random.default_rng(0)
     columns = {"batch": rng.integers(1, 256, n).astype(float),
                "input_tokens": rng.uniform(10, 8000, n), "mfu": rng.uniform(0.2, 0.7, n)}
-    out = inferonomics.evaluate_batch({**medians, **columns}, threads=1)
+    out = inferonomics.evaluate_batch({**medians, **columns}, threads=threads)
     matrix = np.column_stack([np.broadcast_to(columns.get(k, medians[k]), n) for k in INPUT_NAMES])
     whole = inferonomics.evaluate_batch(matrix, threads=1)
     for name in OUTPUT_NAMES:

@@ -42,7 +42,7 @@ that domain shows up as a NaN the conformance suite reports. ``math.exp`` is the
 ``math.log1p`` and ``math.expm1`` are their Taylor series near 0 and ``ln(1 + x)``, ``e**x - 1``
 elsewhere (to about 2e-15 relative of Python's). ``x / y`` becomes ``x * (1 / y)`` (a multiply is a
 third of a divide on the vector units, and one reciprocal serves every quotient over the same
-value), except in what a ``floor`` sees (:func:`exact_quotients`). Every other operation is the
+value), except in what a ``floor`` sees and in helpers with a comparison (:func:`exact_quotients`). Every other operation is the
 same IEEE-754 operation in the same order, so the cores agree with the reference to an ulp per
 division and the rounding of the elementary functions; the reference writes its differences of
 nearly equal quantities in forms that do not cancel, so those ulps stay ulps.
@@ -430,59 +430,51 @@ def exact_quotients(model: Lowered, helpers: list[Lowered]) -> tuple[set[str], s
     differences so that they do not). Two places turn an ulp into more, so there the cores compute
     with the reference's own operations:
 
-    * a ``floor`` turns it into a whole step (``49 * (1 / 49)`` is just below 1): everything a
-      floor sees, through every let and helper it depends on;
+    * a ``floor`` in the model turns it into a whole step (``49 * (1 / 49)`` is just below 1):
+      everything a floor sees, through every let and helper it depends on (a helper may not
+      floor: the generator refuses it, as its call sites' arguments would not be exact);
     * a comparison in a helper (``min`` and ``max`` are calls, not comparisons) may switch between
-      values that differ at the tie, and round figures make ties: a decode step's compute time
-      equals its memory time for a 13B model at batch 500 on 1000 TFLOP/s and 2 TB/s. Such a
-      helper is exact throughout (the bound checks, the collectives, the ridge of
-      roofline_added_s). The model's own comparisons are of quantities whose ties round figures
-      do not make (a latency against its target), or of flags and inputs; dividing exactly in
-      some of them but not in the quantities they are compared with would itself split a tie
-      (the prompts' spread against the budget's spare tokens)."""
+      values that differ at the tie: such a helper is exact throughout (the collectives, the
+      rooflines' bound checks). Its arguments still carry the cores' ulps, so a comparison of
+      computed quantities that round figures can make equal is written in the reference with a
+      margin (``reference.ROOFLINE_TIE``). The model's own comparisons are of quantities whose
+      ties round figures do not make (a latency against its target), or of flags and inputs;
+      dividing exactly in some of them but not in what they are compared with would itself split
+      a tie (the prompts' spread against the budget's spare tokens)."""
     definitions = dict(model.lets)
     by_name = {h.name: h for h in helpers}
     lets, called = set(), set()
-    pending = []
+    pending = []        # (expression, whether it is the model's: a helper's names are its own)
 
-    def nodes(h):
-        found = []
-        for _, value in h.lets:
-            walk_expression(value, found.append)
-        walk_expression(h.result, found.append)
-        return found
-
-    def reach(e):
-        if e[0] == "var" and e[1] not in lets and e[1] in definitions:
+    def reach(e, in_model):
+        if in_model and e[0] == "var" and e[1] not in lets and e[1] in definitions:
             lets.add(e[1])
-            pending.append(definitions[e[1]])
+            pending.append((definitions[e[1]], True))
         elif e[0] == "call" and e[1] in by_name and e[1] not in called:
             called.add(e[1])
             helper = by_name[e[1]]
-            pending.extend(value for _, value in helper.lets)
-            pending.append(helper.result)
-
-    # Helpers that floor, themselves or through a helper they call: their arguments are floored.
-    flooring = {h.name for h in helpers if any(n[0] == "call" and n[1] == "floor" for n in nodes(h))}
-    grew = True
-    while grew:
-        grew = False
-        for h in helpers:
-            if h.name not in flooring and any(n[0] == "call" and n[1] in flooring for n in nodes(h)):
-                flooring.add(h.name)
-                grew = True
+            pending.extend((value, False) for _, value in helper.lets)
+            pending.append((helper.result, False))
 
     def floors(e):
-        if e[0] == "call" and (e[1] == "floor" or e[1] in flooring):
-            pending.extend(e[2])
+        if e[0] == "call" and e[1] == "floor":
+            pending.extend((arg, True) for arg in e[2])
 
     for value in [value for _, value in model.lets] + list(model.result.values()):
         walk_expression(value, floors)
     for h in helpers:
-        if h.name in flooring or any(n[0] == "cmp" for n in nodes(h)):
-            reach(("call", h.name, []))
+        found = []
+        for _, value in h.lets:
+            walk_expression(value, found.append)
+        walk_expression(h.result, found.append)
+        if any(n[0] == "call" and n[1] == "floor" for n in found):
+            raise Untranslatable(f"{h.name} calls floor: floor only in {MODEL_FUNCTION}, where "
+                                 "the cores divide exactly in everything it sees")
+        if any(n[0] == "cmp" for n in found):
+            reach(("call", h.name, []), False)
     while pending:
-        walk_expression(pending.pop(), reach)
+        value, in_model = pending.pop()
+        walk_expression(value, lambda e: reach(e, in_model))
     return lets, called
 
 
@@ -680,7 +672,7 @@ class Emitter:
         self.input_ref = input_ref
         self.single = single
         self.exact_lets = exact_lets    # lets whose divisions stay divisions (exact_quotients)
-        self.exact = False              # emitting what a floor sees
+        self.exact = False              # emitting with divisions as divisions (exact_quotients)
 
     @property
     def real(self) -> str:

@@ -118,6 +118,7 @@ def output_rows(out: np.ndarray | None, n: int, who: str) -> np.ndarray:
     if (not isinstance(out, np.ndarray) or out.dtype != np.float64 or not out.flags.c_contiguous
             or not out.flags.writeable or out.shape != (n, N_OUTPUTS)):
         what = (f"{out.dtype} {out.shape}{'' if out.flags.c_contiguous else ' strided'}"
+                f"{'' if out.flags.writeable else ' read-only'}"
                 if isinstance(out, np.ndarray) else type(out).__name__)
         raise CoreError(f"{who} needs out as a writable C-contiguous float64 array of shape "
                         f"({n}, {N_OUTPUTS}), got {what}")

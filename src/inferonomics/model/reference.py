@@ -67,6 +67,11 @@ FLOPS_PER_MAC = 2.0
 # expert (a dense model: one expert): finite, so that 0 tokens touch 0 experts (0 x ln 0 would be
 # NaN), and low enough that any pass of 1e-28 tokens or more touches them all; float32 holds it.
 EXPERT_MISS_LOG_ALL = -1e30
+# A kernel counts as compute-bound only when its compute time exceeds its memory time by more than
+# this (relative): round figures make the two equal (a 13B model's decode step at batch 500 on
+# 1000 TFLOP/s and 2 TB/s), and a tie within rounding is no basis for calling it either way (the
+# native cores, which round an ulp differently, would call it the other way on some layouts).
+ROOFLINE_TIE = 1e-12
 # Activation workspace held during the prefill of one prompt, in values per prompt token: the residual
 # stream, its normalised copy, the attention output and the QKV projections (~4 x d_model), plus the
 # gate and up projections of the MLP (2 x d_ff, split over the tensor-parallel devices).
@@ -264,17 +269,17 @@ def kernels_s(linear_flops: float, weight_bytes: float, attention_flops: float, 
 
 def compute_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
                          bytes_per_s: float) -> float:
-    """:func:`roofline_s` where compute is the slower side, else 0."""
-    if flops / flops_per_s > bytes_moved / bytes_per_s:
+    """:func:`roofline_s` where compute is the slower side (by more than ROOFLINE_TIE), else 0."""
+    if flops / flops_per_s > bytes_moved / bytes_per_s * (1.0 + ROOFLINE_TIE):
         return flops / flops_per_s
     return 0.0
 
 
 def memory_bound_time_s(flops: float, bytes_moved: float, flops_per_s: float,
                         bytes_per_s: float) -> float:
-    """:func:`roofline_s` where memory is the slower side (or the two tie), else 0: with
-    :func:`compute_bound_time_s`, the roofline in two parts."""
-    if flops / flops_per_s > bytes_moved / bytes_per_s:
+    """:func:`roofline_s` where memory is the slower side (or the two tie, within ROOFLINE_TIE),
+    else 0: with :func:`compute_bound_time_s`, the roofline in two parts."""
+    if flops / flops_per_s > bytes_moved / bytes_per_s * (1.0 + ROOFLINE_TIE):
         return 0.0
     return bytes_moved / bytes_per_s
 
@@ -626,7 +631,7 @@ def evaluate(*,
         weight_bytes_per_param, attention_tp, tp, stages)
     decode_kv_bytes = kv_bytes_per_device / pipeline_microbatches
     # The step is compute-bound when its compute-bound kernels take longer than its memory-bound
-    # ones.
+    # ones (by more than ROOFLINE_TIE, as each kernel's own call).
     compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes,
                                             achieved_flops_per_device, achieved_bytes_per_s)
                        + compute_bound_time_s(decode_attention_flops, decode_kv_bytes,
@@ -950,7 +955,8 @@ def evaluate(*,
         memory_used_fraction=used_fraction,
         prefill_s=prefill_s,
         decode_step_s=decode_step_s,
-        decode_compute_bound=1.0 if compute_bound_s > memory_bound_s else 0.0,
+        decode_compute_bound=(1.0 if compute_bound_s > memory_bound_s * (1.0 + ROOFLINE_TIE)
+                              else 0.0),
         rental_usd_per_mtok=rental_usd_per_mtok,
         capital_usd_per_mtok=capital_usd_per_mtok,
         hosting_usd_per_mtok=hosting_usd_per_mtok,

@@ -45,6 +45,24 @@ def test_generator_refuses_what_it_cannot_translate(source, complaint):
         _lower(source)
 
 
+def test_a_helper_may_not_floor_as_its_callers_arguments_would_not_be_divided_exactly():
+    helper = _lower("def steps(v):\n    return floor(v)")
+    with pytest.raises(generate_cores.Untranslatable, match="floor only in"):
+        generate_cores.exact_quotients(generate_cores.Lowered("evaluate", [], [], {}), [helper])
+
+
+def test_a_helpers_names_do_not_make_the_models_lets_exact():
+    """A helper's parameter named like a model let is the helper's own: walking an exact helper
+    marks none of the model's lets."""
+    helper = _lower("def share(tokens, devices):\n    if devices <= 1:\n        return 0.0\n"
+                    "    return tokens / devices")
+    model = generate_cores.Lowered("evaluate", [], [("tokens", ("bin", "/", ("input", "a"),
+                                                                 ("input", "b")))],
+                                   {"y": ("call", "share", [("var", "tokens"), ("num", 2.0)])})
+    lets, helpers = generate_cores.exact_quotients(model, [helper])
+    assert helpers == {"share"} and lets == set()
+
+
 def test_guards_ifs_and_reassignments_lower_to_single_assignment_selects():
     lowered = _lower("""
         def f(x, y):

@@ -26,9 +26,10 @@ What the reference may use (anything else stops the generator with the line numb
 to names (``x = ...``, ``x += ...``), ``if``/``else`` blocks of assignments, ``if cond: return ...``
 guards, one final ``return``; numbers, module constants, the model's inputs (``evaluate``'s keyword
 parameters, which must be the parameter registry's names), ``+ - * / **``, comparisons, ``and``,
-``or``, ``not``, ``a if c else b``, ``min``/``max`` of two values, ``floor``, ``abs``, ``math.sqrt``,
-``math.exp``, ``math.log1p``, ``math.expm1`` and calls of other such functions of the reference. ``evaluate`` returns ``Outputs(name=value, ...)``
-naming every metric; a guard may name fewer (the rest are NaN).
+``or``, ``not``, ``a if c else b``, ``min``/``max`` of two values, ``floor`` (in ``evaluate`` only),
+``abs``, ``math.sqrt``, ``math.exp``, ``math.log1p``, ``math.expm1`` and calls of other such
+functions of the reference. ``evaluate`` returns ``Outputs(name=value, ...)`` naming every metric;
+a guard may name fewer (the rest are NaN).
 
 How Python's semantics carry over: both branches of every ``if`` and every guard are computed and
 one selected (the loops stay branch-free so compilers vectorise them; where the reference avoids a
@@ -42,10 +43,11 @@ that domain shows up as a NaN the conformance suite reports. ``math.exp`` is the
 ``math.log1p`` and ``math.expm1`` are their Taylor series near 0 and ``ln(1 + x)``, ``e**x - 1``
 elsewhere (to about 2e-15 relative of Python's). ``x / y`` becomes ``x * (1 / y)`` (a multiply is a
 third of a divide on the vector units, and one reciprocal serves every quotient over the same
-value), except in what a ``floor`` sees and in helpers with a comparison (:func:`exact_quotients`). Every other operation is the
-same IEEE-754 operation in the same order, so the cores agree with the reference to an ulp per
-division and the rounding of the elementary functions; the reference writes its differences of
-nearly equal quantities in forms that do not cancel, so those ulps stay ulps.
+value), except in what a ``floor`` sees and in helpers with a comparison
+(:func:`exact_quotients`). Every other operation is the same IEEE-754 operation in the same order,
+so the cores agree with the reference to an ulp per division and the rounding of the elementary
+functions; the reference writes its differences of nearly equal quantities in forms that do not
+cancel, so those ulps stay ulps.
 """
 
 from __future__ import annotations
@@ -105,9 +107,8 @@ class Untranslatable(Exception):
 # ("neg", a) ("not", a) ("cmp", op, a, b) ("and", a, b) ("or", a, b) ("select", cond, a, b)
 # ("call", function, args) with function a helper of the reference or a primitive below.
 
-PRIMITIVES = {"min": 2, "max": 2, "floor": 1, "abs": 1, "sqrt": 1, "exp": 1, "log": 1, "log1p": 1,
-              "expm1": 1}
-MATH_PRIMITIVES = ("sqrt", "exp", "log", "log1p", "expm1")    # called as math.<name> in the reference
+PRIMITIVES = {"min": 2, "max": 2, "floor": 1, "abs": 1, "sqrt": 1, "exp": 1, "log1p": 1, "expm1": 1}
+MATH_PRIMITIVES = ("sqrt", "exp", "log1p", "expm1")    # called as math.<name> in the reference
 BOOLEAN_KINDS = {"cmp", "and", "or", "not"}
 BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
@@ -368,8 +369,8 @@ class Lowering:
             target = self.globals.get(func.id)
             if inspect.isfunction(target) and target.__module__ == reference.__name__:
                 return func.id
-        self.fail(func, "calls only min, max, floor, abs, math.sqrt, math.exp, math.log1p, math.expm1 and "
-                        "functions of the reference")
+        self.fail(func, "calls only min, max, floor, abs, math.sqrt, math.exp, math.log1p, "
+                        "math.expm1 and functions of the reference")
 
 
 def lower_reference():
@@ -655,13 +656,13 @@ def number_text(value: float, c: bool, single: bool = False) -> str:
 # calls the float versions of the primitives (numba's are generic over the float width).
 SINGLE_SUFFIX = "_f32"
 C_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "fabs", "floor": "floor", "sqrt": "sqrt",
-                "exp": "exp_", "log": "log_", "log1p": "log1p_", "expm1": "expm1_"}
+                "exp": "exp_", "log1p": "log1p_", "expm1": "expm1_"}
 C_PRIMITIVES_F32 = {"min": "py_min_f32", "max": "py_max_f32", "abs": "fabsf", "floor": "floorf",
-                    "sqrt": "sqrtf", "exp": "exp_f32", "log": "log_f32", "log1p": "log1p_f32",
+                    "sqrt": "sqrtf", "exp": "exp_f32", "log1p": "log1p_f32",
                     "expm1": "expm1_f32"}
 NUMBA_PRIMITIVES = {"min": "py_min", "max": "py_max", "abs": "abs", "floor": "np.floor",
-                    "sqrt": "math.sqrt", "exp": "exp_", "log": "log_", "log1p": "log1p_", "expm1": "expm1_"}
-NUMBA_PRIMITIVES_F32 = {**NUMBA_PRIMITIVES, "exp": "exp_f32", "log": "log_f32", "log1p": "log1p_f32",
+                    "sqrt": "math.sqrt", "exp": "exp_", "log1p": "log1p_", "expm1": "expm1_"}
+NUMBA_PRIMITIVES_F32 = {**NUMBA_PRIMITIVES, "exp": "exp_f32", "log1p": "log1p_f32",
                         "expm1": "expm1_f32"}
 
 

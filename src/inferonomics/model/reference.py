@@ -671,8 +671,8 @@ def evaluate(*,
     # step_budget - chunk_decode_tokens, written as (step_budget x slot_steps - the slot's decode
     # tokens) / slot_steps with step_budget x slot_steps expanded, so that a budget the decode
     # tokens nearly fill keeps its digits.
-    spare_tokens = (max(step_budget * (output_tokens + prompt_steps) - decode_tokens * output_tokens,
-                        cycle_prompt_tokens)
+    spare_tokens = (max(step_budget * (output_tokens + prompt_steps)
+                        - decode_tokens * output_tokens, cycle_prompt_tokens)
                     / slot_steps)
     spread_tokens = cycle_prompt_tokens / slot_steps
     chunk_tokens = min(spare_tokens, max(spread_tokens, min(input_tokens, max_batched_tokens)))

@@ -246,7 +246,8 @@ def roofline_added_s(flops: float, more_flops: float, bytes_moved: float, more_b
     ``bytes_moved``: roofline_s of the sum less roofline_s of the first, s. Where both are bound by
     the same side it is the added work's own time on that side, computed from it alone (a
     difference of two nearly equal times would lose its digits); only added work that moves the
-    kernels across the ridge point takes the difference."""
+    kernels across the ridge point takes the difference, which just past the ridge keeps only the
+    digits the two times do not share."""
     compute_s = flops / flops_per_s
     memory_s = bytes_moved / bytes_per_s
     more_compute_s = more_flops / flops_per_s
@@ -631,7 +632,7 @@ def evaluate(*,
         weight_bytes_per_param, attention_tp, tp, stages)
     decode_kv_bytes = kv_bytes_per_device / pipeline_microbatches
     # The step is compute-bound when its compute-bound kernels take longer than its memory-bound
-    # ones (by more than ROOFLINE_TIE, as each kernel's own call).
+    # ones (by more than ROOFLINE_TIE, the margin each kernel's check has too).
     compute_bound_s = (compute_bound_time_s(decode_linear_flops, decode_weight_bytes,
                                             achieved_flops_per_device, achieved_bytes_per_s)
                        + compute_bound_time_s(decode_attention_flops, decode_kv_bytes,

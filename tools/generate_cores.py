@@ -735,6 +735,13 @@ class Emitter:
         finally:
             self.exact = before
 
+    def for_helper(self, exact: bool) -> "Emitter":
+        """An emitter of the same language and precision for a helper's body (its names are its
+        own), with every division exact or none (exact_quotients)."""
+        helper = type(self)(self.input_ref, self.single)
+        helper.exact = exact
+        return helper
+
     def let_value(self, name: str, value) -> str:
         return self.exactly(value) if name in self.exact_lets else self.expr(value)
 
@@ -757,20 +764,12 @@ class NumbaEmitter(Emitter):
 def used_inputs(model: Lowered) -> list[str]:
     found = set()
 
-    def walk(e):
-        if isinstance(e, tuple):
-            if e and e[0] == "input":
-                found.add(e[1])
-            for part in e[1:]:
-                walk(part)
-        elif isinstance(e, list):
-            for part in e:
-                walk(part)
+    def note(e):
+        if e[0] == "input":
+            found.add(e[1])
 
-    for _, value in model.lets:
-        walk(value)
-    for value in model.result.values():
-        walk(value)
+    for value in [value for _, value in model.lets] + list(model.result.values()):
+        walk_expression(value, note)
     return [p.name for p in PARAMETERS if p.name in found]
 
 
@@ -835,8 +834,7 @@ def c_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> list[s
         out.append("")
         out.append(f"/* reference.{h.name} */")
         out.append(f"static inline {real} {h.name}{suffix}({', '.join(real + ' ' + p for p in h.params)}) {{")
-        hem = CEmitter(lambda name: name, single)
-        hem.exact = h.name in exact_helpers
+        hem = em.for_helper(h.name in exact_helpers)
         out += hem.lets(h, "    ")
         out.append(f"    return {hem.expr(h.result)};")
         out.append("}")
@@ -939,8 +937,7 @@ def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> li
     for h in helpers:
         out += ["", "", "@_jit_inline", f"def {h.name}{suffix}({', '.join(h.params)}):",
                 f'    """reference.{h.name}"""']
-        hem = NumbaEmitter(lambda name: name, single)
-        hem.exact = h.name in exact_helpers
+        hem = em.for_helper(h.name in exact_helpers)
         out += hem.lets(h, "    ")
         out.append(f"    return {hem.expr(h.result)}")
     for variant, pinned in COPIES:

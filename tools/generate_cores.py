@@ -949,6 +949,7 @@ def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> li
         out += ["", "", *textwrap.wrap(note, width=96, initial_indent="# ", subsequent_indent="# "),
                 "@_jit", f"def evaluate_block_{variant}{suffix}(w):",
                 '    """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""',
+                "    prefer_wide_vectors()",
                 "    for j in range(BLOCK):"]
         for name in used_inputs(model):
             value = (number_text(pinned[name], False, single) if name in pinned

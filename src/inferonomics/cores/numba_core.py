@@ -16,6 +16,7 @@ import numba
 import numpy as np
 from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.extending import intrinsic
 
 from ..sampling.distributions import (AS241_CENTRAL, AS241_FAR_TAIL, AS241_NEAR_TAIL,
@@ -41,6 +42,7 @@ def _jit_inline(fn):
     return numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fn)
 
 
+PREFER_WIDE_VECTORS = '"prefer-vector-width"="512"'   # an LLVM function attribute
 U64 = np.uint64
 GAMMA = U64(0x9E3779B97F4A7C15)
 MIX_MUL1 = U64(0xBF58476D1CE4E5B9)
@@ -58,6 +60,28 @@ SKETCH_SHIFT_U = U64(SKETCH_SHIFT)
 # ------------------------------------------------------------------------------------------------
 # Stream and elementary functions
 # ------------------------------------------------------------------------------------------------
+
+@intrinsic
+def prefer_wide_vectors(typingctx):
+    """Let LLVM vectorise the calling function at the CPU's full vector width.
+
+    LLVM's tuning for Intel cores with AVX-512 keeps vectors at 256 bits (against the clock drop
+    of older parts), and numba can change that only for the whole process (NUMBA_CPU_FEATURES,
+    read when numba is imported). This gives just the calling function LLVM's
+    ``"prefer-vector-width"="512"`` attribute, as -mprefer-vector-width=512 does for the C core:
+    on the Intel development VM the model 1.06x, the fold 1.2x (one run of the stage timers), the
+    same bits, as lanes never mix (no reduction is reordered; the moment lanes are explicit). A
+    CPU without AVX-512 vectorises at its own width. llvmlite's attribute set accepts only the
+    names it knows, so the string attribute is added to it as a set element; should llvmlite's
+    attribute set stop being a set, the function keeps LLVM's default width (only the speed
+    changes; test_numba_core_marks_its_loops_for_wide_vectors notices)."""
+    def codegen(context, builder, signature, args):
+        attributes = builder.function.attributes
+        if isinstance(attributes, set):
+            set.add(attributes, PREFER_WIDE_VECTORS)
+        return context.get_dummy_value()
+    return types.none(), codegen
+
 
 @intrinsic
 def _bits_of(typingctx, x):
@@ -337,6 +361,7 @@ def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out, u,
     its order); ``u``, ``z`` (float64) and ``tails`` (int64) are scratch rows of BLOCK lanes.
     Each kind reads its parameters into locals before its loops: ``out`` might alias ``p`` as
     far as LLVM knows, so it would reload them every lane (the triangular loop ran 1.6x slower)."""
+    prefer_wide_vectors()
     if kind == KIND_FIXED:
         p0 = p[0]
         for j in range(n):
@@ -442,6 +467,7 @@ def workspace_f32(single):
 def evaluate_block_single(w, v):
     """The model in float32 (precision="float32"): the inputs of ``w`` rounded into the float32
     workspace ``v``, the float32 model on ``v``, its outputs widened back into ``w``."""
+    prefer_wide_vectors()
     for i in range(N_INPUTS * ROW):
         v[i] = F32(w[i])
     evaluate_block_f32(v)
@@ -468,6 +494,7 @@ def draw_scratch():
 @_jit
 def draw_block(kinds, params, integer, choice_values, choice_weights, key, i0, n, skey, u, z,
                tails, x):
+    prefer_wide_vectors()
     for j in range(n):
         skey[j] = sample_key(key, i0 + j)
     for s in range(N_INPUTS):
@@ -845,6 +872,7 @@ def windowed_context(tokens, sliding_window, sliding_window_layers):
 @_jit
 def evaluate_block_general(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    prefer_wide_vectors()
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
@@ -1191,6 +1219,7 @@ def evaluate_block_general(w):
 @_jit
 def evaluate_block_plain(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    prefer_wide_vectors()
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
@@ -1538,6 +1567,7 @@ def evaluate_block_plain(w):
 @_jit
 def evaluate_block_dense(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    prefer_wide_vectors()
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
@@ -2061,6 +2091,7 @@ def windowed_context_f32(tokens, sliding_window, sliding_window_layers):
 @_jit
 def evaluate_block_general_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    prefer_wide_vectors()
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
@@ -2407,6 +2438,7 @@ def evaluate_block_general_f32(w):
 @_jit
 def evaluate_block_plain_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    prefer_wide_vectors()
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
@@ -2754,6 +2786,7 @@ def evaluate_block_plain_f32(w):
 @_jit
 def evaluate_block_dense_f32(w):
     """reference.evaluate over every lane of the workspace ``w`` (see workspace())."""
+    prefer_wide_vectors()
     for j in range(BLOCK):
         total_params_b = w[I_TOTAL_PARAMS_B * ROW + j]
         active_params_b = w[I_ACTIVE_PARAMS_B * ROW + j]
@@ -3130,31 +3163,37 @@ FOLD_LANES = 8   # lanes of the moment sums, as FOLD_LANES in the C core
 
 
 @intrinsic
-def _lane_accumulators(typingctx, v, ok, whole, sh):
-    """The per-lane accumulators of lane_sums, as a tuple of 4 * FOLD_LANES floats: the sums of
-    d = v[j] - sh (0.0 where not ok[j]), of d * d, the min and the max of v[j] over the lanes
-    j < whole with ok[j], lane k taking j = k, k + FOLD_LANES, ... in that order.
+def _lane_accumulators(typingctx, y, r, ok, whole, sh):
+    """The per-lane accumulators of lane_sums, as a tuple of 4 * FOLD_LANES floats: with v = y[r],
+    the sums of d = v[j] - sh (0.0 where not ok[j]), of d * d, the min and the max of v[j] over the
+    lanes j < whole with ok[j], lane k taking j = k, k + FOLD_LANES, ... in that order.
 
     Emitted as a loop over LLVM vectors of FOLD_LANES doubles: lane k of each vector operation is
     the scalar operation of lane k, so every lane's value is the same to the bit as the scalar
     code's (IEEE operations, no reassociation; min and max are the same compares and selects).
     Written in Python, the eight lanes stay scalar and branchy: numba runs LLVM without its SLP
     vectoriser, and the loop vectoriser does not reorder floating-point sums (this loop ran 6x
-    slower). ``v`` (float64) and ``ok`` (bool) must be contiguous with at least ``whole`` lanes,
-    and ``whole`` a multiple of FOLD_LANES."""
-    if not (isinstance(v, types.Array) and v.dtype == types.float64 and v.ndim == 1
-            and v.layout == "C" and isinstance(ok, types.Array) and ok.dtype == types.boolean
+    slower). The row is read through y's data pointer rather than a view ``y[r]``: a view costs
+    an atomic reference count increment and decrement per metric and block. ``y`` (2-D float64)
+    and ``ok`` (bool) must be contiguous, each row of y and ``ok`` with at least ``whole`` lanes,
+    ``0 <= r < y.shape[0]`` and ``whole`` a multiple of FOLD_LANES."""
+    if not (isinstance(y, types.Array) and y.dtype == types.float64 and y.ndim == 2
+            and y.layout == "C" and isinstance(r, types.Integer)
+            and isinstance(ok, types.Array) and ok.dtype == types.boolean
             and ok.ndim == 1 and ok.layout == "C" and isinstance(whole, types.Integer)
             and isinstance(sh, types.Float)):
         return None
     result = types.UniTuple(types.float64, 4 * FOLD_LANES)
 
     def codegen(context, builder, signature, args):
-        vty, okty, wholety, shty = signature.args
-        v_data = context.make_array(vty)(context, builder, value=args[0]).data
-        ok_data = context.make_array(okty)(context, builder, value=args[1]).data
-        n = context.cast(builder, args[2], wholety, types.int64)
-        sh_ = context.cast(builder, args[3], shty, types.float64)
+        yty, rty, okty, wholety, shty = signature.args
+        y_array = context.make_array(yty)(context, builder, value=args[0])
+        row_length = cgutils.unpack_tuple(builder, y_array.shape, 2)[1]
+        row = builder.mul(context.cast(builder, args[1], rty, types.intp), row_length)
+        v_data = builder.gep(y_array.data, [row])
+        ok_data = context.make_array(okty)(context, builder, value=args[2]).data
+        n = context.cast(builder, args[3], wholety, types.int64)
+        sh_ = context.cast(builder, args[4], shty, types.float64)
         i32, i64 = ir.IntType(32), ir.IntType(64)
         vec = ir.VectorType(ir.DoubleType(), FOLD_LANES)
         bytes_ = ir.VectorType(ir.IntType(8), FOLD_LANES)
@@ -3196,15 +3235,15 @@ def _lane_accumulators(typingctx, v, ok, whole, sh):
                  for acc in (a, b, lo, hi) for k in range(FOLD_LANES)]
         return context.make_tuple(builder, signature.return_type, lanes)
 
-    return result(v, ok, whole, sh), codegen
+    return result(y, r, ok, whole, sh), codegen
 
 
 @_jit_inline
-def lane_sums(v, ok, whole, sh):
-    """Sum of v[j] - sh and of its square, min and max of v[j], over the lanes j < whole with
-    ok[j], as the C core's fold: lane k takes every FOLD_LANES-th sample from k and the lanes are
-    added in lane order."""
-    t = _lane_accumulators(v, ok, whole, sh)
+def lane_sums(y, r, ok, whole, sh):
+    """With v = y[r]: sum of v[j] - sh and of its square, min and max of v[j], over the lanes
+    j < whole with ok[j], as the C core's fold: lane k takes every FOLD_LANES-th sample from k and
+    the lanes are added in lane order."""
+    t = _lane_accumulators(y, r, ok, whole, sh)
     a = ((((((t[0] + t[1]) + t[2]) + t[3]) + t[4]) + t[5]) + t[6]) + t[7]
     b = ((((((t[8] + t[9]) + t[10]) + t[11]) + t[12]) + t[13]) + t[14]) + t[15]
     lo = min(min(min(min(min(min(min(t[16], t[17]), t[18]), t[19]), t[20]), t[21]), t[22]), t[23])
@@ -3219,6 +3258,7 @@ ALL_METRICS = np.arange(N_METRICS, dtype=np.int32)   # a sweep point's summary h
 def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
     """Fold the feasible samples of a block into the chunk's moments (shifted sums, see
     lane_sums) and the histograms, for the metrics ``fold`` only."""
+    prefer_wide_vectors()
     feasible = 0
     for j in range(n):
         st = int(y[0, j])
@@ -3231,13 +3271,15 @@ def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
     for j in range(n, whole):
         ok[j] = False   # lanes past the block's end count as infeasible
     for m in fold:
-        v = y[m + 1]
+        # Rows are indexed in place, never taken as views (y[m + 1], hist[m]): a view costs an
+        # atomic reference count increment and decrement per metric and block.
+        r = m + 1
         if count[m] == 0:
             for j in range(n):
                 if ok[j]:
-                    shift[m] = v[j]
+                    shift[m] = y[r, j]
                     break
-        a, b, lo, hi = lane_sums(v, ok, whole, shift[m])
+        a, b, lo, hi = lane_sums(y, r, ok, whole, shift[m])
         count[m] += feasible
         s1[m] += a
         s2[m] += b
@@ -3247,21 +3289,23 @@ def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
             hist[m, sketch_index(lo)] += feasible      # a constant metric: one update
         else:
             # Indices in a vectorisable pass, then branch-free increments; infeasible samples
-            # count into the spare last slot of the row, which is never read.
+            # count into the spare last slot of the row, which is never read. The indices are
+            # unsigned so that numba adds no negative-index wraparound to each increment (that
+            # made the fold 1.13x slower).
             for j in range(n):
-                idx[j] = sketch_index(v[j]) if ok[j] else SKETCH_BUCKETS
+                idx[j] = np.uint32(sketch_index(y[r, j]) if ok[j] else SKETCH_BUCKETS)
             # Unrolled by hand, as the C core's loop: each increment is one memory add, and the
             # loop's own compare and branch were a third of its instructions.
-            row = hist[m]
+            mu = np.uint32(m)
             j = 0
             while j + 4 <= n:
-                row[idx[j]] += 1
-                row[idx[j + 1]] += 1
-                row[idx[j + 2]] += 1
-                row[idx[j + 3]] += 1
+                hist[mu, idx[j]] += 1
+                hist[mu, idx[j + 1]] += 1
+                hist[mu, idx[j + 2]] += 1
+                hist[mu, idx[j + 3]] += 1
                 j += 4
             while j < n:
-                row[idx[j]] += 1
+                hist[mu, idx[j]] += 1
                 j += 1
 
 
@@ -3280,7 +3324,7 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     v = workspace_f32(single)
     skey, u, z, tails = draw_scratch()
     ok = np.empty(BLOCK, dtype=np.bool_)
-    idx = np.empty(BLOCK, dtype=np.int64)
+    idx = np.empty(BLOCK, dtype=np.uint32)
     fill_fixed(kinds, params, x)
     count = np.zeros(N_METRICS, dtype=np.int64)
     shift = np.zeros(N_METRICS)
@@ -3433,7 +3477,7 @@ def sweep_simulate_points(kinds0, params0, integer, choice_values, choice_weight
     w, x, y = workspace()
     skey, u, z, tails = draw_scratch()
     ok = np.empty(BLOCK, dtype=np.bool_)
-    idx = np.empty(BLOCK, dtype=np.int64)
+    idx = np.empty(BLOCK, dtype=np.uint32)
     hist = np.zeros((N_METRICS, SKETCH_BUCKETS + 1), dtype=np.int64)
     kinds = kinds0.copy()
     params = params0.copy()

@@ -3552,7 +3552,9 @@ def draw_range(kinds, params, integer, choice_values, choice_weights, key, start
 
 @_jit
 def draw_only_range(kinds, params, integer, choice_values, choice_weights, key, start, stop):
-    x = np.empty((N_INPUTS, BLOCK))
+    # The rows simulate draws into, as the C core's draw_only does (not rows of BLOCK lanes:
+    # 4096 bytes apart, every row's lane j maps to the same L1 set).
+    _, x, _ = workspace()
     skey, u, z, tails = draw_scratch()
     fill_fixed(kinds, params, x)
     total = 0.0

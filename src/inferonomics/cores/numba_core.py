@@ -1971,9 +1971,9 @@ def evaluate_block(w):
     dense = True
     for j in range(BLOCK):
         plain &= ((w[I_PP * ROW + j] == 1.0) & (w[I_MICROBATCHES * ROW + j] == 0.0) &
-        (w[I_EXPERT_PARALLEL * ROW + j] == 0.0) & (w[I_ATTENTION_DP * ROW + j] == 0.0) &
-        (w[I_SCALEUP_DEVICES * ROW + j] == 0.0) & (w[I_CHUNKED_PREFILL * ROW + j] == 0.0) &
-        (w[I_DISAGGREGATED * ROW + j] == 0.0))
+            (w[I_EXPERT_PARALLEL * ROW + j] == 0.0) & (w[I_ATTENTION_DP * ROW + j] == 0.0) &
+            (w[I_SCALEUP_DEVICES * ROW + j] == 0.0) & (w[I_CHUNKED_PREFILL * ROW + j] == 0.0) &
+            (w[I_DISAGGREGATED * ROW + j] == 0.0))
         dense &= ((w[I_N_EXPERTS * ROW + j] == 1.0) & (w[I_EXPERTS_PER_TOKEN * ROW + j] == 1.0))
     if plain and dense:
         evaluate_block_dense(w)
@@ -3198,9 +3198,9 @@ def evaluate_block_f32(w):
     dense = True
     for j in range(BLOCK):
         plain &= ((w[I_PP * ROW + j] == 1.0) & (w[I_MICROBATCHES * ROW + j] == 0.0) &
-        (w[I_EXPERT_PARALLEL * ROW + j] == 0.0) & (w[I_ATTENTION_DP * ROW + j] == 0.0) &
-        (w[I_SCALEUP_DEVICES * ROW + j] == 0.0) & (w[I_CHUNKED_PREFILL * ROW + j] == 0.0) &
-        (w[I_DISAGGREGATED * ROW + j] == 0.0))
+            (w[I_EXPERT_PARALLEL * ROW + j] == 0.0) & (w[I_ATTENTION_DP * ROW + j] == 0.0) &
+            (w[I_SCALEUP_DEVICES * ROW + j] == 0.0) & (w[I_CHUNKED_PREFILL * ROW + j] == 0.0) &
+            (w[I_DISAGGREGATED * ROW + j] == 0.0))
         dense &= ((w[I_N_EXPERTS * ROW + j] == 1.0) & (w[I_EXPERTS_PER_TOKEN * ROW + j] == 1.0))
     if plain and dense:
         evaluate_block_dense_f32(w)

@@ -972,7 +972,8 @@ def numba_model_copy(model: Lowered, helpers: list[Lowered], single: bool) -> li
         test = " & ".join(f"(w[I_{i.upper()} * ROW + j] == {number_text(v, False)})"
                           for i, v in extra.items())
         out += textwrap.wrap(f"{name} &= ({test})", width=96, initial_indent=" " * 8,
-                             subsequent_indent=" " * 12, break_on_hyphens=False)
+                             subsequent_indent=" " * 12, break_on_hyphens=False,
+                             break_long_words=False)
     for k, (name, _) in enumerate(reversed(specialised)):
         held = " and ".join(n for n, _ in specialised[:len(specialised) - k])
         out += [f"    {'if' if k == 0 else 'elif'} {held}:",

@@ -115,8 +115,8 @@ def simulate(scenario: Scenario | Mapping | str, samples: int = 10_000,
         advances it); ``None`` draws one from the OS. The result records the integer used
         (``result.seed``). The same seed gives the same samples on every backend and thread count.
     backend : {"auto", "reference", "c", "numba"}
-        Which core evaluates the samples; "auto" (the default) takes the fastest available. The
-        samples are the same whichever is chosen.
+        Which core evaluates the samples; "auto" (the default) takes the C core if it is built,
+        else numba, else the reference. The samples are the same whichever is chosen.
     threads : int or None
         Worker threads for the native cores (``None``: every core this process may use). The
         reference is single-threaded. Results do not depend on it.

@@ -232,7 +232,7 @@ def add_run_options(p, samples_help: str) -> None:
     p.add_argument("--seed", type=seed, default=DEFAULT_SEED,
                    help=f"seed of the random stream (default {DEFAULT_SEED}, as in Python)")
     p.add_argument("--backend", default="auto", choices=("auto",) + BACKENDS,
-                   help="compute core (default auto: the fastest available)")
+                   help="compute core (default auto: c if built, else numba, else reference)")
     p.add_argument("--threads", type=positive_int, default=None,
                    help="worker threads for native cores (default: all cores)")
     add_scenario_options(p)

@@ -349,7 +349,7 @@ def unavailable_reason(name: str) -> str | None:
 
 
 def get_backend(name: str) -> Backend:
-    """The backend called ``name`` ("auto": the fastest one available)."""
+    """The backend called ``name`` ("auto": the first available in AUTO_ORDER)."""
     if name == "auto":
         name = next(n for n in AUTO_ORDER if unavailable_reason(n) is None)
         if name == "reference":

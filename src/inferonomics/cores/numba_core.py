@@ -70,11 +70,12 @@ def prefer_wide_vectors(typingctx):
     read when numba is imported). This gives just the calling function LLVM's
     ``"prefer-vector-width"="512"`` attribute, as -mprefer-vector-width=512 does for the C core:
     on the Intel development VM folding 26.7 -> 17.4-18.1 ns a sample, drawing 32 -> 29.5, the
-    model 47.5 -> 42.5 (stage timers, one run each), the same bits, as lanes never mix (no reduction is reordered; the moment lanes are explicit). A
-    CPU without AVX-512 vectorises at its own width. llvmlite's attribute set accepts only the
-    names it knows, so the string attribute is added to it as a set element; should llvmlite's
-    attribute set stop being a set, the function keeps LLVM's default width (only the speed
-    changes; tests/test_numba_vector_width.py notices). LLVM keeps the caller's attribute when it
+    model 47.5 -> 42.5 (stage timers, one run each), the same bits, as lanes never mix (no
+    reduction is reordered; the moment lanes are explicit). A CPU without AVX-512 vectorises at
+    its own width. llvmlite's attribute set accepts only the names it knows, so the string
+    attribute is added to it as a set element; should llvmlite's attribute set stop being a set,
+    the function keeps LLVM's default width (only the speed changes;
+    tests/test_numba_vector_width.py notices). LLVM keeps the caller's attribute when it
     inlines a marked function into an unmarked one: the marked functions are called, not
     inlined, by their drivers today (their machine code, checked)."""
     def codegen(context, builder, signature, args):

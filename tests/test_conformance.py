@@ -7,6 +7,7 @@ row) and a bulk check of thousands of rows drawn with numpy (finds rare branches
 ``python tools/mutate.py`` plants one-line bugs in the cores and reports how many this file catches.
 """
 
+import functools
 import itertools
 import os
 
@@ -231,3 +232,74 @@ def test_bulk_rows_reach_every_status_and_branch(bulk):
     }
     for name, on in branches.items():
         assert 0.01 < (on & ok).mean() and (~on & ok).any(), name
+
+
+# The block the specialised copies run on: the cores look at every lane of a block before they
+# pick a copy (BLOCK lanes in the C core, the same in numba), so one lane off the plain layout or
+# off a dense model must send the whole block to a less specialised copy, wherever that lane sits.
+BLOCK_LANES = 512
+ODD_LANES = (0, 1, 7, 8, 63, 255, 256, 510, 511)
+TABLES = {"PLAIN_LAYOUT": PLAIN_LAYOUT, "DENSE_MODEL": DENSE_MODEL}
+
+
+@functools.lru_cache(maxsize=None)
+def row_off_in(name: str, seed: int) -> np.ndarray:
+    """A registry row off its pinned value in ``name`` alone (among the inputs the specialised
+    copies fix) whose figures change when ``name`` is set to the pinned value, so a block that ran
+    the row in a specialised copy would compute the wrong figures. Dense if it can be (a layout
+    switch such as expert_parallel only matters to a mixture of experts); experts_per_token cannot
+    be off alone (it is at most n_experts, pinned at 1), so its row has n_experts off too."""
+    pinned = {**PLAIN_LAYOUT, **DENSE_MODEL}
+    s = INPUT_NAMES.index(name)
+    candidates = random_rows(2_000, seed)
+    candidates = candidates[candidates[:, s] != pinned[name]]
+    keep = {name, "n_experts"} if name == "experts_per_token" else {name}
+    for fixed in (pinned, PLAIN_LAYOUT):
+        for row in candidates:
+            odd = row.copy()
+            for other, value in fixed.items():
+                if other not in keep:
+                    odd[INPUT_NAMES.index(other)] = value
+            on_layout = odd.copy()
+            on_layout[s] = pinned[name]
+            try:
+                got, want = reference_outputs(np.stack([odd, on_layout]))
+            except (ZeroDivisionError, ValueError):   # the pinned value is not valid with the rest
+                continue
+            if got[0] != STATUS_MEMORY and not np.array_equal(got, want, equal_nan=True):
+                return odd
+    raise AssertionError(f"no registry row changes its figures with {name} off {pinned[name]}")
+
+
+@functools.lru_cache(maxsize=None)
+def specialised_block(*tables: str) -> tuple[np.ndarray, np.ndarray]:
+    """A block of registry rows with the inputs of the named registry tables pinned, and the
+    reference's outputs for it."""
+    block = pinned_rows(BULK_SEEDS[0] + 300, *(TABLES[t] for t in tables))[:BLOCK_LANES]
+    return block, reference_outputs(block)
+
+
+@pytest.mark.parametrize("backend", NATIVE)
+@pytest.mark.parametrize("name", [*PLAIN_LAYOUT, *DENSE_MODEL])
+def test_one_lane_off_the_specialised_layout_sends_its_block_to_another_copy(backend, name):
+    """One input the specialised copies fix, off its value in one lane at a time of an otherwise
+    plain (or plain and dense) block: that lane's figures are the reference's (a core that tested
+    the wrong lane, or stopped testing early, would run it in a specialised copy and get them
+    wrong)."""
+    odd = row_off_in(name, BULK_SEEDS[0] + 400)
+    odd_expected = reference_outputs(odd[None, :])[0]
+    dense = all(odd[INPUT_NAMES.index(k)] == v for k, v in DENSE_MODEL.items())
+    blocks = [specialised_block("PLAIN_LAYOUT")]
+    if dense or name in DENSE_MODEL:
+        blocks.append(specialised_block("PLAIN_LAYOUT", "DENSE_MODEL"))
+    core = backends.get_backend(backend)
+    for block, expected in blocks:
+        for lane in ODD_LANES:
+            rows = block.copy()
+            rows[lane] = odd
+            want = expected.copy()
+            want[lane] = odd_expected
+            try:
+                assert_agree(core.evaluate(rows, 1), want, rows, backend)
+            except AssertionError as error:
+                raise AssertionError(f"{name} off its pinned value in lane {lane}: {error}") from None

@@ -68,7 +68,7 @@ TARGET_MODEL_FOLD_VS_DRAW = 2.5   # (simulate - draw_only) / draw_only, at most
 TARGET_BATCH_VS_KERNEL = 1.5      # evaluate_batch over the kernel on the same rows, at most
 TARGET_SWEEP_POINTS = 10e6        # deterministic sweep grid points/s, 2 threads
 TARGET_MEMORY_GROWTH_MB = 50.0    # 10**6 -> 10**8 samples
-TARGET_FIRST_RESULT_S = 1.0       # beyond interpreter + import
+TARGET_FIRST_RESULT_S = 1.0       # from the end of the import to the result, in the child
 TARGET_FLOAT32 = 2.0              # precision="float32" over float64, every metric, 1 thread
 SCALING_WARNING = 1.5             # 2 threads should give at least this over 1
 
@@ -341,10 +341,19 @@ def peak_memory(native):
           f"{TARGET_MEMORY_GROWTH_MB:g} MB)  {verdict(abs(growth) <= TARGET_MEMORY_GROWTH_MB)}")
 
 
-FIRST_RESULT_CHILD = (
-    "import inferonomics; inferonomics.simulate({path!r}, samples={n}, seed={seed}, "
-    "backend='numba')"
-)
+# The child times itself: the target is the time from the end of ``import inferonomics`` to the
+# first result. The process's wall time also holds the interpreter's start and its shutdown, which
+# runs after the result (CPython's final garbage collections over numba's objects: about 0.4 s on
+# the 2-core AMD EPYC VM, 2026-12-03), so it is printed beside the target, not judged.
+FIRST_RESULT_CHILD = """
+import time
+started = time.perf_counter()
+import inferonomics
+imported = time.perf_counter()
+inferonomics.simulate({path!r}, samples={n}, seed={seed}, backend="numba")
+done = time.perf_counter()
+print(imported - started, done - imported)
+"""
 
 
 def first_result(native):
@@ -352,20 +361,23 @@ def first_result(native):
     if "numba" not in native:
         print("  skipped: the numba core is not available")
         return
-    simulate_code = FIRST_RESULT_CHILD.format(path=str(EXAMPLE), n=FIRST_RESULT_SAMPLES, seed=SEED)
+    code = FIRST_RESULT_CHILD.format(path=str(EXAMPLE), n=FIRST_RESULT_SAMPLES, seed=SEED)
 
-    def run(code):
-        return lambda: subprocess.run([sys.executable, "-c", code], env=CHILD_ENV, check=True,
-                                      capture_output=True)
+    def child():
+        begun = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], env=CHILD_ENV, check=True,
+                             capture_output=True, text=True).stdout
+        imported, beyond = (float(x) for x in out.split()[-2:])
+        return imported, beyond, time.perf_counter() - begun
 
-    run(simulate_code)()  # compiles and fills numba's on-disk cache if it is cold
-    imported = median_seconds(run("import inferonomics"), 3)
-    simulated = median_seconds(run(simulate_code), 3)
-    beyond = simulated - imported
-    print(f"  {'python -c import inferonomics':<42}: {imported:6.3f} s")
-    print(f"  {f'  + simulate {FIRST_RESULT_SAMPLES} samples (numba)':<42}: {simulated:6.3f} s")
-    print(f"  {'first result beyond interpreter + import':<42}: {beyond:6.3f} s   (target: < "
+    child()  # compiles and fills numba's on-disk cache if it is cold
+    runs = [child() for _ in range(3)]
+    imported, beyond, wall = (statistics.median(r[i] for r in runs) for i in range(3))
+    print(f"  {'import inferonomics (in the child)':<42}: {imported:6.3f} s")
+    print(f"  {'first result beyond import (in the child)':<42}: {beyond:6.3f} s   (target: < "
           f"{TARGET_FIRST_RESULT_S:g} s)  {verdict(beyond < TARGET_FIRST_RESULT_S)}")
+    print(f"  {'whole process: start, import, result, exit':<42}: {wall:6.3f} s   (exit after the "
+          f"result: {wall - imported - beyond:.3f} s with the interpreter's start)")
 
 
 def main(argv=None):

@@ -417,18 +417,23 @@ def draw_column(kind, p, choice_values, choice_weights, skey, stream, n, out, u,
     elif kind == KIND_CHOICE:
         offset, count, total = int(p[0]), int(p[1]), p[2]
         if count <= CHOICE_UNROLLED:
-            # The number of running weights at or below the target (see the C core).
+            # The number of running weights at or below the target (see the C core), counted in
+            # one pass over the lanes per running weight, so that each pass vectorises: targets
+            # in u, counts in tails.
             cumulative = z[:count]
             running = 0.0
             for c in range(count):
                 running += choice_weights[offset + c]
                 cumulative[c] = running
             for j in range(n):
-                target = uniform(skey[j], stream, 0) * total
-                k = 0
-                for c in range(count - 1):
-                    k += target >= cumulative[c]
-                out[j] = choice_values[offset + k]
+                u[j] = uniform(skey[j], stream, 0) * total
+                tails[j] = 0
+            for c in range(count - 1):
+                bound = cumulative[c]
+                for j in range(n):
+                    tails[j] += u[j] >= bound
+            for j in range(n):
+                out[j] = choice_values[offset + tails[j]]
         else:
             for j in range(n):
                 target = uniform(skey[j], stream, 0) * total

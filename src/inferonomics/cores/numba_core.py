@@ -491,7 +491,8 @@ def workspace_f32(single):
     """The float32 workspace of precision="float32", laid out as workspace()'s buffer (empty
     when ``single`` is false: a float64 run never touches it). Its rows are 2080 bytes apart, so
     every other one starts half a cache line off; a row stride of whole lines (BLOCK + 16)
-    measured no faster (float32 over float64 1.05-1.06x either way, two runs)."""
+    measured no faster (float32 over float64 1.05-1.06x either way, two runs on the Intel VM,
+    before round_rows took its rows as slices)."""
     return aligned_zeros((N_INPUTS + N_OUTPUTS) * ROW if single else 0, np.float32)
 
 
@@ -502,8 +503,8 @@ ALL_INPUTS = np.arange(N_INPUTS, dtype=np.int64)   # every input row (explicit r
 def round_rows(w, v, rows):
     """Input rows ``rows`` of ``w`` rounded into the float32 workspace ``v``. Each row is taken
     as a slice: indexed as ``v[s * ROW + j]`` in a loop over ``rows``, LLVM vectorised the pair
-    of loops so poorly that rounding 12 rows took 16-18 ns a sample instead of 2.4-3.0 (AMD
-    EPYC, Zen 4)."""
+    of loops so poorly that rounding 12 rows took 16-18 ns a sample instead of 1.6-3.0 (AMD
+    EPYC, Zen 4; one block repeated)."""
     prefer_wide_vectors()
     for s in rows:
         source = w[s * ROW:(s + 1) * ROW]

@@ -18,7 +18,8 @@ ratio of two figures measured in this run, so a noisy shared machine moves both 
    the deterministic sweep kernel's grid points/s;
 4. the targets, each with PASS / FALL SHORT;
 5. peak RSS of a fresh process at 10**6 and 10**8 samples (memory must not grow with samples);
-6. time to a first result in a fresh process with numba's on-disk cache warm.
+6. time to a first result in a fresh process with numba's on-disk cache warm, timed by the child
+   from the end of its import to the result (the process's own start and exit printed beside it).
 
 The asv suite (``benchmarks/bench_simulate.py``) tracks the same quantities across commits.
 """

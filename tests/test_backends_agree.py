@@ -316,6 +316,25 @@ def test_central_normal_draws_equal_the_reference_to_the_bit():
         np.testing.assert_array_equal(x[central, s], x_ref[central, s])
 
 
+def test_a_choice_target_equal_to_a_running_weight_takes_the_next_value():
+    # The reference takes the first value whose running weight exceeds the target, so a target
+    # exactly on a running weight goes past it. Weights (u, 1 - u) for one sample's own uniform u
+    # (u >= 1/2, so 1 - u and their sum 1 are exact) put that sample's target on the first
+    # running weight: a core counting "target > weight" would pick the first value instead.
+    s = INPUT_NAMES.index("batch")
+    sample = next(i for i in range(64) if rng_uniform(3, i, s) >= 0.5)
+    u = rng_uniform(3, sample, s)
+    assert u + (1.0 - u) == 1.0
+    plan = load_scenario(dict(EVERY_KIND, workload=dict(EVERY_KIND["workload"], batch={
+        "dist": "choice", "values": [8, 16], "weights": [u, 1.0 - u]}))).resolve()
+    x_ref, _ = reference_rows(plan, 3, sample, 1)
+    assert x_ref[0, s] == 16
+    for backend in NATIVE:
+        x = backends.get_backend(backend).draw(encode(plan.distributions), plan.distributions, 3,
+                                               sample, 1)
+        assert x[0, s] == 16, backend
+
+
 def rng_uniform(seed, sample, input_index):
     from inferonomics.model.registry import PARAMETERS
     from inferonomics.sampling import rng

@@ -2,15 +2,16 @@
 
 Same plan arrays (:mod:`inferonomics.cores.encoding`), same counter-based stream, same formulas in the same
 order as :mod:`inferonomics.model.reference`. Kernels are compiled with ``cache=True`` (a second process
-loads them from ``__pycache__`` instead of compiling) and ``nogil=True``: the driver runs contiguous
-groups of chunks on a thread pool, one histogram per group, so the result does not depend on the
-thread count. All JIT options live in :func:`_jit`, so nobody adds ``fastmath`` ad hoc.
+loads them from ``__pycache__`` instead of compiling) and ``nogil=True``: the driver's threads (kept
+between calls, :mod:`inferonomics.cores.workers`) take chunks one at a time from a shared counter
+and count into a histogram each, so the result does not depend on the thread count or on which
+thread took which chunk. All JIT options live in :func:`_jit`, so nobody adds ``fastmath`` ad hoc.
 """
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+import threading
 
 import numba
 import numpy as np
@@ -28,6 +29,7 @@ from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKE
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, N_STATUS, PRECISIONS, EncodedPlan, output_rows)
+from .workers import run_on_threads
 
 
 def _jit(fn):
@@ -116,6 +118,21 @@ def _float_of(typingctx, b):
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], ir.FloatType())
     return types.float32(types.uint32), codegen
+
+
+@intrinsic
+def take_next(typingctx, counter):
+    """Atomically add 1 to ``counter[0]`` (a 1-D int64 array) and return its value before: the
+    next chunk for the calling thread, shared by every thread of a simulate call as OpenMP's
+    ``schedule(dynamic, 1)`` shares the C core's chunks."""
+    if not (isinstance(counter, types.Array) and counter.dtype == types.int64
+            and counter.ndim == 1):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        return builder.atomic_rmw("add", array.data, ir.Constant(ir.IntType(64), 1), "monotonic")
+    return types.int64(counter), codegen
 
 
 @_jit_inline
@@ -3395,11 +3412,12 @@ def fold_block(y, n, ok, idx, fold, count, shift, s1, s2, mn, mx, hist, status):
 
 @_jit
 def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, start, stop, chunk,
-                    fold, first_chunk, last_chunk, status, chunk_moments, hist, keep_inputs,
+                    fold, next_chunk, n_chunks, status, chunk_moments, hist, keep_inputs,
                     keep_outputs, keep, single):
-    """Chunks ``first_chunk .. last_chunk-1`` of the span ``start .. stop``; ``chunk_moments`` rows
-    are indexed by chunk within the span; only the metrics ``fold`` are folded; ``single``: the
-    model in float32 (precision="float32")."""
+    """The chunks of the span ``start .. stop`` that this thread takes from the shared counter
+    ``next_chunk`` (one at a time, until all ``n_chunks`` are taken), counted into this thread's
+    ``status`` and ``hist``; ``chunk_moments`` rows are indexed by chunk within the span; only the
+    metrics ``fold`` are folded; ``single``: the model in float32 (precision="float32")."""
     w, x, y = workspace()
     v = workspace_f32(single)
     skey, u, z, tails = draw_scratch()
@@ -3415,7 +3433,10 @@ def simulate_chunks(kinds, params, integer, choice_values, choice_weights, key, 
     s2 = np.zeros(N_METRICS)
     mn = np.empty(N_METRICS)
     mx = np.empty(N_METRICS)
-    for c in range(first_chunk, last_chunk):
+    while True:
+        c = take_next(next_chunk)
+        if c >= n_chunks:
+            break
         lo = start + c * chunk
         hi = min(lo + chunk, stop)
         reset_moments(count, shift, s1, s2, mn, mx)
@@ -3668,8 +3689,7 @@ def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float
     blocks = _split(-(-samples // BLOCK), threads)
     bounds = [(a * BLOCK, min(b * BLOCK, samples)) for a, b in blocks]
     args = _plan_args(plan) + (_key(seed),)
-    with ThreadPoolExecutor(max(len(bounds), 1)) as pool:
-        return sum(pool.map(lambda ab: draw_only_range(*args, ab[0], ab[1]), bounds))
+    return sum(run_on_threads(lambda ab: draw_only_range(*args, ab[0], ab[1]), bounds))
 
 
 def _split(n: int, parts: int) -> list[tuple[int, int]]:
@@ -3691,13 +3711,8 @@ def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64",
     single = _single(precision, "evaluate")
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     out = output_rows(out, inputs.shape[0], "the numba core's evaluate")
-    parts = _split(inputs.shape[0], threads)
-    if len(parts) <= 1:
-        evaluate_rows(inputs, out, single)
-        return out
-    with ThreadPoolExecutor(len(parts)) as pool:
-        list(pool.map(lambda ab: evaluate_rows(inputs[ab[0]:ab[1]], out[ab[0]:ab[1]], single),
-                      parts))
+    run_on_threads(lambda ab: evaluate_rows(inputs[ab[0]:ab[1]], out[ab[0]:ab[1]], single),
+                   _split(inputs.shape[0], threads))
     return out
 
 
@@ -3725,43 +3740,32 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
         raise CoreError(f"numba core simulate refused the call: fold must list strictly ascending "
                         f"metric indices below {N_METRICS}")
     args = _plan_args(plan) + (_key(seed), start, stop, chunk, fold)
-    groups = _split(n_chunks, threads)
-    # One status vector and histogram per group: integer counts, summed afterwards in any order.
-    # Each histogram row has a spare last slot that absorbs infeasible samples (see fold_block).
-    # 32-bit counts, as the C core's per-thread histograms: half the memory to zero and add up
-    # (a call spans at most MAX_SPAN < 2**31 samples, so they cannot overflow).
-    statuses = [np.zeros_like(status) for _ in groups]
-    hists = [np.zeros((hist.shape[0], hist.shape[1] + 1), dtype=np.int32) for _ in groups]
+    # The threads take chunks one at a time from a shared counter, as the C core's
+    # schedule(dynamic, 1): a thread on a busier CPU takes fewer (contiguous groups of chunks per
+    # thread left the one on the slower vCPU 5-30 ms behind the other, of 160-180). Each thread
+    # counts into its own status vector and histogram, integer counts added in any order, so the
+    # result does not depend on which thread took which chunk. Each histogram row has a spare last
+    # slot that absorbs infeasible samples (see fold_block). 32-bit counts, as the C core's
+    # per-thread histograms: half the memory to zero and add up (a call spans at most
+    # MAX_SPAN < 2**31 samples, so they cannot overflow).
+    next_chunk = np.zeros(1, dtype=np.int64)
+    merging = threading.Lock()
 
-    def run(g):
-        first, last = groups[g]
-        simulate_chunks(*args, first, last, statuses[g], chunk_moments, hists[g],
+    def run(_):
+        my_status = np.zeros_like(status)
+        my_hist = np.zeros((hist.shape[0], hist.shape[1] + 1), dtype=np.int32)
+        simulate_chunks(*args, next_chunk, n_chunks, my_status, chunk_moments, my_hist,
                         keep_inputs if keep else _EMPTY_KEEP, keep_outputs if keep else _EMPTY_KEEP,
                         keep, single)
+        with merging:   # the C core's critical section: the other threads may still be running
+            np.add(hist, my_hist[:, :-1], out=hist)
+            np.add(status, my_status, out=status)
 
-    if len(groups) <= 1:
-        for g in range(len(groups)):
-            run(g)
-    else:
-        with ThreadPoolExecutor(len(groups)) as pool:
-            list(pool.map(run, range(len(groups))))
-    for h in hists:
-        hist += h[:, :-1]
-    for s in statuses:
-        status += s
+    run_on_threads(run, range(min(threads, n_chunks)))
 
 
 def _grid_args(grid):
     return (grid.radix, grid.owned_offset, grid.owned_param, grid.row_offset)
-
-
-def _pool_map(fn, parts) -> None:
-    if len(parts) <= 1:
-        for part in parts:
-            fn(part)
-        return
-    with ThreadPoolExecutor(len(parts)) as pool:
-        list(pool.map(fn, parts))
 
 
 def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
@@ -3770,7 +3774,7 @@ def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.nd
     grid = grid.encoded
     out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     args = (grid.base_medians,) + _grid_args(grid) + (grid.table_medians,)
-    _pool_map(lambda ab: sweep_evaluate_points(*args, start + ab[0], start + ab[1],
+    run_on_threads(lambda ab: sweep_evaluate_points(*args, start + ab[0], start + ab[1],
                                                out[ab[0]:ab[1]]), _split(stop - start, threads))
     return out
 
@@ -3787,7 +3791,7 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
     args = _plan_args(grid.plan) + _grid_args(grid) + (grid.table_kinds, grid.table_params,
                                                        _key(seed), samples, chunk, qs)
     # Points are independent: any split gives the same numbers.
-    _pool_map(lambda ab: sweep_simulate_points(*args, start + ab[0], start + ab[1],
+    run_on_threads(lambda ab: sweep_simulate_points(*args, start + ab[0], start + ab[1],
                                                status[ab[0]:ab[1]], moments[ab[0]:ab[1]],
                                                values[ab[0]:ab[1]]), _split(n, threads))
     return status, moments, values

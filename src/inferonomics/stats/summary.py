@@ -106,8 +106,10 @@ class QuantileSketch:
         """From a dense array of :data:`SKETCH_BUCKETS` counts (what the native cores fill)."""
         import numpy as np
 
+        # tolist() converts in one C loop; indexing the array per bucket took 4 ms of each
+        # simulate call's summary (28 metrics).
         nz = np.flatnonzero(counts)
-        return cls({int(k): int(counts[k]) for k in nz})
+        return cls(dict(zip(nz.tolist(), counts[nz].tolist())))
 
     @property
     def count(self) -> int:

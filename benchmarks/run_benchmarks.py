@@ -151,8 +151,10 @@ def scaling_probe(native, encoded, samples, reps):
         return None
     core = core_module(native[0])
     core.draw_only(encoded, SEED, WARMUP_SAMPLES, 2)
-    t1 = median_seconds(lambda: core.draw_only(encoded, SEED, samples, 1), reps)
-    t2 = median_seconds(lambda: core.draw_only(encoded, SEED, samples, 2), reps)
+    medians = median_seconds_round_robin(
+        {threads: lambda threads=threads: core.draw_only(encoded, SEED, samples, threads)
+         for threads in (1, 2)}, reps)
+    t1, t2 = medians[1], medians[2]
     print(f"  {native[0]} draw_only: 1 thread {t1 * 1e3:7.1f} ms, 2 threads {t2 * 1e3:7.1f} ms, "
           f"speed-up {t1 / t2:.2f}x")
     if cpus() < 2:
@@ -163,7 +165,54 @@ def scaling_probe(native, encoded, samples, reps):
     return t1 / t2
 
 
-def philox_seconds(k, samples, reps):
+def median_seconds_round_robin(calls, reps):
+    """{key: median seconds} of ``calls`` ({key: fn}), timed in ``reps`` rounds that call each fn
+    once in turn. The VM's speed drifts by 10-20% over tens of seconds; timing each call's
+    repetitions back to back put that drift into the ratios of one call to another (C against
+    numba on the same scenario differed by 0.87-0.96x from one run to the next), while rounds
+    give every call the same share of it."""
+    times = {key: [] for key in calls}
+    for _ in range(reps):
+        for key, fn in calls.items():
+            start = time.perf_counter()
+            fn()
+            times[key].append(time.perf_counter() - start)
+    return {key: statistics.median(t) for key, t in times.items()}
+
+
+def scenario_calls(scenario, native, samples):
+    """The measurements of one scenario: {(backend, what): (fn, samples, threads)}, each warmed up."""
+    plan = scenario.resolve()
+    encoded = encoding.encode(plan.distributions)
+    k = len(plan.uncertain)
+    calls = {}
+    for backend in native:
+        inferonomics.simulate(scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=backend, threads=1)
+        core = core_module(backend)
+        core.draw_only(encoded, SEED, WARMUP_SAMPLES, 1)
+        for threads in (1, 2):
+            calls[backend, f"simulate, every metric, {threads} thr"] = (
+                lambda backend=backend, threads=threads: inferonomics.simulate(
+                    scenario, samples=samples, seed=SEED, backend=backend, threads=threads),
+                samples, threads)
+        calls[backend, "simulate, 6 metrics, 1 thr"] = (
+            lambda backend=backend: inferonomics.simulate(
+                scenario, samples=samples, seed=SEED, backend=backend, threads=1,
+                metrics=SELECTED_METRICS), samples, 1)
+        calls[backend, "simulate, float32, every metric, 1 thr"] = (
+            lambda backend=backend: inferonomics.simulate(
+                scenario, samples=samples, seed=SEED, backend=backend, threads=1,
+                precision="float32"), samples, 1)
+        calls[backend, "draw_only, 1 thr"] = (
+            lambda core=core: core.draw_only(encoded, SEED, samples, 1), samples, 1)
+    calls["numpy", f"Philox, {k} uniforms/sample"] = (philox_draw(k, samples), samples, 1)
+    inferonomics.simulate(scenario, samples=10, seed=SEED, backend="reference")
+    calls["reference", "simulate"] = (lambda: inferonomics.simulate(
+        scenario, samples=REFERENCE_SAMPLES, seed=SEED, backend="reference"), REFERENCE_SAMPLES, 1)
+    return calls
+
+
+def philox_draw(k, samples):
     """numpy's Philox drawing k uniforms per sample into a reused buffer (its best case)."""
     chunk = 1 << 16
     buf = np.empty(chunk * k)
@@ -174,49 +223,38 @@ def philox_seconds(k, samples, reps):
             gen.random(out=buf[:min(chunk, samples - i) * k])
 
     draw()
-    return median_seconds(draw, reps)
+    return draw
 
 
-def scenario_rates(label, scenario, native, samples, reps):
-    """{(backend, what): samples/s} for one scenario, printed as a table."""
-    plan = scenario.resolve()
-    encoded = encoding.encode(plan.distributions)
-    k = len(plan.uncertain)
-    rows, rates = [], {}
+def philox_seconds(k, samples, reps):
+    """Median seconds of numpy's Philox drawing k uniforms per sample (see philox_draw)."""
+    return median_seconds(philox_draw(k, samples), reps)
 
-    def measure(key, fn, n, threads):
-        t = median_seconds(fn, reps)
-        rates[key] = n / t
-        rows.append((f"{key[0]} {key[1]}", n, threads, t))
 
-    for backend in native:
-        inferonomics.simulate(scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=backend, threads=1)
-        core = core_module(backend)
-        core.draw_only(encoded, SEED, WARMUP_SAMPLES, 1)
-        for threads in (1, 2):
-            measure((backend, f"simulate, every metric, {threads} thr"), lambda: inferonomics.simulate(
-                scenario, samples=samples, seed=SEED, backend=backend, threads=threads),
-                samples, threads)
-        measure((backend, "simulate, 6 metrics, 1 thr"), lambda: inferonomics.simulate(
-            scenario, samples=samples, seed=SEED, backend=backend, threads=1,
-            metrics=SELECTED_METRICS), samples, 1)
-        measure((backend, "simulate, float32, every metric, 1 thr"), lambda: inferonomics.simulate(
-            scenario, samples=samples, seed=SEED, backend=backend, threads=1,
-            precision="float32"), samples, 1)
-        measure((backend, "draw_only, 1 thr"), lambda: core.draw_only(encoded, SEED, samples, 1),
-                samples, 1)
-    t = philox_seconds(k, samples, reps)
-    rates["numpy", "philox"] = samples / t
-    rows.append((f"numpy Philox, {k} uniforms/sample", samples, 1, t))
-    inferonomics.simulate(scenario, samples=10, seed=SEED, backend="reference")
-    measure(("reference", "simulate"), lambda: inferonomics.simulate(
-        scenario, samples=REFERENCE_SAMPLES, seed=SEED, backend="reference"), REFERENCE_SAMPLES, 1)
-
-    print(f"  {label} ({k} uncertain inputs)")
-    print(f"  {'measurement':<44} {'samples':>10} {'thr':>3} {'median':>11} {'rate':>13}")
-    for name, n, threads, t in rows:
-        print(f"  {name:<44} {n:>10,} {threads:>3} {t * 1e3:>8.1f} ms {rate(n / t):>13}")
-    return rates
+def scenario_rates(scenarios, native, samples, reps):
+    """[{(backend, what): samples/s}] for each (label, scenario) of ``scenarios``, every call of
+    every scenario timed in the same rounds, printed as one table per scenario. numpy's Philox is
+    keyed ("numpy", "philox")."""
+    calls = {(label,) + key: value for label, scenario in scenarios
+             for key, value in scenario_calls(scenario, native, samples).items()}
+    medians = median_seconds_round_robin({key: fn for key, (fn, _, _) in calls.items()}, reps)
+    all_rates = []
+    for number, (label, scenario) in enumerate(scenarios):
+        rates = {}
+        if number:
+            print()
+        print(f"  {label} ({len(scenario.resolve().uncertain)} uncertain inputs)")
+        print(f"  {'measurement':<44} {'samples':>10} {'thr':>3} {'median':>11} {'rate':>13}")
+        for (owner, backend, what), (_, n, threads) in calls.items():
+            if owner != label:
+                continue
+            t = medians[owner, backend, what]
+            rates["numpy" if backend == "numpy" else backend,
+                  "philox" if backend == "numpy" else what] = n / t
+            print(f"  {backend + ' ' + what:<44} {n:>10,} {threads:>3} {t * 1e3:>8.1f} ms "
+                  f"{rate(n / t):>13}")
+        all_rates.append(rates)
+    return all_rates
 
 
 def batch_and_sweep(native, reps):
@@ -397,11 +435,11 @@ def main(argv=None):
     header(backends)
     example = inferonomics.load_scenario(EXAMPLE)
     probe = scaling_probe(native, encoding.encode(example.resolve().distributions), samples, reps)
-    section(f"2. throughput (median of {reps})")
-    example_rates = scenario_rates(str(EXAMPLE.relative_to(ROOT)), example, native, samples, reps)
-    print()
-    moe_rates = scenario_rates("MoE: Mixtral 8x7B, 2x H100, batch a choice of 8/16/32/64",
-                               moe_scenario(), native, samples, reps)
+    section(f"2. throughput (median of {reps} rounds, each timing every call below once)")
+    example_rates, moe_rates = scenario_rates(
+        [(str(EXAMPLE.relative_to(ROOT)), example),
+         ("MoE: Mixtral 8x7B, 2x H100, batch a choice of 8/16/32/64", moe_scenario())],
+        native, samples, reps)
     section(f"3. explicit rows and sweeps (median of {reps})")
     batch = batch_and_sweep(native, reps)
     targets(example_rates, moe_rates, batch, native, probe)

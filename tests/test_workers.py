@@ -83,3 +83,29 @@ def test_simultaneous_numba_runs_from_user_threads_get_the_answers_of_runs_one_a
     assert all(not user.is_alive() for user in users)
     for seed in alone:
         assert together[seed] == alone[seed]   # moments and quantile sketch, to the bit
+
+
+def test_calls_from_user_threads_while_another_grows_the_pool_all_run():
+    errors = []
+
+    def small_calls():
+        try:
+            for _ in range(300):
+                assert workers.run_on_threads(lambda k: k + 1, range(2)) == [1, 2]
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def growing_calls():
+        try:
+            for size in range(workers._pool_size + 1, workers._pool_size + 40):
+                assert workers.run_on_threads(lambda k: k, range(size)) == list(range(size))
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+
+    users = [threading.Thread(target=small_calls), threading.Thread(target=small_calls),
+             threading.Thread(target=growing_calls)]
+    for user in users:
+        user.start()
+    for user in users:
+        user.join(JOIN_TIMEOUT_S)
+    assert not errors, errors[0]

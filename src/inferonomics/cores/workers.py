@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Callable, Iterable, TypeVar
 
 Item = TypeVar("Item")
@@ -32,7 +32,13 @@ def run_on_threads(fn: Callable[[Item], Result], items: Iterable[Item]) -> list[
     items = list(items)
     if len(items) <= 1 or getattr(_this_thread, "in_pool", False):
         return [fn(item) for item in items]
-    return list(_pool_of(len(items)).map(lambda item: _in_pool(fn, item), items))
+    with _pool_lock:   # submitted before another call can replace (and shut down) the pool
+        pool = _pool_of(len(items))
+        futures = [pool.submit(_in_pool, fn, item) for item in items]
+    # Every item finishes before the call returns or raises, so nothing still runs on the
+    # caller's arrays afterwards; the first error in the items' order is raised.
+    wait(futures)
+    return [future.result() for future in futures]
 
 
 def _in_pool(fn: Callable[[Item], Result], item: Item) -> Result:
@@ -42,15 +48,14 @@ def _in_pool(fn: Callable[[Item], Result], item: Item) -> Result:
 
 def _pool_of(size: int) -> ThreadPoolExecutor:
     """The shared pool, replaced by a larger one when a call needs more threads than it has (the
-    old one finishes what it was given, then its threads exit)."""
+    old one finishes what it was given, then its threads exit). Called with _pool_lock held."""
     global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < size:
-            old, _pool, _pool_size = _pool, ThreadPoolExecutor(
-                size, thread_name_prefix="inferonomics-worker"), size
-            if old is not None:
-                old.shutdown(wait=False)
-        return _pool
+    if _pool is None or _pool_size < size:
+        old, _pool, _pool_size = _pool, ThreadPoolExecutor(
+            size, thread_name_prefix="inferonomics-worker"), size
+        if old is not None:
+            old.shutdown(wait=False)
+    return _pool
 
 
 def _forget_pool_in_child() -> None:

@@ -83,7 +83,7 @@ def test_run_shows_every_metric_asked_for_in_the_order_asked(capsys):
     assert rows == list(reversed(inferonomics.METRIC_NAMES))
 
 
-def _core_simulate(backend, stop, chunk, fold):
+def _core_simulate(backend, stop, chunk, fold, threads=1):
     """One direct call of a native core's simulate on the example, samples 0 .. stop-1."""
     import importlib
 
@@ -95,7 +95,7 @@ def _core_simulate(backend, stop, chunk, fold):
                                     "numba": "inferonomics.cores.numba_core"}[backend])
     n = len(inferonomics.METRIC_NAMES)
     core.simulate(encode(inferonomics.load_scenario(EXAMPLE).resolve().distributions), 0, 0, stop,
-                  chunk, 1, fold, np.zeros(len(STATUS_NAMES), dtype=np.int64),
+                  chunk, threads, fold, np.zeros(len(STATUS_NAMES), dtype=np.int64),
                   np.zeros((1, n, 5)), np.zeros((n, SKETCH_BUCKETS), dtype=np.int64), None, None)
 
 
@@ -122,6 +122,15 @@ def test_both_cores_refuse_a_call_past_their_span_before_allocating(backend):
     with pytest.raises(CoreError):
         _core_simulate(backend, (1 << 30) + 1, 1 << 16,
                        np.arange(len(inferonomics.METRIC_NAMES), dtype=np.int32))
+
+
+@pytest.mark.skipif("numba" not in BACKENDS, reason="needs numba")
+def test_the_numba_core_refuses_fewer_than_one_thread_instead_of_doing_no_work():
+    from inferonomics.errors import CoreError
+
+    with pytest.raises(CoreError, match="threads must be at least 1"):
+        _core_simulate("numba", 100, 100, np.arange(len(inferonomics.METRIC_NAMES),
+                                                    dtype=np.int32), threads=0)
 
 
 def test_an_unknown_metric_below_the_api_is_still_a_scenario_error():

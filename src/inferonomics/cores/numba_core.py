@@ -3729,6 +3729,9 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     if not 0 <= stop - start <= MAX_SPAN:
         raise CoreError(f"numba core simulate refused the call: a call spans 0 to {MAX_SPAN:,} "
                         f"samples (its histograms count in 32 bits), got {stop - start:,}")
+    if not 1 <= threads:
+        raise CoreError(f"numba core simulate refused the call: threads must be at least 1, got "
+                        f"{threads}")
     n_chunks = -(-(stop - start) // chunk)
     keep = keep_inputs is not None
     if not isinstance(fold, np.ndarray) or fold.dtype != np.int32 or fold.ndim != 1:
@@ -3775,7 +3778,7 @@ def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.nd
     out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     args = (grid.base_medians,) + _grid_args(grid) + (grid.table_medians,)
     run_on_threads(lambda ab: sweep_evaluate_points(*args, start + ab[0], start + ab[1],
-                                               out[ab[0]:ab[1]]), _split(stop - start, threads))
+                                                    out[ab[0]:ab[1]]), _split(stop - start, threads))
     return out
 
 
@@ -3792,6 +3795,6 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
                                                        _key(seed), samples, chunk, qs)
     # Points are independent: any split gives the same numbers.
     run_on_threads(lambda ab: sweep_simulate_points(*args, start + ab[0], start + ab[1],
-                                               status[ab[0]:ab[1]], moments[ab[0]:ab[1]],
-                                               values[ab[0]:ab[1]]), _split(n, threads))
+                                                    status[ab[0]:ab[1]], moments[ab[0]:ab[1]],
+                                                    values[ab[0]:ab[1]]), _split(n, threads))
     return status, moments, values

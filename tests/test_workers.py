@@ -21,7 +21,11 @@ def test_results_come_back_in_the_order_of_the_items():
 
 
 def test_the_threads_are_kept_from_one_call_to_the_next():
-    workers.run_on_threads(lambda _: None, range(2))
+    # Every thread of the pool started first (an executor starts its threads as work comes, so a
+    # later call could otherwise start one legitimately).
+    size = max(workers._pool_size, 2)
+    barrier = threading.Barrier(size, timeout=JOIN_TIMEOUT_S)
+    workers.run_on_threads(lambda _: barrier.wait(), range(size))
     before = {thread.ident for thread in threading.enumerate()}
     used = set()
     for _ in range(5):

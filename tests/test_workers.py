@@ -113,3 +113,32 @@ def test_calls_from_user_threads_while_another_grows_the_pool_all_run():
     for user in users:
         user.join(JOIN_TIMEOUT_S)
     assert not errors, errors[0]
+
+
+def test_calls_from_two_user_threads_run_at_once_instead_of_queueing():
+    barrier = threading.Barrier(4, timeout=NESTED_TIMEOUT_S)   # breaks unless all 4 items meet
+    errors = []
+
+    def call():
+        try:
+            workers.run_on_threads(lambda _: barrier.wait(), range(2))
+        except Exception as error:   # noqa: BLE001 - reported below
+            errors.append(error)
+
+    users = [threading.Thread(target=call) for _ in range(2)]
+    for user in users:
+        user.start()
+    for user in users:
+        user.join(JOIN_TIMEOUT_S)
+    assert not errors, errors[0]
+
+
+@pytest.mark.skipif(backends.unavailable_reason("numba") is not None, reason="needs numba")
+def test_the_numba_core_refuses_a_negative_thread_count_instead_of_leaving_rows_unwritten():
+    import numpy as np
+
+    from inferonomics.cores import numba_core
+    from inferonomics.errors import CoreError
+
+    with pytest.raises(CoreError, match="threads must be at least 1"):
+        numba_core.evaluate(np.zeros((4, numba_core.N_INPUTS)), -1)

@@ -11,7 +11,6 @@ thread took which chunk. All JIT options live in :func:`_jit`, so nobody adds ``
 from __future__ import annotations
 
 import math
-import threading
 
 import numba
 import numpy as np
@@ -3693,6 +3692,8 @@ def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float
 
 
 def _split(n: int, parts: int) -> list[tuple[int, int]]:
+    if parts < 1:   # the C core reads 0 as "OpenMP's default"; below the API's own check
+        raise CoreError(f"the numba core refused the call: threads must be at least 1, got {parts}")
     bounds = [n * p // parts for p in range(parts + 1)]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
@@ -3746,13 +3747,12 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     # The threads take chunks one at a time from a shared counter, as the C core's
     # schedule(dynamic, 1): a thread on a busier CPU takes fewer (contiguous groups of chunks per
     # thread left the one on the slower vCPU 5-30 ms behind the other, of 160-180). Each thread
-    # counts into its own status vector and histogram, integer counts added in any order, so the
+    # counts into its own status vector and histogram, integer counts added afterwards, so the
     # result does not depend on which thread took which chunk. Each histogram row has a spare last
     # slot that absorbs infeasible samples (see fold_block). 32-bit counts, as the C core's
     # per-thread histograms: half the memory to zero and add up (a call spans at most
     # MAX_SPAN < 2**31 samples, so they cannot overflow).
     next_chunk = np.zeros(1, dtype=np.int64)
-    merging = threading.Lock()
 
     def run(_):
         my_status = np.zeros_like(status)
@@ -3760,11 +3760,12 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
         simulate_chunks(*args, next_chunk, n_chunks, my_status, chunk_moments, my_hist,
                         keep_inputs if keep else _EMPTY_KEEP, keep_outputs if keep else _EMPTY_KEEP,
                         keep, single)
-        with merging:   # the C core's critical section: the other threads may still be running
-            np.add(hist, my_hist[:, :-1], out=hist)
-            np.add(status, my_status, out=status)
+        return my_status, my_hist
 
-    run_on_threads(run, range(min(threads, n_chunks)))
+    # Added once every thread has finished: a failed call leaves status and hist untouched.
+    for my_status, my_hist in run_on_threads(run, range(min(threads, n_chunks))):
+        hist += my_hist[:, :-1]
+        status += my_status
 
 
 def _grid_args(grid):

@@ -21,24 +21,44 @@ Result = TypeVar("Result")
 
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
-_pool_lock = threading.Lock()
+_busy = 0   # items submitted and not finished, over every caller
+_pool_lock = threading.RLock()   # re-entrant: a finished item's callback may run under it
 _this_thread = threading.local()
 
 
 def run_on_threads(fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
     """``fn(item)`` for every item, each on a thread of the shared pool, results in the items'
     order. One item runs on the calling thread, and so does every item of a call made from a
-    pool thread itself (waiting there for other pool threads could wait for ever)."""
+    pool thread itself (waiting there for other pool threads could wait for ever). The pool grows
+    to every caller's items at once, so calls from several user threads do not queue behind
+    each other."""
+    global _busy
     items = list(items)
     if len(items) <= 1 or getattr(_this_thread, "in_pool", False):
         return [fn(item) for item in items]
     with _pool_lock:   # submitted before another call can replace (and shut down) the pool
-        pool = _pool_of(len(items))
+        pool = _pool_of(_busy + len(items))
+        _busy += len(items)
         futures = [pool.submit(_in_pool, fn, item) for item in items]
-    # Every item finishes before the call returns or raises, so nothing still runs on the
-    # caller's arrays afterwards; the first error in the items' order is raised.
-    wait(futures)
+        for future in futures:
+            future.add_done_callback(_item_done)
+    # Every item finishes (or is cancelled before it starts) before the call returns or raises,
+    # so nothing still runs on the caller's arrays afterwards, even after Ctrl-C; the first error
+    # in the items' order is raised.
+    try:
+        wait(futures)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        raise
     return [future.result() for future in futures]
+
+
+def _item_done(_future) -> None:
+    global _busy
+    with _pool_lock:
+        _busy -= 1
 
 
 def _in_pool(fn: Callable[[Item], Result], item: Item) -> Result:
@@ -47,8 +67,9 @@ def _in_pool(fn: Callable[[Item], Result], item: Item) -> Result:
 
 
 def _pool_of(size: int) -> ThreadPoolExecutor:
-    """The shared pool, replaced by a larger one when a call needs more threads than it has (the
-    old one finishes what it was given, then its threads exit). Called with _pool_lock held."""
+    """The shared pool, replaced by a larger one when the items in flight need more threads than
+    it has (the old one finishes what it was given, then its threads exit; the pool never
+    shrinks). Called with _pool_lock held."""
     global _pool, _pool_size
     if _pool is None or _pool_size < size:
         old, _pool, _pool_size = _pool, ThreadPoolExecutor(
@@ -61,8 +82,8 @@ def _pool_of(size: int) -> ThreadPoolExecutor:
 def _forget_pool_in_child() -> None:
     # A forked child has none of its parent's threads: it starts a pool of its own when it needs
     # one (the parent's pool object would queue work that no thread ever takes).
-    global _pool, _pool_size, _pool_lock
-    _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
+    global _pool, _pool_size, _busy, _pool_lock
+    _pool, _pool_size, _busy, _pool_lock = None, 0, 0, threading.RLock()
 
 
 if hasattr(os, "register_at_fork"):

@@ -3691,9 +3691,14 @@ def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float
     return sum(run_on_threads(lambda ab: draw_only_range(*args, ab[0], ab[1]), bounds))
 
 
+def _check_threads(threads: int) -> None:
+    if threads < 1:   # the C core reads 0 as "OpenMP's default"; below the API's own check
+        raise CoreError(f"the numba core refused the call: threads must be at least 1, got "
+                        f"{threads}")
+
+
 def _split(n: int, parts: int) -> list[tuple[int, int]]:
-    if parts < 1:   # the C core reads 0 as "OpenMP's default"; below the API's own check
-        raise CoreError(f"the numba core refused the call: threads must be at least 1, got {parts}")
+    _check_threads(parts)
     bounds = [n * p // parts for p in range(parts + 1)]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
@@ -3730,9 +3735,7 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     if not 0 <= stop - start <= MAX_SPAN:
         raise CoreError(f"numba core simulate refused the call: a call spans 0 to {MAX_SPAN:,} "
                         f"samples (its histograms count in 32 bits), got {stop - start:,}")
-    if not 1 <= threads:
-        raise CoreError(f"numba core simulate refused the call: threads must be at least 1, got "
-                        f"{threads}")
+    _check_threads(threads)
     n_chunks = -(-(stop - start) // chunk)
     keep = keep_inputs is not None
     if not isinstance(fold, np.ndarray) or fold.dtype != np.int32 or fold.ndim != 1:

@@ -17,9 +17,11 @@ lacks, which asv records as skipped.
 * ``TimeFirstResult``: a fresh interpreter importing the package and getting a first result
   from the numba core (numba's on-disk cache warm).
 * ``TimeSimulateSelected``: ``simulate`` folding only 6 metrics (``metrics=[...]``).
-* ``TrackCoreRatios``: the core-speed issue's ratios, each from figures measured in one call
-  (core vs numpy Philox with every metric and with 6, the MoE scenario vs the example, model and
-  fold vs the draw-only floor, C vs numba), so a noisy machine moves both sides together.
+* ``TrackCoreRatios``: the core-speed issue's ratios, each from figures measured in one call,
+  both sides timed in the same rounds (core vs numpy Philox with every metric and with 6, 2
+  threads vs 1, the MoE scenario vs the example, model and fold vs the draw-only floor,
+  ``evaluate_batch`` vs the kernel, C vs numba, float32 vs float64), so a noisy machine moves
+  both sides together.
 
 Run offline against the installed package with
 ``asv run --quick --python=same --show-stderr`` (``-E existing:same`` is the same thing).
@@ -39,8 +41,8 @@ import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
 from inferonomics.cores import encoding  # noqa: E402
-from benchmarks.run_benchmarks import (SELECTED_METRICS, median_seconds, moe_scenario,  # noqa: E402
-                                      philox_seconds)
+from benchmarks.run_benchmarks import (SELECTED_METRICS, explicit_rows,  # noqa: E402
+                                      median_seconds_round_robin, moe_scenario, philox_draw)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
 
@@ -111,23 +113,28 @@ class TimeSimulateSelected:
 
 
 class TrackCoreRatios:
-    """Ratios the core-speed issue sets targets for (1 thread, 10**6 samples, medians of 3):
+    """Ratios the core-speed issue sets targets for (10**6 samples or rows, medians of 3 rounds,
+    each round timing both sides once, as run_benchmarks.py does; 1 thread unless said):
 
     * ``every_metric_vs_philox`` (>= 0.9) and ``six_metrics_vs_philox`` (>= 1.3): simulate's rate
       over numpy's Philox drawing the same number of uniforms per sample;
+    * ``two_threads_vs_one`` (>= 1.85): simulate's rate on 2 threads over 1, every metric;
     * ``moe_vs_example`` (>= 0.75): the Mixtral 8x7B scenario's rate over the example's;
     * ``model_fold_vs_draw`` (<= 2.5): simulate's time less draw_only's, over draw_only's;
+    * ``evaluate_batch_vs_kernel`` (<= 1.5): ``evaluate_batch`` on explicit rows (a dict of
+      columns) over the kernel's own time for the same rows;
     * ``c_over_numba`` (<= 1.3; C row only): C's rate over numba's;
     * ``float32_vs_float64`` (>= 2): ``precision="float32"``'s rate over float64's, every metric.
     """
 
     params = [NATIVE_BACKENDS, ["every_metric_vs_philox", "six_metrics_vs_philox",
-                                "moe_vs_example", "model_fold_vs_draw", "c_over_numba",
-                                "float32_vs_float64"]]
+                                "two_threads_vs_one", "moe_vs_example", "model_fold_vs_draw",
+                                "evaluate_batch_vs_kernel", "c_over_numba", "float32_vs_float64"]]
     param_names = ["backend", "ratio"]
     unit = "ratio"
     timeout = 300
     samples = 10**6
+    rounds = 3
 
     def setup(self, backend, ratio):
         require_backend(backend)
@@ -142,27 +149,40 @@ class TrackCoreRatios:
                 inferonomics.simulate(scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=b,
                                       threads=1)
 
-    def _simulate(self, scenario, backend, **options):
-        return median_seconds(lambda: inferonomics.simulate(
-            scenario, samples=self.samples, seed=SEED, backend=backend, threads=1, **options), 3)
+    def _simulate(self, scenario, backend, threads=1, **options):
+        return lambda: inferonomics.simulate(scenario, samples=self.samples, seed=SEED,
+                                             backend=backend, threads=threads, **options)
+
+    def _over(self, numerator, denominator):
+        """Median seconds of ``numerator`` over those of ``denominator``, timed in rounds."""
+        medians = median_seconds_round_robin({0: numerator, 1: denominator}, self.rounds)
+        return medians[0] / medians[1]
 
     def track_ratio(self, backend, ratio):
+        every = self._simulate(self.example, backend)
         if ratio in ("every_metric_vs_philox", "six_metrics_vs_philox"):
             k = len(self.example.resolve().uncertain)
-            philox = philox_seconds(k, self.samples, 3)   # into a reused buffer, as the script
-            options = {"metrics": SELECTED_METRICS} if ratio.startswith("six") else {}
-            return philox / self._simulate(self.example, backend, **options)
+            core = (every if ratio.startswith("every")
+                    else self._simulate(self.example, backend, metrics=SELECTED_METRICS))
+            return self._over(philox_draw(k, self.samples), core)
+        if ratio == "two_threads_vs_one":
+            self._simulate(self.example, backend, threads=2)()     # the threads start here
+            return self._over(every, self._simulate(self.example, backend, threads=2))
         if ratio == "moe_vs_example":
-            return self._simulate(self.example, backend) / self._simulate(self.moe, backend)
+            return self._over(every, self._simulate(self.moe, backend))
         if ratio == "model_fold_vs_draw":
             core = core_module(backend)
             encoded = encoding.encode(self.example.resolve().distributions)
-            draw = median_seconds(lambda: core.draw_only(encoded, SEED, self.samples, 1), 3)
-            return (self._simulate(self.example, backend) - draw) / draw
+            return self._over(every, lambda: core.draw_only(encoded, SEED, self.samples, 1)) - 1.0
+        if ratio == "evaluate_batch_vs_kernel":
+            columns, rows = explicit_rows(self.samples)
+            chosen = inferonomics.cores.backends.get_backend(backend)
+            return self._over(lambda: inferonomics.evaluate_batch(columns, backend=backend,
+                                                                  threads=1),
+                              lambda: chosen.evaluate(rows, 1))
         if ratio == "float32_vs_float64":
-            return (self._simulate(self.example, backend)
-                    / self._simulate(self.example, backend, precision="float32"))
-        return self._simulate(self.example, "numba") / self._simulate(self.example, "c")
+            return self._over(every, self._simulate(self.example, backend, precision="float32"))
+        return self._over(self._simulate(self.example, "numba"), every)
 
 
 class TimeReference:

@@ -4,8 +4,9 @@ Usage::
 
     python benchmarks/run_benchmarks.py [--quick]
 
-Every figure is a median of several repetitions (5; 3 with ``--quick``) and every target is a
-ratio of two figures measured in this run, so a noisy shared machine moves both sides together:
+Every figure is a median of several rounds (5; 3 with ``--quick``), each round timing every call
+of its section once, and every target is a ratio of two figures measured in this run, so a noisy
+shared machine moves both sides together:
 
 1. the machine: usable CPUs and the load average before measuring, and a 2-thread probe (the C
    ``draw_only`` floor with 1 and 2 threads): when the second vCPU is busy, every 2-thread figure
@@ -226,11 +227,6 @@ def philox_draw(k, samples):
     return draw
 
 
-def philox_seconds(k, samples, reps):
-    """Median seconds of numpy's Philox drawing k uniforms per sample (see philox_draw)."""
-    return median_seconds(philox_draw(k, samples), reps)
-
-
 def scenario_rates(scenarios, native, samples, reps):
     """[{(backend, what): samples/s}] for each (label, scenario) of ``scenarios``, every call of
     every scenario timed in the same rounds, printed as one table per scenario. numpy's Philox is
@@ -257,48 +253,59 @@ def scenario_rates(scenarios, native, samples, reps):
     return all_rates
 
 
+def explicit_rows(n=EVALUATE_ROWS):
+    """(columns, rows): the example's medians with ``n`` random prompt lengths, output lengths
+    and batch sizes, as ``evaluate_batch``'s dict of columns and as the kernel's (n, inputs)
+    array of the same rows."""
+    from inferonomics.model.registry import INPUT_NAMES
+
+    gen = np.random.default_rng(SEED)
+    columns = dict(inferonomics.load_scenario(EXAMPLE).resolve().medians(),
+                   input_tokens=gen.integers(64, 8192, n).astype(float),
+                   output_tokens=gen.integers(16, 2048, n).astype(float),
+                   batch=gen.integers(1, 256, n).astype(float))
+    rows = np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=float), n)
+                            for name in INPUT_NAMES])
+    return columns, np.ascontiguousarray(rows)
+
+
 def batch_and_sweep(native, reps):
     """evaluate_batch vs the kernel on 10**6 rows (1 thread), and deterministic sweep points/s."""
     from inferonomics.analysis.grid import Grid
-    from inferonomics.model.registry import INPUT_NAMES
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from run_sweep_benchmarks import BIG_GRID_TOML
 
-    plan = inferonomics.load_scenario(EXAMPLE).resolve()
-    medians = plan.medians()
-    gen = np.random.default_rng(SEED)
-    columns = dict(medians, input_tokens=gen.integers(64, 8192, EVALUATE_ROWS).astype(float),
-                   output_tokens=gen.integers(16, 2048, EVALUATE_ROWS).astype(float),
-                   batch=gen.integers(1, 256, EVALUATE_ROWS).astype(float))
-    rows = np.column_stack([np.broadcast_to(np.asarray(columns[n], dtype=float), EVALUATE_ROWS)
-                            for n in INPUT_NAMES])
-    rows = np.ascontiguousarray(rows)
+    columns, rows = explicit_rows()
     import tempfile
 
-    out = {}
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp, "big.toml")
         big.write_text(BIG_GRID_TOML)
         grid = Grid(inferonomics.load_scenario(big))
     sweep_out = np.empty((SWEEP_POINTS, encoding.N_OUTPUTS))
-    print(f"  {'measurement':<52} {'median':>11} {'rate':>13}")
+    calls = {}
     for backend in native:
         chosen = inferonomics.cores.backends.get_backend(backend)
         inferonomics.evaluate_batch({k: v[:10] if np.ndim(v) else v for k, v in columns.items()},
                                     backend=backend, threads=1)
-        tb = median_seconds(lambda: inferonomics.evaluate_batch(columns, backend=backend, threads=1),
-                            reps)
-        tk = median_seconds(lambda: chosen.evaluate(rows, 1), reps)
         chosen.sweep_evaluate(grid, 0, 1024, 2, sweep_out[:1024])
-        ts = median_seconds(lambda: chosen.sweep_evaluate(grid, 0, SWEEP_POINTS, 2, sweep_out), reps)
-        out[backend] = (tb / tk, SWEEP_POINTS / ts)
-        for name, t, n in ((f"{backend} evaluate_batch, 10**6 rows (dict), 1 thr", tb, EVALUATE_ROWS),
-                           (f"{backend} kernel evaluate, the same rows, 1 thr", tk, EVALUATE_ROWS),
-                           (f"{backend} deterministic sweep, {SWEEP_POINTS:,} points, 2 thr", ts,
-                            SWEEP_POINTS)):
-            print(f"  {name:<52} {t * 1e3:>8.1f} ms {rate(n / t):>13}")
-    return out
+        calls[backend, "batch"] = (
+            f"{backend} evaluate_batch, 10**6 rows (dict), 1 thr", EVALUATE_ROWS,
+            lambda backend=backend: inferonomics.evaluate_batch(columns, backend=backend, threads=1))
+        calls[backend, "kernel"] = (
+            f"{backend} kernel evaluate, the same rows, 1 thr", EVALUATE_ROWS,
+            lambda chosen=chosen: chosen.evaluate(rows, 1))
+        calls[backend, "sweep"] = (
+            f"{backend} deterministic sweep, {SWEEP_POINTS:,} points, 2 thr", SWEEP_POINTS,
+            lambda chosen=chosen: chosen.sweep_evaluate(grid, 0, SWEEP_POINTS, 2, sweep_out))
+    # In rounds, as section 2: evaluate_batch and the kernel are a ratio of two calls.
+    medians = median_seconds_round_robin({key: fn for key, (_, _, fn) in calls.items()}, reps)
+    print(f"  {'measurement':<52} {'median':>11} {'rate':>13}")
+    for key, (name, n, _) in calls.items():
+        print(f"  {name:<52} {medians[key] * 1e3:>8.1f} ms {rate(n / medians[key]):>13}")
+    return {backend: (medians[backend, "batch"] / medians[backend, "kernel"],
+                      SWEEP_POINTS / medians[backend, "sweep"]) for backend in native}
 
 
 def targets(example, moe, batch, native, probe):
@@ -440,7 +447,7 @@ def main(argv=None):
         [(str(EXAMPLE.relative_to(ROOT)), example),
          ("MoE: Mixtral 8x7B, 2x H100, batch a choice of 8/16/32/64", moe_scenario())],
         native, samples, reps)
-    section(f"3. explicit rows and sweeps (median of {reps})")
+    section(f"3. explicit rows and sweeps (median of {reps} rounds, each timing every call below once)")
     batch = batch_and_sweep(native, reps)
     targets(example_rates, moe_rates, batch, native, probe)
     peak_memory(native)

@@ -679,9 +679,11 @@ static int32_t check_fold(const int32_t *fold, int64_t fold_len) {
     return INF_OK;
 }
 
+/* The team size for a call's `threads` (at least 1: each entry point refuses fewer first, as the
+ * numba core does; 0 once meant "OpenMP's default", which the binding's fork guard did not see). */
 static int thread_count(int32_t threads) {
 #ifdef _OPENMP
-    return threads > 0 ? threads : omp_get_max_threads();
+    return threads;
 #else
     (void)threads;
     return 1;
@@ -717,6 +719,7 @@ int32_t inf_draw_only(const int32_t *kinds, int64_t kinds_len, const double *par
                       const double *choice_values, int64_t choice_values_len,
                       const double *choice_weights, int64_t choice_weights_len,
                       uint64_t seed, int64_t start, int64_t stop, int32_t threads, double *checksum) {
+    if (threads < 1) return INF_E_ARGUMENT;
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     if (start < 0 || stop < start || stop > INF_MAX_INDEX) return INF_E_ARGUMENT;
     if (!checksum) return INF_E_NULL;
@@ -761,6 +764,7 @@ static evaluate_fn evaluate_for(int32_t precision) {
 
 int32_t inf_evaluate(const double *inputs, int64_t inputs_len, int64_t n, double *outputs,
                      int64_t outputs_len, int32_t threads, int32_t precision) {
+    if (threads < 1) return INF_E_ARGUMENT;
     if (n < 0) return INF_E_ARGUMENT;
     const evaluate_fn evaluate = evaluate_for(precision);
     if (!evaluate) return INF_E_ARGUMENT;
@@ -807,6 +811,7 @@ int32_t inf_simulate(const int32_t *kinds, int64_t kinds_len, const double *para
                      int64_t *hist, int64_t hist_len,
                      double *keep_inputs, int64_t keep_inputs_len,
                      double *keep_outputs, int64_t keep_outputs_len, int32_t precision) {
+    if (threads < 1) return INF_E_ARGUMENT;
     const plan_t plan = {kinds, params, integer, choice_values, choice_weights};
     if (start < 0 || stop < start || stop > INF_MAX_INDEX || chunk < 1) return INF_E_ARGUMENT;
     const evaluate_fn evaluate = evaluate_for(precision);
@@ -951,6 +956,7 @@ int32_t inf_sweep_evaluate(const double *base_values, int64_t base_len, int32_t 
                            const int64_t *row_offset, int64_t row_offset_len,
                            const double *table_values, int64_t table_len, int64_t start,
                            int64_t stop, int32_t threads, double *outputs, int64_t outputs_len) {
+    if (threads < 1) return INF_E_ARGUMENT;
     grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset, 0};
     if (start < 0 || stop < start || stop > INF_MAX_INDEX) return INF_E_ARGUMENT;
     CHECK(check_array(base_values, base_len, INF_N_INPUTS, 1));
@@ -1015,6 +1021,7 @@ int32_t inf_sweep_simulate(const int32_t *kinds, int64_t kinds_len, const double
                            int32_t n_quantiles, int64_t start, int64_t stop, int32_t threads,
                            int64_t *status_counts, int64_t status_len, double *moments,
                            int64_t moments_len, double *quantile_values, int64_t quantile_len) {
+    if (threads < 1) return INF_E_ARGUMENT;
     const plan_t base = {kinds, params, integer, choice_values, choice_weights};
     grid_t grid = {n_groups, radix, owned_offset, owned_param, row_offset, 0};
     if (start < 0 || stop < start || stop > INF_MAX_INDEX || chunk < 1) return INF_E_ARGUMENT;

@@ -133,6 +133,41 @@ def test_the_numba_core_refuses_fewer_than_one_thread_instead_of_doing_no_work()
                                                     dtype=np.int32), threads=0)
 
 
+@pytest.mark.skipif("c" not in BACKENDS, reason="needs the C core")
+def test_the_c_core_refuses_fewer_than_one_thread_instead_of_taking_openmps_default(monkeypatch):
+    """threads=0 meant "OpenMP's default" (every CPU) to the C core, and the binding's fork guard
+    did not count it as starting OpenMP's threads; numba refused it. Both now refuse it, the
+    binding with the numba core's message and the library itself in each entry point."""
+    from inferonomics.analysis.grid import Grid
+    from inferonomics.cores import cbinding
+    from inferonomics.cores.encoding import encode
+    from inferonomics.errors import CoreError
+
+    fold = np.arange(len(inferonomics.METRIC_NAMES), dtype=np.int32)
+    with pytest.raises(CoreError, match="threads must be at least 1, got 0"):
+        _core_simulate("c", 100, 100, fold, threads=0)
+    scenario = inferonomics.load_scenario(EXAMPLE)
+    plan = encode(scenario.resolve().distributions)
+    grid = Grid(scenario)
+    calls = {
+        "draw_only": lambda threads: cbinding.draw_only(plan, 0, 10, threads),
+        "evaluate": lambda threads: cbinding.evaluate(np.zeros((4, cbinding.N_INPUTS)), threads),
+        "simulate": lambda threads: _core_simulate("c", 100, 100, fold, threads=threads),
+        "sweep_evaluate": lambda threads: cbinding.sweep_evaluate(grid, 0, 1, threads),
+        "sweep_simulate": lambda threads: cbinding.sweep_simulate(
+            grid, 0, 10, 10, np.array([0.5]), 0, 1, threads),
+    }
+    for name, call in calls.items():
+        call(1)     # the call is otherwise valid
+        with pytest.raises(CoreError, match="threads must be at least 1, got -1"):
+            call(-1)
+    monkeypatch.setattr(cbinding, "_threads", lambda threads: threads)   # below the binding
+    for name, call in calls.items():
+        for threads in (0, -1):
+            with pytest.raises(CoreError, match=f"{name} refused the call: a count"):
+                call(threads)
+
+
 def test_an_unknown_metric_below_the_api_is_still_a_scenario_error():
     plan = inferonomics.load_scenario(EXAMPLE).resolve()
     for backend in BACKENDS:

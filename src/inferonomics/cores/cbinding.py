@@ -68,8 +68,11 @@ if hasattr(os, "register_at_fork"):
 
 def _threads(threads: int) -> int:
     """The thread count to hand the C core: ``threads``, or 1 in a child forked after OpenMP
-    started its threads in an ancestor."""
+    started its threads in an ancestor. Fewer than 1 is refused here (the core would refuse it
+    too, with a less specific error), below the API's own check."""
     global _openmp_threads_started
+    if threads < 1:
+        raise CoreError(f"the C core refused the call: threads must be at least 1, got {threads}")
     if _forked_after_threads:
         return 1
     if threads > 1:

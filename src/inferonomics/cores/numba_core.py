@@ -3692,7 +3692,7 @@ def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float
 
 
 def _check_threads(threads: int) -> None:
-    if threads < 1:   # the C core reads 0 as "OpenMP's default"; below the API's own check
+    if threads < 1:   # as the C core's binding; below the API's own check
         raise CoreError(f"the numba core refused the call: threads must be at least 1, got "
                         f"{threads}")
 

@@ -25,13 +25,13 @@ step-by-step trace.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..cores import backends
+from ..cores.workers import run_on_threads
 from ..errors import ScenarioError
 from ..analysis.tco import in_mode
 from ..io.checks import integer_argument
@@ -417,10 +417,7 @@ def _step_rates(demand, keys: list[int], mean_rate: np.ndarray, settings: FleetS
 
     bounds = np.linspace(0, len(keys), min(threads, len(keys)) + 1).astype(np.int64)
     parts = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
-    if len(parts) == 1:
-        return np.ascontiguousarray(part(parts[0]))
-    with ThreadPoolExecutor(len(parts)) as pool:
-        return np.ascontiguousarray(np.concatenate(list(pool.map(part, parts))))
+    return np.ascontiguousarray(np.concatenate(run_on_threads(part, parts)))
 
 
 def _run_policy(backend, rates, step_s, policy, sample_x, attainment, utilization, survival, grid,
@@ -447,11 +444,7 @@ def _run_policy(backend, rates, step_s, policy, sample_x, attainment, utilizatio
     run = lambda k: fleet_samples(rates, step_s, arr, sample_x, attainment, utilization, survival,
                                   grid, levels, TOP_LOAD, out, trace, n_traced, bounds[k],
                                   bounds[k + 1])
-    if len(bounds) > 2:
-        with ThreadPoolExecutor(len(bounds) - 1) as pool:
-            list(pool.map(run, range(len(bounds) - 1)))
-    else:
-        run(0)
+    run_on_threads(run, range(len(bounds) - 1))   # the process's pool, kept between calls
     return out, trace
 
 

@@ -41,7 +41,7 @@ import numpy as np  # noqa: E402
 
 import inferonomics  # noqa: E402
 from inferonomics.cores import encoding  # noqa: E402
-from benchmarks.run_benchmarks import (SELECTED_METRICS, explicit_rows,  # noqa: E402
+from benchmarks.run_benchmarks import (SELECTED_METRICS, cpus, explicit_rows,  # noqa: E402
                                       median_seconds_round_robin, moe_scenario, philox_draw)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "llama-2-70b-h100-fp8.toml"
@@ -142,12 +142,24 @@ class TrackCoreRatios:
             if backend != "c":
                 raise NotImplementedError("c_over_numba is tracked on the C row only")
             require_backend("numba")
+        if ratio == "two_threads_vs_one" and cpus() < 2:
+            raise NotImplementedError("two_threads_vs_one needs 2 usable CPUs")
         self.example = load_example()
         self.moe = moe_scenario()
         for scenario in (self.example, self.moe):
             for b in {backend, "numba"} if ratio == "c_over_numba" else {backend}:
                 inferonomics.simulate(scenario, samples=WARMUP_SAMPLES, seed=SEED, backend=b,
                                       threads=1)
+        # Each ratio's other kernels are loaded (numba: from its cache) here, not in the rounds.
+        if ratio == "float32_vs_float64":
+            inferonomics.simulate(self.example, samples=WARMUP_SAMPLES, seed=SEED, backend=backend,
+                                  threads=1, precision="float32")
+        elif ratio == "model_fold_vs_draw":
+            encoded = encoding.encode(self.example.resolve().distributions)
+            core_module(backend).draw_only(encoded, SEED, WARMUP_SAMPLES, 1)
+        elif ratio == "evaluate_batch_vs_kernel":
+            columns, _ = explicit_rows(10)
+            inferonomics.evaluate_batch(columns, backend=backend, threads=1)
 
     def _simulate(self, scenario, backend, threads=1, **options):
         return lambda: inferonomics.simulate(scenario, samples=self.samples, seed=SEED,

@@ -65,21 +65,17 @@ class StepInputs:
 
     def run_chunk(self, rates, first, stop, policy, threads):
         """The kernel over samples first..stop-1 (their rates given), split across threads."""
-        from concurrent.futures import ThreadPoolExecutor
         from inferonomics.cores.fleet_numba import fleet_samples
+        from inferonomics.cores.workers import run_on_threads
         n = stop - first
         part = slice(first, stop)
         out = np.empty((n, len(FLEET_METRIC_NAMES)))
         trace = np.zeros((1, len(TRACE_NAMES), 1))
         arr = policy.as_array()
         x, a, u, s = self.x[part], self.attainment[part], self.utilization[part], self.survival[part]
-        bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+        bounds = np.linspace(0, n, min(threads, n) + 1).astype(np.int64)   # as fleet splits
         run = lambda k: fleet_samples(rates, self.step_s, arr, x, a, u, s, np.asarray(LOAD_GRID),
                                       np.asarray(TTFT_LEVELS), TOP_LOAD, out, trace, 0,
                                       bounds[k], bounds[k + 1])
-        if threads > 1:
-            with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(run, range(threads)))
-        else:
-            run(0)
+        run_on_threads(run, range(len(bounds) - 1))   # the pool fleet runs on, kept between calls
         return out

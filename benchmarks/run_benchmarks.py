@@ -4,9 +4,9 @@ Usage::
 
     python benchmarks/run_benchmarks.py [--quick]
 
-Every figure is a median of several rounds (5; 3 with ``--quick``), each round timing every call
-of its section once, and every target is a ratio of two figures measured in this run, so a noisy
-shared machine moves both sides together:
+The figures of sections 1-3 are medians of several rounds (5; 3 with ``--quick``), each round
+timing every call of its section once, and every target is a ratio of two figures measured in this
+run, so a noisy shared machine moves both sides together:
 
 1. the machine: usable CPUs and the load average before measuring, and a 2-thread probe (the C
    ``draw_only`` floor with 1 and 2 threads): when the second vCPU is busy, every 2-thread figure
@@ -431,7 +431,7 @@ def first_result(native):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help=f"3 repetitions of {QUICK_SAMPLES:,} samples instead of 5 of "
+                        help=f"3 rounds of {QUICK_SAMPLES:,} samples instead of 5 of "
                              f"{NATIVE_SAMPLES:,}")
     args = parser.parse_args(argv)
     reps, samples = (3, QUICK_SAMPLES) if args.quick else (5, NATIVE_SAMPLES)

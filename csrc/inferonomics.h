@@ -40,8 +40,8 @@ const char *inf_input_name(int32_t i);
 const char *inf_output_name(int32_t i);
 int32_t inf_have_openmp(void);
 
-/* Every call that takes `threads` runs on that many (at least 1: INF_E_ARGUMENT otherwise; one
- * thread in a build without OpenMP); the results do not depend on it. */
+/* Every call that takes `threads` runs on at most that many (OpenMP's num_threads; at least 1:
+ * INF_E_ARGUMENT otherwise; one thread in a build without OpenMP); the results do not depend on it. */
 
 /* A sampling plan is five arrays (encoding.py): kinds[INF_N_INPUTS], params[INF_N_INPUTS *
  * INF_N_DIST_PARAMS], integer[INF_N_INPUTS] (round half up after drawing), and the choice tables

@@ -136,8 +136,8 @@ def test_the_numba_core_refuses_fewer_than_one_thread_instead_of_doing_no_work()
 @pytest.mark.skipif("c" not in BACKENDS, reason="needs the C core")
 def test_the_c_core_refuses_fewer_than_one_thread_instead_of_taking_openmps_default(monkeypatch):
     """threads=0 meant "OpenMP's default" (every CPU) to the C core, and the binding's fork guard
-    did not count it as starting OpenMP's threads; numba refused it. Both now refuse it, the
-    binding with the numba core's message and the library itself in each entry point."""
+    did not count it as starting OpenMP's threads; numba refused it. Both now refuse it: the
+    binding with the same words as the numba core, and the library itself in each entry point."""
     from inferonomics.analysis.grid import Grid
     from inferonomics.cores import cbinding
     from inferonomics.cores.encoding import encode

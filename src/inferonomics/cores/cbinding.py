@@ -116,8 +116,9 @@ def draw_inputs(plan: EncodedPlan, seed: int, start: int, n: int) -> np.ndarray:
 
 def draw_only(plan: EncodedPlan, seed: int, samples: int, threads: int) -> float:
     """Benchmark floor: draw every input of samples 0 .. samples-1 as simulate does, nothing else."""
+    threads = _threads(threads)
     checksum = ffi.new("double *")
-    _check(lib.inf_draw_only(*_plan_args(plan), seed, 0, samples, _threads(threads), checksum), "draw_only")
+    _check(lib.inf_draw_only(*_plan_args(plan), seed, 0, samples, threads, checksum), "draw_only")
     return checksum[0]
 
 
@@ -133,12 +134,12 @@ def evaluate(inputs: np.ndarray, threads: int, precision: str = "float64",
     """Outputs of explicit input rows (``inputs[n, N_INPUTS]``), the model in ``precision``,
     written into ``out`` when given (float64, C-contiguous, ``(n, N_OUTPUTS)``: a caller filling a
     large table block by block saves a temporary and a copy per block)."""
-    code = _precision_code(precision)
+    threads, code = _threads(threads), _precision_code(precision)   # before any array work
     inputs = np.ascontiguousarray(inputs, dtype=np.float64)
     n = inputs.shape[0]
     out = output_rows(out, n, "the C core's evaluate")
     _check(lib.inf_evaluate(*_arr("double[]", inputs), n, *_arr("double[]", out, writable=True),
-                            _threads(threads), code), "evaluate")
+                            threads, code), "evaluate")
     return out
 
 
@@ -152,8 +153,8 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     if not isinstance(fold, np.ndarray) or fold.ndim != 1:
         raise CoreError("the C core needs fold as a 1-D int32 array of metric indices, got "
                         f"{type(fold).__name__}")
-    code = _precision_code(precision)
-    _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, _threads(threads),
+    threads, code = _threads(threads), _precision_code(precision)
+    _check(lib.inf_simulate(*_plan_args(plan), seed, start, stop, chunk, threads,
                             *_arr("int32_t[]", fold),
                             *_arr("int64_t[]", status, writable=True),
                             *_arr("double[]", chunk_moments, writable=True),
@@ -171,11 +172,12 @@ def _grid_args(grid) -> tuple:
 def sweep_evaluate(grid, start: int, stop: int, threads: int, out=None) -> np.ndarray:
     """Outputs (one row per grid point start .. stop-1 of an inferonomics.analysis.grid.Grid) with every
     input at its median, written into ``out`` (C-contiguous, stop - start rows) when given."""
+    threads = _threads(threads)
     grid = grid.encoded
     out = np.empty((stop - start, N_OUTPUTS)) if out is None else out
     _check(lib.inf_sweep_evaluate(*_arr("double[]", grid.base_medians), *_grid_args(grid),
                                   *_arr("double[]", grid.table_medians), start, stop,
-                                  _threads(threads), *_arr("double[]", out, writable=True)),
+                                  threads, *_arr("double[]", out, writable=True)),
            "sweep_evaluate")
     return out
 
@@ -184,6 +186,7 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
                    stop: int, threads: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per grid point start .. stop-1: status counts [n, 3], moments [n, metrics, 5] and the
     ascending ``quantiles`` [n, metrics, len(quantiles)] of samples 0 .. samples-1."""
+    threads = _threads(threads)
     grid = grid.encoded
     n = stop - start
     quantiles = np.ascontiguousarray(quantiles, dtype=np.float64)
@@ -193,7 +196,7 @@ def sweep_simulate(grid, seed: int, samples: int, chunk: int, quantiles: np.ndar
     _check(lib.inf_sweep_simulate(*_plan_args(grid.plan), *_grid_args(grid),
                                   *_arr("int32_t[]", grid.table_kinds),
                                   *_arr("double[]", grid.table_params), seed, samples, chunk,
-                                  *_arr("double[]", quantiles), start, stop, _threads(threads),
+                                  *_arr("double[]", quantiles), start, stop, threads,
                                   *_arr("int64_t[]", status, writable=True),
                                   *_arr("double[]", moments, writable=True),
                                   *_arr("double[]", values, writable=True)),

@@ -1,5 +1,5 @@
-"""The numba core's worker threads: one pool for the process, kept between calls as OpenMP keeps
-the C core's threads.
+"""The process's shared worker threads (the numba core's, and the fleet's steps on either core):
+one pool for the process, kept between calls as OpenMP keeps the C core's threads.
 
 A new pool for every call cost the numba core a tenth of its two-thread speed: the kernel of a
 2-thread simulate ran 1.87x faster than on 1 thread on new threads, against 1.97x on threads kept

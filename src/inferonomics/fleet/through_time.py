@@ -417,7 +417,8 @@ def _step_rates(demand, keys: list[int], mean_rate: np.ndarray, settings: FleetS
 
     bounds = np.linspace(0, len(keys), min(threads, len(keys)) + 1).astype(np.int64)
     parts = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
-    return np.ascontiguousarray(np.concatenate(run_on_threads(part, parts)))
+    pieces = run_on_threads(part, parts)
+    return np.ascontiguousarray(pieces[0] if len(pieces) == 1 else np.concatenate(pieces))
 
 
 def _run_policy(backend, rates, step_s, policy, sample_x, attainment, utilization, survival, grid,

@@ -282,3 +282,37 @@ def test_evaluate_batch_memory_stays_near_its_output(example_path):
     output = n * len(OUTPUT_NAMES) * 8
     assert n * len(INPUT_NAMES) * 8 > blocks              # a whole matrix would not fit below
     assert peak < output + blocks, (peak, output, blocks)
+
+
+@given(st.lists(st.floats(-1e30, 1e30, allow_nan=False), min_size=1, max_size=200))
+def test_the_summary_of_a_cores_arrays_reads_its_histogram_between_the_min_and_max_buckets(values):
+    """The summary of a core's dense histogram reads only the buckets between those of the
+    metric's min and max: it must give the sketch of the whole row, values of either sign and
+    zero included."""
+    from inferonomics.cores.backends import empty_moments, summary_from_arrays
+    from inferonomics.model.reference import METRIC_NAMES
+    from inferonomics.stats.summary import SKETCH_BUCKETS, sketch_index
+
+    hist = np.zeros((len(METRIC_NAMES), SKETCH_BUCKETS), dtype=np.int64)
+    for v in values:
+        hist[0, sketch_index(v)] += 1
+    moments = empty_moments()
+    moments[0] = [len(values), np.mean(values), 0.0, min(values), max(values)]
+    summary = summary_from_arrays(np.zeros(4, dtype=np.int64), moments, hist, (METRIC_NAMES[0],))
+    whole = QuantileSketch.from_dense(hist[0])
+    assert summary.metrics[METRIC_NAMES[0]].sketch.counts == whole.counts
+
+
+def test_a_cores_histogram_with_counts_outside_its_min_and_max_is_refused_not_read_short():
+    from inferonomics.cores.backends import empty_moments, summary_from_arrays
+    from inferonomics.errors import CoreError
+    from inferonomics.model.reference import METRIC_NAMES
+    from inferonomics.stats.summary import SKETCH_BUCKETS, sketch_index
+
+    hist = np.zeros((len(METRIC_NAMES), SKETCH_BUCKETS), dtype=np.int64)
+    hist[0, sketch_index(2.0)] += 2
+    hist[0, sketch_index(1e6)] += 1     # beyond the max the moments say
+    moments = empty_moments()
+    moments[0] = [3, 2.0, 0.0, 2.0, 3.0]
+    with pytest.raises(CoreError, match="histogram of .* holds 3 samples, 2 of them"):
+        summary_from_arrays(np.zeros(4, dtype=np.int64), moments, hist, (METRIC_NAMES[0],))

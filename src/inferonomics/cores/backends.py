@@ -18,12 +18,13 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import BackendUnavailable, ScenarioError
+from ..errors import BackendUnavailable, CoreError, ScenarioError
 from ..model import reference
 from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES, PARAMETERS
 from ..sampling.distributions import Choice
-from ..stats.summary import SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary
+from ..stats.summary import (SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary,
+                             sketch_index)
 from . import cbinding
 from .encoding import (N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, encode,
                        output_rows)
@@ -281,11 +282,29 @@ def summary_from_arrays(status: np.ndarray, moments: np.ndarray, hist: np.ndarra
     for name in metrics:
         m = METRIC_NAMES.index(name)
         count = int(moments[m, 0])
+        low, high = float(moments[m, 3]), float(moments[m, 4])
         summary.metrics[name] = MetricSummary(
-            count=count, mean=float(moments[m, 1]), m2=float(moments[m, 2]),
-            min=float(moments[m, 3]), max=float(moments[m, 4]),
-            sketch=QuantileSketch.from_dense(hist[m]))
+            count=count, mean=float(moments[m, 1]), m2=float(moments[m, 2]), min=low, max=high,
+            sketch=_sketch_between(hist[m], count, low, high, name))
     return summary
+
+
+def _sketch_between(counts: np.ndarray, count: int, low: float, high: float,
+                    name: str) -> QuantileSketch:
+    """The sketch of one metric's dense row of bucket counts, read only between the buckets of its
+    smallest and largest value, where every count lies (bucket indices grow with the value): a
+    few hundred buckets where the whole row is 32,771 (scanning all 28 rows took 2 ms of every
+    simulate call, most of a small call's time). A row whose counts do not add up to ``count``
+    there is refused rather than read as fewer samples."""
+    if count == 0:
+        return QuantileSketch()
+    first, last = sketch_index(low), sketch_index(high)
+    window = counts[first:last + 1]
+    if int(window.sum()) != count:
+        raise CoreError(f"the core's histogram of {name} holds {int(counts.sum())} samples, "
+                        f"{int(window.sum())} of them between its min and max buckets, for a "
+                        f"count of {count}")
+    return QuantileSketch.from_dense(window, first)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ..errors import CoreError
 from ..sampling.rng import seed_key
 from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT,
                              SKETCH_ZERO)
+from ..stats.summary import sketch_index as bucket_of   # in Python, outside the kernels
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, N_STATUS, PRECISIONS, EncodedPlan, output_rows)
@@ -3765,9 +3766,17 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
                         keep, single)
         return my_status, my_hist
 
-    # Added once every thread has finished: a failed call leaves status and hist untouched.
-    for my_status, my_hist in run_on_threads(run, range(min(threads, n_chunks))):
-        hist += my_hist[:, :-1]
+    # Added once every thread has finished: a failed call leaves status and hist untouched. Each
+    # metric's counts lie between the buckets of its smallest and largest value over the chunks,
+    # so only those are added (all 28 rows of 32,771 buckets were most of a small call's time).
+    results = run_on_threads(run, range(min(threads, n_chunks)))
+    lows = chunk_moments[:n_chunks, :, 3].min(axis=0, initial=np.inf)
+    highs = chunk_moments[:n_chunks, :, 4].max(axis=0, initial=-np.inf)
+    windows = [(m, slice(bucket_of(low), bucket_of(high) + 1))
+               for m, (low, high) in enumerate(zip(lows.tolist(), highs.tolist())) if low <= high]
+    for my_status, my_hist in results:
+        for m, window in windows:
+            hist[m, window] += my_hist[m, window]
         status += my_status
 
 

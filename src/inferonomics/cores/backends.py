@@ -301,7 +301,7 @@ def _sketch_between(counts: np.ndarray, count: int, low: float, high: float,
     first, last = sketch_index(low), sketch_index(high)
     window = counts[first:last + 1]
     if int(window.sum()) != count:
-        raise CoreError(f"the core's histogram of {name} holds {int(counts.sum())} samples, "
+        raise CoreError(f"the histogram of {name} holds {int(counts.sum())} samples, "
                         f"{int(window.sum())} of them between its min and max buckets, for a "
                         f"count of {count}")
     return QuantileSketch.from_dense(window, first)

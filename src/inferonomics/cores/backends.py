@@ -24,7 +24,7 @@ from ..model.reference import METRIC_NAMES, OUTPUT_NAMES, STATUS_NAMES
 from ..model.registry import INPUT_NAMES, PARAMETERS
 from ..sampling.distributions import Choice
 from ..stats.summary import (SKETCH_BUCKETS, MetricSummary, QuantileSketch, Summary,
-                             sketch_index)
+                             bucket_range)
 from . import cbinding
 from .encoding import (N_INPUTS, N_METRICS, N_OUTPUTS, PRECISIONS, EncodedPlan, encode,
                        output_rows)
@@ -298,13 +298,13 @@ def _sketch_between(counts: np.ndarray, count: int, low: float, high: float,
     there is refused rather than read as fewer samples."""
     if count == 0:
         return QuantileSketch()
-    first, last = sketch_index(low), sketch_index(high)
-    window = counts[first:last + 1]
+    buckets = bucket_range(low, high) or slice(0, 0)   # none: refused below
+    window = counts[buckets]
     if int(window.sum()) != count:
         raise CoreError(f"the histogram of {name} holds {int(counts.sum())} samples, "
                         f"{int(window.sum())} of them between its min and max buckets, for a "
                         f"count of {count}")
-    return QuantileSketch.from_dense(window, first)
+    return QuantileSketch.from_dense(window, buckets.start)
 
 
 # ------------------------------------------------------------------------------------------------

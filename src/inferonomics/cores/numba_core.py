@@ -25,7 +25,7 @@ from ..errors import CoreError
 from ..sampling.rng import seed_key
 from ..stats.summary import (SKETCH_BUCKETS, SKETCH_HALF, SKETCH_KEY_OFFSET, SKETCH_MIN, SKETCH_SHIFT,
                              SKETCH_ZERO)
-from ..stats.summary import sketch_index as bucket_of   # in Python, outside the kernels
+from ..stats.summary import bucket_range   # in Python, outside the kernels
 from .encoding import (KIND_CHOICE, KIND_FIXED, KIND_LOGNORMAL, KIND_NORMAL, KIND_PERT,
                        KIND_TRIANG, KIND_TRUNCNORM, KIND_UNIFORM, N_INPUTS,
                        N_METRICS, N_OUTPUTS, N_STATUS, PRECISIONS, EncodedPlan, output_rows)
@@ -3772,11 +3772,11 @@ def simulate(plan: EncodedPlan, seed: int, start: int, stop: int, chunk: int, th
     results = run_on_threads(run, range(min(threads, n_chunks)))
     lows = chunk_moments[:n_chunks, :, 3].min(axis=0, initial=np.inf)
     highs = chunk_moments[:n_chunks, :, 4].max(axis=0, initial=-np.inf)
-    windows = [(m, slice(bucket_of(low), bucket_of(high) + 1))
-               for m, (low, high) in enumerate(zip(lows.tolist(), highs.tolist())) if low <= high]
+    ranges = enumerate(map(bucket_range, lows.tolist(), highs.tolist()))
+    windows = [(m, buckets) for m, buckets in ranges if buckets is not None]
     for my_status, my_hist in results:
-        for m, window in windows:
-            hist[m, window] += my_hist[m, window]
+        for m, buckets in windows:
+            hist[m, buckets] += my_hist[m, buckets]
         status += my_status
 
 

@@ -62,6 +62,14 @@ def sketch_index(x: float) -> int:
     return SKETCH_ZERO - m if x < 0.0 else SKETCH_ZERO + m
 
 
+def bucket_range(low: float, high: float) -> slice | None:
+    """The buckets that hold every value from ``low`` to ``high`` (bucket indices grow with the
+    value); None where ``low > high``, the min and max of no value."""
+    if not low <= high:
+        return None
+    return slice(sketch_index(low), sketch_index(high) + 1)
+
+
 def sketch_bucket_value(index: int) -> float:
     """Midpoint of bucket ``index``: within 2**-8 relative of every value in it (the overflow
     buckets give +-inf; callers clamp to the exact extremes)."""
